@@ -1,0 +1,63 @@
+#pragma once
+// The accelerator catalog (data/hardware.json plus the user's own file) and its entries.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/precision.hpp"
+#include "base/result.hpp"
+#include "base/units.hpp"
+
+namespace scaleplan {
+
+struct Accelerator {
+  std::string id;      // lower-case with hyphens: "h100-sxm", "a100-80gb-sxm", "mi300x"
+  std::string name;    // "NVIDIA H100 SXM5 80GB"
+  std::string vendor;  // "NVIDIA", "AMD", "Google"
+  // Dense peak throughput per precision (never the "with sparsity" figures). A precision that is
+  // absent is not supported by the chip's fast units.
+  std::map<Precision, FlopsPerSecond> dense_peak;
+  double memory_gb = 0.0;           // device memory, GB (1e9 bytes)
+  double bandwidth_tb_per_s = 0.0;  // memory bandwidth, TB/s (1e12 bytes/s)
+  double tdp_watts = 0.0;           // board/module power, W
+  std::optional<double> usd_per_gpu_hour;  // indicative rental price, USD per GPU-hour
+  std::string price_month;                 // when that price was taken, "YYYY-MM"
+  std::string source;                      // where the figures come from
+  std::optional<int> sm_count;             // NVIDIA streaming multiprocessors (device matching)
+  // True for entries made from a benchmark result: dense_peak then holds *measured* rates.
+  bool measured = false;
+
+  std::optional<FlopsPerSecond> peak(Precision p) const;
+  // Lists the supported precisions: "fp64, fp32, tf32, bf16, fp16, fp8, int8".
+  std::string supportedPrecisions() const;
+};
+
+class HardwareCatalog {
+ public:
+  // Parses a catalog document {"schema_version": 1, "accelerators": [...]}; every error names the
+  // source, the entry (index and id) and the field.
+  static Result<HardwareCatalog> parse(std::string_view json_text, const std::string& source);
+  static Result<HardwareCatalog> loadFile(const std::filesystem::path& path);
+  // dataDirectory()/hardware.json, then userConfigDirectory()/hardware.json if it exists (user
+  // entries with an id already present replace the shipped entry; new ids are added).
+  static Result<HardwareCatalog> loadDefault();
+
+  const std::vector<Accelerator>& accelerators() const { return accelerators_; }
+  const Accelerator* find(std::string_view id) const;
+  // Like find(), but an unknown id is an error listing the known ids.
+  Result<const Accelerator*> get(std::string_view id) const;
+  // Adds or replaces (same id) an entry.
+  void add(Accelerator accelerator);
+
+ private:
+  std::vector<Accelerator> accelerators_;
+};
+
+// Serialises entries in the catalog's JSON format (used for user files and measured entries).
+std::string acceleratorsToJson(const std::vector<Accelerator>& accelerators);
+
+}  // namespace scaleplan
