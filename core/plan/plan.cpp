@@ -1,0 +1,232 @@
+#include "plan/plan.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "base/format.hpp"
+#include "gpubench/measured.hpp"
+
+namespace scaleplan {
+
+std::string_view toString(PlanWarningKind k) {
+  switch (k) {
+    case PlanWarningKind::MfuHigh: return "mfu-high";
+    case PlanWarningKind::MfuLow: return "mfu-low";
+    case PlanWarningKind::TokensExceedUniqueData: return "tokens-exceed-unique-data";
+    case PlanWarningKind::DoesNotFitOnOneGpu: return "does-not-fit-on-one-gpu";
+    case PlanWarningKind::Extrapolation: return "extrapolation";
+    case PlanWarningKind::NoPrice: return "no-price";
+    case PlanWarningKind::BudgetDiffers: return "budget-differs";
+  }
+  return "unknown";
+}
+
+static bool positiveFinite(double x) { return std::isfinite(x) && x > 0.0; }
+
+bool PlanRequest::isValid(std::string* error) const {
+  auto fail = [&](const std::string& m) {
+    if (error) *error = m;
+    return false;
+  };
+  if (!budget && !target_loss) return fail("budget: give a budget (FLOPs, dollars, GPU-hours or days) or a target loss");
+  if (budget && !positiveFinite(budget->amount)) {
+    return fail("budget: must be a positive finite number, got " + formatNumber(budget->amount));
+  }
+  if (gpu_count < 1) return fail("gpus: must be at least 1, got " + std::to_string(gpu_count));
+  if (!std::isfinite(mfu) || mfu <= 0.0 || mfu > 1.0) return fail("mfu: must be in (0, 1], got " + formatNumber(mfu));
+  if (usd_per_gpu_hour && !(std::isfinite(*usd_per_gpu_hour) && *usd_per_gpu_hour >= 0.0)) {
+    return fail("usd_per_gpu_hour: must be a non-negative number, got " + formatNumber(*usd_per_gpu_hour));
+  }
+  if (!std::isfinite(pue) || pue < 1.0) return fail("pue: must be at least 1, got " + formatNumber(pue));
+  if (inference_tokens && !(std::isfinite(*inference_tokens) && *inference_tokens >= 0.0)) {
+    return fail("inference_tokens: must be a non-negative number, got " + formatNumber(*inference_tokens));
+  }
+  if (target_loss && !positiveFinite(*target_loss)) {
+    return fail("target_loss: must be a positive number, got " + formatNumber(*target_loss));
+  }
+  if (unique_tokens && !positiveFinite(*unique_tokens)) {
+    return fail("unique_tokens: must be a positive number, got " + formatNumber(*unique_tokens));
+  }
+  if (!positiveFinite(training_bytes_per_param)) {
+    return fail("training_bytes_per_param: must be positive, got " + formatNumber(training_bytes_per_param));
+  }
+  if (law.id().empty()) return fail("law: no scaling law given");
+  if (accelerator.id.empty()) return fail("gpu: no accelerator given");
+  return true;
+}
+
+// The law the plan allocates with: a Chinchilla-form law under a unique-token limit becomes
+// Muennighoff et al.'s data-constrained form built on it.
+static ScalingLaw effectiveLaw(const PlanRequest& request) {
+  ScalingLaw law = request.law;
+  if (!request.unique_tokens) return law;
+  if (const auto* dc = std::get_if<DataConstrainedParams>(&law.params())) {
+    DataConstrainedParams p = *dc;
+    p.unique_tokens = *request.unique_tokens;
+    law.setParams(p);
+  } else if (const auto* ch = std::get_if<ChinchillaParams>(&law.params())) {
+    DataConstrainedParams p;
+    p.base = *ch;
+    p.unique_tokens = *request.unique_tokens;
+    law.setParams(p);
+    law.setDisplayName(law.displayName() + " (data-constrained, U = " + formatCount(*request.unique_tokens) + " tokens)");
+  }
+  return law;
+}
+
+// The Chinchilla-form parameters behind a law, for inference-aware sizing.
+static std::optional<ChinchillaParams> chinchillaFormOf(const ScalingLaw& law) {
+  if (const auto* ch = std::get_if<ChinchillaParams>(&law.params())) return *ch;
+  if (const auto* dc = std::get_if<DataConstrainedParams>(&law.params())) return dc->base;
+  if (const auto* tp = std::get_if<TokensPerParamParams>(&law.params())) return tp->loss_model;
+  return std::nullopt;
+}
+
+Result<PlanResult> makePlan(const PlanRequest& request) {
+  std::string why;
+  if (!request.isValid(&why)) return Error{why};
+  auto setup = setupFor(request.accelerator, request.precision, request.gpu_count, request.mfu,
+                        request.usd_per_gpu_hour, request.pue);
+  if (!setup) return setup.error();
+
+  PlanResult result;
+  result.law_id = request.law.id();
+  result.precision = request.precision;
+  result.peak_per_gpu = setup->peak_per_gpu;
+  result.usd_per_gpu_hour = setup->usd_per_gpu_hour;
+  const ScalingLaw law = effectiveLaw(request);
+
+  std::optional<Flops> budget_flops;
+  if (request.budget) {
+    auto f = flopsForBudget(*request.budget, *setup);
+    if (!f) return f.error();
+    budget_flops = *f;
+  }
+
+  const bool inference_aware =
+      request.target_loss.has_value() || (request.inference_tokens && *request.inference_tokens > 0.0);
+  if (inference_aware) {
+    auto form = chinchillaFormOf(law);
+    if (!form) {
+      return Error{"law: inference-aware sizing and --target-loss need a Chinchilla-form law; '" + law.id() +
+                   "' is of kind " + std::string(toString(law.kind()))};
+    }
+    double target = 0.0;
+    if (request.target_loss) {
+      target = *request.target_loss;
+    } else {
+      auto at_budget = law.computeOptimal(*budget_flops);
+      if (!at_budget) return at_budget.error();
+      auto l = law.loss(at_budget->params, at_budget->tokens);
+      if (!l) return Error{"law: cannot predict the loss the budget buys"};
+      target = *l;
+    }
+    InferenceAwareOptions options;
+    options.target_loss = target;
+    options.inference_tokens = request.inference_tokens.value_or(0.0);
+    auto inf = inferenceAwareOptimum(*form, options);
+    if (!inf) return inf.error();
+    result.params = inf->params;
+    result.tokens = inf->train_tokens;
+    result.inference = *inf;
+  } else {
+    auto alloc = law.computeOptimal(*budget_flops);
+    if (!alloc) return alloc.error();
+    result.params = alloc->params;
+    result.tokens = alloc->tokens;
+  }
+  result.flops = Flops{6.0 * result.params * result.tokens};
+  result.tokens_per_param = result.tokens / result.params;
+  result.predicted_loss = law.loss(result.params, result.tokens);
+  result.loss_interval = law.lossInterval(result.params, result.tokens);
+
+  auto cost = costOf(result.flops, *setup);
+  if (!cost) return cost.error();
+  result.cost = *cost;
+
+  result.training_memory_bytes = request.training_bytes_per_param * result.params;
+  const double gpu_bytes = request.accelerator.memory_gb * 1e9;
+  result.gpus_to_hold_training_state =
+      gpu_bytes > 0 ? static_cast<int>(std::ceil(result.training_memory_bytes / gpu_bytes)) : 0;
+
+  // Warnings ---------------------------------------------------------------------------------
+  auto warn = [&](PlanWarningKind k, std::string m) { result.warnings.push_back({k, std::move(m)}); };
+  if (request.mfu > kMfuUnusuallyHigh) {
+    warn(PlanWarningKind::MfuHigh, "MFU " + formatNumber(request.mfu * 100, 3) +
+                                       "% is unusually high: large runs typically reach 35-50%; above 60% usually "
+                                       "means a sparse peak or a missing FLOP term");
+  } else if (request.mfu < kMfuUnusuallyLow) {
+    warn(PlanWarningKind::MfuLow, "MFU " + formatNumber(request.mfu * 100, 3) +
+                                      "% is low: below 30% usually means a configuration problem (parallelism, "
+                                      "batch size, communication)");
+  }
+  if (request.unique_tokens && result.tokens > *request.unique_tokens) {
+    warn(PlanWarningKind::TokensExceedUniqueData,
+         "the plan trains on " + formatCount(result.tokens) + " tokens but only " +
+             formatCount(*request.unique_tokens) + " are unique: " +
+             formatNumber(result.tokens / *request.unique_tokens, 3) + " epochs of repeated data");
+  }
+  if (result.gpus_to_hold_training_state > 1) {
+    warn(PlanWarningKind::DoesNotFitOnOneGpu,
+         "training state (weights, gradients, optimizer: " + formatBytes(result.training_memory_bytes) +
+             ") does not fit on one " + request.accelerator.id + " (" + formatNumber(request.accelerator.memory_gb, 3) +
+             " GB): it needs at least " + std::to_string(result.gpus_to_hold_training_state) +
+             " GPUs with sharding, before activations");
+  }
+  const DataRange& range = request.law.dataRange();
+  if (range.flops_max > 0 && result.flops.value > kExtrapolationFactor * range.flops_max) {
+    warn(PlanWarningKind::Extrapolation,
+         "the plan's compute (" + formatFlops(result.flops.value) + ") is " +
+             formatNumber(result.flops.value / range.flops_max, 3) + "x the largest the law was fitted on (" +
+             formatFlops(range.flops_max) + "): an extrapolation");
+  } else if (range.params_max > 0 && result.params > kExtrapolationFactor * range.params_max) {
+    warn(PlanWarningKind::Extrapolation, "the planned model (" + formatCount(result.params) + " parameters) is " +
+                                             formatNumber(result.params / range.params_max, 3) +
+                                             "x the largest the law was fitted on: an extrapolation");
+  }
+  if (setup->usd_per_gpu_hour <= 0.0) {
+    warn(PlanWarningKind::NoPrice, "no price per GPU-hour for " + request.accelerator.id +
+                                       ": dollar figures are zero (give --usd-per-gpu-hour)");
+  }
+  if (budget_flops && inference_aware) {
+    double ratio = result.flops.value / budget_flops->value;
+    if (std::fabs(ratio - 1.0) > 0.01) {
+      warn(PlanWarningKind::BudgetDiffers,
+           "inference-aware sizing trains for " + formatFlops(result.flops.value) + ", " + formatNumber(ratio, 3) +
+               "x the budget's " + formatFlops(budget_flops->value) +
+               ", to reach the same loss with less lifetime (training + inference) compute");
+    }
+  }
+  return result;
+}
+
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
+  PlanRequest r;
+  r.budget = spec.budget;
+  auto law = lawById(spec.law_id, spec.law_options);
+  if (!law) return law.error();
+  r.law = *law;
+  const std::string measured_prefix = "measured:";
+  if (spec.gpu_id.rfind(measured_prefix, 0) == 0) {
+    auto acc = loadMeasuredAccelerator(spec.gpu_id.substr(measured_prefix.size()), catalog);
+    if (!acc) return acc.error();
+    r.accelerator = *acc;
+  } else {
+    auto acc = catalog.get(spec.gpu_id);
+    if (!acc) return acc.error();
+    r.accelerator = **acc;
+  }
+  r.precision = spec.precision;
+  r.gpu_count = spec.gpu_count;
+  r.mfu = spec.mfu;
+  r.usd_per_gpu_hour = spec.usd_per_gpu_hour;
+  r.pue = spec.pue;
+  r.inference_tokens = spec.inference_tokens;
+  r.target_loss = spec.target_loss;
+  r.unique_tokens = spec.unique_tokens;
+  std::string why;
+  if (!r.isValid(&why)) return Error{why};
+  return r;
+}
+
+}  // namespace scaleplan

@@ -1,0 +1,122 @@
+#pragma once
+// The planner: a budget (in FLOPs, dollars, GPU-hours or days on K GPUs), a scaling law and an
+// accelerator in; the compute-optimal model, its predicted loss, and what the run costs out.
+//
+// PlanRequest holds *resolved* values (the law and the accelerator themselves, not only their
+// names), so a saved plan reopens identically even when a fitted law file or a measured GPU is
+// gone. PlanSpec is the by-name form used by the CLI and the GUI; makePlanRequest resolves it.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/precision.hpp"
+#include "base/result.hpp"
+#include "base/units.hpp"
+#include "hardware/accelerator.hpp"
+#include "hardware/cost.hpp"
+#include "laws/scaling_law.hpp"
+
+namespace scaleplan {
+
+// MFU thresholds behind the planner's warnings (and the GUI's guidance).
+inline constexpr double kMfuUnusuallyHigh = 0.6;  // above: usually a sparse peak or a missing FLOP term
+inline constexpr double kMfuUnusuallyLow = 0.3;   // below: usually a configuration problem
+// A plan whose compute is more than this factor beyond the law's fitted range warns of extrapolation.
+inline constexpr double kExtrapolationFactor = 10.0;
+
+struct PlanRequest {
+  // The budget. Optional only when target_loss is set (then the plan is sized by the loss).
+  std::optional<Budget> budget;
+  ScalingLaw law;
+  Accelerator accelerator;
+  Precision precision = Precision::Bf16;
+  int gpu_count = 1024;
+  double mfu = 0.4;                                // (0, 1]
+  std::optional<double> usd_per_gpu_hour;          // overrides the catalog's price
+  double pue = kDefaultPue;
+  // Inference-aware sizing (Sardana et al. 2023): lifetime tokens to be served, and/or a loss
+  // to reach. With inference tokens but no target loss, the target is the loss the budget buys
+  // at the compute-optimal allocation.
+  std::optional<double> inference_tokens;
+  std::optional<double> target_loss;
+  // Unique training tokens available. With a Chinchilla-form law the plan uses the
+  // data-constrained form (Muennighoff et al. 2023) built on that law, and warns when the
+  // tokens exceed the unique data.
+  std::optional<double> unique_tokens;
+  // Training memory: bytes of optimizer state per parameter (mixed-precision AdamW: 16).
+  double training_bytes_per_param = 16.0;
+
+  bool isValid(std::string* error) const;
+};
+
+enum class PlanWarningKind {
+  MfuHigh,
+  MfuLow,
+  TokensExceedUniqueData,
+  DoesNotFitOnOneGpu,
+  Extrapolation,
+  NoPrice,
+  BudgetDiffers,
+};
+std::string_view toString(PlanWarningKind k);  // "mfu-high", "mfu-low", ...
+
+struct PlanWarning {
+  PlanWarningKind kind;
+  std::string message;
+};
+
+struct PlanResult {
+  std::string law_id;
+  Flops flops;                      // training compute of the planned run, 6·N·D
+  double params = 0.0;              // N
+  double tokens = 0.0;              // D
+  double tokens_per_param = 0.0;
+  std::optional<double> predicted_loss;
+  std::optional<Interval> loss_interval;  // 95%, when the law carries uncertainty
+  FlopsPerSecond peak_per_gpu;      // dense peak at `precision`
+  Precision precision = Precision::Bf16;
+  RunCost cost;                     // wall clock, GPU-hours, dollars, energy
+  double usd_per_gpu_hour = 0.0;    // the price used
+  double training_memory_bytes = 0.0;  // weights + gradients + optimizer state (no activations)
+  int gpus_to_hold_training_state = 0;
+  // Inference-aware sizing, when requested.
+  std::optional<InferenceAwareResult> inference;
+  std::vector<PlanWarning> warnings;
+};
+
+// Plans a run. Errors: invalid request (names the field), the law cannot allocate, no positive
+// compute. Warnings are part of the result.
+Result<PlanResult> makePlan(const PlanRequest& request);
+
+// By-name inputs, as typed on the command line or picked in the GUI.
+struct PlanSpec {
+  std::optional<Budget> budget;
+  std::string law_id = "hoffmann2022";  // preset id or "file:PATH"
+  LawLookupOptions law_options;
+  std::string gpu_id = "h100-sxm";      // catalog id or "measured:PATH" (a benchmark result)
+  Precision precision = Precision::Bf16;
+  int gpu_count = 1024;
+  double mfu = 0.4;
+  std::optional<double> usd_per_gpu_hour;
+  double pue = kDefaultPue;
+  std::optional<double> inference_tokens;
+  std::optional<double> target_loss;
+  std::optional<double> unique_tokens;
+};
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog);
+
+// JSON (schema_version 1). The request embeds the law and the accelerator; the result is written
+// for other tools and recomputed on load. Errors name the file and the field.
+inline constexpr int kPlanSchemaVersion = 1;
+std::string planToJson(const PlanRequest& request, const PlanResult& result);
+// The result JSON alone (the CLI's --json output).
+std::string planResultToJson(const PlanResult& result);
+Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string& source);
+Status savePlan(const std::filesystem::path& path, const PlanRequest& request, const PlanResult& result);
+Result<PlanRequest> loadPlan(const std::filesystem::path& path);
+
+bool operator==(const PlanRequest& a, const PlanRequest& b);
+
+}  // namespace scaleplan

@@ -1,0 +1,202 @@
+// Plan files: {"schema_version": 1, "kind": "scaleplan-plan", "request": {...}, "result": {...}}.
+// The request embeds the law document (laws/scaling_law.hpp's JSON) and the accelerator entry
+// (the hardware catalog's JSON), so a plan reopens the same even if the law file or the
+// catalog entry it came from is gone or changed.
+#include <cmath>
+
+#include "base/file_io.hpp"
+#include "base/json_util.hpp"
+#include "plan/plan.hpp"
+
+namespace scaleplan {
+
+namespace bj = boost::json;
+
+static bj::value optionalNumber(const std::optional<double>& v) {
+  return v ? bj::value(*v) : bj::value(nullptr);
+}
+
+static bj::object requestToObject(const PlanRequest& r) {
+  bj::object o;
+  if (r.budget) {
+    o["budget"] = bj::object{{"unit", std::string(toString(r.budget->unit))}, {"amount", r.budget->amount}};
+  } else {
+    o["budget"] = nullptr;
+  }
+  auto law = json::parse(lawToJson(r.law), "law");
+  o["law"] = law ? *law : bj::value(nullptr);
+  auto acc = json::parse(acceleratorsToJson({r.accelerator}), "accelerator");
+  o["accelerator"] = acc ? acc->as_object().at("accelerators").as_array().at(0) : bj::value(nullptr);
+  o["precision"] = std::string(toString(r.precision));
+  o["gpus"] = r.gpu_count;
+  o["mfu"] = r.mfu;
+  o["usd_per_gpu_hour"] = optionalNumber(r.usd_per_gpu_hour);
+  o["pue"] = r.pue;
+  o["inference_tokens"] = optionalNumber(r.inference_tokens);
+  o["target_loss"] = optionalNumber(r.target_loss);
+  o["unique_tokens"] = optionalNumber(r.unique_tokens);
+  o["training_bytes_per_param"] = r.training_bytes_per_param;
+  return o;
+}
+
+static bj::object resultToObject(const PlanResult& p) {
+  bj::object o;
+  o["law"] = p.law_id;
+  o["flops"] = p.flops.value;
+  o["params"] = p.params;
+  o["tokens"] = p.tokens;
+  o["tokens_per_param"] = p.tokens_per_param;
+  o["predicted_loss"] = optionalNumber(p.predicted_loss);
+  if (p.loss_interval) {
+    o["predicted_loss_ci95"] = bj::array{p.loss_interval->low, p.loss_interval->high};
+  }
+  o["precision"] = std::string(toString(p.precision));
+  o["peak_flops_per_second_per_gpu"] = p.peak_per_gpu.value;
+  o["cluster_flops_per_second"] = p.cost.cluster_rate.value;
+  o["wall_clock_days"] = p.cost.wall_clock.days();
+  o["gpu_hours"] = p.cost.gpu_hours;
+  o["gpu_days"] = p.cost.gpu_days;
+  o["usd_per_gpu_hour"] = p.usd_per_gpu_hour;
+  o["cost_usd"] = p.cost.cost_usd;
+  o["energy_kwh"] = p.cost.energy_kwh;
+  o["training_memory_bytes"] = p.training_memory_bytes;
+  o["gpus_to_hold_training_state"] = p.gpus_to_hold_training_state;
+  if (p.inference) {
+    const auto& inf = *p.inference;
+    o["inference_aware"] = bj::object{{"train_flops", inf.train_flops.value},
+                                      {"inference_flops", inf.inference_flops.value},
+                                      {"total_flops", inf.total_flops.value},
+                                      {"chinchilla_params", inf.chinchilla_params},
+                                      {"chinchilla_tokens", inf.chinchilla_tokens},
+                                      {"chinchilla_total_flops", inf.chinchilla_total_flops.value}};
+  }
+  bj::array warnings;
+  for (const auto& w : p.warnings) {
+    warnings.push_back(bj::object{{"kind", std::string(toString(w.kind))}, {"message", w.message}});
+  }
+  o["warnings"] = std::move(warnings);
+  return o;
+}
+
+std::string planResultToJson(const PlanResult& result) { return json::toPrettyString(resultToObject(result)); }
+
+std::string planToJson(const PlanRequest& request, const PlanResult& result) {
+  bj::object doc;
+  doc["schema_version"] = kPlanSchemaVersion;
+  doc["kind"] = "scaleplan-plan";
+  doc["request"] = requestToObject(request);
+  doc["result"] = resultToObject(result);
+  return json::toPrettyString(doc);
+}
+
+// Reads an optional number member into `out`; returns false and sets `error` on a type error.
+static Status readOptional(const bj::object& o, const char* key, const std::string& path, std::optional<double>& out) {
+  auto v = json::getOptionalDouble(o, key, path);
+  if (!v) return v.status();
+  out = *v;
+  return Status::ok();
+}
+
+Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string& source) {
+  auto doc = json::parse(text, source);
+  if (!doc) return doc.error();
+  auto root = json::asObject(*doc, source);
+  if (!root) return root.error();
+  const std::string top = source + ": ";
+  auto version = json::getInt(**root, "schema_version", source);
+  if (!version) return version.error();
+  if (*version > kPlanSchemaVersion) {
+    return Error{source + ": schema_version " + std::to_string(*version) +
+                 " is newer than this ScalePlan supports (" + std::to_string(kPlanSchemaVersion) +
+                 "); update ScalePlan to open this plan"};
+  }
+  if (*version < 1) return Error{source + ": schema_version " + std::to_string(*version) + " is not valid"};
+  if (auto kind = json::getOptionalString(**root, "kind", source); !kind) {
+    return kind.error();
+  } else if (*kind && **kind != "scaleplan-plan") {
+    return Error{source + ": kind: expected 'scaleplan-plan', got '" + **kind + "'"};
+  }
+  const std::string rpath = source + ": request";
+  auto req = json::getObject(**root, "request", source);
+  if (!req) return req.error();
+  const bj::object& o = **req;
+
+  PlanRequest r;
+  // budget
+  if (auto it = o.find("budget"); it == o.end()) {
+    return Error{rpath + ": missing field 'budget'"};
+  } else if (!it->value().is_null()) {
+    const std::string bpath = json::member(rpath, "budget");
+    auto b = json::asObject(it->value(), bpath);
+    if (!b) return b.error();
+    auto unit = json::getString(**b, "unit", bpath);
+    if (!unit) return unit.error();
+    auto parsed_unit = budgetUnitFromString(*unit);
+    if (!parsed_unit) {
+      return Error{bpath + ".unit: unknown budget unit '" + *unit + "' (expected flops, usd, gpu-hours or days)"};
+    }
+    auto amount = json::getDouble(**b, "amount", bpath);
+    if (!amount) return amount.error();
+    r.budget = Budget{*parsed_unit, *amount};
+  }
+  // law
+  {
+    auto law = json::getObject(o, "law", rpath);
+    if (!law) return law.error();
+    auto parsed = lawFromJson(bj::serialize(**law), json::member(rpath, "law"));
+    if (!parsed) return parsed.error();
+    r.law = *parsed;
+  }
+  // accelerator
+  {
+    auto acc = json::getObject(o, "accelerator", rpath);
+    if (!acc) return acc.error();
+    bj::object catalog{{"schema_version", 1}, {"accelerators", bj::array{**acc}}};
+    auto parsed = HardwareCatalog::parse(bj::serialize(catalog), json::member(rpath, "accelerator"));
+    if (!parsed) return parsed.error();
+    r.accelerator = parsed->accelerators().front();
+  }
+  auto precision = json::getString(o, "precision", rpath);
+  if (!precision) return precision.error();
+  auto p = precisionFromString(*precision);
+  if (!p) return Error{rpath + ".precision: unknown precision '" + *precision + "' (expected one of " + allPrecisionNames() + ")"};
+  r.precision = *p;
+  auto gpus = json::getInt(o, "gpus", rpath);
+  if (!gpus) return gpus.error();
+  if (*gpus < 1 || *gpus > 100000000) return Error{rpath + ".gpus: must be between 1 and 1e8, got " + std::to_string(*gpus)};
+  r.gpu_count = static_cast<int>(*gpus);
+  auto mfu = json::getDouble(o, "mfu", rpath);
+  if (!mfu) return mfu.error();
+  r.mfu = *mfu;
+  auto pue = json::getDouble(o, "pue", rpath);
+  if (!pue) return pue.error();
+  r.pue = *pue;
+  for (auto [key, field] : {std::pair{"usd_per_gpu_hour", &r.usd_per_gpu_hour}, std::pair{"inference_tokens", &r.inference_tokens},
+                            std::pair{"target_loss", &r.target_loss}, std::pair{"unique_tokens", &r.unique_tokens}}) {
+    if (Status s = readOptional(o, key, rpath, *field); !s) return Error{s.message()};
+  }
+  auto bpp = json::getOptionalDouble(o, "training_bytes_per_param", rpath);
+  if (!bpp) return bpp.error();
+  if (*bpp) r.training_bytes_per_param = **bpp;
+
+  std::string why;
+  if (!r.isValid(&why)) return Error{rpath + ": " + why};
+  return r;
+}
+
+Status savePlan(const std::filesystem::path& path, const PlanRequest& request, const PlanResult& result) {
+  return writeFileAtomically(path, planToJson(request, result));
+}
+
+Result<PlanRequest> loadPlan(const std::filesystem::path& path) {
+  auto text = readTextFile(path);
+  if (!text) return text.error();
+  return planRequestFromJson(*text, path.string());
+}
+
+bool operator==(const PlanRequest& a, const PlanRequest& b) {
+  // Doubles are written with round-trip precision, so equal documents mean equal requests.
+  return json::toPrettyString(requestToObject(a)) == json::toPrettyString(requestToObject(b));
+}
+
+}  // namespace scaleplan
