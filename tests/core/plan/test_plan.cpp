@@ -1,0 +1,308 @@
+// The planner end to end: allocations checked against independent arithmetic, the book's GPT-3
+// example, warnings, inference-aware sizing, JSON round trip and bad inputs.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "base/file_io.hpp"
+#include "plan/plan.hpp"
+#include "test_support.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+const HardwareCatalog& catalog() {
+  static HardwareCatalog c = [] {
+    auto r = HardwareCatalog::loadDefault();
+    if (!r) qFatal("%s", r.message().c_str());
+    return *r;
+  }();
+  return c;
+}
+
+PlanSpec baseSpec() {
+  PlanSpec s;
+  s.budget = Budget{BudgetUnit::Flops, 5.88e23};
+  s.law_id = "hoffmann2022";
+  s.gpu_id = "a100-80gb-sxm";
+  s.gpu_count = 1024;
+  s.mfu = 0.4;
+  s.usd_per_gpu_hour = 2.0;
+  return s;
+}
+
+PlanRequest request(const PlanSpec& s) {
+  auto r = makePlanRequest(s, catalog());
+  if (!r) qFatal("%s", r.message().c_str());
+  return *r;
+}
+
+bool hasWarning(const PlanResult& r, PlanWarningKind k) {
+  for (const auto& w : r.warnings) {
+    if (w.kind == k) return true;
+  }
+  return false;
+}
+
+std::filesystem::path tempDir() {
+  auto d = std::filesystem::temp_directory_path() / ("sp-plan-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+}  // namespace
+
+class TestPlan : public QObject {
+  Q_OBJECT
+ private slots:
+  void chinchillaAllocationMatchesClosedForm() {
+    auto r = makePlan(request(baseSpec()));
+    QVERIFY2(r, r.message().c_str());
+    // Independent: G = (alpha A / (beta B))^(1/(alpha+beta)), N = G (C/6)^(beta/(alpha+beta)).
+    const double e = 1.69, a = 406.4, b = 410.7, alpha = 0.34, beta = 0.28, c = 5.88e23;
+    const double g = std::pow(alpha * a / (beta * b), 1.0 / (alpha + beta));
+    const double n = g * std::pow(c / 6.0, beta / (alpha + beta));
+    const double d = c / (6.0 * n);
+    SP_COMPARE_REL(r->params, n, 1e-6);
+    SP_COMPARE_REL(r->tokens, d, 1e-6);
+    SP_COMPARE_REL(r->flops.value, c, 1e-9);
+    SP_COMPARE_REL(*r->predicted_loss, e + a / std::pow(n, alpha) + b / std::pow(d, beta), 1e-9);
+  }
+
+  void tokensPerParamAndCostArithmetic() {
+    PlanSpec s = baseSpec();
+    s.law_id = "tokens-per-param";
+    s.law_options.tokens_per_param = 20;
+    auto r = makePlan(request(s));
+    QVERIFY2(r, r.message().c_str());
+    // Chinchilla itself: 70B parameters, 1.4T tokens, 6 * 70e9 * 1.4e12 = 5.88e23 FLOPs.
+    SP_COMPARE_REL(r->params, 70e9, 1e-9);
+    SP_COMPARE_REL(r->tokens, 1.4e12, 1e-9);
+    const auto* a100 = catalog().find("a100-80gb-sxm");
+    QVERIFY(a100);
+    const double peak = a100->peak(Precision::Bf16)->value;
+    const double seconds = 5.88e23 / (peak * 0.4 * 1024);
+    SP_COMPARE_REL(r->cost.wall_clock.days(), seconds / 86400.0, 1e-9);
+    SP_COMPARE_REL(r->cost.gpu_hours, seconds / 3600.0 * 1024, 1e-9);
+    SP_COMPARE_REL(r->cost.cost_usd, seconds / 3600.0 * 1024 * 2.0, 1e-9);
+    SP_COMPARE_REL(r->cost.energy_kwh, a100->tdp_watts * 1024 * seconds / 3600.0 * kDefaultPue / 1000.0, 1e-9);
+    SP_COMPARE_REL(r->training_memory_bytes, 16.0 * 70e9, 1e-12);
+  }
+
+  void dollarBudgetBuysTheRightFlops() {
+    PlanSpec s = baseSpec();
+    s.budget = Budget{BudgetUnit::Usd, 4.15e6};
+    s.gpu_id = "h100-sxm";
+    s.usd_per_gpu_hour = 2.0;
+    auto r = makePlan(request(s));
+    QVERIFY2(r, r.message().c_str());
+    const double peak = catalog().find("h100-sxm")->peak(Precision::Bf16)->value;
+    const double flops = 4.15e6 / 2.0 * 3600.0 * peak * 0.4;
+    SP_COMPARE_REL(r->flops.value, flops, 1e-9);
+    SP_COMPARE_REL(r->cost.cost_usd, 4.15e6, 1e-9);
+  }
+
+  void deadlineBudget() {
+    PlanSpec s = baseSpec();
+    s.budget = Budget{BudgetUnit::Days, 30.0};
+    auto r = makePlan(request(s));
+    QVERIFY2(r, r.message().c_str());
+    SP_COMPARE_REL(r->cost.wall_clock.days(), 30.0, 1e-9);
+  }
+
+  void warnings() {
+    PlanSpec s = baseSpec();
+    s.mfu = 0.7;
+    s.unique_tokens = 1e11;
+    auto r = makePlan(request(s));
+    QVERIFY2(r, r.message().c_str());
+    QVERIFY(hasWarning(*r, PlanWarningKind::MfuHigh));
+    QVERIFY(hasWarning(*r, PlanWarningKind::TokensExceedUniqueData));
+    QVERIFY(hasWarning(*r, PlanWarningKind::DoesNotFitOnOneGpu));  // 16 B/param x tens of B params > 80 GB
+    QVERIFY(!hasWarning(*r, PlanWarningKind::MfuLow));
+
+    PlanSpec big = baseSpec();
+    big.budget = Budget{BudgetUnit::Flops, 1e27};
+    auto far = makePlan(request(big));
+    QVERIFY2(far, far.message().c_str());
+    QVERIFY(hasWarning(*far, PlanWarningKind::Extrapolation));
+
+    PlanSpec small = baseSpec();
+    small.budget = Budget{BudgetUnit::Flops, 1e19};
+    small.mfu = 0.2;
+    auto near = makePlan(request(small));
+    QVERIFY2(near, near.message().c_str());
+    QVERIFY(!hasWarning(*near, PlanWarningKind::Extrapolation));
+    QVERIFY(hasWarning(*near, PlanWarningKind::MfuLow));
+    QVERIFY(!hasWarning(*near, PlanWarningKind::DoesNotFitOnOneGpu));
+  }
+
+  void uniqueTokenLimitChangesAllocation() {
+    PlanSpec s = baseSpec();
+    auto free_plan = makePlan(request(s));
+    s.unique_tokens = 2e11;  // far less than the ~1e12+ tokens the unconstrained plan wants
+    auto limited = makePlan(request(s));
+    QVERIFY(free_plan && limited);
+    // With repeated data worth less, the optimum shifts toward a larger model and fewer tokens.
+    QVERIFY2(limited->params > free_plan->params, "data-constrained plan should use more parameters");
+    QVERIFY(limited->tokens < free_plan->tokens);
+  }
+
+  void inferenceAwareWithZeroDemandIsChinchilla() {
+    PlanSpec s = baseSpec();
+    s.budget.reset();
+    s.target_loss = 2.0;
+    s.inference_tokens = 0.0;
+    auto r = makePlan(request(s));
+    QVERIFY2(r, r.message().c_str());
+    // Independent: the compute-optimal path N(C), D(C) reaches loss 2.0 at some C; find it by
+    // bisection on log C with the closed form, then compare.
+    const double e = 1.69, a = 406.4, b = 410.7, alpha = 0.34, beta = 0.28;
+    const double g = std::pow(alpha * a / (beta * b), 1.0 / (alpha + beta));
+    auto lossAt = [&](double c) {
+      double n = g * std::pow(c / 6.0, beta / (alpha + beta));
+      double d = c / (6.0 * n);
+      return e + a / std::pow(n, alpha) + b / std::pow(d, beta);
+    };
+    double lo = std::log(1e15), hi = std::log(1e30);
+    for (int i = 0; i < 200; ++i) {
+      double mid = 0.5 * (lo + hi);
+      (lossAt(std::exp(mid)) > 2.0 ? lo : hi) = mid;
+    }
+    const double c = std::exp(0.5 * (lo + hi));
+    const double n = g * std::pow(c / 6.0, beta / (alpha + beta));
+    SP_COMPARE_REL(r->params, n, 1e-5);
+    SP_COMPARE_REL(r->flops.value, c, 1e-5);
+    SP_COMPARE_REL(*r->predicted_loss, 2.0, 1e-9);
+
+    // With a large inference demand the model shrinks and trains longer for the same loss.
+    s.inference_tokens = 1e13;
+    auto inf = makePlan(request(s));
+    QVERIFY2(inf, inf.message().c_str());
+    QVERIFY(inf->params < r->params);
+    QVERIFY(inf->tokens > r->tokens);
+    SP_COMPARE_REL(*inf->predicted_loss, 2.0, 1e-6);
+  }
+
+  void jsonRoundTripIsLossless() {
+    PlanSpec s = baseSpec();
+    s.usd_per_gpu_hour = 1.0 / 3.0;  // not exactly representable in decimal
+    s.inference_tokens = 1e12;
+    s.unique_tokens = 3e12;
+    PlanRequest req = request(s);
+    auto result = makePlan(req);
+    QVERIFY2(result, result.message().c_str());
+    auto path = tempDir() / "plan.json";
+    QVERIFY(savePlan(path, req, *result));
+    auto back = loadPlan(path);
+    QVERIFY2(back, back.message().c_str());
+    QVERIFY(*back == req);
+    QCOMPARE(back->usd_per_gpu_hour.value(), 1.0 / 3.0);
+    auto again = makePlan(*back);
+    QVERIFY(again);
+    QCOMPARE(again->params, result->params);
+    QCOMPARE(again->cost.cost_usd, result->cost.cost_usd);
+    QCOMPARE(planToJson(*back, *again), planToJson(req, *result));
+  }
+
+  void badRequests_data() {
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("negative budget") << "budget" << -1.0 << "budget: must be a positive finite number";
+    QTest::newRow("zero budget") << "budget" << 0.0 << "budget: must be a positive finite number";
+    QTest::newRow("nan budget") << "budget" << std::nan("") << "budget: must be a positive finite number";
+    QTest::newRow("zero mfu") << "mfu" << 0.0 << "mfu: must be in (0, 1], got 0";
+    QTest::newRow("mfu above one") << "mfu" << 1.5 << "mfu: must be in (0, 1], got 1.5";
+    QTest::newRow("nan mfu") << "mfu" << std::nan("") << "mfu: must be in (0, 1]";
+    QTest::newRow("zero gpus") << "gpus" << 0.0 << "gpus: must be at least 1";
+  }
+  void badRequests() {
+    QFETCH(QString, field);
+    QFETCH(double, value);
+    QFETCH(QString, message);
+    PlanSpec s = baseSpec();
+    if (field == "budget") s.budget->amount = value;
+    if (field == "mfu") s.mfu = value;
+    if (field == "gpus") s.gpu_count = static_cast<int>(value);
+    auto r = makePlanRequest(s, catalog());
+    QVERIFY(!r);
+    SP_VERIFY_CONTAINS(r.message(), message.toStdString());
+  }
+
+  void unknownGpuAndMissingPrecision() {
+    PlanSpec s = baseSpec();
+    s.gpu_id = "x100";
+    auto r = makePlanRequest(s, catalog());
+    QVERIFY(!r);
+    SP_VERIFY_CONTAINS(r.message(), "unknown GPU 'x100'");
+    SP_VERIFY_CONTAINS(r.message(), "h100-sxm");
+
+    s = baseSpec();
+    s.gpu_id = "v100";
+    s.precision = Precision::Fp8;  // Volta has no FP8 units
+    auto req = makePlanRequest(s, catalog());
+    QVERIFY2(req, req.message().c_str());
+    auto plan = makePlan(*req);
+    QVERIFY(!plan);
+    SP_VERIFY_CONTAINS(plan.message(), "fp8");
+    SP_VERIFY_CONTAINS(plan.message(), "v100");
+
+    s = baseSpec();
+    s.law_id = "chinchilla-9000";
+    auto law = makePlanRequest(s, catalog());
+    QVERIFY(!law);
+    SP_VERIFY_CONTAINS(law.message(), "chinchilla-9000");
+  }
+
+  void malformedPlanFiles_data() {
+    QTest::addColumn<QString>("mutation");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("newer schema") << "schema" << "schema_version 99 is newer than this ScalePlan supports";
+    QTest::newRow("missing mfu") << "drop-mfu" << "request: missing field 'mfu'";
+    QTest::newRow("wrong type") << "gpus-string" << "request.gpus: expected an integer, got a string";
+    QTest::newRow("bad precision") << "precision" << "request.precision: unknown precision 'bf17'";
+    QTest::newRow("syntax") << "truncate" << "invalid JSON";
+    QTest::newRow("mfu range") << "mfu-range" << "mfu: must be in (0, 1], got 2";
+  }
+  void malformedPlanFiles() {
+    QFETCH(QString, mutation);
+    QFETCH(QString, message);
+    PlanRequest req = request(baseSpec());
+    auto result = makePlan(req);
+    QVERIFY(result);
+    std::string text = planToJson(req, *result);
+    auto replace = [&](const std::string& from, const std::string& to) {
+      auto pos = text.find(from);
+      QVERIFY2(pos != std::string::npos, from.c_str());
+      text.replace(pos, from.size(), to);
+    };
+    if (mutation == "schema") replace("\"schema_version\": 1,", "\"schema_version\": 99,");
+    if (mutation == "drop-mfu") replace("\"mfu\": 0.4,", "");
+    if (mutation == "gpus-string") replace("\"gpus\": 1024,", "\"gpus\": \"many\",");
+    if (mutation == "precision") replace("\"precision\": \"bf16\",\n    \"gpus\"", "\"precision\": \"bf17\",\n    \"gpus\"");
+    if (mutation == "truncate") text.resize(text.size() / 2);
+    if (mutation == "mfu-range") replace("\"mfu\": 0.4,", "\"mfu\": 2,");
+    auto path = tempDir() / "bad.json";
+    { std::ofstream(path) << text; }
+    auto back = loadPlan(path);
+    QVERIFY(!back);
+    SP_VERIFY_CONTAINS(back.message(), message.toStdString());
+    SP_VERIFY_CONTAINS(back.message(), path.string());
+  }
+
+  void savingIntoMissingDirectoryLeavesNothing() {
+    PlanRequest req = request(baseSpec());
+    auto result = makePlan(req);
+    auto path = tempDir() / "missing" / "plan.json";
+    auto s = savePlan(path, req, *result);
+    QVERIFY(!s);
+    QVERIFY(!std::filesystem::exists(path));
+  }
+
+  void cleanupTestCase() { std::filesystem::remove_all(tempDir()); }
+};
+
+QTEST_APPLESS_MAIN(TestPlan)
+#include "test_plan.moc"
