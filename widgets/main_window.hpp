@@ -1,0 +1,106 @@
+#pragma once
+// The main window: budget explorer (left), result panel, and a tab widget of views (plots and
+// the panels other parts of the application plug in with addPanel()).
+
+#include <QMainWindow>
+#include <QStringList>
+#include <memory>
+#include <vector>
+
+class QAction;
+class QCustomPlot;
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace scaleplan {
+
+class BudgetExplorer;
+class ResultPanel;
+class Session;
+class PlotView;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  // The window works on `session` (not owned; it must outlive the window).
+  explicit MainWindow(Session* session, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  Session* session() const { return session_; }
+
+  // Plugs a panel into the view tabs (import & fit, fit view, model & memory, GPU benchmark...).
+  // The window takes ownership. Returns the tab index. A QCustomPlot inside the panel can be
+  // exported with File → Export plot when its tab is current. Panels talk to the session, not to
+  // the window.
+  int addPanel(QWidget* panel, const QString& title);
+  QTabWidget* viewTabs() const { return tabs_; }
+  // The View menu, for panels that want to add toggles.
+  QMenu* viewMenu() const { return view_menu_; }
+
+  BudgetExplorer* budgetExplorer() const { return explorer_; }
+  ResultPanel* resultPanel() const { return result_panel_; }
+  // The built-in plots: frontier, isoFLOP, landscape, loss vs compute (in tab order).
+  const std::vector<PlotView*>& plotViews() const { return plots_; }
+
+  // The QCustomPlot of the current tab, if it has one.
+  QCustomPlot* currentPlot() const;
+
+  // Opens a plan file; on error shows it (file and field) and leaves the session untouched.
+  // Returns true on success. `interactive` false: report errors through the returned status only
+  // (no message box), for tests and the command line.
+  bool openFile(const QString& path, bool interactive = true, QString* error = nullptr);
+  // Saves to `path` (atomic). Returns true on success.
+  bool saveTo(const QString& path, bool interactive = true, QString* error = nullptr);
+  // Exports the current tab's plot (by suffix: .png, .svg, .pdf). Returns true on success.
+  bool exportCurrentPlot(const QString& path, QString* error = nullptr);
+  // Writes the Markdown report of the current plan.
+  bool exportReport(const QString& path, QString* error = nullptr);
+
+  // Renders every tab (and the whole window) to PNGs in `dir`: window.png, tab-01-<name>.png...
+  // Returns the files written.
+  QStringList renderScreenshots(const QString& dir);
+
+  // Dark palette and plot colours on/off (View → Dark theme); remembered in the settings.
+  void setDarkTheme(bool dark);
+  bool isDarkTheme() const { return dark_; }
+
+  const QStringList& recentFiles() const { return recent_files_; }
+
+  // "Save changes?" when modified: true when the caller may go on (saved or discarded).
+  bool maybeSave();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildActions();
+  void buildMenus();
+  void buildLayout();
+  void readSettings();
+  void writeSettings() const;
+  void updateTitle();
+  void updateRecentMenu();
+  void addRecentFile(const QString& path);
+  void newPlan();
+  void openDialog();
+  bool save();
+  bool saveAsDialog();
+  void exportPlotDialog();
+  void exportReportDialog();
+  void showAbout();
+
+  Session* session_;
+  QTabWidget* tabs_ = nullptr;
+  BudgetExplorer* explorer_ = nullptr;
+  ResultPanel* result_panel_ = nullptr;
+  std::vector<PlotView*> plots_;
+  QMenu* view_menu_ = nullptr;
+  QMenu* recent_menu_ = nullptr;
+  QAction* dark_action_ = nullptr;
+  QStringList recent_files_;
+  bool dark_ = false;
+};
+
+}  // namespace scaleplan
