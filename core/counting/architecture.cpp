@@ -1,0 +1,200 @@
+#include "counting/architecture.hpp"
+
+#include <array>
+#include <cassert>
+#include <utility>
+
+namespace scaleplan {
+
+namespace {
+
+template <class Enum, std::size_t N>
+std::string joinNames(const std::array<Enum, N>& values) {
+  std::string out;
+  for (Enum v : values) {
+    if (!out.empty()) out += ", ";
+    out += toString(v);
+  }
+  return out;
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> enumFromString(const std::array<Enum, N>& values, std::string_view s) {
+  for (Enum v : values) {
+    if (toString(v) == s) return v;
+  }
+  return std::nullopt;
+}
+
+constexpr std::array<MlpKind, 4> kMlpKinds = {MlpKind::Gelu, MlpKind::Relu, MlpKind::SwiGlu, MlpKind::GeGlu};
+constexpr std::array<PositionKind, 5> kPositionKinds = {PositionKind::Learned, PositionKind::Rotary,
+                                                        PositionKind::Alibi, PositionKind::RelativeXl,
+                                                        PositionKind::RelativeBias};
+constexpr std::array<NormKind, 2> kNormKinds = {NormKind::LayerNorm, NormKind::RmsNorm};
+
+bool setError(std::string* error, std::string message) {
+  if (error) *error = std::move(message);
+  return false;
+}
+
+}  // namespace
+
+std::string_view toString(MlpKind kind) {
+  switch (kind) {
+    case MlpKind::Gelu: return "gelu";
+    case MlpKind::Relu: return "relu";
+    case MlpKind::SwiGlu: return "swiglu";
+    case MlpKind::GeGlu: return "geglu";
+  }
+  return "unknown";
+}
+std::optional<MlpKind> mlpKindFromString(std::string_view s) { return enumFromString(kMlpKinds, s); }
+std::string allMlpKindNames() { return joinNames(kMlpKinds); }
+int mlpMatrixCount(MlpKind kind) { return kind == MlpKind::SwiGlu || kind == MlpKind::GeGlu ? 3 : 2; }
+
+std::string_view toString(PositionKind kind) {
+  switch (kind) {
+    case PositionKind::Learned: return "learned";
+    case PositionKind::Rotary: return "rotary";
+    case PositionKind::Alibi: return "alibi";
+    case PositionKind::RelativeXl: return "relative-xl";
+    case PositionKind::RelativeBias: return "relative-bias";
+  }
+  return "unknown";
+}
+std::optional<PositionKind> positionKindFromString(std::string_view s) { return enumFromString(kPositionKinds, s); }
+std::string allPositionKindNames() { return joinNames(kPositionKinds); }
+
+std::string_view toString(NormKind kind) {
+  switch (kind) {
+    case NormKind::LayerNorm: return "layernorm";
+    case NormKind::RmsNorm: return "rmsnorm";
+  }
+  return "unknown";
+}
+std::optional<NormKind> normKindFromString(std::string_view s) { return enumFromString(kNormKinds, s); }
+std::string allNormKindNames() { return joinNames(kNormKinds); }
+
+bool TransformerArchitecture::isMoeLayer(std::int64_t index) const {
+  if (!isMoe() || index < moe.first_dense_layers || index >= layers) return false;
+  // Every layer_interval-th layer after the dense prefix: with interval 2 the 2nd, 4th, ... layers.
+  return (index - moe.first_dense_layers + 1) % moe.layer_interval == 0;
+}
+
+std::int64_t TransformerArchitecture::moeLayerCount() const {
+  if (!isMoe() || moe.layer_interval <= 0 || layers <= moe.first_dense_layers) return 0;
+  return (layers - moe.first_dense_layers) / moe.layer_interval;
+}
+
+bool TransformerArchitecture::isValid(std::string* error) const {
+  auto positive = [&](std::int64_t v, const char* name) {
+    if (v > 0) return true;
+    return setError(error, std::string(name) + ": must be a positive whole number, got " + std::to_string(v));
+  };
+  if (!positive(layers, "layers") || !positive(d_model, "d_model") || !positive(heads, "heads") ||
+      !positive(d_ff, "d_ff") || !positive(vocab, "vocab")) {
+    return false;
+  }
+  if (kv_heads < 0) return setError(error, "kv_heads: must be positive (or 0 for kv_heads = heads), got " + std::to_string(kv_heads));
+  if (kv_heads > heads) {
+    return setError(error, "kv_heads: " + std::to_string(kv_heads) + " exceeds heads " + std::to_string(heads));
+  }
+  if (heads % effectiveKvHeads() != 0) {
+    return setError(error, "heads: " + std::to_string(heads) + " is not divisible by kv_heads " +
+                               std::to_string(effectiveKvHeads()));
+  }
+  if (head_dim < 0) return setError(error, "head_dim: must be positive (or 0 for d_model / heads), got " + std::to_string(head_dim));
+  if (head_dim == 0 && d_model % heads != 0) {
+    return setError(error, "head_dim: d_model " + std::to_string(d_model) + " is not divisible by heads " +
+                               std::to_string(heads) + "; give head_dim explicitly");
+  }
+  if (positions == PositionKind::Learned && max_seq_len <= 0) {
+    return setError(error, "max_seq_len: learned positions need the table length, got " + std::to_string(max_seq_len));
+  }
+  if (max_seq_len < 0) return setError(error, "max_seq_len: must not be negative, got " + std::to_string(max_seq_len));
+  if (positions == PositionKind::RelativeBias && relative_buckets <= 0) {
+    return setError(error, "relative_buckets: must be positive, got " + std::to_string(relative_buckets));
+  }
+  if (moe.experts < 0) return setError(error, "moe.experts: must not be negative, got " + std::to_string(moe.experts));
+  if (moe.experts == 0) {
+    if (moe.top_k != 0 || moe.shared_experts != 0) {
+      return setError(error, "moe.experts: top_k or shared_experts given but experts is 0");
+    }
+    return true;
+  }
+  if (moe.top_k <= 0 || moe.top_k > moe.experts) {
+    return setError(error, "moe.top_k: must be between 1 and experts (" + std::to_string(moe.experts) + "), got " +
+                               std::to_string(moe.top_k));
+  }
+  if (moe.shared_experts < 0) {
+    return setError(error, "moe.shared_experts: must not be negative, got " + std::to_string(moe.shared_experts));
+  }
+  if (moe.layer_interval <= 0) {
+    return setError(error, "moe.layer_interval: must be positive, got " + std::to_string(moe.layer_interval));
+  }
+  if (moe.first_dense_layers < 0 || moe.first_dense_layers >= layers) {
+    return setError(error, "moe.first_dense_layers: must be between 0 and layers − 1 (" + std::to_string(layers - 1) +
+                               "), got " + std::to_string(moe.first_dense_layers));
+  }
+  if (moe.expert_d_ff < 0) {
+    return setError(error, "moe.expert_d_ff: must be positive (or 0 for d_ff), got " + std::to_string(moe.expert_d_ff));
+  }
+  if (moeLayerCount() == 0) {
+    return setError(error, "moe.layer_interval: " + std::to_string(moe.layer_interval) + " leaves no MoE layer among " +
+                               std::to_string(layers - moe.first_dense_layers) + " layers");
+  }
+  return true;
+}
+
+ParameterCount countParameters(const TransformerArchitecture& arch) {
+  assert(arch.isValid(nullptr));
+  const double d = static_cast<double>(arch.d_model);
+  const double layers = static_cast<double>(arch.layers);
+  const double q_width = static_cast<double>(arch.heads * arch.effectiveHeadDim());        // H·Q
+  const double kv_width = static_cast<double>(arch.effectiveKvHeads() * arch.effectiveHeadDim());
+  const double bias = arch.biases ? 1.0 : 0.0;
+  const double matrices = mlpMatrixCount(arch.mlp);
+  // One MLP of hidden size f: gate/up (and down) matrices; with biases, one bias per hidden unit
+  // on each input-side matrix and d_model on the output.
+  auto mlpParams = [&](double f) { return matrices * d * f + bias * ((matrices - 1.0) * f + d); };
+
+  ParameterCount c;
+  c.token_embedding = static_cast<double>(arch.vocab) * d;
+  c.output_embedding = arch.tied_embeddings ? 0.0 : static_cast<double>(arch.vocab) * d;
+  c.position_embedding =
+      arch.positions == PositionKind::Learned ? static_cast<double>(arch.max_seq_len) * d : 0.0;
+
+  // Q (d×H·Q), K and V (d×KV·Q each), O (H·Q×d), plus biases on each output.
+  const double attention_per_layer = d * q_width + 2.0 * d * kv_width + q_width * d +
+                                     bias * (q_width + 2.0 * kv_width + d);
+  c.attention = layers * attention_per_layer;
+
+  if (arch.positions == PositionKind::RelativeXl) {
+    c.relative_position = layers * (d * q_width + 2.0 * q_width);
+  } else if (arch.positions == PositionKind::RelativeBias) {
+    c.relative_position = static_cast<double>(arch.relative_buckets * arch.heads);
+  }
+
+  const double moe_layers = static_cast<double>(arch.moeLayerCount());
+  const double dense_layers = layers - moe_layers;
+  const double dense_mlp = mlpParams(static_cast<double>(arch.d_ff));
+  const double expert = mlpParams(static_cast<double>(arch.effectiveExpertDff()));
+  const double experts = static_cast<double>(arch.moe.experts);
+  const double shared = static_cast<double>(arch.moe.shared_experts);
+  const double top_k = static_cast<double>(arch.moe.top_k);
+  c.mlp = dense_layers * dense_mlp + moe_layers * (experts + shared) * expert;
+  c.mlp_active = dense_layers * dense_mlp + moe_layers * (top_k + shared) * expert;
+  c.router = moe_layers * (d * experts + (arch.moe.router_bias ? experts : 0.0));
+
+  const double norm = arch.norm == NormKind::LayerNorm ? 2.0 * d : d;
+  c.norms = (2.0 * layers + 1.0) * norm;
+
+  c.embedding = c.token_embedding + c.output_embedding + c.position_embedding;
+  c.non_embedding = c.attention + c.relative_position + c.mlp + c.router + c.norms;
+  c.active_non_embedding = c.attention + c.relative_position + c.mlp_active + c.router + c.norms;
+  c.total = c.embedding + c.non_embedding;
+  c.active = c.embedding + c.active_non_embedding;
+  return c;
+}
+
+}  // namespace scaleplan
