@@ -133,6 +133,11 @@ class ScalingLaw {
   // Errors: C not positive/finite; a PowerLaw cannot allocate.
   Result<Allocation> computeOptimal(Flops compute) const;
 
+  // Added: parameters usable for prediction (finite; exponents, scales and ratios positive;
+  // E >= 0; unique_tokens >= 0) and uncertainty consistent with parameterNames(). The message
+  // names the field: "params.alpha: must be positive, got -0.3".
+  bool isValid(std::string* error) const;
+
  private:
   std::string id_, display_name_, citation_;
   Params params_;
@@ -153,6 +158,31 @@ double kaplanLossOfParams(const KaplanParams& p, double params);
 double kaplanLossOfTokens(const KaplanParams& p, double tokens);
 double kaplanLossOfCompute(const KaplanParams& p, Flops compute_min);
 double kaplanCombinedLoss(const KaplanParams& p, double params, double tokens);
+
+// --- Added by the laws area (additive) ---------------------------------------------------------
+// Compute-optimal N for D training tokens under the Chinchilla form (the inverse of the closed
+// form: N = G·(D·G)^(beta/alpha)); Muennighoff et al.'s U_N is this at D = U.
+double chinchillaParamsForTokens(const ChinchillaParams& p, double tokens);
+// The compute at which the compute-optimal model reaches `target_loss` (> E): along the optimum
+// L(C) = E + K·(C/6)^(−alpha·beta/(alpha+beta)) with K = A·G^(−alpha) + B·G^beta.
+// Returns Flops{inf} when target_loss <= E.
+Flops chinchillaComputeForLoss(const ChinchillaParams& p, double target_loss);
+// Kaplan's compute-efficient allocation: N = coefficient·C_min[PF-days]^exponent, D = C/(6N).
+// The budget is taken as Kaplan's C_min (compute at the critical batch size).
+Allocation kaplanOptimal(const KaplanParams& p, Flops compute);
+// D = ratio·N under C = 6·N·D: N = sqrt(C / (6·ratio)).
+Allocation tokensPerParamOptimal(double ratio, Flops compute);
+// Muennighoff et al. 2023 (eq. 5 and the paper's U_N definition). With unique_tokens U = 0
+// (unlimited) D' = D and N' = N, i.e. the base law. U_D = min(U, D),
+// R_D = D/U_D − 1, D' = U_D + U_D·R_D*·(1 − exp(−R_D/R_D*));
+// U_N = min(N, chinchillaParamsForTokens(base, U)), R_N = N/U_N − 1,
+// N' = U_N + U_N·R_N*·(1 − exp(−R_N/R_N*)).
+double dataConstrainedEffectiveTokens(const DataConstrainedParams& p, double tokens);
+double dataConstrainedEffectiveParams(const DataConstrainedParams& p, double params);
+double dataConstrainedLoss(const DataConstrainedParams& p, double params, double tokens);
+// Compute-optimal (N, D) under C = 6·N·D: the base closed form when U = 0, otherwise a
+// numerical minimisation of L(N', D') over log N (grid scan, then Brent's method).
+Allocation dataConstrainedOptimal(const DataConstrainedParams& p, Flops compute);
 
 // Inference-aware allocation (Sardana et al. 2023): for a target loss and a lifetime inference
 // demand, minimise total FLOPs 6·N·D_train + 2·N·D_inference subject to L(N, D_train) = target.
@@ -177,6 +207,9 @@ struct InferenceCostOptions {
   FlopsPerSecond train_peak, inference_peak;  // per GPU
   double train_mfu = 0.4, inference_mfu = 0.2;
   double train_usd_per_gpu_hour = 0.0, inference_usd_per_gpu_hour = 0.0;
+  // Added: target above E, demand >= 0, peaks > 0, MFUs in (0, 1], training price > 0,
+  // inference price >= 0 (0 = inference is free: the Chinchilla optimum).
+  bool isValid(const ChinchillaParams& law, std::string* error) const;
 };
 struct InferenceCostResult {
   double params = 0.0, train_tokens = 0.0;
@@ -188,6 +221,8 @@ Result<InferenceCostResult> inferenceAwareCostOptimum(const ChinchillaParams& la
 struct LawLookupOptions {
   double tokens_per_param = 20.0;  // for "tokens-per-param"
   double unique_tokens = 0.0;      // for "muennighoff2023"; 0 = unlimited
+  // Added: ratio positive and finite, unique_tokens >= 0 and finite.
+  bool isValid(std::string* error) const;
 };
 // Preset ids: "hoffmann2022", "besiroglu2024", "kaplan2020", "muennighoff2023", "tokens-per-param";
 // "file:PATH" loads a saved law. Unknown ids give an error listing the known ones.
