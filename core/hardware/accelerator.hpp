@@ -45,6 +45,10 @@ class HardwareCatalog {
   // dataDirectory()/hardware.json, then userConfigDirectory()/hardware.json if it exists (user
   // entries with an id already present replace the shipped entry; new ids are added).
   static Result<HardwareCatalog> loadDefault();
+  // loadDefault() with explicit paths: `shipped` must exist; `user_file` is merged when it
+  // exists (errors in it name that file).
+  static Result<HardwareCatalog> loadWithUserFile(const std::filesystem::path& shipped,
+                                                  const std::filesystem::path& user_file);
 
   const std::vector<Accelerator>& accelerators() const { return accelerators_; }
   const Accelerator* find(std::string_view id) const;
@@ -52,6 +56,10 @@ class HardwareCatalog {
   Result<const Accelerator*> get(std::string_view id) const;
   // Adds or replaces (same id) an entry.
   void add(Accelerator accelerator);
+  // add() for every entry of `other`, in its order (user files override shipped entries).
+  void merge(const HardwareCatalog& other);
+  // Every id, sorted: "a10, a100-40gb-pcie, ..." in messages and --help.
+  std::vector<std::string> ids() const;
 
  private:
   std::vector<Accelerator> accelerators_;

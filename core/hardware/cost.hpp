@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 #include "base/units.hpp"
@@ -46,6 +47,8 @@ struct RunCost {
   double gpu_days = 0.0;
   double cost_usd = 0.0;
   double energy_kwh = 0.0;  // TDP × GPUs × hours × PUE
+  // Why a figure is 0 rather than a value: "no price per GPU-hour: cost_usd is 0", "no TDP: ...".
+  std::vector<std::string> warnings;
 };
 
 Result<RunCost> costOf(Flops flops, const ComputeSetup& setup);
