@@ -86,7 +86,7 @@ const char* const kKaplanCitation =
     "N_opt = 1.3e9 * C_min[PF-days]^0.73 (Table 5, Fig. 14)";
 const char* const kMuennighoffCitation =
     "Muennighoff et al. 2023, Scaling Data-Constrained Language Models (arXiv:2305.16264), eq. 5; "
-    "R_D* 15.387756, R_N* 5.309743 and the Chinchilla-form refit (E 1.869, A 520.4, B 1488.4, "
+    "R_D* 15.387756, R_N* 5.309743 and the Chinchilla-form refit (E 1.869, A 520.8, B 1487.7, "
     "alpha = beta 0.3526596) from the authors' repository (huggingface/datablations)";
 const char* const kTokensPerParamCitation =
     "Rule of thumb from Hoffmann et al. 2022 (Chinchilla 70B: 1.4T tokens, 20 per parameter); "
