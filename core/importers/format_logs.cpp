@@ -1,0 +1,471 @@
+// Logs written by training tools: Hugging Face Trainer's trainer_state.json, Weights & Biases CSV
+// exports and TensorBoard scalar CSV exports. None of them records the model size, and all count
+// optimiser steps, so N and tokens per step come from the options (or a model config.json).
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "importers/import_internal.hpp"
+
+namespace scaleplan::importers_detail {
+
+namespace {
+
+std::optional<std::string> positiveNumber(const boost::json::value& jv, bool allow_zero, double& value) {
+  if (!jv.is_number()) {
+    if (jv.is_string()) {
+      const auto& s = jv.get_string();
+      const CellStatus st = parseNumber(std::string_view(s.data(), s.size()), value);
+      if (st == CellStatus::NotFinite) return "'" + std::string(s.c_str()) + "' is not a finite number";
+      if (st != CellStatus::Ok) return "expected a number, got the string '" + std::string(s.c_str()) + "'";
+    } else {
+      return std::string("expected a number, got ") +
+             (jv.is_null() ? "null" : jv.is_bool() ? "a boolean" : jv.is_array() ? "an array" : "an object");
+    }
+  } else {
+    value = jv.to_number<double>();
+  }
+  if (!std::isfinite(value)) return std::string("not a finite number");
+  if (allow_zero ? value < 0 : value <= 0) return "must be " + std::string(allow_zero ? ">= 0" : "> 0") + ", got " + numberText(value);
+  return std::nullopt;
+}
+
+// Reads the header of a CSV export; on failure sets out and returns false.
+bool readHeader(CsvReader& reader, const FileContext& ctx, FileOutcome& out, std::vector<std::string>& names) {
+  const auto first = reader.next();
+  if (first == CsvReader::Next::Record) {
+    for (auto f : reader.fields()) names.emplace_back(trim(f));
+    return true;
+  }
+  if (first == CsvReader::Next::End) {
+    out.error = issue(ctx.file, 0, 0, "", "file is empty");
+  } else if (reader.cancelled()) {
+    out.cancelled = true;
+  } else {
+    ImportIssue e = reader.error().value_or(issue("", 0, 0, "", "read error"));
+    e.file = ctx.file;
+    out.error = e;
+  }
+  return false;
+}
+
+bool readerFailed(const CsvReader& reader, const FileContext& ctx, FileOutcome& out) {
+  if (reader.cancelled()) {
+    out.cancelled = true;
+  } else {
+    ImportIssue e = reader.error().value_or(issue("", 0, 0, "", "read error"));
+    e.file = ctx.file;
+    out.error = e;
+  }
+  return true;
+}
+
+}  // namespace
+
+// ---- Hugging Face trainer_state.json ---------------------------------------------------------------
+
+FileOutcome importHfTrainer(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings) {
+  FileOutcome out;
+  const ImportOptions& opt = *ctx.options;
+  if (!buffer.readAll()) {
+    out.cancelled = true;
+    return out;
+  }
+  const std::string_view text = buffer.view();
+  if (trim(text).empty() || text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    out.error = issue(ctx.file, 0, 0, "", "file is empty");
+    return out;
+  }
+  boost::json::stream_parser parser;
+  boost::system::error_code ec;
+  const std::size_t used = parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec || !parser.done()) {
+    auto [line, column] = lineColumn(text, ec ? used : text.size());
+    out.error = issue(ctx.file, line, column, "", "invalid JSON: " + (ec ? ec.message() : std::string("incomplete document")));
+    return out;
+  }
+  const boost::json::value root = parser.release();
+  if (!root.is_object()) {
+    out.error = issue(ctx.file, 0, 0, "", "expected a JSON object (a Hugging Face trainer_state.json)");
+    return out;
+  }
+  const auto* history_value = root.get_object().if_contains("log_history");
+  if (!history_value) {
+    out.error = issue(ctx.file, 0, 0, "log_history", "missing: not a Hugging Face trainer_state.json");
+    return out;
+  }
+  if (!history_value->is_array()) {
+    out.error = issue(ctx.file, 0, 0, "log_history", "expected an array");
+    return out;
+  }
+  const auto& history = history_value->get_array();
+
+  WarningSink sink(ctx.file, warnings, opt.max_listed_warnings);
+  std::size_t with_loss = 0, with_eval = 0, with_tokens = 0;
+  for (const auto& e : history) {
+    if (!e.is_object()) continue;
+    with_loss += e.get_object().contains("loss");
+    with_eval += e.get_object().contains("eval_loss");
+    with_tokens += e.get_object().contains("num_input_tokens_seen");
+  }
+  std::string loss_key = opt.columns.loss;
+  if (loss_key.empty()) {
+    loss_key = "loss";
+    if (with_loss == 0 && with_eval > 0) {
+      loss_key = "eval_loss";
+      sink.note(0, 0, "log_history", "no training 'loss' entries; using 'eval_loss'");
+    }
+  }
+  const std::string step_key = opt.columns.step.empty() ? "step" : opt.columns.step;
+  // Trainer logs "num_input_tokens_seen" when include_num_input_tokens_seen is on.
+  std::string tokens_key = opt.columns.tokens;
+  if (tokens_key.empty() && with_tokens > 0) tokens_key = "num_input_tokens_seen";
+
+  const std::string run = ctx.stem;
+  const auto params = ctx.paramsFor(run);
+  if (!params) {
+    out.error = issue(ctx.file, 0, 0, "",
+                      "no model size N: trainer_state.json does not record it; give params (N) or a model "
+                      "config.json");
+    return out;
+  }
+  if (tokens_key.empty() && !opt.tokens_per_step) {
+    out.error = issue(ctx.file, 0, 0, "",
+                      "no token counts: trainer_state.json counts optimiser steps; give tokens per step "
+                      "(global batch size × sequence length)");
+    return out;
+  }
+
+  RunCollector runs;
+  std::size_t other_entries = 0;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const std::string path = "log_history[" + std::to_string(i) + "]";
+    if (!history[i].is_object()) {
+      sink.skip(0, 0, path, "expected an object; entry skipped");
+      continue;
+    }
+    const auto& entry = history[i].get_object();
+    const auto* loss_v = entry.if_contains(loss_key);
+    if (!loss_v) {
+      ++other_entries;  // evaluation, learning-rate-only or end-of-training summary entries
+      continue;
+    }
+    double loss = 0, step = 0, tokens = 0;
+    if (auto why = positiveNumber(*loss_v, false, loss)) {
+      sink.skip(0, 0, path + "." + loss_key, *why + "; entry skipped");
+      continue;
+    }
+    const auto* step_v = entry.if_contains(step_key);
+    if (!step_v) {
+      sink.skip(0, 0, path, "no '" + step_key + "'; entry skipped");
+      continue;
+    }
+    if (auto why = positiveNumber(*step_v, true, step)) {
+      sink.skip(0, 0, path + "." + step_key, *why + "; entry skipped");
+      continue;
+    }
+    if (!tokens_key.empty() && entry.contains(tokens_key)) {
+      if (auto why = positiveNumber(entry.at(tokens_key), false, tokens)) {
+        sink.skip(0, 0, path + "." + tokens_key, *why + "; entry skipped");
+        continue;
+      }
+    } else if (opt.tokens_per_step) {
+      tokens = step * *opt.tokens_per_step;
+    } else {
+      sink.skip(0, 0, path, "no '" + tokens_key + "' and no tokens per step; entry skipped");
+      continue;
+    }
+    if (!(tokens > 0)) {
+      sink.skip(0, 0, path + "." + step_key, "step 0 has no tokens seen; entry skipped");
+      continue;
+    }
+    RunPoint p;
+    p.step = step;
+    p.tokens = tokens;
+    p.flops = 6.0 * *params * tokens;
+    p.loss = loss;
+    runs.add(run, *params, p, 0);
+  }
+  if (other_entries > 0) {
+    std::string m = std::to_string(other_entries) + " log_history entries have no '" + loss_key +
+                    "' (evaluation, learning-rate or summary entries) and were not used";
+    if (loss_key == "loss" && with_eval > 0) m += "; to import the evaluation loss, name 'eval_loss' as the loss";
+    sink.note(0, 0, "log_history", m);
+  }
+  if (runs.pointCount() == 0) {
+    std::string m = "no usable log_history entries with '" + loss_key + "'";
+    if (sink.skipped() > 0) m += " (first: " + sink.firstSkipReason() + ")";
+    out.error = issue(ctx.file, 0, 0, "", m);
+    return out;
+  }
+  out.runs = runs.finish(ctx.file, sink);
+  sink.finish();
+  return out;
+}
+
+// ---- Weights & Biases CSV export ---------------------------------------------------------------------
+
+FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings) {
+  FileOutcome out;
+  const ImportOptions& opt = *ctx.options;
+  CsvReader reader(buffer, opt.delimiter != '\0' ? opt.delimiter : detectDelimiter(buffer.view()));
+  std::vector<std::string> names;
+  if (!readHeader(reader, ctx, out, names)) return out;
+  const std::int64_t header_line = reader.line();
+  const std::string header_list = listNames(names);
+  WarningSink sink(ctx.file, warnings, opt.max_listed_warnings);
+
+  // The x axis: an explicit tokens column, else the step column.
+  int x_col = -1;
+  bool x_is_tokens = false;
+  if (!opt.columns.tokens.empty()) {
+    x_col = findColumn(names, opt.columns.tokens);
+    if (x_col < 0) {
+      out.error = issue(ctx.file, header_line, 0, "", "column '" + opt.columns.tokens + "' (tokens) is not in the header; the header has " + header_list);
+      return out;
+    }
+    x_is_tokens = true;
+  } else if (!opt.columns.step.empty()) {
+    x_col = findColumn(names, opt.columns.step);
+    if (x_col < 0) {
+      out.error = issue(ctx.file, header_line, 0, "", "column '" + opt.columns.step + "' (step) is not in the header; the header has " + header_list);
+      return out;
+    }
+  } else {
+    for (const char* s : {"Step", "_step", "step", "global_step"}) {
+      if ((x_col = findColumn(names, s)) >= 0) break;
+    }
+    if (x_col < 0) {
+      out.error = issue(ctx.file, header_line, 0, "", "no Step column in this W&B export; the header has " + header_list);
+      return out;
+    }
+  }
+  if (!x_is_tokens && !opt.tokens_per_step) {
+    out.error = issue(ctx.file, header_line, 0, "",
+                      "no token counts: the W&B export is by step; give tokens per step (global batch size × "
+                      "sequence length) or a tokens column");
+    return out;
+  }
+
+  // "<run> - <metric>" columns, grouped by run; __MIN/__MAX are W&B's sampling bounds, not values.
+  struct RunColumns {
+    std::string run;
+    std::vector<std::pair<int, std::string>> metrics;  // column, metric
+    int loss_col = -1;
+  };
+  std::vector<RunColumns> wb_runs;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (static_cast<int>(i) == x_col) continue;
+    const std::string& n = names[i];
+    if (n.size() > 5 && (n.compare(n.size() - 5, 5, "__MIN") == 0 || n.compare(n.size() - 5, 5, "__MAX") == 0)) continue;
+    const auto sep = n.rfind(" - ");
+    if (sep == std::string::npos || sep == 0) continue;
+    const std::string run = n.substr(0, sep), metric = n.substr(sep + 3);
+    auto it = std::find_if(wb_runs.begin(), wb_runs.end(), [&](const RunColumns& r) { return r.run == run; });
+    if (it == wb_runs.end()) {
+      wb_runs.push_back({run, {}, -1});
+      it = wb_runs.end() - 1;
+    }
+    it->metrics.emplace_back(static_cast<int>(i), metric);
+  }
+  const auto& cands = columnCandidates(ColumnRole::Loss);
+  std::vector<std::string> no_loss;
+  for (RunColumns& r : wb_runs) {
+    std::size_t best_rank = cands.size();
+    std::vector<std::string> matches;
+    for (const auto& [col, metric] : r.metrics) {
+      if (!opt.columns.loss.empty()) {
+        if (metric == opt.columns.loss || normaliseColumnName(metric) == normaliseColumnName(opt.columns.loss)) {
+          r.loss_col = col;
+        }
+        continue;
+      }
+      const auto it = std::find(cands.begin(), cands.end(), normaliseColumnName(metric));
+      if (it == cands.end()) continue;
+      matches.push_back(metric);
+      const auto rank = static_cast<std::size_t>(it - cands.begin());
+      if (rank < best_rank) {
+        best_rank = rank;
+        r.loss_col = col;
+      }
+    }
+    if (matches.size() > 1) {
+      sink.note(header_line, 0, "", "run '" + r.run + "': metrics " + listNames(matches) + " could all be the loss; using '" +
+                                        names[static_cast<std::size_t>(r.loss_col)].substr(r.run.size() + 3) +
+                                        "' (name the loss metric explicitly to choose)");
+    }
+    if (r.loss_col < 0) no_loss.push_back(r.run);
+  }
+  std::erase_if(wb_runs, [](const RunColumns& r) { return r.loss_col < 0; });
+  if (wb_runs.empty()) {
+    out.error = issue(ctx.file, header_line, 0, "",
+                      "no '<run> - <loss metric>' columns (" +
+                          (opt.columns.loss.empty() ? std::string("loss, train/loss, eval/loss, val_loss ...")
+                                                    : "'" + opt.columns.loss + "'") +
+                          "); the header has " + header_list);
+    return out;
+  }
+  if (!no_loss.empty()) {
+    sink.note(header_line, 0, "", "runs " + listNames(no_loss) + " have no loss metric and are not imported");
+  }
+  std::vector<std::string> missing_n;
+  for (const RunColumns& r : wb_runs) {
+    if (!ctx.paramsFor(r.run)) missing_n.push_back(r.run);
+  }
+  if (!missing_n.empty()) {
+    out.error = issue(ctx.file, header_line, 0, "",
+                      "no model size N for runs " + listNames(missing_n) +
+                          ": W&B exports do not record it; give params (N for all runs, or RUN=N)");
+    return out;
+  }
+
+  RunCollector runs;
+  std::size_t data_rows = 0;
+  CsvReader::Next next;
+  while ((next = reader.next()) == CsvReader::Next::Record) {
+    ++data_rows;
+    const auto& f = reader.fields();
+    if (f.size() != names.size()) {
+      auto [l, c] = reader.position(std::min(f.size(), names.size()));
+      sink.skip(l, c, "", "row has " + std::to_string(f.size()) + " fields but the header has " +
+                              std::to_string(names.size()) + "; row skipped");
+      continue;
+    }
+    double x = 0;
+    const auto xs = parseNumber(f[static_cast<std::size_t>(x_col)], x);
+    if (xs != CellStatus::Ok || x < 0 || (x_is_tokens && x <= 0)) {
+      auto [l, c] = reader.position(static_cast<std::size_t>(x_col));
+      const std::string cell(trim(f[static_cast<std::size_t>(x_col)]));
+      sink.skip(l, c, names[static_cast<std::size_t>(x_col)],
+                (xs == CellStatus::Empty ? std::string("empty cell")
+                 : xs == CellStatus::Ok  ? numberText(x) + " must be > 0"
+                                         : "'" + cell + "' is not a " + (xs == CellStatus::NotFinite ? "finite " : "") + "number") +
+                    "; row skipped");
+      continue;
+    }
+    const double tokens = x_is_tokens ? x : x * *opt.tokens_per_step;
+    for (const RunColumns& r : wb_runs) {
+      const std::string_view cell = f[static_cast<std::size_t>(r.loss_col)];
+      double loss = 0;
+      const auto st = parseNumber(cell, loss);
+      if (st == CellStatus::Empty) continue;  // this run logged nothing at this step: no value, not a skip
+      std::string why;
+      if (st == CellStatus::NotNumber) why = "'" + std::string(trim(cell)) + "' is not a number";
+      else if (st == CellStatus::NotFinite) why = "'" + std::string(trim(cell)) + "' is not a finite number";
+      else if (loss <= 0) why = "loss must be > 0, got " + numberText(loss);
+      else if (!(tokens > 0)) why = "step 0 has no tokens seen";
+      if (!why.empty()) {
+        auto [l, c] = reader.position(static_cast<std::size_t>(r.loss_col));
+        sink.skip(l, c, names[static_cast<std::size_t>(r.loss_col)], why + "; value skipped");
+        continue;
+      }
+      const double n = *ctx.paramsFor(r.run);
+      RunPoint p;
+      if (!x_is_tokens) p.step = x;
+      p.tokens = tokens;
+      p.flops = 6.0 * n * tokens;
+      p.loss = loss;
+      runs.add(r.run, n, p, reader.line());
+    }
+  }
+  if (next == CsvReader::Next::Failed && readerFailed(reader, ctx, out)) return out;
+  if (runs.pointCount() == 0) {
+    out.error = issue(ctx.file, 0, 0, "",
+                      data_rows == 0 ? std::string("no data rows after the header")
+                                     : "no usable values in " + std::to_string(data_rows) + " rows" +
+                                           (sink.skipped() ? " (first: " + sink.firstSkipReason() + ")" : std::string()));
+    return out;
+  }
+  out.runs = runs.finish(ctx.file, sink);
+  sink.finish();
+  return out;
+}
+
+// ---- TensorBoard scalar CSV export -------------------------------------------------------------------
+
+FileOutcome importTensorBoard(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings) {
+  FileOutcome out;
+  const ImportOptions& opt = *ctx.options;
+  CsvReader reader(buffer, opt.delimiter != '\0' ? opt.delimiter : ',');
+  std::vector<std::string> names;
+  if (!readHeader(reader, ctx, out, names)) return out;
+  const std::int64_t header_line = reader.line();
+  const int step_col = findColumn(names, "Step"), value_col = findColumn(names, "Value");
+  if (step_col < 0 || value_col < 0) {
+    out.error = issue(ctx.file, header_line, 0, "",
+                      "expected the TensorBoard header 'Wall time,Step,Value'; the header has " + listNames(names));
+    return out;
+  }
+  const std::string& run = ctx.stem;
+  const auto params = ctx.paramsFor(run);
+  if (!params) {
+    out.error = issue(ctx.file, 0, 0, "",
+                      "no model size N for run '" + run + "': TensorBoard exports do not record it; give params (N, or " +
+                          run + "=N)");
+    return out;
+  }
+  if (!opt.tokens_per_step) {
+    out.error = issue(ctx.file, 0, 0, "",
+                      "no token counts: TensorBoard exports count steps; give tokens per step (global batch size × "
+                      "sequence length)");
+    return out;
+  }
+  WarningSink sink(ctx.file, warnings, opt.max_listed_warnings);
+  RunCollector runs;
+  std::size_t data_rows = 0;
+  CsvReader::Next next;
+  while ((next = reader.next()) == CsvReader::Next::Record) {
+    ++data_rows;
+    const auto& f = reader.fields();
+    if (f.size() != names.size()) {
+      auto [l, c] = reader.position(std::min(f.size(), names.size()));
+      sink.skip(l, c, "", "row has " + std::to_string(f.size()) + " fields but the header has " +
+                              std::to_string(names.size()) + "; row skipped");
+      continue;
+    }
+    double step = 0, loss = 0;
+    bool ok = true;
+    for (auto [col, dst, allow_zero] : {std::tuple{step_col, &step, true}, std::tuple{value_col, &loss, false}}) {
+      const std::string_view cell = f[static_cast<std::size_t>(col)];
+      const auto st = parseNumber(cell, *dst);
+      std::string why;
+      if (st == CellStatus::Empty) why = "empty cell";
+      else if (st == CellStatus::NotNumber) why = "'" + std::string(trim(cell)) + "' is not a number";
+      else if (st == CellStatus::NotFinite) why = "'" + std::string(trim(cell)) + "' is not a finite number";
+      else if (allow_zero ? *dst < 0 : *dst <= 0) why = names[static_cast<std::size_t>(col)] + " must be " + (allow_zero ? ">= 0" : "> 0") + ", got " + numberText(*dst);
+      if (!why.empty()) {
+        auto [l, c] = reader.position(static_cast<std::size_t>(col));
+        sink.skip(l, c, names[static_cast<std::size_t>(col)], why + "; row skipped");
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    if (step == 0) {
+      auto [l, c] = reader.position(static_cast<std::size_t>(step_col));
+      sink.skip(l, c, names[static_cast<std::size_t>(step_col)], "step 0 has no tokens seen; row skipped");
+      continue;
+    }
+    RunPoint p;
+    p.step = step;
+    p.tokens = step * *opt.tokens_per_step;
+    p.flops = 6.0 * *params * p.tokens;
+    p.loss = loss;
+    runs.add(run, *params, p, reader.line());
+  }
+  if (next == CsvReader::Next::Failed && readerFailed(reader, ctx, out)) return out;
+  if (runs.pointCount() == 0) {
+    out.error = issue(ctx.file, 0, 0, "",
+                      data_rows == 0 ? std::string("no data rows after the header")
+                                     : "no usable rows: all " + std::to_string(data_rows) + " data rows were skipped (first: " +
+                                           sink.firstSkipReason() + ")");
+    return out;
+  }
+  out.runs = runs.finish(ctx.file, sink);
+  sink.finish();
+  return out;
+}
+
+}  // namespace scaleplan::importers_detail
