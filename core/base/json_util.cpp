@@ -1,5 +1,7 @@
 #include "base/json_util.hpp"
 
+#include <boost/json/basic_parser_impl.hpp>
+
 #include <charconv>
 #include <cmath>
 
@@ -7,11 +9,97 @@
 
 namespace scaleplan::json {
 
+namespace {
+
+// Builds the same values as boost::json's parser, except that floating-point numbers are
+// converted from their text with std::from_chars (correctly rounded). Boost.JSON 1.81's own
+// conversion is off by one ulp for some inputs ("7e+23"), which would make a save/load cycle
+// inexact; its option for precise numbers only arrived in 1.83.
+class PreciseNumberHandler {
+ public:
+  static constexpr std::size_t max_object_size = bj::object::max_size();
+  static constexpr std::size_t max_array_size = bj::array::max_size();
+  static constexpr std::size_t max_key_size = bj::string::max_size();
+  static constexpr std::size_t max_string_size = bj::string::max_size();
+
+  bj::value_stack values;
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) { return true; }
+  bool on_object_end(std::size_t n, boost::system::error_code&) {
+    values.push_object(n);
+    return true;
+  }
+  bool on_array_begin(boost::system::error_code&) { return true; }
+  bool on_array_end(std::size_t n, boost::system::error_code&) {
+    values.push_array(n);
+    return true;
+  }
+  bool on_key_part(bj::string_view s, std::size_t, boost::system::error_code&) {
+    values.push_chars(s);
+    return true;
+  }
+  bool on_key(bj::string_view s, std::size_t, boost::system::error_code&) {
+    values.push_key(s);
+    return true;
+  }
+  bool on_string_part(bj::string_view s, std::size_t, boost::system::error_code&) {
+    values.push_chars(s);
+    return true;
+  }
+  bool on_string(bj::string_view s, std::size_t, boost::system::error_code&) {
+    values.push_string(s);
+    return true;
+  }
+  bool on_number_part(bj::string_view s, boost::system::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, bj::string_view, boost::system::error_code&) {
+    number_.clear();
+    values.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, bj::string_view, boost::system::error_code&) {
+    number_.clear();
+    values.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, bj::string_view s, boost::system::error_code&) {
+    number_.append(s.data(), s.size());
+    double precise = 0.0;
+    auto res = std::from_chars(number_.data(), number_.data() + number_.size(), precise);
+    // Out of range (or anything from_chars declines): keep Boost's value.
+    values.push_double(res.ec == std::errc() && res.ptr == number_.data() + number_.size() ? precise : d);
+    number_.clear();
+    return true;
+  }
+  bool on_bool(bool b, boost::system::error_code&) {
+    values.push_bool(b);
+    return true;
+  }
+  bool on_null(boost::system::error_code&) {
+    values.push_null();
+    return true;
+  }
+  bool on_comment_part(bj::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(bj::string_view, boost::system::error_code&) { return true; }
+
+ private:
+  std::string number_;  // the text of the number being read (it may arrive in parts)
+};
+
+}  // namespace
+
 Result<bj::value> parse(std::string_view text, const std::string& source) {
-  bj::stream_parser parser;
+  bj::basic_parser<PreciseNumberHandler> parser{bj::parse_options{}};
+  parser.handler().values.reset();
   boost::system::error_code ec;
-  std::size_t consumed = parser.write(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
+  // As boost::json::stream_parser's write() then finish(): extra data after the value is an error.
+  std::size_t consumed = parser.write_some(true, text.data(), text.size(), ec);
+  if (!ec && consumed < text.size()) ec = bj::error::extra_data;
+  if (!ec) parser.write_some(false, nullptr, 0, ec);
   if (ec || !parser.done()) {
     // Locate the failure: line and column (1-based) of the first byte the parser rejected.
     std::size_t offset = ec ? consumed : text.size();
@@ -28,7 +116,7 @@ Result<bj::value> parse(std::string_view text, const std::string& source) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) what = "file is empty";
     return Error{source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + what};
   }
-  return parser.release();
+  return parser.handler().values.release();
 }
 
 Result<bj::value> parseFile(const std::filesystem::path& path) {
