@@ -98,8 +98,9 @@ RoleColumns assignRoles(const std::vector<std::string>& names, const ImportOptio
   }
   if (!options.group_by.empty()) {
     rc.group = findColumn(names, options.group_by);
+    // The grouping column may also play a role (grouping by params is common), so it is not
+    // marked as used.
     if (rc.group < 0) rc.missing.push_back("'" + options.group_by + "' (group by)");
-    else used[static_cast<std::size_t>(rc.group)] = true;
   }
   std::vector<std::string> normalised;
   normalised.reserve(names.size());
