@@ -50,9 +50,11 @@ std::vector<RunPoint> sortedBy(const Run& run, double RunPoint::*key) {
   return pts;
 }
 
-// Linear interpolation of `value` in log(key) on sorted points; nullopt outside [first, last].
+// Interpolation of `value` linear in log(key) on sorted points; nullopt outside [first, last].
+// With `log_value`, log(value) is interpolated instead: right for counts (tokens, FLOPs) that are
+// power laws of each other, so that C = 6·N·D still holds at the interpolated point.
 std::optional<double> interpolateLog(const std::vector<RunPoint>& pts, double RunPoint::*key,
-                                     double RunPoint::*value, double x) {
+                                     double RunPoint::*value, double x, bool log_value = false) {
   if (pts.empty() || !(x > 0)) return std::nullopt;
   const double lo = pts.front().*key, hi = pts.back().*key;
   // A relative slack of 1e-12 so that asking exactly for a logged value never misses by rounding.
@@ -65,6 +67,9 @@ std::optional<double> interpolateLog(const std::vector<RunPoint>& pts, double Ru
   const double la = std::log(a.*key), lb = std::log(b.*key);
   if (lb == la) return b.*value;
   const double t = (std::log(x) - la) / (lb - la);
+  if (log_value && a.*value > 0 && b.*value > 0) {
+    return std::exp(std::log(a.*value) + t * (std::log(b.*value) - std::log(a.*value)));
+  }
   return a.*value + t * (b.*value - a.*value);
 }
 
@@ -109,7 +114,7 @@ std::vector<FitPoint> toFitPoints(const std::vector<Run>& runs, const ReductionO
         const auto pts = sortedBy(run, &RunPoint::tokens);
         for (double t : options.token_counts) {
           auto loss = interpolateLog(pts, &RunPoint::tokens, &RunPoint::loss, t);
-          auto flops = interpolateLog(pts, &RunPoint::tokens, &RunPoint::flops, t);
+          auto flops = interpolateLog(pts, &RunPoint::tokens, &RunPoint::flops, t, true);
           if (!loss || !flops) {
             note("run '" + run.name + "': " + describe(t) + " tokens is outside its logged range " +
                  describe(pts.front().tokens) + ".." + describe(pts.back().tokens));
@@ -135,7 +140,7 @@ std::vector<FitPoint> lossEnvelope(const std::vector<Run>& runs, const std::vect
       auto loss = interpolateLog(sorted[i], &RunPoint::flops, &RunPoint::loss, c);
       if (!loss) continue;
       if (!best || *loss < best->loss) {
-        auto tokens = interpolateLog(sorted[i], &RunPoint::flops, &RunPoint::tokens, c);
+        auto tokens = interpolateLog(sorted[i], &RunPoint::flops, &RunPoint::tokens, c, true);
         best = FitPoint{runs[i].params, tokens.value_or(0.0), c, *loss, runs[i].name};
       }
     }

@@ -37,7 +37,7 @@ struct FitPoint {
 // How a run's curve becomes fit points.
 enum class ReductionMode {
   FinalLoss,  // one point per run: the point with the most tokens (the run's end)
-  AtTokens,   // the curve's loss at each of `token_counts` (interpolated in log tokens)
+  AtTokens,   // the curve's loss at each of `token_counts` (linear in log tokens; FLOPs log-log)
   AllPoints,  // every logged point of every run
 };
 std::string_view toString(ReductionMode m);
@@ -61,8 +61,8 @@ std::vector<FitPoint> toFitPoints(const std::vector<Run>& runs, const ReductionO
 std::optional<double> lossAtTokens(const Run& run, double tokens);
 
 // The Chinchilla paper's first approach: for each FLOP level, the minimum loss over all runs whose
-// curve covers that level (each curve interpolated linearly in log FLOPs), with the N and D of the
-// run that attains it. Levels that no run reaches are left out.
+// curve covers that level (loss interpolated linearly in log FLOPs, tokens log-log), with the N
+// and D of the run that attains it. Levels that no run reaches are left out.
 std::vector<FitPoint> lossEnvelope(const std::vector<Run>& runs, const std::vector<double>& flop_levels);
 
 // `count` levels spaced evenly in log between lo and hi (inclusive); used to pick envelope levels.
