@@ -47,8 +47,8 @@ ChinchillaParams besiroglu2024Params() { return ChinchillaParams{1.8172, 482.01,
 DataConstrainedParams muennighoff2023Params(double unique_tokens) {
   DataConstrainedParams p;
   p.base = ChinchillaParams{std::exp(0.6254804), std::exp(6.255414), std::exp(7.3049974), 0.3526596, 0.3526596};
-  p.r_d_star = 15.387756;
-  p.r_n_star = 5.309743;
+  p.r_d_star = kMuennighoffRDStar;
+  p.r_n_star = kMuennighoffRNStar;
   p.unique_tokens = unique_tokens;
   return p;
 }

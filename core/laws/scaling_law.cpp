@@ -275,6 +275,39 @@ Allocation dataConstrainedOptimal(const DataConstrainedParams& p, Flops compute)
   return allocationFor(std::exp(m.x), compute);
 }
 
+Result<ScalingLaw> withUniqueTokenLimit(const ScalingLaw& law, double unique_tokens) {
+  if (!positiveFinite(unique_tokens)) {
+    return Error{"unique tokens must be a positive number, got " + describe(unique_tokens)};
+  }
+  ScalingLaw out = law;
+  if (const auto* dc = std::get_if<DataConstrainedParams>(&law.params())) {
+    DataConstrainedParams p = *dc;
+    p.unique_tokens = unique_tokens;
+    out.setParams(p);
+    return out;
+  }
+  if (const auto* ch = std::get_if<ChinchillaParams>(&law.params())) {
+    DataConstrainedParams p;
+    p.base = *ch;
+    p.r_d_star = kMuennighoffRDStar;
+    p.r_n_star = kMuennighoffRNStar;
+    p.unique_tokens = unique_tokens;
+    out.setParams(p);
+    out.setDisplayName(law.displayName() + " (data-constrained, U = " + formatCount(unique_tokens) + " tokens)");
+    if (auto u = law.uncertainty()) {
+      // The decay constants are fixed, not resampled: append them to every sample.
+      for (auto& sample : u->samples) {
+        sample.push_back(kMuennighoffRDStar);
+        sample.push_back(kMuennighoffRNStar);
+      }
+      out.setUncertainty(std::move(u));
+    }
+    return out;
+  }
+  return Error{"law '" + law.id() + "' (" + std::string(toString(law.kind())) +
+               ") has no data-constrained form; use muennighoff2023 or a Chinchilla-form law"};
+}
+
 // --- ScalingLaw --------------------------------------------------------------------------------
 
 ScalingLaw::ScalingLaw(std::string id, std::string display_name, std::string citation, Params params)

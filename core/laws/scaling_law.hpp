@@ -183,6 +183,14 @@ double dataConstrainedLoss(const DataConstrainedParams& p, double params, double
 // Compute-optimal (N, D) under C = 6·N·D: the base closed form when U = 0, otherwise a
 // numerical minimisation of L(N', D') over log N (grid scan, then Brent's method).
 Allocation dataConstrainedOptimal(const DataConstrainedParams& p, Flops compute);
+// Muennighoff et al. 2023's fitted decay constants (unrounded; the paper prints 15.4 and 5.3).
+inline constexpr double kMuennighoffRDStar = 15.387756;
+inline constexpr double kMuennighoffRNStar = 5.309743;
+// The law under a limit of U > 0 unique tokens: a data-constrained law gets U; a Chinchilla-form
+// law is wrapped in Muennighoff et al.'s form with their decay constants (its uncertainty samples
+// extended with them, so intervals still work). Kaplan, tokens-per-param and power laws have no
+// such form: an error naming the law.
+Result<ScalingLaw> withUniqueTokenLimit(const ScalingLaw& law, double unique_tokens);
 
 // Inference-aware allocation (Sardana et al. 2023): for a target loss and a lifetime inference
 // demand, minimise total FLOPs 6·N·D_train + 2·N·D_inference subject to L(N, D_train) = target.

@@ -312,6 +312,40 @@ class TestScalingLaw : public QObject {
     SP_COMPARE_REL(*law.loss(a->params, a->tokens), best_loss, 1e-9);
   }
 
+  void uniqueTokenLimitWrapsChinchillaForms() {
+    // A Chinchilla-form law under U unique tokens takes Muennighoff et al.'s form on its own base.
+    auto h = preset("hoffmann2022");
+    LawUncertainty u;
+    u.names = h.parameterNames();
+    for (int i = 0; i <= 40; ++i) u.samples.push_back({1.69, 380.0 + i, 410.7, 0.34, 0.28});
+    h.setUncertainty(u);
+    auto limited = withUniqueTokenLimit(h, 1e11);
+    QVERIFY2(limited, limited.message().c_str());
+    QVERIFY(limited->kind() == LawKind::DataConstrained);
+    QCOMPARE(QString::fromStdString(limited->id()), QString("hoffmann2022"));
+    const auto& p = std::get<DataConstrainedParams>(limited->params());
+    QCOMPARE(p.unique_tokens, 1e11);
+    QCOMPARE(p.r_d_star, 15.387756);
+    QCOMPARE(p.r_n_star, 5.309743);
+    // 4e11 tokens = 4 epochs of 1e11: D' = U·(1 + R_D*·(1 − e^(−3/R_D*))); 1e9 parameters are
+    // below the compute-optimal size for 1e11 tokens, so N' = N.
+    const double d_eff = 1e11 * (1.0 + 15.387756 * (1.0 - std::exp(-3.0 / 15.387756)));
+    SP_COMPARE_REL(*limited->loss(1e9, 4e11), chinchilla(kHoffmann, 1e9, d_eff), 1e-13);
+    std::string why;
+    QVERIFY2(limited->isValid(&why), why.c_str());
+    QVERIFY(limited->lossInterval(1e9, 4e11).has_value());  // samples extended to 7 values
+    // A data-constrained law just gets the new limit; other kinds have no such form.
+    auto m = withUniqueTokenLimit(preset("muennighoff2023"), 5e10);
+    QVERIFY(m);
+    QCOMPARE(std::get<DataConstrainedParams>(m->params()).unique_tokens, 5e10);
+    auto k = withUniqueTokenLimit(preset("kaplan2020"), 1e11);
+    QVERIFY(!k);
+    QCOMPARE(QString::fromStdString(k.message()),
+             QString("law 'kaplan2020' (kaplan) has no data-constrained form; use muennighoff2023 or a "
+                     "Chinchilla-form law"));
+    SP_VERIFY_CONTAINS(withUniqueTokenLimit(h, -1.0).message(), "unique tokens must be a positive number, got -1");
+  }
+
   void powerLawPredictsButCannotAllocate() {
     PowerLawParams p;
     p.variable = PowerLawVariable::Flops;
