@@ -35,7 +35,8 @@ struct CliError {
 // --- architecture flags (shared by count and memory) --------------------------------------------
 
 void addArchitectureOptions(ArgParser& p) {
-  p.option("preset", "NAME", "a model from data/models.json (see 'scaleplan-cli models'); other flags override it")
+  p.option("preset", "NAME",
+           "a model from data/models.json (see 'scaleplan-cli models'); other flags override it")
       .option("layers", "L", "Transformer layers")
       .option("d-model", "D", "model width")
       .option("heads", "H", "attention (query) heads")
@@ -66,12 +67,14 @@ std::optional<CliError> readInt(const ArgParser& p, const std::string& name, std
 }
 
 template <class Enum, class FromString>
-std::optional<CliError> readEnum(const ArgParser& p, const std::string& name, Enum& out, FromString from_string,
-                                 const std::string& known) {
+std::optional<CliError> readEnum(const ArgParser& p, const std::string& name, Enum& out,
+                                 FromString from_string, const std::string& known) {
   auto text = p.get(name);
   if (!text) return std::nullopt;
   auto e = from_string(*text);
-  if (!e) return CliError{"--" + name + ": unknown value '" + *text + "' (expected one of " + known + ")", kExitUsage};
+  if (!e)
+    return CliError{"--" + name + ": unknown value '" + *text + "' (expected one of " + known + ")",
+                    kExitUsage};
   out = *e;
   return std::nullopt;
 }
@@ -112,14 +115,20 @@ Result<Model> resolveModel(const ArgParser& p, int* status) {
     m.label = "custom architecture";
   }
   TransformerArchitecture& a = m.arch;
-  const std::pair<const char*, std::int64_t*> ints[] = {
-      {"layers", &a.layers},           {"d-model", &a.d_model},
-      {"heads", &a.heads},             {"kv-heads", &a.kv_heads},
-      {"head-dim", &a.head_dim},       {"d-ff", &a.d_ff},
-      {"vocab", &a.vocab},             {"max-seq-len", &a.max_seq_len},
-      {"experts", &a.moe.experts},     {"top-k", &a.moe.top_k},
-      {"shared-experts", &a.moe.shared_experts}, {"moe-interval", &a.moe.layer_interval},
-      {"first-dense-layers", &a.moe.first_dense_layers}, {"expert-d-ff", &a.moe.expert_d_ff}};
+  const std::pair<const char*, std::int64_t*> ints[] = {{"layers", &a.layers},
+                                                        {"d-model", &a.d_model},
+                                                        {"heads", &a.heads},
+                                                        {"kv-heads", &a.kv_heads},
+                                                        {"head-dim", &a.head_dim},
+                                                        {"d-ff", &a.d_ff},
+                                                        {"vocab", &a.vocab},
+                                                        {"max-seq-len", &a.max_seq_len},
+                                                        {"experts", &a.moe.experts},
+                                                        {"top-k", &a.moe.top_k},
+                                                        {"shared-experts", &a.moe.shared_experts},
+                                                        {"moe-interval", &a.moe.layer_interval},
+                                                        {"first-dense-layers", &a.moe.first_dense_layers},
+                                                        {"expert-d-ff", &a.moe.expert_d_ff}};
   for (const auto& [name, field] : ints) {
     if (auto e = readInt(p, name, *field)) return Error{e->message};
   }
@@ -137,8 +146,9 @@ Result<Model> resolveModel(const ArgParser& p, int* status) {
     *status = kExitError;
     return Error{"invalid architecture: " + why};
   }
-  if (m.preset && (p.has("layers") || p.has("d-model") || p.has("heads") || p.has("kv-heads") || p.has("head-dim") ||
-                   p.has("d-ff") || p.has("vocab") || p.has("experts") || p.has("top-k") || p.has("mlp"))) {
+  if (m.preset &&
+      (p.has("layers") || p.has("d-model") || p.has("heads") || p.has("kv-heads") || p.has("head-dim") ||
+       p.has("d-ff") || p.has("vocab") || p.has("experts") || p.has("top-k") || p.has("mlp"))) {
     m.label += ", modified";
   }
   return m;
@@ -152,7 +162,9 @@ Result<std::int64_t> positiveInt(const ArgParser& p, const std::string& name, st
   return **v;
 }
 
-std::string countCell(double n) { return formatCount(n) + " (" + formatThousands(n) + ")"; }
+std::string countCell(double n) {
+  return formatCount(n) + " (" + formatThousands(n) + ")";
+}
 
 bj::object architectureJson(const TransformerArchitecture& a) {
   auto v = json::parse(architectureToJson(a), "architecture");
@@ -172,20 +184,23 @@ bj::object paramsJson(const ParameterCount& c) {
 // --- count ---------------------------------------------------------------------------------------
 
 int runCount(const std::vector<std::string>& args) {
-  ArgParser p(kCount,
-              "Counts a Transformer's parameters (total, active per token, embedding, non-embedding) and its\n"
-              "FLOPs: per token by 6N, by the per-component count of Hoffmann et al. 2022 appendix F\n"
-              "(backward = 2 x forward), and by PaLM's MFU formula 6N + 12*L*H*Q*T; and training FLOPs\n"
-              "for D tokens.");
+  ArgParser p(
+      kCount,
+      "Counts a Transformer's parameters (total, active per token, embedding, non-embedding) and its\n"
+      "FLOPs: per token by 6N, by the per-component count of Hoffmann et al. 2022 appendix F\n"
+      "(backward = 2 x forward), and by PaLM's MFU formula 6N + 12*L*H*Q*T; and training FLOPs\n"
+      "for D tokens.");
   addArchitectureOptions(p);
   p.option("tokens", "D", "training tokens (default: the preset's published figure, if any)")
       .option("seq", "T", "sequence length for the attention terms (default 2048)")
       .flag("causal", "halve the attention-score FLOPs (causal mask); default counts the full square")
-      .option("recompute", "MODE", "activation recomputation for hardware FLOPs: " + allRecomputeNames() + " (default none)")
+      .option("recompute", "MODE",
+              "activation recomputation for hardware FLOPs: " + allRecomputeNames() + " (default none)")
       .flag("json", "machine-readable output");
-  p.epilog("Examples:\n  scaleplan-cli count --preset llama3-8b\n"
-           "  scaleplan-cli count --layers 32 --d-model 4096 --heads 32 --kv-heads 8 --d-ff 14336 --vocab 128256 "
-           "--tokens 15e12");
+  p.epilog(
+      "Examples:\n  scaleplan-cli count --preset llama3-8b\n"
+      "  scaleplan-cli count --layers 32 --d-model 4096 --heads 32 --kv-heads 8 --d-ff 14336 --vocab 128256 "
+      "--tokens 15e12");
   return runWithParser(p, args, [&]() -> int {
     int status = kExitUsage;
     auto model = resolveModel(p, &status);
@@ -204,7 +219,8 @@ int runCount(const std::vector<std::string>& args) {
     if (!tokens_opt) return fail(kCount, tokens_opt.message(), kExitUsage);
     std::optional<double> tokens = *tokens_opt;
     bool published_tokens = false;
-    if (tokens && !(*tokens > 0)) return fail(kCount, "--tokens: must be positive, got " + formatNumber(*tokens));
+    if (tokens && !(*tokens > 0))
+      return fail(kCount, "--tokens: must be positive, got " + formatNumber(*tokens));
     if (!tokens && model->preset && model->preset->training_tokens) {
       tokens = model->preset->training_tokens;
       published_tokens = true;
@@ -265,22 +281,25 @@ int runCount(const std::vector<std::string>& args) {
     rows.emplace_back("non-embedding", countCell(c.non_embedding));
     if (model->preset) {
       const ModelPreset& m = *model->preset;
-      rows.emplace_back("published", formatCount(m.published_params) +
-                                         (m.published_params_scope == ParamsScope::NonEmbedding ? " non-embedding" : "") +
-                                         " (counted differs by " +
-                                         formatNumber(100.0 * (m.countedParamsInPublishedScope() / m.published_params - 1.0), 2) +
-                                         "%)");
+      rows.emplace_back(
+          "published",
+          formatCount(m.published_params) +
+              (m.published_params_scope == ParamsScope::NonEmbedding ? " non-embedding" : "") +
+              " (counted differs by " +
+              formatNumber(100.0 * (m.countedParamsInPublishedScope() / m.published_params - 1.0), 2) + "%)");
     }
     printKeyValues(std::cout, rows);
 
-    std::cout << "\nTraining FLOPs per token (sequence " << fo.seq_len << (fo.causal ? ", causal" : "") << "):\n";
+    std::cout << "\nTraining FLOPs per token (sequence " << fo.seq_len << (fo.causal ? ", causal" : "")
+              << "):\n";
     Table per_token({"method", "FLOPs/token", "vs 6N"});
     auto vs = [&](double x) { return formatNumber(x / six_n, 4); };
     per_token.addRow({"6N (Kaplan et al. 2020)", formatScientific(six_n, 4), "1"});
-    per_token.addRow({"detailed, 3 x forward (Hoffmann et al. 2022 app. F)", formatScientific(t.model(), 4), vs(t.model())});
+    per_token.addRow({"detailed, 3 x forward (Hoffmann et al. 2022 app. F)", formatScientific(t.model(), 4),
+                      vs(t.model())});
     if (fo.recompute != Recompute::None) {
-      per_token.addRow({"hardware, " + std::string(toString(fo.recompute)) + " recomputation", formatScientific(t.hardware(), 4),
-                        vs(t.hardware())});
+      per_token.addRow({"hardware, " + std::string(toString(fo.recompute)) + " recomputation",
+                        formatScientific(t.hardware(), 4), vs(t.hardware())});
     }
     per_token.addRow({"6N + 12LHQT (PaLM app. B, for MFU)", formatScientific(palm, 4), vs(palm)});
     per_token.addRow({"inference forward, 2N", formatScientific(inference, 4), vs(inference)});
@@ -308,7 +327,8 @@ int runCount(const std::vector<std::string>& args) {
       std::vector<std::pair<std::string, std::string>> train;
       train.emplace_back("training tokens", formatCount(*tokens) + (published_tokens ? " (published)" : ""));
       train.emplace_back("training FLOPs, 6ND", formatFlops(trainingFlops(c.active, *tokens).value));
-      train.emplace_back("training FLOPs, detailed", formatFlops(detailedTrainingFlops(a, *tokens, fo).value));
+      train.emplace_back("training FLOPs, detailed",
+                         formatFlops(detailedTrainingFlops(a, *tokens, fo).value));
       if (fo.recompute != Recompute::None) {
         train.emplace_back("hardware FLOPs (recompute)", formatFlops(t.hardware() * *tokens));
       }
@@ -323,15 +343,18 @@ int runCount(const std::vector<std::string>& args) {
 // --- memory --------------------------------------------------------------------------------------
 
 int runMemory(const std::vector<std::string>& args) {
-  ArgParser p(kMemory,
-              "Memory to train a model (weights, gradients, master weights, optimizer state, activations after\n"
-              "Korthikanti et al. 2022) and to serve it (weights per precision plus the KV cache), and how\n"
-              "many GPUs it takes just to hold it.");
+  ArgParser p(
+      kMemory,
+      "Memory to train a model (weights, gradients, master weights, optimizer state, activations after\n"
+      "Korthikanti et al. 2022) and to serve it (weights per precision plus the KV cache), and how\n"
+      "many GPUs it takes just to hold it.");
   addArchitectureOptions(p);
-  p.option("precision", "P", "training precision of weights and gradients: fp32, tf32, bf16, fp16, fp8 (default bf16)")
+  p.option("precision", "P",
+           "training precision of weights and gradients: fp32, tf32, bf16, fp16, fp8 (default bf16)")
       .option("optimizer", "O", "optimizer: " + allOptimizerNames() + " (default adamw)")
       .flag("fp32-grad-accumulation", "an extra FP32 gradient buffer (+4 B/param; 20 B/param with AdamW)")
-      .option("micro-batch", "B", "sequences per micro-batch for activations; batch for the KV cache (default 1)")
+      .option("micro-batch", "B",
+              "sequences per micro-batch for activations; batch for the KV cache (default 1)")
       .option("seq", "T", "sequence length; also the KV-cache context (default 2048)")
       .option("recompute", "MODE", "activation recomputation: " + allRecomputeNames() + " (default none)")
       .flag("flash-attention", "attention scores are not stored (drops the 5as/h term)")
@@ -339,9 +362,10 @@ int runMemory(const std::vector<std::string>& args) {
       .option("gpu", "ID", "accelerator from the hardware catalog (its memory size)")
       .option("gpu-memory-gb", "G", "memory per GPU in GB, instead of --gpu")
       .flag("json", "machine-readable output");
-  p.epilog("Examples:\n  scaleplan-cli memory --preset llama3-70b --gpu h100-sxm\n"
-           "  scaleplan-cli memory --preset llama2-7b --micro-batch 4 --seq 4096 --recompute selective "
-           "--gpu-memory-gb 80");
+  p.epilog(
+      "Examples:\n  scaleplan-cli memory --preset llama3-70b --gpu h100-sxm\n"
+      "  scaleplan-cli memory --preset llama2-7b --micro-batch 4 --seq 4096 --recompute selective "
+      "--gpu-memory-gb 80");
   return runWithParser(p, args, [&]() -> int {
     int status = kExitUsage;
     auto model = resolveModel(p, &status);
@@ -352,8 +376,10 @@ int runMemory(const std::vector<std::string>& args) {
     if (auto prec = p.get("precision")) {
       auto pr = precisionFromString(*prec);
       if (!pr) {
-        return fail(kMemory, "--precision: unknown precision '" + *prec + "' (expected one of " + allPrecisionNames() + ")",
-                    kExitUsage);
+        return fail(
+            kMemory,
+            "--precision: unknown precision '" + *prec + "' (expected one of " + allPrecisionNames() + ")",
+            kExitUsage);
       }
       state.precision = *pr;
     }
@@ -382,8 +408,10 @@ int runMemory(const std::vector<std::string>& args) {
     if (auto prec = p.get("kv-precision")) {
       auto pr = precisionFromString(*prec);
       if (!pr) {
-        return fail(kMemory, "--kv-precision: unknown precision '" + *prec + "' (expected one of " + allPrecisionNames() + ")",
-                    kExitUsage);
+        return fail(
+            kMemory,
+            "--kv-precision: unknown precision '" + *prec + "' (expected one of " + allPrecisionNames() + ")",
+            kExitUsage);
       }
       inf.kv_precision = *pr;
     }
@@ -391,7 +419,8 @@ int runMemory(const std::vector<std::string>& args) {
     // Memory per GPU: from --gpu (hardware catalog) or --gpu-memory-gb.
     std::optional<double> gpu_gb;
     std::string gpu_label;
-    if (p.has("gpu") && p.has("gpu-memory-gb")) return fail(kMemory, "give --gpu or --gpu-memory-gb, not both", kExitUsage);
+    if (p.has("gpu") && p.has("gpu-memory-gb"))
+      return fail(kMemory, "give --gpu or --gpu-memory-gb, not both", kExitUsage);
     if (auto id = p.get("gpu")) {
       auto catalog = HardwareCatalog::loadDefault();
       if (!catalog) return fail(kMemory, catalog.message());
@@ -417,7 +446,8 @@ int runMemory(const std::vector<std::string>& args) {
       auto n = gpusToHold(bytes, *gpu_gb);
       return n ? std::optional<std::int64_t>(*n) : std::nullopt;
     };
-    const Precision serving[] = {Precision::Fp32, Precision::Bf16, Precision::Fp8, Precision::Int8, Precision::Int4};
+    const Precision serving[] = {Precision::Fp32, Precision::Bf16, Precision::Fp8, Precision::Int8,
+                                 Precision::Int4};
 
     if (p.has("json")) {
       bj::object o;
@@ -464,20 +494,23 @@ int runMemory(const std::vector<std::string>& args) {
       return kExitOk;
     }
 
-    printKeyValues(std::cout, {{"model", model->label},
-                               {"parameters", countCell(c.total) + (a.isMoe() ? ", " + formatCount(c.active) + " active" : "")},
-                               {"GPU", gpu_gb ? gpu_label : "none given (--gpu ID or --gpu-memory-gb G)"}});
+    printKeyValues(
+        std::cout,
+        {{"model", model->label},
+         {"parameters", countCell(c.total) + (a.isMoe() ? ", " + formatCount(c.active) + " active" : "")},
+         {"GPU", gpu_gb ? gpu_label : "none given (--gpu ID or --gpu-memory-gb G)"}});
 
-    std::cout << "\nTraining (" << toString(state.precision) << ", " << toString(state.optimizer) << ", micro-batch "
-              << act.micro_batch << " x " << act.seq_len << " tokens, recompute " << toString(act.recompute)
-              << (act.flash_attention ? ", FlashAttention" : "") << "):\n";
+    std::cout << "\nTraining (" << toString(state.precision) << ", " << toString(state.optimizer)
+              << ", micro-batch " << act.micro_batch << " x " << act.seq_len << " tokens, recompute "
+              << toString(act.recompute) << (act.flash_attention ? ", FlashAttention" : "") << "):\n";
     Table train({"part", "bytes", "B/param"});
     auto row = [&](const std::string& name, double bytes, double per_param) {
       train.addRow({name, formatBytes(bytes), per_param > 0 ? formatNumber(per_param, 3) : "-"});
     };
     row("weights", tm.weights, bpp.weights);
     row("gradients", tm.gradients, bpp.gradients);
-    if (bpp.grad_accumulation > 0) row("fp32 gradient accumulation", tm.grad_accumulation, bpp.grad_accumulation);
+    if (bpp.grad_accumulation > 0)
+      row("fp32 gradient accumulation", tm.grad_accumulation, bpp.grad_accumulation);
     if (bpp.master_weights > 0) row("fp32 master weights", tm.master_weights, bpp.master_weights);
     row("optimizer state", tm.optimizer, bpp.optimizer);
     row("state total", tm.state(), bpp.total());
@@ -490,15 +523,16 @@ int runMemory(const std::vector<std::string>& args) {
                 << "; unsharded activations of one micro-batch counted once)\n";
     }
 
-    std::cout << "\nInference (KV cache " << toString(inf.kv_precision) << ", batch " << inf.batch << " x context "
-              << inf.context << ": " << formatBytes(kv_only.kv_cache) << ", "
+    std::cout << "\nInference (KV cache " << toString(inf.kv_precision) << ", batch " << inf.batch
+              << " x context " << inf.context << ": " << formatBytes(kv_only.kv_cache) << ", "
               << formatBytes(kvCacheBytesPerToken(a, inf.kv_precision)) << " per token):\n";
     std::vector<std::string> headers = {"weights precision", "weights", "weights + KV cache"};
     if (gpu_gb) headers.push_back("GPUs");
     Table infer(headers);
     for (Precision pr : serving) {
       const double w = inferenceWeightBytes(c.total, pr);
-      std::vector<std::string> cells = {std::string(toString(pr)), formatBytes(w), formatBytes(w + kv_only.kv_cache)};
+      std::vector<std::string> cells = {std::string(toString(pr)), formatBytes(w),
+                                        formatBytes(w + kv_only.kv_cache)};
       if (auto n = gpus(w + kv_only.kv_cache)) cells.push_back(std::to_string(*n));
       infer.addRow(cells);
     }
@@ -531,7 +565,8 @@ int runModels(const std::vector<std::string>& args) {
         o["published_params"] = m.published_params;
         o["nominal_params"] = m.nominal_params;
         o["published_params_scope"] = toString(m.published_params_scope);
-        o["published_active_params"] = m.published_active_params ? bj::value(*m.published_active_params) : bj::value(nullptr);
+        o["published_active_params"] =
+            m.published_active_params ? bj::value(*m.published_active_params) : bj::value(nullptr);
         o["training_tokens"] = m.training_tokens ? bj::value(*m.training_tokens) : bj::value(nullptr);
         o["counted_params"] = paramsJson(c);
         o["source"] = m.source;
@@ -546,7 +581,8 @@ int runModels(const std::vector<std::string>& args) {
       const ParameterCount c = countParameters(m.architecture);
       const double counted = m.countedParamsInPublishedScope();
       const bool non_emb = m.published_params_scope == ParamsScope::NonEmbedding;
-      t.addRow({m.id, m.name, std::to_string(m.year), formatCount(m.published_params) + (non_emb ? " non-emb" : ""),
+      t.addRow({m.id, m.name, std::to_string(m.year),
+                formatCount(m.published_params) + (non_emb ? " non-emb" : ""),
                 formatCount(counted) + (non_emb ? " non-emb" : ""),
                 formatNumber(100.0 * (counted / m.published_params - 1.0), 2) + "%",
                 m.architecture.isMoe() ? formatCount(c.active) : "-",
@@ -558,8 +594,8 @@ int runModels(const std::vector<std::string>& args) {
   });
 }
 
-const bool registered_count =
-    registerCommand({kCount, "Parameters and FLOPs of a Transformer (preset or architecture flags)", runCount});
+const bool registered_count = registerCommand(
+    {kCount, "Parameters and FLOPs of a Transformer (preset or architecture flags)", runCount});
 const bool registered_memory =
     registerCommand({kMemory, "Training and inference memory, and GPUs needed to hold a model", runMemory});
 const bool registered_models =

@@ -48,9 +48,15 @@ std::string_view toString(MlpKind kind) {
   }
   return "unknown";
 }
-std::optional<MlpKind> mlpKindFromString(std::string_view s) { return enumFromString(kMlpKinds, s); }
-std::string allMlpKindNames() { return joinNames(kMlpKinds); }
-int mlpMatrixCount(MlpKind kind) { return kind == MlpKind::SwiGlu || kind == MlpKind::GeGlu ? 3 : 2; }
+std::optional<MlpKind> mlpKindFromString(std::string_view s) {
+  return enumFromString(kMlpKinds, s);
+}
+std::string allMlpKindNames() {
+  return joinNames(kMlpKinds);
+}
+int mlpMatrixCount(MlpKind kind) {
+  return kind == MlpKind::SwiGlu || kind == MlpKind::GeGlu ? 3 : 2;
+}
 
 std::string_view toString(PositionKind kind) {
   switch (kind) {
@@ -62,8 +68,12 @@ std::string_view toString(PositionKind kind) {
   }
   return "unknown";
 }
-std::optional<PositionKind> positionKindFromString(std::string_view s) { return enumFromString(kPositionKinds, s); }
-std::string allPositionKindNames() { return joinNames(kPositionKinds); }
+std::optional<PositionKind> positionKindFromString(std::string_view s) {
+  return enumFromString(kPositionKinds, s);
+}
+std::string allPositionKindNames() {
+  return joinNames(kPositionKinds);
+}
 
 std::string_view toString(NormKind kind) {
   switch (kind) {
@@ -72,8 +82,12 @@ std::string_view toString(NormKind kind) {
   }
   return "unknown";
 }
-std::optional<NormKind> normKindFromString(std::string_view s) { return enumFromString(kNormKinds, s); }
-std::string allNormKindNames() { return joinNames(kNormKinds); }
+std::optional<NormKind> normKindFromString(std::string_view s) {
+  return enumFromString(kNormKinds, s);
+}
+std::string allNormKindNames() {
+  return joinNames(kNormKinds);
+}
 
 bool TransformerArchitecture::isMoeLayer(std::int64_t index) const {
   if (!isMoe() || index < moe.first_dense_layers || index >= layers) return false;
@@ -95,27 +109,35 @@ bool TransformerArchitecture::isValid(std::string* error) const {
       !positive(d_ff, "d_ff") || !positive(vocab, "vocab")) {
     return false;
   }
-  if (kv_heads < 0) return setError(error, "kv_heads: must be positive (or 0 for kv_heads = heads), got " + std::to_string(kv_heads));
+  if (kv_heads < 0)
+    return setError(
+        error, "kv_heads: must be positive (or 0 for kv_heads = heads), got " + std::to_string(kv_heads));
   if (kv_heads > heads) {
-    return setError(error, "kv_heads: " + std::to_string(kv_heads) + " exceeds heads " + std::to_string(heads));
+    return setError(error,
+                    "kv_heads: " + std::to_string(kv_heads) + " exceeds heads " + std::to_string(heads));
   }
   if (heads % effectiveKvHeads() != 0) {
     return setError(error, "heads: " + std::to_string(heads) + " is not divisible by kv_heads " +
                                std::to_string(effectiveKvHeads()));
   }
-  if (head_dim < 0) return setError(error, "head_dim: must be positive (or 0 for d_model / heads), got " + std::to_string(head_dim));
+  if (head_dim < 0)
+    return setError(error,
+                    "head_dim: must be positive (or 0 for d_model / heads), got " + std::to_string(head_dim));
   if (head_dim == 0 && d_model % heads != 0) {
     return setError(error, "head_dim: d_model " + std::to_string(d_model) + " is not divisible by heads " +
                                std::to_string(heads) + "; give head_dim explicitly");
   }
   if (positions == PositionKind::Learned && max_seq_len <= 0) {
-    return setError(error, "max_seq_len: learned positions need the table length, got " + std::to_string(max_seq_len));
+    return setError(
+        error, "max_seq_len: learned positions need the table length, got " + std::to_string(max_seq_len));
   }
-  if (max_seq_len < 0) return setError(error, "max_seq_len: must not be negative, got " + std::to_string(max_seq_len));
+  if (max_seq_len < 0)
+    return setError(error, "max_seq_len: must not be negative, got " + std::to_string(max_seq_len));
   if (positions == PositionKind::RelativeBias && relative_buckets <= 0) {
     return setError(error, "relative_buckets: must be positive, got " + std::to_string(relative_buckets));
   }
-  if (moe.experts < 0) return setError(error, "moe.experts: must not be negative, got " + std::to_string(moe.experts));
+  if (moe.experts < 0)
+    return setError(error, "moe.experts: must not be negative, got " + std::to_string(moe.experts));
   if (moe.experts == 0) {
     if (moe.top_k != 0 || moe.shared_experts != 0) {
       return setError(error, "moe.experts: top_k or shared_experts given but experts is 0");
@@ -123,24 +145,28 @@ bool TransformerArchitecture::isValid(std::string* error) const {
     return true;
   }
   if (moe.top_k <= 0 || moe.top_k > moe.experts) {
-    return setError(error, "moe.top_k: must be between 1 and experts (" + std::to_string(moe.experts) + "), got " +
-                               std::to_string(moe.top_k));
+    return setError(error, "moe.top_k: must be between 1 and experts (" + std::to_string(moe.experts) +
+                               "), got " + std::to_string(moe.top_k));
   }
   if (moe.shared_experts < 0) {
-    return setError(error, "moe.shared_experts: must not be negative, got " + std::to_string(moe.shared_experts));
+    return setError(error,
+                    "moe.shared_experts: must not be negative, got " + std::to_string(moe.shared_experts));
   }
   if (moe.layer_interval <= 0) {
     return setError(error, "moe.layer_interval: must be positive, got " + std::to_string(moe.layer_interval));
   }
   if (moe.first_dense_layers < 0 || moe.first_dense_layers >= layers) {
-    return setError(error, "moe.first_dense_layers: must be between 0 and layers − 1 (" + std::to_string(layers - 1) +
-                               "), got " + std::to_string(moe.first_dense_layers));
+    return setError(error, "moe.first_dense_layers: must be between 0 and layers − 1 (" +
+                               std::to_string(layers - 1) + "), got " +
+                               std::to_string(moe.first_dense_layers));
   }
   if (moe.expert_d_ff < 0) {
-    return setError(error, "moe.expert_d_ff: must be positive (or 0 for d_ff), got " + std::to_string(moe.expert_d_ff));
+    return setError(
+        error, "moe.expert_d_ff: must be positive (or 0 for d_ff), got " + std::to_string(moe.expert_d_ff));
   }
   if (moeLayerCount() == 0) {
-    return setError(error, "moe.layer_interval: " + std::to_string(moe.layer_interval) + " leaves no MoE layer among " +
+    return setError(error, "moe.layer_interval: " + std::to_string(moe.layer_interval) +
+                               " leaves no MoE layer among " +
                                std::to_string(layers - moe.first_dense_layers) + " layers");
   }
   return true;
@@ -150,7 +176,7 @@ ParameterCount countParameters(const TransformerArchitecture& arch) {
   assert(arch.isValid(nullptr));
   const double d = static_cast<double>(arch.d_model);
   const double layers = static_cast<double>(arch.layers);
-  const double q_width = static_cast<double>(arch.heads * arch.effectiveHeadDim());        // H·Q
+  const double q_width = static_cast<double>(arch.heads * arch.effectiveHeadDim());  // H·Q
   const double kv_width = static_cast<double>(arch.effectiveKvHeads() * arch.effectiveHeadDim());
   const double bias = arch.biases ? 1.0 : 0.0;
   const double matrices = mlpMatrixCount(arch.mlp);
@@ -165,8 +191,8 @@ ParameterCount countParameters(const TransformerArchitecture& arch) {
       arch.positions == PositionKind::Learned ? static_cast<double>(arch.max_seq_len) * d : 0.0;
 
   // Q (d×H·Q), K and V (d×KV·Q each), O (H·Q×d), plus biases on each output.
-  const double attention_per_layer = d * q_width + 2.0 * d * kv_width + q_width * d +
-                                     bias * (q_width + 2.0 * kv_width + d);
+  const double attention_per_layer =
+      d * q_width + 2.0 * d * kv_width + q_width * d + bias * (q_width + 2.0 * kv_width + d);
   c.attention = layers * attention_per_layer;
 
   if (arch.positions == PositionKind::RelativeXl) {

@@ -23,7 +23,7 @@ namespace scaleplan {
 enum class MlpKind { Gelu, Relu, SwiGlu, GeGlu };
 std::string_view toString(MlpKind kind);  // "gelu", "relu", "swiglu", "geglu"
 std::optional<MlpKind> mlpKindFromString(std::string_view s);
-std::string allMlpKindNames();  // "gelu, relu, swiglu, geglu"
+std::string allMlpKindNames();     // "gelu, relu, swiglu, geglu"
 int mlpMatrixCount(MlpKind kind);  // 2 or 3
 
 // Position information. Learned: a max_seq_len×d_model table (an embedding parameter; GPT-3,
@@ -60,22 +60,24 @@ struct MoeConfig {
 struct TransformerArchitecture {
   std::int64_t layers = 0;
   std::int64_t d_model = 0;
-  std::int64_t heads = 0;      // query heads
-  std::int64_t kv_heads = 0;   // key/value heads: 0 = heads (multi-head), 1 = MQA, else GQA
-  std::int64_t head_dim = 0;   // 0 = d_model / heads (LaMDA has 128 heads of 128 on d_model 8192)
-  std::int64_t d_ff = 0;       // feed-forward hidden size (of the dense MLP)
+  std::int64_t heads = 0;     // query heads
+  std::int64_t kv_heads = 0;  // key/value heads: 0 = heads (multi-head), 1 = MQA, else GQA
+  std::int64_t head_dim = 0;  // 0 = d_model / heads (LaMDA has 128 heads of 128 on d_model 8192)
+  std::int64_t d_ff = 0;      // feed-forward hidden size (of the dense MLP)
   MlpKind mlp = MlpKind::SwiGlu;
   std::int64_t vocab = 0;
   bool tied_embeddings = false;  // output matrix shares the token embedding (GPT-3) or not (Llama)
   PositionKind positions = PositionKind::Rotary;
-  std::int64_t max_seq_len = 0;       // rows of the learned position table (required for Learned)
+  std::int64_t max_seq_len = 0;        // rows of the learned position table (required for Learned)
   std::int64_t relative_buckets = 32;  // T5-style buckets (RelativeBias only)
   bool biases = false;                 // biases on the attention and MLP projections (GPT-3: yes)
   NormKind norm = NormKind::RmsNorm;
   MoeConfig moe;
 
   std::int64_t effectiveKvHeads() const { return kv_heads > 0 ? kv_heads : heads; }
-  std::int64_t effectiveHeadDim() const { return head_dim > 0 ? head_dim : (heads > 0 ? d_model / heads : 0); }
+  std::int64_t effectiveHeadDim() const {
+    return head_dim > 0 ? head_dim : (heads > 0 ? d_model / heads : 0);
+  }
   std::int64_t effectiveExpertDff() const { return moe.expert_d_ff > 0 ? moe.expert_d_ff : d_ff; }
   bool isMoe() const { return moe.experts > 0; }
   // Whether layer `index` (0-based) has a mixture-of-experts MLP.
@@ -91,9 +93,9 @@ struct TransformerArchitecture {
 // 2^53 ≈ 9e15).
 struct ParameterCount {
   double total = 0.0;
-  double active = 0.0;             // used per token (= total for dense models)
-  double embedding = 0.0;          // token + untied output + learned position embeddings
-  double non_embedding = 0.0;      // total − embedding
+  double active = 0.0;         // used per token (= total for dense models)
+  double embedding = 0.0;      // token + untied output + learned position embeddings
+  double non_embedding = 0.0;  // total − embedding
   double active_non_embedding = 0.0;
   // Components (whole model, all layers):
   double token_embedding = 0.0;     // vocab·d_model
@@ -104,7 +106,7 @@ struct ParameterCount {
   double mlp = 0.0;                 // dense MLPs + all experts (routed and shared)
   double mlp_active = 0.0;          // dense MLPs + top_k routed + shared experts
   double router = 0.0;
-  double norms = 0.0;               // per-layer norms and the final norm
+  double norms = 0.0;  // per-layer norms and the final norm
 };
 
 // Requires arch.isValid().

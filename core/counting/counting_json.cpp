@@ -19,7 +19,8 @@ using StringFields = std::initializer_list<std::pair<std::string_view, std::stri
 
 // Rejects keys outside `allowed`, so that a misspelt optional field is an error instead of
 // silently taking its default.
-Status checkKnownFields(const bj::object& o, std::initializer_list<std::string_view> allowed, const std::string& path) {
+Status checkKnownFields(const bj::object& o, std::initializer_list<std::string_view> allowed,
+                        const std::string& path) {
   for (const auto& kv : o) {
     const std::string_view key(kv.key().data(), kv.key().size());
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -50,8 +51,8 @@ Status readBool(const bj::object& o, std::string_view key, const std::string& pa
 }
 
 template <class Enum, class FromString>
-Status readEnum(const bj::object& o, std::string_view key, const std::string& path, Enum& out, FromString from_string,
-                const std::string& known) {
+Status readEnum(const bj::object& o, std::string_view key, const std::string& path, Enum& out,
+                FromString from_string, const std::string& known) {
   auto v = json::getOptionalString(o, key, path);
   if (!v) return v.status();
   if (!*v) return Status::ok();
@@ -62,34 +63,36 @@ Status readEnum(const bj::object& o, std::string_view key, const std::string& pa
 }
 
 Result<TransformerArchitecture> architectureFromObject(const bj::object& o, const std::string& path) {
-  if (Status s = checkKnownFields(o,
-                                  {"layers", "d_model", "heads", "kv_heads", "head_dim", "d_ff", "mlp", "vocab",
-                                   "tied_embeddings", "positions", "max_seq_len", "relative_buckets", "biases",
-                                   "norm", "moe"},
-                                  path);
+  if (Status s = checkKnownFields(
+          o,
+          {"layers", "d_model", "heads", "kv_heads", "head_dim", "d_ff", "mlp", "vocab", "tied_embeddings",
+           "positions", "max_seq_len", "relative_buckets", "biases", "norm", "moe"},
+          path);
       !s) {
     return Error{s.message()};
   }
   TransformerArchitecture a;
   for (auto [key, field] : IntFields{{"layers", &a.layers},
-                            {"d_model", &a.d_model},
-                            {"heads", &a.heads},
-                            {"d_ff", &a.d_ff},
-                            {"vocab", &a.vocab}}) {
+                                     {"d_model", &a.d_model},
+                                     {"heads", &a.heads},
+                                     {"d_ff", &a.d_ff},
+                                     {"vocab", &a.vocab}}) {
     auto v = json::getInt(o, key, path);
     if (!v) return v.error();
     *field = *v;
   }
   for (auto [key, field] : IntFields{{"kv_heads", &a.kv_heads},
-                            {"head_dim", &a.head_dim},
-                            {"max_seq_len", &a.max_seq_len},
-                            {"relative_buckets", &a.relative_buckets}}) {
+                                     {"head_dim", &a.head_dim},
+                                     {"max_seq_len", &a.max_seq_len},
+                                     {"relative_buckets", &a.relative_buckets}}) {
     if (Status s = readInt(o, key, path, *field); !s) return Error{s.message()};
   }
   if (Status s = readBool(o, "tied_embeddings", path, a.tied_embeddings); !s) return Error{s.message()};
   if (Status s = readBool(o, "biases", path, a.biases); !s) return Error{s.message()};
-  if (Status s = readEnum(o, "mlp", path, a.mlp, mlpKindFromString, allMlpKindNames()); !s) return Error{s.message()};
-  if (Status s = readEnum(o, "positions", path, a.positions, positionKindFromString, allPositionKindNames()); !s) {
+  if (Status s = readEnum(o, "mlp", path, a.mlp, mlpKindFromString, allMlpKindNames()); !s)
+    return Error{s.message()};
+  if (Status s = readEnum(o, "positions", path, a.positions, positionKindFromString, allPositionKindNames());
+      !s) {
     return Error{s.message()};
   }
   if (Status s = readEnum(o, "norm", path, a.norm, normKindFromString, allNormKindNames()); !s) {
@@ -101,22 +104,21 @@ Result<TransformerArchitecture> architectureFromObject(const bj::object& o, cons
     if (!moe) return moe.error();
     const bj::object& m = **moe;
     if (Status s = checkKnownFields(m,
-                                    {"experts", "top_k", "shared_experts", "layer_interval", "first_dense_layers",
-                                     "expert_d_ff", "router_bias"},
+                                    {"experts", "top_k", "shared_experts", "layer_interval",
+                                     "first_dense_layers", "expert_d_ff", "router_bias"},
                                     moe_path);
         !s) {
       return Error{s.message()};
     }
-    for (auto [key, field] : IntFields{{"experts", &a.moe.experts},
-                              {"top_k", &a.moe.top_k}}) {
+    for (auto [key, field] : IntFields{{"experts", &a.moe.experts}, {"top_k", &a.moe.top_k}}) {
       auto v = json::getInt(m, key, moe_path);
       if (!v) return v.error();
       *field = *v;
     }
     for (auto [key, field] : IntFields{{"shared_experts", &a.moe.shared_experts},
-                              {"layer_interval", &a.moe.layer_interval},
-                              {"first_dense_layers", &a.moe.first_dense_layers},
-                              {"expert_d_ff", &a.moe.expert_d_ff}}) {
+                                       {"layer_interval", &a.moe.layer_interval},
+                                       {"first_dense_layers", &a.moe.first_dense_layers},
+                                       {"expert_d_ff", &a.moe.expert_d_ff}}) {
       if (Status s = readInt(m, key, moe_path, *field); !s) return Error{s.message()};
     }
     if (Status s = readBool(m, "router_bias", moe_path, a.moe.router_bias); !s) return Error{s.message()};
@@ -129,8 +131,8 @@ Result<TransformerArchitecture> architectureFromObject(const bj::object& o, cons
 Result<ModelPreset> presetFromObject(const bj::object& o, const std::string& path) {
   if (Status s = checkKnownFields(o,
                                   {"id", "name", "organization", "year", "published_params", "nominal_params",
-                                   "published_params_scope", "published_active_params", "training_tokens", "source",
-                                   "architecture", "architecture_note"},
+                                   "published_params_scope", "published_active_params", "training_tokens",
+                                   "source", "architecture", "architecture_note"},
                                   path);
       !s) {
     return Error{s.message()};
@@ -143,9 +145,8 @@ Result<ModelPreset> presetFromObject(const bj::object& o, const std::string& pat
     return Error{json::member(path, "id") + ": '" + p.id +
                  "' is not a valid id (lower-case letters, digits and single hyphens, e.g. 'llama3-70b')"};
   }
-  for (auto [key, field] : StringFields{{"name", &p.name},
-                            {"organization", &p.organization},
-                            {"source", &p.source}}) {
+  for (auto [key, field] :
+       StringFields{{"name", &p.name}, {"organization", &p.organization}, {"source", &p.source}}) {
     auto v = json::getString(o, key, path);
     if (!v) return v.error();
     if (v->empty()) return Error{json::member(path, key) + ": must not be empty"};
@@ -156,7 +157,8 @@ Result<ModelPreset> presetFromObject(const bj::object& o, const std::string& pat
   p.architecture_note = note->value_or("");
   auto year = json::getInt(o, "year", path);
   if (!year) return year.error();
-  if (*year < 1950 || *year > 2100) return Error{json::member(path, "year") + ": " + std::to_string(*year) + " is not a plausible year"};
+  if (*year < 1950 || *year > 2100)
+    return Error{json::member(path, "year") + ": " + std::to_string(*year) + " is not a plausible year"};
   p.year = static_cast<int>(*year);
 
   auto positiveCount = [&](std::string_view key, const std::optional<double>& v) -> Status {
@@ -191,7 +193,8 @@ Result<ModelPreset> presetFromObject(const bj::object& o, const std::string& pat
   if (!a) return a.error();
   p.architecture = *a;
   if (p.published_active_params && !p.architecture.isMoe()) {
-    return Error{json::member(path, "published_active_params") + ": given for a dense model (architecture has no moe)"};
+    return Error{json::member(path, "published_active_params") +
+                 ": given for a dense model (architecture has no moe)"};
   }
   return p;
 }
@@ -245,7 +248,8 @@ Result<ModelCatalog> ModelCatalog::parse(std::string_view json_text, const std::
   auto version = json::getInt(r, "schema_version", source);
   if (!version) return version.error();
   if (*version != 1) {
-    return Error{source + ": schema_version " + std::to_string(*version) + " is not supported (this build reads 1)"};
+    return Error{source + ": schema_version " + std::to_string(*version) +
+                 " is not supported (this build reads 1)"};
   }
   auto models = json::getArray(r, "models", source);
   if (!models) return models.error();
@@ -262,7 +266,8 @@ Result<ModelCatalog> ModelCatalog::parse(std::string_view json_text, const std::
     }
     auto preset = presetFromObject(**obj, path);
     if (!preset) return preset.error();
-    if (!seen.insert(preset->id).second) return Error{json::member(path, "id") + ": duplicate id '" + preset->id + "'"};
+    if (!seen.insert(preset->id).second)
+      return Error{json::member(path, "id") + ": duplicate id '" + preset->id + "'"};
     catalog.models_.push_back(std::move(preset).value());
   }
   if (catalog.models_.empty()) return Error{source + ": models: the list is empty"};
@@ -275,6 +280,8 @@ Result<ModelCatalog> ModelCatalog::loadFile(const std::filesystem::path& path) {
   return parse(*text, path.string());
 }
 
-Result<ModelCatalog> ModelCatalog::loadDefault() { return loadFile(dataDirectory() / "models.json"); }
+Result<ModelCatalog> ModelCatalog::loadDefault() {
+  return loadFile(dataDirectory() / "models.json");
+}
 
 }  // namespace scaleplan

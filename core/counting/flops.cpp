@@ -65,14 +65,16 @@ ForwardFlops forwardFlopsPerToken(const TransformerArchitecture& arch, const Flo
   const double moe_layers = static_cast<double>(arch.moeLayerCount());
   const double dense_layers = layers - moe_layers;
   const double experts_per_token = static_cast<double>(arch.moe.top_k + arch.moe.shared_experts);
-  f.mlp = dense_layers * 2.0 * matrices * d * static_cast<double>(arch.d_ff) +
-          moe_layers * experts_per_token * 2.0 * matrices * d * static_cast<double>(arch.effectiveExpertDff());
+  f.mlp =
+      dense_layers * 2.0 * matrices * d * static_cast<double>(arch.d_ff) +
+      moe_layers * experts_per_token * 2.0 * matrices * d * static_cast<double>(arch.effectiveExpertDff());
   f.router = moe_layers * 2.0 * d * static_cast<double>(arch.moe.experts);
   f.logits = 2.0 * d * vocab;
   return f;
 }
 
-TrainingFlopsPerToken trainingFlopsPerToken(const TransformerArchitecture& arch, const FlopsOptions& options) {
+TrainingFlopsPerToken trainingFlopsPerToken(const TransformerArchitecture& arch,
+                                            const FlopsOptions& options) {
   const ForwardFlops f = forwardFlopsPerToken(arch, options);
   TrainingFlopsPerToken t;
   t.forward = f.total();
@@ -87,7 +89,9 @@ TrainingFlopsPerToken trainingFlopsPerToken(const TransformerArchitecture& arch,
   return t;
 }
 
-Flops trainingFlops(double active_params, double tokens) { return Flops{6.0 * active_params * tokens}; }
+Flops trainingFlops(double active_params, double tokens) {
+  return Flops{6.0 * active_params * tokens};
+}
 
 Flops detailedTrainingFlops(const TransformerArchitecture& arch, double tokens, const FlopsOptions& options) {
   return Flops{trainingFlopsPerToken(arch, options).model() * tokens};
@@ -100,13 +104,17 @@ double mfuModelFlopsPerToken(double params, std::int64_t layers, std::int64_t he
 }
 
 double mfuModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t seq_len) {
-  return mfuModelFlopsPerToken(countParameters(arch).active, arch.layers, arch.heads, arch.effectiveHeadDim(), seq_len);
+  return mfuModelFlopsPerToken(countParameters(arch).active, arch.layers, arch.heads, arch.effectiveHeadDim(),
+                               seq_len);
 }
 
-double modelFlopsUtilization(double model_flops_per_token, double tokens_per_second, FlopsPerSecond total_peak) {
+double modelFlopsUtilization(double model_flops_per_token, double tokens_per_second,
+                             FlopsPerSecond total_peak) {
   return model_flops_per_token * tokens_per_second / total_peak.value;
 }
 
-double inferenceFlopsPerToken(double active_params) { return 2.0 * active_params; }
+double inferenceFlopsPerToken(double active_params) {
+  return 2.0 * active_params;
+}
 
 }  // namespace scaleplan

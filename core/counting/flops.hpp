@@ -59,9 +59,9 @@ struct ForwardFlops {
   double attention_softmax = 0.0;  // 3·H·T per layer (halved if causal)
   double attention_values = 0.0;   // softmax·V: 2·T·H·Q per layer (halved if causal)
   double attention_output = 0.0;   // 2·H·Q·d_model per layer
-  double mlp = 0.0;                // 2·matrices·d_model·d_ff per dense layer; top-k + shared experts in MoE layers
-  double router = 0.0;             // 2·d_model·experts per MoE layer
-  double logits = 0.0;             // unembedding: 2·d_model·vocab
+  double mlp = 0.0;     // 2·matrices·d_model·d_ff per dense layer; top-k + shared experts in MoE layers
+  double router = 0.0;  // 2·d_model·experts per MoE layer
+  double logits = 0.0;  // unembedding: 2·d_model·vocab
 
   double attentionScores() const { return attention_logits + attention_softmax + attention_values; }
   // Everything inside the Transformer layers (no embedding, no final logits). The ratios in
@@ -78,15 +78,17 @@ struct TrainingFlopsPerToken {
   double forward = 0.0;    // ForwardFlops::total()
   double backward = 0.0;   // 2 × forward
   double recompute = 0.0;  // extra forward work under recomputation (hardware only)
-  double model() const { return forward + backward; }        // 3 × forward
-  double hardware() const { return model() + recompute; }   // + recomputation
+  double model() const { return forward + backward; }      // 3 × forward
+  double hardware() const { return model() + recompute; }  // + recomputation
 };
-TrainingFlopsPerToken trainingFlopsPerToken(const TransformerArchitecture& arch, const FlopsOptions& options = {});
+TrainingFlopsPerToken trainingFlopsPerToken(const TransformerArchitecture& arch,
+                                            const FlopsOptions& options = {});
 
 // C = 6·N·D: training FLOPs for `active_params` (N) and `tokens` (D).
 Flops trainingFlops(double active_params, double tokens);
 // Detailed model FLOPs for training on `tokens` tokens: trainingFlopsPerToken(...).model() · D.
-Flops detailedTrainingFlops(const TransformerArchitecture& arch, double tokens, const FlopsOptions& options = {});
+Flops detailedTrainingFlops(const TransformerArchitecture& arch, double tokens,
+                            const FlopsOptions& options = {});
 
 // PaLM appendix B: model FLOPs per token = 6·N + 12·L·H·Q·T. PaLM uses N = all parameters
 // (embeddings included); with its figures (N 540.35e9, L 118, H 48, Q 256, T 2048) this gives the
@@ -97,7 +99,8 @@ double mfuModelFlopsPerToken(double params, std::int64_t layers, std::int64_t he
 double mfuModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t seq_len);
 // MFU = achieved model FLOP/s / peak: model_flops_per_token · tokens_per_second / peak (the peak of
 // all chips together).
-double modelFlopsUtilization(double model_flops_per_token, double tokens_per_second, FlopsPerSecond total_peak);
+double modelFlopsUtilization(double model_flops_per_token, double tokens_per_second,
+                             FlopsPerSecond total_peak);
 
 // Inference forward FLOPs per generated token ≈ 2·N (N = active parameters).
 double inferenceFlopsPerToken(double active_params);

@@ -87,7 +87,8 @@ double trainingStateBytes(double params, const TrainingStateOptions& options) {
 }
 
 bool ActivationOptions::isValid(std::string* error) const {
-  if (micro_batch <= 0) return setError(error, "micro_batch: must be positive, got " + std::to_string(micro_batch));
+  if (micro_batch <= 0)
+    return setError(error, "micro_batch: must be positive, got " + std::to_string(micro_batch));
   if (seq_len <= 0) return setError(error, "seq_len: must be positive, got " + std::to_string(seq_len));
   if (tensor_parallel <= 0) {
     return setError(error, "tensor_parallel: must be positive, got " + std::to_string(tensor_parallel));
@@ -130,7 +131,9 @@ TrainingMemory trainingMemory(const TransformerArchitecture& arch, const Trainin
   return m;
 }
 
-double inferenceWeightBytes(double params, Precision precision) { return params * bytesPerValue(precision); }
+double inferenceWeightBytes(double params, Precision precision) {
+  return params * bytesPerValue(precision);
+}
 
 double kvCacheBytesPerToken(const TransformerArchitecture& arch, Precision kv_precision) {
   return 2.0 * static_cast<double>(arch.layers) * static_cast<double>(arch.effectiveKvHeads()) *
@@ -153,7 +156,8 @@ InferenceMemory inferenceMemory(const TransformerArchitecture& arch, const Infer
 }
 
 Result<std::int64_t> gpusToHold(double bytes, double gpu_memory_gb, double usable_fraction) {
-  if (!std::isfinite(bytes) || bytes < 0.0) return Error{"bytes must be finite and non-negative, got " + formatNumber(bytes)};
+  if (!std::isfinite(bytes) || bytes < 0.0)
+    return Error{"bytes must be finite and non-negative, got " + formatNumber(bytes)};
   if (!std::isfinite(gpu_memory_gb) || gpu_memory_gb <= 0.0) {
     return Error{"GPU memory must be positive, got " + formatNumber(gpu_memory_gb) + " GB"};
   }

@@ -77,10 +77,10 @@ BytesPerParameter trainingBytesPerParameter(const TrainingStateOptions& options 
 double trainingStateBytes(double params, const TrainingStateOptions& options = {});
 
 struct ActivationOptions {
-  std::int64_t micro_batch = 1;    // sequences per micro-batch (b)
-  std::int64_t seq_len = 2048;     // tokens per sequence (s)
+  std::int64_t micro_batch = 1;  // sequences per micro-batch (b)
+  std::int64_t seq_len = 2048;   // tokens per sequence (s)
   Recompute recompute = Recompute::None;
-  bool flash_attention = false;    // attention scores are never materialised
+  bool flash_attention = false;      // attention scores are never materialised
   std::int64_t tensor_parallel = 1;  // t; the result is per GPU of the tensor-parallel group
   bool sequence_parallel = false;    // also split the LayerNorm/dropout activations across t
   bool isValid(std::string* error) const;
@@ -113,8 +113,8 @@ double kvCacheBytesPerToken(const TransformerArchitecture& arch, Precision kv_pr
 struct InferenceOptions {
   Precision weight_precision = Precision::Bf16;
   Precision kv_precision = Precision::Bf16;
-  std::int64_t batch = 1;        // concurrent sequences
-  std::int64_t context = 2048;   // tokens held per sequence (prompt + generated)
+  std::int64_t batch = 1;       // concurrent sequences
+  std::int64_t context = 2048;  // tokens held per sequence (prompt + generated)
   bool isValid(std::string* error) const;
 };
 struct InferenceMemory {

@@ -21,7 +21,9 @@ Run cli(const QStringList& args) {
   return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
 }
 
-QJsonObject jsonOf(const Run& r) { return QJsonDocument::fromJson(r.out).object(); }
+QJsonObject jsonOf(const Run& r) {
+  return QJsonDocument::fromJson(r.out).object();
+}
 
 }  // namespace
 
@@ -39,8 +41,8 @@ class TestCliCount : public QObject {
     QCOMPARE(o["params"].toObject()["embedding"].toDouble(), 2 * 32000.0 * 4096);
     SP_COMPARE_REL(o["training_flops_6nd"].toDouble(), 6 * n * 2e12, 1e-12);
     SP_COMPARE_REL(o["training_flops_per_token"].toObject()["six_n"].toDouble(), 6 * n, 1e-12);
-    SP_COMPARE_REL(o["training_flops_per_token"].toObject()["palm_mfu"].toDouble(), 6 * n + 12.0 * 32 * 32 * 128 * 2048,
-                   1e-12);
+    SP_COMPARE_REL(o["training_flops_per_token"].toObject()["palm_mfu"].toDouble(),
+                   6 * n + 12.0 * 32 * 32 * 128 * 2048, 1e-12);
     SP_COMPARE_REL(o["training_flops_per_token"].toObject()["inference"].toDouble(), 2 * n, 1e-12);
     // detailed = 3 × forward, and the forward components add up.
     const QJsonObject f = o["forward_flops_per_token"].toObject();
@@ -68,8 +70,8 @@ class TestCliCount : public QObject {
 
   void countArchitectureFlagsMoe() {
     // Mixtral 8x7B from flags: 46.7B total, 12.9B active.
-    Run r = cli({"count", "--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "8", "--d-ff", "14336",
-                 "--vocab", "32000", "--experts", "8", "--top-k", "2", "--json"});
+    Run r = cli({"count", "--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "8", "--d-ff",
+                 "14336", "--vocab", "32000", "--experts", "8", "--top-k", "2", "--json"});
     QCOMPARE(r.exit_code, 0);
     const QJsonObject p = jsonOf(r)["params"].toObject();
     SP_COMPARE_REL(p["total"].toDouble(), 46.7e9, 0.005);
@@ -78,8 +80,8 @@ class TestCliCount : public QObject {
   }
 
   void memoryJson() {
-    Run r = cli({"memory", "--preset", "llama2-70b", "--gpu-memory-gb", "80", "--micro-batch", "2", "--seq", "4096",
-                 "--recompute", "selective", "--json"});
+    Run r = cli({"memory", "--preset", "llama2-70b", "--gpu-memory-gb", "80", "--micro-batch", "2", "--seq",
+                 "4096", "--recompute", "selective", "--json"});
     QCOMPARE(r.exit_code, 0);
     const QJsonObject o = jsonOf(r);
     const double n = o["params"].toObject()["total"].toDouble();
@@ -110,7 +112,12 @@ class TestCliCount : public QObject {
     Run r = cli({"memory", "--preset", "llama3-70b", "--gpu", "h100-sxm", "--json"});
     QCOMPARE(r.exit_code, 0);
     QCOMPARE(jsonOf(r)["gpu_memory_gb"].toDouble(), 80.0);
-    QCOMPARE(jsonOf(r)["inference"].toObject()["by_precision"].toObject()["bf16"].toObject()["gpus_to_hold"].toInt(), 2);
+    QCOMPARE(jsonOf(r)["inference"]
+                 .toObject()["by_precision"]
+                 .toObject()["bf16"]
+                 .toObject()["gpus_to_hold"]
+                 .toInt(),
+             2);
   }
 
   void modelsListsPresets() {
@@ -138,28 +145,36 @@ class TestCliCount : public QObject {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("exit_code");
     QTest::addColumn<QString>("message");
-    QTest::newRow("no model") << QStringList{"count"} << 2
-                              << "give --preset NAME or the architecture (missing --layers, --d-model, --heads, --d-ff, --vocab)";
-    QTest::newRow("unknown preset") << QStringList{"count", "--preset", "gpt5"} << 1 << "unknown model preset 'gpt5' (known: ";
+    QTest::newRow("no model")
+        << QStringList{"count"} << 2
+        << "give --preset NAME or the architecture (missing --layers, --d-model, --heads, --d-ff, --vocab)";
+    QTest::newRow("unknown preset") << QStringList{"count", "--preset", "gpt5"} << 1
+                                    << "unknown model preset 'gpt5' (known: ";
     QTest::newRow("bad architecture")
-        << QStringList{"count", "--layers", "2", "--d-model", "64", "--heads", "4", "--kv-heads", "3", "--d-ff", "256", "--vocab", "100"}
+        << QStringList{"count",      "--layers", "2",      "--d-model", "64",      "--heads", "4",
+                       "--kv-heads", "3",        "--d-ff", "256",       "--vocab", "100"}
         << 1 << "invalid architecture: heads: 4 is not divisible by kv_heads 3";
-    QTest::newRow("unknown mlp") << QStringList{"count", "--preset", "llama3-8b", "--mlp", "swish"} << 2
-                                 << "--mlp: unknown value 'swish' (expected one of gelu, relu, swiglu, geglu)";
+    QTest::newRow("unknown mlp")
+        << QStringList{"count", "--preset", "llama3-8b", "--mlp", "swish"} << 2
+        << "--mlp: unknown value 'swish' (expected one of gelu, relu, swiglu, geglu)";
     QTest::newRow("negative tokens") << QStringList{"count", "--preset", "llama3-8b", "--tokens", "-1"} << 1
                                      << "--tokens: must be positive, got -1";
     QTest::newRow("nan tokens") << QStringList{"count", "--preset", "llama3-8b", "--tokens", "nan"} << 2
                                 << "--tokens: 'nan' is not a finite number";
-    QTest::newRow("zero seq") << QStringList{"count", "--preset", "llama3-8b", "--seq", "0"} << 2 << "--seq: must be positive, got 0";
-    QTest::newRow("int4 training") << QStringList{"memory", "--preset", "llama3-8b", "--precision", "int4"} << 1
-                                   << "--precision: int4 is not a training precision";
-    QTest::newRow("unknown optimizer") << QStringList{"memory", "--preset", "llama3-8b", "--optimizer", "adam"} << 2
-                                       << "--optimizer: unknown value 'adam'";
-    QTest::newRow("unknown gpu") << QStringList{"memory", "--preset", "llama3-8b", "--gpu", "h900"} << 1 << "h900";
-    QTest::newRow("gpu twice") << QStringList{"memory", "--preset", "llama3-8b", "--gpu", "h100-sxm", "--gpu-memory-gb", "80"}
+    QTest::newRow("zero seq") << QStringList{"count", "--preset", "llama3-8b", "--seq", "0"} << 2
+                              << "--seq: must be positive, got 0";
+    QTest::newRow("int4 training") << QStringList{"memory", "--preset", "llama3-8b", "--precision", "int4"}
+                                   << 1 << "--precision: int4 is not a training precision";
+    QTest::newRow("unknown optimizer")
+        << QStringList{"memory", "--preset", "llama3-8b", "--optimizer", "adam"} << 2
+        << "--optimizer: unknown value 'adam'";
+    QTest::newRow("unknown gpu") << QStringList{"memory", "--preset", "llama3-8b", "--gpu", "h900"} << 1
+                                 << "h900";
+    QTest::newRow("gpu twice") << QStringList{"memory",   "--preset",        "llama3-8b", "--gpu",
+                                              "h100-sxm", "--gpu-memory-gb", "80"}
                                << 2 << "give --gpu or --gpu-memory-gb, not both";
-    QTest::newRow("zero gpu memory") << QStringList{"memory", "--preset", "llama3-8b", "--gpu-memory-gb", "0"} << 1
-                                     << "--gpu-memory-gb: must be positive, got 0";
+    QTest::newRow("zero gpu memory") << QStringList{"memory", "--preset", "llama3-8b", "--gpu-memory-gb", "0"}
+                                     << 1 << "--gpu-memory-gb: must be positive, got 0";
     QTest::newRow("unknown option") << QStringList{"models", "--all"} << 2 << "unknown option '--all'";
   }
   void badInputs() {

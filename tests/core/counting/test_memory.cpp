@@ -9,8 +9,8 @@ using namespace scaleplan;
 
 namespace {
 
-TransformerArchitecture llama2(std::int64_t layers, std::int64_t d_model, std::int64_t heads, std::int64_t kv_heads,
-                               std::int64_t d_ff) {
+TransformerArchitecture llama2(std::int64_t layers, std::int64_t d_model, std::int64_t heads,
+                               std::int64_t kv_heads, std::int64_t d_ff) {
   TransformerArchitecture a;
   a.layers = layers;
   a.d_model = d_model;
@@ -66,17 +66,20 @@ class TestMemory : public QObject {
     o.precision = Precision::Fp8;
     o.master_weights = true;
     QCOMPARE(trainingBytesPerParameter(o).total(), 1.0 + 1.0 + 4.0 + 8.0);
-    for (Optimizer x : {Optimizer::AdamW, Optimizer::AdamW8bit, Optimizer::Sgd, Optimizer::SgdMomentum, Optimizer::Adafactor}) {
+    for (Optimizer x : {Optimizer::AdamW, Optimizer::AdamW8bit, Optimizer::Sgd, Optimizer::SgdMomentum,
+                        Optimizer::Adafactor}) {
       QVERIFY(optimizerFromString(toString(x)) == x);
     }
     QVERIFY(!optimizerFromString("adam").has_value());
-    QCOMPARE(QString::fromStdString(allOptimizerNames()), QString("adamw, adamw-8bit, sgd, sgd-momentum, adafactor"));
+    QCOMPARE(QString::fromStdString(allOptimizerNames()),
+             QString("adamw, adamw-8bit, sgd, sgd-momentum, adafactor"));
   }
 
   void invalidTrainingPrecision() {
     TrainingStateOptions o;
     o.precision = Precision::Int4;
-    QCOMPARE(errorOf(o), QString("precision: int4 is not a training precision (use fp32, tf32, bf16, fp16 or fp8)"));
+    QCOMPARE(errorOf(o),
+             QString("precision: int4 is not a training precision (use fp32, tf32, bf16, fp16 or fp8)"));
     o.precision = Precision::Int8;
     QVERIFY(!o.isValid(nullptr));
     o.precision = Precision::Tf32;
@@ -147,7 +150,8 @@ class TestMemory : public QObject {
     o.batch = 8;
     o.context = 4096;
     const InferenceMemory m = inferenceMemory(l70, o);
-    const double n = 80 * (2 * 8192.0 * 8192 + 2 * 8192.0 * 1024 + 3 * 8192.0 * 28672 + 2 * 8192) + 2 * 32000.0 * 8192 + 8192;
+    const double n = 80 * (2 * 8192.0 * 8192 + 2 * 8192.0 * 1024 + 3 * 8192.0 * 28672 + 2 * 8192) +
+                     2 * 32000.0 * 8192 + 8192;
     QCOMPARE(m.weights, 2 * n);
     QCOMPARE(m.kv_cache, 327680.0 * 8 * 4096);
     QCOMPARE(m.total(), 2 * n + 327680.0 * 8 * 4096);
@@ -167,7 +171,7 @@ class TestMemory : public QObject {
     QCOMPARE(*training, std::int64_t{14});
     QCOMPARE(*gpusToHold(inferenceWeightBytes(70e9, Precision::Bf16), 80), std::int64_t{2});
     QCOMPARE(*gpusToHold(inferenceWeightBytes(70e9, Precision::Int4), 80), std::int64_t{1});
-    QCOMPARE(*gpusToHold(160e9, 80), std::int64_t{2});     // exactly full
+    QCOMPARE(*gpusToHold(160e9, 80), std::int64_t{2});  // exactly full
     QCOMPARE(*gpusToHold(160e9 + 1, 80), std::int64_t{3});
     QCOMPARE(*gpusToHold(140e9, 80, 0.9), std::int64_t{2});  // 72 GB usable each
     QCOMPARE(*gpusToHold(0.0, 80), std::int64_t{0});
@@ -179,7 +183,8 @@ class TestMemory : public QObject {
     QCOMPARE(QString::fromStdString(bad.message()), QString("usable fraction must be in (0, 1], got 1.5"));
     bad = gpusToHold(std::nan(""), 80);
     QVERIFY(!bad);
-    QCOMPARE(QString::fromStdString(bad.message()), QString("bytes must be finite and non-negative, got nan"));
+    QCOMPARE(QString::fromStdString(bad.message()),
+             QString("bytes must be finite and non-negative, got nan"));
   }
 };
 

@@ -19,8 +19,8 @@ std::string catalogText(const std::string& entry_extra = "", const std::string& 
   return R"({"schema_version": 1, "models": [{"id": ")" + id +
          R"(", "name": "Tiny", "organization": "Test", "year": 2024, "published_params": 1e6, "source": "test")" +
          entry_extra +
-         R"(, "architecture": {"layers": 2, "d_model": 64, "heads": 4, "d_ff": 256, "vocab": 1000)" + arch_extra +
-         "}}]}";
+         R"(, "architecture": {"layers": 2, "d_model": 64, "heads": 4, "d_ff": 256, "vocab": 1000)" +
+         arch_extra + "}}]}";
 }
 
 std::string parseError(const std::string& text) {
@@ -36,9 +36,9 @@ class TestModelPresets : public QObject {
   void shippedCatalogLoads() {
     auto catalog = ModelCatalog::loadFile(kShipped);
     QVERIFY2(catalog, catalog.message().c_str());
-    for (const char* id : {"gpt3-175b", "gopher-280b", "chinchilla-70b", "lamda-137b", "mt-nlg-530b", "jurassic-178b",
-                           "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b", "llama3-70b", "llama3-405b",
-                           "mixtral-8x7b"}) {
+    for (const char* id : {"gpt3-175b", "gopher-280b", "chinchilla-70b", "lamda-137b", "mt-nlg-530b",
+                           "jurassic-178b", "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b",
+                           "llama3-70b", "llama3-405b", "mixtral-8x7b"}) {
       QVERIFY2(catalog->find(id) != nullptr, id);
       QVERIFY2(!catalog->find(id)->source.empty(), id);
     }
@@ -50,7 +50,8 @@ class TestModelPresets : public QObject {
 
   void countsReproducePublishedSizes_data() {
     QTest::addColumn<QString>("id");
-    QTest::addColumn<double>("published");  // from the paper / model card, typed here independently of the JSON
+    QTest::addColumn<double>(
+        "published");  // from the paper / model card, typed here independently of the JSON
     QTest::newRow("gpt3-175b") << "gpt3-175b" << 175.0e9;         // Brown et al. 2020, Table 2.1
     QTest::newRow("gopher-280b") << "gopher-280b" << 280e9;       // Rae et al. 2021, Table 1
     QTest::newRow("chinchilla-70b") << "chinchilla-70b" << 70e9;  // Hoffmann et al. 2022, Table 4
@@ -62,8 +63,8 @@ class TestModelPresets : public QObject {
     QTest::newRow("llama2-70b") << "llama2-70b" << 69.0e9;
     QTest::newRow("llama3-8b") << "llama3-8b" << 8.03e9;
     QTest::newRow("llama3-70b") << "llama3-70b" << 70.6e9;
-    QTest::newRow("llama3-405b") << "llama3-405b" << 405e9;       // Llama Team 2024, Table 3
-    QTest::newRow("mixtral-8x7b") << "mixtral-8x7b" << 46.7e9;    // Mistral AI, total
+    QTest::newRow("llama3-405b") << "llama3-405b" << 405e9;     // Llama Team 2024, Table 3
+    QTest::newRow("mixtral-8x7b") << "mixtral-8x7b" << 46.7e9;  // Mistral AI, total
   }
   void countsReproducePublishedSizes() {
     QFETCH(QString, id);
@@ -87,7 +88,8 @@ class TestModelPresets : public QObject {
     }
     {
       const double d = 16384, kv = 1024, f = 53248, v = 128256;
-      QCOMPARE(count("llama3-405b").total, 126 * (2 * d * d + 2 * d * kv + 3 * d * f + 2 * d) + 2 * v * d + d);
+      QCOMPARE(count("llama3-405b").total,
+               126 * (2 * d * d + 2 * d * kv + 3 * d * f + 2 * d) + 2 * v * d + d);
     }
     {
       const double d = 8192, kv = 1024, f = 28672, v = 32000;
@@ -112,17 +114,19 @@ class TestModelPresets : public QObject {
     auto catalog = ModelCatalog::loadFile(kShipped);
     QVERIFY2(catalog, catalog.message().c_str());
     const std::map<std::string, double> tokens = {
-        {"gpt3-175b", 300e9},    {"gopher-280b", 300e9}, {"chinchilla-70b", 1.4e12}, {"lamda-137b", 168e9},
-        {"mt-nlg-530b", 270e9},  {"jurassic-178b", 300e9}, {"llama2-7b", 2e12},       {"llama2-13b", 2e12},
-        {"llama2-70b", 2e12},    {"llama3-8b", 15e12},   {"llama3-70b", 15e12},       {"llama3-405b", 15.6e12}};
+        {"gpt3-175b", 300e9},  {"gopher-280b", 300e9}, {"chinchilla-70b", 1.4e12},
+        {"lamda-137b", 168e9}, {"mt-nlg-530b", 270e9}, {"jurassic-178b", 300e9},
+        {"llama2-7b", 2e12},   {"llama2-13b", 2e12},   {"llama2-70b", 2e12},
+        {"llama3-8b", 15e12},  {"llama3-70b", 15e12},  {"llama3-405b", 15.6e12}};
     for (const auto& [id, d] : tokens) {
       const ModelPreset* m = catalog->find(id);
       QVERIFY2(m && m->training_tokens.has_value(), id.c_str());
       QCOMPARE(*m->training_tokens, d);
     }
     // Chinchilla's 20 tokens per parameter.
-    SP_COMPARE_REL(*catalog->find("chinchilla-70b")->training_tokens / catalog->find("chinchilla-70b")->published_params,
-                   20.0, 1e-12);
+    SP_COMPARE_REL(
+        *catalog->find("chinchilla-70b")->training_tokens / catalog->find("chinchilla-70b")->published_params,
+        20.0, 1e-12);
   }
 
   void lookupByIdAndUnknownId() {
@@ -161,8 +165,9 @@ class TestModelPresets : public QObject {
     const QString entry = "models.json: models[0] (tiny-1m)";
     QCOMPARE(QString::fromStdString(parseError(catalogText("", R"(, "kv_heads": "eight")"))),
              entry + ".architecture.kv_heads: expected an integer, got a string");
-    SP_VERIFY_CONTAINS(parseError(catalogText("", R"(, "kv_head": 2)")),
-                       "models.json: models[0] (tiny-1m).architecture.kv_head: unknown field (known: layers, ");
+    SP_VERIFY_CONTAINS(
+        parseError(catalogText("", R"(, "kv_head": 2)")),
+        "models.json: models[0] (tiny-1m).architecture.kv_head: unknown field (known: layers, ");
     QCOMPARE(QString::fromStdString(parseError(catalogText("", R"(, "kv_heads": 3)"))),
              entry + ".architecture.heads: 4 is not divisible by kv_heads 3");
     QCOMPARE(QString::fromStdString(parseError(catalogText("", R"(, "positions": "learned")"))),
@@ -181,7 +186,8 @@ class TestModelPresets : public QObject {
                        "models.json: models[0] (Tiny_1M).id: 'Tiny_1M' is not a valid id");
     // A missing required field.
     std::string text = catalogText();
-    text.replace(text.find(R"("published_params": 1e6, )"), std::string(R"("published_params": 1e6, )").size(), "");
+    text.replace(text.find(R"("published_params": 1e6, )"),
+                 std::string(R"("published_params": 1e6, )").size(), "");
     QCOMPARE(QString::fromStdString(parseError(text)), entry + ": missing field 'published_params'");
   }
 
@@ -190,7 +196,8 @@ class TestModelPresets : public QObject {
     std::string one = catalogText();
     const std::string entry = one.substr(one.find("[{") + 1, one.rfind("}]") - one.find("[{"));
     const std::string twice = R"({"schema_version": 1, "models": [)" + entry + "," + entry + "]}";
-    QCOMPARE(QString::fromStdString(parseError(twice)), QString("models.json: models[1] (tiny-1m).id: duplicate id 'tiny-1m'"));
+    QCOMPARE(QString::fromStdString(parseError(twice)),
+             QString("models.json: models[1] (tiny-1m).id: duplicate id 'tiny-1m'"));
     QCOMPARE(QString::fromStdString(parseError(R"({"schema_version": 2, "models": []})")),
              QString("models.json: schema_version 2 is not supported (this build reads 1)"));
     QCOMPARE(QString::fromStdString(parseError(R"({"schema_version": 1, "models": []})")),

@@ -200,8 +200,8 @@ class TestParameters : public QObject {
     for (MlpKind k : {MlpKind::Gelu, MlpKind::Relu, MlpKind::SwiGlu, MlpKind::GeGlu}) {
       QVERIFY(mlpKindFromString(toString(k)) == k);
     }
-    for (PositionKind k : {PositionKind::Learned, PositionKind::Rotary, PositionKind::Alibi, PositionKind::RelativeXl,
-                           PositionKind::RelativeBias}) {
+    for (PositionKind k : {PositionKind::Learned, PositionKind::Rotary, PositionKind::Alibi,
+                           PositionKind::RelativeXl, PositionKind::RelativeBias}) {
       QVERIFY(positionKindFromString(toString(k)) == k);
     }
     for (NormKind k : {NormKind::LayerNorm, NormKind::RmsNorm}) QVERIFY(normKindFromString(toString(k)) == k);
@@ -214,7 +214,8 @@ class TestParameters : public QObject {
   void invalidArchitecturesNameTheField() {
     TransformerArchitecture a = llama2_7b();
     a.heads = 0;
-    QCOMPARE(QString::fromStdString(validationError(a)), QString("heads: must be a positive whole number, got 0"));
+    QCOMPARE(QString::fromStdString(validationError(a)),
+             QString("heads: must be a positive whole number, got 0"));
     a = llama2_7b();
     a.kv_heads = 7;
     QCOMPARE(QString::fromStdString(validationError(a)), QString("heads: 32 is not divisible by kv_heads 7"));
@@ -227,7 +228,8 @@ class TestParameters : public QObject {
     SP_VERIFY_CONTAINS(validationError(a), "max_seq_len: learned positions need the table length");
     a = mixtral();
     a.moe.top_k = 9;
-    QCOMPARE(QString::fromStdString(validationError(a)), QString("moe.top_k: must be between 1 and experts (8), got 9"));
+    QCOMPARE(QString::fromStdString(validationError(a)),
+             QString("moe.top_k: must be between 1 and experts (8), got 9"));
     a = mixtral();
     a.moe.layer_interval = 40;
     SP_VERIFY_CONTAINS(validationError(a), "moe.layer_interval: 40 leaves no MoE layer");
@@ -250,20 +252,25 @@ class TestParameters : public QObject {
   }
 
   void architectureJsonErrorsNameTheField() {
-    auto r = architectureFromJson(R"({"layers": 2, "d_model": 64, "heads": 4, "d_ff": 256, "vocab": 100, "kv_head": 2})",
-                                  "user.json: architecture");
+    auto r = architectureFromJson(
+        R"({"layers": 2, "d_model": 64, "heads": 4, "d_ff": 256, "vocab": 100, "kv_head": 2})",
+        "user.json: architecture");
     QVERIFY(!r);
     SP_VERIFY_CONTAINS(r.message(), "user.json: architecture.kv_head: unknown field");
-    r = architectureFromJson(R"({"layers": 2, "d_model": 64, "heads": "four", "d_ff": 256, "vocab": 100})", "a");
+    r = architectureFromJson(R"({"layers": 2, "d_model": 64, "heads": "four", "d_ff": 256, "vocab": 100})",
+                             "a");
     QVERIFY(!r);
     QCOMPARE(QString::fromStdString(r.message()), QString("a.heads: expected an integer, got a string"));
     r = architectureFromJson(R"({"layers": 2, "d_model": 64, "heads": 4, "d_ff": 256})", "a");
     QVERIFY(!r);
     QCOMPARE(QString::fromStdString(r.message()), QString("a: missing field 'vocab'"));
-    r = architectureFromJson(R"({"layers": 2, "d_model": 64, "heads": 4, "d_ff": 256, "vocab": 100, "mlp": "swish"})", "a");
+    r = architectureFromJson(
+        R"({"layers": 2, "d_model": 64, "heads": 4, "d_ff": 256, "vocab": 100, "mlp": "swish"})", "a");
     QVERIFY(!r);
-    QCOMPARE(QString::fromStdString(r.message()), QString("a.mlp: unknown value 'swish' (known: gelu, relu, swiglu, geglu)"));
-    r = architectureFromJson(R"({"layers": 2, "d_model": 64, "heads": 4, "kv_heads": 3, "d_ff": 256, "vocab": 100})", "a");
+    QCOMPARE(QString::fromStdString(r.message()),
+             QString("a.mlp: unknown value 'swish' (known: gelu, relu, swiglu, geglu)"));
+    r = architectureFromJson(
+        R"({"layers": 2, "d_model": 64, "heads": 4, "kv_heads": 3, "d_ff": 256, "vocab": 100})", "a");
     QVERIFY(!r);
     QCOMPARE(QString::fromStdString(r.message()), QString("a.heads: 4 is not divisible by kv_heads 3"));
   }
