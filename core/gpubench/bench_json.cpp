@@ -1,0 +1,595 @@
+#include "gpubench/bench_json.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "base/file_io.hpp"
+#include "base/json_util.hpp"
+
+namespace scaleplan {
+
+namespace bj = boost::json;
+using json::element;
+using json::member;
+
+// ---- writing ----------------------------------------------------------------------------------
+
+namespace {
+
+bj::value optionalNumber(const std::optional<double>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
+
+bj::object shapeToJson(const GemmShape& s) {
+  bj::object o;
+  o["m"] = s.m;
+  o["n"] = s.n;
+  o["k"] = s.k;
+  return o;
+}
+
+bj::object statsToJson(const SampleStats& s) {
+  bj::object o;
+  o["count"] = s.count;
+  o["median"] = s.median;
+  o["min"] = s.min;
+  o["max"] = s.max;
+  o["mean"] = s.mean;
+  o["stddev"] = s.stddev;
+  o["q1"] = s.q1;
+  o["q3"] = s.q3;
+  o["iqr"] = s.iqr();  // derived; written for readers of the file, recomputed on load
+  o["relative_iqr"] = s.relativeIqr();
+  return o;
+}
+
+bj::object peaksToJson(const std::map<Precision, FlopsPerSecond>& peaks) {
+  bj::object o;
+  for (const auto& [p, rate] : peaks) o[toString(p)] = rate.value;
+  return o;
+}
+
+bj::object optionsToJson(const BenchOptions& opt) {
+  bj::object o;
+  o["backend"] = toString(opt.backend);
+  o["mode"] = toString(opt.mode);
+  bj::array precisions;
+  for (Precision p : opt.precisions) precisions.emplace_back(toString(p));
+  o["precisions"] = std::move(precisions);
+  o["use_mode_shapes"] = opt.use_mode_shapes;
+  bj::array shapes;
+  for (const GemmShape& s : opt.extra_shapes) shapes.emplace_back(shapeToJson(s));
+  o["extra_shapes"] = std::move(shapes);
+  o["repeats"] = opt.repeats;
+  o["warmup_calls"] = opt.warmup_calls;
+  o["global_warmup_ms"] = opt.global_warmup_ms;
+  o["min_timed_ms"] = opt.min_timed_ms;
+  o["flush_cache"] = opt.flush_cache;
+  o["workspace_bytes"] = opt.workspace_bytes;
+  o["algorithm_candidates"] = opt.algorithm_candidates;
+  o["seed"] = opt.seed;
+  o["check_correctness"] = opt.check_correctness;
+  o["measure_fma_peak"] = opt.measure_fma_peak;
+  o["measure_bandwidth"] = opt.measure_bandwidth;
+  o["fp8_fast_accumulation"] = opt.fp8_fast_accumulation;
+  o["device_index"] = opt.device_index;
+  o["catalog_id"] = opt.catalog_id;
+  return o;
+}
+
+bj::object deviceToJson(const DeviceFacts& d) {
+  bj::object o;
+  o["backend"] = toString(d.backend);
+  o["name"] = d.name;
+  o["compute_capability"] = std::to_string(d.compute_major) + "." + std::to_string(d.compute_minor);
+  o["compute_major"] = d.compute_major;
+  o["compute_minor"] = d.compute_minor;
+  o["sm_count"] = d.sm_count;
+  o["sm_clock_mhz"] = d.sm_clock_mhz;
+  o["memory_clock_mhz"] = d.memory_clock_mhz;
+  o["memory_bytes"] = d.memory_bytes;
+  o["memory_bus_width_bits"] = d.memory_bus_width_bits;
+  o["l2_bytes"] = d.l2_bytes;
+  o["driver_version"] = d.driver_version;
+  o["runtime_version"] = d.runtime_version;
+  o["blas_version"] = d.blas_version;
+  o["threads"] = d.threads;
+  o["simd"] = d.simd;
+  return o;
+}
+
+bj::object matchToJson(const CatalogMatch& m) {
+  bj::object o;
+  o["id"] = m.id;
+  o["name"] = m.name;
+  o["vendor"] = m.vendor;
+  o["reason"] = m.reason;
+  o["dense_peak_flops_per_s"] = peaksToJson(m.dense_peak);
+  o["memory_gb"] = m.memory_gb;
+  o["bandwidth_tb_per_s"] = m.bandwidth_tb_per_s;
+  o["tdp_watts"] = m.tdp_watts;
+  o["usd_per_gpu_hour"] = optionalNumber(m.usd_per_gpu_hour);
+  o["price_month"] = m.price_month;
+  o["sm_count"] = m.sm_count ? bj::value(*m.sm_count) : bj::value(nullptr);
+  return o;
+}
+
+bj::object gemmToJson(const GemmMeasurement& g) {
+  bj::object o;
+  o["precision"] = toString(g.precision);
+  o["shape"] = shapeToJson(g.shape);
+  o["ok"] = g.ok;
+  o["error"] = g.error;
+  o["seconds_per_call"] = statsToJson(g.seconds_per_call);
+  o["calls_per_sample"] = g.calls_per_sample;
+  o["buffer_sets"] = g.buffer_sets;
+  o["flops_per_call"] = g.flops_per_call;
+  o["bytes_per_call"] = g.bytes_per_call;
+  o["achieved_flops_per_s"] = g.achieved.value;
+  o["utilisation"] = optionalNumber(g.utilisation);
+  o["algorithm"] = g.algorithm;
+  o["algorithm_rank"] = g.algorithm_rank;
+  o["algorithm_candidates"] = g.algorithm_candidates;
+  o["fast_accumulation"] = g.fast_accumulation ? bj::value(*g.fast_accumulation) : bj::value(nullptr);
+  return o;
+}
+
+bj::object checkToJson(const CorrectnessCheck& c) {
+  bj::object o;
+  o["precision"] = toString(c.precision);
+  o["shape"] = shapeToJson(c.shape);
+  o["passed"] = c.passed;
+  // A non-finite error (NaN or infinity in the output) is written as null and read back as +inf.
+  o["relative_error"] = std::isfinite(c.relative_error) ? bj::value(c.relative_error) : bj::value(nullptr);
+  o["tolerance"] = c.tolerance;
+  o["detail"] = c.detail;
+  return o;
+}
+
+bj::value rateAtShapeToJson(const std::optional<RateAtShape>& r) {
+  if (!r) return nullptr;
+  bj::object o;
+  o["flops_per_s"] = r->rate.value;
+  o["shape"] = shapeToJson(r->shape);
+  return o;
+}
+
+bj::object summaryToJson(const PrecisionSummary& s) {
+  bj::object o;
+  o["precision"] = toString(s.precision);
+  o["shapes_ok"] = s.shapes_ok;
+  o["shapes_failed"] = s.shapes_failed;
+  o["best"] = rateAtShapeToJson(s.best);
+  o["median"] = rateAtShapeToJson(s.median);
+  o["geometric_mean_flops_per_s"] = s.geometric_mean.value;
+  o["reference_peak_flops_per_s"] = s.reference_peak ? bj::value(s.reference_peak->value) : bj::value(nullptr);
+  o["reference_source"] = s.reference_source;
+  o["best_utilisation"] = optionalNumber(s.best_utilisation);
+  o["correctness_passed"] = s.correctness_passed ? bj::value(*s.correctness_passed) : bj::value(nullptr);
+  return o;
+}
+
+bj::object fmaToJson(const FmaPeakMeasurement& f) {
+  bj::object o;
+  o["seconds_per_kernel"] = statsToJson(f.seconds_per_kernel);
+  o["flops_per_kernel"] = f.flops_per_kernel;
+  o["achieved_flops_per_s"] = f.achieved.value;
+  o["fp32_lanes_per_sm"] = f.fp32_lanes_per_sm;
+  o["sm_count"] = f.sm_count;
+  o["measured_clock_mhz"] = f.measured_clock_mhz;
+  o["clock_peak_flops_per_s"] = f.clock_peak.value;
+  o["fraction_of_clock_peak"] = f.fraction_of_clock_peak;
+  return o;
+}
+
+bj::object bandwidthToJson(const BandwidthMeasurement& b) {
+  bj::object o;
+  o["kernel"] = toString(b.kernel);
+  o["array_bytes"] = b.array_bytes;
+  o["bytes_per_call"] = b.bytes_per_call;
+  o["bytes_counted"] = b.kernel == BandwidthKernel::DeviceCopy ? "read + written (2 x array_bytes)"
+                                                                : "2 arrays read + 1 written (3 x array_bytes)";
+  o["calls_per_sample"] = b.calls_per_sample;
+  o["seconds_per_call"] = statsToJson(b.seconds_per_call);
+  o["bytes_per_second"] = b.bytes_per_second;
+  o["fraction_of_catalog"] = optionalNumber(b.fraction_of_catalog);
+  return o;
+}
+
+}  // namespace
+
+std::string benchResultToJson(const BenchResult& r) {
+  bj::object o;
+  o["schema"] = kBenchSchemaName;
+  o["schema_version"] = r.schema_version;
+  o["tool_version"] = r.tool_version;
+  o["created_utc"] = r.created_utc;
+  o["total_seconds"] = r.total_seconds;
+  o["options"] = optionsToJson(r.options);
+  o["device"] = deviceToJson(r.device);
+  o["catalog_match"] = r.catalog_match ? bj::value(matchToJson(*r.catalog_match)) : bj::value(nullptr);
+  o["catalog_note"] = r.catalog_note;
+  bj::array correctness, gemm, summary, bandwidth, warnings;
+  for (const auto& c : r.correctness) correctness.emplace_back(checkToJson(c));
+  for (const auto& g : r.gemm) gemm.emplace_back(gemmToJson(g));
+  for (const auto& s : r.summary) summary.emplace_back(summaryToJson(s));
+  for (const auto& b : r.bandwidth) bandwidth.emplace_back(bandwidthToJson(b));
+  for (const auto& w : r.warnings) warnings.emplace_back(w);
+  o["correctness"] = std::move(correctness);
+  o["summary"] = std::move(summary);
+  o["gemm"] = std::move(gemm);
+  o["fma_peak"] = r.fma_peak ? bj::value(fmaToJson(*r.fma_peak)) : bj::value(nullptr);
+  o["bandwidth"] = std::move(bandwidth);
+  o["warnings"] = std::move(warnings);
+  return json::toPrettyString(o);
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+namespace {
+
+// Assigns the value of a Result to `out`, or returns its error from the enclosing function.
+#define SP_TRY_ASSIGN(out, expr)         \
+  do {                                   \
+    auto sp_r_ = (expr);                 \
+    if (!sp_r_) return sp_r_.error();    \
+    out = std::move(sp_r_).value();      \
+  } while (0)
+
+template <class T>
+Result<T> intIn(const bj::object& o, std::string_view key, const std::string& path, std::int64_t lo, std::int64_t hi) {
+  auto v = json::getInt(o, key, path);
+  if (!v) return v.error();
+  if (*v < lo || *v > hi) {
+    return Error{member(path, key) + ": " + std::to_string(*v) + " is out of range [" + std::to_string(lo) + ", " +
+                 std::to_string(hi) + "]"};
+  }
+  return static_cast<T>(*v);
+}
+
+Result<Precision> precisionIn(const bj::object& o, std::string_view key, const std::string& path) {
+  auto s = json::getString(o, key, path);
+  if (!s) return s.error();
+  auto p = precisionFromString(*s);
+  if (!p) return Error{member(path, key) + ": unknown precision '" + *s + "' (expected " + allPrecisionNames() + ")"};
+  return *p;
+}
+
+Result<GemmShape> shapeIn(const bj::object& o, std::string_view key, const std::string& path) {
+  const bj::object* s = nullptr;
+  SP_TRY_ASSIGN(s, json::getObject(o, key, path));
+  const std::string p = member(path, key);
+  GemmShape shape;
+  SP_TRY_ASSIGN(shape.m, json::getInt(*s, "m", p));
+  SP_TRY_ASSIGN(shape.n, json::getInt(*s, "n", p));
+  SP_TRY_ASSIGN(shape.k, json::getInt(*s, "k", p));
+  return shape;
+}
+
+Result<GemmShape> shapeFrom(const bj::value& v, const std::string& path) {
+  const bj::object* s = nullptr;
+  SP_TRY_ASSIGN(s, json::asObject(v, path));
+  GemmShape shape;
+  SP_TRY_ASSIGN(shape.m, json::getInt(*s, "m", path));
+  SP_TRY_ASSIGN(shape.n, json::getInt(*s, "n", path));
+  SP_TRY_ASSIGN(shape.k, json::getInt(*s, "k", path));
+  return shape;
+}
+
+Result<SampleStats> statsIn(const bj::object& o, std::string_view key, const std::string& path) {
+  const bj::object* s = nullptr;
+  SP_TRY_ASSIGN(s, json::getObject(o, key, path));
+  const std::string p = member(path, key);
+  SampleStats st;
+  SP_TRY_ASSIGN(st.count, (intIn<int>(*s, "count", p, 0, 1000000)));
+  SP_TRY_ASSIGN(st.median, json::getDouble(*s, "median", p));
+  SP_TRY_ASSIGN(st.min, json::getDouble(*s, "min", p));
+  SP_TRY_ASSIGN(st.max, json::getDouble(*s, "max", p));
+  SP_TRY_ASSIGN(st.mean, json::getDouble(*s, "mean", p));
+  SP_TRY_ASSIGN(st.stddev, json::getDouble(*s, "stddev", p));
+  SP_TRY_ASSIGN(st.q1, json::getDouble(*s, "q1", p));
+  SP_TRY_ASSIGN(st.q3, json::getDouble(*s, "q3", p));
+  return st;
+}
+
+Result<std::map<Precision, FlopsPerSecond>> peaksIn(const bj::object& o, std::string_view key, const std::string& path) {
+  const bj::object* peaks = nullptr;
+  SP_TRY_ASSIGN(peaks, json::getObject(o, key, path));
+  const std::string p = member(path, key);
+  std::map<Precision, FlopsPerSecond> out;
+  for (const auto& kv : *peaks) {
+    auto precision = precisionFromString(std::string(kv.key()));
+    if (!precision) {
+      return Error{p + ": unknown precision '" + std::string(kv.key()) + "' (expected " + allPrecisionNames() + ")"};
+    }
+    double rate = 0.0;
+    SP_TRY_ASSIGN(rate, json::asDouble(kv.value(), member(p, kv.key())));
+    out[*precision] = FlopsPerSecond{rate};
+  }
+  return out;
+}
+
+Result<std::optional<RateAtShape>> rateAtShapeIn(const bj::object& o, std::string_view key, const std::string& path) {
+  auto it = o.find(key);
+  if (it == o.end()) return Error{path + ": missing field '" + std::string(key) + "'"};
+  if (it->value().is_null()) return std::optional<RateAtShape>{};
+  const bj::object* r = nullptr;
+  const std::string p = member(path, key);
+  SP_TRY_ASSIGN(r, json::asObject(it->value(), p));
+  RateAtShape out;
+  SP_TRY_ASSIGN(out.rate.value, json::getDouble(*r, "flops_per_s", p));
+  SP_TRY_ASSIGN(out.shape, shapeIn(*r, "shape", p));
+  return std::optional<RateAtShape>{out};
+}
+
+Result<BenchOptions> optionsIn(const bj::object& o, const std::string& path) {
+  BenchOptions opt;
+  std::string text;
+  SP_TRY_ASSIGN(text, json::getString(o, "backend", path));
+  auto backend = benchBackendFromString(text);
+  if (!backend) return Error{member(path, "backend") + ": unknown backend '" + text + "' (expected cuda or cpu)"};
+  opt.backend = *backend;
+  SP_TRY_ASSIGN(text, json::getString(o, "mode", path));
+  auto mode = benchModeFromString(text);
+  if (!mode) return Error{member(path, "mode") + ": unknown mode '" + text + "' (expected quick or thorough)"};
+  opt.mode = *mode;
+  const bj::array* precisions = nullptr;
+  SP_TRY_ASSIGN(precisions, json::getArray(o, "precisions", path));
+  for (std::size_t i = 0; i < precisions->size(); ++i) {
+    const std::string p = element(member(path, "precisions"), i);
+    std::string name;
+    SP_TRY_ASSIGN(name, json::asString((*precisions)[i], p));
+    auto precision = precisionFromString(name);
+    if (!precision) return Error{p + ": unknown precision '" + name + "' (expected " + allPrecisionNames() + ")"};
+    opt.precisions.push_back(*precision);
+  }
+  SP_TRY_ASSIGN(opt.use_mode_shapes, json::getBool(o, "use_mode_shapes", path));
+  const bj::array* shapes = nullptr;
+  SP_TRY_ASSIGN(shapes, json::getArray(o, "extra_shapes", path));
+  for (std::size_t i = 0; i < shapes->size(); ++i) {
+    GemmShape s;
+    SP_TRY_ASSIGN(s, shapeFrom((*shapes)[i], element(member(path, "extra_shapes"), i)));
+    opt.extra_shapes.push_back(s);
+  }
+  SP_TRY_ASSIGN(opt.repeats, (intIn<int>(o, "repeats", path, 0, 1000000)));
+  SP_TRY_ASSIGN(opt.warmup_calls, (intIn<int>(o, "warmup_calls", path, 0, 1000000)));
+  SP_TRY_ASSIGN(opt.global_warmup_ms, json::getDouble(o, "global_warmup_ms", path));
+  SP_TRY_ASSIGN(opt.min_timed_ms, json::getDouble(o, "min_timed_ms", path));
+  SP_TRY_ASSIGN(opt.flush_cache, json::getBool(o, "flush_cache", path));
+  SP_TRY_ASSIGN(opt.workspace_bytes, json::getInt(o, "workspace_bytes", path));
+  SP_TRY_ASSIGN(opt.algorithm_candidates, (intIn<int>(o, "algorithm_candidates", path, 0, 1000)));
+  {
+    auto it = o.find("seed");
+    if (it == o.end()) return Error{path + ": missing field 'seed'"};
+    const bj::value& v = it->value();
+    if (v.is_uint64()) {
+      opt.seed = v.get_uint64();
+    } else if (v.is_int64() && v.get_int64() >= 0) {
+      opt.seed = static_cast<std::uint64_t>(v.get_int64());
+    } else {
+      return Error{member(path, "seed") + ": expected a non-negative integer, got " + json::kindName(v)};
+    }
+  }
+  SP_TRY_ASSIGN(opt.check_correctness, json::getBool(o, "check_correctness", path));
+  SP_TRY_ASSIGN(opt.measure_fma_peak, json::getBool(o, "measure_fma_peak", path));
+  SP_TRY_ASSIGN(opt.measure_bandwidth, json::getBool(o, "measure_bandwidth", path));
+  SP_TRY_ASSIGN(opt.fp8_fast_accumulation, json::getBool(o, "fp8_fast_accumulation", path));
+  SP_TRY_ASSIGN(opt.device_index, (intIn<int>(o, "device_index", path, 0, 1024)));
+  SP_TRY_ASSIGN(opt.catalog_id, json::getString(o, "catalog_id", path));
+  return opt;
+}
+
+Result<DeviceFacts> deviceIn(const bj::object& o, const std::string& path) {
+  DeviceFacts d;
+  std::string text;
+  SP_TRY_ASSIGN(text, json::getString(o, "backend", path));
+  auto backend = benchBackendFromString(text);
+  if (!backend) return Error{member(path, "backend") + ": unknown backend '" + text + "' (expected cuda or cpu)"};
+  d.backend = *backend;
+  SP_TRY_ASSIGN(d.name, json::getString(o, "name", path));
+  SP_TRY_ASSIGN(d.compute_major, (intIn<int>(o, "compute_major", path, 0, 1000)));
+  SP_TRY_ASSIGN(d.compute_minor, (intIn<int>(o, "compute_minor", path, 0, 1000)));
+  SP_TRY_ASSIGN(d.sm_count, (intIn<int>(o, "sm_count", path, 0, 1000000)));
+  SP_TRY_ASSIGN(d.sm_clock_mhz, json::getDouble(o, "sm_clock_mhz", path));
+  SP_TRY_ASSIGN(d.memory_clock_mhz, json::getDouble(o, "memory_clock_mhz", path));
+  SP_TRY_ASSIGN(d.memory_bytes, json::getInt(o, "memory_bytes", path));
+  SP_TRY_ASSIGN(d.memory_bus_width_bits, (intIn<int>(o, "memory_bus_width_bits", path, 0, 1000000)));
+  SP_TRY_ASSIGN(d.l2_bytes, json::getInt(o, "l2_bytes", path));
+  SP_TRY_ASSIGN(d.driver_version, json::getString(o, "driver_version", path));
+  SP_TRY_ASSIGN(d.runtime_version, json::getString(o, "runtime_version", path));
+  SP_TRY_ASSIGN(d.blas_version, json::getString(o, "blas_version", path));
+  SP_TRY_ASSIGN(d.threads, (intIn<int>(o, "threads", path, 0, 1000000)));
+  SP_TRY_ASSIGN(d.simd, json::getString(o, "simd", path));
+  return d;
+}
+
+Result<CatalogMatch> matchIn(const bj::object& o, const std::string& path) {
+  CatalogMatch m;
+  SP_TRY_ASSIGN(m.id, json::getString(o, "id", path));
+  SP_TRY_ASSIGN(m.name, json::getString(o, "name", path));
+  SP_TRY_ASSIGN(m.vendor, json::getString(o, "vendor", path));
+  SP_TRY_ASSIGN(m.reason, json::getString(o, "reason", path));
+  SP_TRY_ASSIGN(m.dense_peak, peaksIn(o, "dense_peak_flops_per_s", path));
+  SP_TRY_ASSIGN(m.memory_gb, json::getDouble(o, "memory_gb", path));
+  SP_TRY_ASSIGN(m.bandwidth_tb_per_s, json::getDouble(o, "bandwidth_tb_per_s", path));
+  SP_TRY_ASSIGN(m.tdp_watts, json::getDouble(o, "tdp_watts", path));
+  SP_TRY_ASSIGN(m.usd_per_gpu_hour, json::getOptionalDouble(o, "usd_per_gpu_hour", path));
+  SP_TRY_ASSIGN(m.price_month, json::getString(o, "price_month", path));
+  std::optional<std::int64_t> sm;
+  SP_TRY_ASSIGN(sm, json::getOptionalInt(o, "sm_count", path));
+  if (sm) m.sm_count = static_cast<int>(*sm);
+  return m;
+}
+
+Result<CorrectnessCheck> checkIn(const bj::value& v, const std::string& path) {
+  const bj::object* o = nullptr;
+  SP_TRY_ASSIGN(o, json::asObject(v, path));
+  CorrectnessCheck c;
+  SP_TRY_ASSIGN(c.precision, precisionIn(*o, "precision", path));
+  SP_TRY_ASSIGN(c.shape, shapeIn(*o, "shape", path));
+  SP_TRY_ASSIGN(c.passed, json::getBool(*o, "passed", path));
+  std::optional<double> error;
+  SP_TRY_ASSIGN(error, json::getOptionalDouble(*o, "relative_error", path));
+  c.relative_error = error ? *error : std::numeric_limits<double>::infinity();
+  SP_TRY_ASSIGN(c.tolerance, json::getDouble(*o, "tolerance", path));
+  SP_TRY_ASSIGN(c.detail, json::getString(*o, "detail", path));
+  return c;
+}
+
+Result<GemmMeasurement> gemmIn(const bj::value& v, const std::string& path) {
+  const bj::object* o = nullptr;
+  SP_TRY_ASSIGN(o, json::asObject(v, path));
+  GemmMeasurement g;
+  SP_TRY_ASSIGN(g.precision, precisionIn(*o, "precision", path));
+  SP_TRY_ASSIGN(g.shape, shapeIn(*o, "shape", path));
+  SP_TRY_ASSIGN(g.ok, json::getBool(*o, "ok", path));
+  SP_TRY_ASSIGN(g.error, json::getString(*o, "error", path));
+  SP_TRY_ASSIGN(g.seconds_per_call, statsIn(*o, "seconds_per_call", path));
+  SP_TRY_ASSIGN(g.calls_per_sample, (intIn<int>(*o, "calls_per_sample", path, 0, 100000000)));
+  SP_TRY_ASSIGN(g.buffer_sets, (intIn<int>(*o, "buffer_sets", path, 0, 100000)));
+  SP_TRY_ASSIGN(g.flops_per_call, json::getDouble(*o, "flops_per_call", path));
+  SP_TRY_ASSIGN(g.bytes_per_call, json::getDouble(*o, "bytes_per_call", path));
+  SP_TRY_ASSIGN(g.achieved.value, json::getDouble(*o, "achieved_flops_per_s", path));
+  SP_TRY_ASSIGN(g.utilisation, json::getOptionalDouble(*o, "utilisation", path));
+  SP_TRY_ASSIGN(g.algorithm, json::getString(*o, "algorithm", path));
+  SP_TRY_ASSIGN(g.algorithm_rank, (intIn<int>(*o, "algorithm_rank", path, 0, 100000)));
+  SP_TRY_ASSIGN(g.algorithm_candidates, (intIn<int>(*o, "algorithm_candidates", path, 0, 100000)));
+  SP_TRY_ASSIGN(g.fast_accumulation, json::getOptionalBool(*o, "fast_accumulation", path));
+  if (g.ok && !(g.seconds_per_call.median > 0.0)) {
+    return Error{member(path, "seconds_per_call.median") + ": a successful measurement needs a positive median time"};
+  }
+  return g;
+}
+
+Result<PrecisionSummary> summaryIn(const bj::value& v, const std::string& path) {
+  const bj::object* o = nullptr;
+  SP_TRY_ASSIGN(o, json::asObject(v, path));
+  PrecisionSummary s;
+  SP_TRY_ASSIGN(s.precision, precisionIn(*o, "precision", path));
+  SP_TRY_ASSIGN(s.shapes_ok, (intIn<int>(*o, "shapes_ok", path, 0, 100000000)));
+  SP_TRY_ASSIGN(s.shapes_failed, (intIn<int>(*o, "shapes_failed", path, 0, 100000000)));
+  SP_TRY_ASSIGN(s.best, rateAtShapeIn(*o, "best", path));
+  SP_TRY_ASSIGN(s.median, rateAtShapeIn(*o, "median", path));
+  SP_TRY_ASSIGN(s.geometric_mean.value, json::getDouble(*o, "geometric_mean_flops_per_s", path));
+  std::optional<double> peak;
+  SP_TRY_ASSIGN(peak, json::getOptionalDouble(*o, "reference_peak_flops_per_s", path));
+  if (peak) s.reference_peak = FlopsPerSecond{*peak};
+  SP_TRY_ASSIGN(s.reference_source, json::getString(*o, "reference_source", path));
+  SP_TRY_ASSIGN(s.best_utilisation, json::getOptionalDouble(*o, "best_utilisation", path));
+  SP_TRY_ASSIGN(s.correctness_passed, json::getOptionalBool(*o, "correctness_passed", path));
+  return s;
+}
+
+Result<FmaPeakMeasurement> fmaIn(const bj::object& o, const std::string& path) {
+  FmaPeakMeasurement f;
+  SP_TRY_ASSIGN(f.seconds_per_kernel, statsIn(o, "seconds_per_kernel", path));
+  SP_TRY_ASSIGN(f.flops_per_kernel, json::getDouble(o, "flops_per_kernel", path));
+  SP_TRY_ASSIGN(f.achieved.value, json::getDouble(o, "achieved_flops_per_s", path));
+  SP_TRY_ASSIGN(f.fp32_lanes_per_sm, (intIn<int>(o, "fp32_lanes_per_sm", path, 0, 100000)));
+  SP_TRY_ASSIGN(f.sm_count, (intIn<int>(o, "sm_count", path, 0, 1000000)));
+  SP_TRY_ASSIGN(f.measured_clock_mhz, json::getDouble(o, "measured_clock_mhz", path));
+  SP_TRY_ASSIGN(f.clock_peak.value, json::getDouble(o, "clock_peak_flops_per_s", path));
+  SP_TRY_ASSIGN(f.fraction_of_clock_peak, json::getDouble(o, "fraction_of_clock_peak", path));
+  return f;
+}
+
+Result<BandwidthMeasurement> bandwidthIn(const bj::value& v, const std::string& path) {
+  const bj::object* o = nullptr;
+  SP_TRY_ASSIGN(o, json::asObject(v, path));
+  BandwidthMeasurement b;
+  std::string text;
+  SP_TRY_ASSIGN(text, json::getString(*o, "kernel", path));
+  auto kernel = bandwidthKernelFromString(text);
+  if (!kernel) return Error{member(path, "kernel") + ": unknown kernel '" + text + "' (expected copy or triad)"};
+  b.kernel = *kernel;
+  SP_TRY_ASSIGN(b.array_bytes, json::getInt(*o, "array_bytes", path));
+  SP_TRY_ASSIGN(b.bytes_per_call, json::getDouble(*o, "bytes_per_call", path));
+  SP_TRY_ASSIGN(b.calls_per_sample, (intIn<int>(*o, "calls_per_sample", path, 0, 100000000)));
+  SP_TRY_ASSIGN(b.seconds_per_call, statsIn(*o, "seconds_per_call", path));
+  SP_TRY_ASSIGN(b.bytes_per_second, json::getDouble(*o, "bytes_per_second", path));
+  SP_TRY_ASSIGN(b.fraction_of_catalog, json::getOptionalDouble(*o, "fraction_of_catalog", path));
+  return b;
+}
+
+template <class T, class Reader>
+Status readArray(const bj::object& o, std::string_view key, const std::string& path, std::vector<T>& out, Reader read) {
+  const bj::array* a = nullptr;
+  SP_TRY_ASSIGN(a, json::getArray(o, key, path));
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    T item;
+    SP_TRY_ASSIGN(item, read((*a)[i], element(member(path, key), i)));
+    out.push_back(std::move(item));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+static Result<BenchResult> documentIn(const bj::object& doc) {
+  const bj::object* o = &doc;
+  const std::string path;  // members are named from the document root: "gemm[3].precision"
+  std::string schema;
+  SP_TRY_ASSIGN(schema, json::getString(*o, "schema", path));
+  if (schema != kBenchSchemaName) {
+    return Error{"not a ScalePlan benchmark result (schema '" + schema + "', expected '" +
+                 std::string(kBenchSchemaName) + "')"};
+  }
+  BenchResult r;
+  SP_TRY_ASSIGN(r.schema_version, (intIn<int>(*o, "schema_version", path, 1, 1000000)));
+  if (r.schema_version > kBenchSchemaVersion) {
+    return Error{"schema_version " + std::to_string(r.schema_version) + " is newer than this ScalePlan reads (" +
+                 std::to_string(kBenchSchemaVersion) + "); update ScalePlan"};
+  }
+  SP_TRY_ASSIGN(r.tool_version, json::getString(*o, "tool_version", path));
+  SP_TRY_ASSIGN(r.created_utc, json::getString(*o, "created_utc", path));
+  SP_TRY_ASSIGN(r.total_seconds, json::getDouble(*o, "total_seconds", path));
+  const bj::object* section = nullptr;
+  SP_TRY_ASSIGN(section, json::getObject(*o, "options", path));
+  SP_TRY_ASSIGN(r.options, optionsIn(*section, "options"));
+  SP_TRY_ASSIGN(section, json::getObject(*o, "device", path));
+  SP_TRY_ASSIGN(r.device, deviceIn(*section, "device"));
+  if (auto it = o->find("catalog_match"); it != o->end() && !it->value().is_null()) {
+    SP_TRY_ASSIGN(section, json::asObject(it->value(), "catalog_match"));
+    CatalogMatch m;
+    SP_TRY_ASSIGN(m, matchIn(*section, "catalog_match"));
+    r.catalog_match = std::move(m);
+  }
+  SP_TRY_ASSIGN(r.catalog_note, json::getString(*o, "catalog_note", path));
+  Status s = readArray(*o, "correctness", path, r.correctness, checkIn);
+  if (!s) return Error{s.message()};
+  s = readArray(*o, "gemm", path, r.gemm, gemmIn);
+  if (!s) return Error{s.message()};
+  s = readArray(*o, "summary", path, r.summary, summaryIn);
+  if (!s) return Error{s.message()};
+  if (auto it = o->find("fma_peak"); it != o->end() && !it->value().is_null()) {
+    SP_TRY_ASSIGN(section, json::asObject(it->value(), "fma_peak"));
+    FmaPeakMeasurement f;
+    SP_TRY_ASSIGN(f, fmaIn(*section, "fma_peak"));
+    r.fma_peak = f;
+  }
+  s = readArray(*o, "bandwidth", path, r.bandwidth, bandwidthIn);
+  if (!s) return Error{s.message()};
+  s = readArray(*o, "warnings", path, r.warnings,
+                [](const bj::value& v, const std::string& p) { return json::asString(v, p); });
+  if (!s) return Error{s.message()};
+  return r;
+}
+
+Result<BenchResult> benchResultFromJson(std::string_view text, const std::string& source) {
+  bj::value doc;
+  SP_TRY_ASSIGN(doc, json::parse(text, source));
+  if (!doc.is_object()) return Error{source + ": expected a JSON object, got " + json::kindName(doc)};
+  auto r = documentIn(doc.get_object());
+  if (!r) return Error{source + ": " + r.message()};
+  return r;
+}
+
+Status writeBenchResult(const BenchResult& result, const std::filesystem::path& path) {
+  return writeFileAtomically(path, benchResultToJson(result));
+}
+
+Result<BenchResult> loadBenchResult(const std::filesystem::path& path) {
+  auto text = readTextFile(path);
+  if (!text) return text.error();
+  return benchResultFromJson(*text, path.string());
+}
+
+}  // namespace scaleplan
