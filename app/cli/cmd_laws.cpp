@@ -23,6 +23,12 @@ std::string rangeText(double low, double high, std::string (*format)(double, int
 }
 
 std::string parametersText(const ScalingLaw& law) {
+  if (const auto* k = std::get_if<KaplanParams>(&law.params())) {
+    // The combined form and the allocation; the single-variable constants are in 'laws kaplan2020'.
+    return "N_c " + formatNumber(k->n_c, 4) + ", D_c " + formatNumber(k->d_c, 4) + ", alpha_N " +
+           formatNumber(k->alpha_n, 4) + ", alpha_D " + formatNumber(k->alpha_d, 4) + "; N_opt = " +
+           formatNumber(k->allocation_coefficient, 4) + " C[PF-days]^" + formatNumber(k->allocation_exponent, 4);
+  }
   const auto names = law.parameterNames();
   const auto values = law.parameterValues();
   std::string out;
