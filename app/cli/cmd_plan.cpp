@@ -1,6 +1,7 @@
 // scaleplan-cli plan: compute-optimal N and D for a budget, predicted loss, and the run's
 // time, GPU-hours, dollars and energy.
 #include <iostream>
+#include <map>
 
 #include "base/format.hpp"
 #include "cli.hpp"
@@ -85,110 +86,84 @@ int runPlan(const std::vector<std::string>& args) {
     auto catalog = HardwareCatalog::loadDefault();
     if (!catalog) return fail(kCommand, catalog.message());
 
-    // Start from a saved plan when --in is given, else from the defaults.
-    PlanSpec spec;
-    std::optional<PlanRequest> base;
-    if (auto in = p.get("in")) {
-      auto loaded = loadPlan(*in);
-      if (!loaded) return fail(kCommand, loaded.message());
-      base = *loaded;
-    }
-
-    int budgets = 0;
-    for (auto [flag, unit] : {std::pair{"flops", BudgetUnit::Flops}, std::pair{"usd", BudgetUnit::Usd},
-                              std::pair{"gpu-hours", BudgetUnit::GpuHours}, std::pair{"days", BudgetUnit::Days}}) {
-      auto v = p.getDouble(flag);
-      if (!v) return fail(kCommand, v.message(), kExitUsage);
-      if (*v) {
-        ++budgets;
-        spec.budget = Budget{unit, **v};
-      }
-    }
-    if (budgets > 1) return fail(kCommand, "give only one budget: --flops, --usd, --gpu-hours or --days", kExitUsage);
-
-    auto number = [&](const char* name, auto& target) -> bool {
+    // Every numeric option is parsed once up front so that a typo is a usage error (exit 2).
+    std::map<std::string, std::optional<double>> numbers;
+    for (const char* name : {"flops", "usd", "gpu-hours", "days", "mfu", "usd-per-gpu-hour", "pue", "ratio",
+                             "inference-tokens", "target-loss", "unique-tokens"}) {
       auto v = p.getDouble(name);
-      if (!v) return false;
-      if (*v) target = **v;
-      return true;
-    };
-    for (const char* name : {"mfu", "usd-per-gpu-hour", "pue", "ratio", "inference-tokens", "target-loss", "unique-tokens"}) {
-      if (!p.getDouble(name)) return fail(kCommand, p.getDouble(name).message(), kExitUsage);
+      if (!v) return fail(kCommand, v.message(), kExitUsage);
+      numbers[name] = *v;
     }
     auto gpus = p.getInt("gpus");
     if (!gpus) return fail(kCommand, gpus.message(), kExitUsage);
+    if (*gpus && (**gpus < 1 || **gpus > 100000000)) {
+      return fail(kCommand, "--gpus: must be between 1 and 1e8, got " + std::to_string(**gpus));
+    }
+    std::optional<Precision> precision;
+    if (auto text = p.get("precision")) {
+      precision = precisionFromString(*text);
+      if (!precision) {
+        return fail(kCommand, "--precision: unknown precision '" + *text + "' (expected one of " + allPrecisionNames() + ")",
+                    kExitUsage);
+      }
+    }
+    std::optional<Budget> budget;
+    for (auto [flag, unit] : {std::pair{"flops", BudgetUnit::Flops}, std::pair{"usd", BudgetUnit::Usd},
+                              std::pair{"gpu-hours", BudgetUnit::GpuHours}, std::pair{"days", BudgetUnit::Days}}) {
+      if (!numbers[flag]) continue;
+      if (budget) return fail(kCommand, "give only one budget: --flops, --usd, --gpu-hours or --days", kExitUsage);
+      budget = Budget{unit, *numbers[flag]};
+    }
 
-    if (base) {
-      // Edit the saved request in place: only what was given on the command line changes.
-      PlanRequest r = *base;
-      if (spec.budget) r.budget = spec.budget;
+    // The request: a saved plan (--in) or the defaults, then whatever the command line changes.
+    PlanRequest request;
+    LawLookupOptions law_options;
+    if (numbers["ratio"]) law_options.tokens_per_param = *numbers["ratio"];
+    if (numbers["unique-tokens"]) law_options.unique_tokens = *numbers["unique-tokens"];
+    if (auto in = p.get("in")) {
+      auto loaded = loadPlan(*in);
+      if (!loaded) return fail(kCommand, loaded.message());
+      request = *loaded;
       if (auto law = p.get("law")) {
-        LawLookupOptions lo;
-        number("ratio", lo.tokens_per_param);
-        auto l = lawById(*law, lo);
+        auto l = lawById(*law, law_options);
         if (!l) return fail(kCommand, l.message());
-        r.law = *l;
+        request.law = *l;
       }
       if (auto gpu = p.get("gpu")) {
-        PlanSpec tmp;
-        tmp.gpu_id = *gpu;
-        tmp.budget = Budget{BudgetUnit::Flops, 1.0};
-        auto resolved = makePlanRequest(tmp, *catalog);
-        if (!resolved) return fail(kCommand, resolved.message());
-        r.accelerator = resolved->accelerator;
+        auto acc = resolveAccelerator(*gpu, *catalog);
+        if (!acc) return fail(kCommand, acc.message());
+        request.accelerator = *acc;
       }
-      if (auto prec = p.get("precision")) {
-        auto pr = precisionFromString(*prec);
-        if (!pr) return fail(kCommand, "--precision: unknown precision '" + *prec + "' (expected one of " + allPrecisionNames() + ")", kExitUsage);
-        r.precision = *pr;
+    } else {
+      if (!budget && !numbers["target-loss"]) {
+        return fail(kCommand, "give a budget: --flops, --usd, --gpu-hours or --days (or --target-loss)", kExitUsage);
       }
-      if (*gpus) r.gpu_count = static_cast<int>(**gpus);
-      number("mfu", r.mfu);
-      if (auto v = *p.getDouble("usd-per-gpu-hour")) r.usd_per_gpu_hour = v;
-      number("pue", r.pue);
-      if (auto v = *p.getDouble("inference-tokens")) r.inference_tokens = v;
-      if (auto v = *p.getDouble("target-loss")) r.target_loss = v;
-      if (auto v = *p.getDouble("unique-tokens")) r.unique_tokens = v;
-      auto result = makePlan(r);
-      if (!result) return fail(kCommand, result.message());
-      if (auto out = p.get("out")) {
-        if (Status s = savePlan(*out, r, *result); !s) return fail(kCommand, s.message());
-      }
-      return printPlan(r, *result, p.has("json"));
+      PlanSpec spec;
+      spec.budget = budget.value_or(Budget{BudgetUnit::Flops, 1.0});  // replaced below
+      if (auto law = p.get("law")) spec.law_id = *law;
+      spec.law_options = law_options;
+      if (auto gpu = p.get("gpu")) spec.gpu_id = *gpu;
+      auto made = makePlanRequest(spec, *catalog);
+      if (!made) return fail(kCommand, made.message());
+      request = *made;
+      request.budget.reset();
     }
+    if (budget) request.budget = budget;
+    if (precision) request.precision = *precision;
+    if (*gpus) request.gpu_count = static_cast<int>(**gpus);
+    if (numbers["mfu"]) request.mfu = *numbers["mfu"];
+    if (numbers["usd-per-gpu-hour"]) request.usd_per_gpu_hour = numbers["usd-per-gpu-hour"];
+    if (numbers["pue"]) request.pue = *numbers["pue"];
+    if (numbers["inference-tokens"]) request.inference_tokens = numbers["inference-tokens"];
+    if (numbers["target-loss"]) request.target_loss = numbers["target-loss"];
+    if (numbers["unique-tokens"]) request.unique_tokens = numbers["unique-tokens"];
 
-    if (!spec.budget && !p.has("target-loss")) {
-      return fail(kCommand, "give a budget: --flops, --usd, --gpu-hours or --days (or --target-loss)", kExitUsage);
-    }
-    if (auto law = p.get("law")) spec.law_id = *law;
-    number("ratio", spec.law_options.tokens_per_param);
-    if (auto gpu = p.get("gpu")) spec.gpu_id = *gpu;
-    if (auto prec = p.get("precision")) {
-      auto pr = precisionFromString(*prec);
-      if (!pr) return fail(kCommand, "--precision: unknown precision '" + *prec + "' (expected one of " + allPrecisionNames() + ")", kExitUsage);
-      spec.precision = *pr;
-    }
-    if (*gpus) {
-      if (**gpus < 1 || **gpus > 100000000) return fail(kCommand, "--gpus: must be between 1 and 1e8, got " + std::to_string(**gpus));
-      spec.gpu_count = static_cast<int>(**gpus);
-    }
-    number("mfu", spec.mfu);
-    if (auto v = *p.getDouble("usd-per-gpu-hour")) spec.usd_per_gpu_hour = v;
-    number("pue", spec.pue);
-    if (auto v = *p.getDouble("inference-tokens")) spec.inference_tokens = v;
-    if (auto v = *p.getDouble("target-loss")) spec.target_loss = v;
-    if (auto v = *p.getDouble("unique-tokens")) {
-      spec.unique_tokens = v;
-      spec.law_options.unique_tokens = *v;
-    }
-    auto request = makePlanRequest(spec, *catalog);
-    if (!request) return fail(kCommand, request.message());
-    auto result = makePlan(*request);
+    auto result = makePlan(request);
     if (!result) return fail(kCommand, result.message());
     if (auto out = p.get("out")) {
-      if (Status s = savePlan(*out, *request, *result); !s) return fail(kCommand, s.message());
+      if (Status s = savePlan(*out, request, *result); !s) return fail(kCommand, s.message());
     }
-    return printPlan(*request, *result, p.has("json"));
+    return printPlan(request, *result, p.has("json"));
   });
 }
 

@@ -4,7 +4,8 @@
 #include <sstream>
 
 #include "base/format.hpp"
-#include "gpubench/measured.hpp"
+#include "counting/memory.hpp"
+#include "gpubench/measured_accelerator.hpp"
 
 namespace scaleplan {
 
@@ -200,22 +201,23 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
   return result;
 }
 
+Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog) {
+  const std::string measured_prefix = "measured:";
+  if (gpu_id.rfind(measured_prefix, 0) == 0) return loadMeasuredAccelerator(gpu_id.substr(measured_prefix.size()));
+  auto acc = catalog.get(gpu_id);
+  if (!acc) return acc.error();
+  return **acc;
+}
+
 Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
   PlanRequest r;
   r.budget = spec.budget;
   auto law = lawById(spec.law_id, spec.law_options);
   if (!law) return law.error();
   r.law = *law;
-  const std::string measured_prefix = "measured:";
-  if (spec.gpu_id.rfind(measured_prefix, 0) == 0) {
-    auto acc = loadMeasuredAccelerator(spec.gpu_id.substr(measured_prefix.size()), catalog);
-    if (!acc) return acc.error();
-    r.accelerator = *acc;
-  } else {
-    auto acc = catalog.get(spec.gpu_id);
-    if (!acc) return acc.error();
-    r.accelerator = **acc;
-  }
+  auto accelerator = resolveAccelerator(spec.gpu_id, catalog);
+  if (!accelerator) return accelerator.error();
+  r.accelerator = *accelerator;
   r.precision = spec.precision;
   r.gpu_count = spec.gpu_count;
   r.mfu = spec.mfu;
@@ -224,6 +226,8 @@ Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog&
   r.inference_tokens = spec.inference_tokens;
   r.target_loss = spec.target_loss;
   r.unique_tokens = spec.unique_tokens;
+  // Mixed-precision AdamW state (weights, gradients, FP32 master copy, two moments): 16 B/param.
+  r.training_bytes_per_param = trainingBytesPerParameter().total();
   std::string why;
   if (!r.isValid(&why)) return Error{why};
   return r;

@@ -106,6 +106,8 @@ struct PlanSpec {
   std::optional<double> unique_tokens;
 };
 Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog);
+// A catalog id, or "measured:PATH" for a benchmark result file.
+Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog);
 
 // JSON (schema_version 1). The request embeds the law and the accelerator; the result is written
 // for other tools and recomputed on load. Errors name the file and the field.

@@ -81,7 +81,7 @@ class TestCli : public QObject {
     QTest::newRow("mfu high") << QStringList{"plan", "--flops", "1e22", "--mfu", "1.2"} << 1 << "mfu: must be in (0, 1]";
     QTest::newRow("nan") << QStringList{"plan", "--flops", "nan"} << 2 << "not a finite number";
     QTest::newRow("unknown gpu") << QStringList{"plan", "--flops", "1e22", "--gpu", "x100"} << 1 << "unknown GPU 'x100'";
-    QTest::newRow("precision missing") << QStringList{"plan", "--flops", "1e22", "--gpu", "v100", "--precision", "fp8"} << 1 << "fp8";
+    QTest::newRow("precision missing") << QStringList{"plan", "--flops", "1e22", "--gpu", "v100-sxm2-32gb", "--precision", "fp8"} << 1 << "fp8";
     QTest::newRow("bad precision") << QStringList{"plan", "--flops", "1e22", "--precision", "fp7"} << 2 << "unknown precision 'fp7'";
     QTest::newRow("unknown command") << QStringList{"plam"} << 2 << "unknown command 'plam'";
     QTest::newRow("missing plan file") << QStringList{"plan", "--in", "/nonexistent/plan.json"} << 1 << "/nonexistent/plan.json";
