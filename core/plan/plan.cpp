@@ -56,23 +56,13 @@ bool PlanRequest::isValid(std::string* error) const {
   return true;
 }
 
-// The law the plan allocates with: a Chinchilla-form law under a unique-token limit becomes
-// Muennighoff et al.'s data-constrained form built on it.
+// The law the plan allocates with: under a unique-token limit, a Chinchilla-form law becomes
+// Muennighoff et al.'s data-constrained form built on it. Laws with no such form (Kaplan,
+// tokens-per-param) plan as they are; the plan then only warns when tokens exceed the data.
 static ScalingLaw effectiveLaw(const PlanRequest& request) {
-  ScalingLaw law = request.law;
-  if (!request.unique_tokens) return law;
-  if (const auto* dc = std::get_if<DataConstrainedParams>(&law.params())) {
-    DataConstrainedParams p = *dc;
-    p.unique_tokens = *request.unique_tokens;
-    law.setParams(p);
-  } else if (const auto* ch = std::get_if<ChinchillaParams>(&law.params())) {
-    DataConstrainedParams p;
-    p.base = *ch;
-    p.unique_tokens = *request.unique_tokens;
-    law.setParams(p);
-    law.setDisplayName(law.displayName() + " (data-constrained, U = " + formatCount(*request.unique_tokens) + " tokens)");
-  }
-  return law;
+  if (!request.unique_tokens) return request.law;
+  auto limited = withUniqueTokenLimit(request.law, *request.unique_tokens);
+  return limited ? *limited : request.law;
 }
 
 // The Chinchilla-form parameters behind a law, for inference-aware sizing.
