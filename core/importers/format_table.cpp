@@ -327,7 +327,11 @@ FileOutcome importCsv(ChunkBuffer& buffer, const FileContext& ctx, std::vector<I
       sink.skip(reader.line(), 1, "", *why + "; row skipped");
       continue;
     }
-    runs.add(name, params, point, reader.line());
+    if (grouping == Grouping::RowPerRun) {
+      runs.addUnique(row_name, params, point, reader.line());
+    } else {
+      runs.add(name, params, point, reader.line());
+    }
   }
   if (r == CsvReader::Next::Failed) return readerFailure(reader);
   if (runs.pointCount() == 0) {
@@ -370,7 +374,8 @@ std::optional<std::string> jsonValue(const boost::json::value& jv, ColumnRole ro
 
 // Column of "key" in the raw line (1-based), for messages; 1 if not found.
 std::int64_t keyColumn(std::string_view line, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\"";
+  std::string needle(1, '"');
+  needle.append(key).push_back('"');
   const auto at = line.find(needle);
   return at == std::string_view::npos ? 1 : lineColumn(line, at).second;
 }

@@ -386,27 +386,42 @@ void RunCollector::add(std::string_view name, double params, const RunPoint& poi
   }
 }
 
+void RunCollector::addUnique(std::string name, double params, const RunPoint& point, std::int64_t line) {
+  ++points_;
+  Entry e;
+  e.run.name = std::move(name);
+  e.run.params = params;
+  e.run.points.push_back(point);
+  e.first_line = line;
+  entries_.push_back(std::move(e));
+  last_ = static_cast<std::size_t>(-1);
+}
+
 std::vector<Run> RunCollector::finish(const std::string& source, WarningSink& sink) {
-  // Name splits, reported once per name, in order of appearance.
-  for (Entry& e : entries_) {
-    const auto& group = by_name_.at(e.key);
-    if (group.size() < 2 || group.front() != static_cast<std::size_t>(&e - entries_.data())) continue;
+  // Names seen with several model sizes, reported once each in order of first appearance.
+  std::vector<const std::vector<std::size_t>*> splits;
+  for (const auto& [name, group] : by_name_) {
+    if (group.size() > 1) splits.push_back(&group);
+  }
+  std::sort(splits.begin(), splits.end(), [](auto* a, auto* b) { return a->front() < b->front(); });
+  for (const auto* group : splits) {
+    const std::string base = entries_[group->front()].key;
     std::string sizes, names;
-    const std::string base = e.key;
-    for (std::size_t idx : group) {
+    for (std::size_t idx : *group) {
       Entry& g = entries_[idx];
       sizes += (sizes.empty() ? "" : ", ") + numberText(g.run.params) + " (line " + std::to_string(g.first_line) + ")";
       g.run.name = base + " [N=" + numberText(g.run.params) + "]";
       names += (names.empty() ? "'" : ", '") + g.run.name + "'";
     }
-    sink.note(e.first_line, 0, "", "run '" + base + "' has rows with different model sizes " + sizes +
-                                       "; split into runs " + names);
+    sink.note(entries_[group->front()].first_line, 0, "",
+              "run '" + base + "' has rows with different model sizes " + sizes + "; split into runs " + names);
   }
   std::vector<Run> runs;
   runs.reserve(entries_.size());
+  const auto byTokens = [](const RunPoint& a, const RunPoint& b) { return a.tokens < b.tokens; };
   for (Entry& e : entries_) {
-    std::stable_sort(e.run.points.begin(), e.run.points.end(),
-                     [](const RunPoint& a, const RunPoint& b) { return a.tokens < b.tokens; });
+    auto& pts = e.run.points;
+    if (!std::is_sorted(pts.begin(), pts.end(), byTokens)) std::stable_sort(pts.begin(), pts.end(), byTokens);
     e.run.source = source;
     runs.push_back(std::move(e.run));
   }

@@ -150,6 +150,8 @@ class WarningSink {
 class RunCollector {
  public:
   void add(std::string_view name, double params, const RunPoint& point, std::int64_t line);
+  // A run whose name is known to be new (one run per row): no lookup, no grouping.
+  void addUnique(std::string name, double params, const RunPoint& point, std::int64_t line);
   // Runs in order of first appearance, points sorted by tokens.
   std::vector<Run> finish(const std::string& source, WarningSink& sink);
   std::size_t pointCount() const { return points_; }

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <set>
+#include <unordered_set>
 #include <sstream>
 
 #include "base/file_io.hpp"
@@ -20,8 +20,12 @@ using namespace importers_detail;
 std::string ImportIssue::toString() const {
   std::string s = file;
   if (line > 0) {
-    s += ":" + std::to_string(line);
-    if (column > 0) s += ":" + std::to_string(column);
+    s.push_back(':');
+    s += std::to_string(line);
+    if (column > 0) {
+      s.push_back(':');
+      s += std::to_string(column);
+    }
   }
   if (!s.empty()) s += ": ";
   if (!field.empty()) s += "field '" + field + "': ";
@@ -260,7 +264,7 @@ ImportResult importFiles(const std::vector<std::filesystem::path>& files, const 
   }
   ImportResult result;
   ProgressTracker tracker(progress, total);
-  std::set<std::string> names;
+  std::unordered_set<std::string> names;
   for (const auto& path : files) {
     const std::string name = path.string();
     std::error_code ec;
@@ -281,6 +285,7 @@ ImportResult importFiles(const std::vector<std::filesystem::path>& files, const 
     const std::size_t before = result.runs.size();
     if (!importOne(in, file, options, tracker, result)) break;
     // Runs of different files that share a name are kept apart.
+    if (files.size() == 1) break;
     for (std::size_t i = before; i < result.runs.size(); ++i) {
       Run& r = result.runs[i];
       if (names.insert(r.name).second) continue;

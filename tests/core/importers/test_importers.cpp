@@ -527,7 +527,13 @@ class TestImporters : public QObject {
   void progressIsReportedAndCancelStops() {
     // About 5.5 MB, so that the stream is read in several 1 MiB chunks.
     std::string text = "run,params,tokens,loss\n";
-    for (int i = 0; i < 300000; ++i) text += "r" + std::to_string(i % 10) + ",1e8," + std::to_string(i + 1) + "e6,3.0\n";
+    for (int i = 0; i < 300000; ++i) {
+      text.push_back('r');
+      text += std::to_string(i % 10);
+      text += ",1e8,";
+      text += std::to_string(i + 1);
+      text += "e6,3.0\n";
+    }
     std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
     std::istringstream in(text);
     auto r = importStream(in, "big.csv", {}, [&](std::uint64_t done, std::uint64_t total) {

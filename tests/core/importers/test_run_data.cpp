@@ -132,8 +132,9 @@ class TestRunData : public QObject {
     QVERIFY(!o.isValid(&why));
     QCOMPARE(why, std::string("tokens_per_step: 0 must be a finite number > 0"));
     o.tokens_per_step.reset();
-    o.columns.loss = "x";
-    o.columns.tokens = "x";
+    const std::string same = "x";
+    o.columns.loss = same;
+    o.columns.tokens = same;
     QVERIFY(!o.isValid(&why));
     QCOMPARE(why, std::string("column 'x' is mapped to both tokens and loss"));
     o.columns.tokens.clear();
