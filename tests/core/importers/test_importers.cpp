@@ -559,6 +559,35 @@ class TestImporters : public QObject {
     QCOMPARE(std::string(toString(c.termination)), std::string("cancelled"));
   }
 
+  void quotedFieldsAcrossChunkBoundaries() {
+    // ~2.6 MB of records that each span two lines and contain escaped quotes, so that the 1 MiB
+    // read boundaries fall inside quoted fields, between the two quotes of a "" pair, and so on.
+    const int rows = 50000;
+    std::string text = "run,params,tokens,loss\r\n";
+    for (int i = 0; i < rows; ++i) {
+      text += "\"r ";
+      text += std::string(static_cast<std::size_t>(i % 7), 'x');
+      text += "\"\"q\"\" ";
+      text += std::to_string(i);
+      text += "\nend\",1e8,";
+      text += std::to_string(i + 1);
+      text += "e6,3.5\r\n";
+    }
+    text += "\"last\",1e8,1e9,oops\r\n";  // starts on line 2 + 2·rows
+    std::istringstream in(text);
+    auto r = importStream(in, "chunks.csv", {});
+    QVERIFY2(r.ok(), r.status().message().c_str());
+    QCOMPARE(r.runs.size(), std::size_t{rows});
+    for (int i = 0; i < rows; i += 997) {
+      const std::string expected = "r " + std::string(static_cast<std::size_t>(i % 7), 'x') + "\"q\" " +
+                                   std::to_string(i) + "\nend";
+      QCOMPARE(r.runs[static_cast<std::size_t>(i)].name, expected);
+      QCOMPARE(r.runs[static_cast<std::size_t>(i)].points.at(0).tokens, (i + 1) * 1e6);
+    }
+    QCOMPARE(warningTexts(r), std::vector<std::string>{"chunks.csv:" + std::to_string(2 + 2 * rows) +
+                                                       ":16: field 'loss': 'oops' is not a number; row skipped"});
+  }
+
   // ---- shipped and reference data -------------------------------------------------------------------
   void chinchillaDataImportsThroughCsvPath() {
     const std::string path = SCALEPLAN_TEST_DATA_DIR "/chinchilla/svg_extracted_data.csv";
