@@ -1,0 +1,105 @@
+// Speed of the fitter on the Chinchilla data (245 points from Hoffmann et al.'s Figure 4, as
+// recovered by Besiroglu et al. 2024; the 5 highest-loss points dropped as they did, 240 left):
+//   - the full 4,500-start fit of the Chinchilla form (Huber, δ = 1e-3),
+//   - a 1,000-resample bootstrap (each resample refitted from the optimum + 4 random grid starts),
+// each with all threads and with one thread, repeated; prints best and median wall times.
+//
+//   bench_fit [CSV] [--repeats R] [--resamples B]
+// Build it in Release; it is a benchmark, not a test (nothing is asserted).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fit/fit.hpp"
+#include "importers/importer.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+struct Timing {
+  std::vector<double> seconds;
+  double best() const { return *std::min_element(seconds.begin(), seconds.end()); }
+  double median() const {
+    std::vector<double> s = seconds;
+    std::sort(s.begin(), s.end());
+    return s.size() % 2 ? s[s.size() / 2] : 0.5 * (s[s.size() / 2 - 1] + s[s.size() / 2]);
+  }
+};
+
+Timing timeFit(const std::vector<FitPoint>& points, FitOptions options, int repeats, FitSummary* last) {
+  Timing t;
+  for (int r = 0; r < repeats; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    *last = fitLaw(points, options);
+    t.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Default: the test copy of the data, found from this file's path (CMake compiles it by its
+  // absolute path), so the benchmark runs from any directory.
+  std::string csv =
+      (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "tests/data/chinchilla/svg_extracted_data.csv")
+          .string();
+  int repeats = 5, resamples = 1000;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--repeats" && i + 1 < argc) repeats = std::atoi(argv[++i]);
+    else if (a == "--resamples" && i + 1 < argc) resamples = std::atoi(argv[++i]);
+    else csv = a;
+  }
+  ImportOptions import;
+  import.columns.params = "Model Size";
+  import.columns.flops = "Training FLOP";
+  import.columns.loss = "loss";
+  const ImportResult imported = importFiles({csv}, import);
+  if (!imported.ok()) {
+    std::fprintf(stderr, "bench_fit: %s\n", imported.status().message().c_str());
+    return 1;
+  }
+  const std::vector<FitPoint> points = dropHighestLoss(toFitPoints(imported.runs, import.reduction), 5);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("data: %zu points (%s, 5 highest losses dropped); %u hardware threads; %d repeats\n", points.size(),
+              csv.c_str(), cores, repeats);
+
+  FitOptions fit;
+  fit.holdout_largest_sizes = 0;  // time the fit alone
+  fit.covariance = false;
+  FitSummary s;
+  for (int threads : {0, 1}) {
+    fit.threads = threads;
+    const Timing t = timeFit(points, fit, repeats, &s);
+    std::printf("full-grid fit, %zu starts, %s: best %.3f s, median %.3f s  [%s, objective %.10g, E %.4f A %.2f B %.2f "
+                "alpha %.4f beta %.4f]\n",
+                s.starts, threads == 0 ? "all threads" : "1 thread", t.best(), t.median(),
+                std::string(toString(s.termination)).c_str(), s.objective_value, *s.param("E"), *s.param("A"),
+                *s.param("B"), *s.param("alpha"), *s.param("beta"));
+  }
+
+  // The bootstrap alone: the timed part is fitLaw with resamples minus the same fit without them.
+  FitOptions boot = fit;
+  boot.bootstrap_resamples = resamples;
+  for (int threads : {0, 1}) {
+    boot.threads = fit.threads = threads;
+    Timing base = timeFit(points, fit, 1, &s);
+    const Timing t = timeFit(points, boot, threads == 1 ? std::min(repeats, 3) : repeats, &s);
+    Timing only;
+    for (double x : t.seconds) only.seconds.push_back(x - base.best());
+    std::printf("bootstrap, %d resamples, %s: best %.3f s, median %.3f s (fit + bootstrap best %.3f s)  [failed %d; "
+                "alpha 95%% %.4f..%.4f, beta 95%% %.4f..%.4f]\n",
+                resamples, threads == 0 ? "all threads" : "1 thread", only.best(), only.median(), t.best(),
+                s.uncertainty ? s.uncertainty->failed_resamples : -1, s.uncertainty->parameters[3].ci95_low,
+                s.uncertainty->parameters[3].ci95_high, s.uncertainty->parameters[4].ci95_low,
+                s.uncertainty->parameters[4].ci95_high);
+  }
+  return 0;
+}

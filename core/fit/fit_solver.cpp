@@ -1,0 +1,176 @@
+// The Ceres side of the fitter: L-BFGS (GradientProblemSolver) over the objective with its analytic
+// gradient, Levenberg-Marquardt (Solver, one residual block per point with HuberLoss), and the
+// covariance of the prediction's Jacobian.
+#include "fit/fit_solver.hpp"
+
+#include <ceres/ceres.h>
+#include <glog/logging.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+namespace scaleplan::fit_detail {
+namespace {
+
+// The objective (Huber sum or Huber likelihood) as Ceres' first-order function. Returning false
+// tells the line search the point is infeasible (a Kaplan α_D ≤ 0, an overflow), so it steps back.
+class ObjectiveFunction final : public ceres::FirstOrderFunction {
+ public:
+  ObjectiveFunction(ModelOps ops, FitObjective objective, double delta, const FitData& data)
+      : ops_(ops), objective_(objective), delta_(delta), data_(data) {}
+  int NumParameters() const override { return ops_.num_params + (objective_ == FitObjective::HuberLikelihood ? 1 : 0); }
+  bool Evaluate(const double* parameters, double* cost, double* gradient) const override {
+    const double c = evaluateObjective(ops_, objective_, data_, parameters, delta_, gradient);
+    if (!std::isfinite(c)) return false;
+    if (gradient) {
+      for (int k = 0; k < NumParameters(); ++k) {
+        if (!std::isfinite(gradient[k])) return false;
+      }
+    }
+    *cost = c;
+    return true;
+  }
+
+ private:
+  ModelOps ops_;
+  FitObjective objective_;
+  double delta_;
+  const FitData& data_;
+};
+
+// One point's residual r = predicted ln L − observed ln L, with the analytic Jacobian.
+class PointResidual final : public ceres::CostFunction {
+ public:
+  PointResidual(ModelOps ops, double x1, double x2, double log_loss) : ops_(ops), x1_(x1), x2_(x2), log_loss_(log_loss) {
+    set_num_residuals(1);
+    mutable_parameter_block_sizes()->push_back(ops.num_params);
+  }
+  bool Evaluate(double const* const* parameters, double* residuals, double** jacobians) const override {
+    const double* t = parameters[0];
+    if (!ops_.feasible(t)) return false;
+    double* g = jacobians ? jacobians[0] : nullptr;
+    residuals[0] = ops_.predict(t, x1_, x2_, g) - log_loss_;
+    return std::isfinite(residuals[0]);
+  }
+
+ private:
+  ModelOps ops_;
+  double x1_, x2_, log_loss_;
+};
+
+}  // namespace
+
+struct LocalSolver::Impl {
+  ModelOps ops;
+  FitObjective objective;
+  FitSolver solver;
+  double delta;
+  const FitData& data;
+  std::unique_ptr<ceres::GradientProblem> gradient_problem;  // L-BFGS
+  std::unique_ptr<ceres::Problem> problem;                   // Levenberg-Marquardt
+  std::vector<double> x;                                     // the LM problem's parameter block
+
+  Impl(FitLaw law, FitObjective objective_in, FitSolver solver_in, double delta_in, const FitData& data_in)
+      : ops(modelOps(law)), objective(objective_in), solver(solver_in), delta(delta_in), data(data_in) {
+    if (solver == FitSolver::Lbfgs) {
+      gradient_problem = std::make_unique<ceres::GradientProblem>(new ObjectiveFunction(ops, objective, delta, data));
+      return;
+    }
+    // Least squares with one residual block per point, so that ceres::HuberLoss applies per point;
+    // a bootstrap multiplicity w scales the loss (w copies of a point = w·ρ).
+    x.assign(static_cast<std::size_t>(ops.num_params), 0.0);
+    problem = std::make_unique<ceres::Problem>();
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      ceres::LossFunction* loss = new ceres::HuberLoss(delta);
+      if (data.weight[i] != 1.0) loss = new ceres::ScaledLoss(loss, data.weight[i], ceres::TAKE_OWNERSHIP);
+      problem->AddResidualBlock(new PointResidual(ops, data.x1[i], data.x2[i], data.log_loss[i]), loss, x.data());
+    }
+  }
+
+  SolveOutcome solveLbfgs(const std::vector<double>& start, const Tolerances& tol) {
+    SolveOutcome out;
+    out.theta = start;
+    ceres::GradientProblemSolver::Options options;
+    options.line_search_direction_type = ceres::LBFGS;
+    options.max_num_iterations = tol.max_iterations;
+    options.function_tolerance = tol.function_tolerance;
+    options.gradient_tolerance = tol.gradient_tolerance;
+    options.parameter_tolerance = tol.parameter_tolerance;
+    options.logging_type = ceres::SILENT;
+    ceres::GradientProblemSolver::Summary summary;
+    ceres::Solve(options, *gradient_problem, out.theta.data(), &summary);
+    out.converged = summary.termination_type == ceres::CONVERGENCE;
+    out.iterations = static_cast<int>(summary.iterations.size());
+    return out;
+  }
+
+  SolveOutcome solveLm(const std::vector<double>& start, const Tolerances& tol) {
+    SolveOutcome out;
+    std::copy(start.begin(), start.end(), x.begin());
+    ceres::Solver::Options options;
+    options.linear_solver_type = ceres::DENSE_QR;
+    options.max_num_iterations = tol.max_iterations;
+    options.function_tolerance = tol.function_tolerance;
+    options.gradient_tolerance = tol.gradient_tolerance;
+    options.parameter_tolerance = tol.parameter_tolerance;
+    options.num_threads = 1;  // the fitter runs starts in parallel instead
+    options.logging_type = ceres::SILENT;
+    ceres::Solver::Summary summary;
+    ceres::Solve(options, problem.get(), &summary);
+    out.theta = x;
+    out.converged = summary.termination_type == ceres::CONVERGENCE;
+    out.iterations = static_cast<int>(summary.iterations.size());
+    return out;
+  }
+};
+
+LocalSolver::LocalSolver(FitLaw law, FitObjective objective, FitSolver solver, double delta, const FitData& data)
+    : impl_(std::make_unique<Impl>(law, objective, solver, delta, data)) {}
+
+LocalSolver::~LocalSolver() = default;
+
+SolveOutcome LocalSolver::solve(const std::vector<double>& start, const Tolerances& tolerances) {
+  SolveOutcome out = impl_->solver == FitSolver::Lbfgs ? impl_->solveLbfgs(start, tolerances)
+                                                       : impl_->solveLm(start, tolerances);
+  const double value = evaluateObjective(impl_->ops, impl_->objective, impl_->data, out.theta.data(), impl_->delta, nullptr);
+  bool finite = std::isfinite(value);
+  for (double v : out.theta) finite = finite && std::isfinite(v);
+  out.objective = finite ? value : kNaN;
+  if (!finite) out.converged = false;
+  return out;
+}
+
+std::optional<std::vector<double>> predictionCovariance(FitLaw law, const FitData& data,
+                                                        const std::vector<double>& theta, std::string* why) {
+  const ModelOps ops = modelOps(law);
+  std::vector<double> x(theta.begin(), theta.begin() + ops.num_params);
+  ceres::Problem problem;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    problem.AddResidualBlock(new PointResidual(ops, data.x1[i], data.x2[i], data.log_loss[i]), nullptr, x.data());
+  }
+  ceres::Covariance::Options options;
+  options.algorithm_type = ceres::DENSE_SVD;
+  options.num_threads = 1;
+  ceres::Covariance covariance(options);
+  const std::vector<std::pair<const double*, const double*>> blocks = {{x.data(), x.data()}};
+  if (!covariance.Compute(blocks, &problem)) {
+    if (why) *why = "the Jacobian at the optimum is rank deficient, so the data do not identify every parameter";
+    return std::nullopt;
+  }
+  std::vector<double> out(static_cast<std::size_t>(ops.num_params * ops.num_params));
+  if (!covariance.GetCovarianceBlock(x.data(), x.data(), out.data())) {
+    if (why) *why = "ceres::Covariance returned no block";
+    return std::nullopt;
+  }
+  return out;
+}
+
+void quietCeresLogging() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (!google::IsGoogleLoggingInitialized()) FLAGS_minloglevel = google::GLOG_FATAL;
+  });
+}
+
+}  // namespace scaleplan::fit_detail
