@@ -27,7 +27,10 @@ Status writeFileAtomically(const std::filesystem::path& path, const std::string&
   namespace fs = std::filesystem;
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   std::random_device rd;
-  fs::path tmp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(rd()));
+  // Built with append(): GCC 12 at -O3 gives a false -Wrestrict on `"." + std::string`.
+  std::string tmp_name(".");
+  tmp_name.append(path.filename().string()).append(".tmp-").append(std::to_string(rd()));
+  fs::path tmp = dir / tmp_name;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Error{path.string() + ": cannot create temporary file in " + dir.string() + ": " + std::strerror(errno)};
   const char* p = content.data();
