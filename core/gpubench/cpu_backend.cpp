@@ -94,13 +94,6 @@ int compiledSimdBits() {
 #endif
 }
 
-bool compiledWithFma() {
-#if defined(__FMA__) || defined(__aarch64__)
-  return true;
-#else
-  return false;
-#endif
-}
 
 template <class Scalar>
 using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
@@ -199,7 +192,7 @@ class CpuBackend final : public BenchBackendImpl {
   std::map<Precision, FlopsPerSecond> estimatedPeaks() const override {
     std::map<Precision, FlopsPerSecond> peaks;
     for (Precision p : {Precision::Fp64, Precision::Fp32}) {
-      if (auto peak = estimatedCpuPeak(p, facts_.threads, facts_.sm_clock_mhz, compiledSimdBits(), compiledWithFma())) {
+      if (auto peak = estimatedCpuPeak(p, facts_.threads, facts_.sm_clock_mhz, compiledSimdBits())) {
         peaks[p] = *peak;
       }
     }
@@ -208,7 +201,7 @@ class CpuBackend final : public BenchBackendImpl {
 
   std::string estimatedPeakSource() const override {
     return "estimate: " + std::to_string(facts_.threads) + " thread(s) x " + formatNumber(facts_.sm_clock_mhz, 4) +
-           " MHz x " + std::to_string(compiledSimdBits()) + "-bit SIMD" + (compiledWithFma() ? " with FMA" : " without FMA");
+           " MHz (nominal) x " + std::to_string(compiledSimdBits()) + "-bit SIMD x 4 FLOPs per lane per cycle";
   }
 
  private:

@@ -131,14 +131,13 @@ std::optional<double> utilisation(FlopsPerSecond achieved, std::optional<FlopsPe
   return achieved.value / peak->value;
 }
 
-std::optional<FlopsPerSecond> estimatedCpuPeak(Precision p, int threads, double clock_mhz, int simd_bits,
-                                               bool has_fma) {
+std::optional<FlopsPerSecond> estimatedCpuPeak(Precision p, int threads, double clock_mhz, int simd_bits) {
   int bits_per_value = 0;
   if (p == Precision::Fp64) bits_per_value = 64;
   if (p == Precision::Fp32) bits_per_value = 32;
   if (bits_per_value == 0 || threads <= 0 || !(clock_mhz > 0.0) || simd_bits < bits_per_value) return std::nullopt;
   const double lanes = static_cast<double>(simd_bits / bits_per_value);
-  const double flops_per_cycle = lanes * (has_fma ? 4.0 : 2.0);
+  const double flops_per_cycle = lanes * 4.0;
   return FlopsPerSecond{threads * clock_mhz * 1e6 * flops_per_cycle};
 }
 

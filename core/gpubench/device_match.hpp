@@ -53,9 +53,9 @@ CatalogMatch toCatalogMatch(const Accelerator& entry, std::string reason);
 std::optional<double> utilisation(FlopsPerSecond achieved, std::optional<FlopsPerSecond> peak);
 
 // An upper estimate of a CPU's dense peak for the code Eigen was compiled to: threads × clock ×
-// SIMD lanes × (4 with FMA: two FMA pipes of 2 FLOPs; 2 without: one add and one multiply pipe).
-// simd_bits is 128 (SSE2), 256 (AVX/AVX2) or 512 (AVX-512). Only fp64 and fp32 have a figure.
-std::optional<FlopsPerSecond> estimatedCpuPeak(Precision p, int threads, double clock_mhz, int simd_bits,
-                                               bool has_fma);
+// SIMD lanes × 4 FLOPs per lane per cycle (two FMA pipes, or two multiply and two add pipes as on
+// x86 cores of the last decade). simd_bits is 128 (SSE2, NEON), 256 (AVX/AVX2) or 512 (AVX-512).
+// Only fp64 and fp32 have a figure. The clock is the nominal one: turbo can exceed it.
+std::optional<FlopsPerSecond> estimatedCpuPeak(Precision p, int threads, double clock_mhz, int simd_bits);
 
 }  // namespace scaleplan

@@ -26,8 +26,8 @@ double gemmArithmeticIntensity(const GemmShape& s, Precision p);
 // CUDA quick: two large squares, the 8192³ yardstick and LLM-like projections (about a minute's
 // total work at most on one GPU, < 30 s on an H100). CUDA thorough: a sweep of squares from
 // 1024 to 16384 and the product of {2048, 4096, 8192, 16384} over M, N and K (multiples of
-// 1024, in the manner of "maximum achievable matmul FLOPS" finders). CPU: small versions that
-// finish in seconds.
+// 1024, in the manner of "maximum achievable matmul FLOPS" finders). CPU: small versions (quick:
+// up to 512, seconds; thorough: up to 1536, about a minute on one core).
 std::vector<GemmShape> modeShapes(BenchBackend backend, BenchMode mode);
 
 // The shapes a run measures: the mode's (if options.use_mode_shapes) then the extra shapes,

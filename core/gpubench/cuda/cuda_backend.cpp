@@ -313,7 +313,7 @@ class CudaBackend final : public BenchBackendImpl {
     if (!one) return one.error();
     scale_one_ = std::move(one).value();
     const float one_value = 1.0f;
-    SP_CUDA_TRY(cudaMemcpy(scale_one_.get(), &one_value, sizeof one_value, cudaMemcpyHostToDevice), "cudaMemcpy scale");
+    SP_CUDA_TRY(copy(scale_one_.get(), &one_value, sizeof one_value, cudaMemcpyHostToDevice), "copy the FP8 scale");
     return facts_;
   }
 
@@ -423,7 +423,7 @@ class CudaBackend final : public BenchBackendImpl {
     for (int r = 0; r < options_.repeats; ++r) {
       auto e = timeKernel(iterations);
       if (!e) return e.error();
-      SP_CUDA_TRY(cudaMemcpy(host_cycles.data(), cycles->get(), host_cycles.size() * sizeof(unsigned long long),
+      SP_CUDA_TRY(copy(host_cycles.data(), cycles->get(), host_cycles.size() * sizeof(unsigned long long),
                              cudaMemcpyDeviceToHost), "copy FMA cycles");
       const unsigned long long max_cycles = *std::max_element(host_cycles.begin(), host_cycles.end());
       seconds.push_back(*e);
@@ -497,6 +497,15 @@ class CudaBackend final : public BenchBackendImpl {
   }
 
  private:
+  // Every transfer goes through the benchmark's own (non-blocking) stream and waits for it: the
+  // legacy default stream does not order against a non-blocking stream, so a plain cudaMemcpy
+  // could race with a product still running, or a pageable upload with the next product.
+  cudaError_t copy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind) {
+    const cudaError_t e = cudaMemcpyAsync(dst, src, bytes, kind, stream_);
+    if (e != cudaSuccess) return e;
+    return cudaStreamSynchronize(stream_);
+  }
+
   std::string ccText() const { return std::to_string(facts_.compute_major) + "." + std::to_string(facts_.compute_minor); }
 
   Result<OperandSet> allocateSet(Precision p, const GemmShape& s, std::uint64_t seed) {
@@ -530,9 +539,9 @@ class CudaBackend final : public BenchBackendImpl {
     if (!db) return db.status();
     auto dd = DeviceBuffer::allocate(d_bytes, "check D");
     if (!dd) return dd.status();
-    SP_CUDA_TRY(cudaMemcpy(da->get(), a.bytes.data(), a.bytes.size(), cudaMemcpyHostToDevice), "copy check A");
-    SP_CUDA_TRY(cudaMemcpy(db->get(), b.bytes.data(), b.bytes.size(), cudaMemcpyHostToDevice), "copy check B");
-    SP_CUDA_TRY(cudaMemset(dd->get(), kPoisonByte, d_bytes), "poison check D");
+    SP_CUDA_TRY(copy(da->get(), a.bytes.data(), a.bytes.size(), cudaMemcpyHostToDevice), "copy check A");
+    SP_CUDA_TRY(copy(db->get(), b.bytes.data(), b.bytes.size(), cudaMemcpyHostToDevice), "copy check B");
+    SP_CUDA_TRY(cudaMemsetAsync(dd->get(), kPoisonByte, d_bytes, stream_), "poison check D");
     auto plan = MatmulPlan::create(handle_, p, s, scale_one_.as<float>(), options_.fp8_fast_accumulation, workspace_.bytes());
     if (!plan) return plan.status();
     auto cands = (*plan)->candidates(1);
@@ -542,7 +551,7 @@ class CudaBackend final : public BenchBackendImpl {
     if (st != CUBLAS_STATUS_SUCCESS) return Error{"cublasLtMatmul: " + cublasText(st)};
     SP_CUDA_TRY(cudaStreamSynchronize(stream_), "check product");
     std::vector<std::uint8_t> out(d_bytes);
-    SP_CUDA_TRY(cudaMemcpy(out.data(), dd->get(), d_bytes, cudaMemcpyDeviceToHost), "copy check D");
+    SP_CUDA_TRY(copy(out.data(), dd->get(), d_bytes, cudaMemcpyDeviceToHost), "copy check D");
     std::size_t unwritten = 0;
     for (std::size_t i = 0; i < d_bytes; i += static_cast<std::size_t>(outputElementBytes(p))) {
       if (isPoison(p, out.data() + i)) ++unwritten;
@@ -571,13 +580,13 @@ class CudaBackend final : public BenchBackendImpl {
       const auto k = static_cast<std::size_t>(s.k);
       const std::size_t in_bytes = static_cast<std::size_t>(inputElementBytes(p));
       std::vector<std::uint8_t> row(k * in_bytes), col(k * in_bytes);
-      SP_CUDA_TRY(cudaMemcpy(row.data(), set.a.as<unsigned char>() + static_cast<std::size_t>(m) * k * in_bytes, row.size(),
+      SP_CUDA_TRY(copy(row.data(), set.a.as<unsigned char>() + static_cast<std::size_t>(m) * k * in_bytes, row.size(),
                              cudaMemcpyDeviceToHost), "spot check: copy A row");
-      SP_CUDA_TRY(cudaMemcpy(col.data(), set.b.as<unsigned char>() + static_cast<std::size_t>(n) * k * in_bytes, col.size(),
+      SP_CUDA_TRY(copy(col.data(), set.b.as<unsigned char>() + static_cast<std::size_t>(n) * k * in_bytes, col.size(),
                              cudaMemcpyDeviceToHost), "spot check: copy B column");
       unsigned char out[8] = {};
       const std::size_t out_bytes = static_cast<std::size_t>(outputElementBytes(p));
-      SP_CUDA_TRY(cudaMemcpy(out, set.d.as<unsigned char>() + (static_cast<std::size_t>(m) + static_cast<std::size_t>(n) * static_cast<std::size_t>(s.m)) * out_bytes,
+      SP_CUDA_TRY(copy(out, set.d.as<unsigned char>() + (static_cast<std::size_t>(m) + static_cast<std::size_t>(n) * static_cast<std::size_t>(s.m)) * out_bytes,
                              out_bytes, cudaMemcpyDeviceToHost), "spot check: copy D element");
       if (isPoison(p, out)) return Error{"output element (" + std::to_string(m) + ", " + std::to_string(n) + ") was never written"};
       const std::vector<double> av = decodeInputs(p, row), bv = decodeInputs(p, col);
@@ -778,7 +787,7 @@ CudaProbe probeCudaDeviceImpl(int device_index) {
       probe.availability = CudaAvailability::NoDriver;
       probe.message = driver == 0
                           ? "no NVIDIA driver was found (libcuda is not installed or not loadable), so no CUDA device "
-                            "can be used; run with --backend cpu to benchmark the CPU"
+                            "can be used"
                           : "the NVIDIA driver supports CUDA " + cudaVersionText(driver) + " but this build needs CUDA " +
                                 cudaVersionText(runtime) + " or newer; update the driver";
     } else if (e == cudaErrorNoDevice) {
