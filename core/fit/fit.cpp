@@ -749,8 +749,8 @@ FitSummary fitLaw(const std::vector<FitPoint>& points, const FitOptions& options
 
   const bool converged = best.outcome.converged;
   s.termination = converged ? FitTermination::Converged : FitTermination::NoConvergence;
-  s.message = (converged ? "converged: objective " : "no convergence: the best start stopped before meeting the tolerances "
-                                                    "(max_iterations or a failed line search); objective ") +
+  s.message = (converged ? "objective " : "the best start stopped before meeting the tolerances (max_iterations or a "
+                                         "failed line search); objective ") +
               formatNumber(s.objective_value, 8) + " from start " + std::to_string(best.start) + " of " +
               std::to_string(grid_size);
 

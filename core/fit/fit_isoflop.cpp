@@ -169,7 +169,8 @@ Result<IsoFlopResult> isoFlopAnalysis(const std::vector<double>& params, const s
     return Error{"the IsoFLOP analysis needs at least 2 compute budgets with " +
                  std::to_string(options.isoflop_min_points) + " model sizes each and a parabola with a minimum; found " +
                  std::to_string(log_c.size()) + " among " + std::to_string(bins.size()) + " budgets (isoflop_bin_decades = " +
-                 formatNumber(options.isoflop_bin_decades) + ")"};
+                 formatNumber(options.isoflop_bin_decades) +
+                 "); the points need shared compute budgets: runs of several model sizes trained to the same FLOPs"};
   }
   const LineFit n_line = fitLine(log_c, log_n);
   const LineFit d_line = fitLine(log_c, log_d);

@@ -1,0 +1,195 @@
+// scaleplan-cli fit: imports run logs (same flags as `import`) and fits a scaling law to them the
+// way the papers did (Chinchilla form from Hoffmann et al.'s 4,500-start grid with a Huber loss, or
+// the Kaplan, power-law or IsoFLOP forms), with bootstrap intervals, diagnostics and an optional
+// law file for `--law file:PATH`.
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+
+#include "base/format.hpp"
+#include "cli.hpp"
+#include "fit/fit.hpp"
+#include "importers/importer.hpp"
+
+namespace scaleplan::cli {
+namespace {
+
+const char* kCommand = "fit";
+
+std::string ciText(const ParameterInterval& iv) {
+  if (!std::isfinite(iv.ci95_low) || !std::isfinite(iv.ci95_high)) return "-";
+  return formatNumber(iv.ci95_low, 4) + " .. " + formatNumber(iv.ci95_high, 4);
+}
+
+void printText(const FitSummary& s, std::size_t dropped) {
+  std::vector<std::pair<std::string, std::string>> head = {
+      {"law", std::string(toString(s.law)) +
+                  (s.law == FitLaw::IsoFlop ? std::string() : " (objective " + std::string(toString(s.objective)) +
+                                                                  ", delta " + formatNumber(s.huber_delta) + ")")},
+      {"termination", std::string(toString(s.termination)) + ": " + s.message},
+      {"points", std::to_string(s.points) + (dropped ? " (" + std::to_string(dropped) + " highest-loss dropped)" : "")},
+  };
+  if (s.starts > 0) head.push_back({"starts", std::to_string(s.starts) + " (best #" + std::to_string(s.best_start_index) + ")"});
+  if (std::isfinite(s.objective_value)) head.push_back({"objective", formatNumber(s.objective_value, 8)});
+  if (s.scale) head.push_back({"scale sigma", formatNumber(*s.scale, 4)});
+  if (s.law != FitLaw::IsoFlop) head.push_back({"RMSE of ln L", formatNumber(s.diagnostics.rmse_log_loss, 3)});
+  head.push_back({"time", formatNumber(s.seconds, 3) + " s"});
+  if (s.uncertainty) head.push_back({"uncertainty", s.uncertainty->method});
+  printKeyValues(std::cout, head);
+
+  std::cout << "\n";
+  Table t({"parameter", "value", "std. error", "95% interval"});
+  auto intervalOf = [&](const std::string& name) -> const ParameterInterval* {
+    if (!s.uncertainty) return nullptr;
+    for (const auto& p : s.uncertainty->parameters) {
+      if (p.name == name) return &p;
+    }
+    return nullptr;
+  };
+  for (const auto& p : s.params) {
+    const ParameterInterval* iv = intervalOf(p.name);
+    t.addRow({p.name, formatNumber(p.value, 6), iv ? formatNumber(iv->standard_error, 3) : "-", iv ? ciText(*iv) : "-"});
+  }
+  if (s.uncertainty) {
+    for (const auto& d : s.uncertainty->derived) t.addRow({d.name, formatNumber(d.value, 6), formatNumber(d.standard_error, 3), ciText(d)});
+  }
+  t.print(std::cout);
+
+  if (s.isoflop) {
+    std::cout << "\n";
+    Table b({"budget C", "points", "N_opt", "D_opt", "loss at opt", "note"});
+    for (const auto& budget : s.isoflop->budgets) {
+      b.addRow({formatScientific(budget.flops), std::to_string(budget.points), budget.used ? formatCount(budget.n_opt) : "-",
+                budget.used ? formatCount(budget.d_opt) : "-", budget.used ? formatNumber(budget.loss_at_opt, 5) : "-",
+                budget.note});
+    }
+    b.print(std::cout);
+  }
+  if (s.diagnostics.holdout) {
+    const HoldoutCheck& h = *s.diagnostics.holdout;
+    std::string sizes;
+    for (double n : h.held_out_sizes) sizes += (sizes.empty() ? "" : ", ") + formatCount(n);
+    std::cout << "\nhold-out: fitted without the " << h.test_points << (h.test_points == 1 ? " point" : " points")
+              << " of the largest " << (h.held_out_sizes.size() == 1 ? "size" : "sizes") << " (" << sizes
+              << "), predicts them with RMSE of ln L " << formatNumber(h.rmse_log_loss, 3) << " and max relative error "
+              << formatNumber(100.0 * h.max_abs_relative_error, 3) << "%\n";
+  }
+  for (const auto& w : s.warnings) std::cout << "warning: " << w << "\n";
+}
+
+int runFit(const std::vector<std::string>& args) {
+  ArgParser p(kCommand,
+              "Fits a scaling law to training runs. The default is the Chinchilla form L = E + A/N^alpha + B/D^beta\n"
+              "fitted as Hoffmann et al. 2022 did: Huber loss (delta 1e-3) on ln L, summed over points, minimised from\n"
+              "each of their 4,500 grid starts in parallel. --objective huber-likelihood fits the Huber likelihood\n"
+              "with a free scale, the estimator of Besiroglu et al. 2024's published estimate. Other forms: kaplan\n"
+              "(combined L(N, D)), power-n/-d/-c (L = E + A x^-alpha) and isoflop (approach 2: a parabola per\n"
+              "compute budget, then N_opt = k C^a). Runs are read as by 'scaleplan-cli import'.");
+  p.positionals("FILE...", "log files (see 'scaleplan-cli import --help')");
+  for (const ImportFlagSpec& spec : importFlagSpecs()) p.option(spec.name, spec.value_name, spec.help, spec.repeatable);
+  p.option("law", "FORM", "chinchilla (default), kaplan, power-n, power-d, power-c or isoflop");
+  p.option("objective", "OBJ", "huber (default) or huber-likelihood");
+  p.option("delta", "D", "Huber delta in units of ln L (default 1e-3)");
+  p.option("solver", "S", "lbfgs (default) or levenberg-marquardt");
+  p.option("bootstrap", "N", "bootstrap resamples for standard errors and 95% intervals (default 0: covariance only)");
+  p.option("seed", "S", "bootstrap seed (default 1)");
+  p.option("threads", "K", "worker threads (default: all cores)");
+  p.option("drop-highest-loss", "K", "drop the K highest-loss points first (the Chinchilla replication drops 5)");
+  p.option("budget", "C", "also report N_opt, D_opt and the loss at this many training FLOPs, with intervals");
+  p.option("holdout", "K", "hold-out check: refit without the K largest model sizes and predict them (default 1, 0 = off)");
+  p.option("name", "NAME", "name of the fitted law for --out (default: the first file's stem); its id is fit:NAME");
+  p.option("out", "FILE", "save the fitted law as JSON, usable as --law file:FILE");
+  p.flag("json", "print the fit as JSON");
+  p.epilog(
+      "Examples:\n"
+      "  scaleplan-cli fit data/example_runs/example_runs.csv --bootstrap 200 --out my_law.json\n"
+      "  scaleplan-cli fit svg_extracted_data.csv --params-column 'Model Size' --flops-column 'Training FLOP' \\\n"
+      "      --drop-highest-loss 5 --bootstrap 1000 --budget 5.76e23\n"
+      "  scaleplan-cli plan --law file:my_law.json --flops 1e22");
+  return runWithParser(p, args, [&]() -> int {
+    const auto& files = p.positionalValues();
+    if (files.empty()) return fail(kCommand, "give at least one FILE", kExitUsage);
+    ImportOptions import;
+    for (const ImportFlagSpec& spec : importFlagSpecs()) {
+      for (const std::string& value : p.getAll(spec.name)) {
+        if (Status s = applyImportFlag(import, spec.name, value); !s) return fail(kCommand, s.message(), kExitUsage);
+      }
+    }
+    if (std::string why; !import.isValid(&why)) return fail(kCommand, why, kExitUsage);
+
+    FitOptions options;
+    if (auto v = p.get("law")) {
+      const auto law = fitLawFromString(*v);
+      if (!law) return fail(kCommand, "--law: unknown form '" + *v + "' (chinchilla, kaplan, power-n, power-d, power-c, isoflop)", kExitUsage);
+      options.law = *law;
+    }
+    if (auto v = p.get("objective")) {
+      const auto objective = fitObjectiveFromString(*v);
+      if (!objective) return fail(kCommand, "--objective: unknown objective '" + *v + "' (huber, huber-likelihood)", kExitUsage);
+      options.objective = *objective;
+    }
+    if (auto v = p.get("solver")) {
+      const auto solver = fitSolverFromString(*v);
+      if (!solver) return fail(kCommand, "--solver: unknown solver '" + *v + "' (lbfgs, levenberg-marquardt)", kExitUsage);
+      options.solver = *solver;
+    }
+    auto number = [&](const char* name, double* out) -> Status {
+      auto v = p.getDouble(name);
+      if (!v) return v.status();
+      if (*v) *out = **v;
+      return Status::ok();
+    };
+    auto integer = [&](const char* name, long long low, long long* out) -> Status {
+      auto v = p.getInt(name);
+      if (!v) return v.status();
+      if (*v) {
+        if (**v < low) return Error{"--" + std::string(name) + ": must be at least " + std::to_string(low) + ", got " + std::to_string(**v)};
+        *out = **v;
+      }
+      return Status::ok();
+    };
+    long long bootstrap = 0, seed = 1, threads = 0, drop = 0, holdout = options.holdout_largest_sizes;
+    for (const Status& s : {number("delta", &options.huber_delta), number("budget", &options.budget_flops),
+                            integer("bootstrap", 0, &bootstrap), integer("seed", 0, &seed), integer("threads", 0, &threads),
+                            integer("drop-highest-loss", 0, &drop), integer("holdout", 0, &holdout)}) {
+      if (!s) return fail(kCommand, s.message(), kExitUsage);
+    }
+    options.bootstrap_resamples = static_cast<int>(bootstrap);
+    options.seed = static_cast<std::uint64_t>(seed);
+    options.threads = static_cast<int>(threads);
+    options.holdout_largest_sizes = static_cast<int>(holdout);
+    if (std::string why; !options.isValid(&why)) return fail(kCommand, why, kExitUsage);
+
+    std::vector<std::filesystem::path> paths(files.begin(), files.end());
+    const ImportResult imported = importFiles(paths, import);
+    for (const ImportIssue& w : imported.warnings) std::cerr << "scaleplan-cli fit: warning: " << w.toString() << "\n";
+    if (!imported.ok()) return fail(kCommand, imported.status().message());
+    std::vector<std::string> skipped;
+    std::vector<FitPoint> points = toFitPoints(imported.runs, import.reduction, &skipped);
+    for (const std::string& s : skipped) std::cerr << "scaleplan-cli fit: warning: " << s << "\n";
+    const std::size_t before = points.size();
+    points = dropHighestLoss(points, static_cast<int>(drop));
+
+    const FitSummary summary = fitLaw(points, options);
+    if (!summary.hasParameters()) return fail(kCommand, summary.message);
+
+    if (auto out = p.get("out")) {
+      const std::string name = p.get("name").value_or(paths.front().stem().string());
+      Result<ScalingLaw> law = toScalingLaw(summary, name);
+      if (!law) return fail(kCommand, "--out: " + law.message());
+      if (Status s = saveLaw(*law, *out); !s) return fail(kCommand, "--out: " + s.message());
+      std::cerr << "scaleplan-cli fit: saved law '" << law->id() << "' to " << *out << " (use --law file:" << *out << ")\n";
+    }
+    if (p.has("json")) {
+      std::cout << fitSummaryToJson(summary);
+    } else {
+      printText(summary, before - points.size());
+    }
+    return kExitOk;
+  });
+}
+
+const bool kRegistered = registerCommand({kCommand, "fit a scaling law (Chinchilla, Kaplan, power law, IsoFLOP) to run logs", runFit});
+
+}  // namespace
+}  // namespace scaleplan::cli
