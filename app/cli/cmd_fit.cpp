@@ -154,6 +154,14 @@ int runFit(const std::vector<std::string>& args) {
                             integer("drop-highest-loss", 0, &drop), integer("holdout", 0, &holdout)}) {
       if (!s) return fail(kCommand, s.message(), kExitUsage);
     }
+    // The option checks of FitOptions::isValid, in the flags' own words.
+    if (!(options.huber_delta > 0.0)) return fail(kCommand, "--delta: must be positive, got " + formatNumber(options.huber_delta), kExitUsage);
+    if (!(options.budget_flops >= 0.0)) return fail(kCommand, "--budget: must be a positive FLOP count", kExitUsage);
+    if (bootstrap > 0 && bootstrap < 20) {
+      return fail(kCommand, "--bootstrap: " + std::to_string(bootstrap) + " resamples are too few for 95% intervals; use at least 20",
+                  kExitUsage);
+    }
+    if (bootstrap > 1000000) return fail(kCommand, "--bootstrap: at most 1000000 resamples", kExitUsage);
     options.bootstrap_resamples = static_cast<int>(bootstrap);
     options.seed = static_cast<std::uint64_t>(seed);
     options.threads = static_cast<int>(threads);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <cmath>
 #include <functional>
 #include <mutex>
@@ -38,6 +39,17 @@ class ProgressTracker {
     if (!callback_(std::min(done, total_), total_)) cancelled_ = true;
   }
   bool cancelled() const { return cancelled_.load(); }
+  // A worker hit an exception (out of memory, no thread): stop everything and keep the first
+  // message, which the fit reports as FitTermination::Failed.
+  void abort(const std::string& why) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (error_.empty()) error_ = why;
+    cancelled_ = true;
+  }
+  std::string error() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return error_;
+  }
   std::size_t done() const { return std::min(done_.load(), total_); }
   std::size_t total() const { return total_; }
 
@@ -46,7 +58,8 @@ class ProgressTracker {
   std::size_t total_;
   std::atomic<std::size_t> done_{0};
   std::atomic<bool> cancelled_{false};
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::string error_;
 };
 
 // Runs task(index, worker) for index in [0, count) on up to `threads` threads, the caller being
@@ -60,13 +73,22 @@ bool parallelFor(std::size_t count, int threads, ProgressTracker& progress,
       if (progress.cancelled()) return;
       const std::size_t i = next.fetch_add(1);
       if (i >= count) return;
-      task(i, worker);
+      try {
+        task(i, worker);
+      } catch (const std::exception& e) {
+        progress.abort(e.what());
+        return;
+      }
       progress.step();
     }
   };
   const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), std::max<std::size_t>(count, 1)));
   std::vector<std::thread> pool;
-  for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
+  try {
+    for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
+  } catch (const std::exception&) {
+    // No more threads: carry on with the ones started (the result does not depend on how many).
+  }
   work(0);
   for (auto& t : pool) t.join();
   return !progress.cancelled();
@@ -445,11 +467,12 @@ class Fitter {
     });
     if (!polish_ok) return false;
     if (planned > polish_count) progress_.step(planned - polish_count);
+    // The polish continues from the screened points and never raises the objective, so the best
+    // polished point is the answer, and its convergence is the polish's verdict.
     *best = order.front();
-    for (const auto& c : polished) {
-      if (better(c, *best)) *best = c;
+    for (std::size_t k = 0; k < polished.size(); ++k) {
+      if (k == 0 || better(polished[k], *best)) *best = polished[k];
     }
-    // A polish that did not improve keeps the screened point; convergence is the polish's verdict.
     return true;
   }
 
@@ -591,8 +614,11 @@ FitSummary fitIsoFlop(FitSummary s, const std::vector<Observation>& obs, const F
       if (b) samples[rs] = {b->a, b->k_n, b->b, b->k_d};
     });
     if (!ok) {
-      s.termination = FitTermination::Cancelled;
-      s.message = "cancelled after " + std::to_string(progress.done()) + " of " + std::to_string(progress.total()) + " units of work";
+      const std::string error = progress.error();
+      s.termination = error.empty() ? FitTermination::Cancelled : FitTermination::Failed;
+      s.message = error.empty() ? "cancelled after " + std::to_string(progress.done()) + " of " + std::to_string(progress.total()) +
+                                      " units of work"
+                                : "the fit stopped: " + error;
       return s;
     }
     FitUncertainty u;
@@ -631,7 +657,9 @@ FitSummary fitIsoFlop(FitSummary s, const std::vector<Observation>& obs, const F
 
 // ---------------------------------------------------------------------------------------------
 
-FitSummary fitLaw(const std::vector<FitPoint>& points, const FitOptions& options, const FitProgress& progress) {
+namespace {
+
+FitSummary fitLawUnguarded(const std::vector<FitPoint>& points, const FitOptions& options, const FitProgress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   auto finish = [&](FitSummary s) {
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -691,6 +719,11 @@ FitSummary fitLaw(const std::vector<FitPoint>& points, const FitOptions& options
   ProgressTracker tracker(progress, units);
   Fitter fitter(options, tracker);
   auto cancelled = [&](FitSummary c) {
+    if (const std::string error = tracker.error(); !error.empty()) {
+      c.termination = FitTermination::Failed;
+      c.message = "the fit stopped: " + error;
+      return finish(c);
+    }
     c.termination = FitTermination::Cancelled;
     c.message = "cancelled after " + std::to_string(tracker.done()) + " of " + std::to_string(tracker.total()) + " units of work";
     return finish(c);
@@ -921,6 +954,21 @@ FitSummary fitLaw(const std::vector<FitPoint>& points, const FitOptions& options
     }
   }
   return finish(s);
+}
+
+}  // namespace
+
+FitSummary fitLaw(const std::vector<FitPoint>& points, const FitOptions& options, const FitProgress& progress) {
+  try {
+    return fitLawUnguarded(points, options, progress);
+  } catch (const std::exception& e) {  // out of memory and the like: a value, as every failure
+    FitSummary s;
+    s.law = options.law;
+    s.objective = options.objective;
+    s.termination = FitTermination::Failed;
+    s.message = std::string("the fit stopped: ") + e.what();
+    return s;
+  }
 }
 
 Result<double> chinchillaObjective(const std::vector<FitPoint>& points, const ChinchillaParams& params, const FitOptions& options) {
