@@ -1,0 +1,41 @@
+#pragma once
+// Achieved against peak per precision: grouped bars (achieved, and the dense peak it is compared
+// with) on a logarithmic TFLOP/s axis, since precisions differ by orders of magnitude (FP64 on a
+// CPU vs FP8 on a GPU), with the utilisation written above each achieved bar.
+
+#include <optional>
+
+#include "gpubench/bench_types.hpp"
+#include "plot_view.hpp"
+
+class QCPBars;
+class QCPBarsGroup;
+
+namespace scaleplan {
+
+class BenchChart : public PlotView {
+  Q_OBJECT
+
+ public:
+  explicit BenchChart(Session* session, QWidget* parent = nullptr);
+
+  QString stem() const override { return QStringLiteral("benchmark"); }
+  QString readoutText(double x, double y) const override;
+
+  void setResult(const BenchResult& result);
+  void clearResult();
+  // As last drawn (values in TFLOP/s), nullptr before a result.
+  QCPBars* achievedBars() const { return achieved_; }
+  QCPBars* peakBars() const { return peak_; }
+
+ protected:
+  void rebuild() override;
+
+ private:
+  std::optional<BenchResult> result_;
+  QCPBars* achieved_ = nullptr;
+  QCPBars* peak_ = nullptr;
+  QCPBarsGroup* group_ = nullptr;  // owned by the plot; kept across rebuilds
+};
+
+}  // namespace scaleplan
