@@ -46,7 +46,8 @@ void printDevice(const BenchResult& r) {
     rows.emplace_back("software", d.blas_version + " (" + d.simd + "), " + d.runtime_version);
   }
   rows.emplace_back("catalog entry", r.catalog_match ? r.catalog_match->id + ": " + r.catalog_match->reason : r.catalog_note);
-  rows.emplace_back("mode", std::string(toString(r.options.mode)) + ", " + std::to_string(r.options.repeats) +
+  rows.emplace_back("mode", (r.options.use_mode_shapes ? std::string(toString(r.options.mode)) : "given shapes only") +
+                                ", " + std::to_string(r.options.repeats) +
                                 " samples per shape, timed regions >= " + formatNumber(r.options.min_timed_ms, 3) + " ms, " +
                                 (r.options.flush_cache ? "cache flushed and operands rotated" : "hot cache") + ", " +
                                 formatNumber(r.total_seconds, 3) + " s in all");
@@ -104,7 +105,8 @@ void printOthers(const BenchResult& r) {
     std::cout << "\nMemory bandwidth (bytes read + bytes written are both counted):\n";
     Table table({"kernel", "achieved", "array size", "bytes per call", "of catalog"});
     for (const BandwidthMeasurement& b : r.bandwidth) {
-      table.addRow({b.kernel == BandwidthKernel::DeviceCopy ? "copy (device to device)" : "triad a = b + s*c",
+      const char* copy_name = r.device.backend == BenchBackend::Cuda ? "copy (device to device)" : "copy (memcpy)";
+      table.addRow({b.kernel == BandwidthKernel::DeviceCopy ? copy_name : "triad a = b + s*c",
                     formatBytes(b.bytes_per_second) + "/s", formatBytes(static_cast<double>(b.array_bytes)),
                     formatBytes(b.bytes_per_call), percent(b.fraction_of_catalog)});
     }
@@ -114,6 +116,23 @@ void printOthers(const BenchResult& r) {
     std::cout << "\nWarnings:\n";
     for (const std::string& w : r.warnings) std::cout << "  - " << w << "\n";
   }
+}
+
+// Option errors name BenchOptions fields ("min_timed_ms: ..."); on the command line the flag is
+// the name the user knows.
+std::string withFlagNames(std::string message) {
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"repeats", "--repeats"},        {"warmup_calls", "--warmup"},         {"min_timed_ms", "--min-ms"},
+      {"workspace_bytes", "--workspace-mib"}, {"algorithm_candidates", "--candidates"}, {"precisions", "--precision"},
+      {"extra_shapes", "--shapes"},    {"device_index", "--device"},         {"catalog_id", "--match"}};
+  for (const auto& [field, flag] : kFlags) {
+    const std::string prefix = std::string(field);
+    if (message.rfind(prefix, 0) == 0 && message.size() > prefix.size() &&
+        (message[prefix.size()] == ':' || message[prefix.size()] == '[' || message[prefix.size()] == ' ')) {
+      return flag + message.substr(prefix.size());
+    }
+  }
+  return message;
 }
 
 int runBench(const std::vector<std::string>& args) {
@@ -202,7 +221,7 @@ int runBench(const std::vector<std::string>& args) {
     o.measure_fma_peak = !p.has("no-fma");
     o.measure_bandwidth = !p.has("no-bandwidth");
     std::string why;
-    if (!o.isValid(&why)) return fail(kCommand, why, kExitUsage);
+    if (!o.isValid(&why)) return fail(kCommand, withFlagNames(why), kExitUsage);
 
     if (o.backend == BenchBackend::Cuda) {
       const CudaProbe probe = probeCudaDevice(o.device_index);
@@ -219,7 +238,7 @@ int runBench(const std::vector<std::string>& args) {
       if (!quiet && done < total) std::cerr << "[" << done + 1 << "/" << total << "] " << label << "\n";
       return true;
     });
-    if (!result) return fail(kCommand, result.message());
+    if (!result) return fail(kCommand, withFlagNames(result.message()));
     if (auto out = p.get("out")) {
       Status written = writeBenchResult(*result, *out);
       if (!written) return fail(kCommand, written.message());

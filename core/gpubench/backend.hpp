@@ -51,4 +51,7 @@ int bufferSetsFor(double set_bytes, double cache_bytes, int max_sets);
 // margin for clock changes), at least 1 and at most max_calls.
 int callsPerSample(double seconds_per_call, double min_ms, int max_calls);
 
+// True when the median timed region (calls × median seconds per call) lasts at least min_ms.
+bool regionLongEnough(const SampleStats& seconds_per_call, int calls, double min_ms);
+
 }  // namespace scaleplan::detail

@@ -151,6 +151,10 @@ int callsPerSample(double seconds_per_call, double min_ms, int max_calls) {
   return static_cast<int>(std::clamp(calls, 1.0, static_cast<double>(std::max(1, max_calls))));
 }
 
+bool regionLongEnough(const SampleStats& seconds_per_call, int calls, double min_ms) {
+  return static_cast<double>(calls) * seconds_per_call.median >= min_ms * 1e-3;
+}
+
 }  // namespace detail
 
 // ---- summaries --------------------------------------------------------------------------------

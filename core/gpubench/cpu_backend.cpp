@@ -177,14 +177,18 @@ class CpuBackend final : public BenchBackendImpl {
     m.bytes_per_call = (kernel == BandwidthKernel::DeviceCopy ? 2.0 : 3.0) * static_cast<double>(m.array_bytes);
     call();  // warm-up: pages are touched once outside the timed regions
     m.calls_per_sample = callsPerSample(estimateSecondsPerCall(call), options_.min_timed_ms, 1000);
-    std::vector<double> samples;
-    for (int r = 0; r < options_.repeats; ++r) {
-      const auto start = Clock::now();
-      for (int c_index = 0; c_index < m.calls_per_sample; ++c_index) call();
-      samples.push_back(secondsSince(start) / m.calls_per_sample);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      std::vector<double> samples;
+      for (int r = 0; r < options_.repeats; ++r) {
+        const auto start = Clock::now();
+        for (int c_index = 0; c_index < m.calls_per_sample; ++c_index) call();
+        samples.push_back(secondsSince(start) / m.calls_per_sample);
+      }
+      m.seconds_per_call = computeStats(samples);
+      if (regionLongEnough(m.seconds_per_call, m.calls_per_sample, options_.min_timed_ms)) break;
+      m.calls_per_sample = callsPerSample(m.seconds_per_call.median, options_.min_timed_ms, 1000);
     }
     sink_ += a[count / 2];
-    m.seconds_per_call = computeStats(samples);
     m.bytes_per_second = m.bytes_per_call / m.seconds_per_call.median;
     return m;
   }
@@ -281,12 +285,19 @@ class CpuBackend final : public BenchBackendImpl {
     };
     for (int w = 0; w < options_.warmup_calls; ++w) call();
     g.calls_per_sample = callsPerSample(estimateSecondsPerCall(call), options_.min_timed_ms, 100000);
-    std::vector<double> samples;
-    for (int r = 0; r < options_.repeats; ++r) {
-      if (options_.flush_cache) flushCache();
-      const auto start = Clock::now();
-      for (int c = 0; c < g.calls_per_sample; ++c) call();
-      samples.push_back(secondsSince(start) / g.calls_per_sample);
+    // If the median region came out shorter than min_timed_ms (the machine got faster since the
+    // estimate), re-size the regions from the measured time and sample again (at most twice).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      std::vector<double> samples;
+      for (int r = 0; r < options_.repeats; ++r) {
+        if (options_.flush_cache) flushCache();
+        const auto start = Clock::now();
+        for (int c = 0; c < g.calls_per_sample; ++c) call();
+        samples.push_back(secondsSince(start) / g.calls_per_sample);
+      }
+      g.seconds_per_call = computeStats(samples);
+      if (regionLongEnough(g.seconds_per_call, g.calls_per_sample, options_.min_timed_ms)) break;
+      g.calls_per_sample = callsPerSample(g.seconds_per_call.median, options_.min_timed_ms, 100000);
     }
     for (const Set& set : sets) {
       if (!set.d.allFinite()) {
@@ -294,7 +305,6 @@ class CpuBackend final : public BenchBackendImpl {
         return g;
       }
     }
-    g.seconds_per_call = computeStats(samples);
     g.achieved = FlopsPerSecond{g.flops_per_call / g.seconds_per_call.median};
     g.ok = true;
     return g;

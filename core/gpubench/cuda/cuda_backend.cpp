@@ -629,6 +629,56 @@ class CudaBackend final : public BenchBackendImpl {
     return out;
   }
 
+  // `repeats` timed regions of `calls` products each: the calls are captured once into a CUDA
+  // graph (no launch gaps between them) and the graph is replayed per sample, after an L2 flush
+  // that lies outside the sample's events. Falls back to direct launches if capture fails (and
+  // says so in `algorithm`).
+  template <class RunOn>
+  Result<SampleStats> sampleRegions(const cublasLtMatmulAlgo_t& algo, int calls, RunOn& runOn, std::string& algorithm) {
+    GraphExec graph;
+    bool use_graph = true;
+    if (cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal) == cudaSuccess) {
+      for (int c = 0; c < calls; ++c) {
+        if (runOn(algo) != CUBLAS_STATUS_SUCCESS) use_graph = false;
+      }
+      if (cudaStreamEndCapture(stream_, &graph.graph_) != cudaSuccess || !use_graph ||
+          cudaGraphInstantiate(&graph.exec_, graph.graph_, 0) != cudaSuccess) {
+        use_graph = false;
+      }
+    } else {
+      use_graph = false;
+    }
+    cudaGetLastError();  // a failed capture leaves an error that direct launches replace
+    const std::string kDirect = " (direct launches: graph capture failed)";
+    if (!use_graph && algorithm.find(kDirect) == std::string::npos) algorithm += kDirect;
+
+    const auto repeats = static_cast<std::size_t>(options_.repeats);
+    std::vector<Event> starts(repeats), stops(repeats);
+    for (std::size_t r = 0; r < repeats; ++r) {
+      if (options_.flush_cache) {
+        SP_CUDA_TRY(cudaMemsetAsync(flush_.get(), static_cast<int>(r & 0xFF), flush_.bytes(), stream_), "L2 flush");
+      }
+      cudaEventRecord(starts[r].get(), stream_);
+      if (use_graph) {
+        SP_CUDA_TRY(cudaGraphLaunch(graph.exec_, stream_), "cudaGraphLaunch");
+      } else {
+        for (int c = 0; c < calls; ++c) {
+          const cublasStatus_t st = runOn(algo);
+          if (st != CUBLAS_STATUS_SUCCESS) return Error{"timed call: " + cublasText(st)};
+        }
+      }
+      cudaEventRecord(stops[r].get(), stream_);
+    }
+    SP_CUDA_TRY(cudaStreamSynchronize(stream_), "timed samples");
+    std::vector<double> samples;
+    for (std::size_t r = 0; r < repeats; ++r) {
+      auto e = elapsedSeconds(starts[r], stops[r]);
+      if (!e) return e.error();
+      samples.push_back(*e / calls);
+    }
+    return computeStats(samples);
+  }
+
   Status timeGemm(Precision p, const GemmShape& shape, GemmMeasurement& g) {
     if ((p == Precision::Fp8 || p == Precision::Int8) && (shape.m % 16 || shape.n % 16 || shape.k % 16)) {
       return Error{std::string(toString(p)) + " products in cuBLASLt need M, N and K divisible by 16 (got " +
@@ -712,49 +762,16 @@ class CudaBackend final : public BenchBackendImpl {
       if (st != CUBLAS_STATUS_SUCCESS) return Error{"warm-up call: " + cublasText(st)};
     }
     g.calls_per_sample = callsPerSample(best_seconds, options_.min_timed_ms, 20000);
-
-    // The calls of one timed region, captured once into a graph and replayed per sample.
-    GraphExec graph;
-    bool use_graph = true;
-    if (cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal) == cudaSuccess) {
-      for (int c = 0; c < g.calls_per_sample; ++c) {
-        if (runOn(algo) != CUBLAS_STATUS_SUCCESS) use_graph = false;
-      }
-      if (cudaStreamEndCapture(stream_, &graph.graph_) != cudaSuccess || !use_graph ||
-          cudaGraphInstantiate(&graph.exec_, graph.graph_, 0) != cudaSuccess) {
-        use_graph = false;
-      }
-    } else {
-      use_graph = false;
+    // Samples; if the clock changed since the estimate and the median region came out shorter
+    // than min_timed_ms, the calls per region are re-sized from the measured time and the
+    // samples taken again (at most twice).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto stats = sampleRegions(algo, g.calls_per_sample, runOn, g.algorithm);
+      if (!stats) return stats.status();
+      g.seconds_per_call = *stats;
+      if (regionLongEnough(g.seconds_per_call, g.calls_per_sample, options_.min_timed_ms)) break;
+      g.calls_per_sample = callsPerSample(g.seconds_per_call.median, options_.min_timed_ms, 20000);
     }
-    cudaGetLastError();  // a failed capture leaves an error we replace by direct launches
-    if (!use_graph) g.algorithm += " (direct launches: graph capture failed)";
-
-    const auto repeats = static_cast<std::size_t>(options_.repeats);
-    std::vector<Event> starts(repeats), stops(repeats);
-    for (std::size_t r = 0; r < repeats; ++r) {
-      if (options_.flush_cache) {
-        SP_CUDA_TRY(cudaMemsetAsync(flush_.get(), static_cast<int>(r & 0xFF), flush_.bytes(), stream_), "L2 flush");
-      }
-      cudaEventRecord(starts[r].get(), stream_);
-      if (use_graph) {
-        SP_CUDA_TRY(cudaGraphLaunch(graph.exec_, stream_), "cudaGraphLaunch");
-      } else {
-        for (int c = 0; c < g.calls_per_sample; ++c) {
-          const cublasStatus_t st = runOn(algo);
-          if (st != CUBLAS_STATUS_SUCCESS) return Error{"timed call: " + cublasText(st)};
-        }
-      }
-      cudaEventRecord(stops[r].get(), stream_);
-    }
-    SP_CUDA_TRY(cudaStreamSynchronize(stream_), "timed samples");
-    std::vector<double> samples;
-    for (std::size_t r = 0; r < repeats; ++r) {
-      auto e = elapsedSeconds(starts[r], stops[r]);
-      if (!e) return e.status();
-      samples.push_back(*e / g.calls_per_sample);
-    }
-    g.seconds_per_call = computeStats(samples);
     g.achieved = FlopsPerSecond{g.flops_per_call / g.seconds_per_call.median};
 
     // Every set that was used must hold a correct product; the spot check reads the last one.

@@ -474,6 +474,9 @@ class TestGpubenchLogic : public QObject {
     QCOMPARE(detail::callsPerSample(1e-5, 1.0, 100000), 125);
     QCOMPARE(detail::callsPerSample(5e-3, 1.0, 100000), 1);  // one long call is enough
     QCOMPARE(detail::callsPerSample(1e-9, 1.0, 1000), 1000);
+    // 125 calls of a median 7.9 µs: 0.9875 ms < 1 ms, too short; 8.1 µs: 1.0125 ms, long enough.
+    QVERIFY(!detail::regionLongEnough(computeStats({7.9e-6}), 125, 1.0));
+    QVERIFY(detail::regionLongEnough(computeStats({8.1e-6}), 125, 1.0));
   }
 
   // ---- options ----

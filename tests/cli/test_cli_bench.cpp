@@ -1,0 +1,113 @@
+// scaleplan-cli bench as a user runs it: the CPU backend end to end (tables and JSON), the result
+// file as a measured accelerator for 'plan', exit status 3 without a CUDA device, usage errors.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include "gpubench/benchmark.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  QByteArray out, err;
+};
+
+Run cli(const QStringList& args) {
+  QProcess p;
+  p.start(SCALEPLAN_CLI_PATH, args);
+  p.waitForFinished(300000);
+  return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+}  // namespace
+
+class TestCliBench : public QObject {
+  Q_OBJECT
+ private slots:
+  void cpuQuickJson() {
+    Run r = cli({"bench", "--backend", "cpu", "--quick", "--json"});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    QJsonParseError parse{};
+    QJsonObject doc = QJsonDocument::fromJson(r.out, &parse).object();
+    QVERIFY2(parse.error == QJsonParseError::NoError, qPrintable(parse.errorString()));
+    QCOMPARE(doc["schema"].toString(), QString("scaleplan-benchmark"));
+    QCOMPARE(doc["schema_version"].toInt(), 1);
+    QCOMPARE(doc["options"].toObject()["backend"].toString(), QString("cpu"));
+    QCOMPARE(doc["options"].toObject()["mode"].toString(), QString("quick"));
+    QCOMPARE(doc["device"].toObject()["backend"].toString(), QString("cpu"));
+    // Quick CPU mode: 3 shapes in fp64 and fp32.
+    const QJsonArray gemm = doc["gemm"].toArray();
+    QCOMPARE(gemm.size(), 6);
+    for (const auto& v : gemm) {
+      const QJsonObject g = v.toObject();
+      QVERIFY2(g["ok"].toBool(), qPrintable(g["error"].toString()));
+      const QJsonObject s = g["shape"].toObject();
+      const double flops = 2.0 * s["m"].toDouble() * s["n"].toDouble() * s["k"].toDouble();
+      QCOMPARE(g["flops_per_call"].toDouble(), flops);
+      const double median = g["seconds_per_call"].toObject()["median"].toDouble();
+      SP_COMPARE_REL(g["achieved_flops_per_s"].toDouble(), flops / median, 1e-12);
+      QCOMPARE(g["seconds_per_call"].toObject()["count"].toInt(), 10);
+    }
+    for (const auto& v : doc["correctness"].toArray()) QVERIFY(v.toObject()["passed"].toBool());
+    QCOMPARE(doc["summary"].toArray().size(), 2);
+    const QJsonArray bw = doc["bandwidth"].toArray();
+    QCOMPARE(bw.size(), 2);
+    QCOMPARE(bw[0].toObject()["bytes_per_call"].toDouble(), 2.0 * bw[0].toObject()["array_bytes"].toDouble());
+    // Progress goes to stderr, never into the JSON on stdout.
+    QVERIFY(r.err.contains("[1/"));
+  }
+
+  void tablesAndMeasuredPlan() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath("cpu-bench.json");
+    Run r = cli({"bench", "--backend", "cpu", "--only-shapes", "--shapes", "128x96x64", "--precision", "fp32",
+                 "--no-bandwidth", "--quiet", "--out", file});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    for (const char* needle : {"Matrix products", "fp32", "128x96x64", "dense peak", "utilisation", "ok"}) {
+      QVERIFY2(r.out.contains(needle), needle);
+    }
+    QVERIFY(QFile::exists(file));
+    Run plan = cli({"plan", "--flops", "1e18", "--gpu", "measured:" + file, "--precision", "fp32", "--gpus", "1"});
+    QVERIFY2(plan.exit_code == 0, plan.err.constData());
+    QVERIFY2(plan.out.contains("(measured)"), plan.out.constData());
+    // A precision the benchmark did not measure is not in the measured accelerator.
+    Run bf16 = cli({"plan", "--flops", "1e18", "--gpu", "measured:" + file, "--precision", "bf16"});
+    QVERIFY(bf16.exit_code != 0);
+  }
+
+  void noCudaDeviceExitsThree() {
+    const scaleplan::CudaProbe probe = scaleplan::probeCudaDevice(0);
+    if (probe.isAvailable()) QSKIP("a CUDA device is present");
+    Run r = cli({"bench", "--quick"});
+    QCOMPARE(r.exit_code, 3);
+    QVERIFY2(r.err.contains("no CUDA device to benchmark"), r.err.constData());
+    QVERIFY(r.err.contains("--backend cpu"));
+    QVERIFY(r.out.isEmpty());
+  }
+
+  void usageErrorsNameTheFlag() {
+    Run precision = cli({"bench", "--backend", "cpu", "--precision", "bf16"});
+    QCOMPARE(precision.exit_code, 2);
+    QVERIFY2(precision.err.contains("--precision: the cpu backend measures fp64, fp32; 'bf16' is not one of them"),
+             precision.err.constData());
+    Run shapes = cli({"bench", "--backend", "cpu", "--shapes", "64x0x3"});
+    QCOMPARE(shapes.exit_code, 2);
+    QVERIFY(shapes.err.contains("--shapes: shape 1 '64x0x3': N must be a positive whole number"));
+    Run min = cli({"bench", "--backend", "cpu", "--min-ms", "0.5"});
+    QCOMPARE(min.exit_code, 2);
+    QVERIFY(min.err.contains("--min-ms: each timed region must last at least 1 ms"));
+    Run both = cli({"bench", "--quick", "--thorough"});
+    QCOMPARE(both.exit_code, 2);
+    Run backend = cli({"bench", "--backend", "tpu"});
+    QCOMPARE(backend.exit_code, 2);
+    QVERIFY(backend.err.contains("expected cuda or cpu"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCliBench)
+#include "test_cli_bench.moc"
