@@ -23,41 +23,50 @@ std::string percent(std::optional<double> fraction) {
   return buf;
 }
 
-std::string rateText(const std::optional<RateAtShape>& r) { return r ? formatFlopsRate(r->rate.value) : "-"; }
-std::string shapeText(const std::optional<RateAtShape>& r) { return r ? r->shape.toString() : "-"; }
+std::string rateText(const std::optional<RateAtShape>& r) {
+  return r ? formatFlopsRate(r->rate.value) : "-";
+}
+std::string shapeText(const std::optional<RateAtShape>& r) {
+  return r ? r->shape.toString() : "-";
+}
 
 void printDevice(const BenchResult& r) {
   const DeviceFacts& d = r.device;
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back("device", d.name);
   if (d.backend == BenchBackend::Cuda) {
-    rows.emplace_back("compute capability", std::to_string(d.compute_major) + "." + std::to_string(d.compute_minor) + ", " +
+    rows.emplace_back("compute capability", std::to_string(d.compute_major) + "." +
+                                                std::to_string(d.compute_minor) + ", " +
                                                 std::to_string(d.sm_count) + " SMs");
     rows.emplace_back("memory", formatBytes(static_cast<double>(d.memory_bytes)) + ", " +
                                     std::to_string(d.memory_bus_width_bits) + "-bit bus, L2 " +
                                     formatBytes(static_cast<double>(d.l2_bytes)));
     rows.emplace_back("max clocks", "SM " + formatNumber(d.sm_clock_mhz, 4) + " MHz, memory " +
                                         formatNumber(d.memory_clock_mhz, 4) + " MHz");
-    rows.emplace_back("software", "driver (CUDA) " + d.driver_version + ", runtime " + d.runtime_version + ", " + d.blas_version);
+    rows.emplace_back("software", "driver (CUDA) " + d.driver_version + ", runtime " + d.runtime_version +
+                                      ", " + d.blas_version);
   } else {
-    rows.emplace_back("threads", std::to_string(d.threads) + " used of " + std::to_string(d.sm_count) + " logical cores");
+    rows.emplace_back(
+        "threads", std::to_string(d.threads) + " used of " + std::to_string(d.sm_count) + " logical cores");
     rows.emplace_back("memory", formatBytes(static_cast<double>(d.memory_bytes)) + ", last-level cache " +
                                     formatBytes(static_cast<double>(d.l2_bytes)));
     rows.emplace_back("software", d.blas_version + " (" + d.simd + "), " + d.runtime_version);
   }
-  rows.emplace_back("catalog entry", r.catalog_match ? r.catalog_match->id + ": " + r.catalog_match->reason : r.catalog_note);
-  rows.emplace_back("mode", (r.options.use_mode_shapes ? std::string(toString(r.options.mode)) : "given shapes only") +
-                                ", " + std::to_string(r.options.repeats) +
-                                " samples per shape, timed regions >= " + formatNumber(r.options.min_timed_ms, 3) + " ms, " +
-                                (r.options.flush_cache ? "cache flushed and operands rotated" : "hot cache") + ", " +
-                                formatNumber(r.total_seconds, 3) + " s in all");
+  rows.emplace_back("catalog entry",
+                    r.catalog_match ? r.catalog_match->id + ": " + r.catalog_match->reason : r.catalog_note);
+  rows.emplace_back(
+      "mode", (r.options.use_mode_shapes ? std::string(toString(r.options.mode)) : "given shapes only") +
+                  ", " + std::to_string(r.options.repeats) +
+                  " samples per shape, timed regions >= " + formatNumber(r.options.min_timed_ms, 3) +
+                  " ms, " + (r.options.flush_cache ? "cache flushed and operands rotated" : "hot cache") +
+                  ", " + formatNumber(r.total_seconds, 3) + " s in all");
   printKeyValues(std::cout, rows);
 }
 
 void printSummary(const BenchResult& r) {
   std::cout << "\nMatrix products (FLOPs = 2*M*N*K; int8 figures are integer ops/s):\n";
-  Table table({"precision", "best", "best shape", "median", "median shape", "geomean", "dense peak", "utilisation",
-               "check"});
+  Table table({"precision", "best", "best shape", "median", "median shape", "geomean", "dense peak",
+               "utilisation", "check"});
   for (const PrecisionSummary& s : r.summary) {
     std::string check = "-";
     if (s.correctness_passed) check = *s.correctness_passed ? "ok" : "FAILED";
@@ -69,17 +78,20 @@ void printSummary(const BenchResult& r) {
     }
     if (s.shapes_failed > 0) name += " [" + std::to_string(s.shapes_failed) + " failed]";
     table.addRow({name, rateText(s.best), shapeText(s.best), rateText(s.median), shapeText(s.median),
-                  s.shapes_ok ? formatFlopsRate(s.geometric_mean.value) : "-", peak, percent(s.best_utilisation), check});
+                  s.shapes_ok ? formatFlopsRate(s.geometric_mean.value) : "-", peak,
+                  percent(s.best_utilisation), check});
   }
   table.print(std::cout);
 }
 
 void printDetails(const BenchResult& r) {
   std::cout << "\nEvery shape (median of the samples; spread = interquartile range / median):\n";
-  Table table({"precision", "shape", "achieved", "utilisation", "spread", "ms/call", "calls x sets", "algorithm"});
+  Table table(
+      {"precision", "shape", "achieved", "utilisation", "spread", "ms/call", "calls x sets", "algorithm"});
   for (const GemmMeasurement& g : r.gemm) {
     if (!g.ok) {
-      table.addRow({std::string(toString(g.precision)), g.shape.toString(), "FAILED", "-", "-", "-", "-", g.error});
+      table.addRow(
+          {std::string(toString(g.precision)), g.shape.toString(), "FAILED", "-", "-", "-", "-", g.error});
       continue;
     }
     table.addRow({std::string(toString(g.precision)), g.shape.toString(), formatFlopsRate(g.achieved.value),
@@ -94,18 +106,20 @@ void printOthers(const BenchResult& r) {
   if (r.fma_peak) {
     const FmaPeakMeasurement& f = *r.fma_peak;
     std::cout << "\nFP32 FMA peak (CUDA cores, independent FMA chains in registers):\n";
-    printKeyValues(std::cout, {{"achieved", formatFlopsRate(f.achieved.value)},
-                               {"clock-based peak", std::to_string(f.sm_count) + " SMs x " + std::to_string(f.fp32_lanes_per_sm) +
-                                                        " lanes x 2 x " + formatNumber(f.measured_clock_mhz, 4) +
-                                                        " MHz (measured during the run) = " +
-                                                        formatFlopsRate(f.clock_peak.value)},
-                               {"fraction", percent(f.fraction_of_clock_peak)}});
+    printKeyValues(
+        std::cout,
+        {{"achieved", formatFlopsRate(f.achieved.value)},
+         {"clock-based peak", std::to_string(f.sm_count) + " SMs x " + std::to_string(f.fp32_lanes_per_sm) +
+                                  " lanes x 2 x " + formatNumber(f.measured_clock_mhz, 4) +
+                                  " MHz (measured during the run) = " + formatFlopsRate(f.clock_peak.value)},
+         {"fraction", percent(f.fraction_of_clock_peak)}});
   }
   if (!r.bandwidth.empty()) {
     std::cout << "\nMemory bandwidth (bytes read + bytes written are both counted):\n";
     Table table({"kernel", "achieved", "array size", "bytes per call", "of catalog"});
     for (const BandwidthMeasurement& b : r.bandwidth) {
-      const char* copy_name = r.device.backend == BenchBackend::Cuda ? "copy (device to device)" : "copy (memcpy)";
+      const char* copy_name =
+          r.device.backend == BenchBackend::Cuda ? "copy (device to device)" : "copy (memcpy)";
       table.addRow({b.kernel == BandwidthKernel::DeviceCopy ? copy_name : "triad a = b + s*c",
                     formatBytes(b.bytes_per_second) + "/s", formatBytes(static_cast<double>(b.array_bytes)),
                     formatBytes(b.bytes_per_call), percent(b.fraction_of_catalog)});
@@ -121,10 +135,15 @@ void printOthers(const BenchResult& r) {
 // Option errors name BenchOptions fields ("min_timed_ms: ..."); on the command line the flag is
 // the name the user knows.
 std::string withFlagNames(std::string message) {
-  static const std::pair<const char*, const char*> kFlags[] = {
-      {"repeats", "--repeats"},        {"warmup_calls", "--warmup"},         {"min_timed_ms", "--min-ms"},
-      {"workspace_bytes", "--workspace-mib"}, {"algorithm_candidates", "--candidates"}, {"precisions", "--precision"},
-      {"extra_shapes", "--shapes"},    {"device_index", "--device"},         {"catalog_id", "--match"}};
+  static const std::pair<const char*, const char*> kFlags[] = {{"repeats", "--repeats"},
+                                                               {"warmup_calls", "--warmup"},
+                                                               {"min_timed_ms", "--min-ms"},
+                                                               {"workspace_bytes", "--workspace-mib"},
+                                                               {"algorithm_candidates", "--candidates"},
+                                                               {"precisions", "--precision"},
+                                                               {"extra_shapes", "--shapes"},
+                                                               {"device_index", "--device"},
+                                                               {"catalog_id", "--match"}};
   for (const auto& [field, flag] : kFlags) {
     const std::string prefix = std::string(field);
     if (message.rfind(prefix, 0) == 0 && message.size() > prefix.size() &&
@@ -136,15 +155,17 @@ std::string withFlagNames(std::string message) {
 }
 
 int runBench(const std::vector<std::string>& args) {
-  ArgParser p(kCommand,
-              "Measures what this machine's GPU achieves: dense matrix-product throughput per precision through\n"
-              "cuBLASLt (fp32, tf32, bf16, fp16, fp8, int8), the FP32 FMA peak and memory bandwidth, and compares\n"
-              "them with the hardware catalog's dense peaks. The result file can be used by the planner:\n"
-              "'scaleplan-cli plan --gpu measured:FILE'.");
+  ArgParser p(
+      kCommand,
+      "Measures what this machine's GPU achieves: dense matrix-product throughput per precision through\n"
+      "cuBLASLt (fp32, tf32, bf16, fp16, fp8, int8), the FP32 FMA peak and memory bandwidth, and compares\n"
+      "them with the hardware catalog's dense peaks. The result file can be used by the planner:\n"
+      "'scaleplan-cli plan --gpu measured:FILE'.");
   p.option("backend", "B", "cuda (default) or cpu (Eigen; exercises the same flow without a GPU)")
       .flag("quick", "a few large square and LLM-like shapes (default; under 30 s on an H100)")
       .flag("thorough", "a sweep of squares and M,N,K in {2048..16384}: best, median and geometric mean")
-      .option("precision", "LIST", "comma-separated, e.g. bf16,fp8 (default: cuda fp32,tf32,bf16,fp16,fp8,int8; cpu fp64,fp32)")
+      .option("precision", "LIST",
+              "comma-separated, e.g. bf16,fp8 (default: cuda fp32,tf32,bf16,fp16,fp8,int8; cpu fp64,fp32)")
       .option("shapes", "LIST", "extra shapes MxNxK[,MxNxK...], e.g. the GEMMs of your model")
       .flag("only-shapes", "measure only the --shapes, not the mode's list")
       .option("repeats", "N", "timed samples per shape (default 10)")
@@ -164,21 +185,24 @@ int runBench(const std::vector<std::string>& args) {
       .flag("quiet", "no progress on stderr")
       .flag("json", "print the result document (JSON) instead of tables")
       .option("out", "FILE", "also write the result document to FILE")
-      .epilog("Exit status: 0 ok, 1 a correctness check failed or another error, 2 usage, 3 no CUDA device\n"
-              "(or no CUDA backend in this build) and no '--backend cpu'.\n"
-              "Examples:\n"
-              "  scaleplan-cli bench --out h100.json\n"
-              "  scaleplan-cli bench --thorough --precision bf16,fp8 --details\n"
-              "  scaleplan-cli bench --shapes 16384x53248x16384,16384x16384x53248 --precision bf16\n"
-              "  scaleplan-cli bench --backend cpu --quick --json");
+      .epilog(
+          "Exit status: 0 ok, 1 a correctness check failed or another error, 2 usage, 3 no CUDA device\n"
+          "(or no CUDA backend in this build) and no '--backend cpu'.\n"
+          "Examples:\n"
+          "  scaleplan-cli bench --out h100.json\n"
+          "  scaleplan-cli bench --thorough --precision bf16,fp8 --details\n"
+          "  scaleplan-cli bench --shapes 16384x53248x16384,16384x16384x53248 --precision bf16\n"
+          "  scaleplan-cli bench --backend cpu --quick --json");
   return runWithParser(p, args, [&]() -> int {
     BenchOptions o;
     if (auto b = p.get("backend")) {
       auto backend = benchBackendFromString(*b);
-      if (!backend) return fail(kCommand, "--backend: '" + *b + "' is not a backend (expected cuda or cpu)", kExitUsage);
+      if (!backend)
+        return fail(kCommand, "--backend: '" + *b + "' is not a backend (expected cuda or cpu)", kExitUsage);
       o.backend = *backend;
     }
-    if (p.has("quick") && p.has("thorough")) return fail(kCommand, "--quick and --thorough exclude each other", kExitUsage);
+    if (p.has("quick") && p.has("thorough"))
+      return fail(kCommand, "--quick and --thorough exclude each other", kExitUsage);
     o.mode = p.has("thorough") ? BenchMode::Thorough : BenchMode::Quick;
     if (auto list = p.get("precision")) {
       auto precisions = parsePrecisionList(*list);
@@ -196,9 +220,11 @@ int runBench(const std::vector<std::string>& args) {
       long long* out;
     };
     long long repeats = o.repeats, warmup = o.warmup_calls, candidates = o.algorithm_candidates,
-              workspace_mib = o.workspace_bytes >> 20, device = o.device_index, seed = static_cast<long long>(o.seed);
-    for (IntOption opt : {IntOption{"repeats", &repeats}, IntOption{"warmup", &warmup}, IntOption{"candidates", &candidates},
-                          IntOption{"workspace-mib", &workspace_mib}, IntOption{"device", &device}, IntOption{"seed", &seed}}) {
+              workspace_mib = o.workspace_bytes >> 20, device = o.device_index,
+              seed = static_cast<long long>(o.seed);
+    for (IntOption opt : {IntOption{"repeats", &repeats}, IntOption{"warmup", &warmup},
+                          IntOption{"candidates", &candidates}, IntOption{"workspace-mib", &workspace_mib},
+                          IntOption{"device", &device}, IntOption{"seed", &seed}}) {
       auto v = p.getInt(opt.name);
       if (!v) return fail(kCommand, v.message(), kExitUsage);
       if (*v) *opt.out = **v;
@@ -226,23 +252,29 @@ int runBench(const std::vector<std::string>& args) {
     if (o.backend == BenchBackend::Cuda) {
       const CudaProbe probe = probeCudaDevice(o.device_index);
       if (!probe.isAvailable()) {
-        return fail(kCommand, "no CUDA device to benchmark: " + probe.message + ". Use '--backend cpu' to benchmark the CPU.",
-                    kExitNoDevice);
+        return fail(
+            kCommand,
+            "no CUDA device to benchmark: " + probe.message + ". Use '--backend cpu' to benchmark the CPU.",
+            kExitNoDevice);
       }
     }
 
     auto catalog = HardwareCatalog::loadDefault();
-    if (!catalog) std::cerr << "scaleplan-cli bench: warning: " << catalog.message() << "; utilisation is not computed\n";
+    if (!catalog)
+      std::cerr << "scaleplan-cli bench: warning: " << catalog.message() << "; utilisation is not computed\n";
     const bool quiet = p.has("quiet");
-    auto result = runBenchmark(o, catalog ? &*catalog : nullptr, [&](int done, int total, const std::string& label) {
-      if (!quiet && done < total) std::cerr << "[" << done + 1 << "/" << total << "] " << label << "\n";
-      return true;
-    });
+    auto result =
+        runBenchmark(o, catalog ? &*catalog : nullptr, [&](int done, int total, const std::string& label) {
+          if (!quiet && done < total) std::cerr << "[" << done + 1 << "/" << total << "] " << label << "\n";
+          return true;
+        });
     if (!result) return fail(kCommand, withFlagNames(result.message()));
     if (auto out = p.get("out")) {
       Status written = writeBenchResult(*result, *out);
       if (!written) return fail(kCommand, written.message());
-      if (!quiet) std::cerr << "scaleplan-cli bench: wrote " << *out << " (use it with 'plan --gpu measured:" << *out << "')\n";
+      if (!quiet)
+        std::cerr << "scaleplan-cli bench: wrote " << *out << " (use it with 'plan --gpu measured:" << *out
+                  << "')\n";
     }
     if (p.has("json")) {
       std::cout << benchResultToJson(*result);
@@ -267,8 +299,8 @@ int runBench(const std::vector<std::string>& args) {
   });
 }
 
-const bool registered = registerCommand({kCommand, "Benchmark this machine's GPU (or CPU): measured FLOP/s, bandwidth, utilisation",
-                                         runBench});
+const bool registered = registerCommand(
+    {kCommand, "Benchmark this machine's GPU (or CPU): measured FLOP/s, bandwidth, utilisation", runBench});
 
 }  // namespace
 }  // namespace scaleplan::cli

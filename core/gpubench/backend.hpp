@@ -25,7 +25,9 @@ class BenchBackendImpl {
   virtual CorrectnessCheck checkCorrectness(Precision p) = 0;
   virtual GemmMeasurement measureGemm(Precision p, const GemmShape& shape) = 0;
   virtual bool hasFmaPeak() const { return false; }
-  virtual Result<FmaPeakMeasurement> measureFmaPeak() { return Error{"the FMA peak is measured on CUDA devices only"}; }
+  virtual Result<FmaPeakMeasurement> measureFmaPeak() {
+    return Error{"the FMA peak is measured on CUDA devices only"};
+  }
   virtual Result<BandwidthMeasurement> measureBandwidth(BandwidthKernel kernel) = 0;
   // Reference peaks when no catalog entry applies (the CPU's estimate), and how they were made.
   virtual std::map<Precision, FlopsPerSecond> estimatedPeaks() const { return {}; }

@@ -16,7 +16,9 @@ using json::member;
 
 namespace {
 
-bj::value optionalNumber(const std::optional<double>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
+bj::value optionalNumber(const std::optional<double>& v) {
+  return v ? bj::value(*v) : bj::value(nullptr);
+}
 
 bj::object shapeToJson(const GemmShape& s) {
   bj::object o;
@@ -160,7 +162,8 @@ bj::object summaryToJson(const PrecisionSummary& s) {
   o["best"] = rateAtShapeToJson(s.best);
   o["median"] = rateAtShapeToJson(s.median);
   o["geometric_mean_flops_per_s"] = s.geometric_mean.value;
-  o["reference_peak_flops_per_s"] = s.reference_peak ? bj::value(s.reference_peak->value) : bj::value(nullptr);
+  o["reference_peak_flops_per_s"] =
+      s.reference_peak ? bj::value(s.reference_peak->value) : bj::value(nullptr);
   o["reference_source"] = s.reference_source;
   o["best_utilisation"] = optionalNumber(s.best_utilisation);
   o["correctness_passed"] = s.correctness_passed ? bj::value(*s.correctness_passed) : bj::value(nullptr);
@@ -185,8 +188,9 @@ bj::object bandwidthToJson(const BandwidthMeasurement& b) {
   o["kernel"] = toString(b.kernel);
   o["array_bytes"] = b.array_bytes;
   o["bytes_per_call"] = b.bytes_per_call;
-  o["bytes_counted"] = b.kernel == BandwidthKernel::DeviceCopy ? "read + written (2 x array_bytes)"
-                                                                : "2 arrays read + 1 written (3 x array_bytes)";
+  o["bytes_counted"] = b.kernel == BandwidthKernel::DeviceCopy
+                           ? "read + written (2 x array_bytes)"
+                           : "2 arrays read + 1 written (3 x array_bytes)";
   o["calls_per_sample"] = b.calls_per_sample;
   o["seconds_per_call"] = statsToJson(b.seconds_per_call);
   o["bytes_per_second"] = b.bytes_per_second;
@@ -227,20 +231,21 @@ std::string benchResultToJson(const BenchResult& r) {
 namespace {
 
 // Assigns the value of a Result to `out`, or returns its error from the enclosing function.
-#define SP_TRY_ASSIGN(out, expr)         \
-  do {                                   \
-    auto sp_r_ = (expr);                 \
-    if (!sp_r_) return sp_r_.error();    \
-    out = std::move(sp_r_).value();      \
+#define SP_TRY_ASSIGN(out, expr)      \
+  do {                                \
+    auto sp_r_ = (expr);              \
+    if (!sp_r_) return sp_r_.error(); \
+    out = std::move(sp_r_).value();   \
   } while (0)
 
 template <class T>
-Result<T> intIn(const bj::object& o, std::string_view key, const std::string& path, std::int64_t lo, std::int64_t hi) {
+Result<T> intIn(const bj::object& o, std::string_view key, const std::string& path, std::int64_t lo,
+                std::int64_t hi) {
   auto v = json::getInt(o, key, path);
   if (!v) return v.error();
   if (*v < lo || *v > hi) {
-    return Error{member(path, key) + ": " + std::to_string(*v) + " is out of range [" + std::to_string(lo) + ", " +
-                 std::to_string(hi) + "]"};
+    return Error{member(path, key) + ": " + std::to_string(*v) + " is out of range [" + std::to_string(lo) +
+                 ", " + std::to_string(hi) + "]"};
   }
   return static_cast<T>(*v);
 }
@@ -249,7 +254,9 @@ Result<Precision> precisionIn(const bj::object& o, std::string_view key, const s
   auto s = json::getString(o, key, path);
   if (!s) return s.error();
   auto p = precisionFromString(*s);
-  if (!p) return Error{member(path, key) + ": unknown precision '" + *s + "' (expected " + allPrecisionNames() + ")"};
+  if (!p)
+    return Error{member(path, key) + ": unknown precision '" + *s + "' (expected " + allPrecisionNames() +
+                 ")"};
   return *p;
 }
 
@@ -290,7 +297,8 @@ Result<SampleStats> statsIn(const bj::object& o, std::string_view key, const std
   return st;
 }
 
-Result<std::map<Precision, FlopsPerSecond>> peaksIn(const bj::object& o, std::string_view key, const std::string& path) {
+Result<std::map<Precision, FlopsPerSecond>> peaksIn(const bj::object& o, std::string_view key,
+                                                    const std::string& path) {
   const bj::object* peaks = nullptr;
   SP_TRY_ASSIGN(peaks, json::getObject(o, key, path));
   const std::string p = member(path, key);
@@ -298,7 +306,8 @@ Result<std::map<Precision, FlopsPerSecond>> peaksIn(const bj::object& o, std::st
   for (const auto& kv : *peaks) {
     auto precision = precisionFromString(std::string(kv.key()));
     if (!precision) {
-      return Error{p + ": unknown precision '" + std::string(kv.key()) + "' (expected " + allPrecisionNames() + ")"};
+      return Error{p + ": unknown precision '" + std::string(kv.key()) + "' (expected " +
+                   allPrecisionNames() + ")"};
     }
     double rate = 0.0;
     SP_TRY_ASSIGN(rate, json::asDouble(kv.value(), member(p, kv.key())));
@@ -307,7 +316,8 @@ Result<std::map<Precision, FlopsPerSecond>> peaksIn(const bj::object& o, std::st
   return out;
 }
 
-Result<std::optional<RateAtShape>> rateAtShapeIn(const bj::object& o, std::string_view key, const std::string& path) {
+Result<std::optional<RateAtShape>> rateAtShapeIn(const bj::object& o, std::string_view key,
+                                                 const std::string& path) {
   auto it = o.find(key);
   if (it == o.end()) return Error{path + ": missing field '" + std::string(key) + "'"};
   if (it->value().is_null()) return std::optional<RateAtShape>{};
@@ -325,11 +335,13 @@ Result<BenchOptions> optionsIn(const bj::object& o, const std::string& path) {
   std::string text;
   SP_TRY_ASSIGN(text, json::getString(o, "backend", path));
   auto backend = benchBackendFromString(text);
-  if (!backend) return Error{member(path, "backend") + ": unknown backend '" + text + "' (expected cuda or cpu)"};
+  if (!backend)
+    return Error{member(path, "backend") + ": unknown backend '" + text + "' (expected cuda or cpu)"};
   opt.backend = *backend;
   SP_TRY_ASSIGN(text, json::getString(o, "mode", path));
   auto mode = benchModeFromString(text);
-  if (!mode) return Error{member(path, "mode") + ": unknown mode '" + text + "' (expected quick or thorough)"};
+  if (!mode)
+    return Error{member(path, "mode") + ": unknown mode '" + text + "' (expected quick or thorough)"};
   opt.mode = *mode;
   const bj::array* precisions = nullptr;
   SP_TRY_ASSIGN(precisions, json::getArray(o, "precisions", path));
@@ -338,7 +350,8 @@ Result<BenchOptions> optionsIn(const bj::object& o, const std::string& path) {
     std::string name;
     SP_TRY_ASSIGN(name, json::asString((*precisions)[i], p));
     auto precision = precisionFromString(name);
-    if (!precision) return Error{p + ": unknown precision '" + name + "' (expected " + allPrecisionNames() + ")"};
+    if (!precision)
+      return Error{p + ": unknown precision '" + name + "' (expected " + allPrecisionNames() + ")"};
     opt.precisions.push_back(*precision);
   }
   SP_TRY_ASSIGN(opt.use_mode_shapes, json::getBool(o, "use_mode_shapes", path));
@@ -382,7 +395,8 @@ Result<DeviceFacts> deviceIn(const bj::object& o, const std::string& path) {
   std::string text;
   SP_TRY_ASSIGN(text, json::getString(o, "backend", path));
   auto backend = benchBackendFromString(text);
-  if (!backend) return Error{member(path, "backend") + ": unknown backend '" + text + "' (expected cuda or cpu)"};
+  if (!backend)
+    return Error{member(path, "backend") + ": unknown backend '" + text + "' (expected cuda or cpu)"};
   d.backend = *backend;
   SP_TRY_ASSIGN(d.name, json::getString(o, "name", path));
   SP_TRY_ASSIGN(d.compute_major, (intIn<int>(o, "compute_major", path, 0, 1000)));
@@ -454,7 +468,8 @@ Result<GemmMeasurement> gemmIn(const bj::value& v, const std::string& path) {
   SP_TRY_ASSIGN(g.algorithm_candidates, (intIn<int>(*o, "algorithm_candidates", path, 0, 100000)));
   SP_TRY_ASSIGN(g.fast_accumulation, json::getOptionalBool(*o, "fast_accumulation", path));
   if (g.ok && !(g.seconds_per_call.median > 0.0)) {
-    return Error{member(path, "seconds_per_call.median") + ": a successful measurement needs a positive median time"};
+    return Error{member(path, "seconds_per_call.median") +
+                 ": a successful measurement needs a positive median time"};
   }
   return g;
 }
@@ -498,7 +513,8 @@ Result<BandwidthMeasurement> bandwidthIn(const bj::value& v, const std::string& 
   std::string text;
   SP_TRY_ASSIGN(text, json::getString(*o, "kernel", path));
   auto kernel = bandwidthKernelFromString(text);
-  if (!kernel) return Error{member(path, "kernel") + ": unknown kernel '" + text + "' (expected copy or triad)"};
+  if (!kernel)
+    return Error{member(path, "kernel") + ": unknown kernel '" + text + "' (expected copy or triad)"};
   b.kernel = *kernel;
   SP_TRY_ASSIGN(b.array_bytes, json::getInt(*o, "array_bytes", path));
   SP_TRY_ASSIGN(b.bytes_per_call, json::getDouble(*o, "bytes_per_call", path));
@@ -510,7 +526,8 @@ Result<BandwidthMeasurement> bandwidthIn(const bj::value& v, const std::string& 
 }
 
 template <class T, class Reader>
-Status readArray(const bj::object& o, std::string_view key, const std::string& path, std::vector<T>& out, Reader read) {
+Status readArray(const bj::object& o, std::string_view key, const std::string& path, std::vector<T>& out,
+                 Reader read) {
   const bj::array* a = nullptr;
   SP_TRY_ASSIGN(a, json::getArray(o, key, path));
   for (std::size_t i = 0; i < a->size(); ++i) {
@@ -535,8 +552,9 @@ static Result<BenchResult> documentIn(const bj::object& doc) {
   BenchResult r;
   SP_TRY_ASSIGN(r.schema_version, (intIn<int>(*o, "schema_version", path, 1, 1000000)));
   if (r.schema_version > kBenchSchemaVersion) {
-    return Error{"schema_version " + std::to_string(r.schema_version) + " is newer than this ScalePlan reads (" +
-                 std::to_string(kBenchSchemaVersion) + "); update ScalePlan"};
+    return Error{"schema_version " + std::to_string(r.schema_version) +
+                 " is newer than this ScalePlan reads (" + std::to_string(kBenchSchemaVersion) +
+                 "); update ScalePlan"};
   }
   SP_TRY_ASSIGN(r.tool_version, json::getString(*o, "tool_version", path));
   SP_TRY_ASSIGN(r.created_utc, json::getString(*o, "created_utc", path));

@@ -69,19 +69,19 @@ struct BenchOptions {
   // GEMMs of the user's planned model). With false, only extra_shapes are measured.
   bool use_mode_shapes = true;
   std::vector<GemmShape> extra_shapes;
-  int repeats = 10;          // timed samples per shape (median and spread over these), >= 1
-  int warmup_calls = 3;      // untimed calls per shape before its samples, >= 0
-  double global_warmup_ms = 300.0;  // untimed sustained work first so that clocks ramp up, ms
+  int repeats = 10;                         // timed samples per shape (median and spread over these), >= 1
+  int warmup_calls = 3;                     // untimed calls per shape before its samples, >= 0
+  double global_warmup_ms = 300.0;          // untimed sustained work first so that clocks ramp up, ms
   double min_timed_ms = kMinTimedRegionMs;  // each timed region at least this long, ms (>= 1)
   // Flush the last-level cache before each sample and rotate among enough buffer sets that no
   // call reads operands another call left in cache.
   bool flush_cache = true;
   std::int64_t workspace_bytes = 64LL * 1024 * 1024;  // cuBLASLt workspace, >= 32 MiB
-  int algorithm_candidates = 4;  // heuristic's top candidates timed per shape (1..16)
-  std::uint64_t seed = 20240607;  // random inputs (normal, mean 0, sd 1)
-  bool check_correctness = true;  // per precision, against an FP64 CPU reference
-  bool measure_fma_peak = true;   // FP32 FMA-chain kernel vs SMs × lanes × 2 × clock (CUDA)
-  bool measure_bandwidth = true;  // copy and triad over arrays many times the cache
+  int algorithm_candidates = 4;                       // heuristic's top candidates timed per shape (1..16)
+  std::uint64_t seed = 20240607;                      // random inputs (normal, mean 0, sd 1)
+  bool check_correctness = true;                      // per precision, against an FP64 CPU reference
+  bool measure_fma_peak = true;        // FP32 FMA-chain kernel vs SMs × lanes × 2 × clock (CUDA)
+  bool measure_bandwidth = true;       // copy and triad over arrays many times the cache
   bool fp8_fast_accumulation = false;  // cuBLASLt FP8 fast accumulation (recorded either way)
   int device_index = 0;                // CUDA device ordinal
   // Catalog id to compare with instead of matching by SM count and memory ("" = match).
@@ -95,20 +95,20 @@ struct BenchOptions {
 // What the benchmark learned about the device before measuring.
 struct DeviceFacts {
   BenchBackend backend = BenchBackend::Cpu;
-  std::string name;                 // "NVIDIA H100 80GB HBM3"; CPU: the model name
-  int compute_major = 0;            // compute capability (CUDA); 0 on the CPU
+  std::string name;       // "NVIDIA H100 80GB HBM3"; CPU: the model name
+  int compute_major = 0;  // compute capability (CUDA); 0 on the CPU
   int compute_minor = 0;
-  int sm_count = 0;                 // streaming multiprocessors; CPU: logical cores
-  double sm_clock_mhz = 0.0;        // the driver's maximum SM clock; CPU: nominal clock
-  double memory_clock_mhz = 0.0;    // the driver's maximum memory clock (0 = not reported)
-  std::int64_t memory_bytes = 0;    // device memory (CPU: physical RAM)
+  int sm_count = 0;               // streaming multiprocessors; CPU: logical cores
+  double sm_clock_mhz = 0.0;      // the driver's maximum SM clock; CPU: nominal clock
+  double memory_clock_mhz = 0.0;  // the driver's maximum memory clock (0 = not reported)
+  std::int64_t memory_bytes = 0;  // device memory (CPU: physical RAM)
   int memory_bus_width_bits = 0;
-  std::int64_t l2_bytes = 0;        // L2 (CPU: last-level cache), bytes
-  std::string driver_version;       // "13.0" (CUDA driver API version); CPU: ""
-  std::string runtime_version;      // CUDA runtime; CPU: compiler
-  std::string blas_version;         // "cuBLASLt 13.1.0"; CPU: "Eigen 3.4.0"
-  int threads = 0;                  // CPU threads used by the matrix products
-  std::string simd;                 // CPU instruction sets Eigen was compiled for
+  std::int64_t l2_bytes = 0;    // L2 (CPU: last-level cache), bytes
+  std::string driver_version;   // "13.0" (CUDA driver API version); CPU: ""
+  std::string runtime_version;  // CUDA runtime; CPU: compiler
+  std::string blas_version;     // "cuBLASLt 13.1.0"; CPU: "Eigen 3.4.0"
+  int threads = 0;              // CPU threads used by the matrix products
+  std::string simd;             // CPU instruction sets Eigen was compiled for
   bool operator==(const DeviceFacts&) const = default;
 };
 
@@ -135,17 +135,17 @@ struct GemmMeasurement {
   Precision precision = Precision::Fp32;
   GemmShape shape;
   bool ok = false;
-  std::string error;            // why not ok: unsupported, library error, failed correctness
-  SampleStats seconds_per_call; // each sample = one timed region / calls_per_sample
-  int calls_per_sample = 0;     // calls batched between one pair of events (region >= min_timed_ms)
-  int buffer_sets = 0;          // operand sets rotated through (cache is never reused)
-  double flops_per_call = 0.0;  // 2·M·N·K
-  double bytes_per_call = 0.0;  // A and B read once, D written once (the minimum traffic)
-  FlopsPerSecond achieved;      // flops_per_call / median seconds_per_call
-  std::optional<double> utilisation;  // achieved / reference peak of the same precision
-  std::string algorithm;        // the library's kernel description
-  int algorithm_rank = 0;       // heuristic rank of the fastest candidate (0 = heuristic's first)
-  int algorithm_candidates = 0; // how many candidates were timed
+  std::string error;                      // why not ok: unsupported, library error, failed correctness
+  SampleStats seconds_per_call;           // each sample = one timed region / calls_per_sample
+  int calls_per_sample = 0;               // calls batched between one pair of events (region >= min_timed_ms)
+  int buffer_sets = 0;                    // operand sets rotated through (cache is never reused)
+  double flops_per_call = 0.0;            // 2·M·N·K
+  double bytes_per_call = 0.0;            // A and B read once, D written once (the minimum traffic)
+  FlopsPerSecond achieved;                // flops_per_call / median seconds_per_call
+  std::optional<double> utilisation;      // achieved / reference peak of the same precision
+  std::string algorithm;                  // the library's kernel description
+  int algorithm_rank = 0;                 // heuristic rank of the fastest candidate (0 = heuristic's first)
+  int algorithm_candidates = 0;           // how many candidates were timed
   std::optional<bool> fast_accumulation;  // FP8 only: cuBLASLt fast accumulation on/off
   bool operator==(const GemmMeasurement&) const = default;
 };
@@ -173,10 +173,10 @@ struct PrecisionSummary {
   int shapes_ok = 0;
   int shapes_failed = 0;
   std::optional<RateAtShape> best;
-  std::optional<RateAtShape> median;  // the shape with the median rate (lower middle if even)
-  FlopsPerSecond geometric_mean;      // over all successful shapes
+  std::optional<RateAtShape> median;             // the shape with the median rate (lower middle if even)
+  FlopsPerSecond geometric_mean;                 // over all successful shapes
   std::optional<FlopsPerSecond> reference_peak;  // catalog dense peak (or CPU estimate)
-  std::string reference_source;       // "catalog h100-sxm", "estimate: 2 threads × ...", ""
+  std::string reference_source;                  // "catalog h100-sxm", "estimate: 2 threads × ...", ""
   std::optional<double> best_utilisation;
   std::optional<bool> correctness_passed;  // absent when not checked
   bool operator==(const PrecisionSummary&) const = default;
@@ -201,7 +201,7 @@ struct BandwidthMeasurement {
   double bytes_per_call = 0.0;   // bytes read + bytes written by one call (both are counted)
   int calls_per_sample = 0;
   SampleStats seconds_per_call;
-  double bytes_per_second = 0.0;  // bytes_per_call / median seconds
+  double bytes_per_second = 0.0;              // bytes_per_call / median seconds
   std::optional<double> fraction_of_catalog;  // over the matched entry's bandwidth
   bool operator==(const BandwidthMeasurement&) const = default;
 };
@@ -209,7 +209,7 @@ struct BandwidthMeasurement {
 struct BenchResult {
   int schema_version = kBenchSchemaVersion;
   std::string tool_version = std::string(kBenchToolVersion);
-  std::string created_utc;  // "2026-11-22T17:40:00Z"
+  std::string created_utc;     // "2026-11-22T17:40:00Z"
   double total_seconds = 0.0;  // wall clock of the whole run
   BenchOptions options;
   DeviceFacts device;

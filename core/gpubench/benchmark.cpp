@@ -16,21 +16,27 @@ namespace scaleplan {
 
 // ---- enums ------------------------------------------------------------------------------------
 
-std::string_view toString(BenchBackend b) { return b == BenchBackend::Cuda ? "cuda" : "cpu"; }
+std::string_view toString(BenchBackend b) {
+  return b == BenchBackend::Cuda ? "cuda" : "cpu";
+}
 std::optional<BenchBackend> benchBackendFromString(std::string_view s) {
   if (s == "cuda") return BenchBackend::Cuda;
   if (s == "cpu") return BenchBackend::Cpu;
   return std::nullopt;
 }
 
-std::string_view toString(BenchMode m) { return m == BenchMode::Quick ? "quick" : "thorough"; }
+std::string_view toString(BenchMode m) {
+  return m == BenchMode::Quick ? "quick" : "thorough";
+}
 std::optional<BenchMode> benchModeFromString(std::string_view s) {
   if (s == "quick") return BenchMode::Quick;
   if (s == "thorough") return BenchMode::Thorough;
   return std::nullopt;
 }
 
-std::string_view toString(BandwidthKernel k) { return k == BandwidthKernel::DeviceCopy ? "copy" : "triad"; }
+std::string_view toString(BandwidthKernel k) {
+  return k == BandwidthKernel::DeviceCopy ? "copy" : "triad";
+}
 std::optional<BandwidthKernel> bandwidthKernelFromString(std::string_view s) {
   if (s == "copy") return BandwidthKernel::DeviceCopy;
   if (s == "triad") return BandwidthKernel::Triad;
@@ -49,8 +55,9 @@ std::string_view toString(CudaAvailability a) {
   return "error";
 }
 std::optional<CudaAvailability> cudaAvailabilityFromString(std::string_view s) {
-  for (CudaAvailability a : {CudaAvailability::Available, CudaAvailability::NotCompiled, CudaAvailability::NoDriver,
-                             CudaAvailability::NoDevice, CudaAvailability::UnsupportedDevice, CudaAvailability::Error}) {
+  for (CudaAvailability a :
+       {CudaAvailability::Available, CudaAvailability::NotCompiled, CudaAvailability::NoDriver,
+        CudaAvailability::NoDevice, CudaAvailability::UnsupportedDevice, CudaAvailability::Error}) {
     if (toString(a) == s) return a;
   }
   return std::nullopt;
@@ -66,7 +73,8 @@ std::vector<Precision> supportedPrecisions(BenchBackend backend) {
 
 std::vector<Precision> defaultPrecisions(BenchBackend backend) {
   if (backend == BenchBackend::Cpu) return {Precision::Fp64, Precision::Fp32};
-  return {Precision::Fp32, Precision::Tf32, Precision::Bf16, Precision::Fp16, Precision::Fp8, Precision::Int8};
+  return {Precision::Fp32, Precision::Tf32, Precision::Bf16,
+          Precision::Fp16, Precision::Fp8,  Precision::Int8};
 }
 
 static bool fail(std::string* error, const std::string& message) {
@@ -82,41 +90,51 @@ static std::string names(const std::vector<Precision>& ps) {
 
 bool BenchOptions::isValid(std::string* error) const {
   if (repeats < 1 || repeats > 1000) {
-    return fail(error, "repeats: must be between 1 and 1000 timed samples per shape (got " + std::to_string(repeats) + ")");
+    return fail(error, "repeats: must be between 1 and 1000 timed samples per shape (got " +
+                           std::to_string(repeats) + ")");
   }
   if (warmup_calls < 0 || warmup_calls > 1000) {
     return fail(error, "warmup_calls: must be between 0 and 1000 (got " + std::to_string(warmup_calls) + ")");
   }
   if (!std::isfinite(global_warmup_ms) || global_warmup_ms < 0.0 || global_warmup_ms > 60000.0) {
-    return fail(error, "global_warmup_ms: must be between 0 and 60000 ms (got " + formatNumber(global_warmup_ms) + ")");
+    return fail(error, "global_warmup_ms: must be between 0 and 60000 ms (got " +
+                           formatNumber(global_warmup_ms) + ")");
   }
   if (!std::isfinite(min_timed_ms) || min_timed_ms < kMinTimedRegionMs || min_timed_ms > 10000.0) {
-    return fail(error, "min_timed_ms: each timed region must last at least 1 ms (timer resolution) and at most "
-                       "10000 ms (got " + formatNumber(min_timed_ms) + ")");
+    return fail(error,
+                "min_timed_ms: each timed region must last at least 1 ms (timer resolution) and at most "
+                "10000 ms (got " +
+                    formatNumber(min_timed_ms) + ")");
   }
   if (workspace_bytes < kMinWorkspaceBytes || workspace_bytes > (4LL << 30)) {
-    return fail(error, "workspace_bytes: must be between 32 MiB (33554432, cuBLASLt's recommendation for Hopper) "
-                       "and 4 GiB (got " + std::to_string(workspace_bytes) + ")");
+    return fail(error,
+                "workspace_bytes: must be between 32 MiB (33554432, cuBLASLt's recommendation for Hopper) "
+                "and 4 GiB (got " +
+                    std::to_string(workspace_bytes) + ")");
   }
   if (algorithm_candidates < 1 || algorithm_candidates > 16) {
-    return fail(error, "algorithm_candidates: must be between 1 and 16 (got " + std::to_string(algorithm_candidates) + ")");
+    return fail(error, "algorithm_candidates: must be between 1 and 16 (got " +
+                           std::to_string(algorithm_candidates) + ")");
   }
-  if (device_index < 0) return fail(error, "device_index: must be >= 0 (got " + std::to_string(device_index) + ")");
+  if (device_index < 0)
+    return fail(error, "device_index: must be >= 0 (got " + std::to_string(device_index) + ")");
   const std::vector<Precision> supported = supportedPrecisions(backend);
   for (Precision p : precisions) {
     if (std::find(supported.begin(), supported.end(), p) == supported.end()) {
-      return fail(error, "precisions: the " + std::string(toString(backend)) + " backend measures " + names(supported) +
-                             "; '" + std::string(toString(p)) + "' is not one of them");
+      return fail(error, "precisions: the " + std::string(toString(backend)) + " backend measures " +
+                             names(supported) + "; '" + std::string(toString(p)) + "' is not one of them");
     }
   }
   for (std::size_t i = 0; i < extra_shapes.size(); ++i) {
     const GemmShape& s = extra_shapes[i];
     if (s.m <= 0 || s.n <= 0 || s.k <= 0) {
-      return fail(error, "extra_shapes[" + std::to_string(i) + "]: M, N and K must be positive (got " + s.toString() + ")");
+      return fail(error, "extra_shapes[" + std::to_string(i) + "]: M, N and K must be positive (got " +
+                             s.toString() + ")");
     }
   }
   if (!use_mode_shapes && extra_shapes.empty()) {
-    return fail(error, "extra_shapes: nothing to measure (use_mode_shapes is off and no extra shapes are given)");
+    return fail(error,
+                "extra_shapes: nothing to measure (use_mode_shapes is off and no extra shapes are given)");
   }
   return true;
 }
@@ -164,7 +182,8 @@ void summarise(BenchResult& result, const std::map<Precision, FlopsPerSecond>& e
   auto referenceFor = [&](Precision p) -> std::pair<std::optional<FlopsPerSecond>, std::string> {
     if (result.catalog_match) {
       auto it = result.catalog_match->dense_peak.find(p);
-      if (it != result.catalog_match->dense_peak.end()) return {it->second, "catalog " + result.catalog_match->id};
+      if (it != result.catalog_match->dense_peak.end())
+        return {it->second, "catalog " + result.catalog_match->id};
       return {std::nullopt, ""};
     }
     auto it = estimated_peaks.find(p);
@@ -223,7 +242,9 @@ void summarise(BenchResult& result, const std::map<Precision, FlopsPerSecond>& e
 
 // ---- the run ----------------------------------------------------------------------------------
 
-bool cudaBackendCompiled() { return SCALEPLAN_GPUBENCH_HAS_CUDA != 0; }
+bool cudaBackendCompiled() {
+  return SCALEPLAN_GPUBENCH_HAS_CUDA != 0;
+}
 
 CudaProbe probeCudaDevice(int device_index) {
 #if SCALEPLAN_GPUBENCH_HAS_CUDA
@@ -232,8 +253,9 @@ CudaProbe probeCudaDevice(int device_index) {
   (void)device_index;
   CudaProbe probe;
   probe.availability = CudaAvailability::NotCompiled;
-  probe.message = "this build of ScalePlan has no CUDA backend (nvcc or cuBLAS were not found when it was "
-                  "configured, or SCALEPLAN_CUDA was OFF); use the CPU backend or rebuild with CUDA";
+  probe.message =
+      "this build of ScalePlan has no CUDA backend (nvcc or cuBLAS were not found when it was "
+      "configured, or SCALEPLAN_CUDA was OFF); use the CPU backend or rebuild with CUDA";
   return probe;
 #endif
 }
@@ -324,10 +346,12 @@ Result<BenchResult> runBenchmark(const BenchOptions& options, const HardwareCata
   }
   for (Precision p : precisions) {
     const std::string name(toString(p));
-    if (options.check_correctness) steps.push_back({StepKind::Check, p, detail::kCorrectnessShape, {}, name + " correctness check"});
+    if (options.check_correctness)
+      steps.push_back({StepKind::Check, p, detail::kCorrectnessShape, {}, name + " correctness check"});
     for (const GemmShape& s : shapes) steps.push_back({StepKind::Gemm, p, s, {}, name + " " + s.toString()});
   }
-  if (options.measure_fma_peak && backend->hasFmaPeak()) steps.push_back({StepKind::Fma, {}, {}, {}, "fp32 FMA peak"});
+  if (options.measure_fma_peak && backend->hasFmaPeak())
+    steps.push_back({StepKind::Fma, {}, {}, {}, "fp32 FMA peak"});
   if (options.measure_bandwidth) {
     steps.push_back({StepKind::Bandwidth, {}, {}, BandwidthKernel::DeviceCopy, "copy bandwidth"});
     steps.push_back({StepKind::Bandwidth, {}, {}, BandwidthKernel::Triad, "triad bandwidth"});
@@ -338,7 +362,8 @@ Result<BenchResult> runBenchmark(const BenchOptions& options, const HardwareCata
   for (int i = 0; i < total; ++i) {
     const Step& step = steps[static_cast<std::size_t>(i)];
     if (progress && !progress(i, total, step.label)) {
-      return Error{"benchmark cancelled after " + std::to_string(i) + " of " + std::to_string(total) + " steps"};
+      return Error{"benchmark cancelled after " + std::to_string(i) + " of " + std::to_string(total) +
+                   " steps"};
     }
     const Precision p = step.precision;
     switch (step.kind) {

@@ -34,11 +34,11 @@ using BenchProgress = std::function<bool(int done, int total, const std::string&
 // Why the CUDA backend can or cannot run here.
 enum class CudaAvailability {
   Available,
-  NotCompiled,     // this build has no CUDA backend (nvcc or cuBLAS missing, or SCALEPLAN_CUDA=OFF)
-  NoDriver,        // no NVIDIA driver, or one older than the CUDA runtime
-  NoDevice,        // a driver but no CUDA device (or CUDA_VISIBLE_DEVICES hides them)
+  NotCompiled,        // this build has no CUDA backend (nvcc or cuBLAS missing, or SCALEPLAN_CUDA=OFF)
+  NoDriver,           // no NVIDIA driver, or one older than the CUDA runtime
+  NoDevice,           // a driver but no CUDA device (or CUDA_VISIBLE_DEVICES hides them)
   UnsupportedDevice,  // compute capability older than the backend's minimum (8.0)
-  Error,           // any other CUDA error (message says which)
+  Error,              // any other CUDA error (message says which)
 };
 std::string_view toString(CudaAvailability a);  // "available", "not-compiled", "no-driver", ...
 std::optional<CudaAvailability> cudaAvailabilityFromString(std::string_view s);

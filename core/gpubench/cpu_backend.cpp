@@ -1,8 +1,9 @@
 // CPU backend: Eigen matrix products in FP64 and FP32. It exists so that the whole benchmark
 // flow (options, progress, cancellation, statistics, utilisation, JSON, measured accelerator)
 // runs and is tested on machines without a GPU; its figures describe the CPU, not a GPU.
-#include <Eigen/Core>
+#include <unistd.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -12,7 +13,6 @@
 #include <random>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 #include "base/format.hpp"
 #include "gpubench/backend.hpp"
@@ -25,7 +25,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::string readFirstLine(const std::string& path) {
   std::ifstream in(path);
@@ -94,7 +96,6 @@ int compiledSimdBits() {
 #endif
 }
 
-
 template <class Scalar>
 using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
 
@@ -126,8 +127,8 @@ class CpuBackend final : public BenchBackendImpl {
 #else
                              "";
 #endif
-    facts_.blas_version = "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) +
-                          "." + std::to_string(EIGEN_MINOR_VERSION);
+    facts_.blas_version = "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+                          std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION);
     facts_.threads = Eigen::nbThreads();
     facts_.simd = Eigen::SimdInstructionSetsInUse();
     // Flushing writes a buffer twice the last-level cache; 32 MiB when sysfs does not tell.
@@ -174,7 +175,8 @@ class CpuBackend final : public BenchBackendImpl {
     BandwidthMeasurement m;
     m.kernel = kernel;
     m.array_bytes = static_cast<std::int64_t>(count * sizeof(float));
-    m.bytes_per_call = (kernel == BandwidthKernel::DeviceCopy ? 2.0 : 3.0) * static_cast<double>(m.array_bytes);
+    m.bytes_per_call =
+        (kernel == BandwidthKernel::DeviceCopy ? 2.0 : 3.0) * static_cast<double>(m.array_bytes);
     call();  // warm-up: pages are touched once outside the timed regions
     m.calls_per_sample = callsPerSample(estimateSecondsPerCall(call), options_.min_timed_ms, 1000);
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -204,8 +206,9 @@ class CpuBackend final : public BenchBackendImpl {
   }
 
   std::string estimatedPeakSource() const override {
-    return "estimate: " + std::to_string(facts_.threads) + " thread(s) x " + formatNumber(facts_.sm_clock_mhz, 4) +
-           " MHz (nominal) x " + std::to_string(compiledSimdBits()) + "-bit SIMD x 4 FLOPs per lane per cycle";
+    return "estimate: " + std::to_string(facts_.threads) + " thread(s) x " +
+           formatNumber(facts_.sm_clock_mhz, 4) + " MHz (nominal) x " + std::to_string(compiledSimdBits()) +
+           "-bit SIMD x 4 FLOPs per lane per cycle";
   }
 
  private:
@@ -249,9 +252,11 @@ class CpuBackend final : public BenchBackendImpl {
     const std::vector<double> reference = referenceGemmTn(s, a.values, b.values);
     c.relative_error = relativeFrobeniusError(actual, reference);
     c.passed = c.relative_error <= c.tolerance;
-    c.detail = "Eigen " + std::string(toString(p)) + " product of " + s.toString() + " N(0,1) inputs vs an FP64 "
-               "reference: relative Frobenius error " + formatScientific(c.relative_error, 3) +
-               (c.passed ? " <= " : " > ") + "tolerance " + formatScientific(c.tolerance, 2);
+    c.detail = "Eigen " + std::string(toString(p)) + " product of " + s.toString() +
+               " N(0,1) inputs vs an FP64 "
+               "reference: relative Frobenius error " +
+               formatScientific(c.relative_error, 3) + (c.passed ? " <= " : " > ") + "tolerance " +
+               formatScientific(c.tolerance, 2);
     return c;
   }
 
@@ -265,12 +270,14 @@ class CpuBackend final : public BenchBackendImpl {
     g.algorithm = facts_.blas_version + " general matrix product (A^T·B, column-major)";
     g.algorithm_candidates = 1;
     const double set_bytes = g.bytes_per_call;
-    g.buffer_sets = options_.flush_cache ? bufferSetsFor(set_bytes, static_cast<double>(cache_bytes_), 16) : 1;
+    g.buffer_sets =
+        options_.flush_cache ? bufferSetsFor(set_bytes, static_cast<double>(cache_bytes_), 16) : 1;
     struct Set {
       Matrix<Scalar> a, b, d;
     };
     std::vector<Set> sets(static_cast<std::size_t>(g.buffer_sets));
-    std::uint64_t seed = options_.seed * 7919u + static_cast<std::uint64_t>(shape.m * 31 + shape.n * 17 + shape.k);
+    std::uint64_t seed =
+        options_.seed * 7919u + static_cast<std::uint64_t>(shape.m * 31 + shape.n * 17 + shape.k);
     for (Set& set : sets) {
       set.a.resize(shape.k, shape.m);
       set.b.resize(shape.k, shape.n);
@@ -320,6 +327,8 @@ class CpuBackend final : public BenchBackendImpl {
 
 }  // namespace
 
-std::unique_ptr<BenchBackendImpl> makeCpuBackend() { return std::make_unique<CpuBackend>(); }
+std::unique_ptr<BenchBackendImpl> makeCpuBackend() {
+  return std::make_unique<CpuBackend>();
+}
 
 }  // namespace scaleplan::detail

@@ -12,12 +12,12 @@ namespace scaleplan {
 
 int fp32LanesPerSm(int major, int minor) {
   switch (major) {
-    case 5: return 128;                        // Maxwell
-    case 6: return minor == 0 ? 64 : 128;      // P100 has 64; GP10x consumer chips 128
-    case 7: return 64;                         // Volta, Turing
-    case 8: return minor == 0 ? 64 : 128;      // A100 has 64; GA10x, Orin, Ada 128
-    case 9: return 128;                        // Hopper
-    default: return major >= 10 ? 128 : 0;     // Blackwell and later: 128 per SM
+    case 5: return 128;                     // Maxwell
+    case 6: return minor == 0 ? 64 : 128;   // P100 has 64; GP10x consumer chips 128
+    case 7: return 64;                      // Volta, Turing
+    case 8: return minor == 0 ? 64 : 128;   // A100 has 64; GA10x, Orin, Ada 128
+    case 9: return 128;                     // Hopper
+    default: return major >= 10 ? 128 : 0;  // Blackwell and later: 128 per SM
   }
 }
 
@@ -83,8 +83,8 @@ DeviceMatch matchDevice(const DeviceFacts& facts, const std::vector<Accelerator>
     if (!device_form.empty() && !entry_form.empty() && device_form != entry_form) continue;
     candidates.push_back({&a, deviation, !device_form.empty() && device_form == entry_form});
   }
-  const std::string device_text = "'" + facts.name + "' with " + std::to_string(facts.sm_count) + " SMs and " +
-                                  gibText(facts.memory_bytes);
+  const std::string device_text = "'" + facts.name + "' with " + std::to_string(facts.sm_count) +
+                                  " SMs and " + gibText(facts.memory_bytes);
   if (candidates.empty()) {
     match.reason = "no catalog entry matches " + device_text;
     if (same_sm_other_memory) match.reason += " (closest: " + entryText(*same_sm_other_memory) + ")";
@@ -135,7 +135,8 @@ std::optional<FlopsPerSecond> estimatedCpuPeak(Precision p, int threads, double 
   int bits_per_value = 0;
   if (p == Precision::Fp64) bits_per_value = 64;
   if (p == Precision::Fp32) bits_per_value = 32;
-  if (bits_per_value == 0 || threads <= 0 || !(clock_mhz > 0.0) || simd_bits < bits_per_value) return std::nullopt;
+  if (bits_per_value == 0 || threads <= 0 || !(clock_mhz > 0.0) || simd_bits < bits_per_value)
+    return std::nullopt;
   const double lanes = static_cast<double>(simd_bits / bits_per_value);
   const double flops_per_cycle = lanes * 4.0;
   return FlopsPerSecond{threads * clock_mhz * 1e6 * flops_per_cycle};

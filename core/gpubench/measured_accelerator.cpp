@@ -32,11 +32,13 @@ Result<Accelerator> acceleratorFromBenchmark(const BenchResult& result) {
     }
     if (failed_check) continue;
     auto it = a.dense_peak.find(g.precision);
-    if (it == a.dense_peak.end() || it->second.value < g.achieved.value) a.dense_peak[g.precision] = g.achieved;
+    if (it == a.dense_peak.end() || it->second.value < g.achieved.value)
+      a.dense_peak[g.precision] = g.achieved;
   }
   if (a.dense_peak.empty()) {
-    return Error{"the benchmark result has no successful, correct matrix-product measurement to make a measured "
-                 "accelerator from"};
+    return Error{
+        "the benchmark result has no successful, correct matrix-product measurement to make a measured "
+        "accelerator from"};
   }
   const std::string date = result.created_utc.substr(0, 10);
   const CatalogMatch* match = result.catalog_match ? &*result.catalog_match : nullptr;
@@ -53,14 +55,18 @@ Result<Accelerator> acceleratorFromBenchmark(const BenchResult& result) {
     a.memory_gb = static_cast<double>(result.device.memory_bytes) / 1e9;
   }
   for (const BandwidthMeasurement& b : result.bandwidth) {
-    if (b.kernel == BandwidthKernel::DeviceCopy && b.bytes_per_second > 0.0) a.bandwidth_tb_per_s = b.bytes_per_second / 1e12;
+    if (b.kernel == BandwidthKernel::DeviceCopy && b.bytes_per_second > 0.0)
+      a.bandwidth_tb_per_s = b.bytes_per_second / 1e12;
   }
-  if (result.device.backend == BenchBackend::Cuda && result.device.sm_count > 0) a.sm_count = result.device.sm_count;
-  a.source = "measured by ScalePlan " + result.tool_version + " (" + std::string(toString(result.options.mode)) +
-             " mode, " + std::string(toString(result.device.backend)) + " backend) on " +
-             (result.created_utc.empty() ? std::string("an unknown date") : result.created_utc) + ": dense_peak = best "
-             "achieved rate per precision; bandwidth = measured device copy (read + write)" +
-             (match ? "; memory, TDP and price from catalog entry " + match->id : "; no catalog entry matched");
+  if (result.device.backend == BenchBackend::Cuda && result.device.sm_count > 0)
+    a.sm_count = result.device.sm_count;
+  a.source =
+      "measured by ScalePlan " + result.tool_version + " (" + std::string(toString(result.options.mode)) +
+      " mode, " + std::string(toString(result.device.backend)) + " backend) on " +
+      (result.created_utc.empty() ? std::string("an unknown date") : result.created_utc) +
+      ": dense_peak = best "
+      "achieved rate per precision; bandwidth = measured device copy (read + write)" +
+      (match ? "; memory, TDP and price from catalog entry " + match->id : "; no catalog entry matched");
   return a;
 }
 

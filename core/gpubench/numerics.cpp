@@ -17,7 +17,9 @@ std::uint16_t floatToBf16(float v) {
   return static_cast<std::uint16_t>((bits + rounding) >> 16);
 }
 
-float bf16ToFloat(std::uint16_t bits) { return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16); }
+float bf16ToFloat(std::uint16_t bits) {
+  return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16);
+}
 
 // Rounds |v| (finite, >= 0) to a binary format with `man_bits` stored mantissa bits and an
 // exponent range whose smallest normal exponent is `min_exp`; returns the code without sign,
@@ -28,7 +30,7 @@ static long long encodeMagnitude(double v, int man_bits, int min_exp, int max_ex
   if (e < min_exp) e = min_exp - 1;  // subnormal: quantum fixed at 2^(min_exp - man_bits)
   const int quantum_exp = (e < min_exp ? min_exp : e) - man_bits;
   double q = std::nearbyint(std::ldexp(v, -quantum_exp));  // default rounding: to nearest even
-  if (e < min_exp) return static_cast<long long>(q);       // subnormal code = q (q == 2^man is the min normal)
+  if (e < min_exp) return static_cast<long long>(q);  // subnormal code = q (q == 2^man is the min normal)
   const long long one = 1LL << man_bits;
   long long mant = static_cast<long long>(q);
   if (mant == 2 * one) {  // rounded up to the next power of two
@@ -53,7 +55,9 @@ float fp16ToFloat(std::uint16_t bits) {
   const int exponent = (bits >> 10) & 0x1F;
   const int mantissa = bits & 0x3FF;
   const double sign = (bits & 0x8000u) ? -1.0 : 1.0;
-  if (exponent == 0x1F) return mantissa ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(sign * std::numeric_limits<double>::infinity());
+  if (exponent == 0x1F)
+    return mantissa ? std::numeric_limits<float>::quiet_NaN()
+                    : static_cast<float>(sign * std::numeric_limits<double>::infinity());
   if (exponent == 0) return static_cast<float>(sign * std::ldexp(mantissa, -24));
   return static_cast<float>(sign * std::ldexp(1024 + mantissa, exponent - 25));
 }
@@ -186,7 +190,8 @@ std::vector<double> decodeOutput(Precision p, const std::vector<std::uint8_t>& b
   return out;
 }
 
-std::vector<double> referenceGemmTn(const GemmShape& s, const std::vector<double>& a, const std::vector<double>& b) {
+std::vector<double> referenceGemmTn(const GemmShape& s, const std::vector<double>& a,
+                                    const std::vector<double>& b) {
   const auto m_count = static_cast<std::size_t>(s.m), n_count = static_cast<std::size_t>(s.n),
              k_count = static_cast<std::size_t>(s.k);
   std::vector<double> d(m_count * n_count, 0.0);
@@ -206,7 +211,8 @@ double relativeFrobeniusError(const std::vector<double>& actual, const std::vect
   if (actual.size() != reference.size()) return std::numeric_limits<double>::infinity();
   double diff = 0.0, norm = 0.0;
   for (std::size_t i = 0; i < actual.size(); ++i) {
-    if (!std::isfinite(actual[i]) || !std::isfinite(reference[i])) return std::numeric_limits<double>::infinity();
+    if (!std::isfinite(actual[i]) || !std::isfinite(reference[i]))
+      return std::numeric_limits<double>::infinity();
     diff += (actual[i] - reference[i]) * (actual[i] - reference[i]);
     norm += reference[i] * reference[i];
   }

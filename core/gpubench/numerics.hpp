@@ -48,7 +48,8 @@ EncodedMatrix makeRandomInput(Precision p, std::size_t count, std::uint64_t seed
 std::vector<double> decodeOutput(Precision p, const std::vector<std::uint8_t>& bytes, std::size_t count);
 
 // D = A·B in FP64 for the TN layout above.
-std::vector<double> referenceGemmTn(const GemmShape& shape, const std::vector<double>& a, const std::vector<double>& b);
+std::vector<double> referenceGemmTn(const GemmShape& shape, const std::vector<double>& a,
+                                    const std::vector<double>& b);
 
 // ||actual − reference||_F / ||reference||_F. Any non-finite element in either gives +infinity,
 // so that NaN never passes a tolerance. A zero reference gives the absolute norm of the difference.

@@ -63,8 +63,8 @@ std::vector<GemmShape> modeShapes(BenchBackend backend, BenchMode mode) {
       // Squares, then LLM-like projections for 8192 tokens (e.g. 4 sequences of 2048):
       // QKV of a 4096-wide model (4096 -> 3·4096), the MLP of a Llama-3-8B-like model
       // (4096 -> 14336 and back) and the MLP of a 70B-class model (8192 -> 28672).
-      return {{4096, 4096, 4096},   {8192, 8192, 8192},   {8192, 12288, 4096},
-              {8192, 14336, 4096},  {8192, 4096, 14336},  {8192, 28672, 8192}};
+      return {{4096, 4096, 4096},  {8192, 8192, 8192},  {8192, 12288, 4096},
+              {8192, 14336, 4096}, {8192, 4096, 14336}, {8192, 28672, 8192}};
     }
     std::vector<GemmShape> shapes =
         squares({1024, 1536, 2048, 3072, 4096, 5120, 6144, 7168, 8192, 9216, 10240, 12288, 14336, 16384});
@@ -110,7 +110,8 @@ Result<GemmShape> parseShape(std::string_view text) {
   for (int i = 0; i < 3; ++i) {
     std::size_t end = text.find_first_of("xX", start);
     if (i == 2) end = text.size();
-    if (end == std::string_view::npos) return shapeError(text, "expected MxNxK (three sizes separated by 'x')");
+    if (end == std::string_view::npos)
+      return shapeError(text, "expected MxNxK (three sizes separated by 'x')");
     std::string_view part = text.substr(start, end - start);
     auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), dims[i]);
     if (part.empty() || ec != std::errc() || ptr != part.data() + part.size() || dims[i] <= 0) {
@@ -121,7 +122,8 @@ Result<GemmShape> parseShape(std::string_view text) {
   // Sizes beyond 2^20 per dimension would need terabytes of memory: certainly a typo.
   constexpr std::int64_t kMaxDim = 1 << 20;
   for (int i = 0; i < 3; ++i) {
-    if (dims[i] > kMaxDim) return shapeError(text, std::string(names[i]) + " is larger than " + std::to_string(kMaxDim));
+    if (dims[i] > kMaxDim)
+      return shapeError(text, std::string(names[i]) + " is larger than " + std::to_string(kMaxDim));
   }
   return GemmShape{dims[0], dims[1], dims[2]};
 }
@@ -145,7 +147,8 @@ Result<std::vector<GemmShape>> parseShapeList(std::string_view text) {
 
 Result<std::vector<Precision>> parsePrecisionList(std::string_view text) {
   std::vector<Precision> out;
-  if (trim(text).empty()) return Error{"no precision given (expected one or more of " + allPrecisionNames() + ")"};
+  if (trim(text).empty())
+    return Error{"no precision given (expected one or more of " + allPrecisionNames() + ")"};
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find(',', start);

@@ -72,7 +72,8 @@ class TestCliBench : public QObject {
       QVERIFY2(r.out.contains(needle), needle);
     }
     QVERIFY(QFile::exists(file));
-    Run plan = cli({"plan", "--flops", "1e18", "--gpu", "measured:" + file, "--precision", "fp32", "--gpus", "1"});
+    Run plan =
+        cli({"plan", "--flops", "1e18", "--gpu", "measured:" + file, "--precision", "fp32", "--gpus", "1"});
     QVERIFY2(plan.exit_code == 0, plan.err.constData());
     QVERIFY2(plan.out.contains("(measured)"), plan.out.constData());
     // A precision the benchmark did not measure is not in the measured accelerator.
@@ -93,8 +94,9 @@ class TestCliBench : public QObject {
   void usageErrorsNameTheFlag() {
     Run precision = cli({"bench", "--backend", "cpu", "--precision", "bf16"});
     QCOMPARE(precision.exit_code, 2);
-    QVERIFY2(precision.err.contains("--precision: the cpu backend measures fp64, fp32; 'bf16' is not one of them"),
-             precision.err.constData());
+    QVERIFY2(
+        precision.err.contains("--precision: the cpu backend measures fp64, fp32; 'bf16' is not one of them"),
+        precision.err.constData());
     Run shapes = cli({"bench", "--backend", "cpu", "--shapes", "64x0x3"});
     QCOMPARE(shapes.exit_code, 2);
     QVERIFY(shapes.err.contains("--shapes: shape 1 '64x0x3': N must be a positive whole number"));

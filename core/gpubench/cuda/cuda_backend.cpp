@@ -43,24 +43,30 @@ using cuda_kernels::ElementKind;
 constexpr int kMinComputeMajor = 8;
 constexpr unsigned char kPoisonByte = 0x7F;
 
-std::string cudaText(cudaError_t e) { return std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e); }
-std::string cublasText(cublasStatus_t s) { return std::string(cublasLtGetStatusName(s)) + ": " + cublasLtGetStatusString(s); }
+std::string cudaText(cudaError_t e) {
+  return std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e);
+}
+std::string cublasText(cublasStatus_t s) {
+  return std::string(cublasLtGetStatusName(s)) + ": " + cublasLtGetStatusString(s);
+}
 
 // "13.0" from 13000; "13.1.0" from cuBLASLt's 130100.
-std::string cudaVersionText(int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); }
+std::string cudaVersionText(int v) {
+  return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
+}
 std::string cublasVersionText(std::size_t v) {
   return std::to_string(v / 10000) + "." + std::to_string((v % 10000) / 100) + "." + std::to_string(v % 100);
 }
 
-#define SP_CUDA_TRY(expr, what)                                                  \
-  do {                                                                           \
-    const cudaError_t sp_e_ = (expr);                                            \
+#define SP_CUDA_TRY(expr, what)                                                         \
+  do {                                                                                  \
+    const cudaError_t sp_e_ = (expr);                                                   \
     if (sp_e_ != cudaSuccess) return Error{std::string(what) + ": " + cudaText(sp_e_)}; \
   } while (0)
 
-#define SP_CUBLAS_TRY(expr, what)                                                       \
-  do {                                                                                  \
-    const cublasStatus_t sp_s_ = (expr);                                                \
+#define SP_CUBLAS_TRY(expr, what)                                                                   \
+  do {                                                                                              \
+    const cublasStatus_t sp_s_ = (expr);                                                            \
     if (sp_s_ != CUBLAS_STATUS_SUCCESS) return Error{std::string(what) + ": " + cublasText(sp_s_)}; \
   } while (0)
 
@@ -71,7 +77,10 @@ class DeviceBuffer {
   DeviceBuffer() = default;
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  DeviceBuffer(DeviceBuffer&& o) noexcept : ptr_(o.ptr_), bytes_(o.bytes_) { o.ptr_ = nullptr; o.bytes_ = 0; }
+  DeviceBuffer(DeviceBuffer&& o) noexcept : ptr_(o.ptr_), bytes_(o.bytes_) {
+    o.ptr_ = nullptr;
+    o.bytes_ = 0;
+  }
   DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
     std::swap(ptr_, o.ptr_);
     std::swap(bytes_, o.bytes_);
@@ -85,14 +94,17 @@ class DeviceBuffer {
     const cudaError_t e = cudaMalloc(&b.ptr_, std::max<std::size_t>(bytes, 256));
     if (e != cudaSuccess) {
       cudaGetLastError();  // clear the sticky-free allocation error
-      return Error{"cudaMalloc of " + formatBytes(static_cast<double>(bytes)) + " for " + what + ": " + cudaText(e)};
+      return Error{"cudaMalloc of " + formatBytes(static_cast<double>(bytes)) + " for " + what + ": " +
+                   cudaText(e)};
     }
     b.bytes_ = bytes;
     return b;
   }
   void* get() const { return ptr_; }
   template <class T>
-  T* as() const { return static_cast<T*>(ptr_); }
+  T* as() const {
+    return static_cast<T*>(ptr_);
+  }
   std::size_t bytes() const { return bytes_; }
 
  private:
@@ -137,10 +149,10 @@ class GraphExec {
 // ---- precision -> cuBLASLt types --------------------------------------------------------------
 
 struct TypeConfig {
-  cudaDataType_t ab;              // A and B
-  cudaDataType_t cd;              // C and D
+  cudaDataType_t ab;  // A and B
+  cudaDataType_t cd;  // C and D
   cublasComputeType_t compute;
-  cudaDataType_t scale;           // alpha, beta
+  cudaDataType_t scale;  // alpha, beta
   ElementKind fill;
 };
 
@@ -148,10 +160,13 @@ TypeConfig typeConfig(Precision p) {
   switch (p) {
     case Precision::Fp64: return {CUDA_R_64F, CUDA_R_64F, CUBLAS_COMPUTE_64F, CUDA_R_64F, ElementKind::F64};
     case Precision::Fp32: return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::F32};
-    case Precision::Tf32: return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, CUDA_R_32F, ElementKind::F32};
-    case Precision::Bf16: return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::Bf16};
+    case Precision::Tf32:
+      return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, CUDA_R_32F, ElementKind::F32};
+    case Precision::Bf16:
+      return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::Bf16};
     case Precision::Fp16: return {CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::F16};
-    case Precision::Fp8: return {CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::Fp8E4m3};
+    case Precision::Fp8:
+      return {CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::Fp8E4m3};
     case Precision::Int8:
     case Precision::Int4: return {CUDA_R_8I, CUDA_R_32I, CUBLAS_COMPUTE_32I, CUDA_R_32I, ElementKind::I8};
   }
@@ -163,8 +178,16 @@ struct Scalars {
   double d1 = 1.0, d0 = 0.0;
   float f1 = 1.0f, f0 = 0.0f;
   std::int32_t i1 = 1, i0 = 0;
-  const void* alpha(cudaDataType_t t) const { return t == CUDA_R_64F ? static_cast<const void*>(&d1) : t == CUDA_R_32I ? static_cast<const void*>(&i1) : static_cast<const void*>(&f1); }
-  const void* beta(cudaDataType_t t) const { return t == CUDA_R_64F ? static_cast<const void*>(&d0) : t == CUDA_R_32I ? static_cast<const void*>(&i0) : static_cast<const void*>(&f0); }
+  const void* alpha(cudaDataType_t t) const {
+    return t == CUDA_R_64F   ? static_cast<const void*>(&d1)
+           : t == CUDA_R_32I ? static_cast<const void*>(&i1)
+                             : static_cast<const void*>(&f1);
+  }
+  const void* beta(cudaDataType_t t) const {
+    return t == CUDA_R_64F   ? static_cast<const void*>(&d0)
+           : t == CUDA_R_32I ? static_cast<const void*>(&i0)
+                             : static_cast<const void*>(&f0);
+  }
 };
 
 // One cuBLASLt matrix product D = op(A)·op(B) with op(A) = Aᵀ, op(B) = B (TN): A stored K×M,
@@ -192,25 +215,37 @@ class MatmulPlan {
     const TypeConfig& t = plan->types_;
     SP_CUBLAS_TRY(cublasLtMatmulDescCreate(&plan->desc_, t.compute, t.scale), "cublasLtMatmulDescCreate");
     const cublasOperation_t op_t = CUBLAS_OP_T, op_n = CUBLAS_OP_N;
-    SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_TRANSA, &op_t, sizeof op_t), "TRANSA");
-    SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_TRANSB, &op_n, sizeof op_n), "TRANSB");
+    SP_CUBLAS_TRY(
+        cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_TRANSA, &op_t, sizeof op_t),
+        "TRANSA");
+    SP_CUBLAS_TRY(
+        cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_TRANSB, &op_n, sizeof op_n),
+        "TRANSB");
     if (p == Precision::Fp8) {
       // Per-tensor scales (1.0: the inputs are already in E4M3 range) as device pointers.
-      SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &device_scale_one,
-                                                   sizeof device_scale_one), "A_SCALE_POINTER");
-      SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &device_scale_one,
-                                                   sizeof device_scale_one), "B_SCALE_POINTER");
+      SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER,
+                                                   &device_scale_one, sizeof device_scale_one),
+                    "A_SCALE_POINTER");
+      SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER,
+                                                   &device_scale_one, sizeof device_scale_one),
+                    "B_SCALE_POINTER");
       const std::int8_t fast = fast_accumulation ? 1 : 0;
-      SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast),
-                    "FAST_ACCUM");
+      SP_CUBLAS_TRY(
+          cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast),
+          "FAST_ACCUM");
     }
-    const auto m = static_cast<std::uint64_t>(s.m), n = static_cast<std::uint64_t>(s.n), k = static_cast<std::uint64_t>(s.k);
-    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->a_layout_, t.ab, k, m, static_cast<std::int64_t>(k)), "layout A");
-    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->b_layout_, t.ab, k, n, static_cast<std::int64_t>(k)), "layout B");
-    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->d_layout_, t.cd, m, n, static_cast<std::int64_t>(m)), "layout D");
+    const auto m = static_cast<std::uint64_t>(s.m), n = static_cast<std::uint64_t>(s.n),
+               k = static_cast<std::uint64_t>(s.k);
+    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->a_layout_, t.ab, k, m, static_cast<std::int64_t>(k)),
+                  "layout A");
+    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->b_layout_, t.ab, k, n, static_cast<std::int64_t>(k)),
+                  "layout B");
+    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->d_layout_, t.cd, m, n, static_cast<std::int64_t>(m)),
+                  "layout D");
     SP_CUBLAS_TRY(cublasLtMatmulPreferenceCreate(&plan->pref_), "cublasLtMatmulPreferenceCreate");
     const std::uint64_t ws = workspace_bytes;
-    SP_CUBLAS_TRY(cublasLtMatmulPreferenceSetAttribute(plan->pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws),
+    SP_CUBLAS_TRY(cublasLtMatmulPreferenceSetAttribute(plan->pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
+                                                       &ws, sizeof ws),
                   "MAX_WORKSPACE_BYTES");
     return plan;
   }
@@ -219,13 +254,14 @@ class MatmulPlan {
   Result<std::vector<cublasLtMatmulHeuristicResult_t>> candidates(int count) const {
     std::vector<cublasLtMatmulHeuristicResult_t> results(static_cast<std::size_t>(count));
     int returned = 0;
-    SP_CUBLAS_TRY(cublasLtMatmulAlgoGetHeuristic(handle_, desc_, a_layout_, b_layout_, d_layout_, d_layout_, pref_, count,
-                                                 results.data(), &returned),
+    SP_CUBLAS_TRY(cublasLtMatmulAlgoGetHeuristic(handle_, desc_, a_layout_, b_layout_, d_layout_, d_layout_,
+                                                 pref_, count, results.data(), &returned),
                   "cublasLtMatmulAlgoGetHeuristic");
     results.resize(static_cast<std::size_t>(returned));
     results.erase(std::remove_if(results.begin(), results.end(),
                                  [&](const cublasLtMatmulHeuristicResult_t& r) {
-                                   return r.state != CUBLAS_STATUS_SUCCESS || r.workspaceSize > workspace_bytes_;
+                                   return r.state != CUBLAS_STATUS_SUCCESS ||
+                                          r.workspaceSize > workspace_bytes_;
                                  }),
                   results.end());
     return results;
@@ -234,8 +270,8 @@ class MatmulPlan {
   cublasStatus_t run(const cublasLtMatmulAlgo_t& algo, const void* a, const void* b, void* d, void* workspace,
                      cudaStream_t stream) const {
     return cublasLtMatmul(handle_, desc_, scalars_.alpha(types_.scale), a, a_layout_, b, b_layout_,
-                          scalars_.beta(types_.scale), d, d_layout_, d, d_layout_, &algo, workspace, workspace_bytes_,
-                          stream);
+                          scalars_.beta(types_.scale), d, d_layout_, d, d_layout_, &algo, workspace,
+                          workspace_bytes_, stream);
   }
 
   const TypeConfig& types() const { return types_; }
@@ -253,7 +289,8 @@ class MatmulPlan {
 std::string describeAlgorithm(const cublasLtMatmulHeuristicResult_t& r) {
   auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a, auto value) {
     std::size_t written = 0;
-    if (cublasLtMatmulAlgoConfigGetAttribute(&r.algo, a, &value, sizeof value, &written) != CUBLAS_STATUS_SUCCESS) {
+    if (cublasLtMatmulAlgoConfigGetAttribute(&r.algo, a, &value, sizeof value, &written) !=
+        CUBLAS_STATUS_SUCCESS) {
       return std::string("?");
     }
     return std::to_string(value);
@@ -263,8 +300,8 @@ std::string describeAlgorithm(const cublasLtMatmulHeuristicResult_t& r) {
          attr(CUBLASLT_ALGO_CONFIG_STAGES_ID, std::uint32_t{0}) + ", split-k " +
          attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM, std::int32_t{0}) + ", swizzle " +
          attr(CUBLASLT_ALGO_CONFIG_CTA_SWIZZLING, std::uint32_t{0}) + ", cluster " +
-         attr(CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, std::uint16_t{0}) + ", waves " + formatNumber(r.wavesCount, 3) +
-         ", workspace " + formatBytes(static_cast<double>(r.workspaceSize));
+         attr(CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, std::uint16_t{0}) + ", waves " +
+         formatNumber(r.wavesCount, 3) + ", workspace " + formatBytes(static_cast<double>(r.workspaceSize));
 }
 
 // Decodes one output element (of the precision's output format) at byte offset 0 of `bytes`.
@@ -301,19 +338,22 @@ class CudaBackend final : public BenchBackendImpl {
     SP_CUDA_TRY(cudaSetDevice(options.device_index), "cudaSetDevice");
     SP_CUDA_TRY(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
     SP_CUBLAS_TRY(cublasLtCreate(&handle_), "cublasLtCreate");
-    auto ws = DeviceBuffer::allocate(static_cast<std::size_t>(options.workspace_bytes), "the cuBLASLt workspace");
+    auto ws =
+        DeviceBuffer::allocate(static_cast<std::size_t>(options.workspace_bytes), "the cuBLASLt workspace");
     if (!ws) return ws.error();
     workspace_ = std::move(ws).value();
     // Flushing L2 = writing a buffer twice its size between samples (outside the timed region).
-    auto flush = DeviceBuffer::allocate(static_cast<std::size_t>(std::max<std::int64_t>(2 * facts_.l2_bytes, 8 << 20)),
-                                        "the L2 flush buffer");
+    auto flush =
+        DeviceBuffer::allocate(static_cast<std::size_t>(std::max<std::int64_t>(2 * facts_.l2_bytes, 8 << 20)),
+                               "the L2 flush buffer");
     if (!flush) return flush.error();
     flush_ = std::move(flush).value();
     auto one = DeviceBuffer::allocate(sizeof(float), "the FP8 scale");
     if (!one) return one.error();
     scale_one_ = std::move(one).value();
     const float one_value = 1.0f;
-    SP_CUDA_TRY(copy(scale_one_.get(), &one_value, sizeof one_value, cudaMemcpyHostToDevice), "copy the FP8 scale");
+    SP_CUDA_TRY(copy(scale_one_.get(), &one_value, sizeof one_value, cudaMemcpyHostToDevice),
+                "copy the FP8 scale");
     return facts_;
   }
 
@@ -331,7 +371,8 @@ class CudaBackend final : public BenchBackendImpl {
     // Sustained BF16 products (the most common training format) until the time asked for has
     // passed, so that clocks and power management have settled before the first sample.
     const GemmShape shape{4096, 4096, 4096};
-    auto plan = MatmulPlan::create(handle_, Precision::Bf16, shape, scale_one_.as<float>(), false, workspace_.bytes());
+    auto plan = MatmulPlan::create(handle_, Precision::Bf16, shape, scale_one_.as<float>(), false,
+                                   workspace_.bytes());
     if (!plan) return plan.status();
     auto cands = (*plan)->candidates(1);
     if (!cands) return cands.status();
@@ -343,7 +384,8 @@ class CudaBackend final : public BenchBackendImpl {
     double elapsed = 0.0;
     while (elapsed * 1e3 < options_.global_warmup_ms) {
       for (int i = 0; i < 10; ++i) {
-        const cublasStatus_t st = (*plan)->run((*cands)[0].algo, set->a.get(), set->b.get(), set->d.get(), workspace_.get(), stream_);
+        const cublasStatus_t st = (*plan)->run((*cands)[0].algo, set->a.get(), set->b.get(), set->d.get(),
+                                               workspace_.get(), stream_);
         if (st != CUBLAS_STATUS_SUCCESS) return Error{"warm-up product: " + cublasText(st)};
       }
       cudaEventRecord(stop.get(), stream_);
@@ -391,20 +433,24 @@ class CudaBackend final : public BenchBackendImpl {
     FmaPeakMeasurement f;
     f.sm_count = facts_.sm_count;
     f.fp32_lanes_per_sm = fp32LanesPerSm(facts_.compute_major, facts_.compute_minor);
-    if (f.fp32_lanes_per_sm == 0) return Error{"unknown FP32 lanes per SM for compute capability " + ccText()};
+    if (f.fp32_lanes_per_sm == 0)
+      return Error{"unknown FP32 lanes per SM for compute capability " + ccText()};
     const int per_sm = cuda_kernels::fmaBlocksPerSm();
     if (per_sm <= 0) return Error{"cannot query the FMA kernel's occupancy"};
     // One full wave: every block is resident from start to end, so the cycles a block counts
     // span (almost) the whole kernel.
     const int blocks = per_sm * facts_.sm_count;
-    auto out = DeviceBuffer::allocate(static_cast<std::size_t>(blocks) * cuda_kernels::kFmaThreads * sizeof(float), "FMA output");
+    auto out = DeviceBuffer::allocate(
+        static_cast<std::size_t>(blocks) * cuda_kernels::kFmaThreads * sizeof(float), "FMA output");
     if (!out) return out.error();
-    auto cycles = DeviceBuffer::allocate(static_cast<std::size_t>(blocks) * sizeof(unsigned long long), "FMA cycles");
+    auto cycles =
+        DeviceBuffer::allocate(static_cast<std::size_t>(blocks) * sizeof(unsigned long long), "FMA cycles");
     if (!cycles) return cycles.error();
     Event start, stop;
     auto timeKernel = [&](int iterations) -> Result<double> {
       cudaEventRecord(start.get(), stream_);
-      SP_CUDA_TRY(cuda_kernels::fmaChains(out->as<float>(), cycles->as<unsigned long long>(), blocks, iterations, stream_),
+      SP_CUDA_TRY(cuda_kernels::fmaChains(out->as<float>(), cycles->as<unsigned long long>(), blocks,
+                                          iterations, stream_),
                   "FMA kernel launch");
       cudaEventRecord(stop.get(), stream_);
       SP_CUDA_TRY(cudaEventSynchronize(stop.get()), "FMA kernel");
@@ -424,7 +470,8 @@ class CudaBackend final : public BenchBackendImpl {
       auto e = timeKernel(iterations);
       if (!e) return e.error();
       SP_CUDA_TRY(copy(host_cycles.data(), cycles->get(), host_cycles.size() * sizeof(unsigned long long),
-                             cudaMemcpyDeviceToHost), "copy FMA cycles");
+                       cudaMemcpyDeviceToHost),
+                  "copy FMA cycles");
       const unsigned long long max_cycles = *std::max_element(host_cycles.begin(), host_cycles.end());
       seconds.push_back(*e);
       // Cycles counted inside the longest block over the kernel's elapsed time: the SM clock
@@ -432,8 +479,9 @@ class CudaBackend final : public BenchBackendImpl {
       clocks.push_back(static_cast<double>(max_cycles) / *e / 1e6);
     }
     f.seconds_per_kernel = computeStats(seconds);
-    f.flops_per_kernel = static_cast<double>(blocks) * cuda_kernels::kFmaThreads * static_cast<double>(iterations) *
-                         cuda_kernels::kFmaUnroll * cuda_kernels::kFmaChains * 2.0;
+    f.flops_per_kernel = static_cast<double>(blocks) * cuda_kernels::kFmaThreads *
+                         static_cast<double>(iterations) * cuda_kernels::kFmaUnroll *
+                         cuda_kernels::kFmaChains * 2.0;
     f.achieved = FlopsPerSecond{f.flops_per_kernel / f.seconds_per_kernel.median};
     f.measured_clock_mhz = computeStats(clocks).median;
     f.clock_peak = fp32ClockPeak(f.sm_count, f.fp32_lanes_per_sm, f.measured_clock_mhz);
@@ -446,7 +494,8 @@ class CudaBackend final : public BenchBackendImpl {
     b.kernel = kernel;
     const int arrays = kernel == BandwidthKernel::DeviceCopy ? 2 : 3;
     // Arrays of 64 × L2 (between 256 MiB and 2 GiB each): the cache holds at most ~2% of them.
-    std::size_t bytes = static_cast<std::size_t>(std::clamp<std::int64_t>(64 * facts_.l2_bytes, 256LL << 20, 2LL << 30));
+    std::size_t bytes =
+        static_cast<std::size_t>(std::clamp<std::int64_t>(64 * facts_.l2_bytes, 256LL << 20, 2LL << 30));
     std::size_t free_bytes = 0, total_bytes = 0;
     SP_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo");
     while (bytes > (64u << 20) && bytes * arrays > free_bytes / 10 * 9) bytes /= 2;
@@ -457,7 +506,8 @@ class CudaBackend final : public BenchBackendImpl {
     for (int i = 0; i < arrays; ++i) {
       auto buf = DeviceBuffer::allocate(bytes, "a bandwidth array");
       if (!buf) return buf.error();
-      SP_CUDA_TRY(cuda_kernels::fillNormal(buf->get(), bytes / sizeof(float), ElementKind::F32, options_.seed + 100 + i, stream_),
+      SP_CUDA_TRY(cuda_kernels::fillNormal(buf->get(), bytes / sizeof(float), ElementKind::F32,
+                                           options_.seed + 100 + i, stream_),
                   "fill");
       buffers.push_back(std::move(buf).value());
     }
@@ -478,7 +528,8 @@ class CudaBackend final : public BenchBackendImpl {
     auto probe = elapsedSeconds(start, stop);
     if (!probe) return probe.error();
     b.calls_per_sample = callsPerSample(*probe, options_.min_timed_ms, 10000);
-    std::vector<Event> starts(static_cast<std::size_t>(options_.repeats)), stops(static_cast<std::size_t>(options_.repeats));
+    std::vector<Event> starts(static_cast<std::size_t>(options_.repeats)),
+        stops(static_cast<std::size_t>(options_.repeats));
     for (int r = 0; r < options_.repeats; ++r) {
       cudaEventRecord(starts[static_cast<std::size_t>(r)].get(), stream_);
       for (int c = 0; c < b.calls_per_sample; ++c) SP_CUDA_TRY(call(), "bandwidth call");
@@ -506,7 +557,9 @@ class CudaBackend final : public BenchBackendImpl {
     return cudaStreamSynchronize(stream_);
   }
 
-  std::string ccText() const { return std::to_string(facts_.compute_major) + "." + std::to_string(facts_.compute_minor); }
+  std::string ccText() const {
+    return std::to_string(facts_.compute_major) + "." + std::to_string(facts_.compute_minor);
+  }
 
   Result<OperandSet> allocateSet(Precision p, const GemmShape& s, std::uint64_t seed) {
     const TypeConfig t = typeConfig(p);
@@ -532,7 +585,8 @@ class CudaBackend final : public BenchBackendImpl {
     const GemmShape& s = c.shape;
     const EncodedMatrix a = makeRandomInput(p, static_cast<std::size_t>(s.k * s.m), options_.seed + 1);
     const EncodedMatrix b = makeRandomInput(p, static_cast<std::size_t>(s.k * s.n), options_.seed + 2);
-    const std::size_t d_bytes = static_cast<std::size_t>(s.m * s.n) * static_cast<std::size_t>(outputElementBytes(p));
+    const std::size_t d_bytes =
+        static_cast<std::size_t>(s.m * s.n) * static_cast<std::size_t>(outputElementBytes(p));
     auto da = DeviceBuffer::allocate(a.bytes.size(), "check A");
     if (!da) return da.status();
     auto db = DeviceBuffer::allocate(b.bytes.size(), "check B");
@@ -542,12 +596,15 @@ class CudaBackend final : public BenchBackendImpl {
     SP_CUDA_TRY(copy(da->get(), a.bytes.data(), a.bytes.size(), cudaMemcpyHostToDevice), "copy check A");
     SP_CUDA_TRY(copy(db->get(), b.bytes.data(), b.bytes.size(), cudaMemcpyHostToDevice), "copy check B");
     SP_CUDA_TRY(cudaMemsetAsync(dd->get(), kPoisonByte, d_bytes, stream_), "poison check D");
-    auto plan = MatmulPlan::create(handle_, p, s, scale_one_.as<float>(), options_.fp8_fast_accumulation, workspace_.bytes());
+    auto plan = MatmulPlan::create(handle_, p, s, scale_one_.as<float>(), options_.fp8_fast_accumulation,
+                                   workspace_.bytes());
     if (!plan) return plan.status();
     auto cands = (*plan)->candidates(1);
     if (!cands) return cands.status();
-    if (cands->empty()) return Error{"cuBLASLt offers no " + std::string(toString(p)) + " algorithm for " + s.toString()};
-    const cublasStatus_t st = (*plan)->run((*cands)[0].algo, da->get(), db->get(), dd->get(), workspace_.get(), stream_);
+    if (cands->empty())
+      return Error{"cuBLASLt offers no " + std::string(toString(p)) + " algorithm for " + s.toString()};
+    const cublasStatus_t st =
+        (*plan)->run((*cands)[0].algo, da->get(), db->get(), dd->get(), workspace_.get(), stream_);
     if (st != CUBLAS_STATUS_SUCCESS) return Error{"cublasLtMatmul: " + cublasText(st)};
     SP_CUDA_TRY(cudaStreamSynchronize(stream_), "check product");
     std::vector<std::uint8_t> out(d_bytes);
@@ -558,12 +615,15 @@ class CudaBackend final : public BenchBackendImpl {
     }
     const std::vector<double> actual = decodeOutput(p, out, static_cast<std::size_t>(s.m * s.n));
     const std::vector<double> reference = referenceGemmTn(s, a.values, b.values);
-    c.relative_error = unwritten ? std::numeric_limits<double>::infinity() : relativeFrobeniusError(actual, reference);
+    c.relative_error =
+        unwritten ? std::numeric_limits<double>::infinity() : relativeFrobeniusError(actual, reference);
     c.passed = c.relative_error <= c.tolerance;
-    c.detail = describeAlgorithm((*cands)[0]) + ": relative Frobenius error " + formatScientific(c.relative_error, 3) +
-               (c.passed ? " <= " : " > ") + "tolerance " + formatScientific(c.tolerance, 2) + " vs an FP64 CPU reference";
+    c.detail = describeAlgorithm((*cands)[0]) + ": relative Frobenius error " +
+               formatScientific(c.relative_error, 3) + (c.passed ? " <= " : " > ") + "tolerance " +
+               formatScientific(c.tolerance, 2) + " vs an FP64 CPU reference";
     if (unwritten) c.detail += "; " + std::to_string(unwritten) + " output elements were never written";
-    if (p == Precision::Fp8) c.detail += std::string("; fast accumulation ") + (options_.fp8_fast_accumulation ? "on" : "off");
+    if (p == Precision::Fp8)
+      c.detail += std::string("; fast accumulation ") + (options_.fp8_fast_accumulation ? "on" : "off");
     return Status::ok();
   }
 
@@ -580,15 +640,24 @@ class CudaBackend final : public BenchBackendImpl {
       const auto k = static_cast<std::size_t>(s.k);
       const std::size_t in_bytes = static_cast<std::size_t>(inputElementBytes(p));
       std::vector<std::uint8_t> row(k * in_bytes), col(k * in_bytes);
-      SP_CUDA_TRY(copy(row.data(), set.a.as<unsigned char>() + static_cast<std::size_t>(m) * k * in_bytes, row.size(),
-                             cudaMemcpyDeviceToHost), "spot check: copy A row");
-      SP_CUDA_TRY(copy(col.data(), set.b.as<unsigned char>() + static_cast<std::size_t>(n) * k * in_bytes, col.size(),
-                             cudaMemcpyDeviceToHost), "spot check: copy B column");
+      SP_CUDA_TRY(copy(row.data(), set.a.as<unsigned char>() + static_cast<std::size_t>(m) * k * in_bytes,
+                       row.size(), cudaMemcpyDeviceToHost),
+                  "spot check: copy A row");
+      SP_CUDA_TRY(copy(col.data(), set.b.as<unsigned char>() + static_cast<std::size_t>(n) * k * in_bytes,
+                       col.size(), cudaMemcpyDeviceToHost),
+                  "spot check: copy B column");
       unsigned char out[8] = {};
       const std::size_t out_bytes = static_cast<std::size_t>(outputElementBytes(p));
-      SP_CUDA_TRY(copy(out, set.d.as<unsigned char>() + (static_cast<std::size_t>(m) + static_cast<std::size_t>(n) * static_cast<std::size_t>(s.m)) * out_bytes,
-                             out_bytes, cudaMemcpyDeviceToHost), "spot check: copy D element");
-      if (isPoison(p, out)) return Error{"output element (" + std::to_string(m) + ", " + std::to_string(n) + ") was never written"};
+      SP_CUDA_TRY(
+          copy(out,
+               set.d.as<unsigned char>() + (static_cast<std::size_t>(m) +
+                                            static_cast<std::size_t>(n) * static_cast<std::size_t>(s.m)) *
+                                               out_bytes,
+               out_bytes, cudaMemcpyDeviceToHost),
+          "spot check: copy D element");
+      if (isPoison(p, out))
+        return Error{"output element (" + std::to_string(m) + ", " + std::to_string(n) +
+                     ") was never written"};
       const std::vector<double> av = decodeInputs(p, row), bv = decodeInputs(p, col);
       double sum = 0.0;
       for (std::size_t j = 0; j < k; ++j) {
@@ -604,8 +673,9 @@ class CudaBackend final : public BenchBackendImpl {
     // there to catch wrong layouts or garbage (error ~1), not to grade rounding.
     const double tolerance = 10.0 * correctnessTolerance(p);
     if (!(error <= tolerance)) {
-      return Error{"spot check of the timed product failed: relative error " + formatScientific(error, 3) + " > " +
-                   formatScientific(tolerance, 2) + " over " + std::to_string(kSamples) + " elements"};
+      return Error{"spot check of the timed product failed: relative error " + formatScientific(error, 3) +
+                   " > " + formatScientific(tolerance, 2) + " over " + std::to_string(kSamples) +
+                   " elements"};
     }
     return Status::ok();
   }
@@ -616,11 +686,31 @@ class CudaBackend final : public BenchBackendImpl {
     for (std::size_t i = 0; i < n; ++i) {
       const unsigned char* e = bytes.data() + i * static_cast<std::size_t>(inputElementBytes(p));
       switch (p) {
-        case Precision::Fp64: { double v; std::memcpy(&v, e, 8); out[i] = v; break; }
+        case Precision::Fp64: {
+          double v;
+          std::memcpy(&v, e, 8);
+          out[i] = v;
+          break;
+        }
         case Precision::Fp32:
-        case Precision::Tf32: { float v; std::memcpy(&v, e, 4); out[i] = v; break; }
-        case Precision::Bf16: { std::uint16_t v; std::memcpy(&v, e, 2); out[i] = bf16ToFloat(v); break; }
-        case Precision::Fp16: { std::uint16_t v; std::memcpy(&v, e, 2); out[i] = fp16ToFloat(v); break; }
+        case Precision::Tf32: {
+          float v;
+          std::memcpy(&v, e, 4);
+          out[i] = v;
+          break;
+        }
+        case Precision::Bf16: {
+          std::uint16_t v;
+          std::memcpy(&v, e, 2);
+          out[i] = bf16ToFloat(v);
+          break;
+        }
+        case Precision::Fp16: {
+          std::uint16_t v;
+          std::memcpy(&v, e, 2);
+          out[i] = fp16ToFloat(v);
+          break;
+        }
         case Precision::Fp8: out[i] = fp8E4m3ToFloat(*e); break;
         case Precision::Int8:
         case Precision::Int4: out[i] = static_cast<std::int8_t>(*e); break;
@@ -634,7 +724,8 @@ class CudaBackend final : public BenchBackendImpl {
   // that lies outside the sample's events. Falls back to direct launches if capture fails (and
   // says so in `algorithm`).
   template <class RunOn>
-  Result<SampleStats> sampleRegions(const cublasLtMatmulAlgo_t& algo, int calls, RunOn& runOn, std::string& algorithm) {
+  Result<SampleStats> sampleRegions(const cublasLtMatmulAlgo_t& algo, int calls, RunOn& runOn,
+                                    std::string& algorithm) {
     GraphExec graph;
     bool use_graph = true;
     if (cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal) == cudaSuccess) {
@@ -656,7 +747,8 @@ class CudaBackend final : public BenchBackendImpl {
     std::vector<Event> starts(repeats), stops(repeats);
     for (std::size_t r = 0; r < repeats; ++r) {
       if (options_.flush_cache) {
-        SP_CUDA_TRY(cudaMemsetAsync(flush_.get(), static_cast<int>(r & 0xFF), flush_.bytes(), stream_), "L2 flush");
+        SP_CUDA_TRY(cudaMemsetAsync(flush_.get(), static_cast<int>(r & 0xFF), flush_.bytes(), stream_),
+                    "L2 flush");
       }
       cudaEventRecord(starts[r].get(), stream_);
       if (use_graph) {
@@ -684,14 +776,15 @@ class CudaBackend final : public BenchBackendImpl {
       return Error{std::string(toString(p)) + " products in cuBLASLt need M, N and K divisible by 16 (got " +
                    shape.toString() + ")"};
     }
-    auto plan_r = MatmulPlan::create(handle_, p, shape, scale_one_.as<float>(), options_.fp8_fast_accumulation,
-                                     workspace_.bytes());
+    auto plan_r = MatmulPlan::create(handle_, p, shape, scale_one_.as<float>(),
+                                     options_.fp8_fast_accumulation, workspace_.bytes());
     if (!plan_r) return plan_r.status();
     const MatmulPlan& plan = **plan_r;
     auto cands_r = plan.candidates(options_.algorithm_candidates);
     if (!cands_r) return cands_r.status();
     const auto& cands = *cands_r;
-    if (cands.empty()) return Error{"cuBLASLt offers no " + std::string(toString(p)) + " algorithm for " + shape.toString()};
+    if (cands.empty())
+      return Error{"cuBLASLt offers no " + std::string(toString(p)) + " algorithm for " + shape.toString()};
 
     // Operand sets: rotation so that a pass over them exceeds 3 × L2, within free memory.
     const double set_bytes = g.bytes_per_call;
@@ -707,8 +800,9 @@ class CudaBackend final : public BenchBackendImpl {
     g.buffer_sets = sets;
     std::vector<OperandSet> operand_sets;
     for (int i = 0; i < sets; ++i) {
-      auto set = allocateSet(p, shape, options_.seed * 1000003u + static_cast<std::uint64_t>(i) * 7919u +
-                                           static_cast<std::uint64_t>(shape.m + 3 * shape.n + 7 * shape.k));
+      auto set = allocateSet(p, shape,
+                             options_.seed * 1000003u + static_cast<std::uint64_t>(i) * 7919u +
+                                 static_cast<std::uint64_t>(shape.m + 3 * shape.n + 7 * shape.k));
       if (!set) return set.status();
       operand_sets.push_back(std::move(set).value());
     }
@@ -802,14 +896,16 @@ CudaProbe probeCudaDeviceImpl(int device_index) {
     cudaGetLastError();
     if (e == cudaErrorInsufficientDriver || e == cudaErrorStubLibrary || driver == 0) {
       probe.availability = CudaAvailability::NoDriver;
-      probe.message = driver == 0
-                          ? "no NVIDIA driver was found (libcuda is not installed or not loadable), so no CUDA device "
-                            "can be used"
-                          : "the NVIDIA driver supports CUDA " + cudaVersionText(driver) + " but this build needs CUDA " +
-                                cudaVersionText(runtime) + " or newer; update the driver";
+      probe.message =
+          driver == 0
+              ? "no NVIDIA driver was found (libcuda is not installed or not loadable), so no CUDA device "
+                "can be used"
+              : "the NVIDIA driver supports CUDA " + cudaVersionText(driver) + " but this build needs CUDA " +
+                    cudaVersionText(runtime) + " or newer; update the driver";
     } else if (e == cudaErrorNoDevice) {
       probe.availability = CudaAvailability::NoDevice;
-      probe.message = "an NVIDIA driver is installed but no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
+      probe.message =
+          "an NVIDIA driver is installed but no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
     } else {
       probe.availability = CudaAvailability::Error;
       probe.message = "cudaGetDeviceCount failed: " + cudaText(e);
@@ -818,13 +914,14 @@ CudaProbe probeCudaDeviceImpl(int device_index) {
   }
   if (count == 0) {
     probe.availability = CudaAvailability::NoDevice;
-    probe.message = "an NVIDIA driver is installed but no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
+    probe.message =
+        "an NVIDIA driver is installed but no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
     return probe;
   }
   if (device_index >= count) {
     probe.availability = CudaAvailability::NoDevice;
-    probe.message = "CUDA device " + std::to_string(device_index) + " was asked for but only " + std::to_string(count) +
-                    " device(s) are visible";
+    probe.message = "CUDA device " + std::to_string(device_index) + " was asked for but only " +
+                    std::to_string(count) + " device(s) are visible";
     return probe;
   }
   cudaDeviceProp prop{};
@@ -842,8 +939,10 @@ CudaProbe probeCudaDeviceImpl(int device_index) {
   f.compute_minor = prop.minor;
   f.sm_count = prop.multiProcessorCount;
   int khz = 0;
-  if (cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, device_index) == cudaSuccess) f.sm_clock_mhz = khz / 1000.0;
-  if (cudaDeviceGetAttribute(&khz, cudaDevAttrMemoryClockRate, device_index) == cudaSuccess) f.memory_clock_mhz = khz / 1000.0;
+  if (cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, device_index) == cudaSuccess)
+    f.sm_clock_mhz = khz / 1000.0;
+  if (cudaDeviceGetAttribute(&khz, cudaDevAttrMemoryClockRate, device_index) == cudaSuccess)
+    f.memory_clock_mhz = khz / 1000.0;
   cudaGetLastError();
   f.memory_bytes = static_cast<std::int64_t>(prop.totalGlobalMem);
   f.memory_bus_width_bits = prop.memoryBusWidth;
@@ -860,11 +959,13 @@ CudaProbe probeCudaDeviceImpl(int device_index) {
     return probe;
   }
   probe.availability = CudaAvailability::Available;
-  probe.message = "'" + f.name + "' (compute capability " + cc + ", " + std::to_string(f.sm_count) + " SMs, " +
-                  formatBytes(static_cast<double>(f.memory_bytes)) + ")";
+  probe.message = "'" + f.name + "' (compute capability " + cc + ", " + std::to_string(f.sm_count) +
+                  " SMs, " + formatBytes(static_cast<double>(f.memory_bytes)) + ")";
   return probe;
 }
 
-std::unique_ptr<BenchBackendImpl> makeCudaBackend() { return std::make_unique<CudaBackend>(); }
+std::unique_ptr<BenchBackendImpl> makeCudaBackend() {
+  return std::make_unique<CudaBackend>();
+}
 
 }  // namespace scaleplan::detail

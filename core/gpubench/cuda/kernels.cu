@@ -1,9 +1,9 @@
 // The benchmark's own device kernels. See kernels.hpp.
-#include "gpubench/cuda/kernels.hpp"
-
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_fp8.h>
+
+#include "gpubench/cuda/kernels.hpp"
 
 namespace scaleplan::cuda_kernels {
 namespace {
@@ -28,15 +28,25 @@ __device__ __forceinline__ float normalAt(unsigned long long seed, unsigned long
 template <class T>
 __device__ __forceinline__ T convert(float x);
 template <>
-__device__ __forceinline__ double convert<double>(float x) { return x; }
+__device__ __forceinline__ double convert<double>(float x) {
+  return x;
+}
 template <>
-__device__ __forceinline__ float convert<float>(float x) { return x; }
+__device__ __forceinline__ float convert<float>(float x) {
+  return x;
+}
 template <>
-__device__ __forceinline__ __nv_bfloat16 convert<__nv_bfloat16>(float x) { return __float2bfloat16_rn(x); }
+__device__ __forceinline__ __nv_bfloat16 convert<__nv_bfloat16>(float x) {
+  return __float2bfloat16_rn(x);
+}
 template <>
-__device__ __forceinline__ __half convert<__half>(float x) { return __float2half_rn(x); }
+__device__ __forceinline__ __half convert<__half>(float x) {
+  return __float2half_rn(x);
+}
 template <>
-__device__ __forceinline__ __nv_fp8_e4m3 convert<__nv_fp8_e4m3>(float x) { return __nv_fp8_e4m3(x); }  // satfinite
+__device__ __forceinline__ __nv_fp8_e4m3 convert<__nv_fp8_e4m3>(float x) {
+  return __nv_fp8_e4m3(x);
+}  // satfinite
 template <>
 __device__ __forceinline__ signed char convert<signed char>(float x) {
   return static_cast<signed char>(fminf(fmaxf(rintf(32.0f * x), -127.0f), 127.0f));
@@ -45,7 +55,8 @@ __device__ __forceinline__ signed char convert<signed char>(float x) {
 template <class T>
 __global__ void fillKernel(T* data, std::size_t count, unsigned long long seed) {
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
-  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
+  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count;
+       i += stride) {
     data[i] = convert<T>(normalAt(seed, i));
   }
 }
@@ -55,8 +66,8 @@ cudaError_t launchFill(void* data, std::size_t count, std::uint64_t seed, cudaSt
   if (count == 0) return cudaSuccess;
   const std::size_t threads = 256;
   const std::size_t blocks = std::min<std::size_t>((count + threads - 1) / threads, 65536);
-  fillKernel<T><<<static_cast<unsigned>(blocks), static_cast<unsigned>(threads), 0, stream>>>(static_cast<T*>(data), count,
-                                                                                              seed);
+  fillKernel<T><<<static_cast<unsigned>(blocks), static_cast<unsigned>(threads), 0, stream>>>(
+      static_cast<T*>(data), count, seed);
   return cudaGetLastError();
 }
 
@@ -64,8 +75,8 @@ cudaError_t launchFill(void* data, std::size_t count, std::uint64_t seed, cudaSt
 // per chain, kFmaUnroll steps unrolled per loop iteration so that loop overhead is ~1% of the
 // issued instructions. x·a + b with a = 0.9999 and b = 1e-4 stays near 1: no overflow, no
 // denormals. The compiler cannot fold the chains: a and b come from arguments.
-__global__ void __launch_bounds__(kFmaThreads) fmaKernel(float* out, unsigned long long* cycles, int iterations,
-                                                        float a, float b) {
+__global__ void __launch_bounds__(kFmaThreads)
+    fmaKernel(float* out, unsigned long long* cycles, int iterations, float a, float b) {
   float x[kFmaChains];
 #pragma unroll
   for (int c = 0; c < kFmaChains; ++c) x[c] = 1.0f + 1e-3f * static_cast<float>(threadIdx.x + c);
@@ -87,7 +98,8 @@ __global__ void __launch_bounds__(kFmaThreads) fmaKernel(float* out, unsigned lo
 
 __global__ void triadKernel(float4* a, const float4* b, const float4* c, float s, std::size_t count4) {
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
-  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count4; i += stride) {
+  for (std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count4;
+       i += stride) {
     const float4 x = b[i];
     const float4 y = c[i];
     a[i] = make_float4(x.x + s * y.x, x.y + s * y.y, x.z + s * y.z, x.w + s * y.w);
@@ -96,7 +108,8 @@ __global__ void triadKernel(float4* a, const float4* b, const float4* c, float s
 
 }  // namespace
 
-cudaError_t fillNormal(void* data, std::size_t count, ElementKind kind, std::uint64_t seed, cudaStream_t stream) {
+cudaError_t fillNormal(void* data, std::size_t count, ElementKind kind, std::uint64_t seed,
+                       cudaStream_t stream) {
   switch (kind) {
     case ElementKind::F64: return launchFill<double>(data, count, seed, stream);
     case ElementKind::F32: return launchFill<float>(data, count, seed, stream);
@@ -110,18 +123,21 @@ cudaError_t fillNormal(void* data, std::size_t count, ElementKind kind, std::uin
 
 int fmaBlocksPerSm() {
   int blocks = 0;
-  if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, fmaKernel, kFmaThreads, 0) != cudaSuccess) return 0;
+  if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, fmaKernel, kFmaThreads, 0) != cudaSuccess)
+    return 0;
   return blocks;
 }
 
-cudaError_t fmaChains(float* out, unsigned long long* cycles, int blocks, int iterations, cudaStream_t stream) {
+cudaError_t fmaChains(float* out, unsigned long long* cycles, int blocks, int iterations,
+                      cudaStream_t stream) {
   fmaKernel<<<blocks, kFmaThreads, 0, stream>>>(out, cycles, iterations, 0.9999f, 1e-4f);
   return cudaGetLastError();
 }
 
-cudaError_t triad(float* a, const float* b, const float* c, float s, std::size_t count, int blocks, cudaStream_t stream) {
+cudaError_t triad(float* a, const float* b, const float* c, float s, std::size_t count, int blocks,
+                  cudaStream_t stream) {
   triadKernel<<<blocks, 256, 0, stream>>>(reinterpret_cast<float4*>(a), reinterpret_cast<const float4*>(b),
-                                         reinterpret_cast<const float4*>(c), s, count / 4);
+                                          reinterpret_cast<const float4*>(c), s, count / 4);
   return cudaGetLastError();
 }
 

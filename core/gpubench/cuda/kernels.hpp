@@ -3,10 +3,10 @@
 // triad) behind plain host functions, so that the cuBLASLt host code can be compiled by the C++
 // compiler. Each function enqueues on `stream` and returns the launch status.
 
+#include <cuda_runtime_api.h>
+
 #include <cstddef>
 #include <cstdint>
-
-#include <cuda_runtime_api.h>
 
 namespace scaleplan::cuda_kernels {
 
@@ -16,7 +16,8 @@ enum class ElementKind { F64, F32, Bf16, F16, Fp8E4m3, I8 };
 // Writes `count` pseudo-random N(0, 1) values (counter-based hash + Box-Muller, so any element
 // can be regenerated from (seed, index)), rounded to the format. I8 gets round(32·x) clamped to
 // [-127, 127], like the host's correctness inputs.
-cudaError_t fillNormal(void* data, std::size_t count, ElementKind kind, std::uint64_t seed, cudaStream_t stream);
+cudaError_t fillNormal(void* data, std::size_t count, ElementKind kind, std::uint64_t seed,
+                       cudaStream_t stream);
 
 // Threads per block of the FMA kernel and the FMA operations each thread performs per iteration
 // (independent chains × unrolled steps).
@@ -28,9 +29,11 @@ int fmaBlocksPerSm();
 // `blocks` blocks of kFmaThreads threads, each running `iterations` × kFmaUnroll steps of
 // kFmaChains independent FMAs in registers. out: one float per thread (keeps the work alive);
 // cycles: one clock64() difference per block.
-cudaError_t fmaChains(float* out, unsigned long long* cycles, int blocks, int iterations, cudaStream_t stream);
+cudaError_t fmaChains(float* out, unsigned long long* cycles, int blocks, int iterations,
+                      cudaStream_t stream);
 
 // a[i] = b[i] + s·c[i] over `count` floats (count a multiple of 4; 16-byte aligned pointers).
-cudaError_t triad(float* a, const float* b, const float* c, float s, std::size_t count, int blocks, cudaStream_t stream);
+cudaError_t triad(float* a, const float* b, const float* c, float s, std::size_t count, int blocks,
+                  cudaStream_t stream);
 
 }  // namespace scaleplan::cuda_kernels

@@ -62,9 +62,11 @@ class TestGpubenchCuda : public QObject {
     QVERIFY2(result, result.message().c_str());
     const BenchResult& r = *result;
     QVERIFY(r.device.backend == BenchBackend::Cuda);
-    for (const CorrectnessCheck& c : r.correctness) QVERIFY2(c.passed, (std::string(toString(c.precision)) + ": " + c.detail).c_str());
+    for (const CorrectnessCheck& c : r.correctness)
+      QVERIFY2(c.passed, (std::string(toString(c.precision)) + ": " + c.detail).c_str());
     for (const GemmMeasurement& g : r.gemm) {
-      QVERIFY2(g.ok, (std::string(toString(g.precision)) + " " + g.shape.toString() + ": " + g.error).c_str());
+      QVERIFY2(g.ok,
+               (std::string(toString(g.precision)) + " " + g.shape.toString() + ": " + g.error).c_str());
       QVERIFY(g.achieved.value > 1e12);  // any sm_80+ GPU exceeds 1 TFLOP/s on these shapes
       QVERIFY(g.calls_per_sample * g.seconds_per_call.median >= 0.9e-3);
       QVERIFY(!g.algorithm.empty());

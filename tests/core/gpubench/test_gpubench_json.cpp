@@ -1,7 +1,6 @@
 // The benchmark JSON document (round trip, versioning, error messages) and the measured
 // accelerator made from it.
 #include <QTemporaryDir>
-
 #include <filesystem>
 
 #include "base/file_io.hpp"
@@ -55,7 +54,8 @@ BenchResult fullResult() {
   m.name = "NVIDIA H100 SXM5 80GB";
   m.vendor = "NVIDIA";
   m.reason = "chosen by the user";
-  m.dense_peak = {{Precision::Bf16, FlopsPerSecond::fromTera(989.4)}, {Precision::Fp8, FlopsPerSecond::fromTera(1978.9)}};
+  m.dense_peak = {{Precision::Bf16, FlopsPerSecond::fromTera(989.4)},
+                  {Precision::Fp8, FlopsPerSecond::fromTera(1978.9)}};
   m.memory_gb = 80.0;
   m.bandwidth_tb_per_s = 3.35;
   m.tdp_watts = 700.0;
@@ -66,7 +66,8 @@ BenchResult fullResult() {
   r.catalog_note = "compared with h100-sxm as requested";
 
   CorrectnessCheck ok{Precision::Bf16, {320, 192, 256}, true, 0.0021718, 1e-2, "fine"};
-  CorrectnessCheck bad{Precision::Int8, {320, 192, 256}, false, std::numeric_limits<double>::infinity(), 0.0, "NaN out"};
+  CorrectnessCheck bad{Precision::Int8, {320, 192, 256}, false, std::numeric_limits<double>::infinity(), 0.0,
+                       "NaN out"};
   r.correctness = {ok, bad};
 
   GemmMeasurement g;
@@ -173,7 +174,9 @@ class TestGpubenchJson : public QObject {
     text.replace(text.find(from), from.size(), to);
     auto r = benchResultFromJson(text, "future.json");
     QVERIFY(!r);
-    QCOMPARE(r.message(), std::string("future.json: schema_version 7 is newer than this ScalePlan reads (1); update ScalePlan"));
+    QCOMPARE(r.message(),
+             std::string(
+                 "future.json: schema_version 7 is newer than this ScalePlan reads (1); update ScalePlan"));
   }
   void errorsNameTheField() {
     std::string text = benchResultToJson(fullResult());

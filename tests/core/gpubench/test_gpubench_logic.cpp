@@ -92,7 +92,8 @@ class TestGpubenchLogic : public QObject {
   void statisticsAreRobustToOneOutlier() {
     // Ten timings of ~1 ms and one 50 ms hiccup (a context switch): the median stays at the
     // middle sample, the mean moves by ~4.5 ms.
-    std::vector<double> t = {1.00e-3, 1.01e-3, 0.99e-3, 1.02e-3, 0.98e-3, 50e-3, 1.00e-3, 1.01e-3, 0.99e-3, 1.00e-3, 1.00e-3};
+    std::vector<double> t = {1.00e-3, 1.01e-3, 0.99e-3, 1.02e-3, 0.98e-3, 50e-3,
+                             1.00e-3, 1.01e-3, 0.99e-3, 1.00e-3, 1.00e-3};
     SampleStats s = computeStats(t);
     QCOMPARE(s.count, 11);
     SP_COMPARE_REL(s.median, 1.00e-3, 1e-12);
@@ -173,7 +174,8 @@ class TestGpubenchLogic : public QObject {
   }
   void cpuShapesAreSmall() {
     for (BenchMode mode : {BenchMode::Quick, BenchMode::Thorough}) {
-      for (const GemmShape& s : modeShapes(BenchBackend::Cpu, mode)) QVERIFY(gemmFlops(s) <= 2.0 * 1536 * 1536 * 1536);
+      for (const GemmShape& s : modeShapes(BenchBackend::Cpu, mode))
+        QVERIFY(gemmFlops(s) <= 2.0 * 1536 * 1536 * 1536);
     }
   }
   void shapesForAppendsExtrasWithoutDuplicates() {
@@ -230,8 +232,8 @@ class TestGpubenchLogic : public QObject {
   void fp16Encoding() {
     QCOMPARE(floatToFp16(1.0f), std::uint16_t{0x3C00});
     QCOMPARE(floatToFp16(-2.0f), std::uint16_t{0xC000});
-    QCOMPARE(floatToFp16(65504.0f), std::uint16_t{0x7BFF});  // largest finite
-    QCOMPARE(floatToFp16(65520.0f), std::uint16_t{0x7C00});  // rounds past it: infinity
+    QCOMPARE(floatToFp16(65504.0f), std::uint16_t{0x7BFF});               // largest finite
+    QCOMPARE(floatToFp16(65520.0f), std::uint16_t{0x7C00});               // rounds past it: infinity
     QCOMPARE(floatToFp16(std::ldexp(1.0f, -24)), std::uint16_t{0x0001});  // smallest subnormal
     QCOMPARE(floatToFp16(std::ldexp(1.0f, -14)), std::uint16_t{0x0400});  // smallest normal
     QCOMPARE(floatToFp16(0.1f), std::uint16_t{0x2E66});
@@ -245,11 +247,11 @@ class TestGpubenchLogic : public QObject {
     }
   }
   void fp8E4m3Encoding() {
-    QCOMPARE(floatToFp8E4m3(1.0f), std::uint8_t{0x38});    // 0 0111 000: 2^(7-7)
-    QCOMPARE(floatToFp8E4m3(-0.5f), std::uint8_t{0xB0});   // 1 0110 000
-    QCOMPARE(floatToFp8E4m3(3.5f), std::uint8_t{0x46});    // 1.75·2^1: 0 1000 110
-    QCOMPARE(floatToFp8E4m3(448.0f), std::uint8_t{0x7E});  // largest finite: 1.75·2^8
-    QCOMPARE(floatToFp8E4m3(1000.0f), std::uint8_t{0x7E}); // saturates (no infinity in E4M3)
+    QCOMPARE(floatToFp8E4m3(1.0f), std::uint8_t{0x38});                  // 0 0111 000: 2^(7-7)
+    QCOMPARE(floatToFp8E4m3(-0.5f), std::uint8_t{0xB0});                 // 1 0110 000
+    QCOMPARE(floatToFp8E4m3(3.5f), std::uint8_t{0x46});                  // 1.75·2^1: 0 1000 110
+    QCOMPARE(floatToFp8E4m3(448.0f), std::uint8_t{0x7E});                // largest finite: 1.75·2^8
+    QCOMPARE(floatToFp8E4m3(1000.0f), std::uint8_t{0x7E});               // saturates (no infinity in E4M3)
     QCOMPARE(floatToFp8E4m3(std::ldexp(1.0f, -9)), std::uint8_t{0x01});  // smallest subnormal
     QCOMPARE(floatToFp8E4m3(0.0f), std::uint8_t{0x00});
     QCOMPARE(floatToFp8E4m3(NAN), std::uint8_t{0x7F});
@@ -279,7 +281,8 @@ class TestGpubenchLogic : public QObject {
     }
     // The decoded values are exactly what the bytes hold.
     EncodedMatrix f8 = makeRandomInput(Precision::Fp8, 100, 7);
-    for (std::size_t i = 0; i < 100; ++i) QCOMPARE(f8.values[i], static_cast<double>(fp8E4m3ToFloat(f8.bytes[i])));
+    for (std::size_t i = 0; i < 100; ++i)
+      QCOMPARE(f8.values[i], static_cast<double>(fp8E4m3ToFloat(f8.bytes[i])));
     EncodedMatrix i8 = makeRandomInput(Precision::Int8, 1000, 7);
     for (std::size_t i = 0; i < 1000; ++i) {
       QCOMPARE(i8.values[i], static_cast<double>(static_cast<std::int8_t>(i8.bytes[i])));
@@ -314,7 +317,8 @@ class TestGpubenchLogic : public QObject {
     // FP64 product of bf16 inputs to bf16 gives a relative error of a few 1e-3 (2^-9 at most per
     // element), well under 1e-2 but far over fp32's 1e-5.
     const GemmShape s{64, 48, 256};
-    EncodedMatrix a = makeRandomInput(Precision::Bf16, 64 * 256, 1), b = makeRandomInput(Precision::Bf16, 48 * 256, 2);
+    EncodedMatrix a = makeRandomInput(Precision::Bf16, 64 * 256, 1),
+                  b = makeRandomInput(Precision::Bf16, 48 * 256, 2);
     std::vector<double> ref = referenceGemmTn(s, a.values, b.values), rounded;
     for (double v : ref) rounded.push_back(bf16ToFloat(floatToBf16(static_cast<float>(v))));
     const double err = relativeFrobeniusError(rounded, ref);
@@ -392,12 +396,12 @@ class TestGpubenchLogic : public QObject {
 
   // ---- peaks and utilisation ----
   void fp32LanesPerSmTable() {
-    QCOMPARE(fp32LanesPerSm(8, 0), 64);   // A100
-    QCOMPARE(fp32LanesPerSm(8, 6), 128);  // RTX 30xx, A10, A40
-    QCOMPARE(fp32LanesPerSm(8, 9), 128);  // L4, L40S, RTX 40xx
-    QCOMPARE(fp32LanesPerSm(9, 0), 128);  // H100, H200
-    QCOMPARE(fp32LanesPerSm(7, 0), 64);   // V100
-    QCOMPARE(fp32LanesPerSm(10, 0), 128); // B200
+    QCOMPARE(fp32LanesPerSm(8, 0), 64);    // A100
+    QCOMPARE(fp32LanesPerSm(8, 6), 128);   // RTX 30xx, A10, A40
+    QCOMPARE(fp32LanesPerSm(8, 9), 128);   // L4, L40S, RTX 40xx
+    QCOMPARE(fp32LanesPerSm(9, 0), 128);   // H100, H200
+    QCOMPARE(fp32LanesPerSm(7, 0), 64);    // V100
+    QCOMPARE(fp32LanesPerSm(10, 0), 128);  // B200
     QCOMPARE(fp32LanesPerSm(3, 5), 0);
   }
   void clockPeakMatchesDatasheets() {
@@ -433,9 +437,10 @@ class TestGpubenchLogic : public QObject {
     m.dense_peak[Precision::Bf16] = FlopsPerSecond::fromTera(989.4);
     m.bandwidth_tb_per_s = 3.35;
     r.catalog_match = m;
-    r.gemm = {okGemm(Precision::Bf16, {1024, 1024, 1024}, 100), okGemm(Precision::Bf16, {2048, 2048, 2048}, 300),
-              okGemm(Precision::Bf16, {4096, 4096, 4096}, 200), okGemm(Precision::Bf16, {8192, 8192, 8192}, 400),
-              okGemm(Precision::Fp32, {4096, 4096, 4096}, 50)};
+    r.gemm = {
+        okGemm(Precision::Bf16, {1024, 1024, 1024}, 100), okGemm(Precision::Bf16, {2048, 2048, 2048}, 300),
+        okGemm(Precision::Bf16, {4096, 4096, 4096}, 200), okGemm(Precision::Bf16, {8192, 8192, 8192}, 400),
+        okGemm(Precision::Fp32, {4096, 4096, 4096}, 50)};
     GemmMeasurement failed;
     failed.precision = Precision::Bf16;
     failed.shape = {16, 16, 16};
@@ -526,13 +531,16 @@ class TestGpubenchLogic : public QObject {
     expectError(o, "global_warmup_ms");
   }
   void enumNamesRoundTrip() {
-    for (BenchBackend b : {BenchBackend::Cuda, BenchBackend::Cpu}) QVERIFY(benchBackendFromString(toString(b)) == b);
-    for (BenchMode m : {BenchMode::Quick, BenchMode::Thorough}) QVERIFY(benchModeFromString(toString(m)) == m);
+    for (BenchBackend b : {BenchBackend::Cuda, BenchBackend::Cpu})
+      QVERIFY(benchBackendFromString(toString(b)) == b);
+    for (BenchMode m : {BenchMode::Quick, BenchMode::Thorough})
+      QVERIFY(benchModeFromString(toString(m)) == m);
     for (BandwidthKernel k : {BandwidthKernel::DeviceCopy, BandwidthKernel::Triad}) {
       QVERIFY(bandwidthKernelFromString(toString(k)) == k);
     }
-    for (CudaAvailability a : {CudaAvailability::Available, CudaAvailability::NotCompiled, CudaAvailability::NoDriver,
-                               CudaAvailability::NoDevice, CudaAvailability::UnsupportedDevice, CudaAvailability::Error}) {
+    for (CudaAvailability a :
+         {CudaAvailability::Available, CudaAvailability::NotCompiled, CudaAvailability::NoDriver,
+          CudaAvailability::NoDevice, CudaAvailability::UnsupportedDevice, CudaAvailability::Error}) {
       QVERIFY(cudaAvailabilityFromString(toString(a)) == a);
     }
     QVERIFY(!benchBackendFromString("rocm"));
@@ -543,7 +551,8 @@ class TestGpubenchLogic : public QObject {
     const std::vector<Precision> expected = {Precision::Fp32, Precision::Tf32, Precision::Bf16,
                                              Precision::Fp16, Precision::Fp8,  Precision::Int8};
     QVERIFY(cuda == expected);
-    QVERIFY((defaultPrecisions(BenchBackend::Cpu) == std::vector<Precision>{Precision::Fp64, Precision::Fp32}));
+    QVERIFY(
+        (defaultPrecisions(BenchBackend::Cpu) == std::vector<Precision>{Precision::Fp64, Precision::Fp32}));
   }
 };
 
