@@ -115,7 +115,7 @@ bool FitOptions::isValid(std::string* error) const {
                                     {"parameter_tolerance", parameter_tolerance}}) {
     if (!positiveFinite(value) || value >= 1.0) return fail(std::string(name) + ": must lie in (0, 1), got " + formatNumber(value));
   }
-  if (threads < 0) return fail("threads: must be 0 (all cores) or more, got " + std::to_string(threads));
+  if (threads < 0 || threads > 1024) return fail("threads: must be 0 (all cores) to 1024, got " + std::to_string(threads));
   if (bootstrap_resamples < 0) return fail("bootstrap_resamples: must be 0 or more, got " + std::to_string(bootstrap_resamples));
   if (bootstrap_resamples > 0 && bootstrap_resamples < 20) {
     return fail("bootstrap_resamples: " + std::to_string(bootstrap_resamples) +

@@ -50,7 +50,11 @@ std::vector<FitPoint> gridPoints(LossFn loss, int sizes, double n_lo, double n_h
       const double n = n_lo * std::pow(n_hi / n_lo, i / double(sizes - 1));
       const double d = d_lo * std::pow(d_hi / d_lo, j / double(tokens - 1));
       const double l = loss(n, d) * std::exp(noise * z());
-      points.push_back({n, d, 6.0 * n * d, l, "n" + std::to_string(i) + "d" + std::to_string(j)});
+      std::string run = "n";  // built by appends: GCC 12 flags "literal" + std::string&& with -Wrestrict at -O3
+      run += std::to_string(i);
+      run += 'd';
+      run += std::to_string(j);
+      points.push_back({n, d, 6.0 * n * d, l, run});
     }
   }
   return points;

@@ -460,7 +460,7 @@ class TestFit : public QObject {
                          o.objective = FitObjective::HuberLikelihood;
                        }),
                        "solver: levenberg-marquardt minimises a sum of squares and cannot fit the huber-likelihood objective");
-    SP_VERIFY_CONTAINS(message([](FitOptions& o) { o.threads = -1; }), "threads: must be 0 (all cores) or more, got -1");
+    SP_VERIFY_CONTAINS(message([](FitOptions& o) { o.threads = -1; }), "threads: must be 0 (all cores) to 1024, got -1");
     SP_VERIFY_CONTAINS(message([](FitOptions& o) { o.bootstrap_resamples = 5; }), "bootstrap_resamples: 5 is too few");
     SP_VERIFY_CONTAINS(message([](FitOptions& o) { o.start_function_tolerance = 2.0; }), "start_function_tolerance: must lie in (0, 1)");
     SP_VERIFY_CONTAINS(message([](FitOptions& o) { o.max_iterations = 0; }), "max_iterations: must be at least 1, got 0");
