@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +26,7 @@ namespace {
 
 struct Timing {
   std::vector<double> seconds;
+  std::vector<double> cpu_seconds;  // process CPU time (all threads): wall × cores on an idle machine
   double best() const { return *std::min_element(seconds.begin(), seconds.end()); }
   double median() const {
     std::vector<double> s = seconds;
@@ -36,7 +39,9 @@ Timing timeFit(const std::vector<FitPoint>& points, FitOptions options, int repe
   Timing t;
   for (int r = 0; r < repeats; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
     *last = fitLaw(points, options);
+    t.cpu_seconds.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
     t.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return t;
@@ -68,6 +73,12 @@ int main(int argc, char** argv) {
   }
   const std::vector<FitPoint> points = dropHighestLoss(toFitPoints(imported.runs, import.reduction), 5);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  // Other processes on the same cores stretch wall times; the load average says how busy they were.
+  if (std::ifstream load("/proc/loadavg"); load) {
+    std::string one, five, fifteen;
+    load >> one >> five >> fifteen;
+    std::printf("load average (1, 5, 15 min): %s %s %s\n", one.c_str(), five.c_str(), fifteen.c_str());
+  }
   std::printf("data: %zu points (%s, 5 highest losses dropped); %u hardware threads; %d repeats\n", points.size(),
               csv.c_str(), cores, repeats);
 
@@ -78,9 +89,10 @@ int main(int argc, char** argv) {
   for (int threads : {0, 1}) {
     fit.threads = threads;
     const Timing t = timeFit(points, fit, repeats, &s);
-    std::printf("full-grid fit, %zu starts, %s: best %.3f s, median %.3f s  [%s, objective %.10g, E %.4f A %.2f B %.2f "
-                "alpha %.4f beta %.4f]\n",
+    std::printf("full-grid fit, %zu starts, %s: best %.3f s, median %.3f s (CPU best %.3f s)  [%s, objective %.10g, "
+                "E %.4f A %.2f B %.2f alpha %.4f beta %.4f]\n",
                 s.starts, threads == 0 ? "all threads" : "1 thread", t.best(), t.median(),
+                *std::min_element(t.cpu_seconds.begin(), t.cpu_seconds.end()),
                 std::string(toString(s.termination)).c_str(), s.objective_value, *s.param("E"), *s.param("A"),
                 *s.param("B"), *s.param("alpha"), *s.param("beta"));
   }
