@@ -11,6 +11,7 @@ class QAction;
 class QCustomPlot;
 class QLabel;
 class QMenu;
+class QSplitter;
 class QTabWidget;
 
 namespace scaleplan {
@@ -71,6 +72,11 @@ class MainWindow : public QMainWindow {
   // "Save changes?" when modified: true when the caller may go on (saved or discarded).
   bool maybeSave();
 
+ signals:
+  // The dark theme was switched on or off (plots follow the palette by themselves; panels with
+  // custom colours can listen).
+  void darkThemeChanged(bool dark);
+
  protected:
   void closeEvent(QCloseEvent* event) override;
 
@@ -90,8 +96,11 @@ class MainWindow : public QMainWindow {
   void exportPlotDialog();
   void exportReportDialog();
   void showAbout();
+  void updateStatus();
+  QString settingsPath() const;
 
   Session* session_;
+  QSplitter* splitter_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   BudgetExplorer* explorer_ = nullptr;
   ResultPanel* result_panel_ = nullptr;
@@ -99,6 +108,7 @@ class MainWindow : public QMainWindow {
   QMenu* view_menu_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QAction* dark_action_ = nullptr;
+  QLabel* status_plan_ = nullptr;
   QStringList recent_files_;
   bool dark_ = false;
 };

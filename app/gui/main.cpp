@@ -1,0 +1,99 @@
+// scaleplan: the desktop application.
+//
+//   scaleplan [PLAN.json] [--dark] [--screenshot DIR] [--startup-time]
+//
+// --screenshot DIR renders every view (the whole window with each tab, and each plot alone) to
+// DIR/*.png after the window is shown, then exits: for scripts/screenshot.sh and reviews.
+// --startup-time prints the milliseconds from process start to the window shown with its first
+// plan drawn, then exits (the GUI benchmark runs it).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QMessageBox>
+#include <QTimer>
+#include <cstdio>
+
+#include "main_window.hpp"
+#if __has_include("panels.hpp")
+#include "panels.hpp"
+#define SCALEPLAN_HAS_ANALYSIS_PANELS 1
+#endif
+#include "plot_view.hpp"
+#include "process_clock.hpp"
+#include "session.hpp"
+#include "theme.hpp"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("ScalePlan");
+  QApplication::setOrganizationName("ScalePlan");
+  QApplication::setApplicationVersion(SCALEPLAN_VERSION);
+  QApplication::setDesktopFileName("scaleplan");
+  QApplication::setWindowIcon(QIcon(":/scaleplan/scaleplan.svg"));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription("Plan LLM training runs: compute-optimal size, tokens, loss, time and cost.");
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument("plan", "A plan file (JSON) to open.", "[plan.json]");
+  QCommandLineOption screenshot({"s", "screenshot"}, "Render every view to DIR/*.png, then exit.", "DIR");
+  QCommandLineOption dark("dark", "Start with the dark theme.");
+  QCommandLineOption startup("startup-time", "Print the start-up time (process start to first plan shown), then exit.");
+  parser.addOption(screenshot);
+  parser.addOption(dark);
+  parser.addOption(startup);
+  parser.process(app);
+
+  scaleplan::applyApplicationTheme(false);
+  scaleplan::Session session;
+  scaleplan::MainWindow window(&session);
+#ifdef SCALEPLAN_HAS_ANALYSIS_PANELS
+  // Import & fit, fit view, model & memory, GPU benchmark (widgets/panels.hpp).
+  scaleplan::addAnalysisPanels(&window, &session);
+#endif
+  if (parser.isSet(dark)) window.setDarkTheme(true);
+  const bool batch = parser.isSet(screenshot) || parser.isSet(startup);
+
+  int exit_code = 0;
+  if (!parser.positionalArguments().isEmpty()) {
+    QString error;
+    if (!window.openFile(parser.positionalArguments().first(), !batch, &error) && batch) {
+      std::fprintf(stderr, "scaleplan: %s\n", qPrintable(error));
+      exit_code = 1;
+    }
+  }
+  window.show();
+
+  if (!session.startupErrors().isEmpty()) {
+    std::fprintf(stderr, "scaleplan: %s\n", qPrintable(session.startupErrors()));
+    if (!batch) {
+      QTimer::singleShot(0, &window, [&] {
+        QMessageBox::warning(&window, "ScalePlan", "Some data could not be loaded:\n\n" + session.startupErrors());
+      });
+    }
+  }
+
+  if (parser.isSet(startup)) {
+    QTimer::singleShot(0, &app, [&] {
+      // The first event-loop turn has painted the window; flush whatever is still queued (the
+      // plots' coalesced first refresh) so the window is usable with its plan.
+      QApplication::processEvents();
+      for (auto* view : window.plotViews()) {
+        if (view->isVisible() && view->isStale()) view->refreshNow();
+      }
+      QApplication::processEvents();
+      std::printf("startup_ms %.1f\n", scaleplan::millisecondsSinceProcessStart());
+      std::fflush(stdout);
+      QApplication::exit(exit_code);
+    });
+  } else if (parser.isSet(screenshot)) {
+    const QString dir = parser.value(screenshot);
+    QTimer::singleShot(200, &app, [&, dir] {
+      const QStringList files = window.renderScreenshots(dir);
+      for (const QString& f : files) std::printf("%s\n", qPrintable(f));
+      std::fflush(stdout);
+      QApplication::exit(files.isEmpty() ? 1 : exit_code);
+    });
+  }
+  return QApplication::exec();
+}

@@ -1,0 +1,260 @@
+// The main window's files and views: open/edit/save/reopen, malformed files (error shown, state
+// untouched), the unsaved-changes prompt, exports (PNG, SVG, PDF, Markdown), screenshots of every
+// view, settings remembered between sessions, and the plug-in point for other panels.
+#include <QAction>
+#include <QImage>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTimer>
+#include <qcustomplot.h>
+
+#include "base/file_io.hpp"
+#include "budget_explorer.hpp"
+#include "gui_test_support.hpp"
+#include "main_window.hpp"
+#include "quantity_edit.hpp"
+#include "session.hpp"
+
+using namespace scaleplan;
+using namespace scaleplan::test;
+
+namespace {
+
+// Answers the next modal message box with `button`, recording its text.
+void answerNextMessageBox(QMessageBox::StandardButton button, QString* text = nullptr) {
+  QTimer::singleShot(0, [button, text] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box) {
+      // Not up yet: try again on the next turn.
+      answerNextMessageBox(button, text);
+      return;
+    }
+    if (text) *text = box->text() + "\n" + box->informativeText();
+    QTest::mouseClick(box->button(button), Qt::LeftButton);
+  });
+}
+
+void corruptField(const QString& path, const QString& field, const QString& replacement) {
+  QFile f(path);
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  QString text = QString::fromUtf8(f.readAll());
+  f.close();
+  const QRegularExpression re("\"" + field + "\"\\s*:\\s*[^,\\n}]+");
+  QVERIFY(text.contains(re));
+  text.replace(re, "\"" + field + "\": " + replacement);
+  QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  f.write(text.toUtf8());
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+
+  Session* session_ = nullptr;
+  MainWindow* window_ = nullptr;
+  QTemporaryDir dir_;
+
+ private slots:
+  void init() {
+    session_ = new Session;
+    window_ = new MainWindow(session_);
+    window_->resize(1500, 950);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_));
+  }
+
+  void cleanup() {
+    session_->setModified(false);
+    delete window_;
+    delete session_;
+  }
+
+  void openEditSaveReopenComparesEqual() {
+    const QString first = dir_.filePath("first.json");
+    const QString second = dir_.filePath("second.json");
+    BudgetExplorer* e = window_->budgetExplorer();
+    typeInto(e->budgetAmount(), "3e24");
+    typeInto(e->gpuCount(), "4096");
+    QVERIFY(window_->isWindowModified());
+    QVERIFY(window_->saveTo(first, false));
+    QVERIFY(!window_->isWindowModified());
+    QVERIFY(window_->windowTitle().startsWith("first.json"));
+
+    // Reopen in a fresh window, edit through the controls, save, reopen: equal to the edited one.
+    Session s2;
+    MainWindow w2(&s2);
+    QVERIFY(w2.openFile(first, false));
+    QVERIFY(s2.currentRequest() == session_->currentRequest());
+    typeInto(w2.budgetExplorer()->mfuSpin(), "45");
+    w2.budgetExplorer()->law()->setCurrentIndex(w2.budgetExplorer()->law()->findData("besiroglu2024"));
+    QVERIFY(s2.isModified());
+    QVERIFY(w2.saveTo(second, false));
+    const PlanRequest edited = s2.currentRequest();
+    s2.setModified(false);
+
+    Session s3;
+    MainWindow w3(&s3);
+    QVERIFY(w3.openFile(second, false));
+    QVERIFY(s3.currentRequest() == edited);
+    SP_COMPARE_REL(s3.currentRequest().mfu, 0.45, 1e-12);
+    QCOMPARE(QString::fromStdString(s3.currentRequest().law.id()), QString("besiroglu2024"));
+    QCOMPARE(s3.currentRequest().gpu_count, 4096);
+    // The controls show the reopened plan.
+    QCOMPARE(w3.budgetExplorer()->gpuCount()->value(), 4096);
+    QCOMPARE(w3.budgetExplorer()->law()->currentData().toString(), QString("besiroglu2024"));
+    QCOMPARE(*w3.budgetExplorer()->budgetAmount()->value(), 3e24);
+    // And the recent-files list has both, newest first.
+    QCOMPARE(w3.recentFiles().first(), QFileInfo(second).absoluteFilePath());
+  }
+
+  void malformedPlanShowsTheErrorAndChangesNothing() {
+    const QString path = dir_.filePath("malformed.json");
+    {
+      Session other;
+      QVERIFY(other.savePlan(path).isOk());
+    }
+    corruptField(path, "gpus", "\"many\"");
+    typeInto(window_->budgetExplorer()->mfuSpin(), "47");
+    const PlanRequest before = session_->currentRequest();
+    const bool modified_before = session_->isModified();
+
+    // Interactive: a message box names the file and the field; nothing changes.
+    QString shown;
+    answerNextMessageBox(QMessageBox::Ok, &shown);
+    QVERIFY(!window_->openFile(path, true));
+    QVERIFY2(shown.contains("malformed.json"), qPrintable(shown));
+    QVERIFY2(shown.contains("gpus"), qPrintable(shown));
+    QVERIFY(session_->currentRequest() == before);
+    QCOMPARE(session_->isModified(), modified_before);
+    QVERIFY(session_->filePath().isEmpty());
+    QCOMPARE(window_->budgetExplorer()->mfuSpin()->value(), 47.0);
+
+    // A file that is not JSON at all.
+    const QString garbage = dir_.filePath("garbage.json");
+    QVERIFY(writeFileAtomically(garbage.toStdString(), "{ this is not json").isOk());
+    QString error;
+    QVERIFY(!window_->openFile(garbage, false, &error));
+    QVERIFY2(error.contains("garbage.json"), qPrintable(error));
+    QVERIFY(session_->currentRequest() == before);
+  }
+
+  void unsavedChangesPrompt() {
+    QVERIFY(window_->maybeSave());  // unmodified: no prompt
+    typeInto(window_->budgetExplorer()->budgetAmount(), "2e24");
+    QVERIFY(session_->isModified());
+    answerNextMessageBox(QMessageBox::Cancel);
+    QVERIFY(!window_->maybeSave());
+    QVERIFY(session_->isModified());
+    answerNextMessageBox(QMessageBox::Discard);
+    QVERIFY(window_->maybeSave());
+    // Closing with changes and Cancel keeps the window open.
+    answerNextMessageBox(QMessageBox::Cancel);
+    QVERIFY(!window_->close());
+    QVERIFY(window_->isVisible());
+  }
+
+  void newPlanActionResets() {
+    typeInto(window_->budgetExplorer()->mfuSpin(), "33");
+    auto* action = window_->findChild<QAction*>("actionNew");
+    QVERIFY(action);
+    QCOMPARE(action->shortcut(), QKeySequence(QKeySequence::New));
+    answerNextMessageBox(QMessageBox::Discard);
+    action->trigger();
+    SP_COMPARE_REL(session_->currentRequest().mfu, 0.4, 1e-12);
+    QVERIFY(!session_->isModified());
+    QCOMPARE(window_->budgetExplorer()->mfuSpin()->value(), 40.0);
+  }
+
+  void exportsEveryFormat() {
+    for (int tab = 0; tab < 4; ++tab) {
+      window_->viewTabs()->setCurrentIndex(tab);
+      settle();
+      for (const char* suffix : {"png", "svg", "pdf"}) {
+        const QString path = dir_.filePath(QString("plot-%1.%2").arg(tab).arg(suffix));
+        QString error;
+        QVERIFY2(window_->exportCurrentPlot(path, &error), qPrintable(error));
+        QVERIFY2(QFileInfo(path).size() > 2000, qPrintable(path));
+      }
+      QImage png(dir_.filePath(QString("plot-%1.png").arg(tab)));
+      QVERIFY(png.width() >= 2 * 400 && png.height() >= 2 * 300);  // exported at 2x
+      QFile svg(dir_.filePath(QString("plot-%1.svg").arg(tab)));
+      QVERIFY(svg.open(QIODevice::ReadOnly));
+      QVERIFY(svg.readAll().contains("<svg"));
+    }
+    QString error;
+    QVERIFY(!window_->exportCurrentPlot(dir_.filePath("x.bmp"), &error));
+    QVERIFY(error.contains("unsupported format 'bmp'"));
+
+    const QString md = dir_.filePath("report.md");
+    QVERIFY(window_->exportReport(md));
+    QFile f(md);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString report = QString::fromUtf8(f.readAll());
+    QVERIFY(report.contains("## Inputs"));
+    QVERIFY(report.contains("## Results"));
+    QVERIFY(report.contains("## Warnings"));
+    QVERIFY(report.contains(QString::fromStdString(session_->currentRequest().law.citation())));
+  }
+
+  void screenshotsOfEveryView() {
+    // A panel plugged in by another part of the application is rendered too.
+    auto* extra = new QLabel("extra panel");
+    const int index = window_->addPanel(extra, "Import & fit");
+    QCOMPARE(window_->viewTabs()->tabText(index), QString("Import && fit"));  // '&' shown, not a mnemonic
+    const QString shots = dir_.filePath("shots");
+    const QStringList files = window_->renderScreenshots(shots);
+    // Four plot tabs (window + plot each) and the extra panel (window only).
+    QCOMPARE(files.size(), 4 * 2 + 1);
+    for (const QString& f : files) {
+      QImage image(f);
+      QVERIFY2(!image.isNull(), qPrintable(f));
+      QVERIFY2(image.width() >= 500 && image.height() >= 350, qPrintable(f));
+      // Not a blank image: more than a handful of distinct colours.
+      QSet<QRgb> colours;
+      for (int y = 0; y < image.height(); y += 7) {
+        for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+      }
+      QVERIFY2(colours.size() > 20, qPrintable(f));
+    }
+    QVERIFY(files.join(' ').contains("import-fit"));
+  }
+
+  void settingsAreRemembered() {
+    typeInto(window_->budgetExplorer()->budgetAmount(), "7.5e23");
+    window_->viewTabs()->setCurrentIndex(2);
+    const QString path = dir_.filePath("remembered.json");
+    QVERIFY(window_->saveTo(path, false));
+    QVERIFY(window_->close());  // unmodified after the save: closes and writes the settings
+
+    Session s2;
+    MainWindow w2(&s2);
+    QCOMPARE(w2.viewTabs()->currentIndex(), 2);
+    QVERIFY(w2.recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+    SP_COMPARE_REL(s2.currentRequest().budget->amount, 7.5e23, 1e-12);
+    QVERIFY(!s2.isModified());
+  }
+
+  void darkThemeToggle() {
+    auto* action = window_->findChild<QAction*>("actionDarkTheme");
+    QVERIFY(action && action->isCheckable());
+    QSignalSpy spy(window_, &MainWindow::darkThemeChanged);
+    action->trigger();
+    settle();
+    QVERIFY(window_->isDarkTheme());
+    QCOMPARE(spy.count(), 1);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightnessF() < 0.3);
+    QVERIFY(window_->currentPlot()->axisRect()->backgroundBrush().color().lightnessF() < 0.5);
+    action->trigger();
+    settle();
+    QVERIFY(!window_->isDarkTheme());
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightnessF() > 0.7);
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

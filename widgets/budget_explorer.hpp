@@ -1,0 +1,93 @@
+#pragma once
+// The budget explorer: one budget typed in any unit (FLOPs, dollars, GPU-hours or wall-clock days
+// on the chosen GPUs) with the others shown live, the accelerator, precision, GPU count, MFU (with
+// guidance), price, scaling laws (planning law plus laws compared in the plots) and the optional
+// inference demand, unique-token limit and target loss. Every control writes to the Session and
+// resynchronises from it.
+
+#include <QString>
+#include <string>
+#include <QWidget>
+
+#include "hardware/cost.hpp"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QListView;
+class QSlider;
+class QSpinBox;
+
+namespace scaleplan {
+
+class LawListModel;
+class OptionalQuantity;
+class QuantityEdit;
+class Session;
+
+class BudgetExplorer : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit BudgetExplorer(Session* session, QWidget* parent = nullptr);
+
+  // Guidance shown under the MFU control for a fraction in (0, 1]; `level` 0 ok, 1 caution,
+  // 2 warning.
+  static QString mfuGuidance(double mfu, int* level = nullptr);
+
+  // The controls, for tests and the benchmark (also reachable by objectName).
+  QuantityEdit* budgetAmount() const { return amount_; }
+  QComboBox* budgetUnit() const { return unit_; }
+  QLabel* budgetEquivalents() const { return equivalents_; }
+  QComboBox* accelerator() const { return accelerator_; }
+  QComboBox* precision() const { return precision_; }
+  QSpinBox* gpuCount() const { return gpus_; }
+  QSlider* mfuSlider() const { return mfu_slider_; }
+  QDoubleSpinBox* mfuSpin() const { return mfu_spin_; }
+  QLabel* mfuGuidanceLabel() const { return mfu_guidance_; }
+  QDoubleSpinBox* price() const { return price_; }
+  QComboBox* law() const { return law_; }
+  QDoubleSpinBox* tokensPerParam() const { return ratio_; }
+  QListView* compareLaws() const { return compare_; }
+  LawListModel* lawModel() const { return law_model_; }
+  OptionalQuantity* inferenceTokens() const { return inference_; }
+  OptionalQuantity* uniqueTokens() const { return unique_; }
+  OptionalQuantity* targetLoss() const { return target_loss_; }
+
+ protected:
+  void changeEvent(QEvent* event) override;
+
+ private:
+  void populateAccelerators();
+  void populatePrecisions();
+  void populateLaws();
+  void syncFromSession();
+  void updateEquivalents();
+  void onUnitChanged(int index);
+  BudgetUnit currentUnit() const;
+
+  Session* session_;
+  QuantityEdit* amount_;
+  QComboBox* unit_;
+  QLabel* equivalents_;
+  QComboBox* accelerator_;
+  QComboBox* precision_;
+  QSpinBox* gpus_;
+  QSlider* mfu_slider_;
+  QDoubleSpinBox* mfu_spin_;
+  QLabel* mfu_guidance_;
+  QDoubleSpinBox* price_;
+  QLabel* price_note_;
+  QComboBox* law_;
+  QLabel* ratio_label_;
+  QDoubleSpinBox* ratio_;
+  QListView* compare_;
+  LawListModel* law_model_;
+  OptionalQuantity* inference_;
+  OptionalQuantity* unique_;
+  OptionalQuantity* target_loss_;
+  QLabel* law_note_;
+  std::string precisions_for_;  // accelerator id the precision combo lists
+};
+
+}  // namespace scaleplan

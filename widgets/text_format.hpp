@@ -1,0 +1,22 @@
+#pragma once
+// QString wrappers over core/base/format.hpp, so that the GUI prints exactly what the CLI prints.
+
+#include <QString>
+
+#include "base/format.hpp"
+
+namespace scaleplan::text {
+
+inline QString count(double v, int significant = 3) { return QString::fromStdString(formatCount(v, significant)); }
+inline QString scientific(double v, int significant = 3) {
+  return QString::fromStdString(formatScientific(v, significant));
+}
+inline QString flops(double v) { return QString::fromStdString(formatFlops(v)); }
+inline QString flopsRate(double v) { return QString::fromStdString(formatFlopsRate(v)); }
+inline QString usd(double v) { return QString::fromStdString(formatUsd(v)); }
+inline QString bytes(double v) { return QString::fromStdString(formatBytes(v)); }
+inline QString days(double v) { return QString::fromStdString(formatDays(v)); }
+inline QString number(double v, int significant = 4) { return QString::fromStdString(formatNumber(v, significant)); }
+inline QString thousands(double v) { return QString::fromStdString(formatThousands(v)); }
+
+}  // namespace scaleplan::text
