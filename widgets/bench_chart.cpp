@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "bench_model.hpp"
+#include "fit_axis.hpp"
 
 namespace scaleplan {
 
@@ -13,7 +14,7 @@ QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<
 }  // namespace
 
 BenchChart::BenchChart(Session* session, QWidget* parent) : PlotView(session, tr("GPU benchmark"), parent) {
-  setLogAxis(plot()->yAxis, TickStyle::Scientific);
+  setDenseLogAxis(plot()->yAxis, TickStyle::Scientific);
   plot()->yAxis->setLabel(tr("matrix-product throughput (TFLOP/s)"));
   plot()->xAxis->setLabel(tr("precision"));
   plot()->xAxis->setSubTicks(false);
@@ -77,9 +78,10 @@ void BenchChart::rebuild() {
     lo = 0.01;
     hi = 1.0;
   }
-  // Whole decades, with headroom above for the utilisation labels.
-  const double y_lo = std::pow(10.0, std::floor(std::log10(lo)) - 0.0);
-  const double y_hi = std::pow(10.0, std::ceil(std::log10(hi * 3.0)));
+  // Room below the shortest bar (bars rise from the axis' lower end: a log axis has no zero) and
+  // above the tallest for the utilisation labels and the legend.
+  const double y_lo = lo / 3.0;
+  const double y_hi = hi * 4.0;
   p->yAxis->setRange(y_lo, y_hi);
 
   const QColor achieved_color = theme().seriesColor(0);
@@ -93,13 +95,20 @@ void BenchChart::rebuild() {
                                         : tr("dense peak (estimate)"));
   peak_->setPen(QPen(peak_color.darker(130)));
   peak_->setBrush(peak_color);
+  // A log axis has no zero: bars rise from the axis' lower end. QCPBars draws a bar from its base
+  // to base + value, so the stored value is the height above the base.
+  QVector<double> achieved_height, peak_height;
+  for (int i = 0; i < keys.size(); ++i) {
+    achieved_height << (achieved[i] > 0 ? achieved[i] - y_lo : 0.0);
+    peak_height << (peak[i] > 0 ? peak[i] - y_lo : 0.0);
+  }
   for (QCPBars* bars : {achieved_, peak_}) {
     bars->setWidth(0.36);
-    bars->setBaseValue(y_lo);  // a log axis has no zero: bars rise from the axis' lower end
+    bars->setBaseValue(y_lo);
     bars->setBarsGroup(group_);
   }
-  achieved_->setData(keys, achieved, true);
-  peak_->setData(keys, peak, true);
+  achieved_->setData(keys, achieved_height, true);
+  peak_->setData(keys, peak_height, true);
 
   for (size_t i = 0; i < result_->summary.size(); ++i) {
     const PrecisionSummary& s = result_->summary[i];
@@ -109,10 +118,18 @@ void BenchChart::rebuild() {
     }
     const QString label = s.best_utilisation ? QString::number(100.0 * *s.best_utilisation, 'f', 0) + '%'
                                              : formatRate(s.best->rate.value);
-    const double x = keys[static_cast<int>(i)] - 0.19;  // over the achieved bar (left of the pair)
-    addLabel(label, x, std::max(achieved[static_cast<int>(i)], peak[static_cast<int>(i)]) * 1.15,
-             Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
+    // Over the achieved bar, the left one of its pair (bar width 0.36 plus the group's spacing).
+    const double x = keys[static_cast<int>(i)] - 0.19;
+    addLabel(label, x, achieved[static_cast<int>(i)] * 1.04, Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
   }
+}
+
+std::optional<double> BenchChart::barTop(const QCPBars* bars, double key) {
+  if (!bars) return std::nullopt;
+  for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
+    if (it->key == key) return bars->baseValue() + it->value;
+  }
+  return std::nullopt;
 }
 
 QString BenchChart::readoutText(double x, double) const {

@@ -24,9 +24,12 @@ class BenchChart : public PlotView {
 
   void setResult(const BenchResult& result);
   void clearResult();
-  // As last drawn (values in TFLOP/s), nullptr before a result.
+  // As last drawn, nullptr before a result. Each bar spans baseValue() to baseValue() + value
+  // (TFLOP/s): the top of a bar is the rate.
   QCPBars* achievedBars() const { return achieved_; }
   QCPBars* peakBars() const { return peak_; }
+  // The top of the bar at `key` (1 = first precision) in TFLOP/s, or nullopt.
+  static std::optional<double> barTop(const QCPBars* bars, double key);
 
  protected:
   void rebuild() override;

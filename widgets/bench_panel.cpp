@@ -87,7 +87,7 @@ BenchPanel::BenchPanel(Session* session, QWidget* parent)
   progress_ = new QProgressBar(run_box);
   progress_->setRange(0, 1);
   progress_->setValue(0);
-  progress_->setFormat(tr("%v / %m steps"));
+  progress_->setTextVisible(false);  // shown once a run reports its steps
   progress_row->addWidget(progress_, 1);
   status_label_ = new QLabel(run_box);
   status_label_->setWordWrap(true);
@@ -229,6 +229,8 @@ void BenchPanel::onProgress(int done, int total, const QString& label) {
   if (total > 0) {
     progress_->setRange(0, total);
     progress_->setValue(done);
+    progress_->setFormat(tr("%v / %m steps"));
+    progress_->setTextVisible(true);
   }
   if (!label.isEmpty()) status_label_->setText(tr("Measuring %1…").arg(label));
 }
@@ -273,7 +275,8 @@ void BenchPanel::setResult(const BenchResult& result) {
                  .arg(d.sm_count)
                  .arg(text::bytes(static_cast<double>(d.memory_bytes)), qs(d.driver_version), qs(d.blas_version));
   } else {
-    lines << tr("%1 threads, %2, %3").arg(d.threads).arg(qs(d.blas_version), qs(d.simd));
+    lines << tr("%1, %2, %3").arg(d.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(d.threads), qs(d.blas_version),
+                                  qs(d.simd));
   }
   lines << (result.catalog_match ? tr("Compared with catalog entry %1: %2")
                                        .arg(qs(result.catalog_match->id), qs(result.catalog_match->reason).toHtmlEscaped())

@@ -3,6 +3,8 @@
 #include <QFont>
 #include <cmath>
 
+#include "text_format.hpp"
+
 namespace scaleplan {
 
 namespace {
@@ -23,7 +25,7 @@ QString displayName(const std::string& name) {
 QString formatFitNumber(double value) {
   if (!std::isfinite(value)) return QStringLiteral("—");
   const double a = std::fabs(value);
-  if (a != 0.0 && (a >= 1e5 || a < 1e-3)) return QString::number(value, 'e', 3);
+  if (a != 0.0 && (a >= 1e5 || a < 1e-3)) return text::scientific(value, 4);  // "7.433e10"
   return QString::number(value, 'g', 4);
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "import_fit_panel.hpp"
+#include "fit_axis.hpp"
 #include "import_model.hpp"
 #include "session.hpp"
 #include "text_format.hpp"
@@ -114,7 +115,10 @@ FitPlot::FitPlot(Session* session, ImportFitPanel* panel, QWidget* parent)
   info_label_ = new QLabel(this);
   info_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   bar->addWidget(info_label_, 1);
-  if (auto* box = qobject_cast<QBoxLayout*>(layout())) box->insertLayout(0, bar);
+  if (auto* box = qobject_cast<QBoxLayout*>(layout())) {
+    box->insertLayout(0, bar, 0);
+    box->setStretchFactor(plot(), 1);  // the plot takes the height, not the control row
+  }
 
   connect(x_combo_, &QComboBox::currentIndexChanged, this,
           [this](int i) { setXVariable(static_cast<XVariable>(i)); });
@@ -123,7 +127,7 @@ FitPlot::FitPlot(Session* session, ImportFitPanel* panel, QWidget* parent)
   connect(band_check_, &QCheckBox::toggled, this, &FitPlot::setShowBand);
 
   // Main rect: loss against the size; residual rect below with the same x range.
-  setLogAxis(p->xAxis, TickStyle::Count);
+  setDenseLogAxis(p->xAxis, TickStyle::Count);
   p->xAxis->setTickLabels(false);
   p->yAxis->setLabel(tr("loss (nats/token)"));
   residual_rect_ = new QCPAxisRect(p);
@@ -134,8 +138,8 @@ FitPlot::FitPlot(Session* session, ImportFitPanel* panel, QWidget* parent)
   auto* margins = new QCPMarginGroup(p);
   p->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
   residual_rect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-  setLogAxis(residual_rect_->axis(QCPAxis::atBottom), TickStyle::Count);
-  residual_rect_->axis(QCPAxis::atLeft)->setLabel(tr("residual ln(L/L̂)"));
+  setDenseLogAxis(residual_rect_->axis(QCPAxis::atBottom), TickStyle::Count);
+  residual_rect_->axis(QCPAxis::atLeft)->setLabel(tr("residual ln(L_obs/L_fit)"));
   residual_rect_->axis(QCPAxis::atBottom)->setLabel(xName(x_variable_));
   residual_rect_->setRangeDrag(Qt::Horizontal);
   residual_rect_->setRangeZoom(Qt::Horizontal);
@@ -165,8 +169,9 @@ void FitPlot::setXVariable(XVariable v) {
   }
   if (x_variable_ == v) return;
   x_variable_ = v;
-  setLogAxis(plot()->xAxis, v == XVariable::Flops ? TickStyle::Scientific : TickStyle::Count);
-  setLogAxis(residual_rect_->axis(QCPAxis::atBottom), v == XVariable::Flops ? TickStyle::Scientific : TickStyle::Count);
+  const TickStyle style = v == XVariable::Flops ? TickStyle::Scientific : TickStyle::Count;
+  setDenseLogAxis(plot()->xAxis, style);
+  setDenseLogAxis(residual_rect_->axis(QCPAxis::atBottom), style);
   residual_rect_->axis(QCPAxis::atBottom)->setLabel(xName(v));
   refreshNow();
 }
@@ -232,6 +237,11 @@ void FitPlot::rebuild() {
     message->setClipToAxisRect(true);
     trackItem(message);
     p->legend->setVisible(false);
+    // A sensible empty frame: 10M to 100B parameters, typical losses, ±5% residuals.
+    p->xAxis->setRange(1e7, 1e11);
+    rx->setRange(1e7, 1e11);
+    p->yAxis->setRange(2.0, 5.0);
+    ry->setRange(-0.05, 0.05);
     return;
   }
   p->legend->setVisible(true);
@@ -478,7 +488,8 @@ void FitPlot::rebuild() {
     trackItem(note);
   }
 
-  setDecadeRange(p->xAxis, x_lo, x_hi);
+  // A little room around the data; the ticker labels 1-2-5 of each decade on narrow ranges.
+  p->xAxis->setRange(x_lo / 1.25, x_hi * 1.25);
   rx->setRange(p->xAxis->range());
   const double pad = std::max(0.02, (y_hi - y_lo) * 0.08);
   p->yAxis->setRange(std::max(0.0, y_lo - pad), y_hi + pad);

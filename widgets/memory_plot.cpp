@@ -118,8 +118,18 @@ void MemoryPlot::rebuild() {
     line->setPen(QPen(theme().plan, 1.6, Qt::DashLine));
     line->setSelectable(false);
     trackItem(line);
-    addLabel(tr("one %1: %2 GB").arg(QString::fromStdString(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4), 2.45,
-             gpu.memory_gb, Qt::AlignLeft | Qt::AlignBottom, theme().plan, -1);
+    // Right-aligned at the plot's right edge (x in axis-rect fractions, y in GB), so that a long
+    // accelerator name runs leftwards into the empty space instead of off the plot.
+    auto* label = new QCPItemText(p);
+    label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    label->position->setTypeY(QCPItemPosition::ptPlotCoords);
+    label->position->setCoords(0.99, gpu.memory_gb);
+    label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    label->setText(tr("one %1: %2 GB").arg(QString::fromStdString(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4));
+    label->setColor(theme().plan);
+    label->setClipToAxisRect(true);
+    label->setSelectable(false);
+    trackItem(label);
   }
   p->yAxis->setRange(0.0, top > 0 ? top * 1.15 : 1.0);
 }

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -325,6 +326,11 @@ FlopsOptions ModelMemoryPanel::flopsOptions() const {
   return o;
 }
 
+void ModelMemoryPanel::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange) recompute();  // the verdict colours follow the palette
+}
+
 void ModelMemoryPanel::recompute() {
   const TransformerArchitecture a = architecture();
   std::string why;
@@ -379,16 +385,19 @@ void ModelMemoryPanel::recompute() {
   inference_ = im;
 
   const Accelerator& gpu = session_->currentRequest().accelerator;
+  // Verdict colours that read on the light and the dark palette.
+  const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
+  const QString good = dark ? "#7ddc7d" : "#1e8a1e", bad = dark ? "#ff8080" : "#c02020";
   auto fitText = [&](double bytes, const QString& what) {
     QString s = tr("<b>%1</b> %2").arg(text::bytes(bytes), what);
     if (!(gpu.memory_gb > 0.0)) return s + tr(" (the chosen accelerator has no memory size)");
     const QString gpu_name = tr("%1 (%2 GB)").arg(qs(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4);
     auto n = gpusToHold(bytes, gpu.memory_gb);
     if (!n) return s + " — " + qs(n.message());
-    if (*n <= 1) return s + tr(" — <span style='color:#2a9d2a'>fits on one %1</span>").arg(gpu_name);
-    return s + tr(" — <span style='color:#d03030'>does not fit on one %1</span>: at least <b>%2</b> GPUs to hold it "
+    if (*n <= 1) return s + tr(" — <span style='color:%1'>fits on one %2</span>").arg(good, gpu_name);
+    return s + tr(" — <span style='color:%1'>does not fit on one %2</span>: at least <b>%3</b> GPUs to hold it "
                   "(before parallelism overheads)")
-                   .arg(gpu_name)
+                   .arg(bad, gpu_name)
                    .arg(*n);
   };
   training_fit_label_->setText(fitText(tm.total(), tr("(state %1 + activations %2 per micro-batch)")

@@ -76,6 +76,9 @@ class ModelMemoryPanel : public QWidget {
  signals:
   void recomputed();
 
+ protected:
+  void changeEvent(QEvent* event) override;
+
  private:
   QWidget* buildControls();
   QWidget* buildResults();

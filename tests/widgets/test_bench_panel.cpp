@@ -31,13 +31,6 @@ bool cudaItemEnabled(const BenchPanel& panel) {
   return model && model->item(0)->isEnabled();
 }
 
-double barValue(QCPBars* bars, double key) {
-  for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
-    if (it->key == key) return it->value;
-  }
-  return -1.0;
-}
-
 }  // namespace
 
 class TestBenchPanel : public QObject {
@@ -150,8 +143,8 @@ class TestBenchPanel : public QObject {
       QCOMPARE(model->index(row, BenchSummaryModel::CheckColumn).data().toString(), QString("passed"));
       // The chart draws the same figures in TFLOP/s.
       panel.chart()->refreshNow();
-      SP_COMPARE_REL(barValue(panel.chart()->achievedBars(), row + 1.0), achieved / 1e12, 1e-12);
-      SP_COMPARE_REL(barValue(panel.chart()->peakBars(), row + 1.0), peak / 1e12, 1e-12);
+      SP_COMPARE_REL(*BenchChart::barTop(panel.chart()->achievedBars(), row + 1.0), achieved / 1e12, 1e-12);
+      SP_COMPARE_REL(*BenchChart::barTop(panel.chart()->peakBars(), row + 1.0), peak / 1e12, 1e-12);
     }
     QCOMPARE(panel.chart()->plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
     QVERIFY(panel.resultLabel()->text().contains("cpu backend"));
