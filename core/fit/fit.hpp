@@ -234,6 +234,12 @@ struct FitSummary {
   FitDiagnostics diagnostics;
   std::optional<IsoFlopResult> isoflop;
   DataRange data_range;
+  // Each a sentence: weak identification (2 model sizes or token counts, as many points as
+  // parameters); the best start on the grid's edge when no interior start reached the optimum
+  // (within 0.1% after screening: the grid may not cover the basin); a parameter at a bound (an
+  // exponent below 1e-3 or above 5, E below 1e-3 of the smallest loss, a term below 1e-4 of the
+  // loss at every point); no covariance (rank-deficient Jacobian); skipped hold-out; failed
+  // bootstrap resamples; skipped IsoFLOP budgets.
   std::vector<std::string> warnings;
 
   // Converged or NoConvergence: there are parameters to use.
