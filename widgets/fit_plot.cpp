@@ -145,6 +145,8 @@ FitPlot::FitPlot(Session* session, ImportFitPanel* panel, QWidget* parent)
   residual_rect_->setRangeZoom(Qt::Horizontal);
   connect(p->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), residual_rect_->axis(QCPAxis::atBottom),
           qOverload<const QCPRange&>(&QCPAxis::setRange));
+  // Loss falls with size: the lower left of the plot is where no data lie.
+  p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
   applyTheme(p, theme());
   p->legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 1)));
 
@@ -326,12 +328,22 @@ void FitPlot::rebuild() {
       at.emplace_back(geometricMean(v), neutral);
     }
     if (single_curve) at.resize(1);
+    // Against compute, the run view draws the law along its compute-optimal allocation (the
+    // frontier the runs approach), when the law can allocate.
+    const bool frontier = colour_by_ == ColourBy::Run && xv == XVariable::Flops && !single_curve &&
+                          law->computeOptimal(Flops{std::exp(c_lo)}).isOk();
     bool first = true, first_band = true;
     for (const auto& [v, color] : at) {
       Curve curve;
       for (int i = 0; i < kCurveSamples; ++i) {
         const double x = std::exp(c_lo + (c_hi - c_lo) * i / (kCurveSamples - 1));
-        const auto [n, d] = sizesAt(x, v, xv);
+        auto [n, d] = sizesAt(x, v, xv);
+        if (frontier) {
+          const auto allocation = law->computeOptimal(Flops{x});
+          if (!allocation) continue;
+          n = allocation->params;
+          d = allocation->tokens;
+        }
         const auto l = law->loss(n, d);
         if (!l || !std::isfinite(*l)) continue;
         curve.x.push_back(x);
@@ -361,6 +373,7 @@ void FitPlot::rebuild() {
       }
       const QString curve_name = !first ? QString()
                                  : single_curve ? tr("fitted law")
+                                 : frontier ? tr("fitted law, compute-optimal N and D")
                                  : colour_by_ == ColourBy::Size
                                      ? tr("fitted law at each group's %1").arg(xv == XVariable::Params ? "D" : "N")
                                      : tr("fitted law at the mean %1").arg(xv == XVariable::Params ? "D" : "N");
@@ -376,6 +389,13 @@ void FitPlot::rebuild() {
     bool first = true;
     QVector<double> opt_n, opt_l;
     const auto& budgets = fit->summary.isoflop->budgets;
+    double c_min = std::numeric_limits<double>::infinity(), c_max = -c_min;
+    for (const IsoFlopBudget& budget : budgets) {
+      if (!budget.used) continue;
+      c_min = std::min(c_min, std::log(budget.flops));
+      c_max = std::max(c_max, std::log(budget.flops));
+    }
+    const double c_span = c_max - c_min;
     for (size_t b = 0; b < budgets.size(); ++b) {
       const IsoFlopBudget& budget = budgets[b];
       if (!budget.used) continue;
@@ -394,9 +414,11 @@ void FitPlot::rebuild() {
         qx << std::exp(ln_n);
         qy << budget.c0 + budget.c1 * ln_n + budget.c2 * ln_n * ln_n;
       }
-      QColor color = theme().foreground;
-      color.setAlpha(170);
-      addGraph(first ? tr("IsoFLOP parabolas") : QString(), color, Qt::DashLine, 1.4)->setData(qx, qy, true);
+      // Coloured by budget on the same blue-to-red scale as the size groups (small to large C).
+      const double t = c_span > 0 ? (std::log(budget.flops) - c_min) / c_span : 0.0;
+      addGraph(first ? tr("IsoFLOP parabola per budget (blue: smallest C, red: largest)") : QString(),
+               sequentialColor(t, isDark(theme())), Qt::DashLine, 1.4)
+          ->setData(qx, qy, true);
       opt_n << budget.n_opt;
       opt_l << budget.loss_at_opt;
       first = false;
@@ -482,7 +504,7 @@ void FitPlot::rebuild() {
     note->setClipAxisRect(residual_rect_);
     note->position->setAxisRect(residual_rect_);
     note->position->setType(QCPItemPosition::ptAxisRectRatio);
-    note->position->setCoords(0.5, 0.5);
+    note->position->setCoords(0.5, 0.25);  // above the zero line
     note->setText(fit ? tr("no residuals: an IsoFLOP analysis has no loss law") : tr("residuals appear after a fit"));
     note->setColor(theme().foreground);
     trackItem(note);
@@ -495,6 +517,39 @@ void FitPlot::rebuild() {
   p->yAxis->setRange(std::max(0.0, y_lo - pad), y_hi + pad);
   const double r_range = std::max(0.01, r_max * 1.25);
   ry->setRange(-r_range, r_range);
+  placeLegend();
+}
+
+void FitPlot::placeLegend() {
+  // The legend goes to the corner with the fewest drawn points (data and curve samples), counted
+  // in a box of about the legend's size in axis-rect fractions.
+  QCustomPlot* p = plot();
+  const QCPRange xr = p->xAxis->range(), yr = p->yAxis->range();
+  if (!(xr.lower > 0) || !(yr.upper > yr.lower)) return;
+  int counts[4] = {0, 0, 0, 0};  // top-left, top-right, bottom-left, bottom-right
+  auto count = [&](double x, double y) {
+    if (!(x > 0)) return;
+    const double fx = std::log(x / xr.lower) / std::log(xr.upper / xr.lower);
+    const double fy = (y - yr.lower) / (yr.upper - yr.lower);
+    const bool left = fx < 0.45, right = fx > 0.55, top = fy > 0.6, bottom = fy < 0.4;
+    if (top && left) ++counts[0];
+    if (top && right) ++counts[1];
+    if (bottom && left) ++counts[2];
+    if (bottom && right) ++counts[3];
+  };
+  for (int i = 0; i < p->graphCount(); ++i) {
+    QCPGraph* g = p->graph(i);
+    if (g->keyAxis() != p->xAxis) continue;  // residual graphs live in the other rect
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) count(it->key, it->value);
+  }
+  static const Qt::Alignment kCorners[4] = {Qt::AlignTop | Qt::AlignLeft, Qt::AlignTop | Qt::AlignRight,
+                                             Qt::AlignBottom | Qt::AlignLeft, Qt::AlignBottom | Qt::AlignRight};
+  // Preference on ties: bottom left (where loss plots are usually empty), then top right.
+  int best = 2;
+  for (int i : {1, 3, 0}) {
+    if (counts[i] < counts[best]) best = i;
+  }
+  p->axisRect()->insetLayout()->setInsetAlignment(0, kCorners[best]);
 }
 
 QString FitPlot::readoutText(double x, double y) const {

@@ -72,6 +72,7 @@ class FitPlot : public PlotView {
 
  private:
   void onFitChanged();
+  void placeLegend();
   QColor groupColor(size_t index, size_t count) const;
 
   ImportFitPanel* panel_;

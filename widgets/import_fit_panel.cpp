@@ -20,6 +20,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -358,12 +359,15 @@ QWidget* ImportFitPanel::buildFitSide() {
   params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::StderrColumn,
                                                          QHeaderView::ResizeToContents);
   params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::IntervalColumn, QHeaderView::Stretch);
-  result_layout->addWidget(params_view_, 2);
-  fit_report_ = new QLabel(result_box);
-  fit_report_->setWordWrap(true);
-  fit_report_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  fit_report_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-  result_layout->addWidget(fit_report_, 1);
+  params_view_->setMinimumHeight(params_view_->verticalHeader()->defaultSectionSize() * 6);
+  result_layout->addWidget(params_view_, 3);
+  // The report scrolls: an IsoFLOP analysis can list dozens of skipped budgets.
+  fit_report_ = new QTextBrowser(result_box);
+  fit_report_->setObjectName("fitReport");
+  fit_report_->setOpenLinks(false);
+  fit_report_->setFrameShape(QFrame::NoFrame);
+  fit_report_->viewport()->setAutoFillBackground(false);
+  result_layout->addWidget(fit_report_, 2);
   auto* law_buttons = new QHBoxLayout;
   save_law_button_ = new QPushButton(tr("Save law…"), result_box);
   save_law_button_->setToolTip(tr("Law JSON with its data range and uncertainty; usable as --law file:PATH"));
@@ -693,6 +697,7 @@ void ImportFitPanel::onFitFinished(const FitSummary& summary) {
   lines << tr("<b>%1</b> — %2, %3")
                .arg(qs(toString(summary.termination)), qs(toString(summary.objective)),
                     countNoun(static_cast<long long>(summary.points), tr("point"), tr("points")));
+  lines << law_note.toHtmlEscaped();  // what happened to the law first; details and warnings follow
   if (summary.starts > 0) {
     lines << tr("%1 starts, best #%2; objective %3; %4 s")
                  .arg(summary.starts)
@@ -718,8 +723,7 @@ void ImportFitPanel::onFitFinished(const FitSummary& summary) {
                  .arg(countNoun(static_cast<long long>(last_fit_->dropped.size()), tr("point"), tr("points")));
   }
   for (const std::string& w : summary.warnings) lines << tr("⚠ %1").arg(qs(w).toHtmlEscaped());
-  lines << law_note.toHtmlEscaped();
-  fit_report_->setText(lines.join("<br>"));
+  fit_report_->setHtml(lines.join("<br>"));
   fit_status_->setText(tr("Fit %1 in %2 s.").arg(qs(toString(summary.termination))).arg(summary.seconds, 0, 'f', 2));
   updateButtons();
   emit fitChanged();

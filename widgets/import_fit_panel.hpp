@@ -25,6 +25,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableView;
+class QTextBrowser;
 
 namespace scaleplan {
 
@@ -105,6 +106,7 @@ class ImportFitPanel : public QWidget {
   QLabel* errorLabel() const { return error_label_; }
   QLabel* importSummaryLabel() const { return import_summary_; }
   QLabel* fitStatusLabel() const { return fit_status_; }
+  QTextBrowser* fitReport() const { return fit_report_; }
 
  signals:
   // After every import: ok false for a failed or cancelled one (runs unchanged).
@@ -179,7 +181,7 @@ class ImportFitPanel : public QWidget {
   QProgressBar* progress_ = nullptr;
   QLabel* fit_status_ = nullptr;
   QTableView* params_view_ = nullptr;
-  QLabel* fit_report_ = nullptr;
+  QTextBrowser* fit_report_ = nullptr;
   QPushButton* save_law_button_ = nullptr;
   QPushButton* use_law_button_ = nullptr;
   bool name_edited_ = false;

@@ -13,6 +13,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <algorithm>
 #include <cmath>
 #include <qcustomplot.h>
@@ -186,6 +187,46 @@ class TestFitPanel : public QObject {
     QCOMPARE(session.laws().size(), laws_before);
     QVERIFY(!panel.lastFit());
     QCOMPARE(panel.paramsModel()->rowCount(), 0);
+  }
+
+  void isoflopIsShownButNotAddedAsALaw() {
+    Session session;
+    ImportFitPanel panel(&session);
+    FitPlot view(&session, &panel);
+    QVERIFY(importAndWait(panel, {kTestData + "/chinchilla/svg_extracted_data.csv"}));
+    panel.dropSpin()->setValue(5);
+    panel.lawCombo()->setCurrentIndex(panel.lawCombo()->findData("isoflop"));
+    panel.bootstrapSpin()->setValue(0);
+    const size_t laws_before = session.laws().size();
+    QSignalSpy finished(&panel, &ImportFitPanel::fitFinished);
+    QVERIFY(panel.startFit());
+    const FitSummary summary = waitFit(finished, 60000);
+    QVERIFY2(summary.hasParameters(), summary.message.c_str());
+    QVERIFY(summary.isoflop);
+    // An allocation rule, not a loss law: shown, not added.
+    QCOMPARE(session.laws().size(), laws_before);
+    QVERIFY(panel.lastFit() && !panel.lastFit()->law);
+    QVERIFY(!panel.saveLawButton()->isEnabled());
+    QVERIFY(panel.fitReport()->toPlainText().contains("not a loss law"));
+    // The table has the exponents a and b of N_opt ∝ C^a, D_opt ∝ C^b, as the core computed them.
+    const FitSummary core = fitLaw(panel.fitPoints(), panel.fitOptions());
+    QCOMPARE(panel.paramsModel()->index(0, FitParamsModel::NameColumn).data().toString(), QString("a"));
+    QCOMPARE(panel.paramsModel()->index(0, FitParamsModel::ValueColumn).data(FitParamsModel::kRawRole).toDouble(),
+             core.isoflop->a);
+    // a + b = 1 under C = 6·N·D (each budget's D_opt = C/(6·N_opt)).
+    SP_COMPARE_REL(core.isoflop->a + core.isoflop->b, 1.0, 1e-9);
+    // The fit view draws one dashed parabola per used budget, and no law curves or residuals.
+    view.refreshNow();
+    int used = 0;
+    for (const IsoFlopBudget& b : summary.isoflop->budgets) used += b.used ? 1 : 0;
+    QVERIFY(used >= 2);
+    int dashed = 0;
+    for (int i = 0; i < view.plot()->graphCount(); ++i) {
+      if (view.plot()->graph(i)->pen().style() == Qt::DashLine) ++dashed;
+    }
+    QCOMPARE(dashed, used);
+    QVERIFY(view.curves().empty());
+    QCOMPARE(view.residualRect()->graphs().size(), 0);
   }
 
   void nothingToFitSaysSo() {
