@@ -512,8 +512,9 @@ void ImportFitPanel::onImportFinished(const ImportResult& result) {
   }
   files_label_->setText(described.join(", "));
   files_label_->setToolTip(imported_files_.join('\n'));
-  QString summary = countNoun(static_cast<long long>(result.runs.size()), tr("run"), tr("runs")) + ", " +
-                    countNoun(static_cast<long long>(result.pointCount()), tr("point"), tr("points"));
+  runs_summary_ = countNoun(static_cast<long long>(result.runs.size()), tr("run"), tr("runs")) + ", " +
+                  countNoun(static_cast<long long>(result.pointCount()), tr("point"), tr("points"));
+  QString summary = runs_summary_;
   if (!result.warnings.empty()) {
     summary += tr(" — %1 below").arg(countNoun(static_cast<long long>(result.warnings.size()), tr("warning"), tr("warnings")));
   }
@@ -526,6 +527,8 @@ void ImportFitPanel::onImportFinished(const ImportResult& result) {
 
 void ImportFitPanel::showImportError(const QString& message) {
   import_error_ = message;
+  // The list below now shows the failed import's problems, not those of the runs still shown.
+  if (!runs_summary_.isEmpty()) import_summary_->setText(tr("%1 (from the last successful import)").arg(runs_summary_));
   error_label_->setText(message);
   error_label_->setVisible(true);
 }

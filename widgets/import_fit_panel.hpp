@@ -152,6 +152,7 @@ class ImportFitPanel : public QWidget {
   QStringList requested_files_; // the import in flight
   bool reimport_pending_ = false;
   QString import_error_;
+  QString runs_summary_;  // "35 runs, 350 points" of the runs shown
   QStringList reduction_notes_;
   std::optional<FitRecord> last_fit_;
   // The points and name of the fit in flight.

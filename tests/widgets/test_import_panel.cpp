@@ -187,6 +187,7 @@ class TestImportPanel : public QObject {
     QCOMPARE(panel.pointsModel()->rowCount(), 350);
     QCOMPARE(panel.runs().size(), size_t{35});
     QCOMPARE(panel.importedFiles(), before);
+    QCOMPARE(panel.importSummaryLabel()->text(), QString("35 runs, 350 points (from the last successful import)"));
 
     // A binary file and an empty one fail the same way.
     QVERIFY(!waitImport(panel, [&] { panel.importFiles({kTestData + "/importers/binary.bin"}); }));
