@@ -10,7 +10,9 @@ namespace scaleplan {
 
 namespace {
 constexpr double kTera = 1e12;
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 }  // namespace
 
 BenchChart::BenchChart(Session* session, QWidget* parent) : PlotView(session, tr("GPU benchmark"), parent) {
@@ -91,8 +93,9 @@ void BenchChart::rebuild() {
   achieved_->setPen(QPen(achieved_color.darker(130)));
   achieved_->setBrush(achieved_color);
   peak_ = new QCPBars(p->xAxis, p->yAxis);
-  peak_->setName(result_->catalog_match ? tr("dense peak (catalog %1)").arg(QString::fromStdString(result_->catalog_match->id))
-                                        : tr("dense peak (estimate)"));
+  peak_->setName(result_->catalog_match
+                     ? tr("dense peak (catalog %1)").arg(QString::fromStdString(result_->catalog_match->id))
+                     : tr("dense peak (estimate)"));
   peak_->setPen(QPen(peak_color.darker(130)));
   peak_->setBrush(peak_color);
   // A log axis has no zero: bars rise from the axis' lower end. QCPBars draws a bar from its base
@@ -113,14 +116,16 @@ void BenchChart::rebuild() {
   for (size_t i = 0; i < result_->summary.size(); ++i) {
     const PrecisionSummary& s = result_->summary[i];
     if (!s.best) {
-      addLabel(tr("failed"), keys[static_cast<int>(i)], y_lo * 1.5, Qt::AlignHCenter | Qt::AlignBottom, theme().plan, 0);
+      addLabel(tr("failed"), keys[static_cast<int>(i)], y_lo * 1.5, Qt::AlignHCenter | Qt::AlignBottom,
+               theme().plan, 0);
       continue;
     }
     const QString label = s.best_utilisation ? QString::number(100.0 * *s.best_utilisation, 'f', 0) + '%'
                                              : formatRate(s.best->rate.value);
     // Over the achieved bar, the left one of its pair (bar width 0.36 plus the group's spacing).
     const double x = keys[static_cast<int>(i)] - 0.19;
-    addLabel(label, x, achieved[static_cast<int>(i)] * 1.04, Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
+    addLabel(label, x, achieved[static_cast<int>(i)] * 1.04, Qt::AlignHCenter | Qt::AlignBottom,
+             theme().foreground, 0);
   }
 }
 
@@ -134,11 +139,15 @@ std::optional<double> BenchChart::barTop(const QCPBars* bars, double key) {
 
 QString BenchChart::readoutText(double x, double) const {
   if (!result_ || result_->summary.empty()) return {};
-  const int i = std::clamp(static_cast<int>(std::lround(x)) - 1, 0, static_cast<int>(result_->summary.size()) - 1);
+  const int i =
+      std::clamp(static_cast<int>(std::lround(x)) - 1, 0, static_cast<int>(result_->summary.size()) - 1);
   const PrecisionSummary& s = result_->summary[static_cast<size_t>(i)];
-  QString text = tr("%1: achieved %2").arg(qs(toString(s.precision)), s.best ? formatRate(s.best->rate.value) : tr("failed"));
+  QString text = tr("%1: achieved %2")
+                     .arg(qs(toString(s.precision)), s.best ? formatRate(s.best->rate.value) : tr("failed"));
   if (s.best) text += tr(" at %1").arg(QString::fromStdString(s.best->shape.toString()));
-  if (s.reference_peak) text += tr("\npeak %1 (%2)").arg(formatRate(s.reference_peak->value), QString::fromStdString(s.reference_source));
+  if (s.reference_peak)
+    text += tr("\npeak %1 (%2)")
+                .arg(formatRate(s.reference_peak->value), QString::fromStdString(s.reference_source));
   if (s.best_utilisation) text += tr("\nutilisation %1%").arg(100.0 * *s.best_utilisation, 0, 'f', 1);
   return text;
 }

@@ -8,8 +8,12 @@
 namespace scaleplan {
 
 namespace {
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
+QString qs(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 }  // namespace
 
 QString formatRate(double flops_per_second) {
@@ -35,7 +39,9 @@ int BenchSummaryModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
 
-int BenchSummaryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int BenchSummaryModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant BenchSummaryModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
@@ -61,7 +67,8 @@ QVariant BenchSummaryModel::data(const QModelIndex& index, int role) const {
       case AchievedColumn: return s.best ? formatRate(s.best->rate.value) : tr("failed");
       case PeakColumn: return s.reference_peak ? formatRate(s.reference_peak->value) : QStringLiteral("—");
       case UtilisationColumn:
-        return s.best_utilisation ? QString::number(100.0 * *s.best_utilisation, 'f', 1) + '%' : QStringLiteral("—");
+        return s.best_utilisation ? QString::number(100.0 * *s.best_utilisation, 'f', 1) + '%'
+                                  : QStringLiteral("—");
       case ShapeColumn: return s.best ? qs(s.best->shape.toString()) : QStringLiteral("—");
       case CheckColumn:
         if (!s.correctness_passed) return tr("not checked");
@@ -81,8 +88,9 @@ QVariant BenchSummaryModel::data(const QModelIndex& index, int role) const {
     }
   }
   if (role == Qt::TextAlignmentRole) {
-    return column == PrecisionColumn || column == ShapeColumn ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
-                                                              : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
+    return column == PrecisionColumn || column == ShapeColumn
+               ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
+               : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
   }
   if (role == Qt::ForegroundRole && column == CheckColumn && s.correctness_passed && !*s.correctness_passed) {
     return QColor(210, 40, 40);
@@ -95,7 +103,8 @@ QVariant BenchSummaryModel::headerData(int section, Qt::Orientation orientation,
   if (role == Qt::ToolTipRole) {
     switch (section) {
       case AchievedColumn: return tr("Best measured matrix-product rate (2·M·N·K FLOPs per call)");
-      case PeakColumn: return tr("Dense peak of the same precision: the matched catalog entry, or a CPU estimate");
+      case PeakColumn:
+        return tr("Dense peak of the same precision: the matched catalog entry, or a CPU estimate");
       case UtilisationColumn: return tr("Achieved ÷ dense peak");
       case CheckColumn: return tr("The precision's product against an FP64 CPU reference");
       default: return {};

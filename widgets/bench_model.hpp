@@ -13,7 +13,15 @@ class BenchSummaryModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { PrecisionColumn, AchievedColumn, PeakColumn, UtilisationColumn, ShapeColumn, CheckColumn, ColumnCount };
+  enum Column {
+    PrecisionColumn,
+    AchievedColumn,
+    PeakColumn,
+    UtilisationColumn,
+    ShapeColumn,
+    CheckColumn,
+    ColumnCount
+  };
   // Raw values: QString precision, double FLOP/s (achieved, peak), double fraction (utilisation),
   // QString shape, bool/invalid (check).
   static constexpr int kRawRole = Qt::UserRole;

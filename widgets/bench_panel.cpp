@@ -27,8 +27,12 @@ namespace scaleplan {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
+QString qs(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 QString availabilityText(CudaAvailability a) {
   switch (a) {
@@ -45,7 +49,10 @@ QString availabilityText(CudaAvailability a) {
 }  // namespace
 
 BenchPanel::BenchPanel(Session* session, QWidget* parent)
-    : QWidget(parent), session_(session), worker_(new BenchWorker(this)), model_(new BenchSummaryModel(this)) {
+    : QWidget(parent),
+      session_(session),
+      worker_(new BenchWorker(this)),
+      model_(new BenchSummaryModel(this)) {
   setObjectName("benchPanel");
   auto* layout = new QVBoxLayout(this);
 
@@ -155,27 +162,31 @@ BenchPanel::BenchPanel(Session* session, QWidget* parent)
   updateButtons();
 }
 
-BenchPanel::~BenchPanel() { worker_->disconnect(this); }
+BenchPanel::~BenchPanel() {
+  worker_->disconnect(this);
+}
 
 void BenchPanel::setProbe(const CudaProbe& probe) {
   probe_ = probe;
   auto* items = qobject_cast<QStandardItemModel*>(backend_combo_->model());
   if (probe_.isAvailable()) {
     const DeviceFacts* d = probe_.device ? &*probe_.device : nullptr;
-    device_label_->setText(d ? tr("<b>%1</b> — compute capability %2.%3, %4 SMs, %5 memory. %6")
-                                   .arg(qs(d->name))
-                                   .arg(d->compute_major)
-                                   .arg(d->compute_minor)
-                                   .arg(d->sm_count)
-                                   .arg(text::bytes(static_cast<double>(d->memory_bytes)), qs(probe_.message).toHtmlEscaped())
-                             : qs(probe_.message).toHtmlEscaped());
+    device_label_->setText(
+        d ? tr("<b>%1</b> — compute capability %2.%3, %4 SMs, %5 memory. %6")
+                .arg(qs(d->name))
+                .arg(d->compute_major)
+                .arg(d->compute_minor)
+                .arg(d->sm_count)
+                .arg(text::bytes(static_cast<double>(d->memory_bytes)), qs(probe_.message).toHtmlEscaped())
+          : qs(probe_.message).toHtmlEscaped());
     if (items) items->item(0)->setEnabled(true);
     backend_combo_->setCurrentIndex(0);
   } else {
-    device_label_->setText(tr("<b>No usable CUDA GPU: %1.</b> %2<br>The CPU backend runs the same benchmark on "
-                              "this machine's processor (Eigen, FP64 and FP32), so the whole flow can be tried; "
-                              "its figures describe the CPU, not a GPU.")
-                               .arg(availabilityText(probe_.availability), qs(probe_.message).toHtmlEscaped()));
+    device_label_->setText(
+        tr("<b>No usable CUDA GPU: %1.</b> %2<br>The CPU backend runs the same benchmark on "
+           "this machine's processor (Eigen, FP64 and FP32), so the whole flow can be tried; "
+           "its figures describe the CPU, not a GPU.")
+            .arg(availabilityText(probe_.availability), qs(probe_.message).toHtmlEscaped()));
     if (items) items->item(0)->setEnabled(false);
     backend_combo_->setCurrentIndex(1);
   }
@@ -199,19 +210,23 @@ void BenchPanel::updateDeviceStyle() {
 
 BenchOptions BenchPanel::benchOptions() const {
   BenchOptions o;
-  o.backend = benchBackendFromString(backend_combo_->currentData().toString().toStdString()).value_or(BenchBackend::Cpu);
-  o.mode = benchModeFromString(mode_combo_->currentData().toString().toStdString()).value_or(BenchMode::Quick);
+  o.backend = benchBackendFromString(backend_combo_->currentData().toString().toStdString())
+                  .value_or(BenchBackend::Cpu);
+  o.mode =
+      benchModeFromString(mode_combo_->currentData().toString().toStdString()).value_or(BenchMode::Quick);
   o.repeats = repeats_spin_->value();
   return o;
 }
 
-bool BenchPanel::startRun() { return startRun(benchOptions()); }
+bool BenchPanel::startRun() {
+  return startRun(benchOptions());
+}
 
 bool BenchPanel::startRun(const BenchOptions& options) {
   if (worker_->isRunning()) return false;
   progress_->setRange(0, 0);
-  status_label_->setText(tr("Starting the %1 %2 benchmark…")
-                             .arg(qs(toString(options.backend)), qs(toString(options.mode))));
+  status_label_->setText(
+      tr("Starting the %1 %2 benchmark…").arg(qs(toString(options.backend)), qs(toString(options.mode))));
   worker_->start(options, session_->catalog());
   updateButtons();
   return true;
@@ -223,7 +238,9 @@ void BenchPanel::cancelRun() {
   status_label_->setText(tr("Cancelling after the current step…"));
 }
 
-bool BenchPanel::isRunning() const { return worker_->isRunning(); }
+bool BenchPanel::isRunning() const {
+  return worker_->isRunning();
+}
 
 void BenchPanel::onProgress(int done, int total, const QString& label) {
   if (total > 0) {
@@ -273,14 +290,17 @@ void BenchPanel::setResult(const BenchResult& result) {
                  .arg(d.compute_major)
                  .arg(d.compute_minor)
                  .arg(d.sm_count)
-                 .arg(text::bytes(static_cast<double>(d.memory_bytes)), qs(d.driver_version), qs(d.blas_version));
+                 .arg(text::bytes(static_cast<double>(d.memory_bytes)), qs(d.driver_version),
+                      qs(d.blas_version));
   } else {
-    lines << tr("%1, %2, %3").arg(d.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(d.threads), qs(d.blas_version),
-                                  qs(d.simd));
+    lines << tr("%1, %2, %3")
+                 .arg(d.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(d.threads), qs(d.blas_version),
+                      qs(d.simd));
   }
-  lines << (result.catalog_match ? tr("Compared with catalog entry %1: %2")
-                                       .arg(qs(result.catalog_match->id), qs(result.catalog_match->reason).toHtmlEscaped())
-                                 : tr("No catalog entry: %1").arg(qs(result.catalog_note).toHtmlEscaped()));
+  lines << (result.catalog_match
+                ? tr("Compared with catalog entry %1: %2")
+                      .arg(qs(result.catalog_match->id), qs(result.catalog_match->reason).toHtmlEscaped())
+                : tr("No catalog entry: %1").arg(qs(result.catalog_note).toHtmlEscaped()));
   for (const BandwidthMeasurement& b : result.bandwidth) {
     lines << tr("Memory bandwidth (%1, read + written): %2/s")
                  .arg(qs(toString(b.kernel)), text::bytes(b.bytes_per_second));
@@ -290,7 +310,8 @@ void BenchPanel::setResult(const BenchResult& result) {
                  .arg(formatRate(result.fma_peak->achieved.value))
                  .arg(100.0 * result.fma_peak->fraction_of_clock_peak, 0, 'f', 1);
   }
-  if (!result.allCorrect()) lines << tr("<span style='color:#d03030'><b>A correctness check failed.</b></span>");
+  if (!result.allCorrect())
+    lines << tr("<span style='color:#d03030'><b>A correctness check failed.</b></span>");
   for (const std::string& w : result.warnings) lines << tr("⚠ %1").arg(qs(w).toHtmlEscaped());
   result_label_->setText(lines.join("<br>"));
   updateButtons();
@@ -342,8 +363,9 @@ void BenchPanel::saveDialog() {
                                                     tr("Benchmark JSON (*.json)"));
   if (path.isEmpty()) return;
   QString error;
-  status_label_->setText(saveResultTo(path, &error) ? tr("Saved to %1 (plan with --gpu measured:%1).").arg(path)
-                                                    : tr("Could not save: %1").arg(error));
+  status_label_->setText(saveResultTo(path, &error)
+                             ? tr("Saved to %1 (plan with --gpu measured:%1).").arg(path)
+                             : tr("Could not save: %1").arg(error));
 }
 
 void BenchPanel::loadDialog() {
@@ -351,7 +373,8 @@ void BenchPanel::loadDialog() {
                                                     tr("Benchmark JSON (*.json);;All files (*)"));
   if (path.isEmpty()) return;
   QString error;
-  status_label_->setText(loadResultFrom(path, &error) ? tr("Loaded %1.").arg(path) : tr("Could not load: %1").arg(error));
+  status_label_->setText(loadResultFrom(path, &error) ? tr("Loaded %1.").arg(path)
+                                                      : tr("Could not load: %1").arg(error));
 }
 
 void BenchPanel::updateButtons() {

@@ -23,8 +23,8 @@ bool BenchWorker::start(const BenchOptions& options, const HardwareCatalog& cata
   // Steps last milliseconds to seconds, so every step is reported.
   BenchProgress callback = [this, flag](int done, int total, const std::string& label) {
     const QString text = QString::fromStdString(label);
-    QMetaObject::invokeMethod(this, [this, done, total, text] { emit progress(done, total, text); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, done, total, text] { emit progress(done, total, text); }, Qt::QueuedConnection);
     return !flag->load();
   };
   watcher_.setFuture(QtConcurrent::run([options, catalog, callback = std::move(callback)] {
@@ -44,7 +44,9 @@ void BenchWorker::cancel() {
   if (cancel_flag_) cancel_flag_->store(true);
 }
 
-void BenchWorker::wait() { watcher_.waitForFinished(); }
+void BenchWorker::wait() {
+  watcher_.waitForFinished();
+}
 
 void BenchWorker::onFutureFinished() {
   running_ = false;

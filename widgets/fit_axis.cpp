@@ -11,7 +11,8 @@ DenseLogTicker::DenseLogTicker(TickStyle style) : style_(style) {
 
 QVector<double> DenseLogTicker::createTickVector(double tick_step, const QCPRange& range) {
   dense_ = false;
-  if (!(range.lower > 0.0) || !(range.upper > range.lower)) return QCPAxisTickerLog::createTickVector(tick_step, range);
+  if (!(range.lower > 0.0) || !(range.upper > range.lower))
+    return QCPAxisTickerLog::createTickVector(tick_step, range);
   const double decades = std::log10(range.upper / range.lower);
   if (decades > kDenseDecades) return QCPAxisTickerLog::createTickVector(tick_step, range);
   dense_ = true;
@@ -30,7 +31,9 @@ int DenseLogTicker::getSubTickCount(double tick_step) {
   return dense_ ? 0 : QCPAxisTickerLog::getSubTickCount(tick_step);
 }
 
-QString DenseLogTicker::getTickLabel(double tick, const QLocale&, QChar, int) { return tickLabel(tick, style_); }
+QString DenseLogTicker::getTickLabel(double tick, const QLocale&, QChar, int) {
+  return tickLabel(tick, style_);
+}
 
 void setDenseLogAxis(QCPAxis* axis, TickStyle style) {
   axis->setScaleType(QCPAxis::stLogarithmic);

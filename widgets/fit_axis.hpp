@@ -5,8 +5,9 @@
 // ticks at powers of ten with 8 unlabelled sub-ticks. Labels use tickLabel() of plot_style, so
 // they read like every other plot's.
 
-#include <QSharedPointer>
 #include <qcustomplot.h>
+
+#include <QSharedPointer>
 
 #include "plot_style.hpp"
 

@@ -79,7 +79,9 @@ int FitParamsModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
 
-int FitParamsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int FitParamsModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant FitParamsModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
@@ -92,7 +94,8 @@ QVariant FitParamsModel::data(const QModelIndex& index, int role) const {
     switch (column) {
       case NameColumn: return row.name;
       case ValueColumn: return formatFitNumber(row.value);
-      case StderrColumn: return row.standard_error ? formatFitNumber(*row.standard_error) : QStringLiteral("—");
+      case StderrColumn:
+        return row.standard_error ? formatFitNumber(*row.standard_error) : QStringLiteral("—");
       case IntervalColumn:
         if (!row.ci_low || !row.ci_high) return QStringLiteral("—");
         return QStringLiteral("[%1, %2]").arg(formatFitNumber(*row.ci_low), formatFitNumber(*row.ci_high));

@@ -10,8 +10,8 @@
 #include <limits>
 #include <map>
 
-#include "import_fit_panel.hpp"
 #include "fit_axis.hpp"
+#include "import_fit_panel.hpp"
 #include "import_model.hpp"
 #include "session.hpp"
 #include "text_format.hpp"
@@ -20,12 +20,14 @@ namespace scaleplan {
 
 namespace {
 
-constexpr int kMaxSizeGroups = 5;      // colour groups of the size variable
-constexpr int kMaxRunLegend = 10;      // more runs than this: one legend line for all of them
-constexpr int kCurveSamples = 90;      // samples along each drawn curve (log-spaced)
+constexpr int kMaxSizeGroups = 5;  // colour groups of the size variable
+constexpr int kMaxRunLegend = 10;  // more runs than this: one legend line for all of them
+constexpr int kCurveSamples = 90;  // samples along each drawn curve (log-spaced)
 constexpr double kReadoutRadiusPx = 14.0;
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 double otherSize(const FitPoint& p, FitPlot::XVariable x) {
   return x == FitPlot::XVariable::Params ? p.tokens : p.params;
@@ -78,7 +80,9 @@ QColor sequentialColor(double t, bool dark) {
 }
 
 // PlotTheme has both a `dark` flag and a static dark(); the background says which one is in use.
-bool isDark(const PlotTheme& t) { return t.background.lightnessF() < 0.5; }
+bool isDark(const PlotTheme& t) {
+  return t.background.lightnessF() < 0.5;
+}
 
 double geometricMean(const std::vector<double>& v) {
   double s = 0.0;
@@ -109,7 +113,8 @@ FitPlot::FitPlot(Session* session, ImportFitPanel* panel, QWidget* parent)
   bar->addSpacing(12);
   band_check_ = new QCheckBox(tr("95% band"), this);
   band_check_->setChecked(true);
-  band_check_->setToolTip(tr("2.5–97.5 percentiles of the bootstrap resamples' predictions along each curve"));
+  band_check_->setToolTip(
+      tr("2.5–97.5 percentiles of the bootstrap resamples' predictions along each curve"));
   bar->addWidget(band_check_);
   bar->addSpacing(12);
   info_label_ = new QLabel(this);
@@ -143,8 +148,8 @@ FitPlot::FitPlot(Session* session, ImportFitPanel* panel, QWidget* parent)
   residual_rect_->axis(QCPAxis::atBottom)->setLabel(xName(x_variable_));
   residual_rect_->setRangeDrag(Qt::Horizontal);
   residual_rect_->setRangeZoom(Qt::Horizontal);
-  connect(p->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), residual_rect_->axis(QCPAxis::atBottom),
-          qOverload<const QCPRange&>(&QCPAxis::setRange));
+  connect(p->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
+          residual_rect_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
   // Loss falls with size: the lower left of the plot is where no data lie.
   p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
   applyTheme(p, theme());
@@ -212,7 +217,8 @@ void FitPlot::onFitChanged() {
 
 QColor FitPlot::groupColor(size_t index, size_t count) const {
   if (colour_by_ == ColourBy::Run) return theme().seriesColor(index);
-  return sequentialColor(count <= 1 ? 0.0 : static_cast<double>(index) / static_cast<double>(count - 1), isDark(theme()));
+  return sequentialColor(count <= 1 ? 0.0 : static_cast<double>(index) / static_cast<double>(count - 1),
+                         isDark(theme()));
 }
 
 void FitPlot::rebuild() {
@@ -226,9 +232,9 @@ void FitPlot::rebuild() {
   const std::vector<FitPoint> points = panel_->fitPoints(&dropped_);
   const auto& fit = panel_->lastFit();
   const ScalingLaw* law = fit && fit->law ? &*fit->law : nullptr;
-  info_label_->setText(fit ? (law ? tr("Law: %1").arg(qs(law->displayName()))
-                                  : tr("IsoFLOP analysis of '%1'").arg(fit->name))
-                           : tr("No fit yet"));
+  info_label_->setText(
+      fit ? (law ? tr("Law: %1").arg(qs(law->displayName())) : tr("IsoFLOP analysis of '%1'").arg(fit->name))
+          : tr("No fit yet"));
 
   if (points.empty()) {
     auto* message = new QCPItemText(p);
@@ -365,18 +371,20 @@ void FitPlot::rebuild() {
         band.setAlpha(isDark(theme()) ? 55 : 45);
         QCPGraph* high = addGraph(QString(), band, Qt::SolidLine, 0.5);
         high->setData(qx, QVector<double>(curve.high.begin(), curve.high.end()), true);
-        QCPGraph* low = addGraph(first_band ? tr("95% band (bootstrap)") : QString(), band, Qt::SolidLine, 0.5);
+        QCPGraph* low =
+            addGraph(first_band ? tr("95% band (bootstrap)") : QString(), band, Qt::SolidLine, 0.5);
         low->setData(qx, QVector<double>(curve.low.begin(), curve.low.end()), true);
         low->setBrush(QBrush(band));
         low->setChannelFillGraph(high);
         first_band = false;
       }
-      const QString curve_name = !first ? QString()
-                                 : single_curve ? tr("fitted law")
-                                 : frontier ? tr("fitted law, compute-optimal N and D")
-                                 : colour_by_ == ColourBy::Size
-                                     ? tr("fitted law at each group's %1").arg(xv == XVariable::Params ? "D" : "N")
-                                     : tr("fitted law at the mean %1").arg(xv == XVariable::Params ? "D" : "N");
+      const QString curve_name =
+          !first         ? QString()
+          : single_curve ? tr("fitted law")
+          : frontier     ? tr("fitted law, compute-optimal N and D")
+          : colour_by_ == ColourBy::Size
+              ? tr("fitted law at each group's %1").arg(xv == XVariable::Params ? "D" : "N")
+              : tr("fitted law at the mean %1").arg(xv == XVariable::Params ? "D" : "N");
       addGraph(curve_name, color, Qt::SolidLine, 1.8)
           ->setData(qx, QVector<double>(curve.loss.begin(), curve.loss.end()), true);
       first = false;
@@ -424,7 +432,8 @@ void FitPlot::rebuild() {
       first = false;
     }
     if (!opt_n.isEmpty()) {
-      addScatter(tr("optimum per budget"), theme().plan, QCPScatterStyle::ssDiamond, 10.0)->setData(opt_n, opt_l);
+      addScatter(tr("optimum per budget"), theme().plan, QCPScatterStyle::ssDiamond, 10.0)
+          ->setData(opt_n, opt_l);
     }
   }
 
@@ -436,7 +445,8 @@ void FitPlot::rebuild() {
     if (!l || !(*l > 0) || !(pt.loss > 0)) return std::nullopt;
     return std::log(pt.loss / *l);
   };
-  const bool run_legend = colour_by_ == ColourBy::Size || groups_.size() <= static_cast<size_t>(kMaxRunLegend);
+  const bool run_legend =
+      colour_by_ == ColourBy::Size || groups_.size() <= static_cast<size_t>(kMaxRunLegend);
   for (size_t i = 0; i < groups_.size(); ++i) {
     Group& g = groups_[i];
     QVector<double> qx, qy, rxv, ryv;
@@ -455,14 +465,16 @@ void FitPlot::rebuild() {
                    : i == 0   ? countNoun(static_cast<long long>(groups_.size()), tr("run"), tr("runs"))
                               : QString();
     if (colour_by_ == ColourBy::Size) {
-      name = tr("%1 (%2)").arg(g.name, countNoun(static_cast<long long>(g.points.size()), tr("point"), tr("points")));
+      name = tr("%1 (%2)").arg(g.name,
+                               countNoun(static_cast<long long>(g.points.size()), tr("point"), tr("points")));
     }
     QCPGraph* graph = addScatter(name, g.color, QCPScatterStyle::ssCircle, 7.0);
     graph->setData(qx, qy);
     if (!rxv.isEmpty()) {
       QCPGraph* res = p->addGraph(rx, ry);
       res->setLineStyle(QCPGraph::lsNone);
-      res->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(g.color, 1.5), QBrush(g.color), 6.0));
+      res->setScatterStyle(
+          QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(g.color, 1.5), QBrush(g.color), 6.0));
       res->removeFromLegend();
       res->setData(rxv, ryv);
     }
@@ -483,7 +495,8 @@ void FitPlot::rebuild() {
     if (!rxv.isEmpty()) {
       QCPGraph* res = p->addGraph(rx, ry);
       res->setLineStyle(QCPGraph::lsNone);
-      res->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(grey, 1.5), QBrush(Qt::NoBrush), 7.0));
+      res->setScatterStyle(
+          QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(grey, 1.5), QBrush(Qt::NoBrush), 7.0));
       res->removeFromLegend();
       res->setData(rxv, ryv);
     }
@@ -505,7 +518,8 @@ void FitPlot::rebuild() {
     note->position->setAxisRect(residual_rect_);
     note->position->setType(QCPItemPosition::ptAxisRectRatio);
     note->position->setCoords(0.5, 0.25);  // above the zero line
-    note->setText(fit ? tr("no residuals: an IsoFLOP analysis has no loss law") : tr("residuals appear after a fit"));
+    note->setText(fit ? tr("no residuals: an IsoFLOP analysis has no loss law")
+                      : tr("residuals appear after a fit"));
     note->setColor(theme().foreground);
     trackItem(note);
   }
@@ -531,7 +545,7 @@ void FitPlot::placeLegend() {
     if (!(x > 0)) return;
     const double fx = std::log(x / xr.lower) / std::log(xr.upper / xr.lower);
     const double fy = (y - yr.lower) / (yr.upper - yr.lower);
-    const bool left = fx < 0.45, right = fx > 0.55, top = fy > 0.6, bottom = fy < 0.4;
+    const bool left = fx<0.45, right = fx> 0.55, top = fy > 0.6, bottom = fy < 0.4;
     if (top && left) ++counts[0];
     if (top && right) ++counts[1];
     if (bottom && left) ++counts[2];
@@ -543,7 +557,8 @@ void FitPlot::placeLegend() {
     for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) count(it->key, it->value);
   }
   static const Qt::Alignment kCorners[4] = {Qt::AlignTop | Qt::AlignLeft, Qt::AlignTop | Qt::AlignRight,
-                                             Qt::AlignBottom | Qt::AlignLeft, Qt::AlignBottom | Qt::AlignRight};
+                                            Qt::AlignBottom | Qt::AlignLeft,
+                                            Qt::AlignBottom | Qt::AlignRight};
   // Preference on ties: bottom left (where loss plots are usually empty), then top right.
   int best = 2;
   for (int i : {1, 3, 0}) {
@@ -580,7 +595,9 @@ QString FitPlot::readoutText(double x, double y) const {
                 .arg(pt.loss, 0, 'f', 4);
     if (best_index < best_group->residuals.size() && std::isfinite(best_group->residuals[best_index])) {
       const double r = best_group->residuals[best_index];
-      text += tr("\nfit %1, residual %2%").arg(pt.loss / std::exp(r), 0, 'f', 4).arg(100.0 * (std::exp(r) - 1.0), 0, 'f', 2);
+      text += tr("\nfit %1, residual %2%")
+                  .arg(pt.loss / std::exp(r), 0, 'f', 4)
+                  .arg(100.0 * (std::exp(r) - 1.0), 0, 'f', 2);
     }
   }
   return text;

@@ -41,7 +41,7 @@ class FitPlot : public PlotView {
     QString name;
     QColor color;
     std::vector<FitPoint> points;
-    double representative = 0.0;  // geometric mean of the colour variable (Size grouping)
+    double representative = 0.0;    // geometric mean of the colour variable (Size grouping)
     std::vector<double> residuals;  // ln(L_obs / L_fit) per point (empty without a law)
   };
   // One drawn curve of the law (and its band, when there are bootstrap samples).

@@ -41,12 +41,14 @@ bool FitWorker::start(std::vector<FitPoint> points, FitOptions options) {
     if (done == total || now - *last >= kProgressInterval) {
       *last = now;
       const auto d = static_cast<qint64>(done), t = static_cast<qint64>(total);
-      QMetaObject::invokeMethod(this, [this, d, t] { emit progress(d, t); }, Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          this, [this, d, t] { emit progress(d, t); }, Qt::QueuedConnection);
     }
     return !flag->load();
   };
-  watcher_.setFuture(QtConcurrent::run([points = std::move(points), options = std::move(options),
-                                        callback = std::move(callback)] { return fitLaw(points, options, callback); }));
+  watcher_.setFuture(
+      QtConcurrent::run([points = std::move(points), options = std::move(options),
+                         callback = std::move(callback)] { return fitLaw(points, options, callback); }));
   return true;
 }
 
@@ -54,7 +56,9 @@ void FitWorker::cancel() {
   if (cancel_flag_) cancel_flag_->store(true);
 }
 
-void FitWorker::wait() { watcher_.waitForFinished(); }
+void FitWorker::wait() {
+  watcher_.waitForFinished();
+}
 
 void FitWorker::onFutureFinished() {
   running_ = false;

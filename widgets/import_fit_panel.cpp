@@ -15,8 +15,8 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QRegularExpression>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -37,8 +37,12 @@ namespace scaleplan {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
+QString qs(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 QString formatLabel(ImportFormat f) {
   switch (f) {
@@ -77,11 +81,12 @@ QString lawLabel(FitLaw law) {
 }
 
 // The roles that have a mapping combo (step is not needed for fitting).
-constexpr ColumnRole kMappedRoles[] = {ColumnRole::Params, ColumnRole::Tokens, ColumnRole::Flops, ColumnRole::Loss,
-                                       ColumnRole::Run};
+constexpr ColumnRole kMappedRoles[] = {ColumnRole::Params, ColumnRole::Tokens, ColumnRole::Flops,
+                                       ColumnRole::Loss, ColumnRole::Run};
 
 // An empty text is "not given"; otherwise a count such as 7B or 4.2e6.
-std::optional<double> parseOptionalCount(const QLineEdit* edit, const QString& what, QString* error, bool* ok) {
+std::optional<double> parseOptionalCount(const QLineEdit* edit, const QString& what, QString* error,
+                                         bool* ok) {
   const QString text = edit->text().trimmed();
   if (text.isEmpty()) return std::nullopt;
   auto value = parseCount(text.toStdString());
@@ -98,8 +103,8 @@ std::vector<FitPoint> complement(const std::vector<FitPoint>& all, const std::ve
   std::vector<FitPoint> out;
   size_t j = 0;
   for (const FitPoint& p : all) {
-    if (j < kept.size() && kept[j].params == p.params && kept[j].tokens == p.tokens && kept[j].loss == p.loss &&
-        kept[j].run == p.run) {
+    if (j < kept.size() && kept[j].params == p.params && kept[j].tokens == p.tokens &&
+        kept[j].loss == p.loss && kept[j].run == p.run) {
       ++j;
     } else {
       out.push_back(p);
@@ -144,7 +149,8 @@ ImportFitPanel::ImportFitPanel(Session* session, QWidget* parent)
   connect(import_worker_, &ImportWorker::progress, this, [this](qint64 done, qint64 total) {
     if (total > 0) {
       import_progress_->setRange(0, 1000);
-      import_progress_->setValue(static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(total)));
+      import_progress_->setValue(
+          static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(total)));
     }
   });
   connect(fit_worker_, &FitWorker::progress, this, &ImportFitPanel::onFitProgress);
@@ -281,7 +287,8 @@ QWidget* ImportFitPanel::buildImportSide() {
                                                          QHeaderView::ResizeToContents);
   issues_view_->horizontalHeader()->setSectionResizeMode(ImportIssuesModel::LocationColumn,
                                                          QHeaderView::ResizeToContents);
-  issues_view_->horizontalHeader()->setSectionResizeMode(ImportIssuesModel::MessageColumn, QHeaderView::Stretch);
+  issues_view_->horizontalHeader()->setSectionResizeMode(ImportIssuesModel::MessageColumn,
+                                                         QHeaderView::Stretch);
   issues_view_->verticalHeader()->setVisible(false);
   issues_layout->addWidget(issues_view_);
   layout->addWidget(issues_box, 1);
@@ -296,12 +303,13 @@ QWidget* ImportFitPanel::buildFitSide() {
   auto* fit_box = new QGroupBox(tr("Fit a scaling law"), side);
   auto* form = new QFormLayout(fit_box);
   law_combo_ = new QComboBox(fit_box);
-  for (FitLaw law : {FitLaw::Chinchilla, FitLaw::Kaplan, FitLaw::PowerParams, FitLaw::PowerTokens, FitLaw::PowerFlops,
-                     FitLaw::IsoFlop}) {
+  for (FitLaw law : {FitLaw::Chinchilla, FitLaw::Kaplan, FitLaw::PowerParams, FitLaw::PowerTokens,
+                     FitLaw::PowerFlops, FitLaw::IsoFlop}) {
     law_combo_->addItem(lawLabel(law), qs(toString(law)));
   }
-  law_combo_->setToolTip(tr("Chinchilla: Hoffmann et al. 2022's approach 3 (4,500-start grid, Huber δ = 1e-3).\n"
-                            "IsoFLOP: their approach 2; gives an allocation rule, not a loss law."));
+  law_combo_->setToolTip(
+      tr("Chinchilla: Hoffmann et al. 2022's approach 3 (4,500-start grid, Huber δ = 1e-3).\n"
+         "IsoFLOP: their approach 2; gives an allocation rule, not a loss law."));
   form->addRow(tr("Law:"), law_combo_);
   objective_combo_ = new QComboBox(fit_box);
   objective_combo_->addItem(tr("Huber loss, summed (Hoffmann et al.)"), qs(toString(FitObjective::Huber)));
@@ -313,13 +321,15 @@ QWidget* ImportFitPanel::buildFitSide() {
   bootstrap_spin_->setSingleStep(100);
   bootstrap_spin_->setValue(100);
   bootstrap_spin_->setSpecialValueText(tr("none (covariance estimate)"));
-  bootstrap_spin_->setToolTip(tr("Bootstrap resamples over points: standard errors, 95% intervals and the "
-                                 "uncertainty band of the fit view"));
+  bootstrap_spin_->setToolTip(
+      tr("Bootstrap resamples over points: standard errors, 95% intervals and the "
+         "uncertainty band of the fit view"));
   form->addRow(tr("Bootstrap resamples:"), bootstrap_spin_);
   drop_spin_ = new QSpinBox(fit_box);
   drop_spin_->setRange(0, 100000);
-  drop_spin_->setToolTip(tr("Leave out the K points with the highest loss (the Chinchilla replication drops 5 "
-                            "of the paper's points)"));
+  drop_spin_->setToolTip(
+      tr("Leave out the K points with the highest loss (the Chinchilla replication drops 5 "
+         "of the paper's points)"));
   form->addRow(tr("Drop highest-loss K:"), drop_spin_);
   connect(drop_spin_, &QSpinBox::valueChanged, this, [this] {
     emit fitPointsChanged();
@@ -354,11 +364,14 @@ QWidget* ImportFitPanel::buildFitSide() {
   auto* result_layout = new QVBoxLayout(result_box);
   params_view_ = makeTable(params_model_, result_box);
   params_view_->verticalHeader()->setVisible(false);
-  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::NameColumn, QHeaderView::ResizeToContents);
-  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::ValueColumn, QHeaderView::ResizeToContents);
+  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::NameColumn,
+                                                         QHeaderView::ResizeToContents);
+  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::ValueColumn,
+                                                         QHeaderView::ResizeToContents);
   params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::StderrColumn,
                                                          QHeaderView::ResizeToContents);
-  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::IntervalColumn, QHeaderView::Stretch);
+  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::IntervalColumn,
+                                                         QHeaderView::Stretch);
   params_view_->setMinimumHeight(params_view_->verticalHeader()->defaultSectionSize() * 6);
   result_layout->addWidget(params_view_, 3);
   // The report scrolls: an IsoFLOP analysis can list dozens of skipped budgets.
@@ -385,12 +398,20 @@ QWidget* ImportFitPanel::buildFitSide() {
   return side;
 }
 
-QComboBox* ImportFitPanel::columnCombo(ColumnRole role) const { return column_combos_[static_cast<int>(role)]; }
+QComboBox* ImportFitPanel::columnCombo(ColumnRole role) const {
+  return column_combos_[static_cast<int>(role)];
+}
 
-const std::vector<Run>& ImportFitPanel::runs() const { return points_model_->runs(); }
+const std::vector<Run>& ImportFitPanel::runs() const {
+  return points_model_->runs();
+}
 
-bool ImportFitPanel::isImporting() const { return import_worker_->isRunning(); }
-bool ImportFitPanel::isFitting() const { return fit_worker_->isRunning(); }
+bool ImportFitPanel::isImporting() const {
+  return import_worker_->isRunning();
+}
+bool ImportFitPanel::isFitting() const {
+  return fit_worker_->isRunning();
+}
 
 // ---- Import -----------------------------------------------------------------------------------
 
@@ -506,8 +527,8 @@ void ImportFitPanel::onImportFinished(const ImportResult& result) {
 
   QStringList described;
   for (int i = 0; i < imported_files_.size(); ++i) {
-    const QString format = i < static_cast<int>(result.formats.size()) ? qs(result.formats[static_cast<size_t>(i)])
-                                                                      : QString();
+    const QString format =
+        i < static_cast<int>(result.formats.size()) ? qs(result.formats[static_cast<size_t>(i)]) : QString();
     described << tr("%1 (%2)").arg(QFileInfo(imported_files_[i]).fileName(), format);
   }
   files_label_->setText(described.join(", "));
@@ -516,7 +537,9 @@ void ImportFitPanel::onImportFinished(const ImportResult& result) {
                   countNoun(static_cast<long long>(result.pointCount()), tr("point"), tr("points"));
   QString summary = runs_summary_;
   if (!result.warnings.empty()) {
-    summary += tr(" — %1 below").arg(countNoun(static_cast<long long>(result.warnings.size()), tr("warning"), tr("warnings")));
+    summary +=
+        tr(" — %1 below")
+            .arg(countNoun(static_cast<long long>(result.warnings.size()), tr("warning"), tr("warnings")));
   }
   import_summary_->setText(summary);
   updateButtons();
@@ -528,7 +551,8 @@ void ImportFitPanel::onImportFinished(const ImportResult& result) {
 void ImportFitPanel::showImportError(const QString& message) {
   import_error_ = message;
   // The list below now shows the failed import's problems, not those of the runs still shown.
-  if (!runs_summary_.isEmpty()) import_summary_->setText(tr("%1 (from the last successful import)").arg(runs_summary_));
+  if (!runs_summary_.isEmpty())
+    import_summary_->setText(tr("%1 (from the last successful import)").arg(runs_summary_));
   error_label_->setText(message);
   error_label_->setVisible(true);
 }
@@ -556,7 +580,8 @@ void ImportFitPanel::dragEnterEvent(QDragEnterEvent* event) {
   const QMimeData* mime = event->mimeData();
   if (mime && mime->hasUrls()) {
     const QList<QUrl> urls = mime->urls();
-    if (!urls.isEmpty() && std::all_of(urls.begin(), urls.end(), [](const QUrl& u) { return u.isLocalFile(); })) {
+    if (!urls.isEmpty() &&
+        std::all_of(urls.begin(), urls.end(), [](const QUrl& u) { return u.isLocalFile(); })) {
       event->acceptProposedAction();
       return;
     }
@@ -582,8 +607,9 @@ void ImportFitPanel::changeEvent(QEvent* event) {
 void ImportFitPanel::updateErrorStyle() {
   // A red that reads on both palettes, bold, on a faint red background.
   const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
-  error_label_->setStyleSheet(dark ? "QLabel { color: #ff8080; background: #3a2020; font-weight: bold; padding: 4px; }"
-                                   : "QLabel { color: #b01010; background: #fdecec; font-weight: bold; padding: 4px; }");
+  error_label_->setStyleSheet(
+      dark ? "QLabel { color: #ff8080; background: #3a2020; font-weight: bold; padding: 4px; }"
+           : "QLabel { color: #b01010; background: #fdecec; font-weight: bold; padding: 4px; }");
 }
 
 QString ImportFitPanel::defaultFitName() const {
@@ -607,7 +633,8 @@ std::vector<FitPoint> ImportFitPanel::fitPoints(std::vector<FitPoint>* dropped) 
 
 FitOptions ImportFitPanel::fitOptions() const {
   FitOptions options;
-  options.law = fitLawFromString(law_combo_->currentData().toString().toStdString()).value_or(FitLaw::Chinchilla);
+  options.law =
+      fitLawFromString(law_combo_->currentData().toString().toStdString()).value_or(FitLaw::Chinchilla);
   options.objective = fitObjectiveFromString(objective_combo_->currentData().toString().toStdString())
                           .value_or(FitObjective::Huber);
   options.bootstrap_resamples = bootstrap_spin_->value();
@@ -662,13 +689,15 @@ void ImportFitPanel::onFitFinished(const FitSummary& summary) {
   progress_->setRange(0, 1);
   progress_->setValue(summary.hasParameters() ? 1 : 0);
   if (summary.termination == FitTermination::Cancelled) {
-    fit_status_->setText(tr("Fit cancelled after %1 s; the previous fit is kept.").arg(summary.seconds, 0, 'f', 2));
+    fit_status_->setText(
+        tr("Fit cancelled after %1 s; the previous fit is kept.").arg(summary.seconds, 0, 'f', 2));
     updateButtons();
     emit fitFinished(summary);
     return;
   }
   if (!summary.hasParameters()) {
-    fit_status_->setText(tr("Fit failed (%1): %2").arg(qs(toString(summary.termination)), qs(summary.message)));
+    fit_status_->setText(
+        tr("Fit failed (%1): %2").arg(qs(toString(summary.termination)), qs(summary.message)));
     updateButtons();
     emit fitFinished(summary);
     return;
@@ -690,8 +719,9 @@ void ImportFitPanel::onFitFinished(const FitSummary& summary) {
       law_note = tr("Not added as a law: %1").arg(qs(law.message()));
     }
   } else {
-    law_note = tr("An IsoFLOP analysis gives an allocation rule N_opt = k_n·C^a, not a loss law; it is shown in "
-                  "the fit view but not added to the laws.");
+    law_note =
+        tr("An IsoFLOP analysis gives an allocation rule N_opt = k_n·C^a, not a loss law; it is shown in "
+           "the fit view but not added to the laws.");
   }
   last_fit_ = std::move(record);
   params_model_->setSummary(summary);
@@ -723,11 +753,13 @@ void ImportFitPanel::onFitFinished(const FitSummary& summary) {
   if (!params_model_->method().isEmpty()) lines << tr("Uncertainty: %1").arg(params_model_->method());
   if (!record.dropped.empty() || drop_spin_->value() > 0) {
     lines << tr("%1 left out (highest loss)")
-                 .arg(countNoun(static_cast<long long>(last_fit_->dropped.size()), tr("point"), tr("points")));
+                 .arg(
+                     countNoun(static_cast<long long>(last_fit_->dropped.size()), tr("point"), tr("points")));
   }
   for (const std::string& w : summary.warnings) lines << tr("⚠ %1").arg(qs(w).toHtmlEscaped());
   fit_report_->setHtml(lines.join("<br>"));
-  fit_status_->setText(tr("Fit %1 in %2 s.").arg(qs(toString(summary.termination))).arg(summary.seconds, 0, 'f', 2));
+  fit_status_->setText(
+      tr("Fit %1 in %2 s.").arg(qs(toString(summary.termination))).arg(summary.seconds, 0, 'f', 2));
   updateButtons();
   emit fitChanged();
   emit fitFinished(summary);
@@ -748,8 +780,8 @@ bool ImportFitPanel::saveLawTo(const QString& path, QString* error) {
 
 void ImportFitPanel::saveLawDialog() {
   if (!last_fit_ || !last_fit_->law) return;
-  const QString path = QFileDialog::getSaveFileName(this, tr("Save fitted law"), last_fit_->name + ".law.json",
-                                                    tr("Law JSON (*.json)"));
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save fitted law"),
+                                                    last_fit_->name + ".law.json", tr("Law JSON (*.json)"));
   if (path.isEmpty()) return;
   QString error;
   if (saveLawTo(path, &error)) {

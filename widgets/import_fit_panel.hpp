@@ -147,9 +147,9 @@ class ImportFitPanel : public QWidget {
   ImportIssuesModel* issues_model_;
   FitParamsModel* params_model_;
 
-  QStringList working_files_;   // what the controls describe
-  QStringList imported_files_;  // what runs() came from
-  QStringList requested_files_; // the import in flight
+  QStringList working_files_;    // what the controls describe
+  QStringList imported_files_;   // what runs() came from
+  QStringList requested_files_;  // the import in flight
   bool reimport_pending_ = false;
   QString import_error_;
   QString runs_summary_;  // "35 runs, 350 points" of the runs shown

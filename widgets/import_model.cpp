@@ -16,7 +16,9 @@ namespace scaleplan {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 // Splits one CSV line at `delimiter`, honouring double quotes ("a,b" is one field, "" an escaped
 // quote).
@@ -77,7 +79,9 @@ int ImportPointsModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(index_.size());
 }
 
-int ImportPointsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ImportPointsModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ImportPointsModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
@@ -151,8 +155,8 @@ QVariant ImportPointsModel::headerData(int section, Qt::Orientation orientation,
 
 ImportIssuesModel::ImportIssuesModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void ImportIssuesModel::setIssues(const std::optional<ImportIssue>& error, const std::vector<ImportIssue>& warnings,
-                                  const QStringList& notes) {
+void ImportIssuesModel::setIssues(const std::optional<ImportIssue>& error,
+                                  const std::vector<ImportIssue>& warnings, const QStringList& notes) {
   beginResetModel();
   rows_.clear();
   if (error) rows_.push_back({Severity::Error, *error});
@@ -185,7 +189,9 @@ int ImportIssuesModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
 
-int ImportIssuesModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ImportIssuesModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ImportIssuesModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
@@ -197,8 +203,9 @@ QVariant ImportIssuesModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::DisplayRole) {
     switch (column) {
       case SeverityColumn:
-        return row.severity == Severity::Error ? tr("error") : row.severity == Severity::Warning ? tr("warning")
-                                                                                               : tr("note");
+        return row.severity == Severity::Error     ? tr("error")
+               : row.severity == Severity::Warning ? tr("warning")
+                                                   : tr("note");
       case LocationColumn: return location(row.issue);
       case MessageColumn: {
         QString message = qs(row.issue.message);
@@ -211,9 +218,10 @@ QVariant ImportIssuesModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole) return qs(row.issue.toString());
   if (role == Qt::DecorationRole && column == SeverityColumn && QApplication::instance() &&
       qobject_cast<QApplication*>(QApplication::instance())) {
-    const QStyle::StandardPixmap icon = row.severity == Severity::Error     ? QStyle::SP_MessageBoxCritical
-                                        : row.severity == Severity::Warning ? QStyle::SP_MessageBoxWarning
-                                                                            : QStyle::SP_MessageBoxInformation;
+    const QStyle::StandardPixmap icon = row.severity == Severity::Error ? QStyle::SP_MessageBoxCritical
+                                        : row.severity == Severity::Warning
+                                            ? QStyle::SP_MessageBoxWarning
+                                            : QStyle::SP_MessageBoxInformation;
     return QApplication::style()->standardIcon(icon);
   }
   if (role == Qt::ForegroundRole && row.severity == Severity::Error) {
@@ -241,7 +249,8 @@ QStringList headerColumns(const QString& path, ImportFormat format) {
   if (!file.open(QIODevice::ReadOnly)) return {};
   const QByteArray head = file.peek(64 * 1024);
   if (format == ImportFormat::Auto) {
-    format = detectFormat(QFileInfo(path).fileName().toStdString(), std::string_view(head.constData(), head.size()));
+    format = detectFormat(QFileInfo(path).fileName().toStdString(),
+                          std::string_view(head.constData(), head.size()));
   }
   QStringList columns;
   if (format == ImportFormat::HfTrainer) {

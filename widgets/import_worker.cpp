@@ -36,14 +36,14 @@ bool ImportWorker::start(const QStringList& files, ImportOptions options) {
     if (now - *last >= kProgressInterval) {
       *last = now;
       const auto d = static_cast<qint64>(done), t = static_cast<qint64>(total);
-      QMetaObject::invokeMethod(this, [this, d, t] { emit progress(d, t); }, Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          this, [this, d, t] { emit progress(d, t); }, Qt::QueuedConnection);
     }
     return !flag->load();
   };
-  watcher_.setFuture(QtConcurrent::run([paths = std::move(paths), options = std::move(options),
-                                        callback = std::move(callback)] {
-    return importFiles(paths, options, callback);
-  }));
+  watcher_.setFuture(
+      QtConcurrent::run([paths = std::move(paths), options = std::move(options),
+                         callback = std::move(callback)] { return importFiles(paths, options, callback); }));
   return true;
 }
 
@@ -51,7 +51,9 @@ void ImportWorker::cancel() {
   if (cancel_flag_) cancel_flag_->store(true);
 }
 
-void ImportWorker::wait() { watcher_.waitForFinished(); }
+void ImportWorker::wait() {
+  watcher_.waitForFinished();
+}
 
 void ImportWorker::onFutureFinished() {
   running_ = false;

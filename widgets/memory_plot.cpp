@@ -104,8 +104,10 @@ void MemoryPlot::rebuild() {
 
   const double training_total = training_.total(), inference_total = inference_.total();
   double top = std::max(training_total, inference_total) / kBytesPerGb;
-  for (auto [key, total] : {std::pair{kTrainingKey, training_total}, std::pair{kInferenceKey, inference_total}}) {
-    addLabel(text::bytes(total), key, total / kBytesPerGb, Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
+  for (auto [key, total] :
+       {std::pair{kTrainingKey, training_total}, std::pair{kInferenceKey, inference_total}}) {
+    addLabel(text::bytes(total), key, total / kBytesPerGb, Qt::AlignHCenter | Qt::AlignBottom,
+             theme().foreground, 0);
   }
 
   // One accelerator's memory.

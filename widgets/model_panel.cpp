@@ -22,8 +22,12 @@ namespace scaleplan {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
+QString qs(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 constexpr int kIntMax = std::numeric_limits<int>::max();
 
@@ -37,7 +41,9 @@ QSpinBox* makeSpin(QWidget* parent, int min, int max, int value, const QString& 
   return spin;
 }
 
-int toInt(std::int64_t v) { return static_cast<int>(std::clamp<std::int64_t>(v, 0, kIntMax)); }
+int toInt(std::int64_t v) {
+  return static_cast<int>(std::clamp<std::int64_t>(v, 0, kIntMax));
+}
 
 // A Llama-2-7B-sized default for a custom architecture.
 TransformerArchitecture defaultArchitecture() {
@@ -111,13 +117,15 @@ QWidget* ModelMemoryPanel::buildControls() {
   form->addRow(tr("d_model:"), d_model_);
   heads_ = makeSpin(arch_box, 1, 100000, 32, tr("Query heads"));
   form->addRow(tr("Heads:"), heads_);
-  kv_heads_ = makeSpin(arch_box, 0, 100000, 0, tr("Key/value heads: 1 = multi-query, fewer than heads = grouped-query"));
+  kv_heads_ = makeSpin(arch_box, 0, 100000, 0,
+                       tr("Key/value heads: 1 = multi-query, fewer than heads = grouped-query"));
   kv_heads_->setSpecialValueText(tr("= heads"));
   form->addRow(tr("KV heads:"), kv_heads_);
   d_ff_ = makeSpin(arch_box, 1, kIntMax, 11008, tr("Feed-forward hidden size"));
   form->addRow(tr("d_ff:"), d_ff_);
   mlp_ = new QComboBox(arch_box);
-  for (MlpKind k : {MlpKind::Gelu, MlpKind::Relu, MlpKind::SwiGlu, MlpKind::GeGlu}) mlp_->addItem(qs(toString(k)), qs(toString(k)));
+  for (MlpKind k : {MlpKind::Gelu, MlpKind::Relu, MlpKind::SwiGlu, MlpKind::GeGlu})
+    mlp_->addItem(qs(toString(k)), qs(toString(k)));
   mlp_->setToolTip(tr("GELU/ReLU: 2 matrices; SwiGLU/GeGLU (gated): 3 matrices"));
   form->addRow(tr("MLP:"), mlp_);
   vocab_ = makeSpin(arch_box, 1, kIntMax, 32000, tr("Vocabulary size"));
@@ -229,8 +237,10 @@ bool ModelMemoryPanel::selectPreset(const QString& id) {
   }
   QString info = tr("Published: %1 parameters").arg(text::count(preset->published_params));
   if (preset->published_params_scope == ParamsScope::NonEmbedding) info += tr(" (non-embedding)");
-  if (preset->published_active_params) info += tr(", %1 active").arg(text::count(*preset->published_active_params));
-  if (preset->training_tokens) info += tr("; trained on %1 tokens").arg(text::count(*preset->training_tokens));
+  if (preset->published_active_params)
+    info += tr(", %1 active").arg(text::count(*preset->published_active_params));
+  if (preset->training_tokens)
+    info += tr("; trained on %1 tokens").arg(text::count(*preset->training_tokens));
   info += tr(".\nSource: %1").arg(qs(preset->source));
   if (!preset->architecture_note.empty()) info += tr("\nNote: %1").arg(qs(preset->architecture_note));
   preset_info_->setText(info);
@@ -245,11 +255,14 @@ bool ModelMemoryPanel::selectPreset(const QString& id) {
   return true;
 }
 
-QString ModelMemoryPanel::currentPresetId() const { return preset_combo_->currentData().toString(); }
+QString ModelMemoryPanel::currentPresetId() const {
+  return preset_combo_->currentData().toString();
+}
 
 void ModelMemoryPanel::loadArchitecture(const TransformerArchitecture& a) {
   loading_ = true;
-  const QList<QWidget*> widgets = {layers_, d_model_, heads_, kv_heads_, d_ff_, mlp_, vocab_, tied_, experts_, top_k_};
+  const QList<QWidget*> widgets = {layers_, d_model_, heads_, kv_heads_, d_ff_,
+                                   mlp_,    vocab_,   tied_,  experts_,  top_k_};
   for (QWidget* wdg : widgets) wdg->blockSignals(true);
   layers_->setValue(toInt(a.layers));
   d_model_->setValue(toInt(a.d_model));
@@ -271,8 +284,9 @@ void ModelMemoryPanel::onArchitectureEdited() {
   if (preset_combo_->currentIndex() != 0) {
     QSignalBlocker block(preset_combo_);
     preset_combo_->setCurrentIndex(0);
-    preset_info_->setText(tr("Edited; fields not shown here (positions, norms, biases, head size) are kept from "
-                             "the model it started from."));
+    preset_info_->setText(
+        tr("Edited; fields not shown here (positions, norms, biases, head size) are kept from "
+           "the model it started from."));
   }
   recompute();
 }
@@ -296,8 +310,10 @@ TransformerArchitecture ModelMemoryPanel::architecture() const {
 
 TrainingStateOptions ModelMemoryPanel::trainingStateOptions() const {
   TrainingStateOptions o;
-  o.precision = precisionFromString(precision_->currentData().toString().toStdString()).value_or(Precision::Bf16);
-  o.optimizer = optimizerFromString(optimizer_->currentData().toString().toStdString()).value_or(Optimizer::AdamW);
+  o.precision =
+      precisionFromString(precision_->currentData().toString().toStdString()).value_or(Precision::Bf16);
+  o.optimizer =
+      optimizerFromString(optimizer_->currentData().toString().toStdString()).value_or(Optimizer::AdamW);
   return o;
 }
 
@@ -305,15 +321,16 @@ ActivationOptions ModelMemoryPanel::activationOptions() const {
   ActivationOptions o;
   o.micro_batch = micro_batch_->value();
   o.seq_len = seq_len_->value();
-  o.recompute = recomputeFromString(recompute_->currentData().toString().toStdString()).value_or(Recompute::None);
+  o.recompute =
+      recomputeFromString(recompute_->currentData().toString().toStdString()).value_or(Recompute::None);
   o.flash_attention = flash_->isChecked();
   return o;
 }
 
 InferenceOptions ModelMemoryPanel::inferenceOptions() const {
   InferenceOptions o;
-  o.weight_precision =
-      precisionFromString(serving_precision_->currentData().toString().toStdString()).value_or(Precision::Bf16);
+  o.weight_precision = precisionFromString(serving_precision_->currentData().toString().toStdString())
+                           .value_or(Precision::Bf16);
   o.batch = inference_batch_->value();
   o.context = context_->value();
   return o;
@@ -338,7 +355,8 @@ void ModelMemoryPanel::recompute() {
   const ActivationOptions act = activationOptions();
   const InferenceOptions inf = inferenceOptions();
   const FlopsOptions fo = flopsOptions();
-  if (!a.isValid(&why) || !state.isValid(&why) || !act.isValid(&why) || !inf.isValid(&why) || !fo.isValid(&why)) {
+  if (!a.isValid(&why) || !state.isValid(&why) || !act.isValid(&why) || !inf.isValid(&why) ||
+      !fo.isValid(&why)) {
     arch_error_ = qs(why);
     count_.reset();
     training_.reset();
@@ -356,9 +374,9 @@ void ModelMemoryPanel::recompute() {
   error_label_->setVisible(false);
   const ParameterCount count = countParameters(a);
   count_ = count;
-  total_label_->setText(tr("<b>%1</b> total (%2 non-embedding, %3 embedding)")
-                            .arg(text::count(count.total), text::count(count.non_embedding),
-                                 text::count(count.embedding)));
+  total_label_->setText(
+      tr("<b>%1</b> total (%2 non-embedding, %3 embedding)")
+          .arg(text::count(count.total), text::count(count.non_embedding), text::count(count.embedding)));
   active_label_->setText(a.isMoe() ? tr("<b>%1</b> (top-%2 of %3 experts)")
                                          .arg(text::count(count.active))
                                          .arg(a.moe.top_k)
@@ -367,12 +385,13 @@ void ModelMemoryPanel::recompute() {
 
   const double six_n = 6.0 * count.active;
   const TrainingFlopsPerToken detailed = trainingFlopsPerToken(a, fo);
-  QString flops = tr("training 6·N = <b>%1</b>; detailed count (Chinchilla app. F, %2-token context) = <b>%3</b> "
-                     "(%4× 6·N)")
-                      .arg(text::scientific(six_n))
-                      .arg(fo.seq_len)
-                      .arg(text::scientific(detailed.model()))
-                      .arg(detailed.model() / six_n, 0, 'f', 3);
+  QString flops =
+      tr("training 6·N = <b>%1</b>; detailed count (Chinchilla app. F, %2-token context) = <b>%3</b> "
+         "(%4× 6·N)")
+          .arg(text::scientific(six_n))
+          .arg(fo.seq_len)
+          .arg(text::scientific(detailed.model()))
+          .arg(detailed.model() / six_n, 0, 'f', 3);
   if (detailed.recompute > 0) {
     flops += tr("; with recomputation the hardware does %1").arg(text::scientific(detailed.hardware()));
   }
@@ -395,13 +414,15 @@ void ModelMemoryPanel::recompute() {
     auto n = gpusToHold(bytes, gpu.memory_gb);
     if (!n) return s + " — " + qs(n.message());
     if (*n <= 1) return s + tr(" — <span style='color:%1'>fits on one %2</span>").arg(good, gpu_name);
-    return s + tr(" — <span style='color:%1'>does not fit on one %2</span>: at least <b>%3</b> GPUs to hold it "
-                  "(before parallelism overheads)")
-                   .arg(bad, gpu_name)
-                   .arg(*n);
+    return s +
+           tr(" — <span style='color:%1'>does not fit on one %2</span>: at least <b>%3</b> GPUs to hold it "
+              "(before parallelism overheads)")
+               .arg(bad, gpu_name)
+               .arg(*n);
   };
-  training_fit_label_->setText(fitText(tm.total(), tr("(state %1 + activations %2 per micro-batch)")
-                                                        .arg(text::bytes(tm.state()), text::bytes(tm.activations))));
+  training_fit_label_->setText(
+      fitText(tm.total(), tr("(state %1 + activations %2 per micro-batch)")
+                              .arg(text::bytes(tm.state()), text::bytes(tm.activations))));
   inference_fit_label_->setText(
       fitText(im.total(), tr("(weights %1 + KV cache %2 for %3 × %4 tokens)")
                               .arg(text::bytes(im.weights), text::bytes(im.kv_cache))

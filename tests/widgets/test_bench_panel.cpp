@@ -1,6 +1,8 @@
 // The "GPU benchmark" panel: what it says without a CUDA device, a real CPU-backend quick run off
 // the GUI thread filling the table and the chart, cancel, "use measured throughput" changing the
 // plan's accelerator, and the JSON round trip.
+#include <qcustomplot.h>
+
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -12,7 +14,6 @@
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTest>
-#include <qcustomplot.h>
 
 #include "bench_chart.hpp"
 #include "bench_model.hpp"
@@ -46,7 +47,8 @@ class TestBenchPanel : public QObject {
     const CudaProbe probe = probeCudaDevice();
     QCOMPARE(std::string(toString(panel.probe().availability)), std::string(toString(probe.availability)));
     if (probe.isAvailable()) {
-      QVERIFY(panel.deviceLabel()->text().contains(QString::fromStdString(probe.device->name).toHtmlEscaped()));
+      QVERIFY(
+          panel.deviceLabel()->text().contains(QString::fromStdString(probe.device->name).toHtmlEscaped()));
       QCOMPARE(panel.backendCombo()->currentData().toString(), QString("cuda"));
     } else {
       // This machine: no usable GPU. The reason is the core's, word for word, and CPU is offered.
@@ -98,7 +100,8 @@ class TestBenchPanel : public QObject {
   void cpuQuickRunFillsTheTableAndChart() {
     Session session;
     BenchPanel panel(&session);
-    QAbstractItemModelTester tester(panel.summaryModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(panel.summaryModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     panel.backendCombo()->setCurrentIndex(panel.backendCombo()->findData("cpu"));
     panel.modeCombo()->setCurrentIndex(panel.modeCombo()->findData("quick"));
     panel.repeatsSpin()->setValue(3);
@@ -126,20 +129,23 @@ class TestBenchPanel : public QObject {
     for (int row = 0; row < model->rowCount(); ++row) {
       const PrecisionSummary& s = r.summary[static_cast<size_t>(row)];
       auto raw = [&](int column) { return model->index(row, column).data(BenchSummaryModel::kRawRole); };
-      QCOMPARE(raw(BenchSummaryModel::PrecisionColumn).toString(), QString::fromStdString(std::string(toString(s.precision))));
+      QCOMPARE(raw(BenchSummaryModel::PrecisionColumn).toString(),
+               QString::fromStdString(std::string(toString(s.precision))));
       const double achieved = raw(BenchSummaryModel::AchievedColumn).toDouble();
       QVERIFY(achieved > 1e6);  // even an unoptimised build does a megaFLOP per second
       // The best rate is the best over the measured shapes of that precision: 2·M·N·K / median time.
       double best = 0.0;
       for (const GemmMeasurement& g : r.gemm) {
-        if (g.precision == s.precision && g.ok) best = std::max(best, g.flops_per_call / g.seconds_per_call.median);
+        if (g.precision == s.precision && g.ok)
+          best = std::max(best, g.flops_per_call / g.seconds_per_call.median);
       }
       SP_COMPARE_REL(achieved, best, 1e-9);
       const double peak = raw(BenchSummaryModel::PeakColumn).toDouble();
       QVERIFY(peak > 0.0);
       SP_COMPARE_REL(raw(BenchSummaryModel::UtilisationColumn).toDouble(), achieved / peak, 1e-9);
       const QString shape = raw(BenchSummaryModel::ShapeColumn).toString();
-      QVERIFY(std::any_of(quick.begin(), quick.end(), [&](const GemmShape& q) { return QString::fromStdString(q.toString()) == shape; }));
+      QVERIFY(std::any_of(quick.begin(), quick.end(),
+                          [&](const GemmShape& q) { return QString::fromStdString(q.toString()) == shape; }));
       QCOMPARE(model->index(row, BenchSummaryModel::CheckColumn).data().toString(), QString("passed"));
       // The chart draws the same figures in TFLOP/s.
       panel.chart()->refreshNow();

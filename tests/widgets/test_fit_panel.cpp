@@ -2,6 +2,8 @@
 // controls: the fit runs off the GUI thread and adds a law to the session, it can be cancelled
 // quickly, the parameter table and the saved law carry the fit, and the fit view draws the
 // points, the law, the residuals and the bootstrap band.
+#include <qcustomplot.h>
+
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
@@ -16,14 +18,13 @@
 #include <QTextBrowser>
 #include <algorithm>
 #include <cmath>
-#include <qcustomplot.h>
 
 #include "fit_params_model.hpp"
 #include "fit_plot.hpp"
 #include "import_fit_panel.hpp"
 #include "session.hpp"
-#include "theme.hpp"
 #include "test_support.hpp"
+#include "theme.hpp"
 
 using namespace scaleplan;
 
@@ -42,7 +43,9 @@ bool importAndWait(ImportFitPanel& panel, const QStringList& files) {
 }
 
 // The law that generated data/example_runs (its README): the replication's Chinchilla constants.
-double generatingLoss(double n, double d) { return 1.8172 + 482.01 / std::pow(n, 0.3478) + 2085.43 / std::pow(d, 0.3658); }
+double generatingLoss(double n, double d) {
+  return 1.8172 + 482.01 / std::pow(n, 0.3478) + 2085.43 / std::pow(d, 0.3658);
+}
 
 FitSummary waitFit(QSignalSpy& spy, int timeout_ms) {
   if (spy.isEmpty() && !spy.wait(timeout_ms)) return {};
@@ -58,7 +61,8 @@ class TestFitPanel : public QObject {
   void fitRunsOffThreadAndAddsALaw() {
     Session session;
     ImportFitPanel panel(&session);
-    QAbstractItemModelTester tester(panel.paramsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(panel.paramsModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(importAndWait(panel, {}));
     QCOMPARE(panel.fitPoints().size(), size_t{35});
     panel.bootstrapSpin()->setValue(40);
@@ -92,7 +96,8 @@ class TestFitPanel : public QObject {
     QVERIFY(law);
     QCOMPARE(std::string(toString(law->kind())), std::string("chinchilla"));
     QVERIFY(law->uncertainty());
-    QCOMPARE(law->uncertainty()->samples.size() + static_cast<size_t>(summary.uncertainty->failed_resamples), size_t{40});
+    QCOMPARE(law->uncertainty()->samples.size() + static_cast<size_t>(summary.uncertainty->failed_resamples),
+             size_t{40});
     QVERIFY(panel.lastFit() && panel.lastFit()->law);
     QVERIFY(panel.saveLawButton()->isEnabled());
     QVERIFY(panel.fitStatusLabel()->text().contains("converged") ||
@@ -113,7 +118,9 @@ class TestFitPanel : public QObject {
       QCOMPARE(model->index(i, FitParamsModel::ValueColumn).data(FitParamsModel::kRawRole).toDouble(),
                *summary.param(names[i]));
       QVERIFY(model->index(i, FitParamsModel::StderrColumn).data(FitParamsModel::kRawRole).toDouble() > 0.0);
-      const auto ci = model->index(i, FitParamsModel::IntervalColumn).data(FitParamsModel::kRawRole).value<QList<double>>();
+      const auto ci = model->index(i, FitParamsModel::IntervalColumn)
+                          .data(FitParamsModel::kRawRole)
+                          .value<QList<double>>();
       QCOMPARE(ci.size(), 2);
       QVERIFY(ci[0] < ci[1]);
     }
@@ -211,8 +218,9 @@ class TestFitPanel : public QObject {
     // The table has the exponents a and b of N_opt ∝ C^a, D_opt ∝ C^b, as the core computed them.
     const FitSummary core = fitLaw(panel.fitPoints(), panel.fitOptions());
     QCOMPARE(panel.paramsModel()->index(0, FitParamsModel::NameColumn).data().toString(), QString("a"));
-    QCOMPARE(panel.paramsModel()->index(0, FitParamsModel::ValueColumn).data(FitParamsModel::kRawRole).toDouble(),
-             core.isoflop->a);
+    QCOMPARE(
+        panel.paramsModel()->index(0, FitParamsModel::ValueColumn).data(FitParamsModel::kRawRole).toDouble(),
+        core.isoflop->a);
     // a + b = 1 under C = 6·N·D (each budget's D_opt = C/(6·N_opt)).
     SP_COMPARE_REL(core.isoflop->a + core.isoflop->b, 1.0, 1e-9);
     // The fit view draws one dashed parabola per used budget, and no law curves or residuals.
@@ -286,7 +294,8 @@ class TestFitPanel : public QObject {
     for (const auto& g : view.groups()) {
       QCOMPARE(g.residuals.size(), g.points.size());
       for (size_t i = 0; i < g.points.size(); ++i) {
-        SP_COMPARE_REL(g.residuals[i], std::log(g.points[i].loss / *law.loss(g.points[i].params, g.points[i].tokens)), 1e-12);
+        SP_COMPARE_REL(g.residuals[i],
+                       std::log(g.points[i].loss / *law.loss(g.points[i].params, g.points[i].tokens)), 1e-12);
         drawn.push_back(g.residuals[i]);
       }
     }
@@ -300,7 +309,8 @@ class TestFitPanel : public QObject {
     // The read-out names the point under the cursor.
     const FitPoint& p = view.groups().front().points.front();
     view.showCrosshairAt(p.params, p.loss);
-    QVERIFY2(view.currentReadout().contains(QString::fromStdString(p.run)), qPrintable(view.currentReadout()));
+    QVERIFY2(view.currentReadout().contains(QString::fromStdString(p.run)),
+             qPrintable(view.currentReadout()));
     QVERIFY(view.currentReadout().contains("residual"));
 
     // x = C and colour by run still draw every point; the band can be switched off.

@@ -33,7 +33,8 @@ class TestFitWindow : public QObject {
     const int tabs_before = window.viewTabs()->count();
     const AnalysisPanels panels = addAnalysisPanels(&window, &session);
     QCOMPARE(window.viewTabs()->count(), tabs_before + 4);
-    QCOMPARE(window.viewTabs()->tabText(tabs_before), QString("Import && fit"));  // "&&": a literal ampersand, not a mnemonic
+    QCOMPARE(window.viewTabs()->tabText(tabs_before),
+             QString("Import && fit"));  // "&&": a literal ampersand, not a mnemonic
     QCOMPARE(window.viewTabs()->tabText(tabs_before + 1), QString("Fit view"));
     QCOMPARE(window.viewTabs()->tabText(tabs_before + 2), QString("Model && memory"));
     QCOMPARE(window.viewTabs()->tabText(tabs_before + 3), QString("GPU benchmark"));

@@ -35,7 +35,9 @@ bool waitImport(ImportFitPanel& panel, const std::function<void()>& action) {
   return spy.takeFirst().at(0).toBool();
 }
 
-int comboIndex(QComboBox* combo, const QString& text) { return combo->findText(text); }
+int comboIndex(QComboBox* combo, const QString& text) {
+  return combo->findText(text);
+}
 
 }  // namespace
 
@@ -46,8 +48,10 @@ class TestImportPanel : public QObject {
   void importsTheExampleRunSet() {
     Session session;
     ImportFitPanel panel(&session);
-    QAbstractItemModelTester points_tester(panel.pointsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester issues_tester(panel.issuesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester points_tester(panel.pointsModel(),
+                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester issues_tester(panel.issuesModel(),
+                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy runs_changed(&panel, &ImportFitPanel::runsChanged);
     QVERIFY(waitImport(panel, [&] { panel.importFiles({kShippedData + "/example_runs/example_runs.csv"}); }));
     // data/example_runs/README.md: 7 sizes × 5 budgets = 35 runs, 10 points each.
@@ -57,17 +61,21 @@ class TestImportPanel : public QObject {
     QVERIFY(panel.importError().isEmpty());
     QVERIFY(!panel.errorLabel()->isVisibleTo(&panel));
     QVERIFY(panel.issuesModel()->issues().empty());
-    QVERIFY2(panel.importSummaryLabel()->text().contains("35 runs"), qPrintable(panel.importSummaryLabel()->text()));
+    QVERIFY2(panel.importSummaryLabel()->text().contains("35 runs"),
+             qPrintable(panel.importSummaryLabel()->text()));
     QVERIFY(panel.importSummaryLabel()->text().contains("350 points"));
 
     // First row: the CSV's first data line "model-20m-5tpp,20000000,24,12582912,1.509949e+15,8.46386".
-    auto raw = [&](int row, int column) { return panel.pointsModel()->index(row, column).data(ImportPointsModel::kRawRole); };
+    auto raw = [&](int row, int column) {
+      return panel.pointsModel()->index(row, column).data(ImportPointsModel::kRawRole);
+    };
     QCOMPARE(raw(0, ImportPointsModel::RunColumn).toString(), QString("model-20m-5tpp"));
     QCOMPARE(raw(0, ImportPointsModel::ParamsColumn).toDouble(), 2e7);
     QCOMPARE(raw(0, ImportPointsModel::TokensColumn).toDouble(), 12582912.0);
     QCOMPARE(raw(0, ImportPointsModel::FlopsColumn).toDouble(), 1.509949e15);
     QCOMPARE(raw(0, ImportPointsModel::LossColumn).toDouble(), 8.46386);
-    QCOMPARE(panel.pointsModel()->index(0, ImportPointsModel::ParamsColumn).data().toString(), QString("20.0M"));
+    QCOMPARE(panel.pointsModel()->index(0, ImportPointsModel::ParamsColumn).data().toString(),
+             QString("20.0M"));
     QCOMPARE(panel.pointsModel()->headerData(ImportPointsModel::FlopsColumn, Qt::Horizontal).toString(),
              QString("C (FLOPs)"));
 
@@ -109,10 +117,22 @@ class TestImportPanel : public QObject {
     QCOMPARE(panel.runs().size(), size_t{245});
     double n_lo = 1e300, n_hi = 0, l_lo = 1e300, l_hi = 0, c_lo = 1e300, c_hi = 0;
     for (int r = 0; r < panel.pointsModel()->rowCount(); ++r) {
-      const double n = panel.pointsModel()->index(r, ImportPointsModel::ParamsColumn).data(ImportPointsModel::kRawRole).toDouble();
-      const double d = panel.pointsModel()->index(r, ImportPointsModel::TokensColumn).data(ImportPointsModel::kRawRole).toDouble();
-      const double c = panel.pointsModel()->index(r, ImportPointsModel::FlopsColumn).data(ImportPointsModel::kRawRole).toDouble();
-      const double l = panel.pointsModel()->index(r, ImportPointsModel::LossColumn).data(ImportPointsModel::kRawRole).toDouble();
+      const double n = panel.pointsModel()
+                           ->index(r, ImportPointsModel::ParamsColumn)
+                           .data(ImportPointsModel::kRawRole)
+                           .toDouble();
+      const double d = panel.pointsModel()
+                           ->index(r, ImportPointsModel::TokensColumn)
+                           .data(ImportPointsModel::kRawRole)
+                           .toDouble();
+      const double c = panel.pointsModel()
+                           ->index(r, ImportPointsModel::FlopsColumn)
+                           .data(ImportPointsModel::kRawRole)
+                           .toDouble();
+      const double l = panel.pointsModel()
+                           ->index(r, ImportPointsModel::LossColumn)
+                           .data(ImportPointsModel::kRawRole)
+                           .toDouble();
       SP_COMPARE_REL(d, c / (6.0 * n), 1e-12);  // D derived from C = 6·N·D
       n_lo = std::min(n_lo, n), n_hi = std::max(n_hi, n);
       c_lo = std::min(c_lo, c), c_hi = std::max(c_hi, c);
@@ -145,7 +165,8 @@ class TestImportPanel : public QObject {
   void warningsCarryTheirLocation() {
     Session session;
     ImportFitPanel panel(&session);
-    QAbstractItemModelTester tester(panel.issuesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(panel.issuesModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(waitImport(panel, [&] { panel.importFiles({kTestData + "/importers/bad_rows.csv"}); }));
     QCOMPARE(panel.pointsModel()->rowCount(), 2);
     // Five skipped rows, each with file:line:column (see tests/data/importers/bad_rows.csv: row 3
@@ -153,11 +174,16 @@ class TestImportPanel : public QObject {
     ImportIssuesModel* issues = panel.issuesModel();
     QVERIFY(issues->rowCount() >= 5);
     QCOMPARE(issues->index(0, ImportIssuesModel::SeverityColumn).data().toString(), QString("warning"));
-    QCOMPARE(issues->index(0, ImportIssuesModel::LocationColumn).data().toString(), QString("bad_rows.csv:3:11"));
+    QCOMPARE(issues->index(0, ImportIssuesModel::LocationColumn).data().toString(),
+             QString("bad_rows.csv:3:11"));
     QCOMPARE(issues->index(0, ImportIssuesModel::MessageColumn).data().toString(),
              QString("field 'loss': 'abc' is not a number; row skipped"));
-    QCOMPARE(issues->index(1, ImportIssuesModel::LocationColumn).data().toString(), QString("bad_rows.csv:4:3"));
-    QVERIFY(issues->index(1, ImportIssuesModel::MessageColumn).data().toString().contains("params must be > 0, got -5"));
+    QCOMPARE(issues->index(1, ImportIssuesModel::LocationColumn).data().toString(),
+             QString("bad_rows.csv:4:3"));
+    QVERIFY(issues->index(1, ImportIssuesModel::MessageColumn)
+                .data()
+                .toString()
+                .contains("params must be > 0, got -5"));
     QVERIFY(panel.importSummaryLabel()->text().contains("5 warnings"));
     QVERIFY(!panel.errorLabel()->isVisibleTo(&panel));
   }
@@ -176,10 +202,12 @@ class TestImportPanel : public QObject {
     QVERIFY(panel.errorLabel()->isVisibleTo(&panel));
     const QString shown = panel.errorLabel()->text();
     QVERIFY2(shown.contains("Import failed"), qPrintable(shown));
-    QVERIFY2(shown.contains("dup_header.csv:1:24: field 'loss': duplicated column name (columns 2 and 5)"), qPrintable(shown));
+    QVERIFY2(shown.contains("dup_header.csv:1:24: field 'loss': duplicated column name (columns 2 and 5)"),
+             qPrintable(shown));
     QVERIFY(shown.contains("previous runs are kept"));
     QVERIFY(panel.issuesModel()->hasError());
-    QCOMPARE(panel.issuesModel()->index(0, ImportIssuesModel::SeverityColumn).data().toString(), QString("error"));
+    QCOMPARE(panel.issuesModel()->index(0, ImportIssuesModel::SeverityColumn).data().toString(),
+             QString("error"));
     QCOMPARE(panel.issuesModel()->index(0, ImportIssuesModel::LocationColumn).data().toString(),
              QString("dup_header.csv:1:24"));
     // ...and the runs, the preview and the imported file list are untouched.
@@ -187,7 +215,8 @@ class TestImportPanel : public QObject {
     QCOMPARE(panel.pointsModel()->rowCount(), 350);
     QCOMPARE(panel.runs().size(), size_t{35});
     QCOMPARE(panel.importedFiles(), before);
-    QCOMPARE(panel.importSummaryLabel()->text(), QString("35 runs, 350 points (from the last successful import)"));
+    QCOMPARE(panel.importSummaryLabel()->text(),
+             QString("35 runs, 350 points (from the last successful import)"));
 
     // A binary file and an empty one fail the same way.
     QVERIFY(!waitImport(panel, [&] { panel.importFiles({kTestData + "/importers/binary.bin"}); }));
@@ -240,10 +269,12 @@ class TestImportPanel : public QObject {
     QVERIFY(panel.issuesModel()->hasError());
     QCOMPARE(panel.pointsModel()->rowCount(), 350);
     // ...and back to CSV it imports again; the .jsonl twin imports to the same points.
-    QVERIFY(waitImport(panel, [&] { panel.formatCombo()->setCurrentIndex(panel.formatCombo()->findData("csv")); }));
+    QVERIFY(waitImport(panel,
+                       [&] { panel.formatCombo()->setCurrentIndex(panel.formatCombo()->findData("csv")); }));
     QVERIFY(waitImport(panel, [&] { panel.formatCombo()->setCurrentIndex(0); }));
     const auto csv_points = panel.fitPoints();
-    QVERIFY(waitImport(panel, [&] { panel.importFiles({kShippedData + "/example_runs/example_runs.jsonl"}); }));
+    QVERIFY(
+        waitImport(panel, [&] { panel.importFiles({kShippedData + "/example_runs/example_runs.jsonl"}); }));
     QCOMPARE(panel.pointsModel()->rowCount(), 350);
     const auto jsonl_points = panel.fitPoints();
     QCOMPARE(jsonl_points.size(), csv_points.size());
@@ -258,7 +289,8 @@ class TestImportPanel : public QObject {
              (QStringList{"run", "params", "tokens", "loss"}));
     QCOMPARE(headerColumns(kTestData + "/importers/semicolon.csv", ImportFormat::Auto),
              (QStringList{"params", "tokens", "loss"}));
-    const QStringList jsonl = headerColumns(kShippedData + "/example_runs/example_runs.jsonl", ImportFormat::Auto);
+    const QStringList jsonl =
+        headerColumns(kShippedData + "/example_runs/example_runs.jsonl", ImportFormat::Auto);
     QVERIFY(jsonl.contains("params"));
     QVERIFY(jsonl.contains("loss"));
     QVERIFY(headerColumns(kTestData + "/importers/empty.csv", ImportFormat::Auto).isEmpty());

@@ -1,12 +1,13 @@
 // The "Model & memory" panel driven through its controls: presets, architecture edits, the
 // parameter and FLOP read-outs, and the memory bars, which must carry exactly the core's breakdown.
+#include <qcustomplot.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
-#include <qcustomplot.h>
 
 #include "memory_plot.hpp"
 #include "model_panel.hpp"
@@ -54,7 +55,8 @@ class TestModelPanel : public QObject {
     QCOMPARE(panel.parameterCount()->total, kLlama2_7bParams);
     QCOMPARE(panel.parameterCount()->active, kLlama2_7bParams);
     // "6.74B" as the published figure reads.
-    QVERIFY2(panel.totalParamsLabel()->text().contains("6.74B"), qPrintable(panel.totalParamsLabel()->text()));
+    QVERIFY2(panel.totalParamsLabel()->text().contains("6.74B"),
+             qPrintable(panel.totalParamsLabel()->text()));
     QVERIFY(panel.activeParamsLabel()->text().contains("dense"));
     // 6·N per token: 6 · 6.738e9 = 4.04e10.
     QVERIFY2(panel.flopsLabel()->text().contains("4.04e10"), qPrintable(panel.flopsLabel()->text()));
@@ -71,7 +73,8 @@ class TestModelPanel : public QObject {
     // Grouped-query attention with 8 KV heads: K and V shrink from 4096² to 4096 · 1024 per layer.
     panel.tiedCheck()->setChecked(false);
     panel.kvHeadsSpin()->setValue(8);
-    QCOMPARE(panel.parameterCount()->total, kLlama2_7bParams - 32.0 * 2.0 * (4096.0 * 4096.0 - 4096.0 * 1024.0));
+    QCOMPARE(panel.parameterCount()->total,
+             kLlama2_7bParams - 32.0 * 2.0 * (4096.0 * 4096.0 - 4096.0 * 1024.0));
     // A mixture of 8 experts, top-2: every MLP ×8 in total, ×2 active, plus a 4096×8 router per layer.
     panel.kvHeadsSpin()->setValue(0);
     panel.expertsSpin()->setValue(8);
@@ -126,7 +129,8 @@ class TestModelPanel : public QObject {
     const double gb = 1e9;
     auto bar = [&](MemoryPlot::Layer layer, double key) { return barValue(plot->bars(layer), key); };
     QCOMPARE(bar(MemoryPlot::Weights, MemoryPlot::kTrainingKey), tm.weights / gb);
-    QCOMPARE(bar(MemoryPlot::Gradients, MemoryPlot::kTrainingKey), (tm.gradients + tm.grad_accumulation) / gb);
+    QCOMPARE(bar(MemoryPlot::Gradients, MemoryPlot::kTrainingKey),
+             (tm.gradients + tm.grad_accumulation) / gb);
     QCOMPARE(bar(MemoryPlot::MasterWeights, MemoryPlot::kTrainingKey), tm.master_weights / gb);
     QCOMPARE(bar(MemoryPlot::Optimizer, MemoryPlot::kTrainingKey), tm.optimizer / gb);
     QCOMPARE(bar(MemoryPlot::Activations, MemoryPlot::kTrainingKey), tm.activations / gb);
@@ -149,18 +153,22 @@ class TestModelPanel : public QObject {
     QVERIFY(memory_gb > 0);
     const auto need = gpusToHold(tm.total(), memory_gb);
     QVERIFY(*need >= 2);
-    QVERIFY2(panel.trainingFitLabel()->text().contains("does not fit"), qPrintable(panel.trainingFitLabel()->text()));
+    QVERIFY2(panel.trainingFitLabel()->text().contains("does not fit"),
+             qPrintable(panel.trainingFitLabel()->text()));
     QVERIFY(panel.trainingFitLabel()->text().contains(QString("<b>%1</b> GPUs").arg(*need)));
-    QVERIFY2(panel.inferenceFitLabel()->text().contains("fits on one"), qPrintable(panel.inferenceFitLabel()->text()));
+    QVERIFY2(panel.inferenceFitLabel()->text().contains("fits on one"),
+             qPrintable(panel.inferenceFitLabel()->text()));
 
     // Changing the session's accelerator updates the verdict (an 8-GB-class card cannot serve it).
     const Accelerator* small = nullptr;
     for (const Accelerator& a : session.catalog().accelerators()) {
-      if (a.memory_gb > 0 && a.memory_gb * 1e9 < im.total() && (!small || a.memory_gb < small->memory_gb)) small = &a;
+      if (a.memory_gb > 0 && a.memory_gb * 1e9 < im.total() && (!small || a.memory_gb < small->memory_gb))
+        small = &a;
     }
     if (small) {
       session.setAccelerator(small->id);
-      QVERIFY2(panel.inferenceFitLabel()->text().contains("does not fit"), qPrintable(panel.inferenceFitLabel()->text()));
+      QVERIFY2(panel.inferenceFitLabel()->text().contains("does not fit"),
+               qPrintable(panel.inferenceFitLabel()->text()));
     }
   }
 
