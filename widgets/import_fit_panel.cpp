@@ -673,6 +673,7 @@ void ImportFitPanel::cancelFit() {
 
 void ImportFitPanel::onFitProgress(qint64 done, qint64 total) {
   if (total <= 0) return;
+  emit fitProgress(done, total);
   // Scaled to int: totals are starts + resamples, well within range, but keep it general.
   progress_->setRange(0, 1000);
   progress_->setValue(static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(total)));

@@ -115,6 +115,8 @@ class ImportFitPanel : public QWidget {
   void runsChanged();
   // The reduction or the drop count changed: fitPoints() differs.
   void fitPointsChanged();
+  // Progress of the running fit (units: starts, polishes, resamples; see FitProgress).
+  void fitProgress(qint64 done, qint64 total);
   // A fit ended (converged, failed, cancelled...); lastFit() is updated when it has parameters.
   void fitFinished(const scaleplan::FitSummary& summary);
   void fitChanged();
