@@ -103,7 +103,7 @@ void FrontierPlot::rebuild() {
     extend(result->params);
     extend(result->tokens);
   }
-  if (y_hi > 0) setDecadeRange(plot()->yAxis, y_lo / 2.0, y_hi * 2.0);
+  if (y_hi > 0) plot()->yAxis->setRange(y_lo / 1.6, y_hi * 1.6);
 
   // Labels for the published models, placed greedily where they overlap nothing placed so far
   // (right of the point, then left, above, below), in pixels of the current layout.
@@ -125,10 +125,23 @@ void FrontierPlot::rebuild() {
     std::vector<size_t> order(models_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return models_[a].params > models_[b].params; });
+    // Models drawn within a few pixels of each other (GPT-3 and Jurassic-1) share one label.
+    std::vector<bool> merged(models_.size(), false);
     for (size_t idx : order) {
+      if (merged[idx]) continue;
       const auto& m = models_[idx];
-      const QString text = QString::fromStdString(m.name);
+      QString text = QString::fromStdString(m.name);
       const double px = plot()->xAxis->coordToPixel(m.flops), py = plot()->yAxis->coordToPixel(m.params);
+      for (size_t other : order) {
+        if (other == idx || merged[other]) continue;
+        const double ox = plot()->xAxis->coordToPixel(models_[other].flops);
+        const double oy = plot()->yAxis->coordToPixel(models_[other].params);
+        if (std::hypot(ox - px, oy - py) < 9.0) {
+          text += " / " + QString::fromStdString(models_[other].name);
+          merged[other] = true;
+        }
+      }
+      merged[idx] = true;
       const QSizeF size = fm.boundingRect(text).size() + QSizeF(4, 2);
       struct Candidate {
         QRectF rect;

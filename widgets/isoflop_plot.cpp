@@ -38,7 +38,7 @@ void IsoFlopPlot::rebuild() {
     QVector<double> l(curve->loss.begin(), curve->loss.end());
     const bool is_plan = static_cast<int>(k) == kBelow;
     QColor color = theme().seriesColor(k);
-    addGraph(tr("C = %1 FLOPs%2").arg(text::scientific(budgets[k], 3), is_plan ? tr(" (plan)") : QString()), color,
+    addGraph(tr("C = %1 FLOPs%2").arg(tickLabel(budgets[k], TickStyle::Scientific), is_plan ? tr(" (plan)") : QString()), color,
              Qt::SolidLine, is_plan ? 3.0 : 2.0)
         ->setData(n, l, true);
     min_n << curve->min_params;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <string>
 
 #include "session.hpp"
 #include "text_format.hpp"
@@ -42,7 +44,8 @@ LandscapePlot::LandscapePlot(Session* session, QWidget* parent)
   auto* group = new QCPMarginGroup(plot());
   plot()->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
   scale_->setMarginGroup(QCP::msBottom | QCP::msTop, group);
-  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  // Bottom right: away from the labels of the iso-compute lines (top left) and the plan.
+  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
   applyTheme(plot(), theme());
   styleLegend();
 }
@@ -73,9 +76,33 @@ void LandscapePlot::rebuild() {
   LandscapeOptions range = landscapeAround(n, d, 2.5);
   range.params_cells = 110;
   range.tokens_cells = 110;
-  auto landscape = lossLandscape(law, range);
-  if (!landscape) return;
-  landscape_ = std::move(landscape).value();
+  // The grid depends only on the law and the plan's (N, D): an MFU or price change reuses it.
+  std::ostringstream key;
+  key.precision(17);
+  key << law.id() << '|' << static_cast<int>(law.kind()) << '|' << n << '|' << d;
+  for (double v : law.parameterValues()) key << '|' << v;
+  if (key.str() != cache_key_) {
+    auto landscape = lossLandscape(law, range);
+    if (!landscape) {
+      cache_key_.clear();
+      return;
+    }
+    landscape_ = std::move(landscape).value();
+    // Colour range from the minimum to the 90th percentile: the far corner of tiny models on few
+    // tokens has losses so high that a full range would wash out the valley.
+    std::vector<double> finite;
+    finite.reserve(landscape_.loss.size());
+    for (double v : landscape_.loss) {
+      if (std::isfinite(v)) finite.push_back(v);
+    }
+    color_top_ = landscape_.loss_max;
+    if (!finite.empty()) {
+      auto at = finite.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(finite.size() - 1));
+      std::nth_element(finite.begin(), at, finite.end());
+      color_top_ = *at;
+    }
+    cache_key_ = key.str();
+  }
 
   map_ = new QCPColorMap(plot()->xAxis, plot()->yAxis);
   map_->setName(tr("loss"));
@@ -88,20 +115,10 @@ void LandscapePlot::rebuild() {
   map_->data()->setSize(nx, ny);
   map_->data()->setRange(QCPRange(std::log10(range.params_min), std::log10(range.params_max)),
                          QCPRange(std::log10(range.tokens_min), std::log10(range.tokens_max)));
-  std::vector<double> finite;
-  finite.reserve(landscape_.loss.size());
   for (int j = 0; j < ny; ++j) {
-    for (int i = 0; i < nx; ++i) {
-      const double v = landscape_.at(i, j);
-      map_->data()->setCell(i, j, v);
-      if (std::isfinite(v)) finite.push_back(v);
-    }
+    for (int i = 0; i < nx; ++i) map_->data()->setCell(i, j, landscape_.at(i, j));
   }
-  // Colour range from the minimum to the 90th percentile: the far corner of tiny models on few
-  // tokens has losses so high that a full range would wash out the valley.
-  std::sort(finite.begin(), finite.end());
-  const double top = finite.empty() ? landscape_.loss_max : finite[static_cast<size_t>(0.9 * (finite.size() - 1))];
-  map_->setDataRange(QCPRange(landscape_.loss_min, std::max(top, landscape_.loss_min + 1e-6)));
+  map_->setDataRange(QCPRange(landscape_.loss_min, std::max(color_top_, landscape_.loss_min + 1e-6)));
 
   // Iso-compute lines a decade apart around the plan's compute.
   const double c_plan = 6.0 * n * d;
@@ -123,9 +140,11 @@ void LandscapePlot::rebuild() {
     first = false;
     // Label near the top-left end of the line, inside the box.
     const size_t at = line.params.size() / 6;
-    addLabel(tr("%1 FLOPs").arg(tickLabel(c, TickStyle::Scientific)), x[static_cast<int>(at)], y[static_cast<int>(at)],
-             Qt::AlignLeft | Qt::AlignBottom, QColor(255, 255, 255), -2)
-        ->setPadding(QMargins(3, 0, 0, 2));
+    QCPItemText* label = addLabel(tr("%1 FLOPs").arg(tickLabel(c, TickStyle::Scientific)), x[static_cast<int>(at)],
+                                  y[static_cast<int>(at)], Qt::AlignLeft | Qt::AlignBottom, QColor(255, 255, 255), -2);
+    // A dark box keeps the white text readable over the bright (low-loss) corner too.
+    label->setBrush(QBrush(QColor(20, 20, 25, 150)));
+    label->setPadding(QMargins(3, 1, 3, 1));
   }
 
   if (auto path = optimalPath(law, range, 64); path && path->size() >= 2) {

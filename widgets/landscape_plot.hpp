@@ -4,6 +4,8 @@
 // The axes are log10(N) and log10(D) on linear scales with ticks labelled as counts, so the map's
 // log-spaced cells are drawn exactly.
 
+#include <string>
+
 #include "plan/curves.hpp"
 #include "plot_view.hpp"
 
@@ -32,6 +34,8 @@ class LandscapePlot : public PlotView {
   QCPColorScale* scale_ = nullptr;
   QCPColorMap* map_ = nullptr;
   LossLandscape landscape_;
+  std::string cache_key_;  // law and plan the grid was computed for
+  double color_top_ = 0.0;  // top of the colour range (90th percentile of the loss)
 };
 
 }  // namespace scaleplan

@@ -30,6 +30,9 @@
 #include "text_format.hpp"
 #include "theme.hpp"
 
+// Q_INIT_RESOURCE must be used outside any namespace.
+static void initResources() { Q_INIT_RESOURCE(scaleplan); }
+
 namespace scaleplan {
 
 namespace {
@@ -58,6 +61,7 @@ QScrollArea* scrolling(QWidget* inner, QWidget* parent) {
 
 MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
   setObjectName("mainWindow");
+  initResources();
   setWindowIcon(QIcon(":/scaleplan/scaleplan.svg"));
   buildLayout();
   buildActions();

@@ -120,6 +120,9 @@ QCPItemText* PlotView::addLabel(const QString& text, double x, double y, Qt::Ali
   auto* label = new QCPItemText(plot_);
   label->position->setCoords(x, y);
   label->setPositionAlignment(alignment);
+  // Multi-line labels read best aligned on the side they are anchored to.
+  label->setTextAlignment(alignment & Qt::AlignRight ? Qt::AlignRight : alignment & Qt::AlignHCenter ? Qt::AlignHCenter
+                                                                                                    : Qt::AlignLeft);
   label->setText(text);
   label->setColor(color);
   QFont f = plot_->font();

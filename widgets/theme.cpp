@@ -8,7 +8,9 @@ namespace scaleplan {
 
 QPalette darkPalette() {
   QPalette p;
-  const QColor window(45, 47, 51), base(32, 34, 37), text(225, 225, 225), disabled(125, 125, 125);
+  // Base is kept well below Window.darker(140), which Fusion uses for frames and check-box
+  // outlines, so unchecked boxes in lists stay visible.
+  const QColor window(53, 55, 60), base(28, 29, 32), text(225, 225, 225), disabled(125, 125, 125);
   const QColor highlight(64, 128, 200);
   p.setColor(QPalette::Window, window);
   p.setColor(QPalette::WindowText, text);
