@@ -15,7 +15,10 @@ FrontierPlot::FrontierPlot(Session* session, QWidget* parent)
   setLogAxis(plot()->yAxis, TickStyle::Count);
   plot()->xAxis->setLabel(tr("training compute C = 6ND (FLOPs)"));
   plot()->yAxis->setLabel(tr("parameters N  /  training tokens D"));
-  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  // Top left is empty: the frontier lines and the published models run from the bottom left to
+  // the top right, below the D_opt line.
+  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+  setReadoutCorner(Qt::AlignBottom | Qt::AlignRight);
 }
 
 void FrontierPlot::rebuild() {

@@ -14,6 +14,7 @@ LossPlot::LossPlot(Session* session, QWidget* parent) : PlotView(session, tr("Lo
   plot()->yAxis->setLabel(tr("predicted loss (nats/token)"));
   // The curve falls from top left to bottom right: the bottom-left corner is free.
   plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+  setReadoutCorner(Qt::AlignTop | Qt::AlignRight);
 }
 
 void LossPlot::rebuild() {
@@ -91,9 +92,8 @@ void LossPlot::rebuild() {
     if (fitted->low > x_lo) shade(x_lo, fitted->low);
     if (fitted->high < x_hi) {
       shade(fitted->high, x_hi);
-      auto* note = addLabel(tr("shaded: extrapolation beyond the data of %1\n(fitted on %2 to %3)")
-                                .arg(QString::fromStdString(laws.front().displayName()),
-                                     text::scientific(fitted->low, 2), text::flops(fitted->high)),
+      auto* note = addLabel(tr("shaded: extrapolation beyond the\nplanning law's data (%1 to %2)")
+                                .arg(text::scientific(fitted->low, 2), text::flops(fitted->high)),
                             fitted->high, 0.0, Qt::AlignLeft | Qt::AlignTop, theme().foreground, -1);
       note->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
       note->position->setCoords(fitted->high, 0.02);

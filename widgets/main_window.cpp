@@ -104,7 +104,7 @@ void MainWindow::buildLayout() {
   splitter_->setStretchFactor(0, 0);
   splitter_->setStretchFactor(1, 1);
   splitter_->setStretchFactor(2, 0);
-  splitter_->setSizes({410, 840, 380});
+  splitter_->setSizes({370, 900, 350});
   setCentralWidget(splitter_);
 
   status_plan_ = new QLabel(this);
@@ -156,11 +156,29 @@ int MainWindow::addPanel(QWidget* panel, const QString& title) {
   // '&' in a tab or menu text marks a mnemonic: "Import & fit" must show its ampersand.
   QString escaped = title;
   escaped.replace("&", "&&");
-  const int index = tabs_->addTab(panel, escaped);
+  // Forms and tables scroll rather than impose their minimum size on the window (which would
+  // push it off a 1600-pixel screen); plots shrink by themselves and are added as they are.
+  QWidget* page = panel;
+  if (!qobject_cast<PlotView*>(panel) && !qobject_cast<QCustomPlot*>(panel)) {
+    auto* area = new QScrollArea(tabs_);
+    area->setWidget(panel);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    page = area;
+  }
+  const int index = tabs_->addTab(page, escaped);
   QAction* a = view_menu_->addAction(escaped);
   if (index < 9) a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + index)));
-  connect(a, &QAction::triggered, this, [this, panel] { tabs_->setCurrentWidget(panel); });
+  connect(a, &QAction::triggered, this, [this, page] { tabs_->setCurrentWidget(page); });
   return index;
+}
+
+void MainWindow::showPanel(QWidget* panel) {
+  for (int i = 0; i < tabs_->count(); ++i) {
+    QWidget* page = tabs_->widget(i);
+    auto* area = qobject_cast<QScrollArea*>(page);
+    if (page == panel || (area && area->widget() == panel)) tabs_->setCurrentIndex(i);
+  }
 }
 
 QCustomPlot* MainWindow::currentPlot() const {
@@ -394,9 +412,21 @@ QStringList MainWindow::renderScreenshots(const QString& dir) {
     const QString name = QString("window-%1-%2.png").arg(i + 1, 2, 10, QChar('0')).arg(slug(tabs_->tabText(i).remove('&')));
     const QString path = QDir(dir).filePath(name);
     if (grab().save(path)) written << path;
+    const QString stem = QString("plot-%1-%2").arg(i + 1, 2, 10, QChar('0')).arg(slug(tabs_->tabText(i).remove('&')));
     if (QCustomPlot* plot = tabs_->widget(i)->findChild<QCustomPlot*>()) {
-      const QString plot_path = QDir(dir).filePath(QString("plot-%1-%2.png").arg(i + 1, 2, 10, QChar('0')).arg(slug(tabs_->tabText(i).remove('&'))));
+      const QString plot_path = QDir(dir).filePath(stem + ".png");
       if (plot->savePng(plot_path, plot->width(), plot->height())) written << plot_path;
+    }
+    // The built-in plots once more with the crosshair and its read-out, as under the mouse at
+    // 60% across and 40% down the axis rect.
+    if (auto* view = qobject_cast<PlotView*>(tabs_->widget(i))) {
+      QCustomPlot* plot = view->plot();
+      const QRect r = plot->axisRect()->rect();
+      view->showCrosshairAt(plot->xAxis->pixelToCoord(r.left() + 0.6 * r.width()),
+                            plot->yAxis->pixelToCoord(r.top() + 0.4 * r.height()));
+      const QString readout_path = QDir(dir).filePath(stem + "-readout.png");
+      if (plot->savePng(readout_path, plot->width(), plot->height())) written << readout_path;
+      view->hideCrosshair();
     }
   }
   tabs_->setCurrentIndex(current);

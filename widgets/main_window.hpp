@@ -32,10 +32,14 @@ class MainWindow : public QMainWindow {
   Session* session() const { return session_; }
 
   // Plugs a panel into the view tabs (import & fit, fit view, model & memory, GPU benchmark...).
-  // The window takes ownership. Returns the tab index. A QCustomPlot inside the panel can be
-  // exported with File → Export plot when its tab is current. Panels talk to the session, not to
-  // the window.
+  // The window takes ownership. Returns the tab index. A panel that is not a plot (PlotView or
+  // QCustomPlot) is placed in a QScrollArea, so its minimum size never widens the window: select
+  // it with showPanel(panel) rather than viewTabs()->setCurrentWidget(panel). A QCustomPlot inside
+  // the panel can be exported with File → Export plot when its tab is current. Panels talk to
+  // the session, not to the window.
   int addPanel(QWidget* panel, const QString& title);
+  // Makes the tab holding `panel` current.
+  void showPanel(QWidget* panel);
   QTabWidget* viewTabs() const { return tabs_; }
   // The View menu, for panels that want to add toggles.
   QMenu* viewMenu() const { return view_menu_; }
@@ -59,8 +63,9 @@ class MainWindow : public QMainWindow {
   // Writes the Markdown report of the current plan.
   bool exportReport(const QString& path, QString* error = nullptr);
 
-  // Renders every tab (and the whole window) to PNGs in `dir`: window.png, tab-01-<name>.png...
-  // Returns the files written.
+  // Renders every tab to PNGs in `dir`: the window with that tab (window-NN-<tab>.png), its plot
+  // alone (plot-NN-<tab>.png) and, for the built-in plots, with the crosshair read-out
+  // (plot-NN-<tab>-readout.png). Returns the files written.
   QStringList renderScreenshots(const QString& dir);
 
   // Dark palette and plot colours on/off (View → Dark theme); remembered in the settings.

@@ -20,7 +20,7 @@ PlotTheme PlotTheme::light() {
   t.sub_grid = QColor(236, 236, 236);
   t.legend_border = QColor(190, 190, 190);
   t.crosshair = QColor(90, 90, 90, 160);
-  t.readout_background = QColor(255, 255, 255, 225);
+  t.readout_background = QColor(255, 255, 255, 250);
   t.extrapolation = QColor(120, 120, 120, 45);
   t.plan = QColor(214, 39, 40);
   t.model_points = QColor(30, 30, 30);
@@ -39,7 +39,7 @@ PlotTheme PlotTheme::dark() {
   t.sub_grid = QColor(54, 56, 61);
   t.legend_border = QColor(95, 97, 104);
   t.crosshair = QColor(200, 200, 200, 150);
-  t.readout_background = QColor(30, 31, 35, 230);
+  t.readout_background = QColor(30, 31, 35, 250);
   t.extrapolation = QColor(200, 200, 200, 38);
   t.plan = QColor(255, 99, 99);
   t.model_points = QColor(235, 235, 235);

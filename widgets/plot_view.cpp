@@ -141,6 +141,13 @@ QCPGraph* PlotView::addPlanMarker(double x, double y, const QString& legend) {
   return g;
 }
 
+void PlotView::setReadoutCorner(Qt::Alignment corner) {
+  const double x = corner & Qt::AlignRight ? 0.99 : 0.01;
+  const double y = corner & Qt::AlignBottom ? 0.99 : 0.01;
+  readout_->position->setCoords(x, y);
+  readout_->setPositionAlignment(corner);
+}
+
 void PlotView::setDecadeRange(QCPAxis* axis, double lo, double hi) {
   if (!(lo > 0.0) || !(hi > 0.0) || !std::isfinite(lo) || !std::isfinite(hi)) return;
   const double a = std::floor(std::log10(lo) + 1e-9);

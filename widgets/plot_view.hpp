@@ -70,6 +70,8 @@ class PlotView : public QWidget {
   void trackItem(QCPAbstractItem* item) { items_.push_back(item); }
   // A "current plan" marker graph (star) with its legend entry.
   QCPGraph* addPlanMarker(double x, double y, const QString& legend = tr("current plan"));
+  // Where the read-out box sits in the axis rect (default top left), away from the legend.
+  void setReadoutCorner(Qt::Alignment corner);
   // Sets a log range covering [lo, hi] rounded outwards to whole decades.
   static void setDecadeRange(QCPAxis* axis, double lo, double hi);
 

@@ -206,10 +206,16 @@ class TestMainWindow : public QObject {
     auto* extra = new QLabel("extra panel");
     const int index = window_->addPanel(extra, "Import & fit");
     QCOMPARE(window_->viewTabs()->tabText(index), QString("Import && fit"));  // '&' shown, not a mnemonic
+    // A form scrolls inside its tab instead of widening the window.
+    extra->setMinimumWidth(3000);
+    QVERIFY(window_->minimumSizeHint().width() < 1600);
+    window_->showPanel(extra);
+    QCOMPARE(window_->viewTabs()->currentIndex(), index);
+    window_->viewTabs()->setCurrentIndex(0);
     const QString shots = dir_.filePath("shots");
     const QStringList files = window_->renderScreenshots(shots);
-    // Four plot tabs (window + plot each) and the extra panel (window only).
-    QCOMPARE(files.size(), 4 * 2 + 1);
+    // Four plot tabs (window, plot, plot with the crosshair read-out) and the extra panel (window).
+    QCOMPARE(files.size(), 4 * 3 + 1);
     for (const QString& f : files) {
       QImage image(f);
       QVERIFY2(!image.isNull(), qPrintable(f));
