@@ -148,7 +148,7 @@ void MainWindow::buildActions() {
   }
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
-  add(help, tr("&About ScalePlan"), QKeySequence::HelpContents, [this] { showAbout(); });
+  add(help, tr("&About ScalePlan"), QKeySequence::HelpContents, [this] { showAbout(); })->setObjectName("actionAbout");
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 

@@ -245,6 +245,20 @@ class TestMainWindow : public QObject {
     QVERIFY(!s2.isModified());
   }
 
+  void aboutCitesThePapers() {
+    auto* action = window_->findChild<QAction*>("actionAbout");
+    QVERIFY(action);
+    QString text;
+    answerNextMessageBox(QMessageBox::Ok, &text);
+    action->trigger();
+    for (const char* paper : {"Hoffmann et al. 2022", "Besiroglu et al. 2024", "Kaplan et al. 2020",
+                              "Muennighoff et al. 2023", "Sardana et al. 2023", "Korthikanti et al. 2022"}) {
+      QVERIFY2(text.contains(paper), paper);
+    }
+    // And every law of the session with its citation.
+    for (const ScalingLaw& law : session_->laws()) QVERIFY(text.contains(QString::fromStdString(law.id())));
+  }
+
   void darkThemeToggle() {
     auto* action = window_->findChild<QAction*>("actionDarkTheme");
     QVERIFY(action && action->isCheckable());
