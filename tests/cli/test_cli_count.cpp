@@ -7,25 +7,12 @@
 
 #include "test_support.hpp"
 
-namespace {
+#include "cli_runner.hpp"
 
-struct Run {
-  int exit_code = -1;
-  QByteArray out, err;
-};
+using Run = scaleplan::test::CliRun;
+using scaleplan::test::cli;
+using scaleplan::test::jsonOf;
 
-Run cli(const QStringList& args) {
-  QProcess p;
-  p.start(SCALEPLAN_CLI_PATH, args);
-  p.waitForFinished(60000);
-  return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-QJsonObject jsonOf(const Run& r) {
-  return QJsonDocument::fromJson(r.out).object();
-}
-
-}  // namespace
 
 class TestCliCount : public QObject {
   Q_OBJECT

@@ -13,28 +13,13 @@
 
 using namespace scaleplan;
 
+#include "cli_runner.hpp"
+
+using Run = scaleplan::test::CliRun;
+using scaleplan::test::cli;
+using scaleplan::test::jsonOf;
+
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  QByteArray out, err;
-};
-
-Run cli(const QStringList& args, const QString& config_dir = QString()) {
-  QProcess p;
-  if (!config_dir.isEmpty()) {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("SCALEPLAN_CONFIG_DIR", config_dir);
-    p.setProcessEnvironment(env);
-  }
-  p.start(SCALEPLAN_CLI_PATH, args);
-  p.waitForFinished(60000);
-  return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-QJsonObject jsonOf(const Run& r) {
-  return QJsonDocument::fromJson(r.out).object();
-}
 
 const std::string kUserOverride = std::string(SCALEPLAN_TEST_DATA_DIR) + "/hardware/user_override.json";
 const std::string kUserBad = std::string(SCALEPLAN_TEST_DATA_DIR) + "/hardware/user_bad_id.json";

@@ -7,19 +7,13 @@
 
 #include "test_support.hpp"
 
+#include "cli_runner.hpp"
+
+using Run = scaleplan::test::CliRun;
+using scaleplan::test::cli;
+using scaleplan::test::jsonOf;
+
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  QByteArray out, err;
-};
-
-Run cli(const QStringList& args) {
-  QProcess p;
-  p.start(SCALEPLAN_CLI_PATH, args);
-  p.waitForFinished(60000);
-  return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
 
 QString testData(const char* rel) { return QString(SCALEPLAN_TEST_DATA_DIR) + "/" + rel; }
 
