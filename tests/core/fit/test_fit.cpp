@@ -474,6 +474,17 @@ class TestFit : public QObject {
     QCOMPARE(QString::fromStdString(message([](FitOptions&) {})), QString("valid"));
   }
 
+  // One iteration per start cannot meet the tolerances: parameters come back, marked as such.
+  void iterationLimitIsNoConvergence() {
+    FitOptions o = quickOptions();
+    o.max_iterations = 1;
+    const FitSummary s = fitLaw(chinchillaData(kHoffmann, 0.001, 2), o);
+    SP_CHECK_TERMINATION(s, FitTermination::NoConvergence);
+    QVERIFY(s.hasParameters());
+    SP_VERIFY_CONTAINS(s.message, "the best start stopped before meeting the tolerances");
+    QCOMPARE(s.diagnostics.starts_converged, std::size_t{0});
+  }
+
   void namesRoundTrip() {
     for (FitLaw l : {FitLaw::Chinchilla, FitLaw::Kaplan, FitLaw::PowerParams, FitLaw::PowerTokens, FitLaw::PowerFlops, FitLaw::IsoFlop}) {
       QVERIFY(fitLawFromString(toString(l)) == l);
