@@ -925,8 +925,6 @@ FitSummary fitLawUnguarded(const std::vector<FitPoint>& points, const FitOptions
           Candidate polished{hbest.start, solver.solve(hbest.outcome.theta, fitter.polish())};
           if (better(polished, hbest)) hbest = polished;
         }
-        tracker.step();
-        if (tracker.cancelled()) return cancelled(s);
         if (std::isfinite(hbest.outcome.objective)) {
           HoldoutCheck h;
           for (std::size_t g = size_groups.size() - k; g < size_groups.size(); ++g) h.held_out_sizes.insert(h.held_out_sizes.begin(), size_groups[g]);
@@ -952,6 +950,7 @@ FitSummary fitLawUnguarded(const std::vector<FitPoint>& points, const FitOptions
         }
       }
     }
+    tracker.step();  // the hold-out's unit, done or skipped (a cancel this late changes nothing)
   }
   return finish(s);
 }
