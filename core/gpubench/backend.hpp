@@ -35,10 +35,7 @@ class BenchBackendImpl {
 };
 
 std::unique_ptr<BenchBackendImpl> makeCpuBackend();
-#if SCALEPLAN_GPUBENCH_HAS_CUDA
-std::unique_ptr<BenchBackendImpl> makeCudaBackend();
-CudaProbe probeCudaDeviceImpl(int device_index);
-#endif
+// The CUDA backend is made by the CUDA backend module (cuda_module.hpp).
 
 // The correctness check's problem size: small enough for an FP64 CPU reference in milliseconds,
 // not square (catches transposed operands), multiples of 16 (FP8/INT8 alignment).

@@ -28,6 +28,7 @@
 
 #include "base/format.hpp"
 #include "gpubench/backend.hpp"
+#include "gpubench/cuda_module.hpp"
 #include "gpubench/cuda/kernels.hpp"
 #include "gpubench/device_match.hpp"
 #include "gpubench/numerics.hpp"
@@ -37,6 +38,8 @@ namespace scaleplan::detail {
 namespace {
 
 using cuda_kernels::ElementKind;
+
+CudaProbe probeCudaDeviceImpl(int device_index);
 
 // The backend runs on sm_80 and newer: that is what it is compiled for, and BF16/TF32 tensor
 // cores start there.
@@ -883,8 +886,6 @@ class CudaBackend final : public BenchBackendImpl {
   DeviceBuffer workspace_, flush_, scale_one_;
 };
 
-}  // namespace
-
 CudaProbe probeCudaDeviceImpl(int device_index) {
   CudaProbe probe;
   int runtime = 0, driver = 0;
@@ -964,8 +965,20 @@ CudaProbe probeCudaDeviceImpl(int device_index) {
   return probe;
 }
 
-std::unique_ptr<BenchBackendImpl> makeCudaBackend() {
-  return std::make_unique<CudaBackend>();
+}  // namespace
+}  // namespace scaleplan::detail
+
+// ---- the module's entry points (cuda_module.hpp) -----------------------------------------------
+
+const char* scaleplan_gpubench_cuda_abi() {
+  static const std::string tag = scaleplan::detail::cudaModuleAbiTag();
+  return tag.c_str();
 }
 
-}  // namespace scaleplan::detail
+void scaleplan_gpubench_cuda_probe(int device_index, scaleplan::CudaProbe* out) {
+  *out = scaleplan::detail::probeCudaDeviceImpl(device_index);
+}
+
+scaleplan::detail::BenchBackendImpl* scaleplan_gpubench_cuda_create() {
+  return new scaleplan::detail::CudaBackend();
+}
