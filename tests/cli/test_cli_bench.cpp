@@ -82,6 +82,29 @@ class TestCliBench : public QObject {
     QVERIFY(r.out.isEmpty());
   }
 
+  // The CUDA backend module named by SCALEPLAN_CUDA_MODULE cannot be loaded: the CUDA backend
+  // says why and exits 3; the CPU backend never loads the module and still works.
+  void unloadableModuleExitsThreeCpuStillWorks() {
+    qputenv("SCALEPLAN_CUDA_MODULE", "/nonexistent.so");
+    Run cuda = cli({"bench", "--quick"});
+    Run cpu = cli({"bench", "--backend", "cpu", "--only-shapes", "--shapes", "64x48x32", "--precision", "fp64",
+                   "--no-bandwidth", "--json"});
+    qunsetenv("SCALEPLAN_CUDA_MODULE");
+    QCOMPARE(cuda.exit_code, 3);
+    QVERIFY(cuda.out.isEmpty());
+    if (scaleplan::cudaBackendCompiled()) {
+      QVERIFY2(cuda.err.contains("no CUDA device to benchmark: CUDA backend module could not be loaded: "
+                                 "/nonexistent.so"),
+               cuda.err.constData());
+    } else {
+      QVERIFY2(cuda.err.contains("CUDA backend module not built"), cuda.err.constData());
+    }
+    QVERIFY2(cpu.exit_code == 0, cpu.err.constData());
+    const QJsonArray gemm = jsonOf(cpu)["gemm"].toArray();
+    QCOMPARE(gemm.size(), 1);
+    QVERIFY(gemm[0].toObject()["ok"].toBool());
+  }
+
   void usageErrorsNameTheFlag() {
     Run precision = cli({"bench", "--backend", "cpu", "--precision", "bf16"});
     QCOMPARE(precision.exit_code, 2);
