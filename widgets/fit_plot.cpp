@@ -79,11 +79,6 @@ QColor sequentialColor(double t, bool dark) {
   return dark ? c.lighter(145) : c;
 }
 
-// PlotTheme has both a `dark` flag and a static dark(); the background says which one is in use.
-bool isDark(const PlotTheme& t) {
-  return t.background.lightnessF() < 0.5;
-}
-
 double geometricMean(const std::vector<double>& v) {
   double s = 0.0;
   for (double x : v) s += std::log(x);
@@ -218,7 +213,7 @@ void FitPlot::onFitChanged() {
 QColor FitPlot::groupColor(size_t index, size_t count) const {
   if (colour_by_ == ColourBy::Run) return theme().seriesColor(index);
   return sequentialColor(count <= 1 ? 0.0 : static_cast<double>(index) / static_cast<double>(count - 1),
-                         isDark(theme()));
+                         theme().is_dark);
 }
 
 void FitPlot::rebuild() {
@@ -368,7 +363,7 @@ void FitPlot::rebuild() {
       const QVector<double> qx(curve.x.begin(), curve.x.end());
       if (!curve.low.empty()) {
         QColor band = color;
-        band.setAlpha(isDark(theme()) ? 55 : 45);
+        band.setAlpha(theme().is_dark ? 55 : 45);
         QCPGraph* high = addGraph(QString(), band, Qt::SolidLine, 0.5);
         high->setData(qx, QVector<double>(curve.high.begin(), curve.high.end()), true);
         QCPGraph* low =
@@ -425,7 +420,7 @@ void FitPlot::rebuild() {
       // Coloured by budget on the same blue-to-red scale as the size groups (small to large C).
       const double t = c_span > 0 ? (std::log(budget.flops) - c_min) / c_span : 0.0;
       addGraph(first ? tr("IsoFLOP parabola per budget (blue: smallest C, red: largest)") : QString(),
-               sequentialColor(t, isDark(theme())), Qt::DashLine, 1.4)
+               sequentialColor(t, theme().is_dark), Qt::DashLine, 1.4)
           ->setData(qx, qy, true);
       opt_n << budget.n_opt;
       opt_l << budget.loss_at_opt;

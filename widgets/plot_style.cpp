@@ -11,7 +11,7 @@ QString mantissa(double m) { return QString::number(m, 'g', 3); }
 
 }  // namespace
 
-PlotTheme PlotTheme::light() {
+PlotTheme lightPlotTheme() {
   PlotTheme t;
   t.is_dark = false;
   t.background = QColor(255, 255, 255);
@@ -30,7 +30,7 @@ PlotTheme PlotTheme::light() {
   return t;
 }
 
-PlotTheme PlotTheme::dark() {
+PlotTheme darkPlotTheme() {
   PlotTheme t;
   t.is_dark = true;
   t.background = QColor(37, 39, 43);
@@ -49,8 +49,8 @@ PlotTheme PlotTheme::dark() {
   return t;
 }
 
-PlotTheme PlotTheme::forPalette(const QPalette& palette) {
-  return palette.color(QPalette::Window).lightnessF() < 0.5 ? dark() : light();
+PlotTheme plotThemeForPalette(const QPalette& palette) {
+  return palette.color(QPalette::Window).lightnessF() < 0.5 ? darkPlotTheme() : lightPlotTheme();
 }
 
 QString tickLabel(double value, TickStyle style) {

@@ -12,8 +12,12 @@
 
 namespace scaleplan {
 
+// A plot theme is made by the free functions lightPlotTheme(), darkPlotTheme() and
+// plotThemeForPalette() below, not by static members: a member flag next to a static function of
+// a similar name (`t.dark` against `PlotTheme::dark()`) once compiled to a function address that
+// was always true (GCC -Waddress).
 struct PlotTheme {
-  bool is_dark = false;
+  bool is_dark = false;  // true for the dark theme's colours
   QColor background;    // plot and legend background
   QColor foreground;    // axes, ticks, labels, text
   QColor grid, sub_grid;
@@ -25,12 +29,14 @@ struct PlotTheme {
   QColor model_points;   // published models
   std::vector<QColor> series;  // one per law/curve, readable on `background`
 
-  static PlotTheme light();
-  static PlotTheme dark();
-  // light() or dark() by the palette's window colour (follows the application palette).
-  static PlotTheme forPalette(const QPalette& palette);
   QColor seriesColor(size_t index) const { return series[index % series.size()]; }
 };
+
+PlotTheme lightPlotTheme();
+PlotTheme darkPlotTheme();
+// lightPlotTheme() or darkPlotTheme() by the palette's window colour (follows the application
+// palette).
+PlotTheme plotThemeForPalette(const QPalette& palette);
 
 // How log-axis tick labels read.
 enum class TickStyle {

@@ -52,7 +52,7 @@ PlotView::PlotView(Session* session, const QString& title, QWidget* parent)
 PlotView::~PlotView() = default;
 
 void PlotView::updateTheme() {
-  theme_ = PlotTheme::forPalette(palette());
+  theme_ = plotThemeForPalette(palette());
   applyTheme(plot_, theme_);
   const QPen cross(theme_.crosshair, 1, Qt::DashLine);
   v_line_->setPen(cross);

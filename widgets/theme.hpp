@@ -1,6 +1,6 @@
 #pragma once
 // The application's light and dark palettes (Fusion style, so the palette applies everywhere).
-// Plots follow the palette through PlotTheme::forPalette.
+// Plots follow the palette through plotThemeForPalette.
 
 #include <QPalette>
 
