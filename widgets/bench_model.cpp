@@ -79,8 +79,8 @@ QVariant BenchSummaryModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole) {
     switch (column) {
       case AchievedColumn:
-        return tr("Best of %1 shape(s); median %2, geometric mean %3")
-            .arg(s.shapes_ok)
+        return tr("Best of %1; median %2, geometric mean %3")
+            .arg(countNoun(s.shapes_ok, tr("shape"), tr("shapes")))
             .arg(s.median ? formatRate(s.median->rate.value) : QStringLiteral("—"))
             .arg(formatRate(s.geometric_mean.value));
       case PeakColumn: return s.reference_source.empty() ? tr("No reference peak") : qs(s.reference_source);

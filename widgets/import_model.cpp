@@ -52,10 +52,6 @@ QStringList splitCsvLine(const QString& line, QChar delimiter) {
 
 }  // namespace
 
-QString countNoun(long long n, const QString& singular, const QString& plural) {
-  return text::thousands(static_cast<double>(n)) + ' ' + (n == 1 ? singular : plural);
-}
-
 // ---- ImportPointsModel ------------------------------------------------------------------------
 
 ImportPointsModel::ImportPointsModel(QObject* parent) : QAbstractTableModel(parent) {}

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "importers/importer.hpp"
+#include "text_format.hpp"  // countNoun
 
 namespace scaleplan {
 
@@ -73,9 +74,6 @@ class ImportIssuesModel : public QAbstractTableModel {
  private:
   std::vector<Row> rows_;
 };
-
-// "1 run", "35 runs", "1,000 points": a count with its noun (no translator plural forms needed).
-QString countNoun(long long n, const QString& singular, const QString& plural);
 
 // The column names of a file's header, for the column-mapping combos: the header row of a
 // CSV/TSV (delimiter detected as the importer does: tab for .tsv, else the most frequent of

@@ -182,7 +182,8 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
                                           "border-radius: 4px; }"
                                         : "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #e0b400; "
                                           "border-radius: 4px; }");
-    QString html = tr("<b>⚠ %n warning(s)</b><ul style=\"margin-left: -20px\">", "", warnings_.size());
+    QString html = tr("<b>⚠ %1</b><ul style=\"margin-left: -20px\">")
+                       .arg(countNoun(warnings_.size(), tr("warning"), tr("warnings")));
     for (const QString& w : warnings_) html += "<li>" + w.toHtmlEscaped() + "</li>";
     html += "</ul>";
     warnings_label_->setText(html);

@@ -20,3 +20,13 @@ inline QString number(double v, int significant = 4) { return QString::fromStdSt
 inline QString thousands(double v) { return QString::fromStdString(formatThousands(v)); }
 
 }  // namespace scaleplan::text
+
+namespace scaleplan {
+
+// "1 run", "35 runs", "1,000 points", "2 warnings": a count with its noun. tr("%n warning(s)")
+// would print "(s)" without an installed translator, so every plural in the GUI goes through here.
+inline QString countNoun(long long n, const QString& singular, const QString& plural) {
+  return text::thousands(static_cast<double>(n)) + QLatin1Char(' ') + (n == 1 ? singular : plural);
+}
+
+}  // namespace scaleplan
