@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QEvent>
 #include <QFileDialog>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,6 +16,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "adaptive_splitter.hpp"
 #include "bench_chart.hpp"
 #include "bench_model.hpp"
 #include "bench_worker.hpp"
@@ -64,31 +66,33 @@ BenchPanel::BenchPanel(Session* session, QWidget* parent)
   device_label_->setWordWrap(true);
   device_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   run_layout->addWidget(device_label_);
-  auto* controls = new QHBoxLayout;
-  controls->addWidget(new QLabel(tr("Backend:"), run_box));
+  // Two rows of controls (backend and mode; repeats and the buttons), so that the box fits a
+  // ~700-px tab.
+  auto* controls = new QGridLayout;
+  controls->addWidget(new QLabel(tr("Backend:"), run_box), 0, 0);
   backend_combo_ = new QComboBox(run_box);
   backend_combo_->addItem(tr("CUDA GPU (cuBLASLt)"), qs(toString(BenchBackend::Cuda)));
   backend_combo_->addItem(tr("CPU (Eigen, FP64/FP32)"), qs(toString(BenchBackend::Cpu)));
-  controls->addWidget(backend_combo_);
-  controls->addSpacing(8);
-  controls->addWidget(new QLabel(tr("Mode:"), run_box));
+  controls->addWidget(backend_combo_, 0, 1);
+  controls->addWidget(new QLabel(tr("Mode:"), run_box), 0, 2);
   mode_combo_ = new QComboBox(run_box);
   mode_combo_->addItem(tr("Quick (a few large shapes)"), qs(toString(BenchMode::Quick)));
   mode_combo_->addItem(tr("Thorough (shape sweep)"), qs(toString(BenchMode::Thorough)));
-  controls->addWidget(mode_combo_);
-  controls->addSpacing(8);
-  controls->addWidget(new QLabel(tr("Repeats:"), run_box));
+  controls->addWidget(mode_combo_, 0, 3);
+  controls->addWidget(new QLabel(tr("Repeats:"), run_box), 1, 0);
   repeats_spin_ = new QSpinBox(run_box);
   repeats_spin_->setRange(1, 1000);
   repeats_spin_->setValue(BenchOptions{}.repeats);
   repeats_spin_->setToolTip(tr("Timed samples per shape; the median is reported"));
-  controls->addWidget(repeats_spin_);
-  controls->addSpacing(8);
+  controls->addWidget(repeats_spin_, 1, 1);
   run_button_ = new QPushButton(tr("Run benchmark"), run_box);
   cancel_button_ = new QPushButton(tr("Cancel"), run_box);
-  controls->addWidget(run_button_);
-  controls->addWidget(cancel_button_);
-  controls->addStretch(1);
+  auto* run_buttons = new QHBoxLayout;
+  run_buttons->addWidget(run_button_);
+  run_buttons->addWidget(cancel_button_);
+  run_buttons->addStretch(1);
+  controls->addLayout(run_buttons, 1, 2, 1, 2);
+  controls->setColumnStretch(4, 1);
   run_layout->addLayout(controls);
   auto* progress_row = new QHBoxLayout;
   progress_ = new QProgressBar(run_box);
@@ -104,8 +108,11 @@ BenchPanel::BenchPanel(Session* session, QWidget* parent)
   connect(run_button_, &QPushButton::clicked, this, [this] { startRun(); });
   connect(cancel_button_, &QPushButton::clicked, this, &BenchPanel::cancelRun);
 
-  // Results.
-  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  // Results: the table (with its buttons) and the chart side by side when the tab is wide enough,
+  // the chart under the table when it is not.
+  auto* splitter = new AdaptiveSplitter(this);
+  splitter->setObjectName("benchSplitter");
+  splitter->setSideBySideWidth(900);
   auto* left = new QWidget(splitter);
   auto* left_layout = new QVBoxLayout(left);
   left_layout->setContentsMargins(0, 0, 4, 0);
@@ -149,7 +156,6 @@ BenchPanel::BenchPanel(Session* session, QWidget* parent)
   splitter->addWidget(chart_);
   splitter->setStretchFactor(0, 1);
   splitter->setStretchFactor(1, 1);
-  splitter->setChildrenCollapsible(false);
   layout->addWidget(splitter, 1);
 
   connect(worker_, &BenchWorker::progress, this, &BenchPanel::onProgress);

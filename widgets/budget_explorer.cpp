@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "eliding_combo.hpp"
 #include "law_list_model.hpp"
 #include "quantity_edit.hpp"
 #include "session.hpp"
@@ -60,7 +61,7 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
       amount_(new QuantityEdit(this)),
       unit_(new QComboBox(this)),
       equivalents_(new QLabel(this)),
-      accelerator_(new QComboBox(this)),
+      accelerator_(new ElidingComboBox(this, 16)),
       precision_(new QComboBox(this)),
       gpus_(new QSpinBox(this)),
       mfu_slider_(new QSlider(Qt::Horizontal, this)),
@@ -68,7 +69,7 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
       mfu_guidance_(new QLabel(this)),
       price_(new QDoubleSpinBox(this)),
       price_note_(new QLabel(this)),
-      law_(new QComboBox(this)),
+      law_(new ElidingComboBox(this, 16)),
       ratio_label_(new QLabel(tr("Tokens per parameter"), this)),
       ratio_(new QDoubleSpinBox(this)),
       compare_(new QListView(this)),
@@ -117,8 +118,6 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   // Hardware ----------------------------------------------------------------------------------------
   auto* hw_box = new QGroupBox(tr("Hardware"), this);
   auto* hw_form = new QFormLayout(hw_box);
-  accelerator_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  accelerator_->setMinimumContentsLength(16);
   hw_form->addRow(tr("Accelerator"), accelerator_);
   precision_->setToolTip(tr("Only the precisions the accelerator supports, with its dense (not sparse) peak"));
   hw_form->addRow(tr("Precision"), precision_);
@@ -152,9 +151,11 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   // Laws --------------------------------------------------------------------------------------------
   auto* law_box = new QGroupBox(tr("Scaling law"), this);
   auto* law_form = new QFormLayout(law_box);
-  law_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  law_->setMinimumContentsLength(16);
-  law_form->addRow(tr("Plan with"), law_);
+  // The law names are long ("Chinchilla (Hoffmann et al. 2022, as printed)"): the combo gets the
+  // whole width of the box, under its label, and elides what still does not fit (full name and
+  // citation in the tooltip; the popup shows whole names).
+  law_form->addRow(new QLabel(tr("Plan with:"), this));
+  law_form->addRow(law_);
   ratio_->setRange(0.1, 100000.0);
   ratio_->setDecimals(1);
   ratio_->setValue(20.0);

@@ -123,7 +123,9 @@ QVariant FitParamsModel::data(const QModelIndex& index, int role) const {
     return f;
   }
   if (role == Qt::ToolTipRole) {
-    return row.derived ? tr("Derived from the fitted parameters") : tr("Parameter of the fitted law");
+    // The name first: the name column is the one that gives way (elides) in a narrow panel.
+    return row.name + "\n" +
+           (row.derived ? tr("Derived from the fitted parameters") : tr("Parameter of the fitted law"));
   }
   return {};
 }

@@ -25,7 +25,9 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "adaptive_splitter.hpp"
 #include "base/file_io.hpp"
+#include "eliding_combo.hpp"
 #include "fit_params_model.hpp"
 #include "fit_worker.hpp"
 #include "import_model.hpp"
@@ -137,13 +139,22 @@ ImportFitPanel::ImportFitPanel(Session* session, QWidget* parent)
   setObjectName("importFitPanel");
   setAcceptDrops(true);
   auto* layout = new QVBoxLayout(this);
-  auto* splitter = new QSplitter(Qt::Horizontal, this);
-  splitter->addWidget(buildImportSide());
-  splitter->addWidget(buildFitSide());
-  splitter->setStretchFactor(0, 3);
-  splitter->setStretchFactor(1, 2);
-  splitter->setChildrenCollapsible(false);
-  layout->addWidget(splitter);
+  // Import (files, mapping, preview, warnings) and fit (law, options, fitted parameters) side by
+  // side when the tab is wide enough for both, one above the other when it is not (a ~700-px tab
+  // next to the budget explorer and the result panel): never a horizontal scroll bar.
+  splitter_ = new AdaptiveSplitter(this);
+  splitter_->setObjectName("importFitSplitter");
+  splitter_->addWidget(buildImportSide());
+  splitter_->addWidget(buildFitSide());
+  splitter_->setStretchFactor(0, 1);
+  splitter_->setStretchFactor(1, 1);
+  // Side by side, the preview gets a little more than the fit (whose table needs ~450 px);
+  // stacked, the import with its preview a little more than the fit.
+  splitter_->setInitialSizes(Qt::Horizontal, {560, 460});
+  splitter_->setInitialSizes(Qt::Vertical, {560, 500});
+  // Side by side only with room for a readable fitted-law table next to the preview.
+  splitter_->setSideBySideWidth(960);
+  layout->addWidget(splitter_);
 
   connect(import_worker_, &ImportWorker::finished, this, &ImportFitPanel::onImportFinished);
   connect(import_worker_, &ImportWorker::progress, this, [this](qint64 done, qint64 total) {
@@ -271,6 +282,8 @@ QWidget* ImportFitPanel::buildImportSide() {
   for (int c = 1; c < ImportPointsModel::ColumnCount; ++c) {
     points_view_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
   }
+  // Room for a useful preview (~8 rows) when the panel is stacked and scrolls.
+  points_view_->setMinimumHeight(points_view_->verticalHeader()->defaultSectionSize() * 9);
   layout->addWidget(points_view_, 3);
 
   // Warnings and errors.
@@ -302,7 +315,9 @@ QWidget* ImportFitPanel::buildFitSide() {
 
   auto* fit_box = new QGroupBox(tr("Fit a scaling law"), side);
   auto* form = new QFormLayout(fit_box);
-  law_combo_ = new QComboBox(fit_box);
+  // A narrow column puts each field under its label rather than widening the panel.
+  form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+  law_combo_ = new ElidingComboBox(fit_box, 24);
   for (FitLaw law : {FitLaw::Chinchilla, FitLaw::Kaplan, FitLaw::PowerParams, FitLaw::PowerTokens,
                      FitLaw::PowerFlops, FitLaw::IsoFlop}) {
     law_combo_->addItem(lawLabel(law), qs(toString(law)));
@@ -311,7 +326,7 @@ QWidget* ImportFitPanel::buildFitSide() {
       tr("Chinchilla: Hoffmann et al. 2022's approach 3 (4,500-start grid, Huber δ = 1e-3).\n"
          "IsoFLOP: their approach 2; gives an allocation rule, not a loss law."));
   form->addRow(tr("Law:"), law_combo_);
-  objective_combo_ = new QComboBox(fit_box);
+  objective_combo_ = new ElidingComboBox(fit_box, 24);
   objective_combo_->addItem(tr("Huber loss, summed (Hoffmann et al.)"), qs(toString(FitObjective::Huber)));
   objective_combo_->addItem(tr("Huber likelihood with free scale (Besiroglu et al.)"),
                             qs(toString(FitObjective::HuberLikelihood)));
@@ -364,14 +379,15 @@ QWidget* ImportFitPanel::buildFitSide() {
   auto* result_layout = new QVBoxLayout(result_box);
   params_view_ = makeTable(params_model_, result_box);
   params_view_->verticalHeader()->setVisible(false);
-  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::NameColumn,
-                                                         QHeaderView::ResizeToContents);
-  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::ValueColumn,
-                                                         QHeaderView::ResizeToContents);
-  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::StderrColumn,
-                                                         QHeaderView::ResizeToContents);
-  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::IntervalColumn,
-                                                         QHeaderView::Stretch);
+  // The numbers are what matter: value, standard error and interval always show in full, and
+  // the names (long for the derived rows: "a = β/(α+β) (N_opt ∝ C^a)") take the width left and
+  // elide, in full in their tooltips.
+  params_view_->horizontalHeader()->setMinimumSectionSize(40);
+  params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::NameColumn, QHeaderView::Stretch);
+  for (int c : {int(FitParamsModel::ValueColumn), int(FitParamsModel::StderrColumn),
+                int(FitParamsModel::IntervalColumn)}) {
+    params_view_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+  }
   params_view_->setMinimumHeight(params_view_->verticalHeader()->defaultSectionSize() * 6);
   result_layout->addWidget(params_view_, 3);
   // The report scrolls: an IsoFLOP analysis can list dozens of skipped budgets.

@@ -29,6 +29,7 @@ class QTextBrowser;
 
 namespace scaleplan {
 
+class AdaptiveSplitter;
 class FitParamsModel;
 class FitWorker;
 class ImportIssuesModel;
@@ -85,6 +86,8 @@ class ImportFitPanel : public QWidget {
   bool saveLawTo(const QString& path, QString* error = nullptr);
 
   // ---- Controls (for tests and the window).
+  // Import and fit side by side (wide) or stacked (narrow).
+  AdaptiveSplitter* splitter() const { return splitter_; }
   ImportPointsModel* pointsModel() const { return points_model_; }
   ImportIssuesModel* issuesModel() const { return issues_model_; }
   FitParamsModel* paramsModel() const { return params_model_; }
@@ -161,6 +164,7 @@ class ImportFitPanel : public QWidget {
   std::vector<FitPoint> fitting_points_, fitting_dropped_;
   QString fitting_name_;
 
+  AdaptiveSplitter* splitter_ = nullptr;
   // Import side.
   QLabel* files_label_ = nullptr;
   QComboBox* format_combo_ = nullptr;

@@ -1,5 +1,6 @@
 #include "law_list_model.hpp"
 
+#include <QFont>
 #include <algorithm>
 
 #include "session.hpp"
@@ -23,13 +24,24 @@ QVariant LawListModel::data(const QModelIndex& index, int role) const {
   const bool preset = session_->isPresetLaw(id);
   switch (role) {
     case Qt::DisplayRole: {
+      // The name alone: the list is as narrow as the budget explorer, and a suffix such as
+      // " — planning law" pushed the longest preset name out of it. The planning law is bold.
       QString text = QString::fromStdString(law.displayName());
       if (!preset) text += tr(" (fitted)");
-      if (planning) text += tr(" — planning law");
       return text;
     }
-    case Qt::ToolTipRole:
-      return QString::fromStdString(law.citation().empty() ? id : law.citation());
+    case Qt::FontRole: {
+      if (!planning) return {};
+      QFont font;
+      font.setBold(true);
+      return font;
+    }
+    case Qt::ToolTipRole: {
+      QString tip = QString::fromStdString(law.displayName());
+      if (planning) tip += tr(" — the planning law (chosen under \"Plan with\"), always drawn");
+      tip += '\n' + QString::fromStdString(law.citation().empty() ? id : law.citation());
+      return tip;
+    }
     case Qt::CheckStateRole: {
       const auto& ids = session_->compareLawIds();
       const bool compared = std::find(ids.begin(), ids.end(), id) != ids.end();

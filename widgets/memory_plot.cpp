@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <QResizeEvent>
 
 #include "session.hpp"
 #include "text_format.hpp"
@@ -36,7 +37,17 @@ MemoryPlot::MemoryPlot(Session* session, QWidget* parent) : PlotView(session, tr
   p->xAxis->setTicker(ticker);
   p->xAxis->setSubTicks(false);
   p->xAxis->grid()->setVisible(false);
-  p->xAxis->setRange(0.4, 3.9);  // room on the right for the legend
+  p->xAxis->setRange(0.4, 2.6);
+  // The legend under the plot, in two columns: inside the axis rect it covered the training bar
+  // (and its total) when the panel is narrow.
+  if (p->axisRect()->insetLayout()->take(p->legend)) {
+    p->plotLayout()->addElement(1, 0, p->legend);
+    p->plotLayout()->setRowStretchFactor(1, 0.001);
+    p->plotLayout()->setRowSpacing(4);
+    p->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    p->legend->setWrap(2);
+    p->legend->setMargins(QMargins(6, 3, 6, 3));
+  }
   p->yAxis->setLabel(tr("memory (GB = 1e9 bytes)"));
   p->yAxis->setRangeLower(0.0);
   p->setInteractions(QCP::Interactions());  // a fixed bar chart: no drag or zoom
@@ -110,30 +121,28 @@ void MemoryPlot::rebuild() {
              theme().foreground, 0);
   }
 
-  // One accelerator's memory.
+  // One accelerator's memory: a dashed line across the plot, named in the legend (a label on
+  // the line ran over the bars in a narrow plot).
   const Accelerator& gpu = session()->currentRequest().accelerator;
   if (gpu.memory_gb > 0.0) {
     top = std::max(top, gpu.memory_gb);
-    auto* line = new QCPItemStraightLine(p);
-    line->point1->setCoords(0.0, gpu.memory_gb);
-    line->point2->setCoords(1.0, gpu.memory_gb);
-    line->setPen(QPen(theme().plan, 1.6, Qt::DashLine));
-    line->setSelectable(false);
-    trackItem(line);
-    // Right-aligned at the plot's right edge (x in axis-rect fractions, y in GB), so that a long
-    // accelerator name runs leftwards into the empty space instead of off the plot.
-    auto* label = new QCPItemText(p);
-    label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-    label->position->setTypeY(QCPItemPosition::ptPlotCoords);
-    label->position->setCoords(0.99, gpu.memory_gb);
-    label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-    label->setText(tr("one %1: %2 GB").arg(QString::fromStdString(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4));
-    label->setColor(theme().plan);
-    label->setClipToAxisRect(true);
-    label->setSelectable(false);
-    trackItem(label);
+    QCPGraph* line = addGraph(tr("one %1: %2 GB").arg(QString::fromStdString(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4),
+                              theme().plan, Qt::DashLine, 1.6);
+    line->setData(QVector<double>{-10.0, 10.0}, QVector<double>{gpu.memory_gb, gpu.memory_gb}, true);
+    line->setSelectable(QCP::stNone);
   }
   p->yAxis->setRange(0.0, top > 0 ? top * 1.15 : 1.0);
+}
+
+void MemoryPlot::resizeEvent(QResizeEvent* event) {
+  PlotView::resizeEvent(event);
+  // Two columns of ~230 px ("one NVIDIA H100 SXM5 80GB: 80 GB") need about 480 px.
+  const int columns = width() >= 30 * fontMetrics().averageCharWidth() * 2 ? 2 : 1;
+  if (plot()->legend->wrap() != columns) {
+    plot()->legend->setWrap(columns);
+    plot()->legend->setFillOrder(QCPLegend::foColumnsFirst, true);  // re-arranges the items
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+  }
 }
 
 QString MemoryPlot::readoutText(double x, double) const {

@@ -42,6 +42,8 @@ class MemoryPlot : public PlotView {
 
  protected:
   void rebuild() override;
+  // Two legend columns when there is room for them, one otherwise.
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   TrainingMemory training_;

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <limits>
@@ -69,7 +70,10 @@ ModelMemoryPanel::ModelMemoryPanel(Session* session, QWidget* parent)
   scroll->setWidget(buildControls());
   scroll->setWidgetResizable(true);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(scroll->widget()->sizeHint().width() + 24);
+  // As narrow as the controls allow (with the vertical scroll bar they always need), so that the
+  // panel fits a ~720-px tab next to the budget explorer and the result panel.
+  scroll->setMinimumWidth(scroll->widget()->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() +
+                          2 * scroll->frameWidth());
   splitter->addWidget(scroll);
   splitter->addWidget(buildResults());
   splitter->setStretchFactor(0, 0);

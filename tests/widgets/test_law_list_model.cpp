@@ -1,6 +1,7 @@
 // The checkable law list (QAbstractItemModelTester), and the quantity parser behind every number
 // field.
 #include <QAbstractItemModelTester>
+#include <QFont>
 #include <QSignalSpy>
 
 #include "gui_test_support.hpp"
@@ -40,7 +41,12 @@ class TestLawListModel : public QObject {
     }
     QVERIFY(planning >= 0 && besiroglu >= 0);
     QCOMPARE(model.index(planning).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
-    QVERIFY(model.index(planning).data().toString().endsWith("planning law"));
+    // Marked in bold and in its tooltip, not by a suffix that would widen the list.
+    QVERIFY(model.index(planning).data(Qt::FontRole).value<QFont>().bold());
+    QVERIFY(!model.index(besiroglu).data(Qt::FontRole).isValid());
+    QCOMPARE(model.index(planning).data().toString(),
+             QString::fromStdString(session.currentRequest().law.displayName()));
+    SP_VERIFY_CONTAINS(model.index(planning).data(Qt::ToolTipRole).toString().toStdString(), "planning law");
     // The planning law cannot be unchecked.
     QVERIFY(!model.setData(model.index(planning), Qt::Unchecked, Qt::CheckStateRole));
 
