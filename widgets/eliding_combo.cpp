@@ -44,7 +44,8 @@ void ElidingComboBox::paintEvent(QPaintEvent* /*event*/) {
 QString ElidingComboBox::fullToolTip() const {
   QStringList parts;
   if (isElided()) parts << currentText();
-  const QString item_tip = currentIndex() >= 0 ? itemData(currentIndex(), Qt::ToolTipRole).toString() : QString();
+  const QString item_tip =
+      currentIndex() >= 0 ? itemData(currentIndex(), Qt::ToolTipRole).toString() : QString();
   if (!item_tip.isEmpty()) parts << item_tip;
   if (!toolTip().isEmpty()) parts << toolTip();
   return parts.join("\n\n");

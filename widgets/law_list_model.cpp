@@ -14,7 +14,9 @@ LawListModel::LawListModel(Session* session, QObject* parent)
   connect(session_, &Session::inputsChanged, this, &LawListModel::onSelectionChanged);
 }
 
-int LawListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : rows_; }
+int LawListModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : rows_;
+}
 
 QVariant LawListModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rows_ || index.column() != 0) return {};

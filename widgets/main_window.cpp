@@ -4,18 +4,24 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
+#include <QUrl>
+#include <algorithm>
 #include <qcustomplot.h>
 
 #include "base/file_io.hpp"
@@ -63,9 +69,12 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   setObjectName("mainWindow");
   initResources();
   setWindowIcon(QIcon(":/scaleplan/scaleplan.svg"));
+  setAcceptDrops(true);
   buildLayout();
   buildActions();
   readSettings();
+  connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::applyResultPanelVisibility);
+  applyResultPanelVisibility();
   connect(session_, &Session::modifiedChanged, this, &MainWindow::updateTitle);
   connect(session_, &Session::filePathChanged, this, &MainWindow::updateTitle);
   connect(session_, &Session::planChanged, this, &MainWindow::updateStatus);
@@ -88,9 +97,12 @@ void MainWindow::buildLayout() {
   tabs_ = new QTabWidget(splitter_);
   tabs_->setObjectName("viewTabs");
   tabs_->setDocumentMode(true);
+  // Short tab texts so that all eight tabs fit next to the budget explorer and the result panel;
+  // the plot's full title is the tooltip and the View menu's entry.
+  tabs_->setElideMode(Qt::ElideNone);
   plots_ = {new FrontierPlot(session_, tabs_), new IsoFlopPlot(session_, tabs_), new LandscapePlot(session_, tabs_),
             new LossPlot(session_, tabs_)};
-  const QString tab_titles[] = {tr("Frontier"), tr("isoFLOP curves"), tr("Loss landscape"), tr("Loss vs compute")};
+  const QString tab_titles[] = {tr("Frontier"), tr("isoFLOP"), tr("Landscape"), tr("Loss vs C")};
   for (size_t i = 0; i < plots_.size(); ++i) {
     tabs_->addTab(plots_[i], tab_titles[i]);
     tabs_->setTabToolTip(static_cast<int>(i), plots_[i]->title());
@@ -99,12 +111,17 @@ void MainWindow::buildLayout() {
 
   result_panel_ = new ResultPanel(session_, this);
   auto* right = scrolling(result_panel_, splitter_);
+  right->setObjectName("resultsArea");
   right->setMinimumWidth(320);
   splitter_->addWidget(right);
+  results_area_ = right;
   splitter_->setStretchFactor(0, 0);
   splitter_->setStretchFactor(1, 1);
   splitter_->setStretchFactor(2, 0);
   splitter_->setSizes({370, 900, 350});
+  // The result panel is hidden with View → Show plan results rather than dragged to nothing (and
+  // lost), and the views are never squeezed out.
+  splitter_->setChildrenCollapsible(false);
   setCentralWidget(splitter_);
 
   status_plan_ = new QLabel(this);
@@ -140,9 +157,20 @@ void MainWindow::buildActions() {
   dark_action_->setCheckable(true);
   dark_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
   connect(dark_action_, &QAction::toggled, this, &MainWindow::setDarkTheme);
+  show_results_action_ = view_menu_->addAction(tr("Show plan &results"));
+  show_results_action_->setObjectName("actionShowResults");
+  show_results_action_->setCheckable(true);
+  show_results_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+  show_results_action_->setToolTip(
+      tr("The result panel on the right; shown next to the plots and hidden on the import, model and "
+         "benchmark panels unless chosen here (the status bar summarises the plan)"));
+  connect(show_results_action_, &QAction::triggered, this, [this](bool on) {
+    (isPlotTab(tabs_->currentIndex()) ? results_on_plots_ : results_on_panels_) = on;
+    applyResultPanelVisibility();
+  });
   view_menu_->addSeparator();
   for (int i = 0; i < tabs_->count(); ++i) {
-    QAction* a = view_menu_->addAction(tabs_->tabText(i));
+    QAction* a = view_menu_->addAction(tabs_->tabToolTip(i));
     a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     connect(a, &QAction::triggered, this, [this, i] { tabs_->setCurrentIndex(i); });
   }
@@ -152,10 +180,12 @@ void MainWindow::buildActions() {
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
-int MainWindow::addPanel(QWidget* panel, const QString& title) {
+int MainWindow::addPanel(QWidget* panel, const QString& title, const QString& full_title) {
   // '&' in a tab or menu text marks a mnemonic: "Import & fit" must show its ampersand.
   QString escaped = title;
   escaped.replace("&", "&&");
+  QString menu_text = full_title.isEmpty() ? title : full_title;
+  menu_text.replace("&", "&&");
   // Forms and tables scroll rather than impose their minimum size on the window (which would
   // push it off a 1600-pixel screen); plots shrink by themselves and are added as they are.
   QWidget* page = panel;
@@ -167,10 +197,51 @@ int MainWindow::addPanel(QWidget* panel, const QString& title) {
     page = area;
   }
   const int index = tabs_->addTab(page, escaped);
-  QAction* a = view_menu_->addAction(escaped);
+  tabs_->setTabToolTip(index, full_title.isEmpty() ? title : full_title);
+  QAction* a = view_menu_->addAction(menu_text);
   if (index < 9) a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + index)));
   connect(a, &QAction::triggered, this, [this, page] { tabs_->setCurrentWidget(page); });
+  if (index == pending_tab_) {
+    pending_tab_ = -1;
+    tabs_->setCurrentIndex(index);  // the tab current when the window was last closed
+  }
+  applyResultPanelVisibility();
   return index;
+}
+
+bool MainWindow::isPlotTab(int index) const {
+  QWidget* page = tabs_->widget(index);
+  return page && (qobject_cast<PlotView*>(page) || qobject_cast<QCustomPlot*>(page));
+}
+
+bool MainWindow::isResultPanelShown() const {
+  return !results_area_->isHidden();
+}
+
+void MainWindow::applyResultPanelVisibility() {
+  if (!show_results_action_) return;  // during construction
+  const bool show = isPlotTab(tabs_->currentIndex()) ? results_on_plots_ : results_on_panels_;
+  if (show_results_action_->isChecked() != show) {
+    QSignalBlocker block(show_results_action_);
+    show_results_action_->setChecked(show);
+  }
+  if (!show) {
+    results_area_->hide();
+    return;
+  }
+  results_area_->show();
+  // Coming back from hidden (or from a saved state in which it was dragged narrow), the panel
+  // gets its width back from the view tabs. Only once the splitter has been laid out: before
+  // that, sizes() are zeros and the sizes set in buildLayout() apply.
+  QList<int> sizes = splitter_->sizes();
+  if (sizes.size() != 3 || sizes[1] <= 0) return;
+  const int want = std::max(results_area_->minimumWidth(), 340);
+  if (sizes[2] < want) {
+    const int take = std::min(want - sizes[2], std::max(0, sizes[1] - tabs_->minimumSizeHint().width()));
+    sizes[1] -= take;
+    sizes[2] += take;
+    splitter_->setSizes(sizes);
+  }
 }
 
 void MainWindow::showPanel(QWidget* panel) {
@@ -203,7 +274,13 @@ void MainWindow::readSettings() {
   recent_files_ = s.value("files/recent").toStringList();
   updateRecentMenu();
   const int tab = s.value("window/tab", 0).toInt();
-  if (tab >= 0 && tab < tabs_->count()) tabs_->setCurrentIndex(tab);
+  if (tab >= 0 && tab < tabs_->count()) {
+    tabs_->setCurrentIndex(tab);
+  } else if (tab >= tabs_->count()) {
+    pending_tab_ = tab;  // a panel tab, added after construction
+  }
+  results_on_plots_ = s.value("view/resultsOnPlots", true).toBool();
+  results_on_panels_ = s.value("view/resultsOnPanels", false).toBool();
   if (s.contains("budget/amount")) {
     auto unit = budgetUnitFromString(s.value("budget/unit").toString().toStdString());
     const double amount = s.value("budget/amount").toDouble();
@@ -224,6 +301,8 @@ void MainWindow::writeSettings() const {
   s.setValue("window/tab", tabs_->currentIndex());
   s.setValue("files/recent", recent_files_);
   s.setValue("view/dark", dark_);
+  s.setValue("view/resultsOnPlots", results_on_plots_);
+  s.setValue("view/resultsOnPanels", results_on_panels_);
   if (const auto& b = session_->currentRequest().budget) {
     s.setValue("budget/unit", QString::fromStdString(std::string(toString(b->unit))));
     s.setValue("budget/amount", b->amount);
@@ -246,7 +325,10 @@ void MainWindow::updateStatus() {
   QString s = tr("%1 params × %2 tokens").arg(text::count(r->params), text::count(r->tokens));
   if (r->predicted_loss) s += tr(" · loss %1").arg(text::number(*r->predicted_loss, 4));
   s += tr(" · %1 · %2").arg(text::days(r->cost.wall_clock.days()), text::usd(r->cost.cost_usd));
-  if (!r->warnings.empty()) s += tr(" · ⚠ %n warning(s)", "", static_cast<int>(r->warnings.size()));
+  if (!r->warnings.empty()) {
+    const auto n = static_cast<long long>(r->warnings.size());
+    s += tr(" · ⚠ %1").arg(countNoun(n, tr("warning"), tr("warnings")));
+  }
   status_plan_->setText(s);
 }
 
@@ -404,34 +486,53 @@ QStringList MainWindow::renderScreenshots(const QString& dir) {
   QStringList written;
   QDir().mkpath(dir);
   const int current = tabs_->currentIndex();
-  for (int i = 0; i < tabs_->count(); ++i) {
-    tabs_->setCurrentIndex(i);
-    QApplication::processEvents();
-    if (auto* view = qobject_cast<PlotView*>(tabs_->widget(i))) view->refreshNow();
-    QApplication::processEvents();
-    const QString name = QString("window-%1-%2.png").arg(i + 1, 2, 10, QChar('0')).arg(slug(tabs_->tabText(i).remove('&')));
-    const QString path = QDir(dir).filePath(name);
-    if (grab().save(path)) written << path;
-    const QString stem = QString("plot-%1-%2").arg(i + 1, 2, 10, QChar('0')).arg(slug(tabs_->tabText(i).remove('&')));
-    if (QCustomPlot* plot = tabs_->widget(i)->findChild<QCustomPlot*>()) {
-      const QString plot_path = QDir(dir).filePath(stem + ".png");
-      if (plot->savePng(plot_path, plot->width(), plot->height())) written << plot_path;
-    }
-    // The built-in plots once more with the crosshair and its read-out, as under the mouse at
-    // 60% across and 40% down the axis rect.
-    if (auto* view = qobject_cast<PlotView*>(tabs_->widget(i))) {
-      QCustomPlot* plot = view->plot();
-      const QRect r = plot->axisRect()->rect();
-      view->showCrosshairAt(plot->xAxis->pixelToCoord(r.left() + 0.6 * r.width()),
-                            plot->yAxis->pixelToCoord(r.top() + 0.4 * r.height()));
-      const QString readout_path = QDir(dir).filePath(stem + "-readout.png");
-      if (plot->savePng(readout_path, plot->width(), plot->height())) written << readout_path;
-      view->hideCrosshair();
-    }
-  }
+  for (int i = 0; i < tabs_->count(); ++i) renderTab(i, dir, QString(), QString(), &written);
   tabs_->setCurrentIndex(current);
   QApplication::processEvents();
   return written;
+}
+
+QStringList MainWindow::renderTabScreenshots(QWidget* panel, const QString& dir, const QString& variant,
+                                             const QString& note) {
+  QStringList written;
+  QDir().mkpath(dir);
+  for (int i = 0; i < tabs_->count(); ++i) {
+    QWidget* page = tabs_->widget(i);
+    auto* area = qobject_cast<QScrollArea*>(page);
+    if (page == panel || (area && area->widget() == panel)) renderTab(i, dir, variant, note, &written);
+  }
+  return written;
+}
+
+void MainWindow::renderTab(int i, const QString& dir, const QString& variant, const QString& note,
+                           QStringList* written) {
+  tabs_->setCurrentIndex(i);
+  QApplication::processEvents();
+  if (auto* view = qobject_cast<PlotView*>(tabs_->widget(i))) view->refreshNow();
+  QApplication::processEvents();
+  // The tooltip holds the full title ("GPU benchmark" for the tab "GPU bench").
+  const QString title = tabs_->tabToolTip(i).isEmpty() ? tabs_->tabText(i).remove('&') : tabs_->tabToolTip(i);
+  QString name = slug(title);
+  if (!note.isEmpty()) name += '-' + slug(note);
+  const QString number = QString("%1").arg(i + 1, 2, 10, QChar('0')) + variant;
+  const QString path = QDir(dir).filePath(QString("window-%1-%2.png").arg(number, name));
+  if (grab().save(path)) *written << path;
+  const QString stem = QString("plot-%1-%2").arg(number, name);
+  if (QCustomPlot* plot = tabs_->widget(i)->findChild<QCustomPlot*>()) {
+    const QString plot_path = QDir(dir).filePath(stem + ".png");
+    if (plot->savePng(plot_path, plot->width(), plot->height())) *written << plot_path;
+  }
+  // The built-in plots once more with the crosshair and its read-out, as under the mouse at
+  // 60% across and 40% down the axis rect.
+  if (auto* view = qobject_cast<PlotView*>(tabs_->widget(i))) {
+    QCustomPlot* plot = view->plot();
+    const QRect r = plot->axisRect()->rect();
+    view->showCrosshairAt(plot->xAxis->pixelToCoord(r.left() + 0.6 * r.width()),
+                          plot->yAxis->pixelToCoord(r.top() + 0.4 * r.height()));
+    const QString readout_path = QDir(dir).filePath(stem + "-readout.png");
+    if (plot->savePng(readout_path, plot->width(), plot->height())) *written << readout_path;
+    view->hideCrosshair();
+  }
 }
 
 void MainWindow::setDarkTheme(bool dark) {
@@ -472,6 +573,43 @@ void MainWindow::showAbout() {
          "activation memory.</li></ul>"
          "<p><b>Laws in this session</b></p><ul>%2</ul>")
           .arg(QApplication::applicationVersion().toHtmlEscaped(), laws));
+}
+
+namespace {
+
+// The plan file of a drag: exactly one local *.json file, or "".
+QString draggedPlanFile(const QMimeData* mime) {
+  if (!mime || !mime->hasUrls()) return {};
+  const QList<QUrl> urls = mime->urls();
+  if (urls.size() != 1 || !urls.front().isLocalFile()) return {};
+  const QString path = urls.front().toLocalFile();
+  return QFileInfo(path).suffix().compare("json", Qt::CaseInsensitive) == 0 ? path : QString();
+}
+
+}  // namespace
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  // Drops on the Import & fit panel are run logs (that panel takes them first); anywhere else a
+  // single *.json file is a plan.
+  if (!draggedPlanFile(event->mimeData()).isEmpty()) {
+    event->acceptProposedAction();
+  } else {
+    event->ignore();
+  }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const QString path = draggedPlanFile(event->mimeData());
+  if (path.isEmpty()) {
+    event->ignore();
+    return;
+  }
+  event->acceptProposedAction();
+  // After the drop has returned: the unsaved-changes prompt and an error box are modal, and a
+  // modal loop inside the drop handler would keep the drag source waiting.
+  QTimer::singleShot(0, this, [this, path] {
+    if (maybeSave()) openFile(path);
+  });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,6 +1,13 @@
 #pragma once
-// The main window: budget explorer (left), result panel, and a tab widget of views (plots and
-// the panels other parts of the application plug in with addPanel()).
+// The main window: budget explorer (left), result panel (right), and a tab widget of views (plots
+// and the panels other parts of the application plug in with addPanel()).
+//
+// The result panel is shown next to the plots and hidden while a panel tab (a form or table:
+// import & fit, model & memory, GPU benchmark) is current, which gives those panels the room the
+// status bar's plan summary makes up for; View → Show plan results overrides that for the kind
+// of tab that is current (remembered in the settings). A plan file (*.json) dropped onto the
+// window is opened (after the unsaved-changes prompt); run logs dropped on the Import & fit panel
+// are imported by that panel.
 
 #include <QMainWindow>
 #include <QStringList>
@@ -9,6 +16,8 @@
 
 class QAction;
 class QCustomPlot;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
 class QMenu;
 class QSplitter;
@@ -37,7 +46,9 @@ class MainWindow : public QMainWindow {
   // it with showPanel(panel) rather than viewTabs()->setCurrentWidget(panel). A QCustomPlot inside
   // the panel can be exported with File → Export plot when its tab is current. Panels talk to
   // the session, not to the window.
-  int addPanel(QWidget* panel, const QString& title);
+  // `title` is the (short) tab text; `full_title`, when given, is the tab's tooltip and the View
+  // menu's entry.
+  int addPanel(QWidget* panel, const QString& title, const QString& full_title = {});
   // Makes the tab holding `panel` current.
   void showPanel(QWidget* panel);
   QTabWidget* viewTabs() const { return tabs_; }
@@ -67,6 +78,17 @@ class MainWindow : public QMainWindow {
   // alone (plot-NN-<tab>.png) and, for the built-in plots, with the crosshair read-out
   // (plot-NN-<tab>-readout.png). Returns the files written.
   QStringList renderScreenshots(const QString& dir);
+  // The same for the one tab holding `panel` (a page or the panel inside its scroll area), with
+  // `variant` in the names when not empty: variant "b", note "with-fit" gives
+  // window-05b-import-fit-with-fit.png. Leaves that tab current.
+  QStringList renderTabScreenshots(QWidget* panel, const QString& dir, const QString& variant = {},
+                                   const QString& note = {});
+
+  // Whether the result panel is shown now, and the View → Show plan results action.
+  bool isResultPanelShown() const;
+  QAction* showResultsAction() const { return show_results_action_; }
+  // True when the tab at `index` is a plot (the result panel belongs next to it by default).
+  bool isPlotTab(int index) const;
 
   // Dark palette and plot colours on/off (View → Dark theme); remembered in the settings.
   void setDarkTheme(bool dark);
@@ -84,6 +106,8 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
   void buildActions();
@@ -102,6 +126,9 @@ class MainWindow : public QMainWindow {
   void exportReportDialog();
   void showAbout();
   void updateStatus();
+  // Shows or hides the result panel for the current tab's kind and syncs the View action.
+  void applyResultPanelVisibility();
+  void renderTab(int index, const QString& dir, const QString& variant, const QString& note, QStringList* written);
   QString settingsPath() const;
 
   Session* session_;
@@ -109,6 +136,11 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   BudgetExplorer* explorer_ = nullptr;
   ResultPanel* result_panel_ = nullptr;
+  QWidget* results_area_ = nullptr;  // the scroll area around result_panel_ (the splitter's third child)
+  QAction* show_results_action_ = nullptr;
+  bool results_on_plots_ = true;    // View → Show plan results, while a plot tab is current
+  bool results_on_panels_ = false;  // ... while a panel tab (form, tables) is current
+  int pending_tab_ = -1;            // the remembered tab, when it is a panel not added yet
   std::vector<PlotView*> plots_;
   QMenu* view_menu_ = nullptr;
   QMenu* recent_menu_ = nullptr;

@@ -1,8 +1,8 @@
 #include "memory_plot.hpp"
 
+#include <QResizeEvent>
 #include <algorithm>
 #include <cmath>
-#include <QResizeEvent>
 
 #include "session.hpp"
 #include "text_format.hpp"
@@ -126,8 +126,9 @@ void MemoryPlot::rebuild() {
   const Accelerator& gpu = session()->currentRequest().accelerator;
   if (gpu.memory_gb > 0.0) {
     top = std::max(top, gpu.memory_gb);
-    QCPGraph* line = addGraph(tr("one %1: %2 GB").arg(QString::fromStdString(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4),
-                              theme().plan, Qt::DashLine, 1.6);
+    QCPGraph* line =
+        addGraph(tr("one %1: %2 GB").arg(QString::fromStdString(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4),
+                 theme().plan, Qt::DashLine, 1.6);
     line->setData(QVector<double>{-10.0, 10.0}, QVector<double>{gpu.memory_gb, gpu.memory_gb}, true);
     line->setSelectable(QCP::stNone);
   }

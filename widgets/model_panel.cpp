@@ -9,8 +9,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
-#include <QSpinBox>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <limits>
@@ -72,8 +72,8 @@ ModelMemoryPanel::ModelMemoryPanel(Session* session, QWidget* parent)
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   // As narrow as the controls allow (with the vertical scroll bar they always need), so that the
   // panel fits a ~720-px tab next to the budget explorer and the result panel.
-  scroll->setMinimumWidth(scroll->widget()->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() +
-                          2 * scroll->frameWidth());
+  scroll->setMinimumWidth(scroll->widget()->minimumSizeHint().width() +
+                          scroll->verticalScrollBar()->sizeHint().width() + 2 * scroll->frameWidth());
   splitter->addWidget(scroll);
   splitter->addWidget(buildResults());
   splitter->setStretchFactor(0, 0);

@@ -3,6 +3,9 @@
 // "Fit view" (plot 4), "Model & memory" and "GPU benchmark". app/gui/main.cpp calls
 // addAnalysisPanels once after creating the window.
 
+#include <QString>
+#include <QStringList>
+
 namespace scaleplan {
 
 class BenchPanel;
@@ -20,8 +23,20 @@ struct AnalysisPanels {
 };
 
 // Creates the four panels on `session` and adds them to `window` (which owns them), in the order
-// above. When the "Import & fit" panel gets a new fit, the fit view's tab is not switched to: the
-// user stays where they are.
+// above, with short tab texts ("GPU bench") and the full names as tooltips. When the "Import &
+// fit" panel gets a new fit, the fit view's tab is not switched to: the user stays where they are.
 AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session);
+
+// For reviews (scaleplan --screenshot, after the empty-state shots): imports the shipped example
+// runs, runs the fit panel's current fit (the default: Chinchilla, 100 bootstrap resamples) to
+// completion, and a quick benchmark on the CPU backend with the panel's repeats, each off the GUI
+// thread as usual (waited for in a local event loop, at most `timeout_ms` each). Then renders the
+// Import & fit, Fit view and GPU benchmark tabs again into `dir` as
+//   window-05b-import-fit-with-fit.png, window-06b-fit-view-with-fit.png (+ plot-06b-...),
+//   window-08b-gpu-benchmark-cpu-quick-run.png (+ plot-08b-...)
+// (numbers are the tabs' positions). Returns the files written; when a step fails or times out,
+// *error says which, and the shots of the steps before it are still written.
+QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& panels, const QString& dir,
+                                      QString* error = nullptr, int timeout_ms = 600000);
 
 }  // namespace scaleplan

@@ -3,7 +3,9 @@
 //   scaleplan [PLAN.json] [--dark] [--screenshot DIR] [--startup-time]
 //
 // --screenshot DIR renders every view (the whole window with each tab, and each plot alone) to
-// DIR/*.png after the window is shown, then exits: for scripts/screenshot.sh and reviews.
+// DIR/*.png after the window is shown; then, so that reviewers see the panels filled, imports the
+// example runs, fits them, runs a quick CPU benchmark and renders those tabs again
+// (window-05b-*.png...; renderScreenshotsWithData); then exits: for scripts/screenshot.sh.
 // --startup-time prints the milliseconds from process start to the window shown with its first
 // plan drawn, then exits (the GUI benchmark runs it).
 #include <QApplication>
@@ -32,13 +34,15 @@ int main(int argc, char** argv) {
   QApplication::setWindowIcon(QIcon(":/scaleplan/scaleplan.svg"));
 
   QCommandLineParser parser;
-  parser.setApplicationDescription("Plan LLM training runs: compute-optimal size, tokens, loss, time and cost.");
+  parser.setApplicationDescription(
+      "Plan LLM training runs: compute-optimal size, tokens, loss, time and cost.");
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument("plan", "A plan file (JSON) to open.", "[plan.json]");
   QCommandLineOption screenshot({"s", "screenshot"}, "Render every view to DIR/*.png, then exit.", "DIR");
   QCommandLineOption dark("dark", "Start with the dark theme.");
-  QCommandLineOption startup("startup-time", "Print the start-up time (process start to first plan shown), then exit.");
+  QCommandLineOption startup("startup-time",
+                             "Print the start-up time (process start to first plan shown), then exit.");
   parser.addOption(screenshot);
   parser.addOption(dark);
   parser.addOption(startup);
@@ -49,7 +53,7 @@ int main(int argc, char** argv) {
   scaleplan::MainWindow window(&session);
 #ifdef SCALEPLAN_HAS_ANALYSIS_PANELS
   // Import & fit, fit view, model & memory, GPU benchmark (widgets/panels.hpp).
-  scaleplan::addAnalysisPanels(&window, &session);
+  const scaleplan::AnalysisPanels panels = scaleplan::addAnalysisPanels(&window, &session);
 #endif
   if (parser.isSet(dark)) window.setDarkTheme(true);
   const bool batch = parser.isSet(screenshot) || parser.isSet(startup);
@@ -68,7 +72,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "scaleplan: %s\n", qPrintable(session.startupErrors()));
     if (!batch) {
       QTimer::singleShot(0, &window, [&] {
-        QMessageBox::warning(&window, "ScalePlan", "Some data could not be loaded:\n\n" + session.startupErrors());
+        QMessageBox::warning(&window, "ScalePlan",
+                             "Some data could not be loaded:\n\n" + session.startupErrors());
       });
     }
   }
@@ -89,10 +94,21 @@ int main(int argc, char** argv) {
   } else if (parser.isSet(screenshot)) {
     const QString dir = parser.value(screenshot);
     QTimer::singleShot(200, &app, [&, dir] {
-      const QStringList files = window.renderScreenshots(dir);
+      QStringList files = window.renderScreenshots(dir);
       for (const QString& f : files) std::printf("%s\n", qPrintable(f));
       std::fflush(stdout);
-      QApplication::exit(files.isEmpty() ? 1 : exit_code);
+      if (files.isEmpty()) exit_code = 1;
+#ifdef SCALEPLAN_HAS_ANALYSIS_PANELS
+      QString error;
+      const QStringList with_data = scaleplan::renderScreenshotsWithData(&window, panels, dir, &error);
+      for (const QString& f : with_data) std::printf("%s\n", qPrintable(f));
+      std::fflush(stdout);
+      if (!error.isEmpty()) {
+        std::fprintf(stderr, "scaleplan: screenshots with data: %s\n", qPrintable(error));
+        exit_code = 1;
+      }
+#endif
+      QApplication::exit(exit_code);
     });
   }
   return QApplication::exec();

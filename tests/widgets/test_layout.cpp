@@ -10,8 +10,8 @@
 #include <QListView>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QVBoxLayout>
 #include <QSignalSpy>
+#include <QVBoxLayout>
 #include <QtTest/QtTest>
 
 #include "adaptive_splitter.hpp"

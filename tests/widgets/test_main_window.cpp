@@ -1,22 +1,30 @@
 // The main window's files and views: open/edit/save/reopen, malformed files (error shown, state
 // untouched), the unsaved-changes prompt, exports (PNG, SVG, PDF, Markdown), screenshots of every
 // view, settings remembered between sessions, and the plug-in point for other panels.
+#include <qcustomplot.h>
+
 #include <QAction>
 #include <QImage>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
-#include <qcustomplot.h>
+#include <QUrl>
 
 #include "base/file_io.hpp"
 #include "budget_explorer.hpp"
 #include "gui_test_support.hpp"
 #include "main_window.hpp"
+#include "plot_view.hpp"
 #include "quantity_edit.hpp"
+#include "result_panel.hpp"
 #include "session.hpp"
 
 using namespace scaleplan;
@@ -48,6 +56,20 @@ void corruptField(const QString& path, const QString& field, const QString& repl
   text.replace(re, "\"" + field + "\": " + replacement);
   QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
   f.write(text.toUtf8());
+}
+
+// Drags `path` over `target` and drops it, as a file manager does. Returns whether the drop was
+// accepted (the drag-enter and the drop both).
+bool dropFile(QWidget* target, const QString& path) {
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(path)});
+  const QPoint at = target->rect().center();
+  QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(target, &enter);
+  if (!enter.isAccepted()) return false;
+  QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(target, &drop);
+  return drop.isAccepted();
 }
 
 }  // namespace
@@ -257,6 +279,158 @@ class TestMainWindow : public QObject {
     }
     // And every law of the session with its citation.
     for (const ScalingLaw& law : session_->laws()) QVERIFY(text.contains(QString::fromStdString(law.id())));
+  }
+
+  void droppedPlanFileOpens() {
+    // A plan saved elsewhere, different from the window's.
+    const QString path = dir_.filePath("dropped.json");
+    PlanRequest saved;
+    {
+      Session other;
+      other.setGpuCount(2048);
+      other.setMfu(0.47);
+      QVERIFY(other.savePlan(path).isOk());
+      saved = other.currentRequest();
+    }
+    QVERIFY(!(saved == session_->currentRequest()));
+
+    // Not a plan: a run log (CSV), or two files at once, is refused by the window.
+    const QString csv = dir_.filePath("runs.csv");
+    QVERIFY(writeFileAtomically(csv.toStdString(), "params,tokens,loss\n1e8,2e9,3.1\n").isOk());
+    QVERIFY(!dropFile(window_, csv));
+
+    // Unsaved changes and Cancel: nothing is opened.
+    typeInto(window_->budgetExplorer()->mfuSpin(), "33");
+    const PlanRequest edited = session_->currentRequest();
+    QString prompt;
+    answerNextMessageBox(QMessageBox::Cancel, &prompt);
+    QVERIFY(dropFile(window_, path));
+    QTRY_VERIFY(!prompt.isEmpty());  // the prompt comes after the drop has returned
+    settle();
+    QVERIFY(prompt.contains("modified"));
+    QVERIFY(session_->currentRequest() == edited);
+    QVERIFY(session_->filePath().isEmpty());
+
+    // Discard: the dropped plan is opened, shown and listed in the recent files.
+    answerNextMessageBox(QMessageBox::Discard);
+    QVERIFY(dropFile(window_, path));
+    QTRY_COMPARE(session_->filePath(), path);
+    QVERIFY(session_->currentRequest() == saved);
+    QCOMPARE(window_->budgetExplorer()->gpuCount()->value(), 2048);
+    QCOMPARE(window_->budgetExplorer()->mfuSpin()->value(), 47.0);
+    QVERIFY(!session_->isModified());
+    QCOMPARE(window_->recentFiles().first(), QFileInfo(path).absoluteFilePath());
+  }
+
+  void warningsArePlural() {
+    // The default plan (1e24 FLOPs on 1,024 H100s) has two warnings: training state larger than
+    // one GPU, and compute beyond the law's data. The status bar and the result panel say
+    // "2 warnings", never "warning(s)".
+    auto* status = window_->findChild<QLabel*>("statusPlan");
+    QVERIFY(status);
+    const auto& r = session_->currentResult();
+    QVERIFY(r);
+    QCOMPARE(r->warnings.size(), size_t(2));
+    QVERIFY2(status->text().endsWith("⚠ 2 warnings"), qPrintable(status->text()));
+    QCOMPARE(window_->resultPanel()->warnings().size(), 2);
+    // At 1e22 FLOPs N_opt is about 4B (Chinchilla as printed), whose 16-byte-per-parameter training
+    // state (~70 GB) fits on one 80 GB GPU: one warning, the extrapolation (1e22 > 3e21).
+    typeInto(window_->budgetExplorer()->budgetAmount(), "1e22");
+    settle();
+    QCOMPARE(session_->currentResult()->warnings.size(), size_t(1));
+    QVERIFY2(status->text().endsWith("⚠ 1 warning"), qPrintable(status->text()));
+    for (QLabel* label : window_->resultPanel()->findChildren<QLabel*>()) {
+      QVERIFY2(!label->text().contains("(s)"), qPrintable(label->text()));
+    }
+    bool shown = false;
+    for (QLabel* label : window_->resultPanel()->findChildren<QLabel*>()) {
+      if (label->text().contains("⚠ 1 warning<")) shown = true;
+    }
+    QVERIFY(shown);
+    QVERIFY(!status->text().contains("(s)"));
+  }
+
+  void resultPanelFollowsTheTab() {
+    // The plots keep the result panel; a form panel hides it (more room), unless asked for.
+    QAction* action = window_->findChild<QAction*>("actionShowResults");
+    QVERIFY(action && action->isCheckable());
+    QCOMPARE(action, window_->showResultsAction());
+    QVERIFY(window_->isPlotTab(0));
+    QVERIFY(window_->isResultPanelShown());
+    QVERIFY(action->isChecked());
+    auto* form = new QLabel("a form");
+    const int index = window_->addPanel(form, "Form", "A form panel");
+    QVERIFY(!window_->isPlotTab(index));
+    QCOMPARE(window_->viewTabs()->tabToolTip(index), QString("A form panel"));
+    QTabWidget* tabs = window_->viewTabs();
+    auto* splitter = window_->findChild<QSplitter*>("mainSplitter");
+    const int plot_width = tabs->width();
+    window_->showPanel(form);
+    settle();
+    QVERIFY(!window_->isResultPanelShown());
+    QVERIFY(!action->isChecked());
+    QVERIFY2(tabs->width() >= plot_width + 300,
+             qPrintable(QString("%1 -> %2").arg(plot_width).arg(tabs->width())));
+    // Asked for on a panel: shown there (and on the other panels), the plots unaffected.
+    action->trigger();
+    settle();
+    QVERIFY(window_->isResultPanelShown());
+    QVERIFY(splitter->sizes().at(2) >= 320);
+    tabs->setCurrentIndex(1);
+    settle();
+    QVERIFY(window_->isResultPanelShown());
+    // Hidden on the plots by the user: hidden on every plot, still shown on the panels.
+    action->trigger();
+    settle();
+    QVERIFY(!window_->isResultPanelShown());
+    tabs->setCurrentIndex(2);
+    settle();
+    QVERIFY(!window_->isResultPanelShown());
+    QVERIFY(!action->isChecked());
+    window_->showPanel(form);
+    settle();
+    QVERIFY(window_->isResultPanelShown());
+    QVERIFY(action->isChecked());
+    // Shown on the plots again, at a usable width.
+    tabs->setCurrentIndex(0);
+    settle();
+    action->trigger();
+    settle();
+    QVERIFY(window_->isResultPanelShown());
+    QVERIFY(splitter->sizes().at(2) >= 320);
+    QVERIFY(tabs->width() > 300);
+
+    // The choices are remembered: a new window shows the results on its panels too.
+    QVERIFY(window_->close());
+    {
+      Session s2;
+      MainWindow w2(&s2);
+      auto* form2 = new QLabel("a form");
+      w2.addPanel(form2, "Form");
+      w2.resize(1500, 950);
+      w2.show();
+      w2.showPanel(form2);
+      settle();
+      QVERIFY(w2.isResultPanelShown());
+      w2.showResultsAction()->trigger();  // back to the default for the other tests
+      QVERIFY(!w2.isResultPanelShown());
+      QVERIFY(w2.close());
+    }
+  }
+
+  void shortTabTitlesWithFullTooltips() {
+    QTabWidget* tabs = window_->viewTabs();
+    const QString titles[] = {"Frontier", "isoFLOP", "Landscape", "Loss vs C"};
+    for (int i = 0; i < 4; ++i) {
+      QCOMPARE(tabs->tabText(i), titles[i]);
+      QCOMPARE(tabs->tabToolTip(i), window_->plotViews()[static_cast<size_t>(i)]->title());
+    }
+    QCOMPARE(tabs->tabToolTip(0), QString("Compute-optimal frontier"));
+    // The View menu lists the full titles.
+    QStringList menu;
+    for (QAction* a : window_->viewMenu()->actions()) menu << a->text();
+    QVERIFY2(menu.contains("Compute-optimal frontier") && menu.contains("Loss against compute"),
+             qPrintable(menu.join(", ")));
   }
 
   void darkThemeToggle() {
