@@ -10,8 +10,10 @@
 //                                return true;  // false cancels
 //                              });
 //
-// Backends: CUDA (cuBLASLt, built when nvcc and cuBLAS were found at configure time; see
-// cudaBackendCompiled()) and CPU (Eigen, always built, so that the whole flow runs without a GPU).
+// Backends: CUDA (cuBLASLt, built when nvcc and cuBLAS were found at configure time, see
+// cudaBackendCompiled(); a separate module, libscaleplan_gpubench_cuda.so, loaded only when the
+// CUDA backend is probed or used) and CPU (Eigen, always built, so that the whole flow runs
+// without a GPU).
 
 #include <functional>
 #include <map>
@@ -50,11 +52,14 @@ struct CudaProbe {
   bool isAvailable() const { return availability == CudaAvailability::Available; }
 };
 
-// True when this build contains the CUDA backend (SCALEPLAN_GPUBENCH_HAS_CUDA is also defined
-// to 1 for code that links scaleplan_gpubench).
+// True when this build made the CUDA backend module (SCALEPLAN_GPUBENCH_HAS_CUDA is also defined
+// to 1 for code that links scaleplan_gpubench). It says nothing about whether the module loads.
 bool cudaBackendCompiled();
-// Looks for the device without allocating memory or creating handles. Never crashes: every
-// failure becomes a CudaAvailability with a message.
+// Loads the CUDA backend module (it stays loaded; $SCALEPLAN_CUDA_MODULE names it explicitly) and
+// looks for the device without allocating memory or creating handles. Never crashes: every
+// failure becomes a CudaAvailability with a message: NotCompiled ("CUDA backend module not
+// built"), Error ("CUDA backend module could not be loaded: <path>: <why>", e.g. a missing
+// libcublasLt.so.13), NoDriver, NoDevice, UnsupportedDevice.
 CudaProbe probeCudaDevice(int device_index = 0);
 
 // Precisions a backend can measure at all, and those it measures when none are named.

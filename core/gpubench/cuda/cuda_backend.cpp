@@ -1,5 +1,6 @@
 // CUDA backend: dense matrix products through cuBLASLt with explicit types, the FP32 FMA peak and
-// memory bandwidth, timed with CUDA events on one stream.
+// memory bandwidth, timed with CUDA events on one stream. Built into the module
+// libscaleplan_gpubench_cuda.so; its entry points (cuda_module.hpp) are at the end of this file.
 //
 // How a shape is timed (everything before step 5 is outside the timed regions):
 //  1. a cuBLASLt plan: TN layout (cuBLASLt requires it for FP8 and INT8; used for every
