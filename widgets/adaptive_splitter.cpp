@@ -17,6 +17,9 @@ int minimumWidthOf(const QWidget* w) {
 
 AdaptiveSplitter::AdaptiveSplitter(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   setChildrenCollapsible(false);
+  // What the user drags to is what comes back with the orientation.
+  connect(this, &QSplitter::splitterMoved, this,
+          [this] { (orientation() == Qt::Horizontal ? horizontal_sizes_ : vertical_sizes_) = sizes(); });
 }
 
 void AdaptiveSplitter::setSideBySideWidth(int pixels) {
@@ -57,41 +60,50 @@ QSize AdaptiveSplitter::minimumSizeHint() const {
 
 void AdaptiveSplitter::setInitialSizes(Qt::Orientation o, const QList<int>& initial) {
   (o == Qt::Horizontal ? horizontal_sizes_ : vertical_sizes_) = initial;
-  if (o == orientation()) setSizes(initial);
+  (o == Qt::Horizontal ? horizontal_applied_ : vertical_applied_) = false;
 }
 
 void AdaptiveSplitter::adaptTo(int width) {
   const Qt::Orientation wanted = width >= sideBySideWidth() ? Qt::Horizontal : Qt::Vertical;
-  if (wanted == orientation()) return;
-  // Remember what the user may have dragged to; not the sizes of a splitter that has not been
-  // shown yet (laid out in whatever space its parent had before it was shown).
-  if (isVisible()) (orientation() == Qt::Horizontal ? horizontal_sizes_ : vertical_sizes_) = sizes();
-  setOrientation(wanted);
-  QList<int> restored = wanted == Qt::Horizontal ? horizontal_sizes_ : vertical_sizes_;
-  if (restored.size() != count()) {
-    // First time in this orientation: share by the children's preferred extents.
-    restored.clear();
+  if (wanted != orientation()) {
+    setOrientation(wanted);
+    (wanted == Qt::Horizontal ? horizontal_applied_ : vertical_applied_) = false;
+    updateGeometry();
+    emit orientationChanged(wanted);
+  }
+  applySizes();
+}
+
+void AdaptiveSplitter::applySizes() {
+  // Once per stay in an orientation: the sizes the user last dragged to in it, else the initial
+  // ones, else the children's preferred extents. Not on every resize, which QSplitter handles by
+  // the stretch factors.
+  bool& applied = orientation() == Qt::Horizontal ? horizontal_applied_ : vertical_applied_;
+  if (applied) return;
+  applied = true;
+  QList<int> wanted = orientation() == Qt::Horizontal ? horizontal_sizes_ : vertical_sizes_;
+  if (wanted.size() != count()) {
+    wanted.clear();
     for (int i = 0; i < count(); ++i) {
       const QSize hint = widget(i)->sizeHint();
-      restored << std::max(1, wanted == Qt::Horizontal ? hint.width() : hint.height());
+      wanted << std::max(1, orientation() == Qt::Horizontal ? hint.width() : hint.height());
     }
   }
-  setSizes(restored);
-  updateGeometry();
-  emit orientationChanged(wanted);
+  setSizes(wanted);  // in proportion to the space there is
 }
 
 void AdaptiveSplitter::resizeEvent(QResizeEvent* event) {
+  QSplitter::resizeEvent(event);
   // Only once shown: a hidden splitter is laid out in whatever space its parent has before it is
   // shown (a top-level panel not yet resized, a tab not yet current), and a stacked layout taken
-  // then would have raised a top-level parent's minimum height for good.
+  // then would have raised a top-level parent's minimum height for good; sizes applied then would
+  // be shared out by QSplitter's own rules at the first real layout.
   if (isVisible()) adaptTo(event->size().width());
-  QSplitter::resizeEvent(event);
 }
 
 void AdaptiveSplitter::showEvent(QShowEvent* event) {
-  adaptTo(width());
   QSplitter::showEvent(event);
+  adaptTo(width());
 }
 
 }  // namespace scaleplan

@@ -30,8 +30,9 @@ class AdaptiveSplitter : public QSplitter {
 
   QSize minimumSizeHint() const override;
 
-  // The sizes to use the first time the splitter takes `orientation` (QSplitter::setSizes values:
-  // shared out in proportion when the space differs). Without them, the children's size hints.
+  // The sizes to use when the splitter takes `orientation` (QSplitter::setSizes values: shared
+  // out in proportion to the space there is) until the user drags the handle. Without them, the
+  // children's size hints.
   void setInitialSizes(Qt::Orientation orientation, const QList<int>& sizes);
 
   // Sets the orientation for `width` now (also done on every resize).
@@ -45,8 +46,13 @@ class AdaptiveSplitter : public QSplitter {
   void showEvent(QShowEvent* event) override;
 
  private:
+  void applySizes();
+
   int side_by_side_width_ = 0;
-  QList<int> horizontal_sizes_, vertical_sizes_;  // the sizes last used in each orientation
+  // Per orientation: the sizes dragged to (or the initial ones), and whether they have been
+  // applied since the splitter last took that orientation.
+  QList<int> horizontal_sizes_, vertical_sizes_;
+  bool horizontal_applied_ = false, vertical_applied_ = false;
 };
 
 }  // namespace scaleplan

@@ -226,17 +226,20 @@ void MainWindow::applyResultPanelVisibility() {
     show_results_action_->setChecked(show);
   }
   if (!show) {
+    const int width = splitter_->sizes().value(2);
+    if (!results_area_->isHidden() && width > 0) results_width_ = width;
     results_area_->hide();
     return;
   }
   results_area_->show();
-  // Coming back from hidden (or from a saved state in which it was dragged narrow), the panel
-  // gets its width back from the view tabs. Only once the splitter has been laid out: before
-  // that, sizes() are zeros and the sizes set in buildLayout() apply.
+  // Coming back from hidden, the panel gets the width it had (or, the first time, at least its
+  // minimum) from the view tabs, so that the plots keep their size from one visit to the next.
+  // Only once the splitter has been laid out: before that, sizes() are zeros and the sizes set in
+  // buildLayout() apply.
   QList<int> sizes = splitter_->sizes();
   if (sizes.size() != 3 || sizes[1] <= 0) return;
-  const int want = std::max(results_area_->minimumWidth(), 340);
-  if (sizes[2] < want) {
+  const int want = results_width_ > 0 ? results_width_ : std::max(sizes[2], results_area_->minimumWidth());
+  if (sizes[2] != want) {
     const int take = std::min(want - sizes[2], std::max(0, sizes[1] - tabs_->minimumSizeHint().width()));
     sizes[1] -= take;
     sizes[2] += take;

@@ -140,6 +140,7 @@ class MainWindow : public QMainWindow {
   QAction* show_results_action_ = nullptr;
   bool results_on_plots_ = true;    // View → Show plan results, while a plot tab is current
   bool results_on_panels_ = false;  // ... while a panel tab (form, tables) is current
+  int results_width_ = 0;           // the result panel's width when it was last hidden
   int pending_tab_ = -1;            // the remembered tab, when it is a panel not added yet
   std::vector<PlotView*> plots_;
   QMenu* view_menu_ = nullptr;

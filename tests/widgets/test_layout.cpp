@@ -35,6 +35,19 @@ QWidget* block(int min_width, int min_height, QWidget* parent) {
   return w;
 }
 
+// A section that would like 1500 px (a table's size hint) but does with 100.
+struct WideHint : QWidget {
+  using QWidget::QWidget;
+  QSize sizeHint() const override { return {1500, 100}; }
+  QSize minimumSizeHint() const override { return {100, 100}; }
+};
+
+// Exposes QSplitter::moveSplitter: what dragging a handle does (it emits splitterMoved).
+struct DraggableSplitter : AdaptiveSplitter {
+  using AdaptiveSplitter::AdaptiveSplitter;
+  using QSplitter::moveSplitter;
+};
+
 }  // namespace
 
 class TestLayout : public QObject {
@@ -46,7 +59,7 @@ class TestLayout : public QObject {
     QWidget window;
     auto* layout = new QVBoxLayout(&window);
     layout->setContentsMargins(0, 0, 0, 0);
-    AdaptiveSplitter& splitter = *new AdaptiveSplitter(&window);
+    DraggableSplitter& splitter = *new DraggableSplitter(&window);
     layout->addWidget(&splitter);
     splitter.addWidget(block(300, 100, &splitter));
     splitter.addWidget(block(200, 150, &splitter));
@@ -70,8 +83,9 @@ class TestLayout : public QObject {
     QCOMPARE(flips.last().at(0).value<Qt::Orientation>(), Qt::Vertical);
 
     // Sizes dragged to in one orientation come back with it.
-    splitter.setSizes({150, 250});
+    splitter.moveSplitter(150, 1);
     const QList<int> stacked = splitter.sizes();
+    QCOMPARE(stacked.first(), 150);
     window.resize(700, 400);
     settle();
     QCOMPARE(splitter.orientation(), Qt::Horizontal);
@@ -87,6 +101,27 @@ class TestLayout : public QObject {
     splitter.setSideBySideWidth(800);
     QCOMPARE(splitter.orientation(), Qt::Vertical);
     QCOMPARE(splitter.sideBySideWidth(), 800);
+  }
+
+  void initialSizesApplyOnceShown() {
+    // Set before the first layout (as a panel's constructor does), applied in proportion once the
+    // splitter has its real width: 560 : 460 of the space.
+    QWidget window;
+    auto* layout = new QVBoxLayout(&window);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* splitter = new AdaptiveSplitter(&window);
+    layout->addWidget(splitter);
+    splitter->addWidget(new WideHint(splitter));
+    splitter->addWidget(block(200, 100, splitter));
+    splitter->setInitialSizes(Qt::Horizontal, {560, 460});
+    splitter->setSideBySideWidth(800);
+    window.resize(1020 + splitter->handleWidth(), 400);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    settle();
+    QCOMPARE(splitter->orientation(), Qt::Horizontal);
+    QVERIFY2(std::abs(splitter->sizes().at(0) - 560) <= 2 && std::abs(splitter->sizes().at(1) - 460) <= 2,
+             qPrintable(QString("%1, %2").arg(splitter->sizes().at(0)).arg(splitter->sizes().at(1))));
   }
 
   void splitterInAScrollAreaNeverScrollsSideways() {

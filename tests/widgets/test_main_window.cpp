@@ -371,6 +371,13 @@ class TestMainWindow : public QObject {
     QVERIFY(!action->isChecked());
     QVERIFY2(tabs->width() >= plot_width + 300,
              qPrintable(QString("%1 -> %2").arg(plot_width).arg(tabs->width())));
+    // Back on a plot: the same width as before (the result panel gets its width back).
+    tabs->setCurrentIndex(3);
+    settle();
+    QVERIFY(window_->isResultPanelShown());
+    QCOMPARE(tabs->width(), plot_width);
+    window_->showPanel(form);
+    settle();
     // Asked for on a panel: shown there (and on the other panels), the plots unaffected.
     action->trigger();
     settle();
