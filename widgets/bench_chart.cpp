@@ -5,14 +5,12 @@
 
 #include "bench_model.hpp"
 #include "fit_axis.hpp"
+#include "text_format.hpp"
 
 namespace scaleplan {
 
 namespace {
 constexpr double kTera = 1e12;
-QString qs(std::string_view s) {
-  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 }  // namespace
 
 BenchChart::BenchChart(Session* session, QWidget* parent) : PlotView(session, tr("GPU benchmark"), parent) {

@@ -29,12 +29,6 @@ namespace scaleplan {
 
 namespace {
 
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
-QString qs(std::string_view s) {
-  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 QString availabilityText(CudaAvailability a) {
   switch (a) {

@@ -25,9 +25,6 @@ constexpr int kMaxRunLegend = 10;  // more runs than this: one legend line for a
 constexpr int kCurveSamples = 90;  // samples along each drawn curve (log-spaced)
 constexpr double kReadoutRadiusPx = 14.0;
 
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
 
 double otherSize(const FitPoint& p, FitPlot::XVariable x) {
   return x == FitPlot::XVariable::Params ? p.tokens : p.params;

@@ -16,9 +16,6 @@ namespace scaleplan {
 
 namespace {
 
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
 
 // Splits one CSV line at `delimiter`, honouring double quotes ("a,b" is one field, "" an escaped
 // quote).

@@ -23,12 +23,6 @@ namespace scaleplan {
 
 namespace {
 
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
-QString qs(std::string_view s) {
-  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 constexpr int kIntMax = std::numeric_limits<int>::max();
 

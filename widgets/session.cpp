@@ -1,4 +1,5 @@
 #include "session.hpp"
+#include "text_format.hpp"
 
 #include <QFileInfo>
 #include <algorithm>
@@ -10,8 +11,6 @@
 namespace scaleplan {
 
 namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 bool sameOptional(const std::optional<double>& a, const std::optional<double>& b) {
   if (a.has_value() != b.has_value()) return false;

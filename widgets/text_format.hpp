@@ -2,6 +2,8 @@
 // QString wrappers over core/base/format.hpp, so that the GUI prints exactly what the CLI prints.
 
 #include <QString>
+#include <string>
+#include <string_view>
 
 #include "base/format.hpp"
 
@@ -22,6 +24,10 @@ inline QString thousands(double v) { return QString::fromStdString(formatThousan
 }  // namespace scaleplan::text
 
 namespace scaleplan {
+
+// std::string / std::string_view (UTF-8, from the core) to QString.
+inline QString qs(const std::string& s) { return QString::fromStdString(s); }
+inline QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 // "1 run", "35 runs", "1,000 points", "2 warnings": a count with its noun. tr("%n warning(s)")
 // would print "(s)" without an installed translator, so every plural in the GUI goes through here.

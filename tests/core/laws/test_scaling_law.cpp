@@ -134,7 +134,8 @@ class TestScalingLaw : public QObject {
 
   void closedFormMatchesNumericOptimum() {
     for (const char* id : {"hoffmann2022", "besiroglu2024"}) {
-      const auto& p = std::get<ChinchillaParams>(preset(id).params());
+      // A copy: preset() returns a temporary law, and a reference into it would dangle.
+      const ChinchillaParams p = std::get<ChinchillaParams>(preset(id).params());
       for (int e = 18; e <= 26; ++e) {
         const Flops c{std::pow(10.0, e)};
         Allocation closed = chinchillaOptimalClosedForm(p, c);
@@ -174,7 +175,7 @@ class TestScalingLaw : public QObject {
   }
 
   void chinchillaComputeForLossInvertsTheOptimum() {
-    const auto& p = std::get<ChinchillaParams>(preset("besiroglu2024").params());
+    const ChinchillaParams p = std::get<ChinchillaParams>(preset("besiroglu2024").params());
     for (double c : {1e19, 3.3e21, 5.88e23, 1e26}) {
       const double n = chinchillaOptimalN(kBesiroglu, c);
       const double loss = chinchilla(kBesiroglu, n, c / (6.0 * n));
