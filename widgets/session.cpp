@@ -12,11 +12,6 @@ namespace scaleplan {
 
 namespace {
 
-bool sameOptional(const std::optional<double>& a, const std::optional<double>& b) {
-  if (a.has_value() != b.has_value()) return false;
-  return !a || *a == *b;
-}
-
 // The default initial budget: 1e24 FLOPs (a little more than Chinchilla's 5.88e23).
 constexpr double kDefaultBudgetFlops = 1e24;
 
@@ -173,51 +168,35 @@ void Session::setAccelerator(const std::string& accelerator_id) {
 }
 
 void Session::setPrecision(Precision precision) {
-  if (request_.precision == precision) return;
-  request_.precision = precision;
-  changed();
+  assign(request_.precision, precision);
 }
 
 void Session::setGpuCount(int gpu_count) {
-  if (request_.gpu_count == gpu_count) return;
-  request_.gpu_count = gpu_count;
-  changed();
+  assign(request_.gpu_count, gpu_count);
 }
 
 void Session::setMfu(double mfu) {
-  if (request_.mfu == mfu) return;
-  request_.mfu = mfu;
-  changed();
+  assign(request_.mfu, mfu);
 }
 
 void Session::setUsdPerGpuHour(std::optional<double> usd) {
-  if (sameOptional(request_.usd_per_gpu_hour, usd)) return;
-  request_.usd_per_gpu_hour = usd;
-  changed();
+  assign(request_.usd_per_gpu_hour, usd);
 }
 
 void Session::setInferenceTokens(std::optional<double> tokens) {
-  if (sameOptional(request_.inference_tokens, tokens)) return;
-  request_.inference_tokens = tokens;
-  changed();
+  assign(request_.inference_tokens, tokens);
 }
 
 void Session::setTargetLoss(std::optional<double> loss) {
-  if (sameOptional(request_.target_loss, loss)) return;
-  request_.target_loss = loss;
-  changed();
+  assign(request_.target_loss, loss);
 }
 
 void Session::setUniqueTokens(std::optional<double> tokens) {
-  if (sameOptional(request_.unique_tokens, tokens)) return;
-  request_.unique_tokens = tokens;
-  changed();
+  assign(request_.unique_tokens, tokens);
 }
 
 void Session::setTrainingBytesPerParam(double bytes) {
-  if (request_.training_bytes_per_param == bytes) return;
-  request_.training_bytes_per_param = bytes;
-  changed();
+  assign(request_.training_bytes_per_param, bytes);
 }
 
 void Session::setRequest(const PlanRequest& request) {

@@ -157,6 +157,14 @@ class Session : public QObject {
   PlanRequest initialRequest() const;
   void recompute();
   void changed();  // recompute + signals + modified
+  // The setters' common step: assign and recompute only when the value differs, so an unchanged
+  // value emits nothing and leaves the modified flag alone.
+  template <class T>
+  void assign(T& field, const T& value) {
+    if (field == value) return;
+    field = value;
+    changed();
+  }
   void setFilePath(const QString& path);
 
   HardwareCatalog catalog_;
