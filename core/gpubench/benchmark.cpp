@@ -239,4 +239,27 @@ void summarise(BenchResult& result, const std::map<Precision, FlopsPerSecond>& e
   }
 }
 
+std::vector<std::string> aboveReferencePeakWarnings(const BenchResult& result) {
+  std::vector<std::string> warnings;
+  for (const PrecisionSummary& s : result.summary) {
+    if (!s.best || !s.best_utilisation || !s.reference_peak || *s.best_utilisation <= 1.0) continue;
+    std::string text = std::string(toString(s.precision)) + ": the best rate, " +
+                       formatFlopsRate(s.best->rate.value) + " at " + s.best->shape.toString() + ", is " +
+                       formatNumber(100.0 * *s.best_utilisation, 4) + "% of the reference peak " +
+                       formatFlopsRate(s.reference_peak->value) + " (" + s.reference_source + "): ";
+    if (result.catalog_match) {
+      text +=
+          "the catalog entry is probably not this device, or its figure is wrong; check the match "
+          "(" +
+          result.catalog_match->reason + ")";
+    } else {
+      text +=
+          "the estimate is low, not the measurement; the cores likely run above the nominal clock it "
+          "assumes (turbo) or have more execution units than it counts";
+    }
+    warnings.push_back(std::move(text));
+  }
+  return warnings;
+}
+
 }  // namespace scaleplan

@@ -82,4 +82,10 @@ Result<BenchResult> runBenchmark(const BenchOptions& options, const HardwareCata
 void summarise(BenchResult& result, const std::map<Precision, FlopsPerSecond>& estimated_peaks = {},
                const std::string& estimate_source = "");
 
+// One warning per precision whose best rate exceeds its reference peak (utilisation > 100%),
+// saying what that means: a CPU estimate that is low (the cores run above the nominal clock the
+// estimate assumes) or a catalog entry that is not this device or has a wrong figure. Reads the
+// summaries written by summarise; runBenchmark appends these to result.warnings.
+std::vector<std::string> aboveReferencePeakWarnings(const BenchResult& result);
+
 }  // namespace scaleplan

@@ -208,6 +208,7 @@ Result<BenchResult> runBenchmark(const BenchOptions& options, const HardwareCata
   if (progress) progress(total, total, "done");
 
   summarise(result, backend->estimatedPeaks(), backend->estimatedPeakSource());
+  for (std::string& w : aboveReferencePeakWarnings(result)) result.warnings.push_back(std::move(w));
   result.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

@@ -469,6 +469,39 @@ class TestGpubenchLogic : public QObject {
     QVERIFY(fp32 && !fp32->reference_peak && !fp32->best_utilisation);
     SP_COMPARE_REL(*r.bandwidth[0].fraction_of_catalog, 3.0 / 3.35, 1e-12);
   }
+  void utilisationAbovePeakIsExplained() {
+    // CPU: 21.6 GFLOP/s against an estimate of 20.8 GFLOP/s (1 thread × 2600 MHz × 2 lanes × 4):
+    // 103.8%, explained as a low estimate; FP32 at 40 of 41.6 GFLOP/s (96.2%) gets no warning.
+    BenchResult cpu;
+    cpu.gemm = {okGemm(Precision::Fp64, {512, 512, 512}, 21.6e-3),
+                okGemm(Precision::Fp32, {512, 512, 512}, 40e-3)};
+    summarise(cpu, {{Precision::Fp64, FlopsPerSecond{20.8e9}}, {Precision::Fp32, FlopsPerSecond{41.6e9}}},
+              "estimate: nominal clock");
+    SP_COMPARE_REL(*cpu.summaryFor(Precision::Fp64)->best_utilisation, 21.6 / 20.8, 1e-12);
+    std::vector<std::string> w = aboveReferencePeakWarnings(cpu);
+    QCOMPARE(w.size(), std::size_t{1});
+    QVERIFY2(w[0].rfind("fp64:", 0) == 0, w[0].c_str());
+    QVERIFY2(w[0].find("103.8%") != std::string::npos, w[0].c_str());
+    QVERIFY2(w[0].find("estimate is low") != std::string::npos, w[0].c_str());
+    // GPU: 1050 TFLOP/s BF16 against a 756 TFLOP/s (PCIe) entry points at the match, not the clock.
+    BenchResult gpu;
+    CatalogMatch m;
+    m.id = "h100-pcie";
+    m.reason = "114 SMs and 79.6 GiB match h100-pcie";
+    m.dense_peak[Precision::Bf16] = FlopsPerSecond::fromTera(756.0);
+    gpu.catalog_match = m;
+    gpu.gemm = {okGemm(Precision::Bf16, {8192, 8192, 8192}, 1050)};
+    summarise(gpu);
+    w = aboveReferencePeakWarnings(gpu);
+    QCOMPARE(w.size(), std::size_t{1});
+    QVERIFY2(w[0].find("138.9%") != std::string::npos, w[0].c_str());
+    QVERIFY2(w[0].find("catalog entry is probably not this device") != std::string::npos, w[0].c_str());
+    QVERIFY2(w[0].find("114 SMs") != std::string::npos, w[0].c_str());
+    // Exactly at the peak is not above it.
+    gpu.gemm = {okGemm(Precision::Bf16, {8192, 8192, 8192}, 756.0)};
+    summarise(gpu);
+    QVERIFY(aboveReferencePeakWarnings(gpu).empty());
+  }
   void bufferRotationAndBatching() {
     // 50 MB L2 and 24 MiB operand sets (2048³ BF16: 3 × 8 MiB): ceil(150e6 / 25.17e6) = 6 sets.
     QCOMPARE(detail::bufferSetsFor(3.0 * 8 * kMiB, 50e6, 64), 6);
