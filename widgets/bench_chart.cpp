@@ -11,11 +11,12 @@ namespace scaleplan {
 
 namespace {
 constexpr double kTera = 1e12;
+constexpr double kGiga = 1e9;
 }  // namespace
 
 BenchChart::BenchChart(Session* session, QWidget* parent) : PlotView(session, tr("GPU benchmark"), parent) {
   setDenseLogAxis(plot()->yAxis, TickStyle::Scientific);
-  plot()->yAxis->setLabel(tr("matrix-product throughput (TFLOP/s)"));
+  plot()->yAxis->setLabel(axisLabel());
   plot()->xAxis->setLabel(tr("precision"));
   plot()->xAxis->setSubTicks(false);
   plot()->xAxis->grid()->setVisible(false);
@@ -41,7 +42,9 @@ void BenchChart::rebuild() {
   achieved_ = nullptr;
   peak_ = nullptr;
   auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+  flops_per_axis_unit_ = kTera;
   if (!result_ || result_->summary.empty()) {
+    p->yAxis->setLabel(axisLabel());
     p->xAxis->setTicker(ticker);
     auto* message = new QCPItemText(p);
     message->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -54,6 +57,15 @@ void BenchChart::rebuild() {
     return;
   }
   p->legend->setVisible(true);
+  // TFLOP/s when the tallest bar reaches 1 TFLOP/s (any GPU), GFLOP/s below (a CPU), so that the
+  // ticks read 20 and 50 rather than 0.02 and 0.05.
+  double tallest = 0.0;
+  for (const PrecisionSummary& s : result_->summary) {
+    if (s.best) tallest = std::max(tallest, s.best->rate.value);
+    if (s.reference_peak) tallest = std::max(tallest, s.reference_peak->value);
+  }
+  flops_per_axis_unit_ = tallest >= kTera ? kTera : kGiga;
+  p->yAxis->setLabel(axisLabel());
   QVector<double> keys, achieved, peak;
   double lo = 1e300, hi = 0.0;
   for (size_t i = 0; i < result_->summary.size(); ++i) {
@@ -61,8 +73,8 @@ void BenchChart::rebuild() {
     const double key = static_cast<double>(i + 1);
     ticker->addTick(key, qs(toString(s.precision)));
     keys << key;
-    const double a = s.best ? s.best->rate.value / kTera : 0.0;
-    const double pk = s.reference_peak ? s.reference_peak->value / kTera : 0.0;
+    const double a = s.best ? s.best->rate.value / flops_per_axis_unit_ : 0.0;
+    const double pk = s.reference_peak ? s.reference_peak->value / flops_per_axis_unit_ : 0.0;
     achieved << a;
     peak << pk;
     for (double v : {a, pk}) {
@@ -125,6 +137,11 @@ void BenchChart::rebuild() {
     addLabel(label, x, achieved[static_cast<int>(i)] * 1.04, Qt::AlignHCenter | Qt::AlignBottom,
              theme().foreground, 0);
   }
+}
+
+QString BenchChart::axisLabel() const {
+  return flops_per_axis_unit_ == kTera ? tr("matrix-product throughput (TFLOP/s)")
+                                       : tr("matrix-product throughput (GFLOP/s)");
 }
 
 std::optional<double> BenchChart::barTop(const QCPBars* bars, double key) {

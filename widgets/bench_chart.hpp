@@ -1,7 +1,7 @@
 #pragma once
 // Achieved against peak per precision: grouped bars (achieved, and the dense peak it is compared
-// with) on a logarithmic TFLOP/s axis, since precisions differ by orders of magnitude (FP64 on a
-// CPU vs FP8 on a GPU), with the utilisation written above each achieved bar.
+// with) on a logarithmic TFLOP/s axis (GFLOP/s when every bar is under 1 TFLOP/s), since precisions differ by
+// orders of magnitude (FP64 on a CPU vs FP8 on a GPU), with the utilisation written above each achieved bar.
 
 #include <optional>
 
@@ -25,10 +25,12 @@ class BenchChart : public PlotView {
   void setResult(const BenchResult& result);
   void clearResult();
   // As last drawn, nullptr before a result. Each bar spans baseValue() to baseValue() + value
-  // (TFLOP/s): the top of a bar is the rate.
+  // (in axis units): the top of a bar is the rate.
   QCPBars* achievedBars() const { return achieved_; }
   QCPBars* peakBars() const { return peak_; }
-  // The top of the bar at `key` (1 = first precision) in TFLOP/s, or nullopt.
+  // FLOP/s per unit of the value axis as last drawn: 1e12 (TFLOP/s) or 1e9 (GFLOP/s).
+  double flopsPerAxisUnit() const { return flops_per_axis_unit_; }
+  // The top of the bar at `key` (1 = first precision) in axis units, or nullopt.
   static std::optional<double> barTop(const QCPBars* bars, double key);
 
  protected:
@@ -39,6 +41,9 @@ class BenchChart : public PlotView {
   QCPBars* achieved_ = nullptr;
   QCPBars* peak_ = nullptr;
   QCPBarsGroup* group_ = nullptr;  // owned by the plot; kept across rebuilds
+  double flops_per_axis_unit_ = 1e12;
+
+  QString axisLabel() const;
 };
 
 }  // namespace scaleplan

@@ -18,8 +18,10 @@
 #include "bench_chart.hpp"
 #include "bench_model.hpp"
 #include "bench_panel.hpp"
+#include "gpubench/benchmark.hpp"
 #include "gpubench/measured_accelerator.hpp"
 #include "gpubench/shapes.hpp"
+#include "gpubench/statistics.hpp"
 #include "session.hpp"
 #include "test_support.hpp"
 
@@ -147,10 +149,12 @@ class TestBenchPanel : public QObject {
       QVERIFY(std::any_of(quick.begin(), quick.end(),
                           [&](const GemmShape& q) { return QString::fromStdString(q.toString()) == shape; }));
       QCOMPARE(model->index(row, BenchSummaryModel::CheckColumn).data().toString(), QString("passed"));
-      // The chart draws the same figures in TFLOP/s.
+      // The chart draws the same figures; a CPU's (well under 1 TFLOP/s) in GFLOP/s.
       panel.chart()->refreshNow();
-      SP_COMPARE_REL(*BenchChart::barTop(panel.chart()->achievedBars(), row + 1.0), achieved / 1e12, 1e-12);
-      SP_COMPARE_REL(*BenchChart::barTop(panel.chart()->peakBars(), row + 1.0), peak / 1e12, 1e-12);
+      QCOMPARE(panel.chart()->flopsPerAxisUnit(), 1e9);
+      QVERIFY(panel.chart()->plot()->yAxis->label().contains("(GFLOP/s)"));
+      SP_COMPARE_REL(*BenchChart::barTop(panel.chart()->achievedBars(), row + 1.0), achieved / 1e9, 1e-12);
+      SP_COMPARE_REL(*BenchChart::barTop(panel.chart()->peakBars(), row + 1.0), peak / 1e9, 1e-12);
     }
     QCOMPARE(panel.chart()->plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
     QVERIFY(panel.resultLabel()->text().contains("cpu backend"));
@@ -229,6 +233,34 @@ class TestBenchPanel : public QObject {
     QVERIFY(panel.statusLabel()->text().contains("cancelled"));
     QVERIFY(!panel.isRunning());
     QVERIFY(!panel.result());
+  }
+
+  void gpuFiguresAreDrawnInTeraflops() {
+    // A made-up H100 result (no GPU here): BF16 700 TFLOP/s of the catalog's 989.4 dense peak.
+    BenchResult r;
+    r.options.backend = BenchBackend::Cuda;
+    CatalogMatch m;
+    m.id = "h100-sxm";
+    m.dense_peak[Precision::Bf16] = FlopsPerSecond::fromTera(989.4);
+    r.catalog_match = m;
+    GemmMeasurement g;
+    g.precision = Precision::Bf16;
+    g.shape = {8192, 8192, 8192};
+    g.ok = true;
+    g.flops_per_call = gemmFlops(g.shape);
+    g.achieved = FlopsPerSecond::fromTera(700.0);
+    g.seconds_per_call = computeStats({g.flops_per_call / g.achieved.value});
+    r.gemm = {g};
+    summarise(r);
+    Session session;
+    BenchChart chart(&session);
+    chart.setResult(r);
+    chart.refreshNow();
+    QCOMPARE(chart.flopsPerAxisUnit(), 1e12);
+    QVERIFY(chart.plot()->yAxis->label().contains("(TFLOP/s)"));
+    SP_COMPARE_REL(*BenchChart::barTop(chart.achievedBars(), 1.0), 700.0, 1e-12);
+    SP_COMPARE_REL(*BenchChart::barTop(chart.peakBars(), 1.0), 989.4, 1e-12);
+    QVERIFY(chart.peakBars()->name().contains("h100-sxm"));
   }
 
   void rendersToPng() {
