@@ -2,8 +2,9 @@
 """PyTorch's own figures on this GPU: the yardstick for scaleplan-gpubench (issue 4).
 
 Timed the way scaleplan-gpubench times, so that the two can be compared on the same card in the
-same run: CUDA events on one stream, warm-up calls first, the L2 cache flushed (a 2 x L2 memset)
-before each sample and outside its events, each timed region at least --min-ms long (several calls
+same run: CUDA events on one stream, warm-up calls first, the L2 cache flushed (a read of a
+2 x L2 buffer: clean lines, nothing for the timed region to write back) before each sample and
+outside its events, each timed region at least --min-ms long (several calls
 per event pair when one call is shorter), median and interquartile range over --repeats samples.
 Inputs are random normal (never zeros: zeros run faster and hide mistakes).
 
@@ -43,7 +44,8 @@ class Timer:
     def __init__(self, repeats, warmup, min_ms, flush):
         self.repeats, self.warmup, self.min_ms, self.flush = repeats, warmup, min_ms, flush
         l2 = torch.cuda.get_device_properties(0).L2_cache_size
-        self.flush_buffer = torch.empty(max(2 * l2, 8 << 20), dtype=torch.uint8, device="cuda")
+        # Read, not written, by the flush (a sum): like scaleplan-gpubench's flush kernel.
+        self.flush_buffer = torch.randn(max(2 * l2, 8 << 20) // 4, dtype=torch.float32, device="cuda")
 
     def seconds_per_call(self, fn):
         for _ in range(self.warmup):
@@ -59,7 +61,7 @@ class Timer:
         stops = [torch.cuda.Event(enable_timing=True) for _ in range(self.repeats)]
         for r in range(self.repeats):
             if self.flush:
-                self.flush_buffer.fill_(r & 0xFF)
+                self.flush_sum = self.flush_buffer.sum()
             starts[r].record()
             for _ in range(calls):
                 fn()

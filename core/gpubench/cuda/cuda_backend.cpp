@@ -9,11 +9,15 @@
 //     the previous call left in L2), filled with random N(0, 1) data on the device, outputs
 //     poisoned with 0x7F bytes;
 //  3. the heuristic's top candidates (options.algorithm_candidates) are each run once untimed
-//     and then timed; the fastest is kept;
+//     and then timed the way the samples are (graph replays of >= min_timed_ms regions after an
+//     L2 flush, so that launch overhead cannot decide between candidates of a small shape); the
+//     fastest is kept;
 //  4. warm-up calls; the number of calls per timed region is chosen so that a region lasts
 //     >= min_timed_ms; those calls are captured into a CUDA graph (no launch gaps);
-//  5. per sample: L2 flushed (a memset of 2 × L2, before the start event), start event, graph
-//     launch, stop event; seconds per call = region / calls; median and spread over the samples;
+//  5. per sample: L2 flushed (a kernel that reads a buffer of 2 × L2, before the start event:
+//     reading leaves clean lines, where a memset would leave dirty ones for the timed region to
+//     write back), start event, graph launch, stop event; seconds per call = region / calls;
+//     median and spread over the samples;
 //  6. a spot check of the last output against an FP64 host product of the same rows and columns
 //     (catches a wrong layout or garbage), and a check that no poisoned output remains.
 #include <cublasLt.h>
@@ -29,8 +33,8 @@
 
 #include "base/format.hpp"
 #include "gpubench/backend.hpp"
-#include "gpubench/cuda_module.hpp"
 #include "gpubench/cuda/kernels.hpp"
+#include "gpubench/cuda_module.hpp"
 #include "gpubench/device_match.hpp"
 #include "gpubench/numerics.hpp"
 #include "gpubench/shapes.hpp"
@@ -346,12 +350,19 @@ class CudaBackend final : public BenchBackendImpl {
         DeviceBuffer::allocate(static_cast<std::size_t>(options.workspace_bytes), "the cuBLASLt workspace");
     if (!ws) return ws.error();
     workspace_ = std::move(ws).value();
-    // Flushing L2 = writing a buffer twice its size between samples (outside the timed region).
-    auto flush =
-        DeviceBuffer::allocate(static_cast<std::size_t>(std::max<std::int64_t>(2 * facts_.l2_bytes, 8 << 20)),
-                               "the L2 flush buffer");
+    // Flushing L2 = reading a buffer twice its size between samples (outside the timed region);
+    // its contents are random normal floats, so the flush kernel's "never" condition holds.
+    std::size_t flush_bytes = static_cast<std::size_t>(std::max<std::int64_t>(2 * facts_.l2_bytes, 8 << 20));
+    flush_bytes += (4096 - flush_bytes % 4096) % 4096;
+    auto flush = DeviceBuffer::allocate(flush_bytes, "the L2 flush buffer");
     if (!flush) return flush.error();
     flush_ = std::move(flush).value();
+    SP_CUDA_TRY(cuda_kernels::fillNormal(flush_.get(), flush_bytes / sizeof(float), ElementKind::F32,
+                                         options.seed + 99, stream_),
+                "fill the L2 flush buffer");
+    auto sink = DeviceBuffer::allocate(sizeof(float), "the L2 flush sink");
+    if (!sink) return sink.error();
+    flush_sink_ = std::move(sink).value();
     auto one = DeviceBuffer::allocate(sizeof(float), "the FP8 scale");
     if (!one) return one.error();
     scale_one_ = std::move(one).value();
@@ -515,7 +526,11 @@ class CudaBackend final : public BenchBackendImpl {
                   "fill");
       buffers.push_back(std::move(buf).value());
     }
-    const int blocks = facts_.sm_count * 8;  // 8 blocks of 256 threads: full occupancy on every SM
+    // As many blocks of 256 threads as fit on the SMs at once: one wave (2048 threads per SM on
+    // sm_90, 1536 on sm_89).
+    const int per_sm = cuda_kernels::triadBlocksPerSm();
+    if (per_sm <= 0) return Error{"cannot query the triad kernel's occupancy"};
+    const int blocks = facts_.sm_count * per_sm;
     auto call = [&]() -> cudaError_t {
       if (kernel == BandwidthKernel::DeviceCopy) {
         return cudaMemcpyAsync(buffers[0].get(), buffers[1].get(), bytes, cudaMemcpyDeviceToDevice, stream_);
@@ -727,9 +742,15 @@ class CudaBackend final : public BenchBackendImpl {
   // graph (no launch gaps between them) and the graph is replayed per sample, after an L2 flush
   // that lies outside the sample's events. Falls back to direct launches if capture fails (and
   // says so in `algorithm`).
+  // Evicts L2 before a sample, outside its events (see the file comment, step 5).
+  cudaError_t flushL2() {
+    return cuda_kernels::flushL2ByReading(flush_.as<float>(), flush_.bytes() / sizeof(float),
+                                          flush_sink_.as<float>(), facts_.sm_count * 8, stream_);
+  }
+
   template <class RunOn>
-  Result<SampleStats> sampleRegions(const cublasLtMatmulAlgo_t& algo, int calls, RunOn& runOn,
-                                    std::string& algorithm) {
+  Result<SampleStats> sampleRegions(const cublasLtMatmulAlgo_t& algo, int calls, int repeats_wanted,
+                                    RunOn& runOn, std::string& algorithm) {
     GraphExec graph;
     bool use_graph = true;
     if (cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal) == cudaSuccess) {
@@ -747,13 +768,10 @@ class CudaBackend final : public BenchBackendImpl {
     const std::string kDirect = " (direct launches: graph capture failed)";
     if (!use_graph && algorithm.find(kDirect) == std::string::npos) algorithm += kDirect;
 
-    const auto repeats = static_cast<std::size_t>(options_.repeats);
+    const auto repeats = static_cast<std::size_t>(repeats_wanted);
     std::vector<Event> starts(repeats), stops(repeats);
     for (std::size_t r = 0; r < repeats; ++r) {
-      if (options_.flush_cache) {
-        SP_CUDA_TRY(cudaMemsetAsync(flush_.get(), static_cast<int>(r & 0xFF), flush_.bytes(), stream_),
-                    "L2 flush");
-      }
+      if (options_.flush_cache) SP_CUDA_TRY(flushL2(), "L2 flush");
       cudaEventRecord(starts[r].get(), stream_);
       if (use_graph) {
         SP_CUDA_TRY(cudaGraphLaunch(graph.exec_, stream_), "cudaGraphLaunch");
@@ -816,7 +834,9 @@ class CudaBackend final : public BenchBackendImpl {
       return plan.run(algo, set.a.get(), set.b.get(), set.d.get(), workspace_.get(), stream_);
     };
 
-    // Algorithm choice: each candidate once untimed, then timed over >= min_timed_ms.
+    // Algorithm choice: each candidate once untimed, then timed once directly to size its
+    // regions, then (unless one call already fills a region) over two regions timed like the
+    // samples: graph replays after an L2 flush.
     Event start, stop;
     double best_seconds = std::numeric_limits<double>::infinity();
     int best = -1;
@@ -836,13 +856,10 @@ class CudaBackend final : public BenchBackendImpl {
       const int calls = callsPerSample(*one, options_.min_timed_ms, 20000);
       double per_call = *one;
       if (calls > 1) {
-        cudaEventRecord(start.get(), stream_);
-        for (int c = 0; c < calls; ++c) runOn(cands[i].algo);
-        cudaEventRecord(stop.get(), stream_);
-        SP_CUDA_TRY(cudaEventSynchronize(stop.get()), "candidate timing");
-        auto region = elapsedSeconds(start, stop);
-        if (!region) return region.status();
-        per_call = *region / calls;
+        std::string candidate_method;
+        auto regions = sampleRegions(cands[i].algo, calls, 2, runOn, candidate_method);
+        if (!regions) return regions.status();
+        per_call = regions->median;
       }
       if (per_call < best_seconds) {
         best_seconds = per_call;
@@ -864,7 +881,7 @@ class CudaBackend final : public BenchBackendImpl {
     // than min_timed_ms, the calls per region are re-sized from the measured time and the
     // samples taken again (at most twice).
     for (int attempt = 0; attempt < 3; ++attempt) {
-      auto stats = sampleRegions(algo, g.calls_per_sample, runOn, g.algorithm);
+      auto stats = sampleRegions(algo, g.calls_per_sample, options_.repeats, runOn, g.algorithm);
       if (!stats) return stats.status();
       g.seconds_per_call = *stats;
       if (regionLongEnough(g.seconds_per_call, g.calls_per_sample, options_.min_timed_ms)) break;
@@ -884,7 +901,7 @@ class CudaBackend final : public BenchBackendImpl {
   DeviceFacts facts_;
   cudaStream_t stream_ = nullptr;
   cublasLtHandle_t handle_ = nullptr;
-  DeviceBuffer workspace_, flush_, scale_one_;
+  DeviceBuffer workspace_, flush_, flush_sink_, scale_one_;
 };
 
 CudaProbe probeCudaDeviceImpl(int device_index) {

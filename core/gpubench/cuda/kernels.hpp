@@ -32,8 +32,19 @@ int fmaBlocksPerSm();
 cudaError_t fmaChains(float* out, unsigned long long* cycles, int blocks, int iterations,
                       cudaStream_t stream);
 
+// Blocks of 256 threads of the triad kernel that fit on one SM at once (2048 threads per SM on
+// sm_80/90/100, 1536 on sm_86/89 and 12.x), 0 on error.
+int triadBlocksPerSm();
 // a[i] = b[i] + s·c[i] over `count` floats (count a multiple of 4; 16-byte aligned pointers).
 cudaError_t triad(float* a, const float* b, const float* c, float s, std::size_t count, int blocks,
                   cudaStream_t stream);
+
+// Evicts the L2 cache by READING `count` floats (count a multiple of 4, 16-byte aligned; the
+// buffer twice the L2 size): the lines it leaves are clean, so the next timed region pays no
+// write-back of them (a memset would leave ~one L2 of dirty lines that the region's first kernel
+// writes back to DRAM: ~15 µs on an H100, ~1% of a 1.25 ms region). `sink` gets a value only on
+// a condition the data never meets; it exists so that the reads cannot be optimised away.
+cudaError_t flushL2ByReading(const float* buffer, std::size_t count, float* sink, int blocks,
+                             cudaStream_t stream);
 
 }  // namespace scaleplan::cuda_kernels
