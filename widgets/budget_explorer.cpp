@@ -30,9 +30,17 @@ const BudgetUnit kUnits[] = {BudgetUnit::Flops, BudgetUnit::Usd, BudgetUnit::Gpu
 
 }  // namespace
 
-QString BudgetExplorer::mfuGuidance(double mfu, int* level) {
+QString BudgetExplorer::mfuGuidance(double mfu, bool measured_peak, int* level) {
   // Thresholds from the planner (kMfuUnusuallyLow/High) and the ranges large runs report
-  // (35-50%: e.g. PaLM 46%, Llama 3 38-43%).
+  // (35-50%: e.g. PaLM 46%, Llama 3 38-43%), all against spec-sheet peaks.
+  QString prefix;
+  if (measured_peak) {
+    const double spec = mfu * kTypicalMeasuredFractionOfSpecPeak;
+    prefix = tr("Of a measured peak: about %1% of the spec sheet's (products reach ~%2% of it). ")
+                 .arg(100.0 * spec, 0, 'f', 0)
+                 .arg(100.0 * kTypicalMeasuredFractionOfSpecPeak, 0, 'f', 0);
+    mfu = spec;
+  }
   int l = 0;
   QString text;
   if (mfu < kMfuUnusuallyLow) {
@@ -52,7 +60,7 @@ QString BudgetExplorer::mfuGuidance(double mfu, int* level) {
     text = tr("Above 55% usually means a sparse (2:4) peak or a missing FLOP term (attention, recomputation).");
   }
   if (level) *level = l;
-  return text;
+  return prefix + text;
 }
 
 BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
@@ -322,7 +330,7 @@ void BudgetExplorer::syncFromSession() {
     mfu_slider_->setValue(static_cast<int>(std::lround(r.mfu * 100.0)));
   }
   int level = 0;
-  const QString guidance = mfuGuidance(r.mfu, &level);
+  const QString guidance = mfuGuidance(r.mfu, r.accelerator.measured, &level);
   mfu_guidance_->setText(guidance);
   const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
   const char* colors_light[] = {"#2e7d32", "#9a6700", "#c62828"};

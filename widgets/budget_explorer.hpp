@@ -32,8 +32,9 @@ class BudgetExplorer : public QWidget {
   explicit BudgetExplorer(Session* session, QWidget* parent = nullptr);
 
   // Guidance shown under the MFU control for a fraction in (0, 1]; `level` 0 ok, 1 caution,
-  // 2 warning.
-  static QString mfuGuidance(double mfu, int* level = nullptr);
+  // 2 warning. Against a measured peak (a benchmark's best matrix-product rate) the fraction is
+  // first converted to the spec-sheet MFU it typically corresponds to (× 0.8, as in the planner).
+  static QString mfuGuidance(double mfu, bool measured_peak = false, int* level = nullptr);
 
   // The controls, for tests and the benchmark (also reachable by objectName).
   QuantityEdit* budgetAmount() const { return amount_; }

@@ -18,6 +18,7 @@ std::string_view toString(PlanWarningKind k) {
     case PlanWarningKind::Extrapolation: return "extrapolation";
     case PlanWarningKind::NoPrice: return "no-price";
     case PlanWarningKind::BudgetDiffers: return "budget-differs";
+    case PlanWarningKind::MeasuredPeak: return "measured-peak";
   }
   return "unknown";
 }
@@ -142,14 +143,31 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
 
   // Warnings ---------------------------------------------------------------------------------
   auto warn = [&](PlanWarningKind k, std::string m) { result.warnings.push_back({k, std::move(m)}); };
-  if (request.mfu > kMfuUnusuallyHigh) {
-    warn(PlanWarningKind::MfuHigh, "MFU " + formatNumber(request.mfu * 100, 3) +
-                                       "% is unusually high: large runs typically reach 35-50%; above 60% usually "
-                                       "means a sparse peak or a missing FLOP term");
-  } else if (request.mfu < kMfuUnusuallyLow) {
-    warn(PlanWarningKind::MfuLow, "MFU " + formatNumber(request.mfu * 100, 3) +
-                                      "% is low: below 30% usually means a configuration problem (parallelism, "
-                                      "batch size, communication)");
+  const bool measured = request.accelerator.measured;
+  const MfuBand band = mfuBand(measured);
+  const std::string mfu_text =
+      "MFU " + formatNumber(request.mfu * 100, 3) + "%" + (measured ? " of a measured peak" : "");
+  if (request.mfu > band.unusually_high) {
+    warn(PlanWarningKind::MfuHigh,
+         mfu_text + " is unusually high: large runs typically reach 35-50% of the spec sheet's dense peak" +
+             (measured ? " (about 44-63% of a measured one); above 75% of a measured peak usually means a "
+                         "missing FLOP term"
+                       : "; above 60% usually means a sparse peak or a missing FLOP term"));
+  } else if (request.mfu < band.unusually_low) {
+    warn(PlanWarningKind::MfuLow, mfu_text + " is low: below " + formatNumber(band.unusually_low * 100, 3) +
+                                      "% usually means a configuration problem (parallelism, batch size, "
+                                      "communication)");
+  }
+  if (measured) {
+    const auto peak = request.accelerator.peak(request.precision);
+    warn(
+        PlanWarningKind::MeasuredPeak,
+        "the peak is " + request.accelerator.id + "'s measured best matrix-product rate" +
+            (peak ? " (" + formatFlopsRate(peak->value) + " " + std::string(toString(request.precision)) + ")"
+                  : "") +
+            ", not the spec sheet's: MFU applies to it, so give the fraction of that rate a training run "
+            "reaches, higher than its MFU against the spec peak (40% of an H100's spec peak, whose products "
+            "reach about 80% of it, is 50% of the measured rate)");
   }
   if (request.unique_tokens && result.tokens > *request.unique_tokens) {
     warn(PlanWarningKind::TokensExceedUniqueData,

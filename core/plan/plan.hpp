@@ -23,6 +23,21 @@ namespace scaleplan {
 // MFU thresholds behind the planner's warnings (and the GUI's guidance).
 inline constexpr double kMfuUnusuallyHigh = 0.6;  // above: usually a sparse peak or a missing FLOP term
 inline constexpr double kMfuUnusuallyLow = 0.3;   // below: usually a configuration problem
+// A measured accelerator's peak is the benchmark's best matrix-product rate, not the spec sheet's
+// dense peak: an H100's products reach about 80% of its dense BF16 peak, so the same run has an
+// MFU about 1/0.8 times higher against a measured peak. The bands above are divided by this
+// factor when the peak is measured (mfuBand), and the plan says so (PlanWarningKind::MeasuredPeak).
+inline constexpr double kTypicalMeasuredFractionOfSpecPeak = 0.8;
+// The MFU band's low and high ends for a spec-sheet or a measured peak.
+struct MfuBand {
+  double unusually_low;
+  double unusually_high;
+};
+constexpr MfuBand mfuBand(bool measured_peak) {
+  return measured_peak ? MfuBand{kMfuUnusuallyLow / kTypicalMeasuredFractionOfSpecPeak,
+                                 kMfuUnusuallyHigh / kTypicalMeasuredFractionOfSpecPeak}
+                       : MfuBand{kMfuUnusuallyLow, kMfuUnusuallyHigh};
+}
 // A plan whose compute is more than this factor beyond the law's fitted range warns of extrapolation.
 inline constexpr double kExtrapolationFactor = 10.0;
 
@@ -59,6 +74,7 @@ enum class PlanWarningKind {
   Extrapolation,
   NoPrice,
   BudgetDiffers,
+  MeasuredPeak,  // the peak is a benchmark's measured rate: what MFU then means
 };
 std::string_view toString(PlanWarningKind k);  // "mfu-high", "mfu-low", ...
 

@@ -132,6 +132,30 @@ class TestBudgetExplorer : public QObject {
     SP_COMPARE_REL(session_->currentResult()->cost.wall_clock.days(), 2.0 * d40, 1e-9);
   }
 
+  void mfuGuidanceAgainstAMeasuredPeak() {
+    // A benchmark's H100: 700 TFLOP/s measured in BF16. 60% of it is ~48% of the spec peak: typical.
+    Accelerator measured = *shippedCatalog().find("h100-sxm");
+    measured.id = "measured-h100-sxm";
+    measured.name = "NVIDIA H100 80GB HBM3 (measured)";
+    measured.measured = true;
+    measured.dense_peak = {{Precision::Bf16, FlopsPerSecond::fromTera(700.0)}};
+    session_->addMeasuredAccelerator(measured);
+    QComboBox* accelerator = explorer()->accelerator();
+    accelerator->setCurrentIndex(accelerator->findData("measured-h100-sxm"));
+    QCOMPARE(session_->currentRequest().accelerator.id, std::string("measured-h100-sxm"));
+    typeInto(explorer()->mfuSpin(), "60");
+    const QString text = explorer()->mfuGuidanceLabel()->text();
+    QVERIFY2(text.startsWith("Of a measured peak: about 48% of the spec sheet's"), qPrintable(text));
+    QVERIFY2(text.contains("35–50% is typical"), qPrintable(text));
+    // The planner says what MFU means here, and does not call 60% unusually high.
+    const QString warnings = results()->warnings().join('\n');
+    QVERIFY2(warnings.contains("measured best matrix-product rate (700 TFLOP/s bf16)"), qPrintable(warnings));
+    QVERIFY2(!warnings.contains("unusually high"), qPrintable(warnings));
+    // The same 60% against the spec sheet's peak is a caution.
+    accelerator->setCurrentIndex(accelerator->findData("h100-sxm"));
+    QVERIFY(explorer()->mfuGuidanceLabel()->text().startsWith("Above 55%"));
+  }
+
   void precisionListsOnlySupportedOnesWithDensePeak() {
     QComboBox* precision = explorer()->precision();
     const Accelerator& h100 = *shippedCatalog().find("h100-sxm");

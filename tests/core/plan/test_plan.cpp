@@ -138,6 +138,49 @@ class TestPlan : public QObject {
     QVERIFY(!hasWarning(*near, PlanWarningKind::DoesNotFitOnOneGpu));
   }
 
+  void measuredPeakShiftsTheMfuBandAndSaysWhatMfuMeans() {
+    // The bands against a measured peak are the spec-sheet bands / 0.8: 37.5% and 75%.
+    static_assert(mfuBand(false).unusually_high == kMfuUnusuallyHigh);
+    QCOMPARE(mfuBand(true).unusually_low, 0.375);
+    QCOMPARE(mfuBand(true).unusually_high, 0.75);
+    auto measuredRequest = [](double mfu) {
+      PlanSpec s = baseSpec();
+      s.mfu = mfu;
+      PlanRequest r = request(s);
+      r.accelerator.id = "measured-a100-80gb-sxm";
+      r.accelerator.measured = true;
+      r.accelerator.dense_peak[Precision::Bf16] = FlopsPerSecond::fromTera(250.0);
+      return r;
+    };
+    auto text = [](const PlanResult& r, PlanWarningKind k) {
+      for (const auto& w : r.warnings) {
+        if (w.kind == k) return w.message;
+      }
+      return std::string();
+    };
+    // 70% would be unusually high against a spec peak, not against a measured one.
+    auto r70 = makePlan(measuredRequest(0.7));
+    QVERIFY2(r70, r70.message().c_str());
+    QVERIFY(!hasWarning(*r70, PlanWarningKind::MfuHigh));
+    const std::string note = text(*r70, PlanWarningKind::MeasuredPeak);
+    QVERIFY2(note.find("250 TFLOP/s bf16") != std::string::npos, note.c_str());
+    QVERIFY2(note.find("not the spec sheet's") != std::string::npos, note.c_str());
+    // 80% is high even so, and 35% is low; both say that the MFU is of a measured peak.
+    auto r80 = makePlan(measuredRequest(0.8));
+    QVERIFY2(r80, r80.message().c_str());
+    QVERIFY2(text(*r80, PlanWarningKind::MfuHigh).find("MFU 80% of a measured peak") != std::string::npos,
+             text(*r80, PlanWarningKind::MfuHigh).c_str());
+    auto r35 = makePlan(measuredRequest(0.35));
+    QVERIFY2(r35, r35.message().c_str());
+    QVERIFY2(text(*r35, PlanWarningKind::MfuLow).find("below 37.5%") != std::string::npos,
+             text(*r35, PlanWarningKind::MfuLow).c_str());
+    // Time is FLOPs / (measured peak × MFU × GPUs): the measured rate, not the catalog's 312 TFLOP/s.
+    SP_COMPARE_REL(r70->cost.wall_clock.value, r70->flops.value / (250e12 * 0.7 * 1024), 1e-9);
+    // A spec-sheet plan has no such note.
+    auto spec = makePlan(request(baseSpec()));
+    QVERIFY(spec && !hasWarning(*spec, PlanWarningKind::MeasuredPeak));
+  }
+
   void uniqueTokenLimitChangesAllocation() {
     PlanSpec s = baseSpec();
     auto free_plan = makePlan(request(s));
