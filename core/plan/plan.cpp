@@ -23,6 +23,13 @@ std::string_view toString(PlanWarningKind k) {
   return "unknown";
 }
 
+std::optional<PlanWarningKind> planWarningKindFromString(std::string_view s) {
+  for (PlanWarningKind k : kAllPlanWarningKinds) {
+    if (toString(k) == s) return k;
+  }
+  return std::nullopt;
+}
+
 static bool positiveFinite(double x) { return std::isfinite(x) && x > 0.0; }
 
 bool PlanRequest::isValid(std::string* error) const {

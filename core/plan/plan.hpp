@@ -77,6 +77,15 @@ enum class PlanWarningKind {
   MeasuredPeak,  // the peak is a benchmark's measured rate: what MFU then means
 };
 std::string_view toString(PlanWarningKind k);  // "mfu-high", "mfu-low", ...
+inline constexpr PlanWarningKind kAllPlanWarningKinds[] = {PlanWarningKind::MfuHigh,
+                                                           PlanWarningKind::MfuLow,
+                                                           PlanWarningKind::TokensExceedUniqueData,
+                                                           PlanWarningKind::DoesNotFitOnOneGpu,
+                                                           PlanWarningKind::Extrapolation,
+                                                           PlanWarningKind::NoPrice,
+                                                           PlanWarningKind::BudgetDiffers,
+                                                           PlanWarningKind::MeasuredPeak};
+std::optional<PlanWarningKind> planWarningKindFromString(std::string_view s);
 
 struct PlanWarning {
   PlanWarningKind kind;

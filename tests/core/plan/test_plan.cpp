@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "base/file_io.hpp"
 #include "plan/plan.hpp"
@@ -138,6 +139,19 @@ class TestPlan : public QObject {
     QVERIFY(!hasWarning(*near, PlanWarningKind::DoesNotFitOnOneGpu));
   }
 
+  void warningKindsRoundTripThroughTheirNames() {
+    std::set<std::string> names;
+    for (PlanWarningKind k : kAllPlanWarningKinds) {
+      const std::string name(toString(k));
+      QVERIFY2(name != "unknown", name.c_str());
+      QVERIFY2(names.insert(name).second, name.c_str());  // distinct
+      QCOMPARE(planWarningKindFromString(name), std::optional<PlanWarningKind>(k));
+    }
+    QCOMPARE(names.size(), std::size_t{8});
+    QCOMPARE(planWarningKindFromString("measured-peak"),
+             std::optional<PlanWarningKind>(PlanWarningKind::MeasuredPeak));
+    QVERIFY(!planWarningKindFromString("mfu_high"));
+  }
   void measuredPeakShiftsTheMfuBandAndSaysWhatMfuMeans() {
     // The bands against a measured peak are the spec-sheet bands / 0.8: 37.5% and 75%.
     static_assert(mfuBand(false).unusually_high == kMfuUnusuallyHigh);
