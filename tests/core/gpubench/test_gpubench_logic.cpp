@@ -7,6 +7,7 @@
 #include "gpubench/backend.hpp"
 #include "gpubench/benchmark.hpp"
 #include "gpubench/device_match.hpp"
+#include "gpubench/gemm_mix.hpp"
 #include "gpubench/numerics.hpp"
 #include "gpubench/shapes.hpp"
 #include "gpubench/statistics.hpp"
@@ -501,6 +502,39 @@ class TestGpubenchLogic : public QObject {
     gpu.gemm = {okGemm(Precision::Bf16, {8192, 8192, 8192}, 756.0)};
     summarise(gpu);
     QVERIFY(aboveReferencePeakWarnings(gpu).empty());
+  }
+  void gemmMixIsCostedWithEachShapesMedian() {
+    BenchResult r;
+    CatalogMatch m;
+    m.id = "h100-sxm";
+    m.dense_peak[Precision::Bf16] = FlopsPerSecond::fromTera(989.4);
+    r.catalog_match = m;
+    const GemmShape square{8192, 8192, 8192}, down{8192, 4096, 14336}, router{8192, 8, 4096};
+    GemmMeasurement failed;
+    failed.precision = Precision::Bf16;
+    failed.shape = router;
+    failed.error = "cuBLASLt offers no bf16 algorithm";
+    r.gemm = {okGemm(Precision::Bf16, square, 700), okGemm(Precision::Bf16, down, 600), failed};
+    summarise(r);
+    auto e = estimateGemmMix(r, Precision::Bf16, {{square, 2, "a"}, {down, 3, "b"}});
+    QVERIFY2(e, e.message().c_str());
+    const double fa = 2.0 * 8192 * 8192 * 8192, fb = 2.0 * 8192 * 4096 * 14336;
+    const double seconds = 2 * fa / 700e12 + 3 * fb / 600e12;
+    SP_COMPARE_REL(e->flops, 2 * fa + 3 * fb, 1e-15);
+    SP_COMPARE_REL(e->seconds.value, seconds, 1e-12);
+    SP_COMPARE_REL(e->rate.value, (2 * fa + 3 * fb) / seconds, 1e-12);
+    QVERIFY(e->rate.tera() > 600.0 && e->rate.tera() < 700.0);  // between the two shapes' rates
+    SP_COMPARE_REL(*e->utilisation, e->rate.value / 989.4e12, 1e-12);
+    // A shape that failed or was never measured makes the estimate an error, naming it.
+    auto bad = estimateGemmMix(r, Precision::Bf16, {{square, 1, ""}, {router, 32, "router, forward"}});
+    QVERIFY(!bad);
+    QCOMPARE(bad.message(),
+             std::string("bf16: 8192x8x4096 (router, forward) failed: cuBLASLt offers no bf16 algorithm"));
+    auto missing = estimateGemmMix(r, Precision::Fp8, {{square, 1, ""}});
+    QVERIFY(!missing);
+    QCOMPARE(missing.message(), std::string("fp8: 8192x8192x8192 was not measured"));
+    QVERIFY(!estimateGemmMix(r, Precision::Bf16, {}));
+    QVERIFY(!estimateGemmMix(r, Precision::Bf16, {{square, 0, ""}}));
   }
   void bufferRotationAndBatching() {
     // 50 MB L2 and 24 MiB operand sets (2048³ BF16: 3 × 8 MiB): ceil(150e6 / 25.17e6) = 6 sets.
