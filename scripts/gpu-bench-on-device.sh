@@ -13,7 +13,7 @@
 #
 #   scripts/gpu-bench-on-device.sh run [STEP...]
 #       On the GPU machine, with build/gpubench-device/bin carried there. STEPs (default: all, in
-#       this order): info quick quick2 fp8fast thorough torch compare. Results go to $OUT (the
+#       this order): info quick quick2 fp8fast thorough model torch compare. Results go to $OUT (the
 #       device tool's output folder) or ./gpu-bench-out: at most 8 files (the tool's limit).
 #       Takes about 4-6 minutes on an H100; each step has its own time limit.
 #
@@ -72,7 +72,7 @@ run_steps() {
   export SCALEPLAN_DATA_DIR=$repo/data
   export PYTHONUNBUFFERED=1
   local steps=("$@")
-  [[ ${#steps[@]} -eq 0 || ${steps[0]} == all ]] && steps=(info quick quick2 fp8fast thorough torch compare)
+  [[ ${#steps[@]} -eq 0 || ${steps[0]} == all ]] && steps=(info quick quick2 fp8fast thorough model torch compare)
   local log=$out/log.txt
   local status=0
   for step in "${steps[@]}"; do
@@ -97,6 +97,9 @@ run_steps() {
       thorough)
         timeout 420 "$bin" bench --thorough --no-fma --no-bandwidth --quiet --out "$out/thorough.json" 2>&1 \
           | tee -a "$log" || status=1 ;;
+      model)  # the GEMMs of a Llama 3 70B training step on one of 8 tensor-parallel GPUs
+        timeout 240 "$bin" bench --model llama3-70b --tp 8 --tokens 8192 --only-shapes --precision bf16,fp8 \
+          --no-fma --no-bandwidth --details --out "$out/model.json" 2>&1 | tee -a "$log" || status=1 ;;
       torch)
         timeout 240 python3 bench/gpubench/torch_yardstick.py --out "$out/torch.json" 2>&1 | tee -a "$log" || status=1 ;;
       compare)

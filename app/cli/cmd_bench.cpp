@@ -6,8 +6,11 @@
 
 #include "base/format.hpp"
 #include "cli.hpp"
+#include "counting/model_gemms.hpp"
+#include "counting/model_presets.hpp"
 #include "gpubench/bench_json.hpp"
 #include "gpubench/benchmark.hpp"
+#include "gpubench/gemm_mix.hpp"
 #include "gpubench/shapes.hpp"
 #include "hardware/accelerator.hpp"
 
@@ -132,6 +135,56 @@ void printOthers(const BenchResult& r) {
   }
 }
 
+// The GEMMs of one training step of the model given with --model, and what they are for.
+struct ModelStep {
+  std::string label;  // "Llama 3 8B (llama3-8b), 8192 tokens per micro-batch, tp 1, forward + backward"
+  std::vector<ModelGemm> gemms;
+
+  std::vector<WeightedGemm> mix() const {
+    std::vector<WeightedGemm> out;
+    for (const ModelGemm& g : gemms) {
+      out.push_back(
+          {GemmShape{g.m, g.n, g.k}, g.calls_per_step, g.layer + ", " + std::string(toString(g.pass))});
+    }
+    return out;
+  }
+};
+
+void printModelStep(const BenchResult& r, const ModelStep& step, bool details) {
+  std::cout
+      << "\nModel step: " << step.label << "\n"
+      << "  " << step.gemms.size() << " GEMMs, " << formatFlops(totalFlopsPerStep(step.gemms))
+      << " per step per GPU; each costed at its shape's measured median. Not included: attention's\n"
+      << "  score and context products (batched, usually fused by FlashAttention), norms, activations.\n"
+      << "  The FLOP-weighted rate is this model's matrix-product ceiling here: an MFU above its\n"
+      << "  utilisation is not reachable.\n";
+  Table table({"precision", "GEMM time per step", "FLOP-weighted rate", "utilisation", "note"});
+  // Milliseconds under a second, seconds above.
+  auto duration = [](double seconds) {
+    return seconds < 1.0 ? formatNumber(seconds * 1e3, 4) + " ms" : formatNumber(seconds, 4) + " s";
+  };
+  const std::vector<WeightedGemm> mix = step.mix();
+  for (const PrecisionSummary& s : r.summary) {
+    auto e = estimateGemmMix(r, s.precision, mix);
+    if (!e) {
+      table.addRow({std::string(toString(s.precision)), "-", "-", "-", e.message()});
+      continue;
+    }
+    table.addRow({std::string(toString(s.precision)), duration(e->seconds.value),
+                  formatFlopsRate(e->rate.value), percent(e->utilisation), ""});
+  }
+  table.print(std::cout);
+  if (!details) return;
+  std::cout << "\nThe step's GEMMs (calls per step; share of the step's FLOPs):\n";
+  Table each({"layer", "pass", "shape (MxNxK)", "calls", "FLOP share"});
+  const double total = totalFlopsPerStep(step.gemms);
+  for (const ModelGemm& g : step.gemms) {
+    each.addRow({g.layer, std::string(toString(g.pass)), GemmShape{g.m, g.n, g.k}.toString(),
+                 formatNumber(g.calls_per_step, 6), percent(g.flopsPerStep() / total)});
+  }
+  each.print(std::cout);
+}
+
 // Option errors name BenchOptions fields ("min_timed_ms: ..."); on the command line the flag is
 // the name the user knows.
 std::string withFlagNames(std::string message) {
@@ -167,6 +220,12 @@ int runBench(const std::vector<std::string>& args) {
       .option("precision", "LIST",
               "comma-separated, e.g. bf16,fp8 (default: cuda fp32,tf32,bf16,fp16,fp8,int8; cpu fp64,fp32)")
       .option("shapes", "LIST", "extra shapes MxNxK[,MxNxK...], e.g. the GEMMs of your model")
+      .option("model", "ID",
+              "a model preset ('scaleplan-cli models'): adds the GEMMs of its training step and prints the\n"
+              "step's matrix-product time and FLOP-weighted rate per precision")
+      .option("tokens", "N", "with --model: tokens per micro-batch on one GPU (default 8192)")
+      .option("tp", "N", "with --model: tensor-parallel degree (default 1)")
+      .flag("forward-only", "with --model: the forward GEMMs only (inference prefill)")
       .flag("only-shapes", "measure only the --shapes, not the mode's list")
       .option("repeats", "N", "timed samples per shape (default 10)")
       .option("warmup", "N", "untimed calls per shape before its samples (default 3)")
@@ -192,6 +251,7 @@ int runBench(const std::vector<std::string>& args) {
           "  scaleplan-cli bench --out h100.json\n"
           "  scaleplan-cli bench --thorough --precision bf16,fp8 --details\n"
           "  scaleplan-cli bench --shapes 16384x53248x16384,16384x16384x53248 --precision bf16\n"
+          "  scaleplan-cli bench --model llama3-70b --tp 8 --tokens 8192 --precision bf16,fp8 --only-shapes\n"
           "  scaleplan-cli bench --backend cpu --quick --json");
   return runWithParser(p, args, [&]() -> int {
     BenchOptions o;
@@ -215,6 +275,44 @@ int runBench(const std::vector<std::string>& args) {
       o.extra_shapes = *shapes;
     }
     o.use_mode_shapes = !p.has("only-shapes");
+    std::optional<ModelStep> model_step;
+    if (auto id = p.get("model")) {
+      ModelGemmOptions mo;
+      for (const char* name : {"tokens", "tp"}) {
+        auto v = p.getInt(name);
+        if (!v) return fail(kCommand, v.message(), kExitUsage);
+        if (*v) (std::string(name) == "tokens" ? mo.tokens : mo.tensor_parallel) = **v;
+      }
+      mo.backward = !p.has("forward-only");
+      std::string why_not;
+      if (!mo.isValid(&why_not)) {
+        // "tensor_parallel: must be positive, got 0" -> "--tp: must be positive, got 0".
+        const std::string field = why_not.substr(0, why_not.find(':'));
+        return fail(
+            kCommand,
+            "--" + (field == "tensor_parallel" ? std::string("tp") : field) + why_not.substr(field.size()),
+            kExitUsage);
+      }
+      auto models = ModelCatalog::loadDefault();
+      if (!models) return fail(kCommand, models.message());
+      auto preset = models->get(*id);
+      if (!preset) return fail(kCommand, "--model: " + preset.message(), kExitUsage);
+      auto gemms = modelGemms((*preset)->architecture, mo);
+      if (!gemms) return fail(kCommand, "--model " + *id + ": " + gemms.message());
+      model_step = ModelStep{(*preset)->name + " (" + (*preset)->id + "), " + std::to_string(mo.tokens) +
+                                 " tokens per micro-batch, tp " + std::to_string(mo.tensor_parallel) + ", " +
+                                 (mo.backward ? "forward + backward" : "forward only"),
+                             *gemms};
+      for (const ModelGemm& g : *gemms) {
+        const GemmShape shape{g.m, g.n, g.k};
+        if (std::find(o.extra_shapes.begin(), o.extra_shapes.end(), shape) == o.extra_shapes.end())
+          o.extra_shapes.push_back(shape);
+      }
+    } else {
+      for (const char* name : {"tokens", "tp", "forward-only"}) {
+        if (p.has(name)) return fail(kCommand, "--" + std::string(name) + " needs --model", kExitUsage);
+      }
+    }
     struct IntOption {
       const char* name;
       long long* out;
@@ -282,6 +380,7 @@ int runBench(const std::vector<std::string>& args) {
       printDevice(*result);
       printSummary(*result);
       if (p.has("details")) printDetails(*result);
+      if (model_step) printModelStep(*result, *model_step, p.has("details"));
       printOthers(*result);
     }
     for (const CorrectnessCheck& c : result->correctness) {

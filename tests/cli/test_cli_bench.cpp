@@ -1,15 +1,16 @@
 // scaleplan-cli bench as a user runs it: the CPU backend end to end (tables and JSON), the result
 // file as a measured accelerator for 'plan', exit status 3 without a CUDA device, usage errors.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "base/format.hpp"
+#include "cli_runner.hpp"
 #include "gpubench/benchmark.hpp"
 #include "test_support.hpp"
-
-#include "cli_runner.hpp"
 
 using Run = scaleplan::test::CliRun;
 using scaleplan::test::cli;
@@ -103,6 +104,45 @@ class TestCliBench : public QObject {
     const QJsonArray gemm = jsonOf(cpu)["gemm"].toArray();
     QCOMPARE(gemm.size(), 1);
     QVERIFY(gemm[0].toObject()["ok"].toBool());
+  }
+
+  void modelStepGemms() {
+    // Llama 2 7B on 8 GPUs of tensor parallelism, 8 tokens, forward only: five GEMMs per GPU.
+    // Matrix parameters per GPU: 32 layers × (4096·12288/8 + 4096/8·4096 + 4096·22016/8 +
+    // 11008/8·4096) + 4096·32000/8 = 825,884,672; FLOPs = 2 · 8 tokens · that = 1.32e10.
+    QTemporaryDir dir;
+    const QString file = dir.filePath("model.json");
+    Run r = cli({"bench",     "--backend", "cpu", "--model",        "llama2-7b",      "--tokens",
+                 "8",         "--tp",      "8",   "--forward-only", "--only-shapes",  "--precision",
+                 "fp32",      "--repeats", "3",   "--no-fma",       "--no-bandwidth", "--quiet",
+                 "--details", "--out",     file});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    QVERIFY2(
+        r.out.contains("Model step: Llama 2 7B (llama2-7b), 8 tokens per micro-batch, tp 8, forward only"),
+        r.out.constData());
+    QVERIFY2(r.out.contains("5 GEMMs, " +
+                            QByteArray::fromStdString(scaleplan::formatFlops(2.0 * 8 * 825884672.0))),
+             r.out.constData());
+    QVERIFY(r.out.contains("mlp gate+up    forward  8x2752x4096"));
+    QVERIFY(r.out.contains("lm head        forward  8x4000x4096"));
+    // The step's shapes are what was measured (and saved), in the order of the step.
+    QFile saved(file);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    const QJsonObject doc = QJsonDocument::fromJson(saved.readAll()).object();
+    const QJsonArray extra = doc["options"].toObject()["extra_shapes"].toArray();
+    QCOMPARE(extra.size(), 5);
+    QCOMPARE(extra[0].toObject()["n"].toInt(), 1536);  // QKV: 3 × 4096 / 8
+    QCOMPARE(doc["gemm"].toArray().size(), 5);
+
+    Run lonely = cli({"bench", "--backend", "cpu", "--tokens", "8"});
+    QCOMPARE(lonely.exit_code, 2);
+    QVERIFY2(lonely.err.contains("--tokens needs --model"), lonely.err.constData());
+    Run tp = cli({"bench", "--backend", "cpu", "--model", "llama2-7b", "--tp", "0"});
+    QCOMPARE(tp.exit_code, 2);
+    QVERIFY2(tp.err.contains("--tp: must be positive, got 0"), tp.err.constData());
+    Run unknown = cli({"bench", "--backend", "cpu", "--model", "llama9"});
+    QCOMPARE(unknown.exit_code, 2);
+    QVERIFY2(unknown.err.contains("llama9") && unknown.err.contains("llama3-8b"), unknown.err.constData());
   }
 
   void usageErrorsNameTheFlag() {
