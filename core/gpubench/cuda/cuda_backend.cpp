@@ -738,16 +738,16 @@ class CudaBackend final : public BenchBackendImpl {
     return out;
   }
 
-  // `repeats` timed regions of `calls` products each: the calls are captured once into a CUDA
-  // graph (no launch gaps between them) and the graph is replayed per sample, after an L2 flush
-  // that lies outside the sample's events. Falls back to direct launches if capture fails (and
-  // says so in `algorithm`).
   // Evicts L2 before a sample, outside its events (see the file comment, step 5).
   cudaError_t flushL2() {
     return cuda_kernels::flushL2ByReading(flush_.as<float>(), flush_.bytes() / sizeof(float),
                                           flush_sink_.as<float>(), facts_.sm_count * 8, stream_);
   }
 
+  // `repeats_wanted` timed regions of `calls` products each: the calls are captured once into a
+  // CUDA graph (no launch gaps between them) and the graph is replayed per sample, after an L2
+  // flush (when options_.flush_cache) that lies outside the sample's events. Falls back to direct
+  // launches if capture fails (and says so in `algorithm`).
   template <class RunOn>
   Result<SampleStats> sampleRegions(const cublasLtMatmulAlgo_t& algo, int calls, int repeats_wanted,
                                     RunOn& runOn, std::string& algorithm) {
