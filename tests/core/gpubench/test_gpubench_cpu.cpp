@@ -29,6 +29,26 @@ BenchOptions smallCpuOptions() {
 class TestGpubenchCpu : public QObject {
   Q_OBJECT
  private slots:
+  void fewCallsOverManyOperandSetsAreStillOk() {
+    // One sample of a product long enough for one call per region, with no warm-up: fewer calls
+    // (the sizing call and the sample) than operand sets on a machine with a large last-level
+    // cache. The sets no call reached hold their NaN poison and must not fail the entry (they did
+    // once: the GUI's model-step run reported "non-finite values" for 8x4096x512).
+    BenchOptions o = smallCpuOptions();
+    o.extra_shapes = {{8, 4096, 512}};
+    o.precisions = {Precision::Fp64};
+    o.repeats = 1;
+    o.warmup_calls = 0;
+    o.check_correctness = false;
+    o.measure_fma_peak = false;
+    auto result = runBenchmark(o, nullptr);
+    QVERIFY2(result, result.message().c_str());
+    QCOMPARE(result->gemm.size(), std::size_t{1});
+    const GemmMeasurement& g = result->gemm[0];
+    QVERIFY2(g.ok, g.error.c_str());
+    qInfo("8x4096x512 fp64: %d operand sets, %d call(s) per sample", g.buffer_sets, g.calls_per_sample);
+  }
+
   void endToEnd() {
     BenchOptions o = smallCpuOptions();
     std::vector<std::pair<int, std::string>> calls;
