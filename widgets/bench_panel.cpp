@@ -21,6 +21,7 @@
 #include "bench_model.hpp"
 #include "bench_worker.hpp"
 #include "gpubench/bench_json.hpp"
+#include "gpubench/gemm_mix.hpp"
 #include "gpubench/measured_accelerator.hpp"
 #include "session.hpp"
 #include "text_format.hpp"
@@ -86,6 +87,35 @@ BenchPanel::BenchPanel(Session* session, QWidget* parent)
   run_buttons->addWidget(cancel_button_);
   run_buttons->addStretch(1);
   controls->addLayout(run_buttons, 1, 2, 1, 2);
+  // The GEMMs of a model's training step, measured with the mode's shapes.
+  controls->addWidget(new QLabel(tr("Model GEMMs:"), run_box), 2, 0);
+  model_combo_ = new QComboBox(run_box);
+  model_combo_->addItem(tr("none"), QString());
+  if (auto models = ModelCatalog::loadDefault()) {
+    models_ = std::move(models).value();
+    for (const ModelPreset& m : models_->models()) model_combo_->addItem(qs(m.name), qs(m.id));
+    model_combo_->setToolTip(
+        tr("Also measure the GEMMs of this model's training step (forward and both "
+           "backward passes) and show the step's matrix-product time and rate"));
+  } else {
+    model_combo_->setToolTip(tr("No model presets: %1").arg(qs(models.message())));
+  }
+  controls->addWidget(model_combo_, 2, 1);
+  auto* model_row = new QHBoxLayout;
+  model_row->addWidget(new QLabel(tr("Tokens:"), run_box));
+  tokens_spin_ = new QSpinBox(run_box);
+  tokens_spin_->setRange(1, 1 << 20);
+  tokens_spin_->setValue(static_cast<int>(ModelGemmOptions{}.tokens));
+  tokens_spin_->setToolTip(tr("Tokens per micro-batch on one GPU (sequences × sequence length)"));
+  model_row->addWidget(tokens_spin_);
+  model_row->addWidget(new QLabel(tr("TP:"), run_box));
+  tp_spin_ = new QSpinBox(run_box);
+  tp_spin_->setRange(1, 1024);
+  tp_spin_->setToolTip(tr("Tensor-parallel degree (Megatron): splits the layers' columns or rows"));
+  model_row->addWidget(tp_spin_);
+  model_row->addStretch(1);
+  controls->addLayout(model_row, 2, 2, 1, 2);
+  connect(model_combo_, &QComboBox::currentIndexChanged, this, [this] { updateButtons(); });
   controls->setColumnStretch(4, 1);
   run_layout->addLayout(controls);
   auto* progress_row = new QHBoxLayout;
@@ -215,15 +245,35 @@ BenchOptions BenchPanel::benchOptions() const {
   o.mode =
       benchModeFromString(mode_combo_->currentData().toString().toStdString()).value_or(BenchMode::Quick);
   o.repeats = repeats_spin_->value();
+  if (auto step = selectedModelStep(); step && *step) addModelStepShapes(**step, o);
   return o;
 }
 
-bool BenchPanel::startRun() {
-  return startRun(benchOptions());
+Result<std::optional<ModelStep>> BenchPanel::selectedModelStep() const {
+  const std::string id = model_combo_->currentData().toString().toStdString();
+  if (id.empty() || !models_) return std::optional<ModelStep>{};
+  auto preset = models_->get(id);
+  if (!preset) return preset.error();
+  ModelGemmOptions o;
+  o.tokens = tokens_spin_->value();
+  o.tensor_parallel = tp_spin_->value();
+  auto step = makeModelStep(**preset, o);
+  if (!step) return step.error();
+  return std::optional<ModelStep>(std::move(step).value());
 }
 
-bool BenchPanel::startRun(const BenchOptions& options) {
+bool BenchPanel::startRun() {
+  auto step = selectedModelStep();
+  if (!step) {
+    status_label_->setText(tr("Model GEMMs: %1").arg(qs(step.message())));
+    return false;
+  }
+  return startRun(benchOptions(), *step);
+}
+
+bool BenchPanel::startRun(const BenchOptions& options, const std::optional<ModelStep>& step) {
   if (worker_->isRunning()) return false;
+  pending_step_ = step;
   progress_->setRange(0, 0);
   status_label_->setText(
       tr("Starting the %1 %2 benchmark…").arg(qs(toString(options.backend)), qs(toString(options.mode))));
@@ -254,7 +304,7 @@ void BenchPanel::onProgress(int done, int total, const QString& label) {
 
 void BenchPanel::onFinished(const BenchResult& result) {
   progress_->setValue(progress_->maximum());
-  setResult(result);
+  setResult(result, pending_step_);
   status_label_->setText(tr("Finished in %1 s.").arg(result.total_seconds, 0, 'f', 1));
   updateButtons();
   emit runFinished(true);
@@ -276,7 +326,7 @@ void BenchPanel::onCancelled(const QString& message) {
   emit runFinished(false);
 }
 
-void BenchPanel::setResult(const BenchResult& result) {
+void BenchPanel::setResult(const BenchResult& result, const std::optional<ModelStep>& step) {
   result_ = result;
   model_->setResult(result);
   chart_->setResult(result);
@@ -309,6 +359,31 @@ void BenchPanel::setResult(const BenchResult& result) {
     lines << tr("FP32 FMA: %1 (%2% of the clock-based peak)")
                  .arg(formatRate(result.fma_peak->achieved.value))
                  .arg(100.0 * result.fma_peak->fraction_of_clock_peak, 0, 'f', 1);
+  }
+  if (step) {
+    lines << tr("<b>Model step:</b> %1 — %2 GEMMs, %3 per GPU; the FLOP-weighted rate is this model's "
+                "matrix-product ceiling (an MFU above its utilisation is not reachable):")
+                 .arg(qs(step->label).toHtmlEscaped())
+                 .arg(step->gemms.size())
+                 .arg(text::flops(totalFlopsPerStep(step->gemms)));
+    const std::vector<WeightedGemm> mix = step->mix();
+    for (const PrecisionSummary& s : result.summary) {
+      auto e = estimateGemmMix(result, s.precision, mix);
+      if (!e) {
+        lines << tr("&nbsp;&nbsp;%1").arg(qs(e.message()).toHtmlEscaped());
+        continue;
+      }
+      const double ms = e->seconds.value * 1e3;
+      lines << tr("&nbsp;&nbsp;%1: %2 per step, %3 FLOP-weighted%4")
+                   .arg(qs(toString(s.precision)),
+                        ms < 1000.0 ? tr("%1 ms").arg(ms, 0, 'g', 4) : tr("%1 s").arg(ms / 1e3, 0, 'g', 4),
+                        formatRate(e->rate.value),
+                        e->utilisation ? tr(" (%1% of the %2)")
+                                             .arg(100.0 * *e->utilisation, 0, 'f', 1)
+                                             .arg(result.catalog_match ? tr("catalog's dense peak")
+                                                                       : tr("estimated peak"))
+                                       : QString());
+    }
   }
   if (!result.allCorrect())
     lines << tr("<span style='color:#d03030'><b>A correctness check failed.</b></span>");
@@ -383,6 +458,10 @@ void BenchPanel::updateButtons() {
   cancel_button_->setEnabled(running);
   backend_combo_->setEnabled(!running);
   mode_combo_->setEnabled(!running);
+  model_combo_->setEnabled(!running && model_combo_->count() > 1);
+  const bool model = !model_combo_->currentData().toString().isEmpty();
+  tokens_spin_->setEnabled(!running && model);
+  tp_spin_->setEnabled(!running && model);
   use_button_->setEnabled(!running && result_.has_value());
   save_button_->setEnabled(result_.has_value());
   load_button_->setEnabled(!running);

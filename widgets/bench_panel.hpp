@@ -6,6 +6,10 @@
 // the benchmark's JSON document (the same file `scaleplan-cli bench --out` writes and
 // `--gpu measured:FILE` reads).
 //
+// A model preset, tokens per micro-batch and a tensor-parallel degree add the GEMMs of that
+// model's training step (plan/model_step.hpp) to the shapes; the result then shows the step's
+// matrix-product time and FLOP-weighted rate per precision.
+//
 // Without a usable CUDA device the panel says why (the core's probe: backend not built, no
 // driver, no device, unsupported device) and selects the CPU backend, which runs the same flow on
 // the processor.
@@ -13,7 +17,9 @@
 #include <QWidget>
 #include <optional>
 
+#include "counting/model_presets.hpp"
 #include "gpubench/benchmark.hpp"
+#include "plan/model_step.hpp"
 
 class QComboBox;
 class QLabel;
@@ -41,17 +47,19 @@ class BenchPanel : public QWidget {
   void setProbe(const CudaProbe& probe);
   const CudaProbe& probe() const { return probe_; }
 
-  // Options from the controls (backend, mode, repeats).
+  // Options from the controls (backend, mode, repeats, and the model step's shapes).
   BenchOptions benchOptions() const;
+  // The model step the controls select: nullopt for "none"; an error names the field.
+  Result<std::optional<ModelStep>> selectedModelStep() const;
   // Starts a run with the controls' options; false when one is running.
   bool startRun();
-  // Starts a run with explicit options (the controls are not consulted).
-  bool startRun(const BenchOptions& options);
+  // Starts a run with explicit options (the controls are not consulted), for `step` if given.
+  bool startRun(const BenchOptions& options, const std::optional<ModelStep>& step = std::nullopt);
   void cancelRun();
   bool isRunning() const;
 
-  // Shows a result (as a finished run or a loaded file does).
-  void setResult(const BenchResult& result);
+  // Shows a result (as a finished run or a loaded file does), with the model step it was run for.
+  void setResult(const BenchResult& result, const std::optional<ModelStep>& step = std::nullopt);
   const std::optional<BenchResult>& result() const { return result_; }
   // The result as a measured accelerator, added to the session and selected for the plan.
   // False with *error when there is no result or it has no usable measurement.
@@ -64,6 +72,9 @@ class BenchPanel : public QWidget {
   QComboBox* backendCombo() const { return backend_combo_; }
   QComboBox* modeCombo() const { return mode_combo_; }
   QSpinBox* repeatsSpin() const { return repeats_spin_; }
+  QComboBox* modelCombo() const { return model_combo_; }
+  QSpinBox* tokensSpin() const { return tokens_spin_; }
+  QSpinBox* tensorParallelSpin() const { return tp_spin_; }
   QPushButton* runButton() const { return run_button_; }
   QPushButton* cancelButton() const { return cancel_button_; }
   QPushButton* useMeasuredButton() const { return use_button_; }
@@ -101,6 +112,11 @@ class BenchPanel : public QWidget {
   QComboBox* backend_combo_ = nullptr;
   QComboBox* mode_combo_ = nullptr;
   QSpinBox* repeats_spin_ = nullptr;
+  QComboBox* model_combo_ = nullptr;
+  QSpinBox* tokens_spin_ = nullptr;
+  QSpinBox* tp_spin_ = nullptr;
+  std::optional<ModelCatalog> models_;
+  std::optional<ModelStep> pending_step_;  // the step of the run in progress
   QPushButton* run_button_ = nullptr;
   QPushButton* cancel_button_ = nullptr;
   QProgressBar* progress_ = nullptr;

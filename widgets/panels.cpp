@@ -84,6 +84,13 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
   BenchPanel* bench = panels.bench;
   bench->backendCombo()->setCurrentIndex(bench->backendCombo()->findData(QStringLiteral("cpu")));
   bench->modeCombo()->setCurrentIndex(bench->modeCombo()->findData(QStringLiteral("quick")));
+  // With a model step small enough for a CPU (Llama 2 7B, 8 tokens, 8-way tensor parallelism), so
+  // that the shots show the step's lines too.
+  if (const int llama = bench->modelCombo()->findData(QStringLiteral("llama2-7b")); llama >= 0) {
+    bench->modelCombo()->setCurrentIndex(llama);
+    bench->tokensSpin()->setValue(8);
+    bench->tensorParallelSpin()->setValue(8);
+  }
   const bool benched = startAndWait(
       bench, &BenchPanel::runFinished, [](bool ok) { return ok; }, [&] { return bench->startRun(); },
       timeout_ms);

@@ -6,13 +6,12 @@
 
 #include "base/format.hpp"
 #include "cli.hpp"
-#include "counting/model_gemms.hpp"
-#include "counting/model_presets.hpp"
 #include "gpubench/bench_json.hpp"
 #include "gpubench/benchmark.hpp"
 #include "gpubench/gemm_mix.hpp"
 #include "gpubench/shapes.hpp"
 #include "hardware/accelerator.hpp"
+#include "plan/model_step.hpp"
 
 namespace scaleplan::cli {
 namespace {
@@ -134,21 +133,6 @@ void printOthers(const BenchResult& r) {
     for (const std::string& w : r.warnings) std::cout << "  - " << w << "\n";
   }
 }
-
-// The GEMMs of one training step of the model given with --model, and what they are for.
-struct ModelStep {
-  std::string label;  // "Llama 3 8B (llama3-8b), 8192 tokens per micro-batch, tp 1, forward + backward"
-  std::vector<ModelGemm> gemms;
-
-  std::vector<WeightedGemm> mix() const {
-    std::vector<WeightedGemm> out;
-    for (const ModelGemm& g : gemms) {
-      out.push_back(
-          {GemmShape{g.m, g.n, g.k}, g.calls_per_step, g.layer + ", " + std::string(toString(g.pass))});
-    }
-    return out;
-  }
-};
 
 void printModelStep(const BenchResult& r, const ModelStep& step, bool details) {
   std::cout
@@ -297,17 +281,10 @@ int runBench(const std::vector<std::string>& args) {
       if (!models) return fail(kCommand, models.message());
       auto preset = models->get(*id);
       if (!preset) return fail(kCommand, "--model: " + preset.message(), kExitUsage);
-      auto gemms = modelGemms((*preset)->architecture, mo);
-      if (!gemms) return fail(kCommand, "--model " + *id + ": " + gemms.message());
-      model_step = ModelStep{(*preset)->name + " (" + (*preset)->id + "), " + std::to_string(mo.tokens) +
-                                 " tokens per micro-batch, tp " + std::to_string(mo.tensor_parallel) + ", " +
-                                 (mo.backward ? "forward + backward" : "forward only"),
-                             *gemms};
-      for (const ModelGemm& g : *gemms) {
-        const GemmShape shape{g.m, g.n, g.k};
-        if (std::find(o.extra_shapes.begin(), o.extra_shapes.end(), shape) == o.extra_shapes.end())
-          o.extra_shapes.push_back(shape);
-      }
+      auto step = makeModelStep(**preset, mo);
+      if (!step) return fail(kCommand, "--model " + *id + ": " + step.message());
+      model_step = std::move(step).value();
+      addModelStepShapes(*model_step, o);
     } else {
       for (const char* name : {"tokens", "tp", "forward-only"}) {
         if (p.has(name)) return fail(kCommand, "--" + std::string(name) + " needs --model", kExitUsage);

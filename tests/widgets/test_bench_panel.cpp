@@ -19,11 +19,13 @@
 #include "bench_model.hpp"
 #include "bench_panel.hpp"
 #include "gpubench/benchmark.hpp"
+#include "gpubench/gemm_mix.hpp"
 #include "gpubench/measured_accelerator.hpp"
 #include "gpubench/shapes.hpp"
 #include "gpubench/statistics.hpp"
 #include "session.hpp"
 #include "test_support.hpp"
+#include "text_format.hpp"
 
 using namespace scaleplan;
 
@@ -233,6 +235,57 @@ class TestBenchPanel : public QObject {
     QVERIFY(panel.statusLabel()->text().contains("cancelled"));
     QVERIFY(!panel.isRunning());
     QVERIFY(!panel.result());
+  }
+
+  void modelStepGemmsAreMeasuredAndCosted() {
+    Session session;
+    BenchPanel panel(&session);
+    panel.backendCombo()->setCurrentIndex(panel.backendCombo()->findData("cpu"));
+    panel.modeCombo()->setCurrentIndex(panel.modeCombo()->findData("quick"));
+    panel.repeatsSpin()->setValue(3);
+    QVERIFY(!panel.tokensSpin()->isEnabled());  // no model chosen
+    // Llama 2 7B, 8 tokens per micro-batch, 8-way tensor parallelism: small enough for a CPU.
+    const int row = panel.modelCombo()->findData("llama2-7b");
+    QVERIFY(row > 0);
+    panel.modelCombo()->setCurrentIndex(row);
+    QVERIFY(panel.tokensSpin()->isEnabled());
+    panel.tokensSpin()->setValue(8);
+    panel.tensorParallelSpin()->setValue(8);
+    auto step = panel.selectedModelStep();
+    QVERIFY2(step && *step, step ? "none" : step.message().c_str());
+    const ModelStep& s = **step;
+    QCOMPARE(s.gemms.size(), std::size_t{15});  // 5 layers' products × forward and two backward
+    // Matrix parameters per GPU 825,884,672 (see the CLI test); forward + backward = 6 · 8 · that.
+    SP_COMPARE_REL(totalFlopsPerStep(s.gemms), 6.0 * 8.0 * 825884672.0, 1e-15);
+    const BenchOptions o = panel.benchOptions();
+    QVERIFY(o.extra_shapes == s.shapes());
+
+    QSignalSpy finished(&panel, &BenchPanel::runFinished);
+    QTest::mouseClick(panel.runButton(), Qt::LeftButton);
+    QVERIFY(!panel.modelCombo()->isEnabled());  // locked while running
+    QVERIFY(finished.wait(600000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(panel.statusLabel()->text()));
+    const BenchResult& r = *panel.result();
+    QVERIFY(r.options.extra_shapes == s.shapes());
+    const QString text = panel.resultLabel()->text();
+    QVERIFY2(
+        text.contains(
+            "Model step:</b> Llama 2 7B (llama2-7b), 8 tokens per micro-batch, tp 8, forward + backward"),
+        qPrintable(text));
+    // Each precision's line is the step costed with the measured medians.
+    for (Precision p : {Precision::Fp64, Precision::Fp32}) {
+      auto e = estimateGemmMix(r, p, s.mix());
+      QVERIFY2(e, e.message().c_str());
+      const QString line = QString("%1: ").arg(qs(toString(p)));
+      QVERIFY2(text.contains(line) && text.contains(formatRate(e->rate.value) + " FLOP-weighted"),
+               qPrintable(text));
+    }
+    // A loaded result does not claim a model step.
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(panel.saveResultTo(dir.filePath("r.json"), &error), qPrintable(error));
+    QVERIFY2(panel.loadResultFrom(dir.filePath("r.json"), &error), qPrintable(error));
+    QVERIFY(!panel.resultLabel()->text().contains("Model step"));
   }
 
   void gpuFiguresAreDrawnInTeraflops() {
