@@ -238,13 +238,18 @@ void BenchPanel::updateDeviceStyle() {
                                     : "QLabel { background: #fff4d6; color: #5c4500; padding: 6px; }");
 }
 
-BenchOptions BenchPanel::benchOptions() const {
+BenchOptions BenchPanel::controlOptions() const {
   BenchOptions o;
   o.backend = benchBackendFromString(backend_combo_->currentData().toString().toStdString())
                   .value_or(BenchBackend::Cpu);
   o.mode =
       benchModeFromString(mode_combo_->currentData().toString().toStdString()).value_or(BenchMode::Quick);
   o.repeats = repeats_spin_->value();
+  return o;
+}
+
+BenchOptions BenchPanel::benchOptions() const {
+  BenchOptions o = controlOptions();
   if (auto step = selectedModelStep(); step && *step) addModelStepShapes(**step, o);
   return o;
 }
@@ -268,16 +273,19 @@ bool BenchPanel::startRun() {
     status_label_->setText(tr("Model GEMMs: %1").arg(qs(step.message())));
     return false;
   }
-  return startRun(benchOptions(), *step);
+  return startRun(controlOptions(), *step);
 }
 
 bool BenchPanel::startRun(const BenchOptions& options, const std::optional<ModelStep>& step) {
   if (worker_->isRunning()) return false;
   pending_step_ = step;
+  // The step can only be costed from its own shapes' measurements.
+  BenchOptions with_step = options;
+  if (step) addModelStepShapes(*step, with_step);
   progress_->setRange(0, 0);
   status_label_->setText(
-      tr("Starting the %1 %2 benchmark…").arg(qs(toString(options.backend)), qs(toString(options.mode))));
-  worker_->start(options, session_->catalog());
+      tr("Starting the %1 %2 benchmark…").arg(qs(toString(with_step.backend)), qs(toString(with_step.mode))));
+  worker_->start(with_step, session_->catalog());
   updateButtons();
   return true;
 }

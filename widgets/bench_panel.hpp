@@ -53,7 +53,8 @@ class BenchPanel : public QWidget {
   Result<std::optional<ModelStep>> selectedModelStep() const;
   // Starts a run with the controls' options; false when one is running.
   bool startRun();
-  // Starts a run with explicit options (the controls are not consulted), for `step` if given.
+  // Starts a run with explicit options (the controls are not consulted), for `step` if given (its
+  // shapes are added to the options' extra shapes).
   bool startRun(const BenchOptions& options, const std::optional<ModelStep>& step = std::nullopt);
   void cancelRun();
   bool isRunning() const;
@@ -97,6 +98,8 @@ class BenchPanel : public QWidget {
   void onFinished(const BenchResult& result);
   void onFailed(const QString& message);
   void onCancelled(const QString& message);
+  // Backend, mode and repeats from the controls (benchOptions() adds the model step's shapes).
+  BenchOptions controlOptions() const;
   void updateButtons();
   void updateDeviceStyle();
   void saveDialog();
