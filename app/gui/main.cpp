@@ -15,15 +15,15 @@
 #include <QTimer>
 #include <cstdio>
 
-#include "main_window.hpp"
+#include "panels/main_window.hpp"
 #if __has_include("panels.hpp")
-#include "panels.hpp"
+#include "panels/panels.hpp"
 #define SCALEPLAN_HAS_ANALYSIS_PANELS 1
 #endif
-#include "plot_view.hpp"
-#include "process_clock.hpp"
-#include "session.hpp"
-#include "theme.hpp"
+#include "plots/plot_view.hpp"
+#include "session/process_clock.hpp"
+#include "session/session.hpp"
+#include "controls/theme.hpp"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);

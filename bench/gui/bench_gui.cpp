@@ -24,12 +24,12 @@
 #include <string>
 #include <vector>
 
-#include "budget_explorer.hpp"
-#include "main_window.hpp"
-#include "plot_view.hpp"
-#include "process_clock.hpp"
-#include "quantity_edit.hpp"
-#include "session.hpp"
+#include "panels/budget_explorer.hpp"
+#include "panels/main_window.hpp"
+#include "plots/plot_view.hpp"
+#include "session/process_clock.hpp"
+#include "controls/quantity_edit.hpp"
+#include "session/session.hpp"
 
 using namespace scaleplan;
 

@@ -1,0 +1,148 @@
+#include "models/fit_params_model.hpp"
+
+#include <QFont>
+#include <cmath>
+
+#include "controls/text_format.hpp"
+
+namespace scaleplan {
+
+namespace {
+
+QString displayName(const std::string& name) {
+  // Readable names for the derived quantities; the law's own names (E, A, alpha...) stay as the
+  // JSON and the CLI spell them.
+  if (name == "n_opt_exponent") return QObject::tr("a = β/(α+β) (N_opt ∝ C^a)");
+  if (name == "d_opt_exponent") return QObject::tr("b = α/(α+β) (D_opt ∝ C^b)");
+  if (name == "n_opt") return QObject::tr("N_opt at budget");
+  if (name == "d_opt") return QObject::tr("D_opt at budget");
+  if (name == "loss_at_budget") return QObject::tr("loss at budget");
+  return QString::fromStdString(name);
+}
+
+}  // namespace
+
+QString formatFitNumber(double value) {
+  if (!std::isfinite(value)) return QStringLiteral("—");
+  const double a = std::fabs(value);
+  if (a != 0.0 && (a >= 1e5 || a < 1e-3)) return text::scientific(value, 4);  // "7.433e10"
+  return QString::number(value, 'g', 4);
+}
+
+FitParamsModel::FitParamsModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void FitParamsModel::setSummary(const FitSummary& summary) {
+  beginResetModel();
+  rows_.clear();
+  method_.clear();
+  if (summary.hasParameters()) {
+    const FitUncertainty* u = summary.uncertainty ? &*summary.uncertainty : nullptr;
+    if (u) method_ = QString::fromStdString(u->method);
+    for (size_t i = 0; i < summary.params.size(); ++i) {
+      Row row;
+      row.name = displayName(summary.params[i].name);
+      row.value = summary.params[i].value;
+      if (u) {
+        for (const ParameterInterval& p : u->parameters) {
+          if (p.name != summary.params[i].name) continue;
+          row.standard_error = p.standard_error;
+          row.ci_low = p.ci95_low;
+          row.ci_high = p.ci95_high;
+        }
+      }
+      rows_.push_back(row);
+    }
+    if (u) {
+      for (const ParameterInterval& p : u->derived) {
+        Row row;
+        row.name = displayName(p.name);
+        row.value = p.value;
+        row.standard_error = p.standard_error;
+        row.ci_low = p.ci95_low;
+        row.ci_high = p.ci95_high;
+        row.derived = true;
+        rows_.push_back(row);
+      }
+    }
+  }
+  endResetModel();
+}
+
+void FitParamsModel::clear() {
+  beginResetModel();
+  rows_.clear();
+  method_.clear();
+  endResetModel();
+}
+
+int FitParamsModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int FitParamsModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant FitParamsModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
+      index.column() >= ColumnCount) {
+    return {};
+  }
+  const Row& row = rows_[static_cast<size_t>(index.row())];
+  const int column = index.column();
+  if (role == Qt::DisplayRole) {
+    switch (column) {
+      case NameColumn: return row.name;
+      case ValueColumn: return formatFitNumber(row.value);
+      case StderrColumn:
+        return row.standard_error ? formatFitNumber(*row.standard_error) : QStringLiteral("—");
+      case IntervalColumn:
+        if (!row.ci_low || !row.ci_high) return QStringLiteral("—");
+        return QStringLiteral("[%1, %2]").arg(formatFitNumber(*row.ci_low), formatFitNumber(*row.ci_high));
+      default: return {};
+    }
+  }
+  if (role == kRawRole) {
+    switch (column) {
+      case NameColumn: return row.name;
+      case ValueColumn: return row.value;
+      case StderrColumn: return row.standard_error ? QVariant(*row.standard_error) : QVariant();
+      case IntervalColumn:
+        if (!row.ci_low || !row.ci_high) return {};
+        return QVariant::fromValue(QList<double>{*row.ci_low, *row.ci_high});
+      default: return {};
+    }
+  }
+  if (role == Qt::TextAlignmentRole) {
+    return column == NameColumn ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
+                                : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
+  }
+  if (role == Qt::FontRole && row.derived) {
+    QFont f;
+    f.setItalic(true);
+    return f;
+  }
+  if (role == Qt::ToolTipRole) {
+    // The name first: the name column is the one that gives way (elides) in a narrow panel.
+    return row.name + "\n" +
+           (row.derived ? tr("Derived from the fitted parameters") : tr("Parameter of the fitted law"));
+  }
+  return {};
+}
+
+QVariant FitParamsModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal) return {};
+  if (role == Qt::ToolTipRole && (section == StderrColumn || section == IntervalColumn)) {
+    return method_.isEmpty() ? tr("No uncertainty estimate") : tr("From the %1").arg(method_);
+  }
+  if (role != Qt::DisplayRole) return {};
+  switch (section) {
+    case NameColumn: return tr("Parameter");
+    case ValueColumn: return tr("Value");
+    case StderrColumn: return tr("Std. error");
+    case IntervalColumn: return tr("95% interval");
+    default: return {};
+  }
+}
+
+}  // namespace scaleplan

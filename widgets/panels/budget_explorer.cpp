@@ -1,0 +1,411 @@
+#include "panels/budget_explorer.hpp"
+
+#include <QComboBox>
+#include <QEvent>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListView>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "controls/eliding_combo.hpp"
+#include "models/law_list_model.hpp"
+#include "controls/quantity_edit.hpp"
+#include "session/session.hpp"
+#include "controls/text_format.hpp"
+
+namespace scaleplan {
+
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+const BudgetUnit kUnits[] = {BudgetUnit::Flops, BudgetUnit::Usd, BudgetUnit::GpuHours, BudgetUnit::Days};
+
+}  // namespace
+
+QString BudgetExplorer::mfuGuidance(double mfu, bool measured_peak, int* level) {
+  // Thresholds from the planner (kMfuUnusuallyLow/High) and the ranges large runs report
+  // (35-50%: e.g. PaLM 46%, Llama 3 38-43%), all against spec-sheet peaks.
+  QString prefix;
+  if (measured_peak) {
+    const double spec = mfu * kTypicalMeasuredFractionOfSpecPeak;
+    prefix = tr("Of a measured peak: about %1% of the spec sheet's (products reach ~%2% of it). ")
+                 .arg(100.0 * spec, 0, 'f', 0)
+                 .arg(100.0 * kTypicalMeasuredFractionOfSpecPeak, 0, 'f', 0);
+    mfu = spec;
+  }
+  int l = 0;
+  QString text;
+  if (mfu < kMfuUnusuallyLow) {
+    l = 2;
+    text = tr("Below 30% usually means a problem: parallelism layout, batch size, communication or data loading.");
+  } else if (mfu < 0.35) {
+    l = 1;
+    text = tr("30–35%: a little below what large, well-tuned runs reach (35–50%).");
+  } else if (mfu <= 0.50) {
+    l = 0;
+    text = tr("35–50% is typical of large runs (PaLM 46%, Llama 3 38–43%).");
+  } else if (mfu <= 0.55) {
+    l = 1;
+    text = tr("50–55%: at the top of what large runs report; plan with margin.");
+  } else {
+    l = 2;
+    text = tr("Above 55% usually means a sparse (2:4) peak or a missing FLOP term (attention, recomputation).");
+  }
+  if (level) *level = l;
+  return prefix + text;
+}
+
+BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
+    : QWidget(parent),
+      session_(session),
+      amount_(new QuantityEdit(this)),
+      unit_(new QComboBox(this)),
+      equivalents_(new QLabel(this)),
+      accelerator_(new ElidingComboBox(this, 16)),
+      precision_(new QComboBox(this)),
+      gpus_(new QSpinBox(this)),
+      mfu_slider_(new QSlider(Qt::Horizontal, this)),
+      mfu_spin_(new QDoubleSpinBox(this)),
+      mfu_guidance_(new QLabel(this)),
+      price_(new QDoubleSpinBox(this)),
+      price_note_(new QLabel(this)),
+      law_(new ElidingComboBox(this, 16)),
+      ratio_label_(new QLabel(tr("Tokens per parameter"), this)),
+      ratio_(new QDoubleSpinBox(this)),
+      compare_(new QListView(this)),
+      law_model_(new LawListModel(session, this)),
+      inference_(new OptionalQuantity(tr("Inference demand"), tr("tokens served, e.g. 10T"), this)),
+      unique_(new OptionalQuantity(tr("Unique-token limit"), tr("unique tokens, e.g. 500B"), this)),
+      target_loss_(new OptionalQuantity(tr("Target loss"), tr("nats/token, e.g. 1.95"), this)),
+      law_note_(new QLabel(this)) {
+  amount_->setObjectName("budgetAmount");
+  unit_->setObjectName("budgetUnit");
+  equivalents_->setObjectName("budgetEquivalents");
+  accelerator_->setObjectName("accelerator");
+  precision_->setObjectName("precision");
+  gpus_->setObjectName("gpuCount");
+  mfu_slider_->setObjectName("mfuSlider");
+  mfu_spin_->setObjectName("mfuSpin");
+  mfu_guidance_->setObjectName("mfuGuidance");
+  price_->setObjectName("price");
+  law_->setObjectName("law");
+  ratio_->setObjectName("tokensPerParam");
+  compare_->setObjectName("compareLaws");
+  inference_->setObjectName("inferenceTokens");
+  unique_->setObjectName("uniqueTokens");
+  target_loss_->setObjectName("targetLoss");
+
+  auto* outer = new QVBoxLayout(this);
+
+  // Budget ---------------------------------------------------------------------------------------
+  auto* budget_box = new QGroupBox(tr("Budget"), this);
+  auto* budget_form = new QFormLayout(budget_box);
+  auto* budget_row = new QHBoxLayout;
+  budget_row->addWidget(amount_, 1);
+  budget_row->addWidget(unit_);
+  unit_->addItem(tr("FLOPs"));
+  unit_->addItem(tr("US dollars"));
+  unit_->addItem(tr("GPU-hours"));
+  unit_->addItem(tr("days (wall-clock)"));
+  unit_->setToolTip(tr("The unit the budget is typed in; the others are shown below. Days are wall-clock "
+                       "days on the chosen number of GPUs."));
+  budget_form->addRow(tr("Budget"), budget_row);
+  equivalents_->setWordWrap(true);
+  equivalents_->setTextFormat(Qt::RichText);
+  budget_form->addRow(equivalents_);
+  outer->addWidget(budget_box);
+
+  // Hardware ----------------------------------------------------------------------------------------
+  auto* hw_box = new QGroupBox(tr("Hardware"), this);
+  auto* hw_form = new QFormLayout(hw_box);
+  hw_form->addRow(tr("Accelerator"), accelerator_);
+  precision_->setToolTip(tr("Only the precisions the accelerator supports, with its dense (not sparse) peak"));
+  hw_form->addRow(tr("Precision"), precision_);
+  gpus_->setRange(1, 1000000);
+  gpus_->setGroupSeparatorShown(true);
+  gpus_->setAccelerated(true);
+  hw_form->addRow(tr("GPUs"), gpus_);
+  mfu_slider_->setRange(1, 100);
+  mfu_slider_->setToolTip(tr("Model FLOPs utilisation: achieved model FLOP/s over the dense peak"));
+  mfu_spin_->setRange(0.1, 100.0);
+  mfu_spin_->setDecimals(1);
+  mfu_spin_->setSingleStep(0.5);
+  mfu_spin_->setSuffix(" %");
+  auto* mfu_row = new QHBoxLayout;
+  mfu_row->addWidget(mfu_slider_, 1);
+  mfu_row->addWidget(mfu_spin_);
+  hw_form->addRow(tr("MFU"), mfu_row);
+  mfu_guidance_->setWordWrap(true);
+  hw_form->addRow(mfu_guidance_);
+  price_->setRange(0.0, 1000.0);
+  price_->setDecimals(2);
+  price_->setSingleStep(0.1);
+  price_->setPrefix("$");
+  price_->setSpecialValueText(tr("catalog price"));
+  price_->setToolTip(tr("Price per GPU-hour; at the minimum the catalog's indicative price is used"));
+  hw_form->addRow(tr("Price per GPU-hour"), price_);
+  price_note_->setWordWrap(true);
+  hw_form->addRow(price_note_);
+  outer->addWidget(hw_box);
+
+  // Laws --------------------------------------------------------------------------------------------
+  auto* law_box = new QGroupBox(tr("Scaling law"), this);
+  auto* law_form = new QFormLayout(law_box);
+  // The law names are long ("Chinchilla (Hoffmann et al. 2022, as printed)"): the combo gets the
+  // whole width of the box, under its label, and elides what still does not fit (full name and
+  // citation in the tooltip; the popup shows whole names).
+  law_form->addRow(new QLabel(tr("Plan with:"), this));
+  law_form->addRow(law_);
+  ratio_->setRange(0.1, 100000.0);
+  ratio_->setDecimals(1);
+  ratio_->setValue(20.0);
+  law_form->addRow(ratio_label_, ratio_);
+  law_note_->setWordWrap(true);
+  QFont small = law_note_->font();
+  small.setPointSizeF(small.pointSizeF() * 0.9);
+  law_note_->setFont(small);
+  law_form->addRow(law_note_);
+  compare_->setModel(law_model_);
+  compare_->setToolTip(tr("Laws drawn in the plots next to the planning law"));
+  compare_->setUniformItemSizes(true);
+  compare_->setMaximumHeight(compare_->sizeHintForRow(0) * 6 + 8);
+  law_form->addRow(new QLabel(tr("Also draw in the plots:"), this));
+  law_form->addRow(compare_);
+  outer->addWidget(law_box);
+
+  // Options -----------------------------------------------------------------------------------------
+  auto* opt_box = new QGroupBox(tr("Options"), this);
+  auto* opt_layout = new QVBoxLayout(opt_box);
+  inference_->setToolTip(tr("Lifetime tokens to be served: sizes the model to minimise training + inference "
+                            "compute (Sardana et al. 2023)"));
+  unique_->setToolTip(tr("Unique training tokens available: repeated data is worth less (Muennighoff et al. 2023)"));
+  target_loss_->setToolTip(tr("Size the run to reach this loss instead of spending the budget"));
+  opt_layout->addWidget(inference_);
+  opt_layout->addWidget(unique_);
+  opt_layout->addWidget(target_loss_);
+  outer->addWidget(opt_box);
+  outer->addStretch(1);
+
+  populateAccelerators();
+  populateLaws();
+  syncFromSession();
+
+  // Controls -> session ------------------------------------------------------------------------------
+  connect(amount_, &QuantityEdit::valueEdited, this,
+          [this](double v) { session_->setBudget(Budget{currentUnit(), v}); });
+  connect(unit_, qOverload<int>(&QComboBox::currentIndexChanged), this, &BudgetExplorer::onUnitChanged);
+  connect(accelerator_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+    if (i >= 0) session_->setAccelerator(accelerator_->itemData(i).toString().toStdString());
+  });
+  connect(precision_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+    if (i < 0) return;
+    if (auto p = precisionFromString(precision_->itemData(i).toString().toStdString())) session_->setPrecision(*p);
+  });
+  connect(gpus_, qOverload<int>(&QSpinBox::valueChanged), session_, &Session::setGpuCount);
+  connect(mfu_slider_, &QSlider::valueChanged, this, [this](int percent) {
+    {
+      QSignalBlocker b(mfu_spin_);
+      mfu_spin_->setValue(percent);
+    }
+    session_->setMfu(percent / 100.0);
+  });
+  connect(mfu_spin_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double percent) {
+    {
+      QSignalBlocker b(mfu_slider_);
+      mfu_slider_->setValue(static_cast<int>(std::lround(percent)));
+    }
+    session_->setMfu(percent / 100.0);
+  });
+  connect(price_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double usd) {
+    session_->setUsdPerGpuHour(usd > 0.0 ? std::optional<double>(usd) : std::nullopt);
+  });
+  connect(law_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+    if (i >= 0) session_->setLaw(law_->itemData(i).toString().toStdString());
+  });
+  connect(ratio_, qOverload<double>(&QDoubleSpinBox::valueChanged), session_, &Session::setTokensPerParam);
+  connect(inference_, &OptionalQuantity::valueChanged, session_, &Session::setInferenceTokens);
+  connect(unique_, &OptionalQuantity::valueChanged, session_, &Session::setUniqueTokens);
+  connect(target_loss_, &OptionalQuantity::valueChanged, session_, &Session::setTargetLoss);
+
+  // Session -> controls -------------------------------------------------------------------------------
+  connect(session_, &Session::inputsChanged, this, &BudgetExplorer::syncFromSession);
+  connect(session_, &Session::acceleratorsChanged, this, [this] {
+    populateAccelerators();
+    syncFromSession();
+  });
+  connect(session_, &Session::lawsChanged, this, [this] {
+    populateLaws();
+    syncFromSession();
+  });
+}
+
+void BudgetExplorer::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange) syncFromSession();
+}
+
+BudgetUnit BudgetExplorer::currentUnit() const {
+  const int i = unit_->currentIndex();
+  return (i >= 0 && i < 4) ? kUnits[i] : BudgetUnit::Flops;
+}
+
+void BudgetExplorer::populateAccelerators() {
+  QSignalBlocker b(accelerator_);
+  accelerator_->clear();
+  for (const Accelerator& a : session_->accelerators()) {
+    QString text = q(a.name.empty() ? a.id : a.name);
+    if (a.measured) text += tr(" — measured");
+    accelerator_->addItem(text, q(a.id));
+    QString tip = tr("%1 (%2): %3 GB, %4 TB/s, %5 W")
+                      .arg(q(a.name), q(a.id), text::number(a.memory_gb, 3), text::number(a.bandwidth_tb_per_s, 3),
+                           text::number(a.tdp_watts, 4));
+    if (!a.source.empty()) tip += "\n" + q(a.source);
+    accelerator_->setItemData(accelerator_->count() - 1, tip, Qt::ToolTipRole);
+  }
+  precisions_for_.clear();
+}
+
+void BudgetExplorer::populatePrecisions() {
+  const Accelerator& a = session_->currentRequest().accelerator;
+  QSignalBlocker b(precision_);
+  precision_->clear();
+  for (const auto& [p, peak] : a.dense_peak) {
+    const QString kind = a.measured ? tr("measured") : tr("dense");
+    precision_->addItem(tr("%1 — %2 %3").arg(q(std::string(toString(p))), text::flopsRate(peak.value), kind),
+                        q(std::string(toString(p))));
+  }
+  precisions_for_ = a.id;
+}
+
+void BudgetExplorer::populateLaws() {
+  QSignalBlocker b(law_);
+  law_->clear();
+  for (const ScalingLaw& law : session_->laws()) {
+    QString text = q(law.displayName());
+    if (!session_->isPresetLaw(law.id())) text += tr(" (fitted)");
+    law_->addItem(text, q(law.id()));
+    law_->setItemData(law_->count() - 1, q(law.citation()), Qt::ToolTipRole);
+  }
+}
+
+void BudgetExplorer::syncFromSession() {
+  const PlanRequest& r = session_->currentRequest();
+  if (r.budget) {
+    QSignalBlocker b(unit_);
+    for (int i = 0; i < 4; ++i) {
+      if (kUnits[i] == r.budget->unit) unit_->setCurrentIndex(i);
+    }
+    // Never rewrite the text the user is typing when it already means the session's value.
+    auto typed = amount_->value();
+    if (!(amount_->hasFocus() && typed && *typed == r.budget->amount)) amount_->setValue(r.budget->amount);
+  }
+  if (accelerator_->findData(q(r.accelerator.id)) < 0) populateAccelerators();
+  {
+    QSignalBlocker b(accelerator_);
+    accelerator_->setCurrentIndex(accelerator_->findData(q(r.accelerator.id)));
+  }
+  if (precisions_for_ != r.accelerator.id) populatePrecisions();
+  {
+    QSignalBlocker b(precision_);
+    precision_->setCurrentIndex(precision_->findData(q(std::string(toString(r.precision)))));
+  }
+  {
+    // Spin boxes are only written when their value differs: rewriting the text while the user
+    // types in it ("2" of "2.50") would reformat it under the cursor.
+    QSignalBlocker b(gpus_);
+    if (gpus_->value() != r.gpu_count) gpus_->setValue(r.gpu_count);
+  }
+  {
+    QSignalBlocker b1(mfu_slider_);
+    QSignalBlocker b2(mfu_spin_);
+    if (std::fabs(mfu_spin_->value() - r.mfu * 100.0) > 0.05) mfu_spin_->setValue(r.mfu * 100.0);
+    mfu_slider_->setValue(static_cast<int>(std::lround(r.mfu * 100.0)));
+  }
+  int level = 0;
+  const QString guidance = mfuGuidance(r.mfu, r.accelerator.measured, &level);
+  mfu_guidance_->setText(guidance);
+  const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
+  const char* colors_light[] = {"#2e7d32", "#9a6700", "#c62828"};
+  const char* colors_dark[] = {"#81c784", "#f2c14e", "#ff8a80"};
+  mfu_guidance_->setStyleSheet(QString("color: %1;").arg(dark ? colors_dark[level] : colors_light[level]));
+  {
+    QSignalBlocker b(price_);
+    const double usd = r.usd_per_gpu_hour.value_or(0.0);
+    if (std::fabs(price_->value() - usd) > 0.005) price_->setValue(usd);
+  }
+  if (r.accelerator.usd_per_gpu_hour) {
+    price_note_->setText(tr("Catalog: %1 per GPU-hour (%2)")
+                             .arg(text::usd(*r.accelerator.usd_per_gpu_hour), q(r.accelerator.price_month)));
+  } else {
+    price_note_->setText(tr("No catalog price for this accelerator: set one for dollar figures."));
+  }
+  {
+    QSignalBlocker b(law_);
+    int i = law_->findData(q(r.law.id()));
+    if (i < 0) {
+      populateLaws();
+      i = law_->findData(q(r.law.id()));
+    }
+    law_->setCurrentIndex(i);
+  }
+  const bool ratio_law = r.law.kind() == LawKind::TokensPerParam;
+  ratio_->setEnabled(ratio_law);
+  ratio_label_->setEnabled(ratio_law);
+  {
+    QSignalBlocker b(ratio_);
+    if (std::fabs(ratio_->value() - session_->tokensPerParam()) > 0.05) ratio_->setValue(session_->tokensPerParam());
+  }
+  law_note_->setText(q(r.law.citation()));
+  inference_->setValue(r.inference_tokens);
+  unique_->setValue(r.unique_tokens);
+  target_loss_->setValue(r.target_loss);
+  updateEquivalents();
+}
+
+void BudgetExplorer::updateEquivalents() {
+  auto e = session_->budgetEquivalents();
+  if (!e) {
+    equivalents_->setText(tr("<i>The budget cannot be converted: %1</i>").arg(session_->planError().toHtmlEscaped()));
+    return;
+  }
+  const BudgetUnit unit = currentUnit();
+  auto line = [&](BudgetUnit u, const QString& text) {
+    return u == unit ? QString("<b>= %1</b>").arg(text) : QString("= %1").arg(text);
+  };
+  const PlanRequest& r = session_->currentRequest();
+  const double price = r.usd_per_gpu_hour.value_or(r.accelerator.usd_per_gpu_hour.value_or(0.0));
+  QStringList lines;
+  lines << line(BudgetUnit::Flops, text::flops(e->flops));
+  lines << line(BudgetUnit::Usd, e->has_price ? tr("%1 at %2/GPU-hour").arg(text::usd(e->usd), text::usd(price))
+                                              : tr("(no price per GPU-hour)"));
+  lines << line(BudgetUnit::GpuHours, tr("%1 GPU-hours").arg(text::count(e->gpu_hours)));
+  lines << line(BudgetUnit::Days, tr("%1 on %2 GPUs").arg(text::days(e->days), text::thousands(e->gpu_count)));
+  equivalents_->setText(lines.join("<br>"));
+}
+
+void BudgetExplorer::onUnitChanged(int index) {
+  if (index < 0 || index >= 4) return;
+  const BudgetUnit unit = kUnits[index];
+  double amount = 0.0;
+  if (auto e = session_->budgetEquivalents()) {
+    switch (unit) {
+      case BudgetUnit::Flops: amount = e->flops; break;
+      case BudgetUnit::Usd: amount = e->has_price ? e->usd : 0.0; break;
+      case BudgetUnit::GpuHours: amount = e->gpu_hours; break;
+      case BudgetUnit::Days: amount = e->days; break;
+    }
+  }
+  if (!(amount > 0.0)) amount = amount_->value().value_or(0.0);
+  session_->setBudget(Budget{unit, amount});
+  amount_->setValue(amount);
+}
+
+}  // namespace scaleplan

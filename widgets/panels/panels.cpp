@@ -1,0 +1,102 @@
+#include "panels/panels.hpp"
+
+#include <QComboBox>
+#include <QEventLoop>
+#include <QTimer>
+#include <functional>
+
+#include "panels/bench_panel.hpp"
+#include "plots/fit_plot.hpp"
+#include "panels/import_fit_panel.hpp"
+#include "panels/main_window.hpp"
+#include "panels/model_panel.hpp"
+
+namespace scaleplan {
+
+AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session) {
+  AnalysisPanels panels;
+  panels.import_fit = new ImportFitPanel(session);
+  panels.fit_view = new FitPlot(session, panels.import_fit);
+  panels.model_memory = new ModelMemoryPanel(session);
+  panels.bench = new BenchPanel(session);
+  window->addPanel(panels.import_fit, QObject::tr("Import & fit"), QObject::tr("Import & fit"));
+  window->addPanel(panels.fit_view, QObject::tr("Fit view"), QObject::tr("Fit view"));
+  window->addPanel(panels.model_memory, QObject::tr("Model & memory"), QObject::tr("Model & memory"));
+  window->addPanel(panels.bench, QObject::tr("GPU bench"), QObject::tr("GPU benchmark"));
+  return panels;
+}
+
+namespace {
+
+// Connects `signal` of `sender` to a handler that stores its outcome, calls `start`, and runs a
+// local event loop until the signal came or `timeout_ms` passed. `ok_of` maps the signal's
+// arguments to success. Returns whether the signal came with success.
+template <typename Sender, typename Signal, typename OkOf>
+bool startAndWait(Sender* sender, Signal signal, OkOf ok_of, const std::function<bool()>& start,
+                  int timeout_ms) {
+  QEventLoop loop;
+  bool fired = false;
+  bool ok = false;
+  const auto connection = QObject::connect(sender, signal, &loop, [&](auto&&... args) {
+    fired = true;
+    ok = ok_of(args...);
+    loop.quit();
+  });
+  bool started = start();
+  if (started && !fired) {
+    QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
+    loop.exec();
+  }
+  QObject::disconnect(connection);
+  return started && fired && ok;
+}
+
+}  // namespace
+
+QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& panels, const QString& dir,
+                                      QString* error, int timeout_ms) {
+  QStringList written;
+  auto fail = [&](const QString& message) {
+    if (error) *error = message;
+    return written;
+  };
+  ImportFitPanel* import_fit = panels.import_fit;
+  if (!import_fit || !panels.fit_view || !panels.bench)
+    return fail(QObject::tr("the analysis panels are missing"));
+
+  const bool imported = startAndWait(
+      import_fit, &ImportFitPanel::importFinished, [](bool ok) { return ok; },
+      [&] {
+        import_fit->importExampleRuns();
+        return true;
+      },
+      timeout_ms);
+  if (!imported) {
+    return fail(QObject::tr("importing the example runs failed: %1").arg(import_fit->importError()));
+  }
+  const bool fitted = startAndWait(
+      import_fit, &ImportFitPanel::fitFinished, [](const FitSummary& s) { return s.hasParameters(); },
+      [&] { return import_fit->startFit(); }, timeout_ms);
+  if (!fitted) return fail(QObject::tr("the fit of the example runs did not finish with parameters"));
+  written << window->renderTabScreenshots(import_fit, dir, "b", "with fit");
+  written << window->renderTabScreenshots(panels.fit_view, dir, "b", "with fit");
+
+  BenchPanel* bench = panels.bench;
+  bench->backendCombo()->setCurrentIndex(bench->backendCombo()->findData(QStringLiteral("cpu")));
+  bench->modeCombo()->setCurrentIndex(bench->modeCombo()->findData(QStringLiteral("quick")));
+  // With a model step small enough for a CPU (Llama 2 7B, 8 tokens, 8-way tensor parallelism), so
+  // that the shots show the step's lines too.
+  if (const int llama = bench->modelCombo()->findData(QStringLiteral("llama2-7b")); llama >= 0) {
+    bench->modelCombo()->setCurrentIndex(llama);
+    bench->tokensSpin()->setValue(8);
+    bench->tensorParallelSpin()->setValue(8);
+  }
+  const bool benched = startAndWait(
+      bench, &BenchPanel::runFinished, [](bool ok) { return ok; }, [&] { return bench->startRun(); },
+      timeout_ms);
+  if (!benched) return fail(QObject::tr("the CPU benchmark did not finish"));
+  written << window->renderTabScreenshots(bench, dir, "b", "cpu quick run");
+  return written;
+}
+
+}  // namespace scaleplan
