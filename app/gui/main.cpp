@@ -16,10 +16,7 @@
 #include <cstdio>
 
 #include "panels/main_window.hpp"
-#if __has_include("panels.hpp")
 #include "panels/panels.hpp"
-#define SCALEPLAN_HAS_ANALYSIS_PANELS 1
-#endif
 #include "plots/plot_view.hpp"
 #include "session/process_clock.hpp"
 #include "session/session.hpp"
@@ -51,10 +48,8 @@ int main(int argc, char** argv) {
   scaleplan::applyApplicationTheme(false);
   scaleplan::Session session;
   scaleplan::MainWindow window(&session);
-#ifdef SCALEPLAN_HAS_ANALYSIS_PANELS
-  // Import & fit, fit view, model & memory, GPU benchmark (widgets/panels.hpp).
+  // Import & fit, fit view, model & memory, GPU benchmark (widgets/panels/panels.hpp).
   const scaleplan::AnalysisPanels panels = scaleplan::addAnalysisPanels(&window, &session);
-#endif
   if (parser.isSet(dark)) window.setDarkTheme(true);
   const bool batch = parser.isSet(screenshot) || parser.isSet(startup);
 
@@ -98,7 +93,6 @@ int main(int argc, char** argv) {
       for (const QString& f : files) std::printf("%s\n", qPrintable(f));
       std::fflush(stdout);
       if (files.isEmpty()) exit_code = 1;
-#ifdef SCALEPLAN_HAS_ANALYSIS_PANELS
       QString error;
       const QStringList with_data = scaleplan::renderScreenshotsWithData(&window, panels, dir, &error);
       for (const QString& f : with_data) std::printf("%s\n", qPrintable(f));
@@ -107,7 +101,6 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "scaleplan: screenshots with data: %s\n", qPrintable(error));
         exit_code = 1;
       }
-#endif
       QApplication::exit(exit_code);
     });
   }
