@@ -66,14 +66,20 @@ std::filesystem::path dataDirectory() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "share" / "scaleplan";
-    if (fs::exists(installed / "hardware.json", ec)) return installed;
+    if (fs::path installed = installedDataDirectory(exe); !installed.empty()) return installed;
   }
 #ifdef SCALEPLAN_SOURCE_DATA_DIR
   return fs::path(SCALEPLAN_SOURCE_DATA_DIR);
 #else
   return fs::path("data");
 #endif
+}
+
+std::filesystem::path installedDataDirectory(const std::filesystem::path& executable) {
+  namespace fs = std::filesystem;
+  fs::path installed = executable.parent_path().parent_path() / "share" / "scaleplan";
+  std::error_code ec;
+  return fs::is_regular_file(installed / "hardware.json", ec) ? installed : fs::path();
 }
 
 std::filesystem::path userConfigDirectory() {
