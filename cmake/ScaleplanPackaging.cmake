@@ -7,6 +7,7 @@
 #   share/scaleplan/{hardware,models}.json, share/scaleplan/example_runs/   (app/CMakeLists)
 #     found at run time as <exe>/../share/scaleplan (core/base/file_io.hpp: dataDirectory())
 #   share/man/man1/scaleplan.1.gz, scaleplan-cli.1.gz        (generated below)
+#   share/doc/scaleplan/{copyright,changelog.gz}, share/lintian/overrides/scaleplan (resources/debian/)
 #   share/bash-completion/completions/scaleplan-cli          (resources/completion/)
 #   share/applications/scaleplan.desktop, share/metainfo/io.github.scaleplan.ScalePlan.metainfo.xml,
 #   share/icons/hicolor/{scalable,NxN}/apps/scaleplan.{svg,png}  (GUI only)
@@ -78,9 +79,37 @@ if(TARGET scaleplan)
 endif()
 add_custom_target(scaleplan_man_pages ALL DEPENDS ${scaleplan_man_pages})
 
-# The Debian package ----------------------------------------------------------------------------
+# Debian's files in share/doc/scaleplan: copyright and the (native package's) changelog.gz.
 set(SCALEPLAN_PACKAGE_MAINTAINER "ScalePlan developers <scaleplan@example.org>"
     CACHE STRING "Maintainer field of the Debian package: Name <e-mail>")
+configure_file("${PROJECT_SOURCE_DIR}/resources/debian/changelog.in" "${PROJECT_BINARY_DIR}/debian/changelog" @ONLY)
+find_program(SCALEPLAN_GZIP gzip REQUIRED)
+add_custom_command(
+  OUTPUT "${PROJECT_BINARY_DIR}/debian/changelog.gz"
+  COMMAND "${SCALEPLAN_GZIP}" -9nkf "${PROJECT_BINARY_DIR}/debian/changelog"
+  DEPENDS "${PROJECT_BINARY_DIR}/debian/changelog"
+  COMMENT "Compressing the Debian changelog"
+  VERBATIM)
+add_custom_target(scaleplan_debian_changelog ALL DEPENDS "${PROJECT_BINARY_DIR}/debian/changelog.gz")
+install(FILES "${PROJECT_BINARY_DIR}/debian/changelog.gz" "${PROJECT_SOURCE_DIR}/resources/debian/copyright"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/scaleplan")
+if(TARGET scaleplan_gpubench_cuda)
+  # The CUDA module's RUNPATH to the CUDA toolkit, explained in the file.
+  install(FILES "${PROJECT_SOURCE_DIR}/resources/debian/lintian-overrides-cuda"
+          DESTINATION "${CMAKE_INSTALL_DATADIR}/lintian/overrides" RENAME scaleplan)
+endif()
+
+# Everything the install rules copy, so that scripts/package builds only these (not every test and
+# benchmark): `install` and CPack do not build `all` first (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+add_custom_target(scaleplan_package_files DEPENDS scaleplan_man_pages scaleplan_debian_changelog)
+foreach(target scaleplan-cli scaleplan scaleplan_icons scaleplan_gpubench_cuda)
+  if(TARGET ${target})
+    add_dependencies(scaleplan_package_files ${target})
+  endif()
+endforeach()
+
+# The Debian package ----------------------------------------------------------------------------
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "scaleplan")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
