@@ -53,7 +53,9 @@ endif()
 # Desktop integration (the GUI) ------------------------------------------------------------------
 if(TARGET scaleplan)
   scaleplan_add_man_page(scaleplan)
-  install(FILES "${PROJECT_SOURCE_DIR}/resources/io.github.scaleplan.ScalePlan.metainfo.xml"
+  configure_file("${PROJECT_SOURCE_DIR}/resources/io.github.scaleplan.ScalePlan.metainfo.xml.in"
+                 "${PROJECT_BINARY_DIR}/io.github.scaleplan.ScalePlan.metainfo.xml" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/io.github.scaleplan.ScalePlan.metainfo.xml"
           DESTINATION "${CMAKE_INSTALL_DATADIR}/metainfo")
   # PNGs at the hicolor theme's usual sizes, rendered from scaleplan.svg at build time (the SVG
   # itself is installed as the scalable icon by app/gui/CMakeLists.txt).
