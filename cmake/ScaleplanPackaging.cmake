@@ -1,5 +1,6 @@
 # What `cmake --install` puts beside the executables, and the Debian package CPack builds from it
-# (scripts/package; by hand: cmake --build build/release && cd build/release && cpack -G DEB).
+# (scripts/package; by hand: cmake --build build/release --target scaleplan_package_files, then
+# cpack --config build/release/CPackConfig.cmake).
 #
 # Installed layout (the package's prefix is /usr):
 #   bin/scaleplan, bin/scaleplan-cli             (app/, app/gui/ CMakeLists)
@@ -22,7 +23,8 @@ set(scaleplan_package_data_dir "${SCALEPLAN_PACKAGE_PREFIX}/${CMAKE_INSTALL_DATA
 
 # Man pages ------------------------------------------------------------------------------------
 # scaleplan-cli(1)'s COMMANDS section is written by the CLI itself (--man-commands), so it lists
-# every command and option; scaleplan(1) is hand-written (the GUI has five options).
+# every command and option; scaleplan(1) is hand-written (the GUI has a handful of options; scripts/test-package
+# checks that each one of its --help is in the page).
 set(scaleplan_man_dir "${PROJECT_BINARY_DIR}/man")
 set(scaleplan_man_pages "")
 function(scaleplan_add_man_page name)
