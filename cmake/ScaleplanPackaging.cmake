@@ -23,8 +23,8 @@ set(scaleplan_package_data_dir "${SCALEPLAN_PACKAGE_PREFIX}/${CMAKE_INSTALL_DATA
 
 # Man pages ------------------------------------------------------------------------------------
 # scaleplan-cli(1)'s COMMANDS section is written by the CLI itself (--man-commands), so it lists
-# every command and option; scaleplan(1) is hand-written (the GUI has a handful of options; scripts/test-package
-# checks that each one of its --help is in the page).
+# every command and option; scaleplan(1) is hand-written (the GUI has a handful of options;
+# scripts/test-package checks that each one of its --help is in the page).
 set(scaleplan_man_dir "${PROJECT_BINARY_DIR}/man")
 set(scaleplan_man_pages "")
 function(scaleplan_add_man_page name)
