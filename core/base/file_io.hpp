@@ -15,7 +15,8 @@ Status writeFileAtomically(const std::filesystem::path& path, const std::string&
 
 // Where shipped data (hardware.json, models.json, example runs) lives: $SCALEPLAN_DATA_DIR if
 // set, else installedDataDirectory() of the running executable (/proc/self/exe) if it has the data,
-// else the source tree's data/ folder (build-tree runs).
+// else the source tree's data/ folder (build-tree runs) if it exists, else <exe>/../share/scaleplan
+// (so that a missing catalog's error names the installed location).
 std::filesystem::path dataDirectory();
 // The installed layout's data folder for an executable at `executable` (e.g. /usr/bin/scaleplan):
 // <prefix>/share/scaleplan, where <prefix> is the executable's folder's parent, as `make install`
