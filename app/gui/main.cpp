@@ -7,7 +7,7 @@
 // example runs, fits them, runs a quick CPU benchmark and renders those tabs again
 // (window-05b-*.png...; renderScreenshotsWithData); then exits: for scripts/screenshot.sh.
 // --startup-time prints the milliseconds from process start to the window shown with its first
-// plan drawn, then exits (the GUI benchmark runs it).
+// plan drawn, then exits (the GUI benchmark runs it). --help and --version need no display.
 #include <QApplication>
 #include <QCoreApplication>
 #include <QCommandLineParser>
@@ -32,10 +32,10 @@ struct GuiOptions {
   QCommandLineOption startup{"startup-time", "Print the start-up time (process start to first plan shown), then exit."};
 };
 
-void describeApplication(QCoreApplication* app, QCommandLineParser* parser, const GuiOptions& options) {
-  app->setApplicationName("ScalePlan");
-  app->setOrganizationName("ScalePlan");
-  app->setApplicationVersion(SCALEPLAN_VERSION);
+void describeApplication(QCommandLineParser* parser, const GuiOptions& options) {
+  QCoreApplication::setApplicationName("ScalePlan");
+  QCoreApplication::setOrganizationName("ScalePlan");
+  QCoreApplication::setApplicationVersion(SCALEPLAN_VERSION);  // project()'s, from CMake
   parser->setApplicationDescription("Plan LLM training runs: compute-optimal size, tokens, loss, time and cost.");
   parser->addHelpOption();
   parser->addVersionOption();
@@ -64,13 +64,13 @@ int main(int argc, char** argv) {
   if (onlyPrints(argc, argv)) {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    describeApplication(&app, &parser, options);
+    describeApplication(&parser, options);
     parser.process(app);  // prints the help or the version and exits
     return 0;
   }
   QApplication app(argc, argv);
   QCommandLineParser parser;
-  describeApplication(&app, &parser, options);
+  describeApplication(&parser, options);
   QApplication::setDesktopFileName("scaleplan");
   QApplication::setWindowIcon(QIcon(":/scaleplan/scaleplan.svg"));
   parser.process(app);
