@@ -1,8 +1,6 @@
-// Logs written by training tools: Hugging Face Trainer's trainer_state.json, Weights & Biases CSV
-// exports and TensorBoard scalar CSV exports. None of them records the model size, and all count
-// optimiser steps, so N and tokens per step come from the options (or a model config.json).
-#include <boost/json.hpp>
-
+// CSV exports of training dashboards: Weights & Biases chart exports and TensorBoard scalar CSV
+// exports. Neither records the model size, and both count optimiser steps, so N and tokens per
+// step come from the options.
 #include <algorithm>
 #include <cmath>
 
@@ -11,25 +9,6 @@
 namespace scaleplan::importers_detail {
 
 namespace {
-
-std::optional<std::string> positiveNumber(const boost::json::value& jv, bool allow_zero, double& value) {
-  if (!jv.is_number()) {
-    if (jv.is_string()) {
-      const auto& s = jv.get_string();
-      const CellStatus st = parseNumber(std::string_view(s.data(), s.size()), value);
-      if (st == CellStatus::NotFinite) return "'" + std::string(s.c_str()) + "' is not a finite number";
-      if (st != CellStatus::Ok) return "expected a number, got the string '" + std::string(s.c_str()) + "'";
-    } else {
-      return std::string("expected a number, got ") +
-             (jv.is_null() ? "null" : jv.is_bool() ? "a boolean" : jv.is_array() ? "an array" : "an object");
-    }
-  } else {
-    value = jv.to_number<double>();
-  }
-  if (!std::isfinite(value)) return std::string("not a finite number");
-  if (allow_zero ? value < 0 : value <= 0) return "must be " + std::string(allow_zero ? ">= 0" : "> 0") + ", got " + numberText(value);
-  return std::nullopt;
-}
 
 // Reads the header of a CSV export; on failure sets out and returns false.
 bool readHeader(CsvReader& reader, const FileContext& ctx, FileOutcome& out, std::vector<std::string>& names) {
@@ -62,148 +41,6 @@ bool readerFailed(const CsvReader& reader, const FileContext& ctx, FileOutcome& 
 }
 
 }  // namespace
-
-// ---- Hugging Face trainer_state.json ---------------------------------------------------------------
-
-FileOutcome importHfTrainer(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings) {
-  FileOutcome out;
-  const ImportOptions& opt = *ctx.options;
-  if (!buffer.readAll()) {
-    out.cancelled = true;
-    return out;
-  }
-  const std::string_view text = buffer.view();
-  if (trim(text).empty() || text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    out.error = issue(ctx.file, 0, 0, "", "file is empty");
-    return out;
-  }
-  boost::json::stream_parser parser;
-  boost::system::error_code ec;
-  const std::size_t used = parser.write(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
-  if (ec || !parser.done()) {
-    auto [line, column] = lineColumn(text, ec ? used : text.size());
-    out.error = issue(ctx.file, line, column, "", "invalid JSON: " + (ec ? ec.message() : std::string("incomplete document")));
-    return out;
-  }
-  const boost::json::value root = parser.release();
-  if (!root.is_object()) {
-    out.error = issue(ctx.file, 0, 0, "", "expected a JSON object (a Hugging Face trainer_state.json)");
-    return out;
-  }
-  const auto* history_value = root.get_object().if_contains("log_history");
-  if (!history_value) {
-    out.error = issue(ctx.file, 0, 0, "log_history", "missing: not a Hugging Face trainer_state.json");
-    return out;
-  }
-  if (!history_value->is_array()) {
-    out.error = issue(ctx.file, 0, 0, "log_history", "expected an array");
-    return out;
-  }
-  const auto& history = history_value->get_array();
-
-  WarningSink sink(ctx.file, warnings, opt.max_listed_warnings);
-  std::size_t with_loss = 0, with_eval = 0, with_tokens = 0;
-  for (const auto& e : history) {
-    if (!e.is_object()) continue;
-    with_loss += e.get_object().contains("loss");
-    with_eval += e.get_object().contains("eval_loss");
-    with_tokens += e.get_object().contains("num_input_tokens_seen");
-  }
-  std::string loss_key = opt.columns.loss;
-  if (loss_key.empty()) {
-    loss_key = "loss";
-    if (with_loss == 0 && with_eval > 0) {
-      loss_key = "eval_loss";
-      sink.note(0, 0, "log_history", "no training 'loss' entries; using 'eval_loss'");
-    }
-  }
-  const std::string step_key = opt.columns.step.empty() ? "step" : opt.columns.step;
-  // Trainer logs "num_input_tokens_seen" when include_num_input_tokens_seen is on.
-  std::string tokens_key = opt.columns.tokens;
-  if (tokens_key.empty() && with_tokens > 0) tokens_key = "num_input_tokens_seen";
-
-  const std::string run = ctx.stem;
-  const auto params = ctx.paramsFor(run);
-  if (!params) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no model size N: trainer_state.json does not record it; give params (N) or a model "
-                      "config.json");
-    return out;
-  }
-  if (tokens_key.empty() && !opt.tokens_per_step) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no token counts: trainer_state.json counts optimiser steps; give tokens per step "
-                      "(global batch size × sequence length)");
-    return out;
-  }
-
-  RunCollector runs;
-  std::size_t other_entries = 0;
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const std::string path = "log_history[" + std::to_string(i) + "]";
-    if (!history[i].is_object()) {
-      sink.skip(0, 0, path, "expected an object; entry skipped");
-      continue;
-    }
-    const auto& entry = history[i].get_object();
-    const auto* loss_v = entry.if_contains(loss_key);
-    if (!loss_v) {
-      ++other_entries;  // evaluation, learning-rate-only or end-of-training summary entries
-      continue;
-    }
-    double loss = 0, step = 0, tokens = 0;
-    if (auto why = positiveNumber(*loss_v, false, loss)) {
-      sink.skip(0, 0, path + "." + loss_key, *why + "; entry skipped");
-      continue;
-    }
-    const auto* step_v = entry.if_contains(step_key);
-    if (!step_v) {
-      sink.skip(0, 0, path, "no '" + step_key + "'; entry skipped");
-      continue;
-    }
-    if (auto why = positiveNumber(*step_v, true, step)) {
-      sink.skip(0, 0, path + "." + step_key, *why + "; entry skipped");
-      continue;
-    }
-    if (!tokens_key.empty() && entry.contains(tokens_key)) {
-      if (auto why = positiveNumber(entry.at(tokens_key), false, tokens)) {
-        sink.skip(0, 0, path + "." + tokens_key, *why + "; entry skipped");
-        continue;
-      }
-    } else if (opt.tokens_per_step) {
-      tokens = step * *opt.tokens_per_step;
-    } else {
-      sink.skip(0, 0, path, "no '" + tokens_key + "' and no tokens per step; entry skipped");
-      continue;
-    }
-    if (!(tokens > 0)) {
-      sink.skip(0, 0, path + "." + step_key, "step 0 has no tokens seen; entry skipped");
-      continue;
-    }
-    RunPoint p;
-    p.step = step;
-    p.tokens = tokens;
-    p.flops = 6.0 * *params * tokens;
-    p.loss = loss;
-    runs.add(run, *params, p, 0);
-  }
-  if (other_entries > 0) {
-    std::string m = std::to_string(other_entries) + " log_history entries have no '" + loss_key +
-                    "' (evaluation, learning-rate or summary entries) and were not used";
-    if (loss_key == "loss" && with_eval > 0) m += "; to import the evaluation loss, name 'eval_loss' as the loss";
-    sink.note(0, 0, "log_history", m);
-  }
-  if (runs.pointCount() == 0) {
-    std::string m = "no usable log_history entries with '" + loss_key + "'";
-    if (sink.skipped() > 0) m += " (first: " + sink.firstSkipReason() + ")";
-    out.error = issue(ctx.file, 0, 0, "", m);
-    return out;
-  }
-  out.runs = runs.finish(ctx.file, sink);
-  sink.finish();
-  return out;
-}
 
 // ---- Weights & Biases CSV export ---------------------------------------------------------------------
 
@@ -243,9 +80,10 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     }
   }
   if (!x_is_tokens && !opt.tokens_per_step) {
-    out.error = issue(ctx.file, header_line, 0, "",
-                      "no token counts: the W&B export is by step; give tokens per step (global batch size × "
-                      "sequence length) or a tokens column");
+    out.error = missingValue(ctx.file,
+                             "no token counts: the W&B export is by step; give --tokens-per-step (global batch size × "
+                             "sequence length) or --tokens-column",
+                             "tokens-per-step");
     return out;
   }
 
@@ -270,30 +108,15 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     }
     it->metrics.emplace_back(static_cast<int>(i), metric);
   }
-  const auto& cands = columnCandidates(ColumnRole::Loss);
   std::vector<std::string> no_loss;
   for (RunColumns& r : wb_runs) {
-    std::size_t best_rank = cands.size();
-    std::vector<std::string> matches;
-    for (const auto& [col, metric] : r.metrics) {
-      if (!opt.columns.loss.empty()) {
-        if (metric == opt.columns.loss || normaliseColumnName(metric) == normaliseColumnName(opt.columns.loss)) {
-          r.loss_col = col;
-        }
-        continue;
-      }
-      const auto it = std::find(cands.begin(), cands.end(), normaliseColumnName(metric));
-      if (it == cands.end()) continue;
-      matches.push_back(metric);
-      const auto rank = static_cast<std::size_t>(it - cands.begin());
-      if (rank < best_rank) {
-        best_rank = rank;
-        r.loss_col = col;
-      }
-    }
+    std::vector<std::string> metric_names, matches;
+    for (const auto& m : r.metrics) metric_names.push_back(m.second);
+    const int pick = pickRoleName(ColumnRole::Loss, metric_names, opt.columns.loss, &matches);
+    if (pick >= 0) r.loss_col = r.metrics[static_cast<std::size_t>(pick)].first;
     if (matches.size() > 1) {
       sink.note(header_line, 0, "", "run '" + r.run + "': metrics " + listNames(matches) + " could all be the loss; using '" +
-                                        names[static_cast<std::size_t>(r.loss_col)].substr(r.run.size() + 3) +
+                                        metric_names[static_cast<std::size_t>(pick)] +
                                         "' (name the loss metric explicitly to choose)");
     }
     if (r.loss_col < 0) no_loss.push_back(r.run);
@@ -315,9 +138,10 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     if (!ctx.paramsFor(r.run)) missing_n.push_back(r.run);
   }
   if (!missing_n.empty()) {
-    out.error = issue(ctx.file, header_line, 0, "",
-                      "no model size N for runs " + listNames(missing_n) +
-                          ": W&B exports do not record it; give params (N for all runs, or RUN=N)");
+    out.error = missingValue(ctx.file,
+                             "no model size N for runs " + listNames(missing_n) +
+                                 ": W&B exports do not record it; give --params (N for all runs, or RUN=N)",
+                             "params");
     return out;
   }
 
@@ -401,15 +225,17 @@ FileOutcome importTensorBoard(ChunkBuffer& buffer, const FileContext& ctx, std::
   const std::string& run = ctx.stem;
   const auto params = ctx.paramsFor(run);
   if (!params) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no model size N for run '" + run + "': TensorBoard exports do not record it; give params (N, or " +
-                          run + "=N)");
+    out.error = missingValue(ctx.file,
+                             "no model size N for run '" + run + "': TensorBoard exports do not record it; give --params (N, or " +
+                                 run + "=N)",
+                             "params");
     return out;
   }
   if (!opt.tokens_per_step) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no token counts: TensorBoard exports count steps; give tokens per step (global batch size × "
-                      "sequence length)");
+    out.error = missingValue(ctx.file,
+                             "no token counts: TensorBoard exports count steps; give --tokens-per-step (global batch size × "
+                             "sequence length)",
+                             "tokens-per-step");
     return out;
   }
   WarningSink sink(ctx.file, warnings, opt.max_listed_warnings);
