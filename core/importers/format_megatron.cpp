@@ -80,6 +80,7 @@ FileOutcome importMegatron(ChunkBuffer& buffer, const FileContext& ctx, std::vec
   };
   std::vector<Logged> logged;
   std::int64_t line_no = 0, validation_lines = 0;
+  std::string printed_billions;
   for (;;) {
     std::string_view view = buffer.view();
     auto nl = view.find('\n');
@@ -113,6 +114,9 @@ FileOutcome importMegatron(ChunkBuffer& buffer, const FileContext& ctx, std::vec
                                                        line.find("padded vocab") != std::string_view::npos) {
       const auto e = line.find(')', p);
       args.emplace("padded_vocab_size", std::string(trim(line.substr(p + 11, e - p - 11))));
+    } else if (const auto t = line.find("Total number of parameters in billions:"); t != std::string_view::npos) {
+      // Megatron-LM >= 0.6 prints the model size (to 0.01 billion) before training starts.
+      printed_billions = std::string(trim(line.substr(t + 39)));
     } else if (line.find("validation loss at") != std::string_view::npos) {
       ++validation_lines;
     } else if (auto it = iterationLine(line)) {
@@ -129,17 +133,24 @@ FileOutcome importMegatron(ChunkBuffer& buffer, const FileContext& ctx, std::vec
   std::optional<double> params = ctx.paramsFor(ctx.stem);
   if (!params) {
     auto counted = countMegatronArguments(args, ctx.file);
-    if (!counted) {
+    double billions = 0;
+    if (!counted && !printed_billions.empty() && parseNumber(printed_billions, billions) == CellStatus::Ok &&
+        billions > 0) {
+      params = billions * 1e9;
+      sink.note(0, 0, "", "model size N = " + numberText(*params) + " from the log's 'Total number of parameters in "
+                          "billions: " + printed_billions + "' (to 0.01 billion; give --params for the exact count)");
+    } else if (!counted) {
       out.error = missingValue(ctx.file,
-                               "no model size N: " + (args.empty() ? std::string("the log has no arguments block")
-                                                                   : counted.message()) +
-                                   "; give --params (N)",
+                               args.empty() ? "no model size N: the log has no arguments block and no 'Total number "
+                                              "of parameters'; give --params (N)"
+                                            : "no model size N: " + counted.message(),
                                "params");
       return out;
+    } else {
+      params = counted->params;
+      sink.note(0, 0, "", "model size N = " + numberText(counted->params) + " counted from the arguments block: " +
+                              counted->describe());
     }
-    params = counted->params;
-    sink.note(0, 0, "", "model size N = " + numberText(counted->params) + " counted from the arguments block: " +
-                            counted->describe());
   }
   double seq_length = 0;
   if (auto s = args.find("seq_length"); s != args.end()) parseNumber(s->second, seq_length);

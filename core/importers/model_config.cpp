@@ -190,8 +190,9 @@ Result<ModelConfigCount> countModelConfigText(std::string_view json_text, const 
   // Biases on q, k and v only (Llama's attention_bias, Qwen2), and on the three MLP matrices:
   // core/counting's `biases` would put them on every projection, so they are added here.
   const double hd = static_cast<double>(a.effectiveHeadDim());
-  if (*attn_bias) extra += hd * static_cast<double>(a.heads + 2 * a.effectiveKvHeads());
-  if (*mlp_bias) extra += 2.0 * static_cast<double>(a.d_ff) + static_cast<double>(a.d_model);
+  const double layers_d = static_cast<double>(a.layers);
+  if (*attn_bias) extra += layers_d * hd * static_cast<double>(a.heads + 2 * a.effectiveKvHeads());
+  if (*mlp_bias) extra += layers_d * (2.0 * static_cast<double>(a.d_ff) + static_cast<double>(a.d_model));
   return finish(a, extra, "Llama-style", f.fields, ctx);
 }
 
