@@ -74,7 +74,12 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     for (const char* s : {"Step", "_step", "step", "global_step"}) {
       if ((x_col = findColumn(names, s)) >= 0) break;
     }
-    if (x_col < 0) {
+    // Without a shared Step column (a chart plotted against epoch or time), each run's own
+    // "<run> - _step" column gives its steps.
+    const bool per_run_steps = std::any_of(names.begin(), names.end(), [](const std::string& n) {
+      return n.size() > 8 && n.compare(n.size() - 8, 8, " - _step") == 0;
+    });
+    if (x_col < 0 && !per_run_steps) {
       out.error = issue(ctx.file, header_line, 0, "", "no Step column in this W&B export; the header has " + header_list);
       return out;
     }
@@ -92,6 +97,7 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     std::string run;
     std::vector<std::pair<int, std::string>> metrics;  // column, metric
     int loss_col = -1;
+    int step_col = -1;  // the run's own "_step" column, used when the export has no shared Step
   };
   std::vector<RunColumns> wb_runs;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -106,7 +112,11 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
       wb_runs.push_back({run, {}, -1});
       it = wb_runs.end() - 1;
     }
-    it->metrics.emplace_back(static_cast<int>(i), metric);
+    if (metric == "_step") {
+      it->step_col = static_cast<int>(i);
+    } else {
+      it->metrics.emplace_back(static_cast<int>(i), metric);
+    }
   }
   std::vector<std::string> no_loss;
   for (RunColumns& r : wb_runs) {
@@ -120,6 +130,10 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
                                         "' (name the loss metric explicitly to choose)");
     }
     if (r.loss_col < 0) no_loss.push_back(r.run);
+    if (r.loss_col >= 0 && x_col < 0 && r.step_col < 0) {
+      no_loss.push_back(r.run);
+      r.loss_col = -1;  // no step for its values
+    }
   }
   std::erase_if(wb_runs, [](const RunColumns& r) { return r.loss_col < 0; });
   if (wb_runs.empty()) {
@@ -131,7 +145,7 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     return out;
   }
   if (!no_loss.empty()) {
-    sink.note(header_line, 0, "", "runs " + listNames(no_loss) + " have no loss metric and are not imported");
+    sink.note(header_line, 0, "", "runs " + listNames(no_loss) + " have no loss metric (or, without a Step column, no _step) and are not imported");
   }
   std::vector<std::string> missing_n;
   for (const RunColumns& r : wb_runs) {
@@ -157,24 +171,34 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
                               std::to_string(names.size()) + "; row skipped");
       continue;
     }
-    double x = 0;
-    const auto xs = parseNumber(f[static_cast<std::size_t>(x_col)], x);
-    if (xs != CellStatus::Ok || x < 0 || (x_is_tokens && x <= 0)) {
-      auto [l, c] = reader.position(static_cast<std::size_t>(x_col));
-      const std::string cell(trim(f[static_cast<std::size_t>(x_col)]));
-      sink.skip(l, c, names[static_cast<std::size_t>(x_col)],
+    // The step (or tokens) of a run's value in this row: the shared column, else the run's own
+    // _step column (empty there: the run logged nothing in this row).
+    auto xOf = [&](int col, double& x) -> std::optional<bool> {
+      const auto xs = parseNumber(f[static_cast<std::size_t>(col)], x);
+      if (xs == CellStatus::Empty && col != x_col) return false;
+      if (xs == CellStatus::Ok && x >= 0 && !(x_is_tokens && x <= 0)) return true;
+      auto [l, c] = reader.position(static_cast<std::size_t>(col));
+      const std::string cell(trim(f[static_cast<std::size_t>(col)]));
+      sink.skip(l, c, names[static_cast<std::size_t>(col)],
                 (xs == CellStatus::Empty ? std::string("empty cell")
                  : xs == CellStatus::Ok  ? numberText(x) + " must be > 0"
                                          : "'" + cell + "' is not a " + (xs == CellStatus::NotFinite ? "finite " : "") + "number") +
-                    "; row skipped");
-      continue;
-    }
-    const double tokens = x_is_tokens ? x : x * *opt.tokens_per_step;
+                    (col == x_col ? "; row skipped" : "; value skipped"));
+      return std::nullopt;
+    };
+    double row_x = 0;
+    if (x_col >= 0 && !xOf(x_col, row_x)) continue;
     for (const RunColumns& r : wb_runs) {
       const std::string_view cell = f[static_cast<std::size_t>(r.loss_col)];
       double loss = 0;
       const auto st = parseNumber(cell, loss);
       if (st == CellStatus::Empty) continue;  // this run logged nothing at this step: no value, not a skip
+      double x = row_x;
+      if (x_col < 0) {
+        const auto has = xOf(r.step_col, x);
+        if (!has || !*has) continue;
+      }
+      const double tokens = x_is_tokens ? x : x * *opt.tokens_per_step;
       std::string why;
       if (st == CellStatus::NotNumber) why = "'" + std::string(trim(cell)) + "' is not a number";
       else if (st == CellStatus::NotFinite) why = "'" + std::string(trim(cell)) + "' is not a finite number";

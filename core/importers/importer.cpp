@@ -250,6 +250,8 @@ ImportFormat detectFormat(std::string_view source_name, std::string_view head) {
   bool has_step = false, has_run_metric = false;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (norm[i] == "step" || norm[i] == "_step" || norm[i] == "global_step") has_step = true;
+    // A chart plotted against another axis still has each run's "<run> - _step".
+    if (cells[i].size() > 8 && cells[i].compare(cells[i].size() - 8, 8, " - _step") == 0) has_step = true;
     const auto sep = cells[i].rfind(" - ");
     if (sep != std::string::npos && sep > 0 && sep + 3 < cells[i].size()) has_run_metric = true;
   }
