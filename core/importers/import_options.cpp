@@ -59,9 +59,12 @@ const std::vector<std::string>& columnCandidates(ColumnRole role) {
   // Normalised names, most specific first. "n", "d" and "c" are the papers' symbols.
   static const std::vector<std::string> kParams = {"params",     "n",          "n_params",   "num_params",
                                                    "nparams",    "model_size", "parameters", "num_parameters",
-                                                   "param_count", "model_params"};
+                                                   "param_count", "model_params", "n_parameters",
+                                                   "num_params_total", "total_params"};
   static const std::vector<std::string> kTokens = {"tokens",      "d",           "n_tokens",  "num_tokens",
-                                                   "tokens_seen", "train_tokens", "training_tokens",
+                                                   "tokens_seen", "consumed_tokens", "total_tokens",
+                                                   "num_input_tokens_seen", "tokens_processed",
+                                                   "train_tokens", "training_tokens",
                                                    "dataset_size", "data_size"};
   static const std::vector<std::string> kFlops = {"flops",         "c",              "training_flop",
                                                   "training_flops", "compute",       "train_flops",

@@ -252,7 +252,7 @@ class TestImporters : public QObject {
                          "needed (the third follows from C = 6·N·D); the header has 'params', 'loss'"));
     QVERIFY(one_of_three.runs.empty());
     auto steps = importText("params,step,loss\n1e8,10,3\n", "z.csv", {});
-    SP_VERIFY_CONTAINS(steps.status().message(), "a step column was found: give tokens per step");
+    SP_VERIFY_CONTAINS(steps.status().message(), "a step column was found: give --tokens-per-step");
   }
 
   void duplicatedHeaders() {
