@@ -37,6 +37,8 @@ QString formatLabel(ImportFormat f) {
     case ImportFormat::HfTrainer: return QObject::tr("Hugging Face trainer_state.json");
     case ImportFormat::Wandb: return QObject::tr("Weights & Biases CSV export");
     case ImportFormat::TensorBoard: return QObject::tr("TensorBoard scalar CSV");
+    case ImportFormat::TensorBoardEvents: return QObject::tr("TensorBoard event file");
+    case ImportFormat::Megatron: return QObject::tr("Megatron-LM training log");
   }
   return {};
 }
@@ -194,6 +196,23 @@ ImportPanel::ImportPanel(QWidget* parent)
   error_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   error_label_->setVisible(false);
   issues_layout->addWidget(error_label_);
+  missing_row_ = new QWidget(issues_box);
+  missing_row_->setObjectName("missingValueRow");
+  auto* missing_layout = new QHBoxLayout(missing_row_);
+  missing_layout->setContentsMargins(0, 0, 0, 0);
+  missing_label_ = new QLabel(missing_row_);
+  missing_edit_ = new QLineEdit(missing_row_);
+  missing_edit_->setObjectName("missingValueEdit");
+  missing_layout->addWidget(missing_label_);
+  missing_layout->addWidget(missing_edit_, 1);
+  missing_row_->setVisible(false);
+  issues_layout->addWidget(missing_row_);
+  connect(missing_edit_, &QLineEdit::editingFinished, this, [this] {
+    if (missing_edit_->isModified()) {
+      missing_edit_->setModified(false);
+      applyMissingValue();
+    }
+  });
   issues_view_ = makeReadOnlyTable(issues_model_, issues_box);
   issues_view_->horizontalHeader()->setSectionResizeMode(ImportIssuesModel::SeverityColumn,
                                                          QHeaderView::ResizeToContents);
@@ -237,7 +256,7 @@ bool ImportPanel::isImporting() const {
 void ImportPanel::openFilesDialog() {
   const QStringList files = QFileDialog::getOpenFileNames(
       this, tr("Import run logs"), QString(),
-      tr("Run logs (*.csv *.tsv *.txt *.jsonl *.ndjson *.json);;All files (*)"));
+      tr("Run logs (*.csv *.tsv *.txt *.log *.jsonl *.ndjson *.json events.out.tfevents.*);;All files (*)"));
   if (!files.isEmpty()) importFiles(files);
 }
 
@@ -298,6 +317,7 @@ void ImportPanel::startImport() {
   QString error;
   auto options = importOptions(&error);
   if (!options) {
+    askForMissingValue({});
     showImportError(error);
     issues_model_->clear();
     emit importFinished(false);
@@ -317,6 +337,7 @@ void ImportPanel::onImportFinished(const ImportResult& result) {
     return;
   }
   if (result.termination == ImportTermination::Cancelled) {
+    askForMissingValue({});
     showImportError(tr("Import cancelled; the previous runs are kept."));
     emit importFinished(false);
     return;
@@ -324,12 +345,14 @@ void ImportPanel::onImportFinished(const ImportResult& result) {
   if (!result.ok()) {
     issues_model_->setIssues(result.error, result.warnings);
     const QString where = result.error ? qs(result.error->toString()) : tr("unknown error");
+    askForMissingValue(result.error ? qs(result.error->missing_option) : QString());
     showImportError(tr("Import failed: %1\nThe previous runs are kept.").arg(where));
     emit importFinished(false);
     return;
   }
   import_error_.clear();
   error_label_->setVisible(false);
+  askForMissingValue({});
   imported_files_ = requested_files_;
   points_model_->setRuns(result.runs);
   // Reduction notes (e.g. a run without points) are listed after the importer's warnings.
@@ -369,6 +392,39 @@ void ImportPanel::showImportError(const QString& message) {
     import_summary_->setText(tr("%1 (from the last successful import)").arg(runs_summary_));
   error_label_->setText(message);
   error_label_->setVisible(true);
+}
+
+void ImportPanel::askForMissingValue(const QString& option) {
+  missing_option_ = option;
+  QLineEdit* source = option == "params"            ? params_edit_
+                      : option == "tokens-per-step" ? tokens_per_step_edit_
+                                                    : nullptr;
+  if (!source) {
+    missing_row_->setVisible(false);
+    return;
+  }
+  if (option == "params") {
+    missing_label_->setText(tr("Model size N (--params):"));
+    missing_edit_->setPlaceholderText(tr("e.g. 125M, 1.3B"));
+  } else {
+    missing_label_->setText(tr("Tokens per step (--tokens-per-step):"));
+    missing_edit_->setPlaceholderText(tr("global batch × sequence length, e.g. 4M"));
+  }
+  missing_edit_->setToolTip(source->toolTip());
+  missing_edit_->setText(source->text());
+  missing_edit_->setModified(false);
+  missing_row_->setVisible(true);
+}
+
+void ImportPanel::applyMissingValue() {
+  QLineEdit* target = missing_option_ == "params"            ? params_edit_
+                      : missing_option_ == "tokens-per-step" ? tokens_per_step_edit_
+                                                             : nullptr;
+  if (!target) return;
+  // The value goes into the panel's own field (one source of the import options), then the
+  // working files are imported again with it.
+  target->setText(missing_edit_->text().trimmed());
+  reimport();
 }
 
 void ImportPanel::refreshColumnCombos() {

@@ -66,6 +66,13 @@ class ImportPanel : public QWidget {
   QLineEdit* paramsEdit() const { return params_edit_; }
   QLineEdit* tokensPerStepEdit() const { return tokens_per_step_edit_; }
   QLabel* errorLabel() const { return error_label_; }
+  // Shown beside a failed import's error when one value would cure it (ImportIssue::
+  // missing_option): a field for exactly that value; finishing the edit imports again with it.
+  QWidget* missingValueRow() const { return missing_row_; }
+  QLabel* missingValueLabel() const { return missing_label_; }
+  QLineEdit* missingValueEdit() const { return missing_edit_; }
+  // "params", "tokens-per-step", or "" when no value is asked for.
+  const QString& missingOption() const { return missing_option_; }
   QLabel* importSummaryLabel() const { return import_summary_; }
 
  signals:
@@ -86,6 +93,9 @@ class ImportPanel : public QWidget {
   void onImportFinished(const ImportResult& result);
   void refreshColumnCombos();
   void showImportError(const QString& message);
+  // Shows the field for `option` ("params", "tokens-per-step") or hides it ("").
+  void askForMissingValue(const QString& option);
+  void applyMissingValue();
   void updateErrorStyle();
   void openFilesDialog();
 
@@ -109,6 +119,10 @@ class ImportPanel : public QWidget {
   QLabel* import_summary_ = nullptr;
   QTableView* points_view_ = nullptr;
   QLabel* error_label_ = nullptr;
+  QWidget* missing_row_ = nullptr;
+  QLabel* missing_label_ = nullptr;
+  QLineEdit* missing_edit_ = nullptr;
+  QString missing_option_;
   QTableView* issues_view_ = nullptr;
   QProgressBar* import_progress_ = nullptr;
 };

@@ -297,6 +297,45 @@ class TestImportPanel : public QObject {
     QVERIFY(headerColumns(kTestData + "/does-not-exist.csv", ImportFormat::Auto).isEmpty());
   }
 
+  void asksForTheValueTheFileLacks() {
+    // A real trainer_state.json (tests/data/importers/real/SOURCE.md) that records neither the
+    // model size nor tokens: the panel asks for exactly one value at a time, beside the error.
+    Session session;
+    ImportFitPanel panel(&session);
+    ImportPanel* import = panel.importPanel();
+    const QString file = kTestData + "/importers/real/hf-trainer/cpt-large-bart/trainer_state.json";
+    QVERIFY(!waitImport(panel, [&] { panel.importFiles({file}); }));
+    QCOMPARE(import->missingOption(), QString("params"));
+    QVERIFY(import->missingValueRow()->isVisibleTo(&panel));
+    QVERIFY(import->missingValueLabel()->text().contains("--params"));
+    QVERIFY(import->errorLabel()->text().contains("give --params"));
+
+    // Filling the field imports again; now tokens per step is what is missing.
+    import->missingValueEdit()->setText("393M");
+    import->missingValueEdit()->setModified(true);
+    QVERIFY(!waitImport(panel, [&] { emit import->missingValueEdit()->editingFinished(); }));
+    QCOMPARE(import->paramsEdit()->text(), QString("393M"));
+    QCOMPARE(import->missingOption(), QString("tokens-per-step"));
+    QVERIFY(import->missingValueLabel()->text().contains("--tokens-per-step"));
+    QVERIFY(import->missingValueEdit()->text().isEmpty());
+
+    import->missingValueEdit()->setText("3072");
+    import->missingValueEdit()->setModified(true);
+    QVERIFY(waitImport(panel, [&] { emit import->missingValueEdit()->editingFinished(); }));
+    QCOMPARE(import->tokensPerStepEdit()->text(), QString("3072"));
+    QVERIFY(!import->missingValueRow()->isVisibleTo(&panel));
+    QVERIFY(import->missingOption().isEmpty());
+    QCOMPARE(panel.runs().size(), size_t{1});
+    QCOMPARE(panel.runs()[0].params, 393e6);
+    QCOMPARE(panel.runs()[0].points.size(), size_t{10});
+    QCOMPARE(panel.runs()[0].points[0].tokens, 500.0 * 3072);  // step 500 × 3072
+    QCOMPARE(panel.runs()[0].points.back().loss, 0.2645);
+
+    // A failure no single value cures hides the field.
+    QVERIFY(!waitImport(panel, [&] { panel.importFiles({kTestData + "/importers/empty.csv"}); }));
+    QVERIFY(!import->missingValueRow()->isVisibleTo(&panel));
+  }
+
   void rendersToPng() {
     Session session;
     ImportFitPanel panel(&session);
