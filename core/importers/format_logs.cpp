@@ -84,20 +84,14 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
       return out;
     }
   }
-  if (!x_is_tokens && !opt.tokens_per_step) {
-    out.error = missingValue(ctx.file,
-                             "no token counts: the W&B export is by step; give --tokens-per-step (global batch size × "
-                             "sequence length) or --tokens-column",
-                             "tokens-per-step");
-    return out;
-  }
-
   // "<run> - <metric>" columns, grouped by run; __MIN/__MAX are W&B's sampling bounds, not values.
   struct RunColumns {
     std::string run;
     std::vector<std::pair<int, std::string>> metrics;  // column, metric
     int loss_col = -1;
     int step_col = -1;  // the run's own "_step" column, used when the export has no shared Step
+    int tokens_col = -1;  // a tokens metric of the run (num_tokens, tokens_seen, ...), by name
+    int params_col = -1;  // a parameter-count metric of the run (n_params, num_params, ...), by name
   };
   std::vector<RunColumns> wb_runs;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -129,6 +123,10 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
                                         metric_names[static_cast<std::size_t>(pick)] +
                                         "' (name the loss metric explicitly to choose)");
     }
+    for (auto [role, dst] : {std::pair{ColumnRole::Tokens, &r.tokens_col}, std::pair{ColumnRole::Params, &r.params_col}}) {
+      const int k = pickRoleName(role, metric_names, "");
+      if (k >= 0 && r.metrics[static_cast<std::size_t>(k)].first != r.loss_col) *dst = r.metrics[static_cast<std::size_t>(k)].first;
+    }
     if (r.loss_col < 0) no_loss.push_back(r.run);
     if (r.loss_col >= 0 && x_col < 0 && r.step_col < 0) {
       no_loss.push_back(r.run);
@@ -147,9 +145,18 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
   if (!no_loss.empty()) {
     sink.note(header_line, 0, "", "runs " + listNames(no_loss) + " have no loss metric (or, without a Step column, no _step) and are not imported");
   }
+  const bool all_have_tokens = std::all_of(wb_runs.begin(), wb_runs.end(), [](const RunColumns& r) { return r.tokens_col >= 0; });
+  if (!x_is_tokens && !opt.tokens_per_step && !all_have_tokens) {
+    out.error = missingValue(ctx.file,
+                             "no token counts: the W&B export is by step and has no tokens metric (num_tokens, "
+                             "tokens_seen, ...); give --tokens-per-step (global batch size × sequence length) or "
+                             "--tokens-column",
+                             "tokens-per-step");
+    return out;
+  }
   std::vector<std::string> missing_n;
   for (const RunColumns& r : wb_runs) {
-    if (!ctx.paramsFor(r.run)) missing_n.push_back(r.run);
+    if (!ctx.paramsFor(r.run) && r.params_col < 0) missing_n.push_back(r.run);
   }
   if (!missing_n.empty()) {
     out.error = missingValue(ctx.file,
@@ -198,24 +205,41 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
         const auto has = xOf(r.step_col, x);
         if (!has || !*has) continue;
       }
-      const double tokens = x_is_tokens ? x : x * *opt.tokens_per_step;
+      // A number of this run in this row (its tokens or parameter metric); nullopt with *why.
+      auto metricValue = [&](int col, std::string* why_not) -> std::optional<double> {
+        double v = 0;
+        const auto ms = parseNumber(f[static_cast<std::size_t>(col)], v);
+        if (ms == CellStatus::Ok && v > 0) return v;
+        *why_not = "'" + names[static_cast<std::size_t>(col)] + "' " +
+                   (ms == CellStatus::Empty ? std::string("is empty in this row") : "is not a number > 0");
+        return std::nullopt;
+      };
       std::string why;
+      double tokens = 0;
+      if (x_is_tokens) {
+        tokens = x;
+      } else if (r.tokens_col >= 0) {  // the run's own token count wins over steps × tokens per step
+        tokens = metricValue(r.tokens_col, &why).value_or(0);
+      } else {
+        tokens = x * *opt.tokens_per_step;
+      }
+      std::optional<double> n = ctx.paramsFor(r.run);
+      if (!n && why.empty()) n = metricValue(r.params_col, &why);
       if (st == CellStatus::NotNumber) why = "'" + std::string(trim(cell)) + "' is not a number";
       else if (st == CellStatus::NotFinite) why = "'" + std::string(trim(cell)) + "' is not a finite number";
       else if (loss <= 0) why = "loss must be > 0, got " + numberText(loss);
-      else if (!(tokens > 0)) why = "step 0 has no tokens seen";
+      else if (why.empty() && !(tokens > 0)) why = "step 0 has no tokens seen";
       if (!why.empty()) {
         auto [l, c] = reader.position(static_cast<std::size_t>(r.loss_col));
         sink.skip(l, c, names[static_cast<std::size_t>(r.loss_col)], why + "; value skipped");
         continue;
       }
-      const double n = *ctx.paramsFor(r.run);
       RunPoint p;
       if (!x_is_tokens) p.step = x;
       p.tokens = tokens;
-      p.flops = 6.0 * n * tokens;
+      p.flops = 6.0 * *n * tokens;
       p.loss = loss;
-      runs.add(r.run, n, p, reader.line());
+      runs.add(r.run, *n, p, reader.line());
     }
   }
   if (next == CsvReader::Next::Failed && readerFailed(reader, ctx, out)) return out;

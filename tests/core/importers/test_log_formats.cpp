@@ -282,6 +282,23 @@ class TestLogFormats : public QObject {
     SP_VERIFY_CONTAINS(w, "a W&B runs table: each row is one run");
   }
 
+  void wandbChartTokensAndParamsMetrics() {
+    // A chart export (written for this test) whose runs also logged num_tokens and n_params:
+    // nothing needs to be given.
+    auto r = importPath(kDir + "wandb_chart_tokens.csv");
+    QVERIFY2(r.ok(), r.status().message().c_str());
+    QCOMPARE(r.runs.size(), std::size_t{2});
+    QCOMPARE(r.runs[0].name, std::string("small"));
+    QCOMPARE(r.runs[0].params, 1.25e8);
+    QCOMPARE(r.runs[0].points.size(), std::size_t{3});
+    QCOMPARE(r.runs[0].points[2].tokens, 1228800.0);
+    QCOMPARE(r.runs[0].points[2].loss, 3.5);
+    QCOMPARE(r.runs[1].params, 3.5e8);
+    QCOMPARE(r.runs[1].points.size(), std::size_t{2});  // step 200 has no num_tokens
+    QCOMPARE(r.runs[1].points[1].tokens, 2457600.0);
+    SP_VERIFY_CONTAINS(allWarnings(r), "'large - num_tokens' is empty in this row; value skipped");
+  }
+
   void wandbRealChartExport() {
     const std::string file = kReal + "wandb/nrtd-train-loss-by-epoch.csv";
     auto none = importPath(file);
