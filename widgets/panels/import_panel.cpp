@@ -99,8 +99,9 @@ ImportPanel::ImportPanel(QWidget* parent)
   buttons->addWidget(example);
   buttons->addStretch(1);
   files_layout->addLayout(buttons);
-  files_label_ = new QLabel(tr("No runs yet. Open files or drop CSV, JSON Lines, trainer_state.json, W&B or "
-                               "TensorBoard exports onto this panel."),
+  files_label_ = new QLabel(tr("No runs yet. Open files or drop CSV, JSON Lines, trainer_state.json (or its "
+                               "training output folder), W&B or TensorBoard exports, TensorBoard event files or "
+                               "Megatron-LM logs onto this panel."),
                             files_box);
   files_label_->setWordWrap(true);
   files_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
