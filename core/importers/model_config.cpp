@@ -244,10 +244,28 @@ Result<ModelConfigCount> countMegatronArguments(const std::map<std::string, std:
   };
   TransformerArchitecture a;
   for (auto [key, dst] : {std::pair{"num_layers", &a.layers}, std::pair{"hidden_size", &a.d_model},
-                          std::pair{"num_attention_heads", &a.heads}, std::pair{"padded_vocab_size", &a.vocab}}) {
+                          std::pair{"num_attention_heads", &a.heads}}) {
     auto v = count(key, true);
     if (!v) return v.error();
     *dst = **v;
+  }
+  // The embedding's rows: padded_vocab_size, else vocab_size padded as Megatron pads it (up to a
+  // multiple of make_vocab_size_divisible_by × tensor_model_parallel_size; defaults 128 and 1).
+  auto padded = count("padded_vocab_size", false);
+  if (!padded) return padded.error();
+  if (*padded) {
+    a.vocab = **padded;
+  } else {
+    auto vocab = count("vocab_size", false);
+    auto divisible = count("make_vocab_size_divisible_by", false);
+    auto tp = count("tensor_model_parallel_size", false);
+    if (!vocab || !divisible || !tp) return Error{(!vocab ? vocab : !divisible ? divisible : tp).message()};
+    if (!*vocab) {
+      return Error{where + ": the log prints neither padded_vocab_size nor vocab_size (the tokenizer's size)" +
+                   std::string(kGiveParams)};
+    }
+    const std::int64_t multiple = divisible->value_or(128) * tp->value_or(1);
+    a.vocab = (**vocab + multiple - 1) / multiple * multiple;
   }
   auto ffn = count("ffn_hidden_size", false);
   if (!ffn) return ffn.error();

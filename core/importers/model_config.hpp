@@ -37,8 +37,8 @@ Result<ModelConfigCount> countModelConfigText(std::string_view json_text, const 
 Result<ModelConfigCount> countModelConfig(const std::filesystem::path& config_json);
 
 // Megatron-LM's printed arguments (name -> value text as printed, e.g. "num_layers" -> "24"):
-// num_layers, hidden_size, num_attention_heads, padded_vocab_size (or the vocabulary size given
-// separately), ffn_hidden_size (default 4·hidden), swiglu, group_query_attention with
+// num_layers, hidden_size, num_attention_heads, padded_vocab_size (else vocab_size padded to a
+// multiple of make_vocab_size_divisible_by × tensor_model_parallel_size), ffn_hidden_size (default 4·hidden), swiglu, group_query_attention with
 // num_query_groups, kv_channels, untie_embeddings_and_output_weights, position_embedding_type
 // with max_position_embeddings, add_bias_linear, normalization. `where` prefixes messages.
 Result<ModelConfigCount> countMegatronArguments(const std::map<std::string, std::string>& args,

@@ -5,6 +5,7 @@
 // an independent Python writer (tests/data/importers/tfevents/make_tfevents.py), not real runs.
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "importers/importer.hpp"
 #include "importers/model_config.hpp"
@@ -177,6 +178,30 @@ class TestLogFormats : public QObject {
     SP_VERIFY_CONTAINS(w, "gpt345m-args.log:26: field 'lm loss': iteration 20 has no 'lm loss'");
     SP_VERIFY_CONTAINS(w, "1 'validation loss at iteration' lines were not used");
     SP_VERIFY_CONTAINS(w, "Megatron-LM config (num_layers, hidden_size, num_attention_heads, padded_vocab_size");
+  }
+
+  void megatronArgumentsOfALlama() {
+    // Llama 2 7B as Megatron-LM is told it: 6,738,415,616 parameters (the published count).
+    std::map<std::string, std::string> args = {
+        {"num_layers", "32"}, {"hidden_size", "4096"}, {"num_attention_heads", "32"}, {"ffn_hidden_size", "11008"},
+        {"swiglu", "True"}, {"untie_embeddings_and_output_weights", "True"}, {"position_embedding_type", "rope"},
+        {"normalization", "RMSNorm"}, {"add_bias_linear", "False"}, {"group_query_attention", "False"},
+        {"vocab_size", "32000"}, {"make_vocab_size_divisible_by", "128"}, {"tensor_model_parallel_size", "1"}};
+    auto n = countMegatronArguments(args, "llama.log");
+    QVERIFY2(n, n.message().c_str());
+    QCOMPARE(n->params, 6738415616.0);
+    // Grouped-query attention with 8 groups (Llama 3 8B: 8,030,261,248 parameters).
+    args = {{"num_layers", "32"}, {"hidden_size", "4096"}, {"num_attention_heads", "32"}, {"ffn_hidden_size", "14336"},
+            {"swiglu", "True"}, {"untie_embeddings_and_output_weights", "True"}, {"position_embedding_type", "rope"},
+            {"normalization", "RMSNorm"}, {"add_bias_linear", "False"}, {"group_query_attention", "True"},
+            {"num_query_groups", "8"}, {"padded_vocab_size", "128256"}};
+    auto llama3 = countMegatronArguments(args, "llama3.log");
+    QVERIFY2(llama3, llama3.message().c_str());
+    QCOMPARE(llama3->params, 8030261248.0);
+    args.erase("num_layers");
+    auto missing = countMegatronArguments(args, "x.log");
+    QCOMPARE(missing.message(), std::string("x.log: the arguments block has no 'num_layers'; otherwise give --params "
+                                            "(the model size N)"));
   }
 
   void megatronRealLogs() {
