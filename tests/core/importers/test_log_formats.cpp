@@ -223,18 +223,47 @@ class TestLogFormats : public QObject {
     QCOMPARE(run.points[9].loss, 9.947481);
     QCOMPARE(run.points[9].tokens, 10.0 * 524288);
 
-    const std::string deepspeed = kReal + "megatron/megatron-deepspeed-llama-aurora.log";
-    auto no_n = importPath(deepspeed);
+    // Megatron-DeepSpeed runs of saforem2/Megatron-DeepSpeed ALCF/README.md (see real/SOURCE.md): the logs
+    // print no arguments block, so N is the one value they lack. The launch command above each log gives
+    // 32 layers, hidden 4096, 32 heads with 8 key/value heads, SwiGLU FFN 11008, untied embeddings,
+    // Llama 2 tokenizer (32000). By hand: per layer q,o 2·4096² + k,v 2·4096·1024 + MLP 3·4096·11008
+    // + 2 norms 4096 = 177,217,536; × 32 = 5,670,961,152; + embedding and output 2·32000·4096
+    // + final norm 4096 = 5,933,109,248.
+    std::map<std::string, std::string> alcf_args = {
+        {"num_layers", "32"}, {"hidden_size", "4096"}, {"num_attention_heads", "32"}, {"ffn_hidden_size", "11008"},
+        {"swiglu", "True"}, {"untie_embeddings_and_output_weights", "True"}, {"position_embedding_type", "rope"},
+        {"normalization", "RMSNorm"}, {"add_bias_linear", "False"}, {"group_query_attention", "True"},
+        {"num_query_groups", "8"}, {"vocab_size", "32000"}, {"make_vocab_size_divisible_by", "128"},
+        {"tensor_model_parallel_size", "2"}};
+    auto alcf_n = countMegatronArguments(alcf_args, "alcf.log");
+    QVERIFY2(alcf_n, alcf_n.message().c_str());
+    QCOMPARE(alcf_n->params, 5933109248.0);
+
+    const std::string sunspot = kReal + "megatron/megatron-deepspeed-llama-sunspot.log";
+    auto no_n = importPath(sunspot);
     QCOMPARE(no_n.error->missing_option, std::string("params"));
     ImportOptions n;
-    n.params = 6.74e9;
-    auto d = importPath(deepspeed, n);
+    n.params = alcf_n->params;
+    auto d = importPath(sunspot, n);
     QVERIFY2(d.ok(), d.status().message().c_str());
+    QCOMPARE(d.runs.at(0).params, 5933109248.0);
     QCOMPARE(d.runs.at(0).points.size(), std::size_t{2});
-    QCOMPARE(d.runs[0].points[0].tokens, 393216.0);  // "consumed tokens"
+    QCOMPARE(d.runs[0].points[0].tokens, 393216.0);  // "consumed tokens" = 96 samples × 4096
     QCOMPARE(d.runs[0].points[0].loss, 11.17136);
     QCOMPARE(d.runs[0].points[1].tokens, 786432.0);
     QCOMPARE(d.runs[0].points[1].loss, 25.37718);
+
+    // The Polaris run of the same README (TP 2, global batch 32); memory lines of two ranks between
+    // the iteration lines are skipped.
+    const std::string polaris = kReal + "megatron/megatron-deepspeed-llama-polaris.log";
+    QCOMPARE(importPath(polaris).error->missing_option, std::string("params"));
+    auto p = importPath(polaris, n);
+    QVERIFY2(p.ok(), p.status().message().c_str());
+    QCOMPARE(p.runs.at(0).points.size(), std::size_t{2});
+    QCOMPARE(p.runs[0].points[0].tokens, 131072.0);  // 32 samples × 4096
+    QCOMPARE(p.runs[0].points[0].loss, 11.19983);
+    QCOMPARE(p.runs[0].points[1].tokens, 262144.0);
+    QCOMPARE(p.runs[0].points[1].loss, 17.66422);
   }
 
   // ---- TensorBoard event files ------------------------------------------------------------------
