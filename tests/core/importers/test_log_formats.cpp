@@ -320,6 +320,45 @@ class TestLogFormats : public QObject {
     QVERIFY(!bad_len.ok());
   }
 
+  void tensorBoardRealEventFiles() {
+    // Event files written by real writers, byte for byte as their own tests assert them (see
+    // real/SOURCE.md); every CRC in them was checked with a bit-by-bit CRC32C in Python, apart
+    // from Boost.CRC used here.
+    const std::string dir = kReal + "tfevents/";
+    // tensorboard_logger: Logger(dummy_time=256.5), log_value('v/1', 1.5, 1), log_value('v/22', 16.0, 2).
+    const std::string logger = dir + "tensorboard-logger-serialization/events.out.tfevents.256.host";
+    auto plain = importPath(logger);
+    QCOMPARE(plain.status().message(), logger + ": no loss tag (loss, train/loss, eval/loss, val_loss ...) among the "
+                                                "2 scalar tags 'v/1', 'v/22'; name the loss tag with --loss-column");
+    ImportOptions o;
+    o.columns.loss = "v/1";
+    QCOMPARE(importPath(logger, o).error->missing_option, std::string("params"));
+    o.params = 1e6;
+    QCOMPARE(importPath(logger, o).error->missing_option, std::string("tokens-per-step"));
+    o.tokens_per_step = 1000;
+    auto r = importPath(logger, o);
+    QVERIFY2(r.ok(), r.status().message().c_str());
+    QCOMPARE(r.formats.at(0), std::string("tensorboard-events"));
+    QCOMPARE(r.runs.at(0).name, std::string("tensorboard-logger-serialization"));
+    QCOMPARE(r.runs[0].points.size(), std::size_t{1});
+    QCOMPARE(r.runs[0].points[0].loss, 1.5);        // float 0x3fc00000
+    QCOMPARE(r.runs[0].points[0].tokens, 1000.0);   // step 1 × 1000
+    o.columns.loss = "v/22";
+    auto v22 = importPath(logger, o);
+    QVERIFY2(v22.ok(), v22.status().message().c_str());
+    QCOMPARE(v22.runs.at(0).points.at(0).loss, 16.0);  // float 0x41800000
+    QCOMPARE(v22.runs[0].points[0].tokens, 2000.0);
+
+    // TensorFlow: two file_version records ('brain.Event:1', 'brain.Event:2') and no scalars. Its
+    // CRCs pass (the framing is read to the end); the error says there is nothing to import
+    // instead of asking for a loss tag that cannot exist.
+    const std::string tf = dir + "tensorflow-gcs-loader-test/events.out.tfevents.1440183447.host";
+    auto none = importPath(tf, o);
+    QCOMPARE(none.status().message(),
+             tf + ": no scalar values in its 2 records: the event file holds no training curve to import");
+    QVERIFY(none.error->missing_option.empty());
+  }
+
   void tensorBoardCorruptionIsAlwaysLocated() {
     // Every single-byte change of a valid event file is caught by a CRC and reported with the
     // record's offset (bounded: 522 imports of a 522-byte file).
@@ -337,7 +376,7 @@ class TestLogFormats : public QObject {
       SP_VERIFY_CONTAINS(r.status().message(), "at byte offset");
     }
     // Records with valid framing around arbitrary bytes: the protobuf reader stays inside each
-    // record and either finds no loss tag or reports a malformed message; 300 seeded payloads.
+    // record and finds no scalars, no loss tag or a malformed message; 300 seeded payloads.
     std::mt19937 rng(12345);
     for (int k = 0; k < 300; ++k) {
       std::string payload(1 + rng() % 64, '\0');
@@ -358,7 +397,7 @@ class TestLogFormats : public QObject {
       QVERIFY(!r.ok());  // no loss values in random bytes
       const std::string m = r.status().message();
       QVERIFY2(m.find("malformed") != std::string::npos || m.find("no loss tag") != std::string::npos ||
-                   m.find("no usable values") != std::string::npos,
+                   m.find("no scalar values") != std::string::npos || m.find("no usable values") != std::string::npos,
                m.c_str());
     }
   }
