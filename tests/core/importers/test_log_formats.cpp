@@ -421,6 +421,37 @@ class TestLogFormats : public QObject {
     SP_VERIFY_CONTAINS(w, "a W&B runs table: each row is one run");
   }
 
+  void wandbRealRunsTable() {
+    // A real W&B runs-table export (nanoGPT ablations on 65-character Shakespeare, 4 seeds per
+    // configuration; see real/SOURCE.md). Default options: N from n_params, tokens from
+    // iter × batch_size × block_size, runs sharing a name kept apart by seed, val/loss as the loss.
+    const std::string file = kReal + "wandb/nanogpt-ablations-runs-table.csv";
+    auto r = importPath(file);
+    QVERIFY2(r.ok(), r.status().message().c_str());
+    QCOMPARE(r.runs.size(), std::size_t{12});
+    QCOMPARE(r.runs[0].name, std::string("F2_context_512 (seed 6242)"));
+    QCOMPARE(r.runs[11].name, std::string("baseline (seed 3242)"));
+    // n_params by hand (bias=False, n_embd 384, 6 layers, vocab 65): 6 × (12·384² + 2·384)
+    // + 65·384 + 384 = 10,646,784, plus the learned position table block_size × 384.
+    QCOMPARE(r.runs[0].params, 10646784.0 + 512 * 384);   // 10,843,392
+    QCOMPARE(r.runs[1].params, 10646784.0 + 128 * 384);   // 10,695,936
+    QCOMPARE(r.runs[2].params, 10646784.0 + 256 * 384);   // 10,745,088
+    QCOMPARE(r.runs[0].points.at(0).tokens, 5000.0 * 64 * 512);
+    QCOMPARE(r.runs[1].points.at(0).tokens, 5000.0 * 64 * 128);
+    QCOMPARE(r.runs[2].points.at(0).tokens, 5000.0 * 64 * 256);
+    QCOMPARE(r.runs[2].points.at(0).loss, 1.689523220062256);    // val/loss, baseline seed 6242
+    QCOMPARE(r.runs[11].points.at(0).loss, 1.6883337497711182);  // val/loss, baseline seed 3242
+    const std::string w = allWarnings(r);
+    SP_VERIFY_CONTAINS(w, "tokens = 'iter' × 'batch_size' × 'block_size' of each row");
+    SP_VERIFY_CONTAINS(w, "using 'val/loss'");
+    // The training loss instead, by name.
+    ImportOptions o;
+    o.columns.loss = "train/loss";
+    auto train = importPath(file, o);
+    QVERIFY2(train.ok(), train.status().message().c_str());
+    QCOMPARE(train.runs.at(2).points.at(0).loss, 0.6361281871795654);
+  }
+
   void wandbChartTokensAndParamsMetrics() {
     // A chart export (written for this test) whose runs also logged num_tokens and n_params:
     // nothing needs to be given.
