@@ -450,6 +450,13 @@ class TestLogFormats : public QObject {
     auto train = importPath(file, o);
     QVERIFY2(train.ok(), train.status().message().c_str());
     QCOMPARE(train.runs.at(2).points.at(0).loss, 0.6361281871795654);
+
+    // A real runs table of throughput runs (W&B's newer column set: Name, Runtime, End Time,
+    // Hostname, ...) has no loss at all: a clear error naming the file and header line.
+    const std::string throughput = kReal + "wandb/gipfelsturm-throughput-runs-table.csv";
+    auto none = importPath(throughput);
+    QVERIFY(!none.ok());
+    SP_VERIFY_CONTAINS(none.status().message(), throughput + ":1: no loss column");
   }
 
   void wandbChartTokensAndParamsMetrics() {
