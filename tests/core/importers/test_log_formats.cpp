@@ -253,6 +253,21 @@ class TestLogFormats : public QObject {
     QCOMPARE(d.runs[0].points[1].tokens, 786432.0);
     QCOMPARE(d.runs[0].points[1].loss, 25.37718);
 
+    // Megatron-LM (okoge-kaz's fork, PyTorch profiler notes): one iteration line between profiler
+    // lines, with a fork's own "iteration time: ... s samples/sec: ..." field. Without an arguments
+    // block the log lacks N and the sequence length, and the errors ask for exactly those.
+    const std::string profiler = kReal + "megatron/megatron-lm-torch-profiler-abci.log";
+    QCOMPARE(importPath(profiler).error->missing_option, std::string("params"));
+    ImportOptions only_n;
+    only_n.params = 8e9;
+    QCOMPARE(importPath(profiler, only_n).error->missing_option, std::string("tokens-per-step"));
+    only_n.tokens_per_step = 1024 * 1024;  // a global batch of 1024 × an assumed sequence length of 1024
+    auto prof = importPath(profiler, only_n);
+    QVERIFY2(prof.ok(), prof.status().message().c_str());
+    QCOMPARE(prof.runs.at(0).points.size(), std::size_t{1});
+    QCOMPARE(prof.runs[0].points[0].loss, 2.120380);
+    QCOMPARE(prof.runs[0].points[0].tokens, 4.0 * 1024 * 1024);  // iteration 4
+
     // The Polaris run of the same README (TP 2, global batch 32); memory lines of two ranks between
     // the iteration lines are skipped.
     const std::string polaris = kReal + "megatron/megatron-deepspeed-llama-polaris.log";
