@@ -514,6 +514,24 @@ class TestLogFormats : public QObject {
     QCOMPARE(r.runs[1].points[0].loss, 0.00031488764216192067);
     QCOMPARE(r.runs[1].points.back().loss, 0.0000015728264770586975);
     QCOMPARE(r.runs[1].points.back().tokens, 25.0 * 1000);
+
+    // A second real chart export (nanoGPT GPT-2 variants, train/loss by Step, eight runs with
+    // __MIN/__MAX columns; trimmed to steps 0-5): N and tokens per step are what it lacks.
+    const std::string gpt2 = kReal + "wandb/nanogpt-char-token-train-loss.csv";
+    QCOMPARE(importPath(gpt2).error->missing_option, std::string("tokens-per-step"));
+    ImportOptions g;
+    g.tokens_per_step = 1000;
+    g.params = 124e6;
+    auto c = importPath(gpt2, g);
+    QVERIFY2(c.ok(), c.status().message().c_str());
+    QCOMPARE(c.formats.at(0), std::string("wandb"));
+    QCOMPARE(c.runs.size(), std::size_t{8});
+    QCOMPARE(c.runs[5].name, std::string("gpt2"));
+    QCOMPARE(c.runs[5].points.size(), std::size_t{5});  // steps 1-5; step 0 has no tokens
+    QCOMPARE(c.runs[5].points[0].loss, 6.684843063354492);
+    QCOMPARE(c.runs[5].points.back().loss, 4.75210428237915);
+    QCOMPARE(c.runs[5].points.back().tokens, 5.0 * 1000);
+    SP_VERIFY_CONTAINS(allWarnings(c), "field 'gpt2 - train/loss': step 0 has no tokens seen; value skipped");
   }
 
   void detectsTheNewFormats() {
