@@ -534,6 +534,39 @@ class TestLogFormats : public QObject {
     SP_VERIFY_CONTAINS(allWarnings(c), "field 'gpt2 - train/loss': step 0 has no tokens seen; value skipped");
   }
 
+  void tensorBoardRealCsvExports() {
+    // Real TensorBoard scalar downloads (see real/SOURCE.md), both of the logdir's own run, which
+    // TensorBoard names "." ("run-.-tag-loss.csv"): the folder holding the file names the run.
+    const std::string imdb = kReal + "tensorboard-csv/imdb/run-.-tag-loss.csv";
+    auto none = importPath(imdb);
+    QCOMPARE(none.status().message(), imdb + ": no model size N for run 'imdb': TensorBoard exports do not record "
+                                             "it; give --params (N, or imdb=N)");
+    ImportOptions o;
+    o.params = 1e6;
+    QCOMPARE(importPath(imdb, o).error->missing_option, std::string("tokens-per-step"));
+    o.tokens_per_step = 1000;
+    auto r = importPath(imdb, o);
+    QVERIFY2(r.ok(), r.status().message().c_str());
+    QCOMPARE(r.formats.at(0), std::string("tensorboard"));
+    QCOMPARE(r.runs.at(0).name, std::string("imdb"));
+    QCOMPARE(r.runs[0].points.size(), std::size_t{29});  // steps 1-29; step 0 has no tokens
+    QCOMPARE(r.runs[0].points[0].loss, 18.378080368041992);
+    QCOMPARE(r.runs[0].points.back().loss, 3.9541561603546143);
+    QCOMPARE(r.runs[0].points.back().tokens, 29.0 * 1000);
+
+    // Steps that go back (95, then 68 at a later wall time: a run resumed from an earlier
+    // checkpoint) are ordered by tokens with a warning at the line where they go back.
+    const std::string ocr = kReal + "tensorboard-csv/attention-ocr/run-.-tag-loss.csv";
+    auto resumed = importPath(ocr, o);
+    QVERIFY2(resumed.ok(), resumed.status().message().c_str());
+    QCOMPARE(resumed.runs.at(0).points.size(), std::size_t{8});
+    QCOMPARE(*resumed.runs[0].points[2].step, 68.0);
+    QCOMPARE(resumed.runs[0].points[2].loss, 2.851654052734375);
+    QCOMPARE(*resumed.runs[0].points[3].step, 72.0);
+    SP_VERIFY_CONTAINS(allWarnings(resumed), "run-.-tag-loss.csv:6: run 'attention-ocr': tokens go back from 95000 to "
+                                             "68000 (a run resumed from an earlier checkpoint into the same log?)");
+  }
+
   void detectsTheNewFormats() {
     QVERIFY(detectFormat("runs/a/events.out.tfevents.1700000000.host", "") == ImportFormat::TensorBoardEvents);
     QVERIFY(detectFormat("train.log", " iteration       10/    1000 | consumed samples:  80 | lm loss: 1.1E+01 |") ==
