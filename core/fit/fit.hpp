@@ -43,7 +43,7 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "importers/run_data.hpp"
+#include "base/fit_point.hpp"
 #include "laws/scaling_law.hpp"
 
 namespace scaleplan {

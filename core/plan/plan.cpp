@@ -5,7 +5,6 @@
 
 #include "base/format.hpp"
 #include "counting/memory.hpp"
-#include "gpubench/measured_accelerator.hpp"
 
 namespace scaleplan {
 
@@ -216,21 +215,21 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
   return result;
 }
 
-Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog) {
-  const std::string measured_prefix = "measured:";
-  if (gpu_id.rfind(measured_prefix, 0) == 0) return loadMeasuredAccelerator(gpu_id.substr(measured_prefix.size()));
-  auto acc = catalog.get(gpu_id);
-  if (!acc) return acc.error();
-  return **acc;
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
+  return makePlanRequest(spec, [&](const std::string& gpu_id) -> Result<Accelerator> {
+    auto acc = catalog.get(gpu_id);
+    if (!acc) return acc.error();
+    return **acc;
+  });
 }
 
-Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const AcceleratorLookup& lookup) {
   PlanRequest r;
   r.budget = spec.budget;
   auto law = lawById(spec.law_id, spec.law_options);
   if (!law) return law.error();
   r.law = *law;
-  auto accelerator = resolveAccelerator(spec.gpu_id, catalog);
+  auto accelerator = lookup(spec.gpu_id);
   if (!accelerator) return accelerator.error();
   r.accelerator = *accelerator;
   r.precision = spec.precision;
