@@ -247,4 +247,12 @@ Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const AcceleratorLooku
   return r;
 }
 
+Result<BudgetEquivalents> budgetEquivalents(const PlanRequest& request) {
+  if (!request.budget) return Error{"budget: none given"};
+  auto setup = setupFor(request.accelerator, request.precision, request.gpu_count, request.mfu, request.usd_per_gpu_hour,
+                        request.pue);
+  if (!setup) return setup.error();
+  return budgetEquivalents(*request.budget, *setup);
+}
+
 }  // namespace scaleplan

@@ -131,6 +131,10 @@ struct PlanSpec {
   std::optional<double> target_loss;
   std::optional<double> unique_tokens;
 };
+// The request's budget in every unit on the request's setup (accelerator, precision, GPUs, MFU,
+// price, PUE). Errors: no budget, or those of setupFor and budgetEquivalents.
+Result<BudgetEquivalents> budgetEquivalents(const PlanRequest& request);
+
 // Finds the accelerator a PlanSpec::gpu_id names. The planner does not read benchmark results
 // itself (it does not link the GPU benchmark): the apps pass resolveAccelerator of
 // gpubench/measured_accelerator.hpp, which also takes "measured:PATH".
