@@ -83,22 +83,9 @@ Result<RunCost> costOf(Flops flops, const ComputeSetup& setup) {
   return cost;
 }
 
-std::string_view toString(BudgetUnit u) {
-  switch (u) {
-    case BudgetUnit::Flops: return "flops";
-    case BudgetUnit::Usd: return "usd";
-    case BudgetUnit::GpuHours: return "gpu-hours";
-    case BudgetUnit::Days: return "days";
-  }
-  return "unknown";
-}
+std::string_view toString(BudgetUnit u) { return kBudgetUnitNames.toString(u); }
 
-std::optional<BudgetUnit> budgetUnitFromString(std::string_view s) {
-  for (BudgetUnit u : {BudgetUnit::Flops, BudgetUnit::Usd, BudgetUnit::GpuHours, BudgetUnit::Days}) {
-    if (toString(u) == s) return u;
-  }
-  return std::nullopt;
-}
+std::optional<BudgetUnit> budgetUnitFromString(std::string_view s) { return kBudgetUnitNames.fromString(s); }
 
 Result<Flops> flopsForBudget(const Budget& budget, const ComputeSetup& setup) {
   std::string error;

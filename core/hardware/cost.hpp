@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "base/units.hpp"
 #include "hardware/accelerator.hpp"
@@ -55,6 +56,11 @@ Result<RunCost> costOf(Flops flops, const ComputeSetup& setup);
 
 // What a budget is given in.
 enum class BudgetUnit { Flops, Usd, GpuHours, Days };
+inline constexpr auto kBudgetUnitNames = makeEnumNames<BudgetUnit>({
+    {BudgetUnit::Flops, "flops"},
+    {BudgetUnit::Usd, "usd"},
+    {BudgetUnit::GpuHours, "gpu-hours"},
+    {BudgetUnit::Days, "days"}});
 std::string_view toString(BudgetUnit u);  // "flops", "usd", "gpu-hours", "days"
 std::optional<BudgetUnit> budgetUnitFromString(std::string_view s);
 

@@ -123,40 +123,13 @@ std::string describe(double x) { return formatNumber(x, 6); }
 
 // --- enums -------------------------------------------------------------------------------------
 
-std::string_view toString(PowerLawVariable v) {
-  switch (v) {
-    case PowerLawVariable::Params: return "params";
-    case PowerLawVariable::Tokens: return "tokens";
-    case PowerLawVariable::Flops: return "flops";
-  }
-  return "params";
-}
+std::string_view toString(PowerLawVariable v) { return kPowerLawVariableNames.toString(v); }
 
-std::optional<PowerLawVariable> powerLawVariableFromString(std::string_view s) {
-  for (PowerLawVariable v : {PowerLawVariable::Params, PowerLawVariable::Tokens, PowerLawVariable::Flops}) {
-    if (s == toString(v)) return v;
-  }
-  return std::nullopt;
-}
+std::optional<PowerLawVariable> powerLawVariableFromString(std::string_view s) { return kPowerLawVariableNames.fromString(s); }
 
-std::string_view toString(LawKind k) {
-  switch (k) {
-    case LawKind::Chinchilla: return "chinchilla";
-    case LawKind::Kaplan: return "kaplan";
-    case LawKind::TokensPerParam: return "tokens-per-param";
-    case LawKind::DataConstrained: return "data-constrained";
-    case LawKind::PowerLaw: return "power-law";
-  }
-  return "chinchilla";
-}
+std::string_view toString(LawKind k) { return kLawKindNames.toString(k); }
 
-std::optional<LawKind> lawKindFromString(std::string_view s) {
-  for (LawKind k : {LawKind::Chinchilla, LawKind::Kaplan, LawKind::TokensPerParam, LawKind::DataConstrained,
-                    LawKind::PowerLaw}) {
-    if (s == toString(k)) return k;
-  }
-  return std::nullopt;
-}
+std::optional<LawKind> lawKindFromString(std::string_view s) { return kLawKindNames.fromString(s); }
 
 // --- Chinchilla form ---------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-const BudgetUnit kUnits[] = {BudgetUnit::Flops, BudgetUnit::Usd, BudgetUnit::GpuHours, BudgetUnit::Days};
+constexpr auto kUnits = kBudgetUnitNames.values();  // the unit combo's rows, in this order
 
 }  // namespace
 
@@ -129,13 +129,13 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   hw_form->addRow(tr("Accelerator"), accelerator_);
   precision_->setToolTip(tr("Only the precisions the accelerator supports, with its dense (not sparse) peak"));
   hw_form->addRow(tr("Precision"), precision_);
-  gpus_->setRange(1, 1000000);
+  gpus_->setRange(static_cast<int>(kGpuCountSpec.min), static_cast<int>(kGpuCountSpec.max));  // core/plan/plan.hpp
   gpus_->setGroupSeparatorShown(true);
   gpus_->setAccelerated(true);
   hw_form->addRow(tr("GPUs"), gpus_);
   mfu_slider_->setRange(1, 100);
   mfu_slider_->setToolTip(tr("Model FLOPs utilisation: achieved model FLOP/s over the dense peak"));
-  mfu_spin_->setRange(0.1, 100.0);
+  mfu_spin_->setRange(0.1, 100.0 * kMfuSpec.max);  // percent; 0.1% is the spin box's step above kMfuSpec's open 0
   mfu_spin_->setDecimals(1);
   mfu_spin_->setSingleStep(0.5);
   mfu_spin_->setSuffix(" %");

@@ -1,7 +1,5 @@
 #include "panels/model_panel.hpp"
 
-#include "counting/count_report.hpp"
-
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
@@ -17,6 +15,7 @@
 #include <QVBoxLayout>
 #include <limits>
 
+#include "counting/count_report.hpp"
 #include "plots/memory_plot.hpp"
 #include "session/session.hpp"
 #include "controls/text_format.hpp"
@@ -124,8 +123,7 @@ QWidget* ModelMemoryPanel::buildControls() {
   d_ff_ = makeSpin(arch_box, 1, kIntMax, 11008, tr("Feed-forward hidden size"));
   form->addRow(tr("d_ff:"), d_ff_);
   mlp_ = new QComboBox(arch_box);
-  for (MlpKind k : {MlpKind::Gelu, MlpKind::Relu, MlpKind::SwiGlu, MlpKind::GeGlu})
-    mlp_->addItem(qs(toString(k)), qs(toString(k)));
+  for (MlpKind k : kMlpKindNames.values()) mlp_->addItem(qs(toString(k)), qs(toString(k)));
   mlp_->setToolTip(tr("GELU/ReLU: 2 matrices; SwiGLU/GeGLU (gated): 3 matrices"));
   form->addRow(tr("MLP:"), mlp_);
   vocab_ = makeSpin(arch_box, 1, kIntMax, 32000, tr("Vocabulary size"));

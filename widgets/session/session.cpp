@@ -60,22 +60,20 @@ void Session::initialise() {
 PlanRequest Session::initialRequest() const {
   PlanRequest r;
   r.budget = Budget{BudgetUnit::Flops, kDefaultBudgetFlops};
-  if (auto law = resolveLaw("hoffmann2022")) {
+  if (auto law = resolveLaw(kDefaultLawId)) {
     r.law = *law;
   } else if (!laws_.empty()) {
     r.law = laws_.front();
   }
-  if (const Accelerator* a = catalog_.find("h100-sxm")) {
+  if (const Accelerator* a = catalog_.find(kDefaultGpuId)) {
     r.accelerator = *a;
   } else if (!catalog_.accelerators().empty()) {
     r.accelerator = catalog_.accelerators().front();
   }
-  r.precision = Precision::Bf16;
-  if (!r.accelerator.dense_peak.empty() && !r.accelerator.peak(Precision::Bf16)) {
+  // The precision, GPU count and MFU keep PlanRequest's defaults (plan.hpp).
+  if (!r.accelerator.dense_peak.empty() && !r.accelerator.peak(r.precision)) {
     r.precision = r.accelerator.dense_peak.begin()->first;
   }
-  r.gpu_count = 1024;
-  r.mfu = 0.4;
   return r;
 }
 
