@@ -55,7 +55,7 @@ class TestCliFit : public QObject {
     auto o = jsonOf(plan);
     // About 20 tokens per parameter at Chinchilla's budget, as the replication finds.
     QVERIFY2(o["tokens_per_param"].toDouble() > 14 && o["tokens_per_param"].toDouble() < 26, plan.out.constData());
-    auto ci = o["predicted_loss_ci95"].toArray();
+    auto ci = o["loss_ci95"].toArray();
     QCOMPARE(ci.size(), 2);
     QVERIFY(ci[0].toDouble() < o["predicted_loss"].toDouble() && o["predicted_loss"].toDouble() < ci[1].toDouble());
   }

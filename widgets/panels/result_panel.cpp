@@ -137,8 +137,8 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
   values_["flops"]->setText(text::flops(p.flops.value));
   if (p.predicted_loss) {
     QString loss = tr("%1 nats/token").arg(text::number(*p.predicted_loss, 4));
-    if (p.loss_interval) {
-      loss += tr("  (95%: %1–%2)").arg(text::number(p.loss_interval->low, 4), text::number(p.loss_interval->high, 4));
+    if (p.intervals.predicted_loss) {
+      loss += tr("  (95%: %1–%2)").arg(text::number(p.intervals.predicted_loss->low, 4), text::number(p.intervals.predicted_loss->high, 4));
     }
     values_["loss"]->setText(loss);
   } else {
