@@ -10,8 +10,8 @@
 #include <type_traits>
 
 #include "base/format.hpp"
+#include "base/minimize_1d.hpp"
 #include "laws/law_uncertainty.hpp"
-#include "laws/minimize_1d.hpp"
 
 namespace scaleplan {
 
@@ -182,7 +182,7 @@ Allocation chinchillaOptimalNumeric(const ChinchillaParams& p, Flops compute) {
     return chinchillaReducible(p, n, c6 / n);
   };
   auto [lo, hi] = logParamsRange(compute);
-  laws_detail::Minimum m = laws_detail::scanThenBrent(objective, objective, lo, hi);
+  Minimum m = scanThenBrent(objective, objective, lo, hi);
   return allocationFor(std::exp(m.x), compute);
 }
 
@@ -272,7 +272,7 @@ Allocation dataConstrainedOptimal(const DataConstrainedParams& p, Flops compute)
   };
   auto [lo, hi] = logParamsRange(compute);
   // A scan first: the min() in U_N makes the objective kinked, and it need not be convex.
-  laws_detail::Minimum m = laws_detail::scanThenBrent(objective, objective, lo, hi, 600);
+  Minimum m = scanThenBrent(objective, objective, lo, hi, 600);
   return allocationFor(std::exp(m.x), compute);
 }
 
