@@ -195,8 +195,11 @@ std::string FitSummary::briefReport() const {
       out << "\n";
     }
     if (scale) out << "  scale sigma = " << formatNumber(*scale, 4) << "\n";
+    out << "  uncertainty: " << (uncertainty ? uncertainty->method : std::string("none")) << "\n";
+    if (uncertainty && uncertainty->samples.empty() && uncertainty->resamples == 0) {
+      out << "  note: " << kCovarianceTooNarrowNote << "\n";
+    }
     if (uncertainty) {
-      out << "  uncertainty: " << uncertainty->method << "\n";
       for (const auto& d : uncertainty->derived) {
         out << "  " << d.name << " = " << formatNumber(d.value, 4) << "  (95% " << formatNumber(d.ci95_low, 4) << " .. "
             << formatNumber(d.ci95_high, 4) << ")\n";

@@ -328,8 +328,8 @@ QWidget* ImportFitPanel::buildFitSide() {
   bootstrap_spin_ = new QSpinBox(fit_box);
   bootstrap_spin_->setRange(0, 10000);
   bootstrap_spin_->setSingleStep(100);
-  bootstrap_spin_->setValue(100);
-  bootstrap_spin_->setSpecialValueText(tr("none (covariance estimate)"));
+  bootstrap_spin_->setValue(kDefaultBootstrapResamples);  // the core's default: bounds stable at this count
+  bootstrap_spin_->setSpecialValueText(tr("none (covariance estimate: usually too narrow)"));
   bootstrap_spin_->setToolTip(
       tr("Bootstrap resamples over points: standard errors, 95% intervals and the "
          "uncertainty band of the fit view"));
