@@ -94,10 +94,11 @@ std::vector<std::string> startGridAxisNames(FitLaw law);
 // the last axis varying fastest.
 std::vector<GridAxis> defaultStartGrid(FitLaw law);
 
-// The default bootstrap size. On the Chinchilla replication data (240 points) the 95% bounds
-// of three seeds agree within about 2% (A, E, alpha, beta) and 5% (B's upper bound, the heaviest
-// tail) at 1,000 resamples, against 4% and 25% at 400 (bench_bootstrap_stability prints the
-// bounds at several counts); 1,000 resamples take a few seconds on a laptop.
+// The default bootstrap size. On the Chinchilla replication data (240 points) the 95% bounds of
+// seeds 1-3 agree within 8% of the interval's width for every parameter at 1,000 resamples
+// (B's upper bound 4%), against up to 38% at 400 and 48% at 200 (B's heavy upper tail); 2,000
+// is no steadier (2-10%). `bench_fit --stability` prints the bounds. 1,000 resamples take a few
+// seconds (2-3 s on 2 cores).
 inline constexpr int kDefaultBootstrapResamples = 1000;
 // Said wherever an interval comes from the covariance alone (reports, law files, plans).
 inline constexpr const char* kCovarianceTooNarrowNote =
