@@ -374,8 +374,8 @@ QWidget* ImportFitPanel::buildFitSide() {
   params_view_ = makeTable(params_model_, result_box);
   params_view_->verticalHeader()->setVisible(false);
   // The numbers are what matter: value, standard error and interval always show in full, and
-  // the names (long for the derived rows: "a = β/(α+β) (N_opt ∝ C^a)") take the width left and
-  // elide, in full in their tooltips.
+  // the names ("a (N_opt ∝ C^a)" the longest) take the width left and elide, in full (with the
+  // formulas) in their tooltips.
   params_view_->horizontalHeader()->setMinimumSectionSize(40);
   params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::NameColumn, QHeaderView::Stretch);
   for (int c : {int(FitParamsModel::ValueColumn), int(FitParamsModel::StderrColumn),

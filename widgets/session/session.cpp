@@ -187,6 +187,10 @@ void Session::setInferenceTokens(std::optional<double> tokens) {
   assign(request_.inference_tokens, tokens);
 }
 
+void Session::setInferenceSizing(InferenceSizing sizing) {
+  assign(request_.inference_sizing, sizing);
+}
+
 void Session::setTargetLoss(std::optional<double> loss) {
   assign(request_.target_loss, loss);
 }
