@@ -1,5 +1,6 @@
 // scaleplan-cli fit on the Chinchilla data (Besiroglu et al. 2024's reconstruction of Hoffmann
 // et al. 2022's Figure 4), its JSON keys, and a fitted law reused for planning via file:PATH.
+#include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
 
@@ -92,6 +93,28 @@ class TestCliFit : public QObject {
     for (const char* text : {"MFU range 35-45%", "wall clock:", "(95% ", "MFU uniform over 35-45%"}) {
       QVERIFY2(ranged.out.contains(text), ranged.out.constData());
     }
+  }
+
+  // Without the bootstrap the report names the covariance method and says it is usually too
+  // narrow; the law file carries the covariance, says so, and a plan with it gets intervals and
+  // the warning. The default fit bootstraps (its method is in the report).
+  void covarianceOnlyFitsSayTheyAreTooNarrow() {
+    QTemporaryDir dir;
+    const QString law = dir.filePath("cov.json");
+    Run fit = cli({"fit", chinchillaCsv(), "--drop-highest-loss", "5", "--bootstrap", "0", "--holdout", "0", "--out", law});
+    QCOMPARE(fit.exit_code, 0);
+    QVERIFY2(fit.out.contains("uncertainty:") && fit.out.contains("covariance") && fit.out.contains("usually too narrow"), fit.out.constData());
+    QFile file(law);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY2(text.contains("\"propagation\": \"covariance\""), text.left(3000).constData());
+    Run plan = cli({"plan", "--law", "file:" + law, "--flops", "1e24", "--json"});
+    QCOMPARE(plan.exit_code, 0);
+    auto o = jsonOf(plan);
+    QCOMPARE(o["params_ci95"].toArray().size(), 2);
+    QVERIFY2(plan.out.contains("intervals-from-covariance"), plan.out.constData());
+    Run help = cli({"fit", "--help"});
+    QVERIFY(help.out.contains("default 1000"));
   }
 
   // --compare-to: the fit against Hoffmann et al.'s published law is rejected (Besiroglu et al.'s

@@ -127,7 +127,7 @@ void FrontierPlot::rebuild() {
   if (y_hi > 0) plot()->yAxis->setRange(y_lo / 1.6, y_hi * 1.6);
   // Outside the planning law's data the frontier is an extrapolation: shaded, as on Loss vs C.
   if (!laws.empty()) {
-    if (auto fitted = fittedComputeRange(laws.front().dataRange())) shaded_ = shadeExtrapolation(*fitted);
+    if (auto fitted = fittedComputeRange(laws.front().dataRange())) shaded_ = shadeExtrapolation(*fitted, 0.22);  // below the legend (top left)
   }
 
   // Labels for the published models, placed greedily where they overlap nothing placed so far

@@ -147,7 +147,7 @@ void PlotView::addBand(const QString& name, const QColor& color, const QVector<d
   g_low->setChannelFillGraph(g_high);
 }
 
-std::vector<Interval> PlotView::shadeExtrapolation(const Interval& fitted) {
+std::vector<Interval> PlotView::shadeExtrapolation(const Interval& fitted, double note_y) {
   std::vector<Interval> shaded;
   const double x_lo = plot()->xAxis->range().lower, x_hi = plot()->xAxis->range().upper;
   auto shade = [&](double from, double to) {
@@ -171,7 +171,7 @@ std::vector<Interval> PlotView::shadeExtrapolation(const Interval& fitted) {
                               .arg(text::scientific(fitted.low, 2), text::flops(fitted.high)),
                           fitted.high, 0.0, Qt::AlignLeft | Qt::AlignTop, theme().foreground, -1);
     note->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    note->position->setCoords(fitted.high, 0.02);
+    note->position->setCoords(fitted.high, note_y);
     note->setPadding(QMargins(6, 2, 0, 0));
   }
   return shaded;

@@ -74,8 +74,9 @@ class PlotView : public QWidget {
   void addBand(const QString& name, const QColor& color, const QVector<double>& x, const QVector<double>& low,
                const QVector<double>& high);
   // Shades the x range outside `fitted` (extrapolation beyond a law's data) over the full height,
-  // with a note where the fitted range ends; returns the shaded x ranges.
-  std::vector<Interval> shadeExtrapolation(const Interval& fitted);
+  // with a note where the fitted range ends (its top at `note_y`, a fraction of the axis rect's
+  // height from the top, clear of the legend); returns the shaded x ranges.
+  std::vector<Interval> shadeExtrapolation(const Interval& fitted, double note_y = 0.02);
   // A "current plan" marker graph (star) with its legend entry.
   QCPGraph* addPlanMarker(double x, double y, const QString& legend = tr("current plan"));
   // Where the read-out box sits in the axis rect (default top left), away from the legend.

@@ -19,8 +19,9 @@ TokensPerParamPlot::TokensPerParamPlot(Session* session, QWidget* parent)
   setLogAxis(plot()->yAxis, TickStyle::Count);
   plot()->xAxis->setLabel(tr("training compute C = 6ND (FLOPs)"));
   plot()->yAxis->setLabel(tr("tokens per parameter D/N"));
-  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-  setReadoutCorner(Qt::AlignBottom | Qt::AlignLeft);
+  // The bottom left is empty (the band starts near 20 and published models sit at larger C).
+  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+  setReadoutCorner(Qt::AlignTop | Qt::AlignLeft);
 }
 
 void TokensPerParamPlot::rebuild() {

@@ -134,9 +134,9 @@ class TestFitWindow : public QObject {
     QStringList names;
     for (const QString& f : data_shots) names << QFileInfo(f).fileName();
     for (const char* expected :
-         {"window-05b-import-fit-with-fit.png", "window-06b-fit-view-with-fit.png",
-          "plot-06b-fit-view-with-fit.png", "window-08b-gpu-benchmark-cpu-quick-run.png",
-          "plot-08b-gpu-benchmark-cpu-quick-run.png"}) {
+         {"window-06b-import-fit-with-fit.png", "window-07b-fit-view-with-fit.png",
+          "plot-07b-fit-view-with-fit.png", "window-09b-gpu-benchmark-cpu-quick-run.png",
+          "plot-09b-gpu-benchmark-cpu-quick-run.png"}) {
       QVERIFY2(names.contains(expected), qPrintable(names.join(", ")));
     }
     QVERIFY(panels.import_fit->lastFit());

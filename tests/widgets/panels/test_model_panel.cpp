@@ -207,7 +207,7 @@ class TestModelPanel : public QObject {
     QVERIFY(!panel.selectPreset("no-such-model"));
   }
 
-  // The panel follows the plan: the published model nearest the planned N (on a log scale,
+  // The panel follows the plan: the published dense model nearest the planned N (on a log scale,
   // computed here over the catalog), until the user picks a model; then plans leave it alone.
   void followsThePlanUntilTheUserPicks() {
     Session session;
@@ -219,7 +219,7 @@ class TestModelPanel : public QObject {
       std::string best;
       double distance = 1e300;
       for (const ModelPreset& m : session.models().models()) {
-        if (m.published_params > 0 && std::fabs(std::log(m.published_params / n)) < distance) {
+        if (m.published_params > 0 && !m.published_active_params && std::fabs(std::log(m.published_params / n)) < distance) {
           distance = std::fabs(std::log(m.published_params / n)), best = m.id;
         }
       }
