@@ -19,68 +19,6 @@ namespace {
 
 const char* kCommand = "fit";
 
-std::string ciText(const ParameterInterval& iv) {
-  if (!std::isfinite(iv.ci95_low) || !std::isfinite(iv.ci95_high)) return "-";
-  return formatNumber(iv.ci95_low, 4) + " .. " + formatNumber(iv.ci95_high, 4);
-}
-
-void printText(const FitSummary& s, std::size_t dropped) {
-  std::vector<std::pair<std::string, std::string>> head = {
-      {"law", std::string(toString(s.law)) +
-                  (s.law == FitLaw::IsoFlop ? std::string() : " (objective " + std::string(toString(s.objective)) +
-                                                                  ", delta " + formatNumber(s.huber_delta) + ")")},
-      {"termination", std::string(toString(s.termination)) + ": " + s.message},
-      {"points", std::to_string(s.points) + (dropped ? " (" + std::to_string(dropped) + " highest-loss dropped)" : "")},
-  };
-  if (s.starts > 0) head.push_back({"starts", std::to_string(s.starts) + " (best #" + std::to_string(s.best_start_index) + ")"});
-  if (std::isfinite(s.objective_value)) head.push_back({"objective", formatNumber(s.objective_value, 8)});
-  if (s.scale) head.push_back({"scale sigma", formatNumber(*s.scale, 4)});
-  if (s.law != FitLaw::IsoFlop) head.push_back({"RMSE of ln L", formatNumber(s.diagnostics.rmse_log_loss, 3)});
-  head.push_back({"time", formatNumber(s.seconds, 3) + " s"});
-  head.push_back({"uncertainty", s.uncertainty ? s.uncertainty->method : std::string("none")});
-  if (s.uncertainty && s.uncertainty->resamples == 0) head.push_back({"note", kCovarianceTooNarrowNote});
-  printKeyValues(std::cout, head);
-
-  std::cout << "\n";
-  Table t({"parameter", "value", "std. error", "95% interval"});
-  auto intervalOf = [&](const std::string& name) -> const ParameterInterval* {
-    if (!s.uncertainty) return nullptr;
-    for (const auto& p : s.uncertainty->parameters) {
-      if (p.name == name) return &p;
-    }
-    return nullptr;
-  };
-  for (const auto& p : s.params) {
-    const ParameterInterval* iv = intervalOf(p.name);
-    t.addRow({p.name, formatNumber(p.value, 6), iv ? formatNumber(iv->standard_error, 3) : "-", iv ? ciText(*iv) : "-"});
-  }
-  if (s.uncertainty) {
-    for (const auto& d : s.uncertainty->derived) t.addRow({d.name, formatNumber(d.value, 6), formatNumber(d.standard_error, 3), ciText(d)});
-  }
-  t.print(std::cout);
-
-  if (s.isoflop) {
-    std::cout << "\n";
-    Table b({"budget C", "points", "N_opt", "D_opt", "loss at opt", "note"});
-    for (const auto& budget : s.isoflop->budgets) {
-      b.addRow({formatScientific(budget.flops), std::to_string(budget.points), budget.used ? formatCount(budget.n_opt) : "-",
-                budget.used ? formatCount(budget.d_opt) : "-", budget.used ? formatNumber(budget.loss_at_opt, 5) : "-",
-                budget.note});
-    }
-    b.print(std::cout);
-  }
-  if (s.diagnostics.holdout) {
-    const HoldoutCheck& h = *s.diagnostics.holdout;
-    std::string sizes;
-    for (double n : h.held_out_sizes) sizes += (sizes.empty() ? "" : ", ") + formatCount(n);
-    std::cout << "\nhold-out: fitted without the " << h.test_points << (h.test_points == 1 ? " point" : " points")
-              << " of the largest " << (h.held_out_sizes.size() == 1 ? "size" : "sizes") << " (" << sizes
-              << "), predicts them with RMSE of ln L " << formatNumber(h.rmse_log_loss, 3) << " and max relative error "
-              << formatNumber(100.0 * h.max_abs_relative_error, 3) << "%\n";
-  }
-  for (const auto& w : s.warnings) std::cout << "warning: " << w << "\n";
-}
-
 // N_opt, D_opt and D/N of the fitted law at each decade of compute from 1e18 to 1e28 FLOPs (the
 // span of Besiroglu et al. 2024's figure), with 95% bands from the law's samples.
 Result<std::vector<AllocationBandPoint>> decadeBand(const ScalingLaw& law) {
@@ -300,7 +238,7 @@ int runFit(const std::vector<std::string>& args) {
       if (comparison) out["comparison"] = comparisonJson(*comparison);
       printJson(out);
     } else {
-      printText(summary, before - points.size());
+      std::cout << summary.fullReport(before - points.size());
       if (band) printBand(*band);
       if (comparison) printComparison(*comparison);
     }

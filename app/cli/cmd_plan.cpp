@@ -8,6 +8,7 @@
 #include "base/format.hpp"
 #include "cli.hpp"
 #include "json_out.hpp"
+#include "gpubench/measured_accelerator.hpp"
 #include "plan/plan.hpp"
 
 namespace scaleplan::cli {
@@ -218,7 +219,7 @@ int runPlan(const std::vector<std::string>& args) {
       if (auto law = p.get("law")) spec.law_id = *law;
       spec.law_options = law_options;
       if (auto gpu = p.get("gpu")) spec.gpu_id = *gpu;
-      auto made = makePlanRequest(spec, *catalog);
+      auto made = makePlanRequest(spec, [&](const std::string& id) { return resolveAccelerator(id, *catalog); });
       if (!made) return fail(kCommand, made.message());
       request = *made;
       request.budget.reset();

@@ -161,13 +161,14 @@ void boundWarnings(FitLaw law, const std::vector<FitParameter>& params, const st
   } else if (law == FitLaw::PowerFlops) {
     negligibleTerm("A", "alpha", "C", [](const Observation& o) { return o.c; });
   }
-  constexpr double kMinExponent = 1e-3, kMaxExponent = 5.0;
+  // The solvers keep exponents within [kMinExponent, kMaxExponent] and put one that presses
+  // against a bound exactly on it.
   for (const auto& p : params) {
     const bool exponent = p.name.rfind("alpha", 0) == 0 || p.name == "beta";
-    if (exponent && p.value < kMinExponent) {
+    if (exponent && p.value <= kMinExponent) {
       warnings->push_back(p.name + " = " + formatNumber(p.value) + " sits at its lower bound (" + formatNumber(kMinExponent) +
                           "): the data do not show this term falling; it is not identified");
-    } else if (exponent && p.value > kMaxExponent) {
+    } else if (exponent && p.value >= kMaxExponent) {
       warnings->push_back(p.name + " = " + formatNumber(p.value) + " sits at its upper bound (" + formatNumber(kMaxExponent) +
                           "): the term vanishes within the data; it is not identified");
     } else if (p.name == "E" && law != FitLaw::Kaplan && p.value < 1e-3 * min_loss) {
@@ -179,6 +180,18 @@ void boundWarnings(FitLaw law, const std::vector<FitParameter>& params, const st
   }
 }
 
+
+// The law's parameters that a ScalingLaw cannot hold (it needs them finite and all but E
+// positive): exp() of a diverged internal parameter overflows to inf or underflows to 0. Empty when
+// there are none.
+std::string unrepresentableParameters(const std::vector<FitParameter>& params) {
+  std::string out;
+  for (const auto& p : params) {
+    if (std::isfinite(p.value) && (p.value > 0.0 || (p.name == "E" && p.value == 0.0))) continue;
+    out += (out.empty() ? "" : " and ") + p.name + " = " + describeNumber(p.value);
+  }
+  return out;
+}
 
 FitSummary invalid(FitSummary s, const std::string& message) {
   s.termination = FitTermination::InvalidInput;
@@ -319,6 +332,12 @@ FitSummary fitLawUnguarded(const std::vector<FitPoint>& points, const FitOptions
   const std::vector<double> natural = naturalParams(layout, theta.data());
   for (std::size_t k = 0; k < names.size(); ++k) s.params.push_back({names[k], natural[k]});
   if (options.objective == FitObjective::HuberLikelihood) s.scale = std::exp(theta.back());
+  if (const std::string why = unrepresentableParameters(s.params); !why.empty()) {
+    s.termination = FitTermination::Failed;
+    s.message = "the fit diverged: " + why + ", which no law can hold; the data do not identify the " +
+                std::string(toString(options.law)) + " form";
+    return finish(s);
+  }
 
   const double rss = addDiagnostics(layout, data, grid, search, &s);
   boundWarnings(options.law, s.params, obs, &s.warnings);

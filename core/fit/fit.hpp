@@ -43,7 +43,7 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "importers/run_data.hpp"
+#include "base/fit_point.hpp"
 #include "laws/scaling_law.hpp"
 
 namespace scaleplan {
@@ -264,6 +264,12 @@ struct FitSummary {
   std::optional<double> param(std::string_view name) const;
   // A few lines: form, objective, data, starts, time, each parameter with its interval, warnings.
   std::string briefReport() const;
+  // What 'scaleplan-cli fit' prints: a "key: value" head (law, termination, points, starts,
+  // objective, scale, RMSE, time, uncertainty method), a table of parameters and derived quantities
+  // with standard errors and 95% intervals, the IsoFLOP budgets, the hold-out check and the
+  // warnings. `dropped_points`: how many highest-loss points the caller dropped first
+  // (dropHighestLoss), shown on the points line.
+  std::string fullReport(std::size_t dropped_points = 0) const;
 };
 
 // Fits `options.law` to `points` (N = params, D = tokens, C = flops, L = loss; C = 6·N·D is used to

@@ -1,4 +1,4 @@
-// Names, default grids, option validation, the brief report and the outlier rule.
+// Names, default grids, option validation and the outlier rule.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -166,55 +166,6 @@ std::optional<double> FitSummary::param(std::string_view name) const {
     if (p.name == name) return p.value;
   }
   return std::nullopt;
-}
-
-std::string FitSummary::briefReport() const {
-  std::ostringstream out;
-  out << toString(law) << " fit";
-  if (law != FitLaw::IsoFlop) out << " (" << toString(objective) << ", delta " << formatNumber(huber_delta) << ")";
-  out << ": " << toString(termination) << "\n";
-  if (!message.empty()) out << "  " << message << "\n";
-  if (hasParameters()) {
-    out << "  " << points << " points";
-    if (starts > 0) out << ", " << starts << " starts (best #" << best_start_index << ")";
-    out << ", " << formatNumber(seconds, 3) << " s\n";
-    if (std::isfinite(objective_value)) out << "  objective " << formatNumber(objective_value, 8) << "\n";
-    auto intervalOf = [&](const std::string& name) -> const ParameterInterval* {
-      if (!uncertainty) return nullptr;
-      for (const auto& p : uncertainty->parameters) {
-        if (p.name == name) return &p;
-      }
-      return nullptr;
-    };
-    for (const auto& p : params) {
-      out << "  " << p.name << " = " << formatNumber(p.value, 5);
-      if (const ParameterInterval* iv = intervalOf(p.name)) {
-        out << "  (SE " << formatNumber(iv->standard_error, 3) << ", 95% " << formatNumber(iv->ci95_low, 4) << " .. "
-            << formatNumber(iv->ci95_high, 4) << ")";
-      }
-      out << "\n";
-    }
-    if (scale) out << "  scale sigma = " << formatNumber(*scale, 4) << "\n";
-    out << "  uncertainty: " << (uncertainty ? uncertainty->method : std::string("none")) << "\n";
-    if (uncertainty && uncertainty->samples.empty() && uncertainty->resamples == 0) {
-      out << "  note: " << kCovarianceTooNarrowNote << "\n";
-    }
-    if (uncertainty) {
-      for (const auto& d : uncertainty->derived) {
-        out << "  " << d.name << " = " << formatNumber(d.value, 4) << "  (95% " << formatNumber(d.ci95_low, 4) << " .. "
-            << formatNumber(d.ci95_high, 4) << ")\n";
-      }
-    }
-    if (law != FitLaw::IsoFlop) out << "  RMSE of ln L " << formatNumber(diagnostics.rmse_log_loss, 3) << "\n";
-    if (diagnostics.holdout) {
-      const auto& h = *diagnostics.holdout;
-      out << "  hold-out (" << h.test_points << " points of the largest " << h.held_out_sizes.size()
-          << " size(s)): RMSE of ln L " << formatNumber(h.rmse_log_loss, 3) << ", max relative error "
-          << formatNumber(100.0 * h.max_abs_relative_error, 3) << "%\n";
-    }
-  }
-  for (const auto& w : warnings) out << "  warning: " << w << "\n";
-  return out.str();
 }
 
 std::vector<FitPoint> dropHighestLoss(const std::vector<FitPoint>& points, int count, std::vector<std::string>* dropped) {

@@ -133,4 +133,19 @@ Result<Flops> flopsForBudget(const Budget& budget, const ComputeSetup& setup) {
   return Flops{flops};
 }
 
+Result<BudgetEquivalents> budgetEquivalents(const Budget& budget, const ComputeSetup& setup) {
+  auto flops = flopsForBudget(budget, setup);
+  if (!flops) return flops.error();
+  auto cost = costOf(*flops, setup);
+  if (!cost) return cost.error();
+  BudgetEquivalents e;
+  e.flops = flops->value;
+  e.usd = cost->cost_usd;
+  e.gpu_hours = cost->gpu_hours;
+  e.days = cost->wall_clock.days();
+  e.gpu_count = setup.gpu_count;
+  e.usd_per_gpu_hour = setup.usd_per_gpu_hour;
+  return e;
+}
+
 }  // namespace scaleplan

@@ -67,4 +67,18 @@ struct Budget {
 // "budget: must be positive", "budget: a dollar budget needs a price per GPU-hour".
 Result<Flops> flopsForBudget(const Budget& budget, const ComputeSetup& setup);
 
+// One budget in every unit, on one setup: the FLOPs it buys and the dollars, GPU-hours and
+// wall-clock days they take (what the GUI's budget explorer shows and converts between).
+struct BudgetEquivalents {
+  double flops = 0.0;             // training FLOPs (a count)
+  double usd = 0.0;               // dollars; 0 when no price is known
+  double gpu_hours = 0.0;         // GPU-hours
+  double days = 0.0;              // wall-clock days on gpu_count GPUs
+  int gpu_count = 0;
+  double usd_per_gpu_hour = 0.0;  // the price used (the override, else the catalog's); 0 = none
+  bool hasPrice() const { return usd_per_gpu_hour > 0.0; }
+};
+// Errors: those of flopsForBudget and costOf.
+Result<BudgetEquivalents> budgetEquivalents(const Budget& budget, const ComputeSetup& setup);
+
 }  // namespace scaleplan

@@ -5,7 +5,6 @@
 
 #include "base/format.hpp"
 #include "counting/memory.hpp"
-#include "gpubench/measured_accelerator.hpp"
 #include "plan/plan_sizing.hpp"
 
 namespace scaleplan {
@@ -277,21 +276,21 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
   return result;
 }
 
-Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog) {
-  const std::string measured_prefix = "measured:";
-  if (gpu_id.rfind(measured_prefix, 0) == 0) return loadMeasuredAccelerator(gpu_id.substr(measured_prefix.size()));
-  auto acc = catalog.get(gpu_id);
-  if (!acc) return acc.error();
-  return **acc;
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
+  return makePlanRequest(spec, [&](const std::string& gpu_id) -> Result<Accelerator> {
+    auto acc = catalog.get(gpu_id);
+    if (!acc) return acc.error();
+    return **acc;
+  });
 }
 
-Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const AcceleratorLookup& lookup) {
   PlanRequest r;
   r.budget = spec.budget;
   auto law = lawById(spec.law_id, spec.law_options);
   if (!law) return law.error();
   r.law = *law;
-  auto accelerator = resolveAccelerator(spec.gpu_id, catalog);
+  auto accelerator = lookup(spec.gpu_id);
   if (!accelerator) return accelerator.error();
   r.accelerator = *accelerator;
   r.precision = spec.precision;
@@ -309,6 +308,14 @@ Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog&
   std::string why;
   if (!r.isValid(&why)) return Error{why};
   return r;
+}
+
+Result<BudgetEquivalents> budgetEquivalents(const PlanRequest& request) {
+  if (!request.budget) return Error{"budget: none given"};
+  auto setup = setupFor(request.accelerator, request.precision, request.gpu_count, request.mfu, request.usd_per_gpu_hour,
+                        request.pue);
+  if (!setup) return setup.error();
+  return budgetEquivalents(*request.budget, *setup);
 }
 
 }  // namespace scaleplan

@@ -7,6 +7,7 @@
 // gone. PlanSpec is the by-name form used by the CLI and the GUI; makePlanRequest resolves it.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -164,9 +165,17 @@ struct PlanSpec {
   InferenceSizing inference_sizing = InferenceSizing::SameLossLeastCompute;
   std::optional<double> unique_tokens;
 };
+// The request's budget in every unit on the request's setup (accelerator, precision, GPUs, MFU,
+// price, PUE). Errors: no budget, or those of setupFor and budgetEquivalents.
+Result<BudgetEquivalents> budgetEquivalents(const PlanRequest& request);
+
+// Finds the accelerator a PlanSpec::gpu_id names. The planner does not read benchmark results
+// itself (it does not link the GPU benchmark): the apps pass resolveAccelerator of
+// gpubench/measured_accelerator.hpp, which also takes "measured:PATH".
+using AcceleratorLookup = std::function<Result<Accelerator>(const std::string& gpu_id)>;
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const AcceleratorLookup& lookup);
+// With the catalog's accelerators only (no "measured:PATH").
 Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog);
-// A catalog id, or "measured:PATH" for a benchmark result file.
-Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog);
 
 // JSON (schema_version 1). The request embeds the law and the accelerator; the result is written
 // for other tools and recomputed on load. Errors name the file and the field.

@@ -137,6 +137,38 @@ class TestCliFit : public QObject {
     QVERIFY(besiroglu.out.contains("tokens per parameter"));
   }
 
+  // Issue 13 item 4: runs whose loss is constant gave alpha = 8.9e-18 and beta = -1.99e-13 (below
+  // the bound 0.001) with exit status 0, and --out then refused the law. Now the exponents stay
+  // within their bounds and the law saves; a form that cannot hold the data fails saying so.
+  void constantLossRespectsTheBounds() {
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("constant.csv");
+    {
+      QFile f(csv);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("params,tokens,loss\n");
+      for (const char* n : {"1e7", "3e7", "1e8", "3e8", "1e9"}) {
+        for (const char* d : {"2e8", "1e9", "5e9"}) f.write(QByteArray(n) + "," + d + ",3.0\n");
+      }
+    }
+    const QString law = dir.filePath("law.json");
+    Run r = cli({"fit", csv, "--json", "--out", law});
+    QCOMPARE(r.exit_code, 0);
+    auto p = jsonOf(r)["params"].toObject();
+    for (const char* exponent : {"alpha", "beta"}) {
+      QVERIFY2(p[exponent].toDouble() >= 1e-3 && p[exponent].toDouble() <= 5.0, r.out.constData());
+    }
+    SP_COMPARE_REL(p["E"].toDouble(), 3.0, 1e-6);
+    QVERIFY(QFile::exists(law));
+    Run plan = cli({"plan", "--law", "file:" + law, "--flops", "1e21", "--json"});
+    QCOMPARE(plan.exit_code, 0);
+    SP_COMPARE_REL(jsonOf(plan)["predicted_loss"].toDouble(), 3.0, 1e-6);
+
+    Run kaplan = cli({"fit", csv, "--law", "kaplan"});
+    QCOMPARE(kaplan.exit_code, 1);
+    QVERIFY2(QString::fromUtf8(kaplan.err).contains("the fit diverged"), kaplan.err.constData());
+  }
+
   void errors_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("exit_code");

@@ -399,11 +399,9 @@ void BudgetExplorer::updateEquivalents() {
   auto line = [&](BudgetUnit u, const QString& text) {
     return u == unit ? QString("<b>= %1</b>").arg(text) : QString("= %1").arg(text);
   };
-  const PlanRequest& r = session_->currentRequest();
-  const double price = r.usd_per_gpu_hour.value_or(r.accelerator.usd_per_gpu_hour.value_or(0.0));
   QStringList lines;
   lines << line(BudgetUnit::Flops, text::flops(e->flops));
-  lines << line(BudgetUnit::Usd, e->has_price ? tr("%1 at %2/GPU-hour").arg(text::usd(e->usd), text::usd(price))
+  lines << line(BudgetUnit::Usd, e->hasPrice() ? tr("%1 at %2/GPU-hour").arg(text::usd(e->usd), text::usd(e->usd_per_gpu_hour))
                                               : tr("(no price per GPU-hour)"));
   lines << line(BudgetUnit::GpuHours, tr("%1 GPU-hours").arg(text::count(e->gpu_hours)));
   lines << line(BudgetUnit::Days, tr("%1 on %2 GPUs").arg(text::days(e->days), text::thousands(e->gpu_count)));
@@ -413,7 +411,7 @@ void BudgetExplorer::updateEquivalents() {
     const bool within = plan->inference_sizing == InferenceSizing::BestLossWithinBudget;
     lines << tr("<b>The plan made trains for %1: %2, %3 GPU-hours, %4</b> (%5)")
                  .arg(text::flops(plan->flops.value),
-                      e->has_price ? text::usd(plan->cost.cost_usd) : tr("no price"), text::count(plan->cost.gpu_hours),
+                      e->hasPrice() ? text::usd(plan->cost.cost_usd) : tr("no price"), text::count(plan->cost.gpu_hours),
                       text::days(plan->cost.wall_clock.days()),
                       within ? tr("inference-aware: serving takes the rest of the budget")
                              : tr("inference-aware: the same loss for the least lifetime compute"));
@@ -428,7 +426,7 @@ void BudgetExplorer::onUnitChanged(int index) {
   if (auto e = session_->budgetEquivalents()) {
     switch (unit) {
       case BudgetUnit::Flops: amount = e->flops; break;
-      case BudgetUnit::Usd: amount = e->has_price ? e->usd : 0.0; break;
+      case BudgetUnit::Usd: amount = e->hasPrice() ? e->usd : 0.0; break;
       case BudgetUnit::GpuHours: amount = e->gpu_hours; break;
       case BudgetUnit::Days: amount = e->days; break;
     }

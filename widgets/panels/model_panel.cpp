@@ -1,5 +1,7 @@
 #include "panels/model_panel.hpp"
 
+#include "counting/count_report.hpp"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
@@ -389,7 +391,9 @@ void ModelMemoryPanel::recompute() {
   }
   arch_error_.clear();
   error_label_->setVisible(false);
-  const ParameterCount count = countParameters(a);
+  // The figures of 'scaleplan-cli count' (per token; no training token count here).
+  const CountReport report = makeCountReport(a, fo);
+  const ParameterCount& count = report.params;
   count_ = count;
   total_label_->setText(
       tr("<b>%1</b> total (%2 non-embedding, %3 embedding)")
@@ -400,8 +404,8 @@ void ModelMemoryPanel::recompute() {
                                          .arg(a.moe.experts)
                                    : tr("%1 (dense: all parameters)").arg(text::count(count.active)));
 
-  const double six_n = 6.0 * count.active;
-  const TrainingFlopsPerToken detailed = trainingFlopsPerToken(a, fo);
+  const double six_n = report.six_n;
+  const TrainingFlopsPerToken& detailed = report.training;
   QString flops =
       tr("training 6·N = <b>%1</b>; detailed count (Chinchilla app. F, %2-token context) = <b>%3</b> "
          "(%4× 6·N)")
@@ -412,7 +416,7 @@ void ModelMemoryPanel::recompute() {
   if (detailed.recompute > 0) {
     flops += tr("; with recomputation the hardware does %1").arg(text::scientific(detailed.hardware()));
   }
-  flops += tr("; inference 2·N = %1").arg(text::scientific(inferenceFlopsPerToken(count.active)));
+  flops += tr("; inference 2·N = %1").arg(text::scientific(report.inference));
   flops_label_->setText(flops);
 
   const TrainingMemory tm = scaleplan::trainingMemory(a, state, act);

@@ -218,22 +218,9 @@ void Session::setRequest(const PlanRequest& request) {
 }
 
 std::optional<BudgetEquivalents> Session::budgetEquivalents() const {
-  if (!request_.budget) return std::nullopt;
-  auto setup = setupFor(request_.accelerator, request_.precision, request_.gpu_count, request_.mfu,
-                        request_.usd_per_gpu_hour, request_.pue);
-  if (!setup) return std::nullopt;
-  auto flops = flopsForBudget(*request_.budget, *setup);
-  if (!flops) return std::nullopt;
-  auto cost = costOf(*flops, *setup);
-  if (!cost) return std::nullopt;
-  BudgetEquivalents e;
-  e.flops = flops->value;
-  e.usd = cost->cost_usd;
-  e.gpu_hours = cost->gpu_hours;
-  e.days = cost->wall_clock.days();
-  e.gpu_count = request_.gpu_count;
-  e.has_price = setup->usd_per_gpu_hour > 0.0;
-  return e;
+  auto e = scaleplan::budgetEquivalents(request_);
+  if (!e) return std::nullopt;
+  return *e;
 }
 
 // ---- Laws -----------------------------------------------------------------------------------------
