@@ -44,7 +44,7 @@ void printBand(const std::vector<AllocationBandPoint>& band) {
 }
 
 void printComparison(const LawComparison& c) {
-  std::cout << "\ncomparison with " << c.reference_id << " (Wald chi-square on the parameters; covariance from "
+  std::cout << "\ncomparison with " << c.reference_id << " (Wald chi-square on the parameters; their covariance from "
             << c.covariance_source << "):\n";
   Table t({"parameter", "fitted", "reference", "std. error", "z"});
   for (std::size_t i = 0; i < c.parameters.size(); ++i) {

@@ -84,7 +84,7 @@ Result<LawComparison> compareLaws(const ScalingLaw& fitted, const ScalingLaw& re
   if (!covariance) return covariance.error();
   out.covariance_source = u.propagation() == UncertaintyPropagation::Samples
                               ? "bootstrap samples (" + std::to_string(u.samples.size()) + ")"
-                              : std::string("covariance (usually too narrow: the test rejects too often)");
+                              : std::string("the fit's covariance matrix (usually too narrow, so the test rejects too often)");
   const auto k = static_cast<Eigen::Index>(index.size());
   Eigen::VectorXd difference(k);
   for (Eigen::Index i = 0; i < k; ++i) {

@@ -31,7 +31,7 @@ struct LawComparison {
   double chi_square = 0.0;                // X²
   int degrees_of_freedom = 0;             // k
   double p_value = 1.0;                   // P(χ²_k ≥ X²)
-  std::string covariance_source;          // "bootstrap samples (400)" or "covariance"
+  std::string covariance_source;          // "bootstrap samples (400)" or "the fit's covariance matrix (...)"
   bool rejected = false;                  // p_value < significance
   std::string meaning;                    // one sentence for a reader
 };
