@@ -3,9 +3,9 @@
 #   scripts/screenshot.sh [OUT_DIR] [PLAN.json]
 # OUT_DIR (default /tmp/scaleplan-screenshots) gets
 #   light/   the window with each tab (window-NN-*.png) and each plot alone (plot-NN-*.png), 1600x1000;
-#            then with data: the example runs imported and fitted (window-05b-import-fit-with-fit.png,
-#            window-06b-fit-view-with-fit.png) and a quick CPU benchmark with the GEMMs of a small
-#            Llama 2 7B step (window-08b-*.png)
+#            then with data: the example runs imported and fitted (window-06b-import-fit-with-fit.png,
+#            window-07b-fit-view-with-fit.png) and a quick CPU benchmark with the GEMMs of a small
+#            Llama 2 7B step (window-09b-*.png)
 #   dark/    the same in the dark theme
 #   scale2/  the same at 200% scaling (QT_SCALE_FACTOR=2 on a 3200x2000 screen)
 #   real-window.png   a capture of the X screen (imagemagick `import -window root`) with the app running

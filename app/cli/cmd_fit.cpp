@@ -12,6 +12,9 @@
 #include "cli.hpp"
 #include "fit/fit.hpp"
 #include "importers/importer.hpp"
+#include "json_out.hpp"
+#include "laws/law_comparison.hpp"
+#include "laws/law_uncertainty.hpp"
 
 namespace scaleplan::cli {
 namespace {
@@ -27,6 +30,87 @@ std::string inFlagWords(const std::string& message) {
     if (message.rfind(std::string(field) + ":", 0) == 0) return std::string(flag) + message.substr(field.size());
   }
   return message;
+}
+
+// N_opt, D_opt and D/N of the fitted law at each decade of compute from 1e18 to 1e28 FLOPs (the
+// span of Besiroglu et al. 2024's figure), with 95% bands from the law's samples.
+Result<std::vector<AllocationBandPoint>> decadeBand(const ScalingLaw& law) {
+  AllocationBandOptions options;
+  options.points = 11;
+  return allocationBand(law, options);
+}
+
+void printBand(const std::vector<AllocationBandPoint>& band) {
+  std::cout << "\ncompute-optimal allocation of the fitted law (95% bands from its samples):\n";
+  Table t({"compute C", "N_opt", "D_opt", "tokens per parameter"});
+  auto range = [](const std::optional<Interval>& iv, auto format) {
+    return iv ? " (" + format(iv->low) + " - " + format(iv->high) + ")" : std::string();
+  };
+  auto count = [](double v) { return formatCount(v); };
+  auto ratio = [](double v) { return formatNumber(v, 3); };
+  for (const auto& b : band) {
+    t.addRow({formatScientific(b.flops, 2), formatCount(b.optimum.params) + range(b.params, count),
+              formatCount(b.optimum.tokens) + range(b.tokens, count),
+              formatNumber(b.optimum.tokensPerParam(), 3) + range(b.tokens_per_param, ratio)});
+  }
+  t.print(std::cout);
+}
+
+void printComparison(const LawComparison& c) {
+  std::cout << "\ncomparison with " << c.reference_id << " (Wald chi-square on the parameters; their covariance from "
+            << c.covariance_source << "):\n";
+  Table t({"parameter", "fitted", "reference", "std. error", "z"});
+  for (std::size_t i = 0; i < c.parameters.size(); ++i) {
+    t.addRow({c.parameters[i], formatNumber(c.fitted[i], 5), formatNumber(c.reference[i], 5), formatNumber(c.standard_errors[i], 3),
+              formatNumber((c.fitted[i] - c.reference[i]) / c.standard_errors[i], 3)});
+  }
+  t.print(std::cout);
+  std::cout << "chi-square " << formatNumber(c.chi_square, 4) << " on " << c.degrees_of_freedom << " degrees of freedom, p = "
+            << formatScientific(c.p_value, 3) << ": " << c.meaning << "\n";
+}
+
+boost::json::object bandJson(const std::vector<AllocationBandPoint>& band) {
+  boost::json::array points;
+  auto interval = [](const std::optional<Interval>& iv) {
+    return iv ? boost::json::value(boost::json::array{iv->low, iv->high}) : boost::json::value(nullptr);
+  };
+  for (const auto& b : band) {
+    points.push_back(boost::json::object{{"flops", b.flops},
+                                         {"params", b.optimum.params},
+                                         {"tokens", b.optimum.tokens},
+                                         {"tokens_per_param", b.optimum.tokensPerParam()},
+                                         {"params_ci95", interval(b.params)},
+                                         {"tokens_ci95", interval(b.tokens)},
+                                         {"tokens_per_param_ci95", interval(b.tokens_per_param)}});
+  }
+  return boost::json::object{{"points", std::move(points)}};
+}
+
+boost::json::object comparisonJson(const LawComparison& c) {
+  boost::json::array parameters;
+  for (std::size_t i = 0; i < c.parameters.size(); ++i) {
+    parameters.push_back(boost::json::object{{"name", c.parameters[i]},
+                                             {"fitted", c.fitted[i]},
+                                             {"reference", c.reference[i]},
+                                             {"standard_error", c.standard_errors[i]}});
+  }
+  return boost::json::object{{"reference", c.reference_id},     {"test", "wald-chi-square"},
+                             {"parameters", std::move(parameters)}, {"chi_square", c.chi_square},
+                             {"degrees_of_freedom", c.degrees_of_freedom}, {"p_value", c.p_value},
+                             {"covariance_source", c.covariance_source},   {"rejected_at_5_percent", c.rejected},
+                             {"meaning", c.meaning}};
+}
+
+// "alpha,beta" -> {"alpha", "beta"}.
+std::vector<std::string> splitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 int runFit(const std::vector<std::string>& args) {
@@ -47,7 +131,7 @@ int runFit(const std::vector<std::string>& args) {
   p.option("bootstrap", "N",
            "bootstrap resamples for standard errors and 95% intervals: 0 or " +
                std::to_string(FitOptions::kMinBootstrapResamples) + " to " + std::to_string(FitOptions::kMaxBootstrapResamples) +
-               " (default " + std::to_string(defaults.bootstrap_resamples) + ": covariance only)");
+               " (default " + std::to_string(defaults.bootstrap_resamples) + "; 0: covariance only, usually too narrow)");
   p.option("seed", "S", "bootstrap seed (default " + std::to_string(defaults.seed) + ")");
   p.option("threads", "K", "worker threads (default: all cores)");
   p.option("drop-highest-loss", "K", "drop the K highest-loss points first (the Chinchilla replication drops 5)");
@@ -56,6 +140,9 @@ int runFit(const std::vector<std::string>& args) {
                                std::to_string(defaults.holdout_largest_sizes) + ", 0 = off)");
   p.option("name", "NAME", "name of the fitted law for --out (default: the first file's stem); its id is fit:NAME");
   p.option("out", "FILE", "save the fitted law as JSON, usable as --law file:FILE");
+  p.option("compare-to", "LAW", "test the fit against a published law (e.g. hoffmann2022): Wald chi-square on the parameters, "
+                                 "p-value and what it means (Besiroglu et al. 2024)");
+  p.option("compare-params", "P,Q", "with --compare-to: only these parameters (e.g. alpha,beta; default all)");
   p.flag("json", "print the fit as JSON");
   p.epilog(
       "Examples:\n"
@@ -110,7 +197,7 @@ int runFit(const std::vector<std::string>& args) {
       }
       return Status::ok();
     };
-    long long bootstrap = 0, seed = 1, threads = 0, drop = 0, holdout = options.holdout_largest_sizes;
+    long long bootstrap = options.bootstrap_resamples, seed = 1, threads = 0, drop = 0, holdout = options.holdout_largest_sizes;
     for (const Status& s : {number("delta", &options.huber_delta), number("budget", &options.budget_flops),
                             integer("bootstrap", 0, &bootstrap), integer("seed", 0, &seed), integer("threads", 0, &threads),
                             integer("drop-highest-loss", 0, &drop), integer("holdout", 0, &holdout)}) {
@@ -137,17 +224,39 @@ int runFit(const std::vector<std::string>& args) {
     const FitSummary summary = fitLaw(points, options);
     if (!summary.hasParameters()) return fail(kCommand, summary.message);
 
+    const std::string name = p.get("name").value_or(paths.front().stem().string());
+    Result<ScalingLaw> law = toScalingLaw(summary, name);
     if (auto out = p.get("out")) {
-      const std::string name = p.get("name").value_or(paths.front().stem().string());
-      Result<ScalingLaw> law = toScalingLaw(summary, name);
       if (!law) return fail(kCommand, "--out: " + law.message());
       if (Status s = saveLaw(*law, *out); !s) return fail(kCommand, "--out: " + s.message());
       std::cerr << "scaleplan-cli fit: saved law '" << law->id() << "' to " << *out << " (use --law file:" << *out << ")\n";
     }
+    std::optional<LawComparison> comparison;
+    if (auto reference_id = p.get("compare-to")) {
+      if (!law) return fail(kCommand, "--compare-to: " + law.message());
+      auto reference = lawById(*reference_id);
+      if (!reference) return fail(kCommand, "--compare-to: " + reference.message());
+      LawComparisonOptions compare;
+      if (auto params = p.get("compare-params")) compare.parameters = splitCommas(*params);
+      auto c = compareLaws(*law, *reference, compare);
+      if (!c) return fail(kCommand, "--compare-to: " + c.message());
+      comparison = *c;
+    }
+    std::optional<std::vector<AllocationBandPoint>> band;
+    if (law && law->kind() == LawKind::Chinchilla) {
+      if (auto b = decadeBand(*law)) band = *b;
+    }
     if (p.has("json")) {
-      std::cout << fitSummaryToJson(summary);
+      auto doc = json::parse(fitSummaryToJson(summary), "fit");
+      if (!doc || !doc->is_object()) return fail(kCommand, "internal error: the fit's JSON did not parse");
+      boost::json::object out = doc->as_object();
+      if (band) out["allocation_band"] = bandJson(*band);
+      if (comparison) out["comparison"] = comparisonJson(*comparison);
+      printJson(out);
     } else {
       std::cout << summary.fullReport(before - points.size());
+      if (band) printBand(*band);
+      if (comparison) printComparison(*comparison);
     }
     return kExitOk;
   });

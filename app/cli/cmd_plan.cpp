@@ -1,5 +1,7 @@
 // scaleplan-cli plan: compute-optimal N and D for a budget, predicted loss, and the run's
 // time, GPU-hours, dollars and energy.
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -14,6 +16,46 @@ namespace {
 
 const char* kCommand = "plan";
 
+// " (95% LOW - HIGH)" in the given format, or "" without an interval.
+template <class Format>
+std::string ci95(const std::optional<Interval>& interval, Format format) {
+  if (!interval) return "";
+  return " (95% " + format(interval->low) + " - " + format(interval->high) + ")";
+}
+
+// --mfu: a number U in (0, 1], or a range LOW:HIGH (the plan uses the midpoint; intervals on days
+// and dollars draw from the range). Other forms (a cluster model's "auto") belong in their own
+// branch before the number is parsed.
+struct MfuArgument {
+  double point = 0.0;
+  std::optional<Interval> range;
+};
+Result<MfuArgument> parseMfu(const std::string& text) {
+  auto number = [&](const std::string& part) -> Result<double> {
+    char* end = nullptr;
+    const double v = std::strtod(part.c_str(), &end);
+    if (part.empty() || end != part.c_str() + part.size() || !std::isfinite(v)) return Error{"--mfu: '" + part + "' is not a number (give U or LOW:HIGH, e.g. 0.35:0.45)"};
+    return v;
+  };
+  MfuArgument out;
+  if (auto colon = text.find(':'); colon != std::string::npos) {
+    auto low = number(text.substr(0, colon));
+    if (!low) return low.error();
+    auto high = number(text.substr(colon + 1));
+    if (!high) return high.error();
+    if (!(*low > 0.0 && *low <= *high && *high <= 1.0)) {
+      return Error{"--mfu: the range " + text + " must satisfy 0 < LOW <= HIGH <= 1"};
+    }
+    out.range = Interval{*low, *high};
+    out.point = 0.5 * (*low + *high);
+    return out;
+  }
+  auto v = number(text);
+  if (!v) return v.error();
+  out.point = *v;
+  return out;
+}
+
 int printPlan(const PlanRequest& request, const PlanResult& r, bool as_json) {
   if (as_json) {
     std::cout << planResultToJson(r);
@@ -21,36 +63,54 @@ int printPlan(const PlanRequest& request, const PlanResult& r, bool as_json) {
   }
   std::vector<std::pair<std::string, std::string>> rows;
   rows.emplace_back("law", request.law.displayName() + " [" + request.law.id() + "]");
-  rows.emplace_back("compute", formatFlops(r.flops.value) + " (" + formatNumber(r.flops.petaflopDays(), 4) + " PF-days)");
-  rows.emplace_back("parameters N", formatCount(r.params) + " (" + formatScientific(r.params, 4) + ")");
-  rows.emplace_back("tokens D", formatCount(r.tokens) + " (" + formatScientific(r.tokens, 4) + ")");
-  rows.emplace_back("tokens per parameter", formatNumber(r.tokens_per_param, 4));
+  const PlanIntervals& iv = r.intervals;
+  auto count = [](double v) { return formatCount(v); };
+  auto number4 = [](double v) { return formatNumber(v, 4); };
+  rows.emplace_back("compute", formatFlops(r.flops.value) + " (" + formatNumber(r.flops.petaflopDays(), 4) + " PF-days)" +
+                                   ci95(iv.flops, [](double v) { return formatFlops(v); }));
+  rows.emplace_back("parameters N", formatCount(r.params) + " (" + formatScientific(r.params, 4) + ")" + ci95(iv.params, count));
+  rows.emplace_back("tokens D", formatCount(r.tokens) + " (" + formatScientific(r.tokens, 4) + ")" + ci95(iv.tokens, count));
+  rows.emplace_back("tokens per parameter", formatNumber(r.tokens_per_param, 4) + ci95(iv.tokens_per_param, number4));
   if (r.predicted_loss) {
-    std::string loss = formatNumber(*r.predicted_loss, 4) + " nats/token";
-    if (r.loss_interval) {
-      loss += " (95% interval " + formatNumber(r.loss_interval->low, 4) + " - " + formatNumber(r.loss_interval->high, 4) + ")";
-    }
-    rows.emplace_back("predicted loss", loss);
+    rows.emplace_back("predicted loss", formatNumber(*r.predicted_loss, 4) + " nats/token" + ci95(iv.predicted_loss, number4));
   }
   if (r.inference) {
-    rows.emplace_back("inference-aware", "lifetime " + formatFlops(r.inference->total_flops.value) + " vs " +
-                                             formatFlops(r.inference->chinchilla_total_flops.value) +
-                                             " for the compute-optimal " + formatCount(r.inference->chinchilla_params) +
-                                             " model at the same loss");
+    if (r.inference_sizing == InferenceSizing::BestLossWithinBudget) {
+      rows.emplace_back("inference-aware", "best loss within the budget: training " + formatFlops(r.inference->train_flops.value) +
+                                               " + inference " + formatFlops(r.inference->inference_flops.value) + " = " +
+                                               formatFlops(r.inference->total_flops.value) + "; the compute-optimal " +
+                                               formatCount(r.inference->chinchilla_params) + " model would need " +
+                                               formatFlops(r.inference->chinchilla_total_flops.value) + " in all");
+    } else {
+      rows.emplace_back("inference-aware", "same loss, least lifetime compute: " +
+                                               formatFlops(r.inference->total_flops.value) + " vs " +
+                                               formatFlops(r.inference->chinchilla_total_flops.value) +
+                                               " for the compute-optimal " + formatCount(r.inference->chinchilla_params) +
+                                               " model at the same loss");
+    }
   }
   rows.emplace_back("accelerator", request.accelerator.name + " [" + request.accelerator.id + "]" +
                                        (request.accelerator.measured ? " (measured)" : ""));
   rows.emplace_back("peak per GPU", formatFlopsRate(r.peak_per_gpu.value) + " dense " + std::string(toString(r.precision)) +
                                         (request.accelerator.measured ? " (measured)" : ""));
   rows.emplace_back("GPUs x MFU", std::to_string(request.gpu_count) + " x " + formatNumber(request.mfu * 100, 3) +
-                                      "% = " + formatFlopsRate(r.cost.cluster_rate.value) + " achieved");
-  rows.emplace_back("wall clock", formatDays(r.cost.wall_clock.days()));
-  rows.emplace_back("GPU-hours", formatThousands(r.cost.gpu_hours) + " (" + formatThousands(r.cost.gpu_days) + " GPU-days)");
-  rows.emplace_back("cost", formatUsd(r.cost.cost_usd) + " at $" + formatNumber(r.usd_per_gpu_hour, 4) + "/GPU-hour");
+                                      "% = " + formatFlopsRate(r.cost.cluster_rate.value) + " achieved" +
+                                      (request.mfu_range ? " (MFU range " + formatNumber(request.mfu_range->low * 100, 3) +
+                                                               "-" + formatNumber(request.mfu_range->high * 100, 3) + "%)"
+                                                         : std::string()));
+  rows.emplace_back("wall clock", formatDays(r.cost.wall_clock.days()) + ci95(iv.wall_clock_days, [](double v) { return formatDays(v); }));
+  rows.emplace_back("GPU-hours", formatThousands(r.cost.gpu_hours) + " (" + formatThousands(r.cost.gpu_days) + " GPU-days)" +
+                                     ci95(iv.gpu_hours, [](double v) { return formatThousands(v); }));
+  rows.emplace_back("cost", formatUsd(r.cost.cost_usd) + " at $" + formatNumber(r.usd_per_gpu_hour, 4) + "/GPU-hour" +
+                                ci95(iv.cost_usd, [](double v) { return formatUsd(v); }));
   rows.emplace_back("energy", formatThousands(r.cost.energy_kwh) + " kWh (TDP x time x PUE " + formatNumber(request.pue, 3) + ")");
   rows.emplace_back("training state", formatBytes(r.training_memory_bytes) + " (" +
                                           formatNumber(request.training_bytes_per_param, 3) +
                                           " B/param; >= " + std::to_string(r.gpus_to_hold_training_state) + " GPUs to hold it)");
+  if (iv.any()) {
+    rows.emplace_back("intervals", "95%, from " + iv.source + " (" + std::to_string(iv.draws) + " draws" +
+                                       (iv.failed_draws ? ", " + std::to_string(iv.failed_draws) + " could not be sized" : "") + ")");
+  }
   printKeyValues(std::cout, rows);
   if (!r.warnings.empty()) {
     std::cout << "\nWarnings:\n";
@@ -73,7 +133,8 @@ int runPlan(const std::vector<std::string>& args) {
       .option("days", "T", "budget as a deadline: wall-clock days on --gpus GPUs")
       .option("gpu", "ID", "accelerator id (default " + std::string(kDefaultGpuId) + "; see 'scaleplan-cli hardware') or measured:FILE")
       .option("gpus", "K", "number of GPUs, " + kGpuCountSpec.rangeText() + " (default " + kGpuCountSpec.defaultText() + ")")
-      .option("mfu", "U", "model FLOPs utilisation " + kMfuSpec.rangeText() + " (default " + kMfuSpec.defaultText() + ")")
+      .option("mfu", "U", "model FLOPs utilisation " + kMfuSpec.rangeText() + " (default " + kMfuSpec.defaultText() +
+                              "), or a range LOW:HIGH (e.g. 0.35:0.45) carried into days and dollars")
       .option("usd-per-gpu-hour", "P", "price override (default: the catalog's indicative price)")
       .option("precision", "P", "precision of the peak used: " + allPrecisionNames() + " (default " +
                                     std::string(toString(kDefaultPlanPrecision)) + ")")
@@ -81,6 +142,7 @@ int runPlan(const std::vector<std::string>& args) {
                               kPueSpec.defaultText() + ")")
       .option("ratio", "R", "tokens per parameter for --law tokens-per-param (default 20)")
       .option("inference-tokens", "T", "lifetime inference tokens: size the model for training + inference (Sardana et al. 2023)")
+      .option("inference-sizing", "KIND", "with --inference-tokens: same-loss-least-compute (default; Sardana et al.) or best-loss-within-budget")
       .option("target-loss", "L", "size the model to reach this loss (nats/token) instead of spending the budget")
       .option("unique-tokens", "U", "unique training tokens available (Muennighoff et al. 2023)")
       .option("in", "FILE", "re-plan from a saved plan file (other options override its values)")
@@ -93,11 +155,25 @@ int runPlan(const std::vector<std::string>& args) {
 
     // Every numeric option is parsed once up front so that a typo is a usage error (exit 2).
     std::map<std::string, std::optional<double>> numbers;
-    for (const char* name : {"flops", "usd", "gpu-hours", "days", "mfu", "usd-per-gpu-hour", "pue", "ratio",
+    for (const char* name : {"flops", "usd", "gpu-hours", "days", "usd-per-gpu-hour", "pue", "ratio",
                              "inference-tokens", "target-loss", "unique-tokens"}) {
       auto v = p.getDouble(name);
       if (!v) return fail(kCommand, v.message(), kExitUsage);
       numbers[name] = *v;
+    }
+    std::optional<MfuArgument> mfu;
+    if (auto text = p.get("mfu")) {
+      auto parsed = parseMfu(*text);
+      if (!parsed) return fail(kCommand, parsed.message(), kExitUsage);
+      mfu = *parsed;
+    }
+    std::optional<InferenceSizing> inference_sizing;
+    if (auto text = p.get("inference-sizing")) {
+      inference_sizing = inferenceSizingFromString(*text);
+      if (!inference_sizing) {
+        return fail(kCommand, "--inference-sizing: unknown kind '" + *text + "' (" + kInferenceSizingNames.joined() + ")",
+                    kExitUsage);
+      }
     }
     auto gpus = p.getInt("gpus");
     if (!gpus) return fail(kCommand, gpus.message(), kExitUsage);
@@ -157,7 +233,11 @@ int runPlan(const std::vector<std::string>& args) {
     if (budget) request.budget = budget;
     if (precision) request.precision = *precision;
     if (*gpus) request.gpu_count = static_cast<int>(**gpus);
-    if (numbers["mfu"]) request.mfu = *numbers["mfu"];
+    if (mfu) {
+      request.mfu = mfu->point;
+      request.mfu_range = mfu->range;
+    }
+    if (inference_sizing) request.inference_sizing = *inference_sizing;
     if (numbers["usd-per-gpu-hour"]) request.usd_per_gpu_hour = numbers["usd-per-gpu-hour"];
     if (numbers["pue"]) request.pue = *numbers["pue"];
     if (numbers["inference-tokens"]) request.inference_tokens = numbers["inference-tokens"];

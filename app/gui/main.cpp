@@ -5,7 +5,7 @@
 // --screenshot DIR renders every view (the whole window with each tab, and each plot alone) to
 // DIR/*.png after the window is shown; then, so that reviewers see the panels filled, imports the
 // example runs, fits them, runs a quick CPU benchmark and renders those tabs again
-// (window-05b-*.png...; renderScreenshotsWithData); then exits: for scripts/screenshot.sh.
+// (window-06b-*.png...; renderScreenshotsWithData); then exits: for scripts/screenshot.sh.
 // --startup-time prints the milliseconds from process start to the window shown with its first
 // plan drawn, then exits (the GUI benchmark runs it). --help and --version need no display.
 #include <QApplication>

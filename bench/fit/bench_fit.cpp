@@ -3,8 +3,11 @@
 //   - the full 4,500-start fit of the Chinchilla form (Huber, δ = 1e-3),
 //   - a 1,000-resample bootstrap (each resample refitted from the optimum + 4 random grid starts),
 // each with all threads and with one thread, repeated; prints best and median wall times.
+// With --stability: the 95% bounds of every parameter at 100 to 2,000 resamples, each with seeds
+// 1, 2 and 3, and how far apart the seeds' bounds are (relative to the interval's width): the
+// evidence behind kDefaultBootstrapResamples.
 //
-//   bench_fit [CSV] [--repeats R] [--resamples B]
+//   bench_fit [CSV] [--repeats R] [--resamples B] [--stability]
 // Build it in Release; it is a benchmark, not a test (nothing is asserted).
 #include <algorithm>
 #include <chrono>
@@ -47,6 +50,40 @@ Timing timeFit(const std::vector<FitPoint>& points, FitOptions options, int repe
   return t;
 }
 
+// For each count, each seed's bounds, then the largest spread of a bound across the seeds as a
+// fraction of the interval's width (0.05: the seeds' bounds agree to 5% of the width).
+void printStability(const std::vector<FitPoint>& points) {
+  FitOptions o;
+  o.holdout_largest_sizes = 0;
+  o.covariance = false;
+  std::printf("\nbootstrap stability (95%% bounds; spread = max - min over seeds / interval width):\n");
+  for (int count : {100, 200, 400, 1000, 2000}) {
+    o.bootstrap_resamples = count;
+    std::vector<FitSummary> runs;
+    for (std::uint64_t seed : {1, 2, 3}) {
+      o.seed = seed;
+      runs.push_back(fitLaw(points, o));
+      const FitUncertainty& u = *runs.back().uncertainty;
+      std::printf("  %4d resamples, seed %d:", count, static_cast<int>(seed));
+      for (const auto& iv : u.parameters) std::printf("  %s %.4g..%.4g", iv.name.c_str(), iv.ci95_low, iv.ci95_high);
+      std::printf("\n");
+    }
+    std::printf("  %4d resamples, spread:      ", count);
+    for (std::size_t k = 0; k < runs.front().uncertainty->parameters.size(); ++k) {
+      double low_min = 1e300, low_max = -1e300, high_min = 1e300, high_max = -1e300;
+      for (const auto& r : runs) {
+        const auto& iv = r.uncertainty->parameters[k];
+        low_min = std::min(low_min, iv.ci95_low), low_max = std::max(low_max, iv.ci95_low);
+        high_min = std::min(high_min, iv.ci95_high), high_max = std::max(high_max, iv.ci95_high);
+      }
+      const double width = high_min - low_max;
+      std::printf("  %s low %.3f high %.3f", runs.front().uncertainty->parameters[k].name.c_str(), (low_max - low_min) / width,
+                  (high_max - high_min) / width);
+    }
+    std::printf("\n");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,9 +93,11 @@ int main(int argc, char** argv) {
       (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "tests/data/chinchilla/svg_extracted_data.csv")
           .string();
   int repeats = 5, resamples = 1000;
+  bool stability = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--repeats" && i + 1 < argc) repeats = std::atoi(argv[++i]);
+    if (a == "--stability") stability = true;
+    else if (a == "--repeats" && i + 1 < argc) repeats = std::atoi(argv[++i]);
     else if (a == "--resamples" && i + 1 < argc) resamples = std::atoi(argv[++i]);
     else csv = a;
   }
@@ -82,9 +121,14 @@ int main(int argc, char** argv) {
   std::printf("data: %zu points (%s, 5 highest losses dropped); %u hardware threads; %d repeats\n", points.size(),
               csv.c_str(), cores, repeats);
 
+  if (stability) {
+    printStability(points);
+    return 0;
+  }
   FitOptions fit;
   fit.holdout_largest_sizes = 0;  // time the fit alone
   fit.covariance = false;
+  fit.bootstrap_resamples = 0;
   FitSummary s;
   for (int threads : {0, 1}) {
     fit.threads = threads;

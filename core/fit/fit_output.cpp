@@ -73,6 +73,23 @@ Result<ScalingLaw> toScalingLaw(const FitSummary& summary, std::string_view name
       }
       u.samples.push_back(std::move(full));
     }
+    // The covariance (when the fit computed one), in the law's order; parameters the fit does not
+    // estimate (Kaplan's single-variable constants) get zero rows and columns.
+    if (summary.covariance && !summary.covariance->covariance.empty()) {
+      const auto& fitted = summary.covariance->covariance;
+      std::vector<std::size_t> position(summary.params.size(), law_names.size());
+      for (std::size_t k = 0; k < summary.params.size(); ++k) {
+        for (std::size_t j = 0; j < law_names.size(); ++j) {
+          if (law_names[j] == summary.params[k].name) position[k] = j;
+        }
+      }
+      u.covariance.assign(law_names.size(), std::vector<double>(law_names.size(), 0.0));
+      for (std::size_t a = 0; a < fitted.size() && a < position.size(); ++a) {
+        for (std::size_t b = 0; b < fitted[a].size() && b < position.size(); ++b) {
+          if (position[a] < law_names.size() && position[b] < law_names.size()) u.covariance[position[a]][position[b]] = fitted[a][b];
+        }
+      }
+    }
     law.setUncertainty(u);
   }
   return law;
@@ -116,6 +133,7 @@ std::string fitSummaryToJson(const FitSummary& s) {
     o["stderr"] = intervalsObject(s.uncertainty->parameters, false);
     o["ci95"] = intervalsObject(s.uncertainty->parameters, true);
     o["uncertainty_method"] = s.uncertainty->method;
+    if (s.uncertainty->resamples == 0) o["uncertainty_note"] = kCovarianceTooNarrowNote;
     bj::object derived;
     for (const auto& d : s.uncertainty->derived) {
       derived[d.name] = bj::object{{"value", number(d.value)},

@@ -44,8 +44,9 @@ std::string FitSummary::briefReport() const {
       out << "\n";
     }
     if (scale) out << "  scale sigma = " << formatNumber(*scale, 4) << "\n";
+    out << "  uncertainty: " << (uncertainty ? uncertainty->method : std::string("none")) << "\n";
+    if (uncertainty && uncertainty->resamples == 0) out << "  note: " << kCovarianceTooNarrowNote << "\n";
     if (uncertainty) {
-      out << "  uncertainty: " << uncertainty->method << "\n";
       for (const auto& d : uncertainty->derived) {
         out << "  " << d.name << " = " << formatNumber(d.value, 4) << "  (95% " << formatNumber(d.ci95_low, 4) << " .. "
             << formatNumber(d.ci95_high, 4) << ")\n";
@@ -78,7 +79,8 @@ std::string FitSummary::fullReport(std::size_t dropped_points) const {
   if (scale) head.push_back({"scale sigma", formatNumber(*scale, 4)});
   if (law != FitLaw::IsoFlop) head.push_back({"RMSE of ln L", formatNumber(diagnostics.rmse_log_loss, 3)});
   head.push_back({"time", formatNumber(seconds, 3) + " s"});
-  if (uncertainty) head.push_back({"uncertainty", uncertainty->method});
+  head.push_back({"uncertainty", uncertainty ? uncertainty->method : std::string("none")});
+  if (uncertainty && uncertainty->resamples == 0) head.push_back({"note", kCovarianceTooNarrowNote});
   printKeyValues(out, head);
 
   out << "\n";

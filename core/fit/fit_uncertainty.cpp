@@ -84,6 +84,18 @@ std::optional<FitUncertainty> covarianceUncertainty(const Layout& layout, const 
   }
   FitUncertainty u;
   u.method = "covariance";
+  // The law parameters' covariance, σ²·J·C·Jᵀ over their rows of the Jacobian (saved with the law
+  // so that plans can propagate it when there is no bootstrap).
+  u.covariance.assign(names.size(), std::vector<double>(names.size(), 0.0));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      double c = 0.0;
+      for (std::size_t a = 0; a < p; ++a) {
+        for (std::size_t b = 0; b < p; ++b) c += jac[i][a] * (*cov)[a * p + b] * jac[j][b];
+      }
+      u.covariance[i][j] = sigma2 * c;
+    }
+  }
   for (std::size_t j = 0; j < phi0.size(); ++j) {
     double var = 0.0;
     for (std::size_t a = 0; a < p; ++a) {

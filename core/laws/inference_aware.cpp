@@ -126,6 +126,48 @@ Result<InferenceAwareResult> inferenceAwareOptimum(const ChinchillaParams& law, 
   return r;
 }
 
+bool InferenceBudgetOptions::isValid(const ChinchillaParams& law, std::string* error) const {
+  if (!lawUsable(law, error)) return false;
+  if (!(std::isfinite(budget.value) && budget.value > 0.0)) {
+    if (error) *error = "budget: must be a positive finite number of FLOPs, got " + formatNumber(budget.value);
+    return false;
+  }
+  if (!(std::isfinite(inference_tokens) && inference_tokens > 0.0)) {
+    if (error) *error = "inference_tokens: must be a positive number of tokens, got " + formatNumber(inference_tokens);
+    return false;
+  }
+  return true;
+}
+
+// Writing N = N_max·e^t with N_max = C/(2·D_inf) (the model whose serving alone spends C), the
+// constraint gives D_train = (C/(6·N_max))·(e^(−t) − 1) for t < 0, evaluated with expm1 so that it
+// stays accurate near N_max. The loss tends to infinity at both ends (N → 0, D → 0) and is
+// minimised over t by a scan and Brent's method.
+Result<InferenceAwareResult> inferenceAwareWithinBudget(const ChinchillaParams& law, const InferenceBudgetOptions& options) {
+  std::string why;
+  if (!options.isValid(law, &why)) return Error{why};
+  const double c = options.budget.value;
+  const double log_n_max = std::log(c / (2.0 * options.inference_tokens));
+  const double log_d_scale = std::log(c / 6.0) - log_n_max;  // ln(C/(6·N_max))
+  auto logTokens = [&](double t) { return log_d_scale + std::log(std::expm1(-t)); };
+  auto loss = [&](double t) {
+    return law.e + law.a * std::exp(-law.alpha * (log_n_max + t)) + law.b * std::exp(-law.beta * logTokens(t));
+  };
+  // From a model 1e-35 times N_max (far below any useful size) to one a part in 1e12 below N_max.
+  const Minimum best = scanThenBrent(loss, loss, -80.0, -1e-12, 800);
+  InferenceAwareResult r;
+  r.params = std::exp(log_n_max + best.x);
+  r.train_tokens = std::exp(logTokens(best.x));
+  r.train_flops = Flops{6.0 * r.params * r.train_tokens};
+  r.inference_flops = Flops{2.0 * r.params * options.inference_tokens};
+  r.total_flops = r.train_flops + r.inference_flops;
+  const Allocation chinchilla = chinchillaOptimalClosedForm(law, options.budget);
+  r.chinchilla_params = chinchilla.params;
+  r.chinchilla_tokens = chinchilla.tokens;
+  r.chinchilla_total_flops = options.budget + Flops{2.0 * chinchilla.params * options.inference_tokens};
+  return r;
+}
+
 bool InferenceCostOptions::isValid(const ChinchillaParams& law, std::string* error) const {
   if (!targetAndDemandValid(law, target_loss, inference_tokens, error)) return false;
   auto fail = [&](const std::string& m) {

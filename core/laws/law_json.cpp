@@ -5,7 +5,12 @@
 //                                                    // "variable" (power-law), "unique_tokens"
 //                                                    // (data-constrained)
 //    "data_range": {"params_min": ..., ...},         // 0 = unknown
-//    "uncertainty": null | {"method", "names", "standard_errors", "ci95_low", "ci95_high", "samples"}}
+//    "uncertainty": null | {"method", "propagation", "names", "standard_errors", "ci95_low",
+//                           "ci95_high", "samples", "covariance"}}
+// "propagation" says what a plan propagates: "samples" (the bootstrap's parameter vectors),
+// "covariance" (a parameterNames()-ordered matrix, drawn as a normal) or "none". Files written
+// before it existed have neither "propagation" nor "covariance" and still load (their samples,
+// if any, are used).
 // Doubles are written in their shortest round-trip form, so a save/load cycle is exact.
 #include <string>
 
@@ -108,6 +113,10 @@ std::string lawToJson(const ScalingLaw& law) {
     samples.reserve(u->samples.size());
     for (const auto& s : u->samples) samples.emplace_back(numbers(s));
     uo["samples"] = std::move(samples);
+    bj::array covariance;
+    for (const auto& row : u->covariance) covariance.emplace_back(numbers(row));
+    uo["covariance"] = std::move(covariance);
+    uo["propagation"] = std::string(toString(u->propagation()));
     o["uncertainty"] = std::move(uo);
   } else {
     o["uncertainty"] = nullptr;
@@ -231,6 +240,36 @@ Result<ScalingLaw> lawFromJson(std::string_view text, const std::string& source)
           sample.push_back(*v);
         }
         u.samples.push_back(std::move(sample));
+      }
+    }
+    if (auto c_it = (*uo)->find("covariance"); c_it != (*uo)->end() && !c_it->value().is_null()) {
+      auto rows = json::asArray(c_it->value(), "uncertainty.covariance");
+      if (!rows) return inSource(source, rows.message());
+      for (std::size_t i = 0; i < (*rows)->size(); ++i) {
+        const std::string field = json::element("uncertainty.covariance", i);
+        auto row = json::asArray((**rows)[i], field);
+        if (!row) return inSource(source, row.message());
+        std::vector<double> row_values;
+        for (std::size_t j = 0; j < (*row)->size(); ++j) {
+          auto v = json::asDouble((**row)[j], json::element(field, j));
+          if (!v) return inSource(source, v.message());
+          row_values.push_back(*v);
+        }
+        u.covariance.push_back(std::move(row_values));
+      }
+    }
+    auto propagation = json::getOptionalString(**uo, "propagation", "uncertainty");
+    if (!propagation) return inSource(source, propagation.message());
+    if (*propagation) {
+      auto said = uncertaintyPropagationFromString(**propagation);
+      if (!said) {
+        return inSource(source, "uncertainty.propagation: unknown value '" + **propagation +
+                                    "' (expected samples, covariance or none)");
+      }
+      if (*said != u.propagation()) {
+        return inSource(source, "uncertainty.propagation: says '" + **propagation + "' but the file carries " +
+                                    std::string(toString(u.propagation())) +
+                                    " (samples are used when present, else the covariance)");
       }
     }
     law.setUncertainty(std::move(u));

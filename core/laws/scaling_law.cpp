@@ -11,6 +11,7 @@
 
 #include "base/format.hpp"
 #include "base/minimize_1d.hpp"
+#include "laws/law_uncertainty.hpp"
 
 namespace scaleplan {
 
@@ -273,6 +274,11 @@ Result<ScalingLaw> withUniqueTokenLimit(const ScalingLaw& law, double unique_tok
         sample.push_back(kMuennighoffRDStar);
         sample.push_back(kMuennighoffRNStar);
       }
+      // ... and they have no variance: two zero rows and columns of the covariance.
+      if (!u->covariance.empty()) {
+        for (auto& row : u->covariance) row.resize(row.size() + 2, 0.0);
+        u->covariance.resize(u->covariance.size() + 2, std::vector<double>(u->covariance.size() + 2, 0.0));
+      }
       out.setUncertainty(std::move(u));
     }
     return out;
@@ -336,17 +342,7 @@ std::optional<Interval> ScalingLaw::lossInterval(double params, double tokens) c
     if (sample.size() != count) continue;
     if (auto l = lossOf(replaceValues(params_, sample), params, tokens)) losses.push_back(*l);
   }
-  if (losses.empty()) return std::nullopt;
-  std::sort(losses.begin(), losses.end());
-  // Percentile with linear interpolation between order statistics (position p·(n − 1)).
-  auto percentile = [&](double fraction) {
-    const double position = fraction * static_cast<double>(losses.size() - 1);
-    const auto below = static_cast<std::size_t>(std::floor(position));
-    const std::size_t above = std::min(below + 1, losses.size() - 1);
-    const double weight = position - static_cast<double>(below);
-    return losses[below] + weight * (losses[above] - losses[below]);
-  };
-  return Interval{percentile(0.025), percentile(0.975)};
+  return percentileInterval95(std::move(losses));
 }
 
 Result<Allocation> ScalingLaw::computeOptimal(Flops compute) const {
@@ -434,6 +430,23 @@ bool ScalingLaw::isValid(std::string* error) const {
     };
     if (!allFinite(u.standard_errors) || !allFinite(u.ci95_low) || !allFinite(u.ci95_high)) {
       return fail("uncertainty: standard errors and intervals must be finite numbers");
+    }
+    if (!u.covariance.empty()) {
+      if (u.covariance.size() != names.size()) {
+        return fail("uncertainty.covariance: has " + std::to_string(u.covariance.size()) + " rows; a " +
+                    std::string(toString(kind())) + " law has " + std::to_string(names.size()) + " parameters");
+      }
+      for (std::size_t i = 0; i < u.covariance.size(); ++i) {
+        if (u.covariance[i].size() != names.size()) {
+          return fail("uncertainty.covariance[" + std::to_string(i) + "]: has " + std::to_string(u.covariance[i].size()) +
+                      " entries; the matrix must be " + std::to_string(names.size()) + " x " + std::to_string(names.size()));
+        }
+        if (!allFinite(u.covariance[i])) return fail("uncertainty.covariance[" + std::to_string(i) + "]: values must be finite numbers");
+        if (!(u.covariance[i][i] >= 0.0)) {
+          return fail("uncertainty.covariance[" + std::to_string(i) + "][" + std::to_string(i) + "]: a variance must not be negative, got " +
+                      describe(u.covariance[i][i]));
+        }
+      }
     }
     for (std::size_t i = 0; i < u.samples.size(); ++i) {
       if (u.samples[i].size() != names.size()) {

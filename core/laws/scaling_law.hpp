@@ -84,6 +84,13 @@ struct DataRange {
   bool known() const { return flops_max > 0 || params_max > 0; }
 };
 
+// What a law's uncertainty can be propagated from into derived quantities (plans, bands):
+// its bootstrap parameter samples, else its covariance matrix (drawn as a multivariate normal:
+// usually too narrow for these fits), else nothing (standard errors alone cannot be propagated).
+enum class UncertaintyPropagation { None, Samples, Covariance };
+std::string_view toString(UncertaintyPropagation p);  // "none", "samples", "covariance"
+std::optional<UncertaintyPropagation> uncertaintyPropagationFromString(std::string_view s);
+
 // Parameter uncertainty, from a bootstrap or a covariance estimate.
 struct LawUncertainty {
   std::vector<std::string> names;          // same order as ScalingLaw::parameterNames()
@@ -93,6 +100,11 @@ struct LawUncertainty {
   // Parameter vectors resampled by the bootstrap (each in parameterNames() order); used to give
   // intervals on derived quantities (loss at (N, D), N_opt at C). May be empty.
   std::vector<std::vector<double>> samples;
+  // Covariance of the parameters (rows and columns in parameterNames() order), when the fit
+  // computed one. Empty when unknown. Used for propagation only when there are no samples.
+  std::vector<std::vector<double>> covariance;
+  // Samples when there are any, else the covariance when there is one, else None.
+  UncertaintyPropagation propagation() const;
 };
 
 struct Allocation {
@@ -219,6 +231,17 @@ struct InferenceAwareResult {
 };
 Result<InferenceAwareResult> inferenceAwareOptimum(const ChinchillaParams& law,
                                                    const InferenceAwareOptions& options);
+// The other question (a fixed budget, the inference demand known): the best loss when training
+// plus serving must fit C FLOPs, i.e. minimise L(N, D_train) subject to
+// 6·N·D_train + 2·N·D_inference = C, so D_train = C/(6N) − D_inference/3 for N < C/(2·D_inference).
+// The result's total_flops is C; the chinchilla_* fields hold the compute-optimal model that
+// spends all of C on training, and its lifetime compute (over the budget) with the same demand.
+struct InferenceBudgetOptions {
+  Flops budget;                   // training + inference FLOPs, > 0
+  double inference_tokens = 0.0;  // lifetime tokens served, > 0
+  bool isValid(const ChinchillaParams& law, std::string* error) const;
+};
+Result<InferenceAwareResult> inferenceAwareWithinBudget(const ChinchillaParams& law, const InferenceBudgetOptions& options);
 // Dollar version: training at train_mfu on a GPU costing train_usd_per_gpu_hour, inference at
 // inference_mfu and its own price; minimises total dollars instead of FLOPs.
 struct InferenceCostOptions {

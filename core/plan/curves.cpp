@@ -304,6 +304,22 @@ std::vector<ModelPoint> publishedModelPoints(const ModelCatalog& catalog) {
   return out;
 }
 
+const ModelPreset* nearestPublishedModel(const ModelCatalog& catalog, double params) {
+  if (!positiveFinite(params)) return nullptr;
+  auto nearestAmong = [&](bool dense_only) {
+    const ModelPreset* nearest = nullptr;
+    double best = std::numeric_limits<double>::infinity();
+    for (const ModelPreset& m : catalog.models()) {
+      if (!positiveFinite(m.published_params) || (dense_only && m.published_active_params)) continue;
+      const double distance = std::fabs(std::log(m.published_params / params));
+      if (distance < best) best = distance, nearest = &m;
+    }
+    return nearest;
+  };
+  const ModelPreset* dense = nearestAmong(true);
+  return dense ? dense : nearestAmong(false);
+}
+
 Result<OptimalityComparison> compareWithOptimal(const ScalingLaw& law, const ModelPoint& model) {
   if (!positiveFinite(model.params) || !positiveFinite(model.tokens)) {
     return Error{"model " + model.id + ": needs positive params and tokens"};

@@ -125,6 +125,12 @@ struct ModelPoint {
 };
 // Models of the catalog with a published token count, in catalog order.
 std::vector<ModelPoint> publishedModelPoints(const ModelCatalog& catalog);
+// The published dense model whose total parameter count is nearest `params` on a log scale (so
+// 41B is nearer 70B than 13B), for views that show a concrete architecture for a planned size.
+// Mixture-of-experts models are skipped (the planner's N is a dense model's; a MoE's total and
+// active counts differ) unless the catalog has no dense model. nullptr for an empty catalog or
+// params not positive.
+const ModelPreset* nearestPublishedModel(const ModelCatalog& catalog, double params);
 
 // How a model's training compares with the law's compute-optimal allocation at its compute:
 // tokens / D_opt(C) (> 1: trained on more tokens than optimal, "over-trained", a smaller model

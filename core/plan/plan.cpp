@@ -5,12 +5,17 @@
 
 #include "base/format.hpp"
 #include "counting/memory.hpp"
+#include "plan/plan_sizing.hpp"
 
 namespace scaleplan {
 
 std::string_view toString(PlanWarningKind k) { return kPlanWarningKindNames.toString(k); }
 
 std::optional<PlanWarningKind> planWarningKindFromString(std::string_view s) { return kPlanWarningKindNames.fromString(s); }
+
+std::string_view toString(InferenceSizing s) { return kInferenceSizingNames.toString(s); }
+
+std::optional<InferenceSizing> inferenceSizingFromString(std::string_view s) { return kInferenceSizingNames.fromString(s); }
 
 static bool positiveFinite(double x) { return std::isfinite(x) && x > 0.0; }
 
@@ -27,6 +32,16 @@ bool PlanRequest::isValid(std::string* error) const {
     return fail(std::string(kGpuCountSpec.field) + ": " + kGpuCountSpec.violation(gpu_count) + ", got " + std::to_string(gpu_count));
   }
   if (!kMfuSpec.allows(mfu)) return fail("mfu: " + kMfuSpec.violation(mfu) + ", got " + formatNumber(mfu));
+  if (mfu_range) {
+    const auto [low, high] = *mfu_range;
+    if (!(std::isfinite(low) && std::isfinite(high) && low > 0.0 && high <= 1.0 && low <= high)) {
+      return fail("mfu_range: must be low:high with 0 < low <= high <= 1, got " + formatNumber(low) + ":" + formatNumber(high));
+    }
+    if (mfu < low || mfu > high) {
+      return fail("mfu: the point value " + formatNumber(mfu) + " must lie in mfu_range " + formatNumber(low) + ":" +
+                  formatNumber(high));
+    }
+  }
   if (usd_per_gpu_hour && !(std::isfinite(*usd_per_gpu_hour) && *usd_per_gpu_hour >= 0.0)) {
     return fail("usd_per_gpu_hour: must be a non-negative number, got " + formatNumber(*usd_per_gpu_hour));
   }
@@ -36,6 +51,13 @@ bool PlanRequest::isValid(std::string* error) const {
   }
   if (target_loss && !positiveFinite(*target_loss)) {
     return fail("target_loss: must be a positive number, got " + formatNumber(*target_loss));
+  }
+  if (inference_sizing == InferenceSizing::BestLossWithinBudget) {
+    if (!budget) return fail("inference_sizing: best-loss-within-budget needs a budget");
+    if (target_loss) return fail("inference_sizing: best-loss-within-budget spends the budget; it takes no target loss");
+    if (!(inference_tokens && *inference_tokens > 0.0)) {
+      return fail("inference_sizing: best-loss-within-budget needs a positive number of inference tokens");
+    }
   }
   if (unique_tokens && !positiveFinite(*unique_tokens)) {
     return fail("unique_tokens: must be a positive number, got " + formatNumber(*unique_tokens));
@@ -48,13 +70,12 @@ bool PlanRequest::isValid(std::string* error) const {
   return true;
 }
 
-// The law the plan allocates with: under a unique-token limit, a Chinchilla-form law becomes
-// Muennighoff et al.'s data-constrained form built on it. Laws with no such form (Kaplan,
-// tokens-per-param) plan as they are; the plan then only warns when tokens exceed the data.
-static ScalingLaw effectiveLaw(const PlanRequest& request) {
-  if (!request.unique_tokens) return request.law;
-  auto limited = withUniqueTokenLimit(request.law, *request.unique_tokens);
-  return limited ? *limited : request.law;
+namespace plan_detail {
+
+ScalingLaw effectiveLaw(const PlanRequest& request, const ScalingLaw& law) {
+  if (!request.unique_tokens) return law;
+  auto limited = withUniqueTokenLimit(law, *request.unique_tokens);
+  return limited ? *limited : law;
 }
 
 // The Chinchilla-form parameters behind a law, for inference-aware sizing.
@@ -65,35 +86,29 @@ static std::optional<ChinchillaParams> chinchillaFormOf(const ScalingLaw& law) {
   return std::nullopt;
 }
 
-Result<PlanResult> makePlan(const PlanRequest& request) {
-  std::string why;
-  if (!request.isValid(&why)) return Error{why};
-  auto setup = setupFor(request.accelerator, request.precision, request.gpu_count, request.mfu,
-                        request.usd_per_gpu_hour, request.pue);
-  if (!setup) return setup.error();
-
-  PlanResult result;
-  result.law_id = request.law.id();
-  result.precision = request.precision;
-  result.peak_per_gpu = setup->peak_per_gpu;
-  result.usd_per_gpu_hour = setup->usd_per_gpu_hour;
-  const ScalingLaw law = effectiveLaw(request);
-
-  std::optional<Flops> budget_flops;
-  if (request.budget) {
-    auto f = flopsForBudget(*request.budget, *setup);
-    if (!f) return f.error();
-    budget_flops = *f;
-  }
-
+Result<RunSizing> sizeRun(const PlanRequest& request, const ScalingLaw& law, std::optional<Flops> budget_flops) {
+  RunSizing sizing;
   const bool inference_aware =
       request.target_loss.has_value() || (request.inference_tokens && *request.inference_tokens > 0.0);
-  if (inference_aware) {
-    auto form = chinchillaFormOf(law);
-    if (!form) {
-      return Error{"law: inference-aware sizing and --target-loss need a Chinchilla-form law; '" + law.id() +
-                   "' is of kind " + std::string(toString(law.kind()))};
-    }
+  if (!inference_aware) {
+    auto alloc = law.computeOptimal(*budget_flops);
+    if (!alloc) return alloc.error();
+    sizing.params = alloc->params;
+    sizing.tokens = alloc->tokens;
+    return sizing;
+  }
+  auto form = chinchillaFormOf(law);
+  if (!form) {
+    return Error{"law: inference-aware sizing and --target-loss need a Chinchilla-form law; '" + law.id() +
+                 "' is of kind " + std::string(toString(law.kind()))};
+  }
+  Result<InferenceAwareResult> inf = Error{""};
+  if (request.inference_sizing == InferenceSizing::BestLossWithinBudget) {
+    InferenceBudgetOptions options;
+    options.budget = *budget_flops;
+    options.inference_tokens = request.inference_tokens.value_or(0.0);
+    inf = inferenceAwareWithinBudget(*form, options);
+  } else {
     double target = 0.0;
     if (request.target_loss) {
       target = *request.target_loss;
@@ -107,21 +122,50 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
     InferenceAwareOptions options;
     options.target_loss = target;
     options.inference_tokens = request.inference_tokens.value_or(0.0);
-    auto inf = inferenceAwareOptimum(*form, options);
-    if (!inf) return inf.error();
-    result.params = inf->params;
-    result.tokens = inf->train_tokens;
-    result.inference = *inf;
-  } else {
-    auto alloc = law.computeOptimal(*budget_flops);
-    if (!alloc) return alloc.error();
-    result.params = alloc->params;
-    result.tokens = alloc->tokens;
+    inf = inferenceAwareOptimum(*form, options);
   }
+  if (!inf) return inf.error();
+  sizing.params = inf->params;
+  sizing.tokens = inf->train_tokens;
+  sizing.inference = *inf;
+  sizing.inference_sizing = request.inference_sizing;
+  return sizing;
+}
+
+}  // namespace plan_detail
+
+Result<PlanResult> makePlan(const PlanRequest& request) {
+  std::string why;
+  if (!request.isValid(&why)) return Error{why};
+  auto setup = setupFor(request.accelerator, request.precision, request.gpu_count, request.mfu,
+                        request.usd_per_gpu_hour, request.pue);
+  if (!setup) return setup.error();
+
+  PlanResult result;
+  result.law_id = request.law.id();
+  result.precision = request.precision;
+  result.peak_per_gpu = setup->peak_per_gpu;
+  result.usd_per_gpu_hour = setup->usd_per_gpu_hour;
+  const ScalingLaw law = plan_detail::effectiveLaw(request, request.law);
+
+  std::optional<Flops> budget_flops;
+  if (request.budget) {
+    auto f = flopsForBudget(*request.budget, *setup);
+    if (!f) return f.error();
+    budget_flops = *f;
+  }
+
+  auto sizing = plan_detail::sizeRun(request, law, budget_flops);
+  if (!sizing) return sizing.error();
+  result.params = sizing->params;
+  result.tokens = sizing->tokens;
+  result.inference = sizing->inference;
+  result.inference_sizing = sizing->inference_sizing;
+  const bool inference_aware = result.inference.has_value();
   result.flops = Flops{6.0 * result.params * result.tokens};
   result.tokens_per_param = result.tokens / result.params;
   result.predicted_loss = law.loss(result.params, result.tokens);
-  result.loss_interval = law.lossInterval(result.params, result.tokens);
+  result.intervals = plan_detail::planIntervals(request);
 
   auto cost = costOf(result.flops, *setup);
   if (!cost) return cost.error();
@@ -188,7 +232,12 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
     warn(PlanWarningKind::NoPrice, "no price per GPU-hour for " + request.accelerator.id +
                                        ": dollar figures are zero (give --usd-per-gpu-hour)");
   }
-  if (budget_flops && inference_aware) {
+  if (request.law.uncertainty() && request.law.uncertainty()->propagation() == UncertaintyPropagation::Covariance) {
+    warn(PlanWarningKind::IntervalsFromCovariance,
+         "the law carries only a covariance: its intervals come from a normal approximation, usually too narrow "
+         "for these fits (2-3x narrower than the bootstrap on the Chinchilla data); refit with --bootstrap");
+  }
+  if (budget_flops && inference_aware && request.inference_sizing == InferenceSizing::SameLossLeastCompute) {
     double ratio = result.flops.value / budget_flops->value;
     if (std::fabs(ratio - 1.0) > 0.01) {
       warn(PlanWarningKind::BudgetDiffers,
@@ -220,10 +269,12 @@ Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const AcceleratorLooku
   r.precision = spec.precision;
   r.gpu_count = spec.gpu_count;
   r.mfu = spec.mfu;
+  r.mfu_range = spec.mfu_range;
   r.usd_per_gpu_hour = spec.usd_per_gpu_hour;
   r.pue = spec.pue;
   r.inference_tokens = spec.inference_tokens;
   r.target_loss = spec.target_loss;
+  r.inference_sizing = spec.inference_sizing;
   r.unique_tokens = spec.unique_tokens;
   // Mixed-precision AdamW state (weights, gradients, FP32 master copy, two moments): 16 B/param.
   r.training_bytes_per_param = trainingBytesPerParameter().total();

@@ -54,6 +54,18 @@ inline constexpr NumericOptionSpec kGpuCountSpec{"gpus", 1024, 1, 1e8, false, "G
 inline constexpr NumericOptionSpec kMfuSpec{"mfu", 0.4, 0.0, 1.0, true, ""};
 inline constexpr NumericOptionSpec kPueSpec{"pue", kDefaultPue, 1.0, std::numeric_limits<double>::infinity(), false, ""};
 
+// What an inference-aware plan optimises (when inference tokens are given):
+//   SameLossLeastCompute  Sardana et al. 2023: reach the loss the budget would buy (or the target
+//                         loss) with the least training + inference compute; training may then
+//                         spend more than the budget.
+//   BestLossWithinBudget  the lowest loss whose training plus inference compute fits the budget.
+enum class InferenceSizing { SameLossLeastCompute, BestLossWithinBudget };
+inline constexpr auto kInferenceSizingNames = makeEnumNames<InferenceSizing>({
+    {InferenceSizing::SameLossLeastCompute, "same-loss-least-compute"},
+    {InferenceSizing::BestLossWithinBudget, "best-loss-within-budget"}});
+std::string_view toString(InferenceSizing s);  // "same-loss-least-compute", "best-loss-within-budget"
+std::optional<InferenceSizing> inferenceSizingFromString(std::string_view s);
+
 struct PlanRequest {
   // The budget. Optional only when target_loss is set (then the plan is sized by the loss).
   std::optional<Budget> budget;
@@ -62,6 +74,10 @@ struct PlanRequest {
   Precision precision = kDefaultPlanPrecision;
   int gpu_count = static_cast<int>(kGpuCountSpec.default_value);
   double mfu = kMfuSpec.default_value;             // (0, 1]
+  // MFU as a range [low, high] within (0, 1] (e.g. 0.35-0.45), containing `mfu` (the point the
+  // plan itself uses). The intervals on days, GPU-hours and dollars then draw MFU uniformly from
+  // it, paired with the law's parameter draws (see plan_intervals.hpp).
+  std::optional<Interval> mfu_range;
   std::optional<double> usd_per_gpu_hour;          // overrides the catalog's price
   double pue = kPueSpec.default_value;
   // Inference-aware sizing (Sardana et al. 2023): lifetime tokens to be served, and/or a loss
@@ -69,6 +85,9 @@ struct PlanRequest {
   // at the compute-optimal allocation.
   std::optional<double> inference_tokens;
   std::optional<double> target_loss;
+  // Which inference-aware question to answer. BestLossWithinBudget needs a budget and inference
+  // tokens, and no target loss.
+  InferenceSizing inference_sizing = InferenceSizing::SameLossLeastCompute;
   // Unique training tokens available. With a Chinchilla-form law the plan uses the
   // data-constrained form (Muennighoff et al. 2023) built on that law, and warns when the
   // tokens exceed the unique data.
@@ -88,6 +107,7 @@ enum class PlanWarningKind {
   NoPrice,
   BudgetDiffers,
   MeasuredPeak,  // the peak is a benchmark's measured rate: what MFU then means
+  IntervalsFromCovariance,  // the law has only a covariance: its intervals are usually too narrow
 };
 inline constexpr auto kPlanWarningKindNames = makeEnumNames<PlanWarningKind>({
     {PlanWarningKind::MfuHigh, "mfu-high"},
@@ -97,7 +117,8 @@ inline constexpr auto kPlanWarningKindNames = makeEnumNames<PlanWarningKind>({
     {PlanWarningKind::Extrapolation, "extrapolation"},
     {PlanWarningKind::NoPrice, "no-price"},
     {PlanWarningKind::BudgetDiffers, "budget-differs"},
-    {PlanWarningKind::MeasuredPeak, "measured-peak"}});
+    {PlanWarningKind::MeasuredPeak, "measured-peak"},
+    {PlanWarningKind::IntervalsFromCovariance, "intervals-from-covariance"}});
 std::string_view toString(PlanWarningKind k);  // "mfu-high", "mfu-low", ...
 inline constexpr PlanWarningKind kAllPlanWarningKinds[] = {PlanWarningKind::MfuHigh,
                                                            PlanWarningKind::MfuLow,
@@ -106,12 +127,26 @@ inline constexpr PlanWarningKind kAllPlanWarningKinds[] = {PlanWarningKind::MfuH
                                                            PlanWarningKind::Extrapolation,
                                                            PlanWarningKind::NoPrice,
                                                            PlanWarningKind::BudgetDiffers,
-                                                           PlanWarningKind::MeasuredPeak};
+                                                           PlanWarningKind::MeasuredPeak,
+                                                           PlanWarningKind::IntervalsFromCovariance};
 std::optional<PlanWarningKind> planWarningKindFromString(std::string_view s);
 
 struct PlanWarning {
   PlanWarningKind kind;
   std::string message;
+};
+
+// 95% intervals of a plan's figures over the law's parameter draws (and the MFU range): each
+// draw is planned as the point plan is, and the interval is the 2.5th-97.5th percentile of the
+// draws' figures (laws/law_uncertainty.hpp's convention). A figure that does not vary across the
+// draws (the FLOPs of a FLOP budget, the loss of a target-loss plan) has no interval.
+struct PlanIntervals {
+  std::optional<Interval> params, tokens, tokens_per_param, predicted_loss, flops;
+  std::optional<Interval> wall_clock_days, gpu_hours, cost_usd, energy_kwh;
+  std::string source;              // "bootstrap samples (400)", "covariance ...", plus the MFU range
+  std::size_t draws = 0;           // draws planned
+  std::size_t failed_draws = 0;    // draws the planner could not size (e.g. a target below E)
+  bool any() const { return draws > 0; }
 };
 
 struct PlanResult {
@@ -121,15 +156,16 @@ struct PlanResult {
   double tokens = 0.0;              // D
   double tokens_per_param = 0.0;
   std::optional<double> predicted_loss;
-  std::optional<Interval> loss_interval;  // 95%, when the law carries uncertainty
+  PlanIntervals intervals;          // 95% intervals, when the law carries uncertainty or MFU is a range
   FlopsPerSecond peak_per_gpu;      // dense peak at `precision`
   Precision precision = Precision::Bf16;
   RunCost cost;                     // wall clock, GPU-hours, dollars, energy
   double usd_per_gpu_hour = 0.0;    // the price used
   double training_memory_bytes = 0.0;  // weights + gradients + optimizer state (no activations)
   int gpus_to_hold_training_state = 0;
-  // Inference-aware sizing, when requested.
+  // Inference-aware sizing, when requested, and which question it answered.
   std::optional<InferenceAwareResult> inference;
+  std::optional<InferenceSizing> inference_sizing;
   std::vector<PlanWarning> warnings;
 };
 
@@ -146,10 +182,12 @@ struct PlanSpec {
   Precision precision = kDefaultPlanPrecision;
   int gpu_count = static_cast<int>(kGpuCountSpec.default_value);
   double mfu = kMfuSpec.default_value;
+  std::optional<Interval> mfu_range;
   std::optional<double> usd_per_gpu_hour;
   double pue = kPueSpec.default_value;
   std::optional<double> inference_tokens;
   std::optional<double> target_loss;
+  InferenceSizing inference_sizing = InferenceSizing::SameLossLeastCompute;
   std::optional<double> unique_tokens;
 };
 // The request's budget in every unit on the request's setup (accelerator, precision, GPUs, MFU,

@@ -16,6 +16,10 @@ static bj::value optionalNumber(const std::optional<double>& v) {
   return v ? bj::value(*v) : bj::value(nullptr);
 }
 
+static bj::value optionalInterval(const std::optional<Interval>& v) {
+  return v ? bj::value(bj::array{v->low, v->high}) : bj::value(nullptr);
+}
+
 static bj::object requestToObject(const PlanRequest& r) {
   bj::object o;
   if (r.budget) {
@@ -30,6 +34,8 @@ static bj::object requestToObject(const PlanRequest& r) {
   o["precision"] = std::string(toString(r.precision));
   o["gpus"] = r.gpu_count;
   o["mfu"] = r.mfu;
+  o["mfu_range"] = optionalInterval(r.mfu_range);
+  o["inference_sizing"] = std::string(toString(r.inference_sizing));
   o["usd_per_gpu_hour"] = optionalNumber(r.usd_per_gpu_hour);
   o["pue"] = r.pue;
   o["inference_tokens"] = optionalNumber(r.inference_tokens);
@@ -47,8 +53,21 @@ static bj::object resultToObject(const PlanResult& p) {
   o["tokens"] = p.tokens;
   o["tokens_per_param"] = p.tokens_per_param;
   o["predicted_loss"] = optionalNumber(p.predicted_loss);
-  if (p.loss_interval) {
-    o["predicted_loss_ci95"] = bj::array{p.loss_interval->low, p.loss_interval->high};
+  // 95% intervals ([low, high]), present only when the figure varies over the law's draws or
+  // the MFU range (see PlanIntervals).
+  const PlanIntervals& iv = p.intervals;
+  for (auto [key, interval] : {std::pair{"params_ci95", &iv.params}, std::pair{"tokens_ci95", &iv.tokens},
+                               std::pair{"tokens_per_param_ci95", &iv.tokens_per_param},
+                               std::pair{"loss_ci95", &iv.predicted_loss}, std::pair{"flops_ci95", &iv.flops},
+                               std::pair{"wall_clock_days_ci95", &iv.wall_clock_days},
+                               std::pair{"gpu_hours_ci95", &iv.gpu_hours}, std::pair{"cost_usd_ci95", &iv.cost_usd},
+                               std::pair{"energy_kwh_ci95", &iv.energy_kwh}}) {
+    if (*interval) o[key] = optionalInterval(*interval);
+  }
+  if (iv.any()) {
+    o["intervals"] = bj::object{{"source", iv.source},
+                                {"draws", static_cast<std::int64_t>(iv.draws)},
+                                {"failed_draws", static_cast<std::int64_t>(iv.failed_draws)}};
   }
   o["precision"] = std::string(toString(p.precision));
   o["peak_flops_per_second_per_gpu"] = p.peak_per_gpu.value;
@@ -63,7 +82,9 @@ static bj::object resultToObject(const PlanResult& p) {
   o["gpus_to_hold_training_state"] = p.gpus_to_hold_training_state;
   if (p.inference) {
     const auto& inf = *p.inference;
-    o["inference_aware"] = bj::object{{"train_flops", inf.train_flops.value},
+    o["inference_aware"] = bj::object{{"sizing", std::string(toString(p.inference_sizing.value_or(
+                                                     InferenceSizing::SameLossLeastCompute)))},
+                                      {"train_flops", inf.train_flops.value},
                                       {"inference_flops", inf.inference_flops.value},
                                       {"total_flops", inf.total_flops.value},
                                       {"chinchilla_params", inf.chinchilla_params},
@@ -168,6 +189,28 @@ Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string
   auto mfu = json::getDouble(o, "mfu", rpath);
   if (!mfu) return mfu.error();
   r.mfu = *mfu;
+  // mfu_range and inference_sizing came later: plans without them still open.
+  if (auto it = o.find("mfu_range"); it != o.end() && !it->value().is_null()) {
+    const std::string field = json::member(rpath, "mfu_range");
+    auto range = json::asArray(it->value(), field);
+    if (!range) return range.error();
+    if ((*range)->size() != 2) return Error{field + ": must be [low, high], got " + std::to_string((*range)->size()) + " values"};
+    auto low = json::asDouble((**range)[0], json::element(field, 0));
+    if (!low) return low.error();
+    auto high = json::asDouble((**range)[1], json::element(field, 1));
+    if (!high) return high.error();
+    r.mfu_range = Interval{*low, *high};
+  }
+  auto sizing = json::getOptionalString(o, "inference_sizing", rpath);
+  if (!sizing) return sizing.error();
+  if (*sizing) {
+    auto parsed = inferenceSizingFromString(**sizing);
+    if (!parsed) {
+      return Error{rpath + ".inference_sizing: unknown value '" + **sizing +
+                   "' (expected same-loss-least-compute or best-loss-within-budget)"};
+    }
+    r.inference_sizing = *parsed;
+  }
   auto pue = json::getDouble(o, "pue", rpath);
   if (!pue) return pue.error();
   r.pue = *pue;

@@ -71,6 +71,13 @@ class TestCli : public QObject {
     QTest::newRow("mfu zero") << QStringList{"plan", "--flops", "1e22", "--mfu", "0"} << 1 << "mfu: must be in (0, 1]";
     QTest::newRow("mfu high") << QStringList{"plan", "--flops", "1e22", "--mfu", "1.2"} << 1 << "mfu: must be in (0, 1]";
     QTest::newRow("nan") << QStringList{"plan", "--flops", "nan"} << 2 << "not a finite number";
+    QTest::newRow("mfu range reversed") << QStringList{"plan", "--flops", "1e22", "--mfu", "0.45:0.35"} << 2 << "0 < LOW <= HIGH <= 1";
+    QTest::newRow("mfu range text") << QStringList{"plan", "--flops", "1e22", "--mfu", "0.35:lots"} << 2 << "'lots' is not a number";
+    QTest::newRow("mfu text") << QStringList{"plan", "--flops", "1e22", "--mfu", "high"} << 2 << "--mfu: 'high' is not a number";
+    QTest::newRow("inference sizing unknown")
+        << QStringList{"plan", "--flops", "1e22", "--inference-tokens", "1e12", "--inference-sizing", "cheapest"} << 2 << "'cheapest'";
+    QTest::newRow("within budget without demand")
+        << QStringList{"plan", "--flops", "1e22", "--inference-sizing", "best-loss-within-budget"} << 1 << "inference tokens";
     QTest::newRow("unknown gpu") << QStringList{"plan", "--flops", "1e22", "--gpu", "x100"} << 1 << "unknown GPU 'x100'";
     QTest::newRow("precision missing") << QStringList{"plan", "--flops", "1e22", "--gpu", "v100-sxm2-32gb", "--precision", "fp8"} << 1 << "fp8";
     QTest::newRow("bad precision") << QStringList{"plan", "--flops", "1e22", "--precision", "fp7"} << 2 << "unknown precision 'fp7'";

@@ -12,12 +12,20 @@ namespace {
 QString displayName(const std::string& name) {
   // Readable names for the derived quantities; the law's own names (E, A, alpha...) stay as the
   // JSON and the CLI spell them.
-  if (name == "n_opt_exponent") return QObject::tr("a = β/(α+β) (N_opt ∝ C^a)");
-  if (name == "d_opt_exponent") return QObject::tr("b = α/(α+β) (D_opt ∝ C^b)");
+  // Short enough for the name column of a narrow panel; the formulas are in the tooltip.
+  if (name == "n_opt_exponent") return QObject::tr("a (N_opt ∝ C^a)");
+  if (name == "d_opt_exponent") return QObject::tr("b (D_opt ∝ C^b)");
   if (name == "n_opt") return QObject::tr("N_opt at budget");
   if (name == "d_opt") return QObject::tr("D_opt at budget");
   if (name == "loss_at_budget") return QObject::tr("loss at budget");
   return QString::fromStdString(name);
+}
+
+// The tooltip's explanation of a row.
+QString description(const std::string& name, bool derived) {
+  if (name == "n_opt_exponent") return QObject::tr("a = β/(α+β): the compute-optimal N grows as C^a");
+  if (name == "d_opt_exponent") return QObject::tr("b = α/(α+β): the compute-optimal D grows as C^b");
+  return derived ? QObject::tr("Derived from the fitted parameters") : QObject::tr("Parameter of the fitted law");
 }
 
 }  // namespace
@@ -41,6 +49,7 @@ void FitParamsModel::setSummary(const FitSummary& summary) {
     for (size_t i = 0; i < summary.params.size(); ++i) {
       Row row;
       row.name = displayName(summary.params[i].name);
+      row.description = description(summary.params[i].name, false);
       row.value = summary.params[i].value;
       if (u) {
         for (const ParameterInterval& p : u->parameters) {
@@ -56,6 +65,7 @@ void FitParamsModel::setSummary(const FitSummary& summary) {
       for (const ParameterInterval& p : u->derived) {
         Row row;
         row.name = displayName(p.name);
+        row.description = description(p.name, true);
         row.value = p.value;
         row.standard_error = p.standard_error;
         row.ci_low = p.ci95_low;
@@ -124,8 +134,7 @@ QVariant FitParamsModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ToolTipRole) {
     // The name first: the name column is the one that gives way (elides) in a narrow panel.
-    return row.name + "\n" +
-           (row.derived ? tr("Derived from the fitted parameters") : tr("Parameter of the fitted law"));
+    return row.name + "\n" + row.description;
   }
   return {};
 }

@@ -21,6 +21,7 @@ class FitParamsModel : public QAbstractTableModel {
 
   struct Row {
     QString name;
+    QString description;  // for the tooltip
     double value = 0.0;
     std::optional<double> standard_error;
     std::optional<double> ci_low, ci_high;

@@ -83,6 +83,7 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
       compare_(new QListView(this)),
       law_model_(new LawListModel(session, this)),
       inference_(new OptionalQuantity(tr("Inference demand"), tr("tokens served, e.g. 10T"), this)),
+      inference_sizing_(new QComboBox(this)),
       unique_(new OptionalQuantity(tr("Unique-token limit"), tr("unique tokens, e.g. 500B"), this)),
       target_loss_(new OptionalQuantity(tr("Target loss"), tr("nats/token, e.g. 1.95"), this)),
       law_note_(new QLabel(this)) {
@@ -189,6 +190,13 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   unique_->setToolTip(tr("Unique training tokens available: repeated data is worth less (Muennighoff et al. 2023)"));
   target_loss_->setToolTip(tr("Size the run to reach this loss instead of spending the budget"));
   opt_layout->addWidget(inference_);
+  inference_sizing_->setObjectName("inferenceSizing");
+  inference_sizing_->addItem(tr("Same loss, least compute"), qs(toString(InferenceSizing::SameLossLeastCompute)));
+  inference_sizing_->addItem(tr("Best loss within budget"), qs(toString(InferenceSizing::BestLossWithinBudget)));
+  inference_sizing_->setToolTip(tr("With an inference demand: reach the loss the budget buys with the least training + "
+                                   "inference compute (Sardana et al. 2023; training may exceed the budget), or the "
+                                   "lowest loss whose training + inference compute fits the budget"));
+  opt_layout->addWidget(inference_sizing_);
   opt_layout->addWidget(unique_);
   opt_layout->addWidget(target_loss_);
   outer->addWidget(opt_box);
@@ -232,11 +240,18 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   });
   connect(ratio_, qOverload<double>(&QDoubleSpinBox::valueChanged), session_, &Session::setTokensPerParam);
   connect(inference_, &OptionalQuantity::valueChanged, session_, &Session::setInferenceTokens);
+  connect(inference_sizing_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+    if (auto kind = inferenceSizingFromString(inference_sizing_->itemData(i).toString().toStdString())) {
+      session_->setInferenceSizing(*kind);
+    }
+  });
   connect(unique_, &OptionalQuantity::valueChanged, session_, &Session::setUniqueTokens);
   connect(target_loss_, &OptionalQuantity::valueChanged, session_, &Session::setTargetLoss);
 
   // Session -> controls -------------------------------------------------------------------------------
   connect(session_, &Session::inputsChanged, this, &BudgetExplorer::syncFromSession);
+  // The plan made can differ from what the budget buys (inference-aware sizing): shown under it.
+  connect(session_, &Session::planChanged, this, &BudgetExplorer::updateEquivalents);
   connect(session_, &Session::acceleratorsChanged, this, [this] {
     populateAccelerators();
     syncFromSession();
@@ -365,6 +380,10 @@ void BudgetExplorer::syncFromSession() {
   }
   law_note_->setText(q(r.law.citation()));
   inference_->setValue(r.inference_tokens);
+  {
+    QSignalBlocker block(inference_sizing_);
+    inference_sizing_->setCurrentIndex(inference_sizing_->findData(qs(toString(r.inference_sizing))));
+  }
   unique_->setValue(r.unique_tokens);
   target_loss_->setValue(r.target_loss);
   updateEquivalents();
@@ -386,6 +405,17 @@ void BudgetExplorer::updateEquivalents() {
                                               : tr("(no price per GPU-hour)"));
   lines << line(BudgetUnit::GpuHours, tr("%1 GPU-hours").arg(text::count(e->gpu_hours)));
   lines << line(BudgetUnit::Days, tr("%1 on %2 GPUs").arg(text::days(e->days), text::thousands(e->gpu_count)));
+  // An inference-aware plan trains for other than the budget's FLOPs: its own figures, so that
+  // this box and the Plan panel agree on what the run costs.
+  if (const auto& plan = session_->currentResult(); plan && std::fabs(plan->flops.value / e->flops - 1.0) > 0.01) {
+    const bool within = plan->inference_sizing == InferenceSizing::BestLossWithinBudget;
+    lines << tr("<b>The plan made trains for %1: %2, %3 GPU-hours, %4</b> (%5)")
+                 .arg(text::flops(plan->flops.value),
+                      e->hasPrice() ? text::usd(plan->cost.cost_usd) : tr("no price"), text::count(plan->cost.gpu_hours),
+                      text::days(plan->cost.wall_clock.days()),
+                      within ? tr("inference-aware: serving takes the rest of the budget")
+                             : tr("inference-aware: the same loss for the least lifetime compute"));
+  }
   equivalents_->setText(lines.join("<br>"));
 }
 

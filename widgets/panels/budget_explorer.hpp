@@ -52,6 +52,7 @@ class BudgetExplorer : public QWidget {
   QListView* compareLaws() const { return compare_; }
   LawListModel* lawModel() const { return law_model_; }
   OptionalQuantity* inferenceTokens() const { return inference_; }
+  QComboBox* inferenceSizing() const { return inference_sizing_; }
   OptionalQuantity* uniqueTokens() const { return unique_; }
   OptionalQuantity* targetLoss() const { return target_loss_; }
 
@@ -85,6 +86,7 @@ class BudgetExplorer : public QWidget {
   QListView* compare_;
   LawListModel* law_model_;
   OptionalQuantity* inference_;
+  QComboBox* inference_sizing_;
   OptionalQuantity* unique_;
   OptionalQuantity* target_loss_;
   QLabel* law_note_;

@@ -83,10 +83,12 @@ FitPanel::FitPanel(Session* session, QWidget* parent)
                             qs(toString(FitObjective::HuberLikelihood)));
   form->addRow(tr("Objective:"), objective_combo_);
   bootstrap_spin_ = new QSpinBox(fit_box);
-  bootstrap_spin_->setRange(0, 10000);
+  // 0 (none) or the core's range; a count under FitOptions::kMinBootstrapResamples is refused by
+  // FitOptions::isValid with a message naming the field.
+  bootstrap_spin_->setRange(0, FitOptions::kMaxBootstrapResamples);
   bootstrap_spin_->setSingleStep(100);
-  bootstrap_spin_->setValue(100);
-  bootstrap_spin_->setSpecialValueText(tr("none (covariance estimate)"));
+  bootstrap_spin_->setValue(kDefaultBootstrapResamples);  // the core's default: bounds stable at this count
+  bootstrap_spin_->setSpecialValueText(tr("none (covariance estimate: usually too narrow)"));
   bootstrap_spin_->setToolTip(
       tr("Bootstrap resamples over points: standard errors, 95% intervals and the "
          "uncertainty band of the fit view"));
@@ -131,8 +133,8 @@ FitPanel::FitPanel(Session* session, QWidget* parent)
   params_view_ = makeReadOnlyTable(params_model_, result_box);
   params_view_->verticalHeader()->setVisible(false);
   // The numbers are what matter: value, standard error and interval always show in full, and
-  // the names (long for the derived rows: "a = β/(α+β) (N_opt ∝ C^a)") take the width left and
-  // elide, in full in their tooltips.
+  // the names ("a (N_opt ∝ C^a)" the longest) take the width left and elide, in full (with the
+  // formulas) in their tooltips.
   params_view_->horizontalHeader()->setMinimumSectionSize(40);
   params_view_->horizontalHeader()->setSectionResizeMode(FitParamsModel::NameColumn, QHeaderView::Stretch);
   for (int c : {int(FitParamsModel::ValueColumn), int(FitParamsModel::StderrColumn),

@@ -30,6 +30,7 @@
 #include "plots/isoflop_plot.hpp"
 #include "plots/landscape_plot.hpp"
 #include "plots/loss_plot.hpp"
+#include "plots/tokens_per_param_plot.hpp"
 #include "plots/plot_export.hpp"
 #include "panels/result_panel.hpp"
 #include "session/session.hpp"
@@ -101,8 +102,8 @@ void MainWindow::buildLayout() {
   // the plot's full title is the tooltip and the View menu's entry.
   tabs_->setElideMode(Qt::ElideNone);
   plots_ = {new FrontierPlot(session_, tabs_), new IsoFlopPlot(session_, tabs_), new LandscapePlot(session_, tabs_),
-            new LossPlot(session_, tabs_)};
-  const QString tab_titles[] = {tr("Frontier"), tr("isoFLOP"), tr("Landscape"), tr("Loss vs C")};
+            new LossPlot(session_, tabs_), new TokensPerParamPlot(session_, tabs_)};
+  const QString tab_titles[] = {tr("Frontier"), tr("isoFLOP"), tr("Landscape"), tr("Loss vs C"), tr("D/N")};
   for (size_t i = 0; i < plots_.size(); ++i) {
     tabs_->addTab(plots_[i], tab_titles[i]);
     tabs_->setTabToolTip(static_cast<int>(i), plots_[i]->title());

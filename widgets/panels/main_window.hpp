@@ -80,7 +80,7 @@ class MainWindow : public QMainWindow {
   QStringList renderScreenshots(const QString& dir);
   // The same for the one tab holding `panel` (a page or the panel inside its scroll area), with
   // `variant` in the names when not empty: variant "b", note "with-fit" gives
-  // window-05b-import-fit-with-fit.png. Leaves that tab current.
+  // window-06b-import-fit-with-fit.png. Leaves that tab current.
   QStringList renderTabScreenshots(QWidget* panel, const QString& dir, const QString& variant = {},
                                    const QString& note = {});
 

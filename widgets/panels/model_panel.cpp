@@ -17,6 +17,7 @@
 
 #include "counting/count_report.hpp"
 #include "plots/memory_plot.hpp"
+#include "plan/curves.hpp"
 #include "session/session.hpp"
 #include "controls/text_format.hpp"
 
@@ -79,11 +80,26 @@ ModelMemoryPanel::ModelMemoryPanel(Session* session, QWidget* parent)
   connect(session_, &Session::inputsChanged, this, &ModelMemoryPanel::recompute);
   connect(session_, &Session::acceleratorsChanged, this, &ModelMemoryPanel::recompute);
 
-  // Start on a well-known model when the catalog has it.
+  // Start on a well-known model when the catalog has it; then follow the plan's size until the
+  // user picks a model.
   if (!selectPreset("llama2-7b")) {
     loadArchitecture(base_);
     recompute();
   }
+  connect(session_, &Session::planChanged, this, &ModelMemoryPanel::followPlan);
+  followPlan();
+}
+
+void ModelMemoryPanel::followPlan() {
+  const auto& plan = session_->currentResult();
+  if (!follows_plan_ || !plan) return;
+  const ModelPreset* nearest = nearestPublishedModel(session_->models(), plan->params);
+  if (!nearest) return;
+  if (currentPresetId() != qs(nearest->id)) selectPreset(qs(nearest->id));
+  preset_info_->setText(tr("Following the plan (%1 parameters): the nearest published model. Pick a model to "
+                           "stop following.\n")
+                            .arg(text::count(plan->params)) +
+                        preset_description_);
 }
 
 QWidget* ModelMemoryPanel::buildControls() {
@@ -105,6 +121,7 @@ QWidget* ModelMemoryPanel::buildControls() {
   layout->addWidget(model_box);
   connect(preset_combo_, &QComboBox::currentIndexChanged, this, [this] {
     const QString id = preset_combo_->currentData().toString();
+    follows_plan_ = false;  // the user chose: the plan no longer moves the model
     if (!id.isEmpty()) selectPreset(id);
   });
 
@@ -242,6 +259,7 @@ bool ModelMemoryPanel::selectPreset(const QString& id) {
   info += tr(".\nSource: %1").arg(qs(preset->source));
   if (!preset->architecture_note.empty()) info += tr("\nNote: %1").arg(qs(preset->architecture_note));
   preset_info_->setText(info);
+  preset_description_ = info;
   base_ = preset->architecture;
   loadArchitecture(base_);
   if (preset->architecture.max_seq_len > 0) {
@@ -278,6 +296,7 @@ void ModelMemoryPanel::loadArchitecture(const TransformerArchitecture& a) {
 
 void ModelMemoryPanel::onArchitectureEdited() {
   if (loading_) return;
+  follows_plan_ = false;
   // An edited preset is a custom architecture (it keeps the preset's other fields).
   if (preset_combo_->currentIndex() != 0) {
     QSignalBlocker block(preset_combo_);

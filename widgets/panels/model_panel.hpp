@@ -32,6 +32,9 @@ class ModelMemoryPanel : public QWidget {
   bool selectPreset(const QString& id);
   // The preset id shown, or "" when the architecture was edited.
   QString currentPresetId() const;
+  // True while the panel follows the plan (the published model nearest the planned N); false
+  // once the user picks a model or edits the architecture.
+  bool followsPlan() const { return follows_plan_; }
 
   // What the controls describe now, and what the core makes of it (nullopt when the
   // architecture is invalid; architectureError() says why).
@@ -85,6 +88,7 @@ class ModelMemoryPanel : public QWidget {
   void loadArchitecture(const TransformerArchitecture& arch);
   void onArchitectureEdited();
   void recompute();
+  void followPlan();
 
   Session* session_;
   // The preset's (or last) architecture: fields without a control (positions, norms, biases,
@@ -95,6 +99,8 @@ class ModelMemoryPanel : public QWidget {
   std::optional<TrainingMemory> training_;
   std::optional<InferenceMemory> inference_;
   bool loading_ = false;
+  bool follows_plan_ = true;
+  QString preset_description_;  // the selected preset's published figures and source
 
   QComboBox* preset_combo_ = nullptr;
   QLabel* preset_info_ = nullptr;

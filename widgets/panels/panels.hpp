@@ -32,8 +32,8 @@ AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session);
 // completion, and a quick benchmark on the CPU backend with the panel's repeats, each off the GUI
 // thread as usual (waited for in a local event loop, at most `timeout_ms` each). Then renders the
 // Import & fit, Fit view and GPU benchmark tabs again into `dir` as
-//   window-05b-import-fit-with-fit.png, window-06b-fit-view-with-fit.png (+ plot-06b-...),
-//   window-08b-gpu-benchmark-cpu-quick-run.png (+ plot-08b-...)
+//   window-06b-import-fit-with-fit.png, window-07b-fit-view-with-fit.png (+ plot-07b-...),
+//   window-09b-gpu-benchmark-cpu-quick-run.png (+ plot-09b-...)
 // (numbers are the tabs' positions). Returns the files written; when a step fails or times out,
 // *error says which, and the shots of the steps before it are still written.
 QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& panels, const QString& dir,

@@ -128,19 +128,26 @@ void ResultPanel::refresh() {
   }
 }
 
+// "  (95%: LOW–HIGH)" in the value's own format, or nothing without an interval.
+template <class Format>
+static QString ci95(const std::optional<Interval>& interval, Format format) {
+  if (!interval) return QString();
+  return ResultPanel::tr("  (95%: %1–%2)").arg(format(interval->low), format(interval->high));
+}
+
 void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
   error_->clear();
   error_->setVisible(false);
-  values_["params"]->setText(text::count(p.params));
-  values_["tokens"]->setText(text::count(p.tokens));
-  values_["tokens_per_param"]->setText(text::number(p.tokens_per_param, 3));
-  values_["flops"]->setText(text::flops(p.flops.value));
+  const PlanIntervals& iv = p.intervals;
+  auto count = [](double v) { return text::count(v); };
+  auto number3 = [](double v) { return text::number(v, 3); };
+  values_["params"]->setText(text::count(p.params) + ci95(iv.params, count));
+  values_["tokens"]->setText(text::count(p.tokens) + ci95(iv.tokens, count));
+  values_["tokens_per_param"]->setText(text::number(p.tokens_per_param, 3) + ci95(iv.tokens_per_param, number3));
+  values_["flops"]->setText(text::flops(p.flops.value) + ci95(iv.flops, [](double v) { return text::flops(v); }));
   if (p.predicted_loss) {
-    QString loss = tr("%1 nats/token").arg(text::number(*p.predicted_loss, 4));
-    if (p.loss_interval) {
-      loss += tr("  (95%: %1–%2)").arg(text::number(p.loss_interval->low, 4), text::number(p.loss_interval->high, 4));
-    }
-    values_["loss"]->setText(loss);
+    values_["loss"]->setText(tr("%1 nats/token").arg(text::number(*p.predicted_loss, 4)) +
+                             ci95(iv.predicted_loss, [](double v) { return text::number(v, 4); }));
   } else {
     values_["loss"]->setText(tr("not predicted by this law"));
   }
@@ -148,10 +155,12 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
                                      .arg(text::flopsRate(p.cost.cluster_rate.value), text::flopsRate(p.peak_per_gpu.value),
                                           QString::fromStdString(std::string(toString(p.precision))),
                                           text::number(request.mfu * 100.0, 3), text::thousands(request.gpu_count)));
-  values_["wall_clock"]->setText(text::days(p.cost.wall_clock.days()));
-  values_["gpu_hours"]->setText(tr("%1 GPU-hours").arg(text::count(p.cost.gpu_hours)));
+  values_["wall_clock"]->setText(text::days(p.cost.wall_clock.days()) +
+                                 ci95(iv.wall_clock_days, [](double v) { return text::days(v); }));
+  values_["gpu_hours"]->setText(tr("%1 GPU-hours").arg(text::count(p.cost.gpu_hours)) + ci95(iv.gpu_hours, count));
   values_["cost"]->setText(p.usd_per_gpu_hour > 0
-                               ? tr("%1 at %2/GPU-hour").arg(text::usd(p.cost.cost_usd), text::usd(p.usd_per_gpu_hour))
+                               ? tr("%1 at %2/GPU-hour").arg(text::usd(p.cost.cost_usd), text::usd(p.usd_per_gpu_hour)) +
+                                     ci95(iv.cost_usd, [](double v) { return text::usd(v); })
                                : tr("no price per GPU-hour"));
   values_["energy"]->setText(energy(p.cost.energy_kwh) + tr(" (PUE %1)").arg(text::number(request.pue, 3)));
   values_["memory"]->setText(tr("%1 — at least %2 × %3 (%4 GB) to hold it")
@@ -161,8 +170,11 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
                                       text::number(request.accelerator.memory_gb, 3)));
   if (p.inference) {
     const auto& i = *p.inference;
-    values_["inference"]->setText(tr("training %1 + inference %2 = %3; the Chinchilla-optimal model for the same loss "
-                                     "(%4, %5 tokens) needs %6 in total")
+    const bool within = p.inference_sizing == InferenceSizing::BestLossWithinBudget;
+    values_["inference"]->setText((within ? tr("best loss within the budget: training %1 + inference %2 = %3; the "
+                                               "compute-optimal model (%4, %5 tokens) would need %6 in total")
+                                          : tr("same loss, least lifetime compute: training %1 + inference %2 = %3; the "
+                                               "Chinchilla-optimal model for the same loss (%4, %5 tokens) needs %6 in total"))
                                       .arg(text::scientific(i.train_flops.value), text::scientific(i.inference_flops.value),
                                            text::flops(i.total_flops.value), text::count(i.chinchilla_params),
                                            text::count(i.chinchilla_tokens), text::flops(i.chinchilla_total_flops.value)));

@@ -24,6 +24,28 @@ namespace {
 constexpr int kMaxSizeGroups = 5;  // colour groups of the size variable
 constexpr int kMaxRunLegend = 10;  // more runs than this: one legend line for all of them
 constexpr int kCurveSamples = 90;  // samples along each drawn curve (log-spaced)
+// Size groups draw one curve per distinct size in them (sizes within 2% count as one, the fit's
+// size_group_tolerance), so that every point lies on a curve of its colour, up to this many
+// curves; beyond it, one curve per group at the group's geometric mean.
+constexpr std::size_t kMaxDistinctCurves = 40;
+constexpr double kSameSizeTolerance = 0.02;
+
+// The distinct sizes among `values` (sorted; a value within kSameSizeTolerance of the first of
+// a run joins it), each as its run's geometric mean.
+std::vector<double> distinctSizes(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  std::vector<double> out;
+  std::vector<double> run;
+  for (double v : values) {
+    if (!run.empty() && v > run.front() * (1.0 + kSameSizeTolerance)) {
+      out.push_back(geometricMean(run));
+      run.clear();
+    }
+    run.push_back(v);
+  }
+  if (!run.empty()) out.push_back(geometricMean(run));
+  return out;
+}
 constexpr double kReadoutRadiusPx = 14.0;
 
 
@@ -308,26 +330,65 @@ void FitPlot::rebuild() {
   const bool has_samples = law && law->uncertainty() && !law->uncertainty()->samples.empty();
   if (law) {
     const double c_lo = std::log(x_lo / 1.6), c_hi = std::log(x_hi * 1.6);
-    // Size groups draw the law at their own representative value; run groups use the size
-    // groups' values too (one curve per run would be unreadable), in a neutral colour.
+    // Size groups draw the law at each of their distinct sizes (see kMaxDistinctCurves), else at
+    // their representative value; the run view draws one curve at the mean size (one curve per
+    // run would be unreadable), in a neutral colour. `banded` marks the curve of each group that
+    // carries the bootstrap band (one per group keeps the plot readable).
     std::vector<std::pair<double, QColor>> at;
+    std::vector<bool> banded;
+    std::vector<int> group_of;
+    bool per_size = false;
     if (colour_by_ == ColourBy::Size) {
-      for (const Group& g : groups_) at.emplace_back(g.representative, g.color);
+      std::vector<std::vector<double>> sizes;
+      std::size_t total = 0;
+      for (const Group& g : groups_) {
+        std::vector<double> v;
+        for (const FitPoint& pt : g.points) v.push_back(otherSize(pt, xv));
+        sizes.push_back(distinctSizes(v));
+        total += sizes.back().size();
+      }
+      per_size = total <= kMaxDistinctCurves;
+      for (std::size_t i = 0; i < groups_.size(); ++i) {
+        if (!per_size) {
+          at.emplace_back(groups_[i].representative, groups_[i].color);
+          banded.push_back(true);
+          group_of.push_back(static_cast<int>(i));
+          continue;
+        }
+        // The band goes on the size nearest the group's representative.
+        std::size_t nearest = 0;
+        for (std::size_t k = 0; k < sizes[i].size(); ++k) {
+          if (std::fabs(std::log(sizes[i][k] / groups_[i].representative)) <
+              std::fabs(std::log(sizes[i][nearest] / groups_[i].representative))) {
+            nearest = k;
+          }
+        }
+        for (std::size_t k = 0; k < sizes[i].size(); ++k) {
+          at.emplace_back(sizes[i][k], groups_[i].color);
+          banded.push_back(k == nearest);
+          group_of.push_back(static_cast<int>(i));
+        }
+      }
     } else {
       std::vector<double> v;
       for (const FitPoint& pt : points) v.push_back(otherSize(pt, xv));
       QColor neutral = theme().foreground;
       neutral.setAlpha(150);
       at.emplace_back(geometricMean(v), neutral);
+      banded.push_back(true);
+      group_of.push_back(-1);
     }
-    if (single_curve) at.resize(1);
+    if (single_curve) at.resize(1), banded.resize(1), group_of.resize(1);
     // Against compute, the run view draws the law along its compute-optimal allocation (the
     // frontier the runs approach), when the law can allocate.
     const bool frontier = colour_by_ == ColourBy::Run && xv == XVariable::Flops && !single_curve &&
                           law->computeOptimal(Flops{std::exp(c_lo)}).isOk();
     bool first = true, first_band = true;
-    for (const auto& [v, color] : at) {
+    for (std::size_t index = 0; index < at.size(); ++index) {
+      const auto& [v, color] = at[index];
       Curve curve;
+      curve.other_size = frontier ? 0.0 : v;
+      curve.group = group_of[index];
       for (int i = 0; i < kCurveSamples; ++i) {
         const double x = std::exp(c_lo + (c_hi - c_lo) * i / (kCurveSamples - 1));
         auto [n, d] = sizesAt(x, v, xv);
@@ -341,7 +402,7 @@ void FitPlot::rebuild() {
         if (!l || !std::isfinite(*l)) continue;
         curve.x.push_back(x);
         curve.loss.push_back(*l);
-        if (has_samples && show_band_) {
+        if (has_samples && show_band_ && banded[index]) {
           if (auto band = law->lossInterval(n, d)) {
             curve.low.push_back(band->low);
             curve.high.push_back(band->high);
@@ -370,7 +431,8 @@ void FitPlot::rebuild() {
           : single_curve ? tr("fitted law")
           : frontier     ? tr("fitted law, compute-optimal N and D")
           : colour_by_ == ColourBy::Size
-              ? tr("fitted law at each group's %1").arg(xv == XVariable::Params ? "D" : "N")
+              ? (per_size ? tr("fitted law at each point's %1").arg(xv == XVariable::Params ? "D" : "N")
+                          : tr("fitted law at each group's %1").arg(xv == XVariable::Params ? "D" : "N"))
               : tr("fitted law at the mean %1").arg(xv == XVariable::Params ? "D" : "N");
       addGraph(curve_name, color, Qt::SolidLine, 1.8)
           ->setData(qx, QVector<double>(curve.loss.begin(), curve.loss.end()), true);

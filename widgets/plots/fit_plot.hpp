@@ -46,6 +46,8 @@ class FitPlot : public PlotView {
   };
   // One drawn curve of the law (and its band, when there are bootstrap samples).
   struct Curve {
+    double other_size = 0.0;  // the D (x = N) or N (x = D or C) the curve is drawn at; 0 on the frontier
+    int group = -1;           // index into groups() whose colour it has (-1: the run view's one curve)
     std::vector<double> x, loss, low, high;
   };
 

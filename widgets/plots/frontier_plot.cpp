@@ -22,6 +22,8 @@ FrontierPlot::FrontierPlot(Session* session, QWidget* parent)
 }
 
 void FrontierPlot::rebuild() {
+  bands_.clear();
+  shaded_.clear();
   const auto laws = session()->plottedLaws();
   const auto& result = session()->currentResult();
 
@@ -72,6 +74,22 @@ void FrontierPlot::rebuild() {
     }
     const QColor color = theme().seriesColor(i);
     const QString name = QString::fromStdString(law.displayName());
+    AllocationBandOptions band_options;
+    band_options.flops_min = options.flops_min;
+    band_options.flops_max = options.flops_max;
+    band_options.points = 61;
+    if (auto band = allocationBand(law, band_options); band && !band->empty() && band->front().params) {
+      QVector<double> bc, n_low, n_high, d_low, d_high;
+      for (const auto& p : *band) {
+        if (!p.params || !p.tokens) continue;
+        bc << p.flops;
+        n_low << p.params->low, n_high << p.params->high;
+        d_low << p.tokens->low, d_high << p.tokens->high;
+      }
+      addBand(tr("95% band of N_opt and D_opt — %1").arg(name), color, bc, n_low, n_high);
+      addBand(QString(), color, bc, d_low, d_high);
+      bands_.push_back(std::move(band).value());
+    }
     addGraph(tr("N_opt — %1").arg(name), color, Qt::SolidLine, 2.2)->setData(c, n, true);
     addGraph(tr("D_opt — %1").arg(name), color, Qt::DashLine, 2.2)->setData(c, d, true);
   }
@@ -107,6 +125,10 @@ void FrontierPlot::rebuild() {
     extend(result->tokens);
   }
   if (y_hi > 0) plot()->yAxis->setRange(y_lo / 1.6, y_hi * 1.6);
+  // Outside the planning law's data the frontier is an extrapolation: shaded, as on Loss vs C.
+  if (!laws.empty()) {
+    if (auto fitted = fittedComputeRange(laws.front().dataRange())) shaded_ = shadeExtrapolation(*fitted, 0.22);  // below the legend (top left)
+  }
 
   // Labels for the published models, placed greedily where they overlap nothing placed so far
   // (right of the point, then left, above, below), in pixels of the current layout.

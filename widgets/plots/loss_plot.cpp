@@ -57,16 +57,8 @@ void LossPlot::rebuild() {
       }
     }
     if (!curve->loss_low.empty()) {
-      QVector<double> low(curve->loss_low.begin(), curve->loss_low.end());
-      QVector<double> high(curve->loss_high.begin(), curve->loss_high.end());
-      QColor band = color;
-      band.setAlpha(60);
-      QCPGraph* g_high = addGraph(QString(), band, Qt::SolidLine, 0.5);
-      g_high->setData(c, high, true);
-      QCPGraph* g_low = addGraph(tr("95% band — %1").arg(name), band, Qt::SolidLine, 0.5);
-      g_low->setData(c, low, true);
-      g_low->setBrush(QBrush(band));
-      g_low->setChannelFillGraph(g_high);
+      addBand(tr("95% band — %1").arg(name), color, c, QVector<double>(curve->loss_low.begin(), curve->loss_low.end()),
+              QVector<double>(curve->loss_high.begin(), curve->loss_high.end()));
     }
     addGraph(name, color, Qt::SolidLine, 2.4)->setData(c, l, true);
     curves_.push_back(std::move(curve).value());
@@ -74,31 +66,7 @@ void LossPlot::rebuild() {
 
   // Extrapolation beyond the planning law's data: shaded, full height.
   if (fitted) {
-    const double x_lo = plot()->xAxis->range().lower, x_hi = plot()->xAxis->range().upper;
-    auto shade = [&](double from, double to) {
-      if (!(to > from)) return;
-      auto* rect = new QCPItemRect(plot());
-      rect->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-      rect->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-      rect->topLeft->setCoords(from, 0.0);
-      rect->bottomRight->setCoords(to, 1.0);
-      rect->setPen(Qt::NoPen);
-      rect->setBrush(QBrush(theme().extrapolation));
-      rect->setLayer("background");
-      rect->setSelectable(false);
-      trackItem(rect);
-      shaded_.push_back(Interval{from, to});
-    };
-    if (fitted->low > x_lo) shade(x_lo, fitted->low);
-    if (fitted->high < x_hi) {
-      shade(fitted->high, x_hi);
-      auto* note = addLabel(tr("shaded: extrapolation beyond the\nplanning law's data (%1 to %2)")
-                                .arg(text::scientific(fitted->low, 2), text::flops(fitted->high)),
-                            fitted->high, 0.0, Qt::AlignLeft | Qt::AlignTop, theme().foreground, -1);
-      note->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-      note->position->setCoords(fitted->high, 0.02);
-      note->setPadding(QMargins(6, 2, 0, 0));
-    }
+    shaded_ = shadeExtrapolation(*fitted);
   } else {
     auto* note = addLabel(tr("%1: fitted data range unknown").arg(QString::fromStdString(laws.front().displayName())),
                           0, 0, Qt::AlignLeft | Qt::AlignBottom, theme().foreground, -1);

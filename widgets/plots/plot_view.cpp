@@ -5,6 +5,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "controls/text_format.hpp"
 #include "session/session.hpp"
 
 namespace scaleplan {
@@ -132,6 +133,48 @@ QCPItemText* PlotView::addLabel(const QString& text, double x, double y, Qt::Ali
   label->setSelectable(false);
   trackItem(label);
   return label;
+}
+
+void PlotView::addBand(const QString& name, const QColor& color, const QVector<double>& x, const QVector<double>& low,
+                       const QVector<double>& high) {
+  QColor band = color;
+  band.setAlpha(60);
+  QCPGraph* g_high = addGraph(QString(), band, Qt::SolidLine, 0.5);
+  g_high->setData(x, high, true);
+  QCPGraph* g_low = addGraph(name, band, Qt::SolidLine, 0.5);
+  g_low->setData(x, low, true);
+  g_low->setBrush(QBrush(band));
+  g_low->setChannelFillGraph(g_high);
+}
+
+std::vector<Interval> PlotView::shadeExtrapolation(const Interval& fitted, double note_y) {
+  std::vector<Interval> shaded;
+  const double x_lo = plot()->xAxis->range().lower, x_hi = plot()->xAxis->range().upper;
+  auto shade = [&](double from, double to) {
+    if (!(to > from)) return;
+    auto* rect = new QCPItemRect(plot());
+    rect->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    rect->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    rect->topLeft->setCoords(from, 0.0);
+    rect->bottomRight->setCoords(to, 1.0);
+    rect->setPen(Qt::NoPen);
+    rect->setBrush(QBrush(theme().extrapolation));
+    rect->setLayer("background");
+    rect->setSelectable(false);
+    trackItem(rect);
+    shaded.push_back(Interval{from, to});
+  };
+  if (fitted.low > x_lo) shade(x_lo, fitted.low);
+  if (fitted.high < x_hi) {
+    shade(fitted.high, x_hi);
+    auto* note = addLabel(tr("shaded: extrapolation beyond the\nplanning law's data (%1 to %2)")
+                              .arg(text::scientific(fitted.low, 2), text::flops(fitted.high)),
+                          fitted.high, 0.0, Qt::AlignLeft | Qt::AlignTop, theme().foreground, -1);
+    note->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    note->position->setCoords(fitted.high, note_y);
+    note->setPadding(QMargins(6, 2, 0, 0));
+  }
+  return shaded;
 }
 
 QCPGraph* PlotView::addPlanMarker(double x, double y, const QString& legend) {

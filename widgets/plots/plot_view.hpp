@@ -9,6 +9,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "laws/scaling_law.hpp"
 #include "plots/plot_style.hpp"
 
 class QCustomPlot;
@@ -68,6 +69,14 @@ class PlotView : public QWidget {
                         int point_size_delta = -1);
   // Registers an item created by the subclass so that the next rebuild removes it.
   void trackItem(QCPAbstractItem* item) { items_.push_back(item); }
+  // A 95% band: the area between `low` and `high` over `x`, filled in `color` (made translucent),
+  // with one legend entry `name`.
+  void addBand(const QString& name, const QColor& color, const QVector<double>& x, const QVector<double>& low,
+               const QVector<double>& high);
+  // Shades the x range outside `fitted` (extrapolation beyond a law's data) over the full height,
+  // with a note where the fitted range ends (its top at `note_y`, a fraction of the axis rect's
+  // height from the top, clear of the legend); returns the shaded x ranges.
+  std::vector<Interval> shadeExtrapolation(const Interval& fitted, double note_y = 0.02);
   // A "current plan" marker graph (star) with its legend entry.
   QCPGraph* addPlanMarker(double x, double y, const QString& legend = tr("current plan"));
   // Where the read-out box sits in the axis rect (default top left), away from the legend.

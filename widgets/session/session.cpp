@@ -185,6 +185,10 @@ void Session::setInferenceTokens(std::optional<double> tokens) {
   assign(request_.inference_tokens, tokens);
 }
 
+void Session::setInferenceSizing(InferenceSizing sizing) {
+  assign(request_.inference_sizing, sizing);
+}
+
 void Session::setTargetLoss(std::optional<double> loss) {
   assign(request_.target_loss, loss);
 }
@@ -399,8 +403,8 @@ QString Session::reportMarkdown() const {
     md << "| Training compute (6ND) | " << formatFlops(p.flops.value) << " |\n";
     if (p.predicted_loss) {
       md << "| Predicted loss | " << formatNumber(*p.predicted_loss, 4) << " nats/token";
-      if (p.loss_interval) {
-        md << " (95% " << formatNumber(p.loss_interval->low, 4) << "-" << formatNumber(p.loss_interval->high, 4)
+      if (p.intervals.predicted_loss) {
+        md << " (95% " << formatNumber(p.intervals.predicted_loss->low, 4) << "-" << formatNumber(p.intervals.predicted_loss->high, 4)
            << ")";
       }
       md << " |\n";

@@ -67,6 +67,7 @@ class Session : public QObject {
   void setMfu(double mfu);                                  // fraction, (0, 1]
   void setUsdPerGpuHour(std::optional<double> usd);          // nullopt = the catalog's price
   void setInferenceTokens(std::optional<double> tokens);     // lifetime tokens served
+  void setInferenceSizing(InferenceSizing sizing);           // which inference-aware question
   void setTargetLoss(std::optional<double> loss);            // nats/token
   void setUniqueTokens(std::optional<double> tokens);        // unique training tokens available
   void setTrainingBytesPerParam(double bytes);               // 16 = mixed-precision AdamW

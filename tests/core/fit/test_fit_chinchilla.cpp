@@ -2,6 +2,7 @@
 // Besiroglu et al. 2024), imported through the ordinary CSV path: 245 points, the 5 highest-loss
 // ones dropped as the replication did, D = C/(6N).
 #include <algorithm>
+#include <cmath>
 
 #include "fit/fit.hpp"
 #include "fit_test_data.hpp"
@@ -39,7 +40,8 @@ class TestFitChinchilla : public QObject {
     QCOMPARE(toFitPoints(imported.runs, ReductionOptions{}).size(), std::size_t{245});
     std::vector<std::string> dropped;
     points_ = chinchillaPoints(&dropped);
-    FitOptions o;  // all defaults: Hoffmann et al.'s procedure (4,500 starts, Huber δ = 1e-3)
+    FitOptions o;  // defaults: Hoffmann et al.'s procedure (4,500 starts, Huber δ = 1e-3) and a bootstrap
+    o.bootstrap_resamples = 400;  // fewer than the default 1,000 to keep the test short
     huber_ = fitLaw(points_, o);
   }
 
@@ -96,6 +98,7 @@ class TestFitChinchilla : public QObject {
     FitOptions o;
     o.objective = FitObjective::HuberLikelihood;
     o.holdout_largest_sizes = 0;
+    o.bootstrap_resamples = 0;
     const FitSummary s = fitLaw(points_, o);
     QVERIFY2(s.termination == FitTermination::Converged, s.message.c_str());
     SP_COMPARE_REL(param(s, "E"), kBesiroglu.e, 5e-4);
@@ -121,6 +124,7 @@ class TestFitChinchilla : public QObject {
                     {"b", {0.0, 10.0, 20.0}}};
     o.holdout_largest_sizes = 0;
     o.covariance = false;
+    o.bootstrap_resamples = 0;
     const FitSummary screened = fitLaw(points_, o);
     o.start_function_tolerance = o.function_tolerance;
     o.polish_count = 0;
@@ -162,11 +166,51 @@ class TestFitChinchilla : public QObject {
     QVERIFY2(ratio > 15.0 && ratio < 25.0, std::to_string(ratio).c_str());
   }
 
+  // The default fit's bootstrap intervals against Besiroglu et al. 2024's published ones (their
+  // Table: A 285.2-743.6, B 1042-5810, E 1.769-1.871, alpha 0.317-0.373, beta 0.331-0.415).
+  // Bootstrap noise: a 2.5th or 97.5th percentile estimated from n = 400 resamples has a Monte
+  // Carlo standard error of about √(0.025·0.975/n)/φ(1.96) ≈ 0.13 of the parameter's standard
+  // error (normal approximation), and the published bounds carry their own noise and estimator
+  // (Huber likelihood against our Huber loss). Tolerance: half the parameter's bootstrap standard
+  // error, on the scale the parameter varies on (ln for the positive, skewed A, B, E; linear
+  // for the exponents), i.e. about 3.7 Monte Carlo standard errors.
+  void bootstrapMatchesPublishedIntervals() {
+    QVERIFY(huber_.uncertainty.has_value());
+    const FitUncertainty& u = *huber_.uncertainty;
+    QCOMPARE(u.resamples, 400);
+    SP_VERIFY_CONTAINS(u.method, "bootstrap (400 resamples");
+    struct Published {
+      const char* name;
+      double low, high;
+      bool log_scale;
+    };
+    const Published published[] = {{"E", 1.769, 1.871, true},
+                                   {"A", 285.2, 743.6, true},
+                                   {"B", 1042.0, 5810.0, true},
+                                   {"alpha", 0.317, 0.373, false},
+                                   {"beta", 0.331, 0.415, false}};
+    for (const Published& p : published) {
+      const auto it = std::find_if(u.parameters.begin(), u.parameters.end(), [&](const ParameterInterval& iv) { return iv.name == p.name; });
+      QVERIFY2(it != u.parameters.end(), p.name);
+      auto scale = [&](double x) { return p.log_scale ? std::log(x) : x; };
+      const double se = p.log_scale ? it->standard_error / it->value : it->standard_error;
+      const double tolerance = 0.5 * se;
+      const std::string what = std::string(p.name) + ": ours " + std::to_string(it->ci95_low) + " - " +
+                               std::to_string(it->ci95_high) + ", published " + std::to_string(p.low) + " - " +
+                               std::to_string(p.high) + ", tolerance " + std::to_string(tolerance) +
+                               (p.log_scale ? " in ln" : "");
+      qInfo("%s", what.c_str());
+      QVERIFY2(std::fabs(scale(it->ci95_low) - scale(p.low)) < tolerance, what.c_str());
+      QVERIFY2(std::fabs(scale(it->ci95_high) - scale(p.high)) < tolerance, what.c_str());
+    }
+  }
+
   // Fitting without the 3 largest model sizes (1.15e10 .. 1.62e10) and predicting them: the
   // in-sample RMSE of ln L is ~0.75%, so an extrapolation error of a few % at most is expected.
   void holdoutOnRealData() {
     FitOptions o;
     o.holdout_largest_sizes = 3;
+    o.bootstrap_resamples = 0;
     const FitSummary s = fitLaw(points_, o);
     QVERIFY(s.diagnostics.holdout.has_value());
     const HoldoutCheck& h = *s.diagnostics.holdout;

@@ -171,6 +171,50 @@ class TestInferenceAware : public QObject {
     QCOMPARE(free->inference_usd, 0.0);
   }
 
+  // The best loss when training + inference must fit the budget, against a brute-force search:
+  // 200,001 model sizes log-spaced from 1e-6·N_max to N_max = C/(2·D_inf), each trained on the
+  // tokens the rest of the budget buys, D = (C − 2·N·D_inf)/(6·N). The grid's spacing in ln N is
+  // 6.9e-5, so the brute-force N is within that of the optimum, and the loss (flat there to
+  // second order) agrees to about 1e-9 relative.
+  void withinBudgetMatchesBruteForce() {
+    struct Case {
+      ChinchillaParams law;
+      double budget, inference_tokens;
+    };
+    for (const Case& c : {Case{hoffmann(), 1e24, 1e13}, Case{besiroglu(), 1e24, 1e13}, Case{besiroglu(), 1e22, 1e11},
+                          Case{besiroglu(), 5.76e23, 2e14}}) {
+      InferenceBudgetOptions o;
+      o.budget = Flops{c.budget};
+      o.inference_tokens = c.inference_tokens;
+      auto r = inferenceAwareWithinBudget(c.law, o);
+      QVERIFY2(r, r.message().c_str());
+      const double n_max = c.budget / (2.0 * c.inference_tokens);
+      double best_loss = 1e300, best_n = 0.0;
+      const int steps = 200000;
+      for (int i = 0; i < steps; ++i) {  // excludes N_max itself, where D = 0
+        const double n = n_max * std::pow(1e-6, 1.0 - double(i) / steps);
+        const double d = (c.budget - 2.0 * n * c.inference_tokens) / (6.0 * n);
+        const double l = lossAt(c.law, n, d);
+        if (l < best_loss) best_loss = l, best_n = n;
+      }
+      SP_COMPARE_REL(lossAt(c.law, r->params, r->train_tokens), best_loss, 1e-9);
+      SP_COMPARE_REL(r->params, best_n, 2e-3);  // a flat optimum: N is known less well than the loss
+      // The budget is spent exactly, split between training and serving.
+      SP_COMPARE_REL(r->total_flops.value, c.budget, 1e-9);
+      SP_COMPARE_REL(r->inference_flops.value, 2.0 * r->params * c.inference_tokens, 1e-12);
+      // Serving costs compute, so the model trains on less than the whole budget and reaches a
+      // higher loss than the compute-optimal model that spends it all on training.
+      QVERIFY(r->train_flops.value < c.budget);
+      QVERIFY(lossAt(c.law, r->params, r->train_tokens) > lossAt(c.law, r->chinchilla_params, r->chinchilla_tokens));
+    }
+    InferenceBudgetOptions bad;
+    bad.budget = Flops{1e24};
+    bad.inference_tokens = 0.0;
+    auto refused = inferenceAwareWithinBudget(besiroglu(), bad);
+    QVERIFY(!refused);
+    SP_VERIFY_CONTAINS(refused.message(), "inference_tokens");
+  }
+
   void badInputs() {
     const ChinchillaParams p = hoffmann();
     InferenceAwareOptions o;

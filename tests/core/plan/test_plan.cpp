@@ -147,7 +147,7 @@ class TestPlan : public QObject {
       QVERIFY2(names.insert(name).second, name.c_str());  // distinct
       QCOMPARE(planWarningKindFromString(name), std::optional<PlanWarningKind>(k));
     }
-    QCOMPARE(names.size(), std::size_t{8});
+    QCOMPARE(names.size(), std::size_t{9});
     QCOMPARE(planWarningKindFromString("measured-peak"),
              std::optional<PlanWarningKind>(PlanWarningKind::MeasuredPeak));
     QVERIFY(!planWarningKindFromString("mfu_high"));

@@ -245,6 +245,41 @@ class TestBudgetExplorer : public QObject {
     QVERIFY(results()->warnings().join('\n').contains("unique"));
   }
 
+  // An inference-aware plan trains for more than the budget buys (Sardana et al.'s sizing): the
+  // budget box shows the plan's own dollars and days, the same text the Plan panel shows.
+  void budgetBoxShowsThePlanMade() {
+    session_->setLaw("hoffmann2022");
+    session_->setBudget(Budget{BudgetUnit::Flops, 1e24});
+    const QString before = explorer()->budgetEquivalents()->text();
+    QVERIFY(!before.contains("The plan made"));
+    session_->setInferenceTokens(1e13);
+    const auto& plan = session_->currentResult();
+    QVERIFY(plan && plan->flops.value > 1.01e24);
+    const QString box = explorer()->budgetEquivalents()->text();
+    QVERIFY2(box.contains("The plan made trains for " + QString::fromStdString(formatFlops(plan->flops.value))), qPrintable(box));
+    const QString usd = QString::fromStdString(formatUsd(plan->cost.cost_usd));
+    const QString days = QString::fromStdString(formatDays(plan->cost.wall_clock.days()));
+    QVERIFY2(box.contains(usd) && box.contains(days), qPrintable(box));
+    QVERIFY(results()->value("cost").contains(usd));
+    QVERIFY(results()->value("wall_clock").contains(days));
+  }
+
+  // A law with bootstrap samples: the Plan panel shows the plan's 95% intervals, as the core
+  // computed them.
+  void planPanelShowsIntervals() {
+    auto law = loadLaw(std::string(SCALEPLAN_TEST_DATA_DIR) + "/laws/fitted_chinchilla.json");
+    QVERIFY2(law, law.message().c_str());
+    session_->addLaw(*law);
+    session_->setLaw(law->id());
+    session_->setBudget(Budget{BudgetUnit::Flops, 1e22});
+    const auto& plan = session_->currentResult();
+    QVERIFY(plan && plan->intervals.params && plan->intervals.predicted_loss);
+    const QString params = results()->value("params");
+    QVERIFY2(params.contains("95%") && params.contains(QString::fromStdString(formatCount(plan->intervals.params->low))),
+             qPrintable(params));
+    QVERIFY(results()->value("loss").contains("95%"));
+  }
+
   void invalidInputsShowTheError() {
     typeInto(explorer()->price(), "0");  // back to the catalog price: still a plan
     QVERIFY(session_->currentResult());

@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "fit/fit.hpp"
 #include "controls/adaptive_splitter.hpp"
 #include "panels/bench_panel.hpp"
 #include "plots/fit_plot.hpp"
@@ -122,8 +123,8 @@ class TestFitWindow : public QObject {
     QVERIFY(!window.isResultPanelShown());
 
     // Import, fit and benchmark, as for the screenshots (the panel's default fit: Chinchilla with
-    // 100 bootstrap resamples; 3 repeats keep the CPU benchmark short).
-    QCOMPARE(panels.import_fit->bootstrapSpin()->value(), 100);
+    // the core's default bootstrap; 3 repeats keep the CPU benchmark short).
+    QCOMPARE(panels.import_fit->bootstrapSpin()->value(), kDefaultBootstrapResamples);
     QCOMPARE(panels.import_fit->lawCombo()->currentData().toString(), QString("chinchilla"));
     panels.bench->repeatsSpin()->setValue(3);
     QTemporaryDir data_dir;
@@ -133,9 +134,9 @@ class TestFitWindow : public QObject {
     QStringList names;
     for (const QString& f : data_shots) names << QFileInfo(f).fileName();
     for (const char* expected :
-         {"window-05b-import-fit-with-fit.png", "window-06b-fit-view-with-fit.png",
-          "plot-06b-fit-view-with-fit.png", "window-08b-gpu-benchmark-cpu-quick-run.png",
-          "plot-08b-gpu-benchmark-cpu-quick-run.png"}) {
+         {"window-06b-import-fit-with-fit.png", "window-07b-fit-view-with-fit.png",
+          "plot-07b-fit-view-with-fit.png", "window-09b-gpu-benchmark-cpu-quick-run.png",
+          "plot-09b-gpu-benchmark-cpu-quick-run.png"}) {
       QVERIFY2(names.contains(expected), qPrintable(names.join(", ")));
     }
     QVERIFY(panels.import_fit->lastFit());

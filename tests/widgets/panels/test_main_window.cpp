@@ -236,8 +236,8 @@ class TestMainWindow : public QObject {
     window_->viewTabs()->setCurrentIndex(0);
     const QString shots = dir_.filePath("shots");
     const QStringList files = window_->renderScreenshots(shots);
-    // Four plot tabs (window, plot, plot with the crosshair read-out) and the extra panel (window).
-    QCOMPARE(files.size(), 4 * 3 + 1);
+    // Five plot tabs (window, plot, plot with the crosshair read-out) and the extra panel (window).
+    QCOMPARE(files.size(), 5 * 3 + 1);
     for (const QString& f : files) {
       QImage image(f);
       QVERIFY2(!image.isNull(), qPrintable(f));
@@ -427,8 +427,8 @@ class TestMainWindow : public QObject {
 
   void shortTabTitlesWithFullTooltips() {
     QTabWidget* tabs = window_->viewTabs();
-    const QString titles[] = {"Frontier", "isoFLOP", "Landscape", "Loss vs C"};
-    for (int i = 0; i < 4; ++i) {
+    const QString titles[] = {"Frontier", "isoFLOP", "Landscape", "Loss vs C", "D/N"};
+    for (int i = 0; i < 5; ++i) {
       QCOMPARE(tabs->tabText(i), titles[i]);
       QCOMPARE(tabs->tabToolTip(i), window_->plotViews()[static_cast<size_t>(i)]->title());
     }
@@ -436,7 +436,8 @@ class TestMainWindow : public QObject {
     // The View menu lists the full titles.
     QStringList menu;
     for (QAction* a : window_->viewMenu()->actions()) menu << a->text();
-    QVERIFY2(menu.contains("Compute-optimal frontier") && menu.contains("Loss against compute"),
+    QVERIFY2(menu.contains("Compute-optimal frontier") && menu.contains("Loss against compute") &&
+                 menu.contains("Tokens per parameter of the compute-optimal model"),
              qPrintable(menu.join(", ")));
   }
 

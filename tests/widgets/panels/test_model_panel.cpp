@@ -2,6 +2,8 @@
 // parameter and FLOP read-outs, and the memory bars, which must carry exactly the core's breakdown.
 #include <qcustomplot.h>
 
+#include <cmath>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -203,6 +205,40 @@ class TestModelPanel : public QObject {
       QVERIFY(panel.memoryPlot()->hasBreakdown());
     }
     QVERIFY(!panel.selectPreset("no-such-model"));
+  }
+
+  // The panel follows the plan: the published dense model nearest the planned N (on a log scale,
+  // computed here over the catalog), until the user picks a model; then plans leave it alone.
+  void followsThePlanUntilTheUserPicks() {
+    Session session;
+    session.setLaw("hoffmann2022");
+    session.setBudget(Budget{BudgetUnit::Flops, 5.88e23});  // about 70B parameters
+    ModelMemoryPanel panel(&session);
+    QVERIFY(panel.followsPlan());
+    auto nearestId = [&](double n) {
+      std::string best;
+      double distance = 1e300;
+      for (const ModelPreset& m : session.models().models()) {
+        if (m.published_params > 0 && !m.published_active_params && std::fabs(std::log(m.published_params / n)) < distance) {
+          distance = std::fabs(std::log(m.published_params / n)), best = m.id;
+        }
+      }
+      return QString::fromStdString(best);
+    };
+    QVERIFY(session.currentResult());
+    QCOMPARE(panel.currentPresetId(), nearestId(session.currentResult()->params));
+    QVERIFY(panel.currentPresetId() != "llama2-7b");
+    session.setBudget(Budget{BudgetUnit::Flops, 1e21});  // a ~3B plan
+    QCOMPARE(panel.currentPresetId(), nearestId(session.currentResult()->params));
+
+    // The user picks a model other than the one shown.
+    int index = 1;
+    while (panel.presetCombo()->itemData(index).toString() == panel.currentPresetId()) ++index;
+    const QString picked = panel.presetCombo()->itemData(index).toString();
+    panel.presetCombo()->setCurrentIndex(index);  // as the user does
+    QVERIFY(!panel.followsPlan());
+    session.setBudget(Budget{BudgetUnit::Flops, 5.88e23});
+    QCOMPARE(panel.currentPresetId(), picked);
   }
 
   void rendersToPng() {

@@ -9,6 +9,7 @@
 #include "plots/isoflop_plot.hpp"
 #include "plots/landscape_plot.hpp"
 #include "plots/loss_plot.hpp"
+#include "plots/tokens_per_param_plot.hpp"
 #include "panels/main_window.hpp"
 #include "plan/curves.hpp"
 #include "session/session.hpp"
@@ -195,6 +196,49 @@ class TestPlots : public QObject {
     }
     plot->showCrosshairAt(1e24, 2.0);
     QVERIFY(plot->currentReadout().contains("(extrapolated)"));
+  }
+
+  // A fitted law with bootstrap samples: the frontier draws the core's N_opt and D_opt bands and
+  // shades the compute beyond the law's data; the D/N plot draws the core's tokens-per-parameter
+  // band over 1e18-1e28 FLOPs.
+  void frontierAndTokensPerParamDrawTheLawsBands() {
+    auto law = loadLaw(std::string(SCALEPLAN_TEST_DATA_DIR) + "/laws/fitted_chinchilla.json");
+    QVERIFY2(law, law.message().c_str());
+    session_->addLaw(*law);
+    session_->setLaw(law->id());
+    auto* frontier = plotOf<FrontierPlot>(window_);
+    frontier->refreshNow();
+    QCOMPARE(frontier->bands().size(), size_t(1));
+    const auto& band = frontier->bands()[0];
+    AllocationBandOptions o;
+    o.flops_min = band.front().flops;
+    o.flops_max = band.back().flops;
+    o.points = static_cast<int>(band.size());
+    auto core = allocationBand(*law, o);
+    QVERIFY2(core, core.message().c_str());
+    for (size_t i = 0; i < band.size(); i += 10) {
+      QVERIFY(band[i].params && band[i].tokens);
+      SP_COMPARE_REL(band[i].params->low, (*core)[i].params->low, 1e-12);
+      SP_COMPARE_REL(band[i].tokens->high, (*core)[i].tokens->high, 1e-12);
+      QVERIFY(band[i].params->low <= band[i].optimum.params * (1 + 1e-9));
+    }
+    QVERIFY(graphNamed(frontier->plot(), "95% band of N_opt and D_opt — " + QString::fromStdString(law->displayName())));
+    bool beyond = false;
+    for (const Interval& r : frontier->extrapolationRegions()) beyond = beyond || r.low == law->dataRange().flops_max;
+    QVERIFY(beyond);
+
+    auto* ratio = plotOf<TokensPerParamPlot>(window_);
+    QVERIFY(ratio);
+    ratio->refreshNow();
+    QCOMPARE(ratio->bands().size(), size_t(1));
+    const auto& r = ratio->bands()[0];
+    QVERIFY(r.front().flops <= 1e18 && r.back().flops >= 1e28);
+    for (const auto& p : r) {
+      QVERIFY(p.tokens_per_param);
+      SP_COMPARE_REL(p.optimum.tokensPerParam(), p.optimum.tokens / p.optimum.params, 1e-12);
+    }
+    ratio->showCrosshairAt(1e24, 20.0);
+    QVERIFY2(ratio->currentReadout().contains("tokens/param (95%"), qPrintable(ratio->currentReadout()));
   }
 
   void changesRefreshVisiblePlotsOnceAndHiddenOnesWhenShown() {
