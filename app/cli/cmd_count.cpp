@@ -212,6 +212,7 @@ int runCount(const std::vector<std::string>& args) {
     if (!seq) return fail(kCount, seq.message(), kExitUsage);
     fo.seq_len = *seq;
     fo.causal = p.has("causal");
+    if (std::string why; !fo.isValid(&why)) return fail(kCount, "--seq: " + why);
     if (auto e = readEnum(p, "recompute", fo.recompute, recomputeFromString, allRecomputeNames())) {
       return fail(kCount, e->message, e->status);
     }
@@ -398,6 +399,7 @@ int runMemory(const std::vector<std::string>& args) {
     act.micro_batch = *batch;
     act.seq_len = *seq;
     act.flash_attention = p.has("flash-attention");
+    if (!act.isValid(&why)) return fail(kMemory, "--seq or --micro-batch: " + why);
     if (auto e = readEnum(p, "recompute", act.recompute, recomputeFromString, allRecomputeNames())) {
       return fail(kMemory, e->message, e->status);
     }

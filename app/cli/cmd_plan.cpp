@@ -96,7 +96,7 @@ int runPlan(const std::vector<std::string>& args) {
     }
     auto gpus = p.getInt("gpus");
     if (!gpus) return fail(kCommand, gpus.message(), kExitUsage);
-    if (*gpus && (**gpus < 1 || **gpus > 100000000)) {
+    if (*gpus && (**gpus < 1 || **gpus > kMaxPlanGpus)) {
       return fail(kCommand, "--gpus: must be between 1 and 1e8, got " + std::to_string(**gpus));
     }
     std::optional<Precision> precision;
