@@ -6,7 +6,9 @@
 
 #include <QTemporaryDir>
 #include <filesystem>
+#include <csignal>
 #include <fstream>
+#include <random>
 
 #include "base/file_io.hpp"
 #include "base/json_util.hpp"
@@ -143,6 +145,54 @@ class TestFileIo : public QObject {
       temporaries += e.path().filename().string().find("scaleplan-tmp") != std::string::npos;
     }
     QCOMPARE(temporaries, 3);
+  }
+
+  // Writers killed at random moments (seeded, a fixed count) while saving a document large enough
+  // that most kills land mid-write: the file is always one whole document, and the next save
+  // removes every temporary they left. (tests/cli/test_cli_kill.cpp does the same to the real
+  // scaleplan-cli, whose plan files are small enough that kills rarely catch the write itself.)
+  void killedWritersLeaveWholeFilesAndTheNextSaveCleansUp() {
+    QTemporaryDir dir;
+    const fs::path d = dir.path().toStdString();
+    const fs::path target = d / "doc.json";
+    std::string docs[2];
+    for (int k = 0; k < 2; ++k) {
+      docs[k] = "[" + std::to_string(k);
+      for (int i = 0; i < 1000000; ++i) docs[k] += ", 1234567";  // about 9 MB
+      docs[k] += "]";
+    }
+    std::mt19937 rng(13);
+    std::uniform_int_distribution<int> delay_us(0, 30000);
+    constexpr int kKills = 30;
+    auto count = [&] {
+      int n = 0;
+      for (const auto& e : fs::directory_iterator(d)) n += e.path().filename().string().find(".scaleplan-tmp-") != std::string::npos;
+      return n;
+    };
+    int kills_mid_write = 0;  // kills after which a temporary was left (each writer's first save removes earlier ones)
+    for (int i = 0; i < kKills; ++i) {
+      const pid_t child = ::fork();
+      if (child == 0) {
+        for (int k = 0;; k ^= 1) (void)writeFileAtomically(target, docs[k]);
+      }
+      QVERIFY(child > 0);
+      ::usleep(static_cast<useconds_t>(delay_us(rng)));
+      ::kill(child, SIGKILL);
+      int status = 0;
+      ::waitpid(child, &status, 0);
+      kills_mid_write += count() > 0;
+      if (fs::exists(target)) QVERIFY(fs::file_size(target) == docs[0].size() || fs::file_size(target) == docs[1].size());
+    }
+    qInfo("%d of %d kills left a temporary behind", kills_mid_write, kKills);
+    QVERIFY2(kills_mid_write > 0, "no kill landed mid-write: the test would prove nothing");
+    if (fs::exists(target)) {
+      auto text = readTextFile(target);
+      QVERIFY(text.isOk());
+      QVERIFY(*text == docs[0] || *text == docs[1]);
+      QVERIFY(json::parse(*text, "doc.json").isOk());
+    }
+    QVERIFY(writeFileAtomically(target, "{}").isOk());
+    QCOMPARE(count(), 0);
   }
 
   void jsonAcceptsAByteOrderMark() {
