@@ -606,7 +606,13 @@ Result<BenchResult> benchResultFromJson(std::string_view text, const std::string
   SP_TRY_ASSIGN(doc, json::parse(text, source));
   if (!doc.is_object()) return Error{source + ": expected a JSON object, got " + json::kindName(doc)};
   auto r = documentIn(doc.get_object());
-  if (!r) return Error{source + ": " + r.message()};
+  if (!r) {
+    // Root-level fields are named from the document ("document: missing field 'schema'"): the
+    // file's name takes that place.
+    std::string_view message = r.message();
+    if (message.substr(0, 10) == "document: ") message.remove_prefix(10);
+    return Error{source + ": " + std::string(message)};
+  }
   return r;
 }
 

@@ -103,6 +103,16 @@ Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string
   const std::string top = source + ": ";  // the document's root: "plan.json: schema_version"
   auto root = json::asObject(*doc, top);
   if (!root) return root.error();
+  if (!(*root)->contains("request")) {
+    // Other ScalePlan documents given where a plan is expected say what they are.
+    const bj::value* schema = (*root)->if_contains("schema");
+    if (schema && schema->is_string() && schema->get_string() == "scaleplan-benchmark") {
+      return Error{top + "this is a GPU benchmark result, not a plan file (use it as --gpu measured:FILE)"};
+    }
+    if ((*root)->contains("kind") && (*root)->contains("params")) {
+      return Error{top + "this is a scaling-law file, not a plan file (use it as --law file:FILE)"};
+    }
+  }
   auto version = json::getInt(**root, "schema_version", top);
   if (!version) return version.error();
   if (*version > kPlanSchemaVersion) {

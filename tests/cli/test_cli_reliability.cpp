@@ -193,6 +193,14 @@ class TestCliReliability : public QObject {
 
     EXPECT_RUN(cli({"plan", "--flops", "1e23", "--gpu", "measured:" + plan}), 1,
                "this is a ScalePlan plan file, not a benchmark result");
+    EXPECT_RUN(cli({"plan", "--in", QString(SCALEPLAN_TEST_DATA_DIR) + "/laws/fitted_chinchilla.json"}), 1,
+               "fitted_chinchilla.json: this is a scaling-law file, not a plan file");
+    // A benchmark result missing a root field names the file, then the field.
+    const QString bench = dir.filePath("bench.json");
+    writeFile(bench, R"({"schema": "scaleplan-benchmark", "schema_version": 1})");
+    EXPECT_RUN(cli({"plan", "--flops", "1e23", "--gpu", "measured:" + bench}), 1,
+               "bench.json: missing field 'tool_version'");
+    EXPECT_RUN(cli({"plan", "--in", bench}), 1, "bench.json: this is a GPU benchmark result, not a plan file");
   }
 };
 
