@@ -222,6 +222,10 @@ int runCount(const std::vector<std::string>& args) {
     bool published_tokens = false;
     if (tokens && !(*tokens > 0))
       return fail(kCount, "--tokens: must be positive, got " + formatNumber(*tokens));
+    if (tokens && *tokens > kMaxTrainingTokens) {
+      return fail(kCount, "--tokens: " + formatNumber(*tokens) + " is beyond the " + formatNumber(kMaxTrainingTokens) +
+                              " accepted (the largest published training sets are about 1.5e13 tokens)");
+    }
     if (!tokens && model->preset && model->preset->training_tokens) {
       tokens = model->preset->training_tokens;
       published_tokens = true;

@@ -68,6 +68,8 @@ inline constexpr std::int64_t kMaxVocab = 100000000;
 inline constexpr std::int64_t kMaxExperts = 1000000;
 inline constexpr std::int64_t kMaxSequenceTokens = 1000000000;  // sequence, context or position-table length
 inline constexpr std::int64_t kMaxBatch = 100000000;            // sequences per (micro-)batch
+// Training tokens: about 70,000 times Llama 3's 15T, and small enough that 6·N·D stays finite.
+inline constexpr double kMaxTrainingTokens = 1e18;
 // "seq_len: 1000000000000000 is beyond the 1000000000 accepted (...)"
 std::string beyondLimit(const std::string& field, std::int64_t value, std::int64_t limit);
 

@@ -92,8 +92,11 @@ static std::optional<ChinchillaParams> chinchillaFormOf(const ScalingLaw& law) {
 // A plan's model must have at least one parameter and one token, and its training compute must
 // stay within kMaxPlanFlops (inference-aware sizing or a target loss near the law's floor can ask
 // for far more than the budget).
-static Status checkPlanScale(const PlanResult& r, const ScalingLaw& law, bool inference_aware) {
-  const std::string sizing = inference_aware ? "inference-aware sizing" : "the budget";
+static Status checkPlanScale(const PlanResult& r, const ScalingLaw& law, const PlanRequest& request) {
+  const bool inference_aware = r.inference.has_value();
+  const std::string sizing = request.target_loss ? "sizing for the target loss"
+                             : inference_aware   ? "inference-aware sizing"
+                                                 : "the budget";
   if (!std::isfinite(r.params) || !std::isfinite(r.tokens) || !(r.params > 0.0) || !(r.tokens > 0.0)) {
     // Finite inputs gave a non-finite or zero allocation: a parameter of the law is so extreme that
     // the allocation overflows double precision. List them so the culprit is visible.
@@ -114,9 +117,9 @@ static Status checkPlanScale(const PlanResult& r, const ScalingLaw& law, bool in
   if (!(r.flops.value <= kMaxPlanFlops)) {
     return Error{sizing + " needs " + formatFlops(r.flops.value) + " of training compute, beyond the " +
                  formatFlops(kMaxPlanFlops) + " the planner accepts" +
-                 (inference_aware ? " (the target loss is too close to the law's irreducible loss, or the "
-                                    "inference tokens are far beyond any deployment)"
-                                  : "")};
+                 (request.target_loss ? " (the target loss is too close to the law's irreducible loss)"
+                  : inference_aware    ? " (the inference tokens are far beyond any deployment)"
+                                       : "")};
   }
   return Status::ok();
 }
@@ -180,7 +183,7 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
     result.tokens = alloc->tokens;
   }
   result.flops = Flops{6.0 * result.params * result.tokens};
-  if (Status s = checkPlanScale(result, law, inference_aware); !s) return Error{s.message()};
+  if (Status s = checkPlanScale(result, law, request); !s) return Error{s.message()};
   result.tokens_per_param = result.tokens / result.params;
   result.predicted_loss = law.loss(result.params, result.tokens);
   result.loss_interval = law.lossInterval(result.params, result.tokens);

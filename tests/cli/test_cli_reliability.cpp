@@ -88,6 +88,9 @@ class TestCliReliability : public QObject {
                "layers: 1000000000000000000 is beyond the 10000 accepted");
     EXPECT_RUN(cli({"memory", "--preset", "llama2-7b", "--seq", "1e15"}), 1, "seq_len: 1000000000000000 is beyond");
     EXPECT_RUN(cli({"count", "--preset", "llama2-7b", "--seq", "1e15"}), 1, "seq_len: 1000000000000000 is beyond");
+    EXPECT_RUN(cli({"count", "--preset", "llama2-7b", "--tokens", "1e308"}), 1, "--tokens: 1e+308 is beyond");
+    EXPECT_RUN(cli({"loss", "--params", "1e-300", "--tokens", "1"}), 1, "--params: must be at least 1 parameter");
+    EXPECT_RUN(cli({"plan", "--target-loss", "1.6900001"}), 1, "sizing for the target loss needs");
   }
 
   void smallButPossibleBudgetsWarnOfExtrapolation() {
