@@ -143,7 +143,30 @@ int fail(const std::string& command, const std::string& message, int status) {
   return status;
 }
 
+ArgParser::Description ArgParser::describe() const {
+  Description d{command_, summary_, positional_name_, positional_help_, {}};
+  for (const auto& s : specs_) d.options.push_back({s.name, s.takes_value ? s.value_name : "", s.help});
+  return d;
+}
+
+namespace {
+// Set only inside describeCommand(): where runWithParser() puts the parser's description.
+std::optional<ArgParser::Description>* g_description_out = nullptr;
+}  // namespace
+
+std::optional<ArgParser::Description> describeCommand(const Command& command) {
+  std::optional<ArgParser::Description> description;
+  g_description_out = &description;
+  command.run({});
+  g_description_out = nullptr;
+  return description;
+}
+
 int runWithParser(ArgParser& parser, const std::vector<std::string>& args, const std::function<int()>& body) {
+  if (g_description_out) {
+    *g_description_out = parser.describe();
+    return kExitOk;
+  }
   Status parsed = parser.parse(args);
   if (!parsed) return fail(parser.command(), parsed.message(), kExitUsage);
   if (parser.helpRequested()) {

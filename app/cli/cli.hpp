@@ -53,6 +53,16 @@ class ArgParser {
 
   const std::string& command() const { return command_; }
 
+  // What --help shows, as values: for the CLI's self-description (completion data, man page).
+  struct OptionInfo {
+    std::string name, value_name, help;  // name without "--"; value_name empty for a flag
+  };
+  struct Description {
+    std::string command, summary, positional_name, positional_help;
+    std::vector<OptionInfo> options;  // in --help's order, without --help itself
+  };
+  Description describe() const;
+
  private:
   struct Spec {
     std::string name, value_name, help;
@@ -83,6 +93,11 @@ struct Command {
 //   static const bool registered = registerCommand({"count", "Parameters and FLOPs ...", runCount});
 bool registerCommand(Command command);
 const std::map<std::string, Command>& commands();
+
+// A command's options as its parser declares them, read by calling the command in a describing mode
+// in which runWithParser() hands over the parser and returns before parsing or running anything.
+// Empty when the command does not go through runWithParser().
+std::optional<ArgParser::Description> describeCommand(const Command& command);
 
 // Column-aligned text table for human output.
 class Table {

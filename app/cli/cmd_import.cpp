@@ -1,5 +1,5 @@
 // scaleplan-cli import: reads run logs (CSV/TSV, JSON Lines, trainer_state.json, W&B or
-// TensorBoard exports) and prints the normalised runs as the fitter will see them, with every
+// TensorBoard exports, TensorBoard event files, Megatron-LM logs) and prints the normalised runs as the fitter will see them, with every
 // skipped row reported on stderr.
 #include <iostream>
 
@@ -88,8 +88,10 @@ int runImport(const std::vector<std::string>& args) {
   ArgParser p(kCommand,
               "Reads training-run logs and prints the runs as the fitter sees them: one row per fit point\n"
               "(by default each run's final loss) with model size N, tokens D, FLOPs C and loss.\n"
-              "Formats: CSV/TSV with a header, JSON Lines, Hugging Face trainer_state.json, Weights & Biases\n"
-              "CSV export, TensorBoard scalar CSV export. Columns are found by name (params/N/Model Size,\n"
+              "Formats: CSV/TSV with a header, JSON Lines, Hugging Face trainer_state.json (or its training\n"
+              "output folder: the latest checkpoint-N), Weights & Biases chart and runs-table CSV exports,\n"
+              "TensorBoard scalar CSV exports and event files (events.out.tfevents.*), Megatron-LM and\n"
+              "Megatron-DeepSpeed training logs. Columns are found by name (params/N/Model Size,\n"
               "tokens/D, flops/C/Training FLOP, loss/val_loss/..., step, run); the missing one of N, D, C\n"
               "follows from C = 6·N·D. Skipped rows are listed on stderr with file:line:column.");
   p.positionals("FILE...", "log files; several files make several runs");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "self_description.hpp"
 
 using namespace scaleplan::cli;
 
@@ -18,7 +19,8 @@ static void printUsage(std::ostream& out) {
   for (const auto& [name, cmd] : commands()) {
     out << "  " << name << std::string(width - name.size() + 2, ' ') << cmd.summary << "\n";
   }
-  out << "\nRun 'scaleplan-cli <command> --help' for a command's options.\n";
+  out << "\nRun 'scaleplan-cli <command> --help' for a command's options, 'scaleplan-cli --version' for\n"
+         "the version. Manual: man scaleplan-cli.\n";
 }
 
 int main(int argc, char** argv) {
@@ -32,7 +34,16 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (args[0] == "--version") {
-    std::cout << "scaleplan-cli 0.1.0\n";
+    std::cout << "scaleplan-cli " << SCALEPLAN_VERSION << "\n";  // project() version, from CMake
+    return kExitOk;
+  }
+  // For the bash completion and the man page (self_description.hpp); not in the usage text.
+  if (args[0] == "--completion-data") {
+    printCompletionData(std::cout);
+    return kExitOk;
+  }
+  if (args[0] == "--man-commands") {
+    printManCommands(std::cout);
     return kExitOk;
   }
   auto it = commands().find(args[0]);

@@ -7,8 +7,9 @@
 // example runs, fits them, runs a quick CPU benchmark and renders those tabs again
 // (window-05b-*.png...; renderScreenshotsWithData); then exits: for scripts/screenshot.sh.
 // --startup-time prints the milliseconds from process start to the window shown with its first
-// plan drawn, then exits (the GUI benchmark runs it).
+// plan drawn, then exits (the GUI benchmark runs it). --help and --version need no display.
 #include <QApplication>
+#include <QCoreApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QMessageBox>
@@ -22,28 +23,60 @@
 #include "session/session.hpp"
 #include "controls/theme.hpp"
 
+namespace {
+
+// The command-line options, declared once for both parsers below.
+struct GuiOptions {
+  QCommandLineOption screenshot{{"s", "screenshot"}, "Render every view to DIR/*.png, then exit.", "DIR"};
+  QCommandLineOption dark{"dark", "Start with the dark theme."};
+  QCommandLineOption startup{"startup-time", "Print the start-up time (process start to first plan shown), then exit."};
+};
+
+void describeApplication(QCommandLineParser* parser, const GuiOptions& options) {
+  QCoreApplication::setApplicationName("ScalePlan");
+  QCoreApplication::setOrganizationName("ScalePlan");
+  QCoreApplication::setApplicationVersion(SCALEPLAN_VERSION);  // project()'s, from CMake
+  parser->setApplicationDescription("Plan LLM training runs: compute-optimal size, tokens, loss, time and cost.");
+  parser->addHelpOption();
+  parser->addVersionOption();
+  parser->addPositionalArgument("plan", "A plan file (JSON) to open.", "[plan.json]");
+  parser->addOption(options.screenshot);
+  parser->addOption(options.dark);
+  parser->addOption(options.startup);
+}
+
+// --help and --version only print: they are answered under a QCoreApplication, which needs no
+// display, so that they work in a terminal without X (and in the package test).
+bool onlyPrints(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const QByteArray arg(argv[i]);
+    if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help-all" || arg == "--version" || arg == "-v") {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  const GuiOptions options;
+  if (onlyPrints(argc, argv)) {
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    describeApplication(&parser, options);
+    parser.process(app);  // prints the help or the version and exits
+    return 0;
+  }
   QApplication app(argc, argv);
-  QApplication::setApplicationName("ScalePlan");
-  QApplication::setOrganizationName("ScalePlan");
-  QApplication::setApplicationVersion(SCALEPLAN_VERSION);
+  QCommandLineParser parser;
+  describeApplication(&parser, options);
   QApplication::setDesktopFileName("scaleplan");
   QApplication::setWindowIcon(QIcon(":/scaleplan/scaleplan.svg"));
-
-  QCommandLineParser parser;
-  parser.setApplicationDescription(
-      "Plan LLM training runs: compute-optimal size, tokens, loss, time and cost.");
-  parser.addHelpOption();
-  parser.addVersionOption();
-  parser.addPositionalArgument("plan", "A plan file (JSON) to open.", "[plan.json]");
-  QCommandLineOption screenshot({"s", "screenshot"}, "Render every view to DIR/*.png, then exit.", "DIR");
-  QCommandLineOption dark("dark", "Start with the dark theme.");
-  QCommandLineOption startup("startup-time",
-                             "Print the start-up time (process start to first plan shown), then exit.");
-  parser.addOption(screenshot);
-  parser.addOption(dark);
-  parser.addOption(startup);
   parser.process(app);
+  const QCommandLineOption& screenshot = options.screenshot;
+  const QCommandLineOption& dark = options.dark;
+  const QCommandLineOption& startup = options.startup;
 
   scaleplan::applyApplicationTheme(false);
   scaleplan::Session session;

@@ -222,15 +222,26 @@ std::filesystem::path dataDirectory() {
   if (const char* env = std::getenv("SCALEPLAN_DATA_DIR"); env && *env) return fs::path(env);
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "share" / "scaleplan";
-    if (fs::exists(installed / "hardware.json", ec)) return installed;
+  if (ec) exe.clear();
+  if (!exe.empty()) {
+    if (fs::path installed = installedDataDirectory(exe); !installed.empty()) return installed;
   }
 #ifdef SCALEPLAN_SOURCE_DATA_DIR
-  return fs::path(SCALEPLAN_SOURCE_DATA_DIR);
-#else
-  return fs::path("data");
+  const fs::path source(SCALEPLAN_SOURCE_DATA_DIR);
+  if (exe.empty() || fs::is_directory(source, ec)) return source;
 #endif
+  // Neither installed data nor the build's source tree (an installed copy whose data was removed):
+  // the installed location, so that the "cannot open" error names where the data belongs rather
+  // than a folder of the machine that built the program.
+  if (!exe.empty()) return exe.parent_path().parent_path() / "share" / "scaleplan";
+  return fs::path("data");
+}
+
+std::filesystem::path installedDataDirectory(const std::filesystem::path& executable) {
+  namespace fs = std::filesystem;
+  fs::path installed = executable.parent_path().parent_path() / "share" / "scaleplan";
+  std::error_code ec;
+  return fs::is_regular_file(installed / "hardware.json", ec) ? installed : fs::path();
 }
 
 std::filesystem::path userConfigDirectory() {

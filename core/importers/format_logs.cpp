@@ -1,8 +1,6 @@
-// Logs written by training tools: Hugging Face Trainer's trainer_state.json, Weights & Biases CSV
-// exports and TensorBoard scalar CSV exports. None of them records the model size, and all count
-// optimiser steps, so N and tokens per step come from the options (or a model config.json).
-#include <boost/json.hpp>
-
+// CSV exports of training dashboards: Weights & Biases chart exports and TensorBoard scalar CSV
+// exports. Neither records the model size, and both count optimiser steps, so N and tokens per
+// step come from the options.
 #include <algorithm>
 #include <cmath>
 
@@ -11,25 +9,6 @@
 namespace scaleplan::importers_detail {
 
 namespace {
-
-std::optional<std::string> positiveNumber(const boost::json::value& jv, bool allow_zero, double& value) {
-  if (!jv.is_number()) {
-    if (jv.is_string()) {
-      const auto& s = jv.get_string();
-      const CellStatus st = parseNumber(std::string_view(s.data(), s.size()), value);
-      if (st == CellStatus::NotFinite) return "'" + std::string(s.c_str()) + "' is not a finite number";
-      if (st != CellStatus::Ok) return "expected a number, got the string '" + std::string(s.c_str()) + "'";
-    } else {
-      return std::string("expected a number, got ") +
-             (jv.is_null() ? "null" : jv.is_bool() ? "a boolean" : jv.is_array() ? "an array" : "an object");
-    }
-  } else {
-    value = jv.to_number<double>();
-  }
-  if (!std::isfinite(value)) return std::string("not a finite number");
-  if (allow_zero ? value < 0 : value <= 0) return "must be " + std::string(allow_zero ? ">= 0" : "> 0") + ", got " + numberText(value);
-  return std::nullopt;
-}
 
 // Reads the header of a CSV export; on failure sets out and returns false.
 bool readHeader(CsvReader& reader, const FileContext& ctx, FileOutcome& out, std::vector<std::string>& names) {
@@ -63,148 +42,6 @@ bool readerFailed(const CsvReader& reader, const FileContext& ctx, FileOutcome& 
 
 }  // namespace
 
-// ---- Hugging Face trainer_state.json ---------------------------------------------------------------
-
-FileOutcome importHfTrainer(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings) {
-  FileOutcome out;
-  const ImportOptions& opt = *ctx.options;
-  if (!buffer.readAll()) {
-    out.cancelled = true;
-    return out;
-  }
-  const std::string_view text = buffer.view();
-  if (trim(text).empty() || text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    out.error = issue(ctx.file, 0, 0, "", "file is empty");
-    return out;
-  }
-  boost::json::stream_parser parser;
-  boost::system::error_code ec;
-  const std::size_t used = parser.write(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
-  if (ec || !parser.done()) {
-    auto [line, column] = lineColumn(text, ec ? used : text.size());
-    out.error = issue(ctx.file, line, column, "", "invalid JSON: " + (ec ? ec.message() : std::string("incomplete document")));
-    return out;
-  }
-  const boost::json::value root = parser.release();
-  if (!root.is_object()) {
-    out.error = issue(ctx.file, 0, 0, "", "expected a JSON object (a Hugging Face trainer_state.json)");
-    return out;
-  }
-  const auto* history_value = root.get_object().if_contains("log_history");
-  if (!history_value) {
-    out.error = issue(ctx.file, 0, 0, "log_history", "missing: not a Hugging Face trainer_state.json");
-    return out;
-  }
-  if (!history_value->is_array()) {
-    out.error = issue(ctx.file, 0, 0, "log_history", "expected an array");
-    return out;
-  }
-  const auto& history = history_value->get_array();
-
-  WarningSink sink(ctx.file, warnings, opt.max_listed_warnings);
-  std::size_t with_loss = 0, with_eval = 0, with_tokens = 0;
-  for (const auto& e : history) {
-    if (!e.is_object()) continue;
-    with_loss += e.get_object().contains("loss");
-    with_eval += e.get_object().contains("eval_loss");
-    with_tokens += e.get_object().contains("num_input_tokens_seen");
-  }
-  std::string loss_key = opt.columns.loss;
-  if (loss_key.empty()) {
-    loss_key = "loss";
-    if (with_loss == 0 && with_eval > 0) {
-      loss_key = "eval_loss";
-      sink.note(0, 0, "log_history", "no training 'loss' entries; using 'eval_loss'");
-    }
-  }
-  const std::string step_key = opt.columns.step.empty() ? "step" : opt.columns.step;
-  // Trainer logs "num_input_tokens_seen" when include_num_input_tokens_seen is on.
-  std::string tokens_key = opt.columns.tokens;
-  if (tokens_key.empty() && with_tokens > 0) tokens_key = "num_input_tokens_seen";
-
-  const std::string run = ctx.stem;
-  const auto params = ctx.paramsFor(run);
-  if (!params) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no model size N: trainer_state.json does not record it; give params (N) or a model "
-                      "config.json");
-    return out;
-  }
-  if (tokens_key.empty() && !opt.tokens_per_step) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no token counts: trainer_state.json counts optimiser steps; give tokens per step "
-                      "(global batch size × sequence length)");
-    return out;
-  }
-
-  RunCollector runs;
-  std::size_t other_entries = 0;
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const std::string path = "log_history[" + std::to_string(i) + "]";
-    if (!history[i].is_object()) {
-      sink.skip(0, 0, path, "expected an object; entry skipped");
-      continue;
-    }
-    const auto& entry = history[i].get_object();
-    const auto* loss_v = entry.if_contains(loss_key);
-    if (!loss_v) {
-      ++other_entries;  // evaluation, learning-rate-only or end-of-training summary entries
-      continue;
-    }
-    double loss = 0, step = 0, tokens = 0;
-    if (auto why = positiveNumber(*loss_v, false, loss)) {
-      sink.skip(0, 0, path + "." + loss_key, *why + "; entry skipped");
-      continue;
-    }
-    const auto* step_v = entry.if_contains(step_key);
-    if (!step_v) {
-      sink.skip(0, 0, path, "no '" + step_key + "'; entry skipped");
-      continue;
-    }
-    if (auto why = positiveNumber(*step_v, true, step)) {
-      sink.skip(0, 0, path + "." + step_key, *why + "; entry skipped");
-      continue;
-    }
-    if (!tokens_key.empty() && entry.contains(tokens_key)) {
-      if (auto why = positiveNumber(entry.at(tokens_key), false, tokens)) {
-        sink.skip(0, 0, path + "." + tokens_key, *why + "; entry skipped");
-        continue;
-      }
-    } else if (opt.tokens_per_step) {
-      tokens = step * *opt.tokens_per_step;
-    } else {
-      sink.skip(0, 0, path, "no '" + tokens_key + "' and no tokens per step; entry skipped");
-      continue;
-    }
-    if (!(tokens > 0)) {
-      sink.skip(0, 0, path + "." + step_key, "step 0 has no tokens seen; entry skipped");
-      continue;
-    }
-    RunPoint p;
-    p.step = step;
-    p.tokens = tokens;
-    p.flops = 6.0 * *params * tokens;
-    p.loss = loss;
-    runs.add(run, *params, p, 0);
-  }
-  if (other_entries > 0) {
-    std::string m = std::to_string(other_entries) + " log_history entries have no '" + loss_key +
-                    "' (evaluation, learning-rate or summary entries) and were not used";
-    if (loss_key == "loss" && with_eval > 0) m += "; to import the evaluation loss, name 'eval_loss' as the loss";
-    sink.note(0, 0, "log_history", m);
-  }
-  if (runs.pointCount() == 0) {
-    std::string m = "no usable log_history entries with '" + loss_key + "'";
-    if (sink.skipped() > 0) m += " (first: " + sink.firstSkipReason() + ")";
-    out.error = issue(ctx.file, 0, 0, "", m);
-    return out;
-  }
-  out.runs = runs.finish(ctx.file, sink);
-  sink.finish();
-  return out;
-}
-
 // ---- Weights & Biases CSV export ---------------------------------------------------------------------
 
 FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings) {
@@ -237,23 +74,24 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     for (const char* s : {"Step", "_step", "step", "global_step"}) {
       if ((x_col = findColumn(names, s)) >= 0) break;
     }
-    if (x_col < 0) {
+    // Without a shared Step column (a chart plotted against epoch or time), each run's own
+    // "<run> - _step" column gives its steps.
+    const bool per_run_steps = std::any_of(names.begin(), names.end(), [](const std::string& n) {
+      return n.size() > 8 && n.compare(n.size() - 8, 8, " - _step") == 0;
+    });
+    if (x_col < 0 && !per_run_steps) {
       out.error = issue(ctx.file, header_line, 0, "", "no Step column in this W&B export; the header has " + header_list);
       return out;
     }
   }
-  if (!x_is_tokens && !opt.tokens_per_step) {
-    out.error = issue(ctx.file, header_line, 0, "",
-                      "no token counts: the W&B export is by step; give tokens per step (global batch size × "
-                      "sequence length) or a tokens column");
-    return out;
-  }
-
   // "<run> - <metric>" columns, grouped by run; __MIN/__MAX are W&B's sampling bounds, not values.
   struct RunColumns {
     std::string run;
     std::vector<std::pair<int, std::string>> metrics;  // column, metric
     int loss_col = -1;
+    int step_col = -1;  // the run's own "_step" column, used when the export has no shared Step
+    int tokens_col = -1;  // a tokens metric of the run (num_tokens, tokens_seen, ...), by name
+    int params_col = -1;  // a parameter-count metric of the run (n_params, num_params, ...), by name
   };
   std::vector<RunColumns> wb_runs;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -268,35 +106,32 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
       wb_runs.push_back({run, {}, -1});
       it = wb_runs.end() - 1;
     }
-    it->metrics.emplace_back(static_cast<int>(i), metric);
+    if (metric == "_step") {
+      it->step_col = static_cast<int>(i);
+    } else {
+      it->metrics.emplace_back(static_cast<int>(i), metric);
+    }
   }
-  const auto& cands = columnCandidates(ColumnRole::Loss);
   std::vector<std::string> no_loss;
   for (RunColumns& r : wb_runs) {
-    std::size_t best_rank = cands.size();
-    std::vector<std::string> matches;
-    for (const auto& [col, metric] : r.metrics) {
-      if (!opt.columns.loss.empty()) {
-        if (metric == opt.columns.loss || normaliseColumnName(metric) == normaliseColumnName(opt.columns.loss)) {
-          r.loss_col = col;
-        }
-        continue;
-      }
-      const auto it = std::find(cands.begin(), cands.end(), normaliseColumnName(metric));
-      if (it == cands.end()) continue;
-      matches.push_back(metric);
-      const auto rank = static_cast<std::size_t>(it - cands.begin());
-      if (rank < best_rank) {
-        best_rank = rank;
-        r.loss_col = col;
-      }
-    }
+    std::vector<std::string> metric_names, matches;
+    for (const auto& m : r.metrics) metric_names.push_back(m.second);
+    const int pick = pickRoleName(ColumnRole::Loss, metric_names, opt.columns.loss, &matches);
+    if (pick >= 0) r.loss_col = r.metrics[static_cast<std::size_t>(pick)].first;
     if (matches.size() > 1) {
       sink.note(header_line, 0, "", "run '" + r.run + "': metrics " + listNames(matches) + " could all be the loss; using '" +
-                                        names[static_cast<std::size_t>(r.loss_col)].substr(r.run.size() + 3) +
+                                        metric_names[static_cast<std::size_t>(pick)] +
                                         "' (name the loss metric explicitly to choose)");
     }
+    for (auto [role, dst] : {std::pair{ColumnRole::Tokens, &r.tokens_col}, std::pair{ColumnRole::Params, &r.params_col}}) {
+      const int k = pickRoleName(role, metric_names, "");
+      if (k >= 0 && r.metrics[static_cast<std::size_t>(k)].first != r.loss_col) *dst = r.metrics[static_cast<std::size_t>(k)].first;
+    }
     if (r.loss_col < 0) no_loss.push_back(r.run);
+    if (r.loss_col >= 0 && x_col < 0 && r.step_col < 0) {
+      no_loss.push_back(r.run);
+      r.loss_col = -1;  // no step for its values
+    }
   }
   std::erase_if(wb_runs, [](const RunColumns& r) { return r.loss_col < 0; });
   if (wb_runs.empty()) {
@@ -308,16 +143,26 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     return out;
   }
   if (!no_loss.empty()) {
-    sink.note(header_line, 0, "", "runs " + listNames(no_loss) + " have no loss metric and are not imported");
+    sink.note(header_line, 0, "", "runs " + listNames(no_loss) + " have no loss metric (or, without a Step column, no _step) and are not imported");
+  }
+  const bool all_have_tokens = std::all_of(wb_runs.begin(), wb_runs.end(), [](const RunColumns& r) { return r.tokens_col >= 0; });
+  if (!x_is_tokens && !opt.tokens_per_step && !all_have_tokens) {
+    out.error = missingValue(ctx.file,
+                             "no token counts: the W&B export is by step and has no tokens metric (num_tokens, "
+                             "tokens_seen, ...); give --tokens-per-step (global batch size × sequence length) or "
+                             "--tokens-column",
+                             "tokens-per-step");
+    return out;
   }
   std::vector<std::string> missing_n;
   for (const RunColumns& r : wb_runs) {
-    if (!ctx.paramsFor(r.run)) missing_n.push_back(r.run);
+    if (!ctx.paramsFor(r.run) && r.params_col < 0) missing_n.push_back(r.run);
   }
   if (!missing_n.empty()) {
-    out.error = issue(ctx.file, header_line, 0, "",
-                      "no model size N for runs " + listNames(missing_n) +
-                          ": W&B exports do not record it; give params (N for all runs, or RUN=N)");
+    out.error = missingValue(ctx.file,
+                             "no model size N for runs " + listNames(missing_n) +
+                                 ": W&B exports do not record it; give --params (N for all runs, or RUN=N)",
+                             "params");
     return out;
   }
 
@@ -333,41 +178,68 @@ FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector
                               std::to_string(names.size()) + "; row skipped");
       continue;
     }
-    double x = 0;
-    const auto xs = parseNumber(f[static_cast<std::size_t>(x_col)], x);
-    if (xs != CellStatus::Ok || x < 0 || (x_is_tokens && x <= 0)) {
-      auto [l, c] = reader.position(static_cast<std::size_t>(x_col));
-      const std::string cell(trim(f[static_cast<std::size_t>(x_col)]));
-      sink.skip(l, c, names[static_cast<std::size_t>(x_col)],
+    // The step (or tokens) of a run's value in this row: the shared column, else the run's own
+    // _step column (empty there: the run logged nothing in this row).
+    auto xOf = [&](int col, double& x) -> std::optional<bool> {
+      const auto xs = parseNumber(f[static_cast<std::size_t>(col)], x);
+      if (xs == CellStatus::Empty && col != x_col) return false;
+      if (xs == CellStatus::Ok && x >= 0 && !(x_is_tokens && x <= 0)) return true;
+      auto [l, c] = reader.position(static_cast<std::size_t>(col));
+      const std::string cell(trim(f[static_cast<std::size_t>(col)]));
+      sink.skip(l, c, names[static_cast<std::size_t>(col)],
                 (xs == CellStatus::Empty ? std::string("empty cell")
                  : xs == CellStatus::Ok  ? numberText(x) + " must be > 0"
                                          : "'" + cell + "' is not a " + (xs == CellStatus::NotFinite ? "finite " : "") + "number") +
-                    "; row skipped");
-      continue;
-    }
-    const double tokens = x_is_tokens ? x : x * *opt.tokens_per_step;
+                    (col == x_col ? "; row skipped" : "; value skipped"));
+      return std::nullopt;
+    };
+    double row_x = 0;
+    if (x_col >= 0 && !xOf(x_col, row_x)) continue;
     for (const RunColumns& r : wb_runs) {
       const std::string_view cell = f[static_cast<std::size_t>(r.loss_col)];
       double loss = 0;
       const auto st = parseNumber(cell, loss);
       if (st == CellStatus::Empty) continue;  // this run logged nothing at this step: no value, not a skip
+      double x = row_x;
+      if (x_col < 0) {
+        const auto has = xOf(r.step_col, x);
+        if (!has || !*has) continue;
+      }
+      // A number of this run in this row (its tokens or parameter metric); nullopt with *why.
+      auto metricValue = [&](int col, std::string* why_not) -> std::optional<double> {
+        double v = 0;
+        const auto ms = parseNumber(f[static_cast<std::size_t>(col)], v);
+        if (ms == CellStatus::Ok && v > 0) return v;
+        *why_not = "'" + names[static_cast<std::size_t>(col)] + "' " +
+                   (ms == CellStatus::Empty ? std::string("is empty in this row") : "is not a number > 0");
+        return std::nullopt;
+      };
       std::string why;
+      double tokens = 0;
+      if (x_is_tokens) {
+        tokens = x;
+      } else if (r.tokens_col >= 0) {  // the run's own token count wins over steps × tokens per step
+        tokens = metricValue(r.tokens_col, &why).value_or(0);
+      } else {
+        tokens = x * *opt.tokens_per_step;
+      }
+      std::optional<double> n = ctx.paramsFor(r.run);
+      if (!n && why.empty()) n = metricValue(r.params_col, &why);
       if (st == CellStatus::NotNumber) why = "'" + std::string(trim(cell)) + "' is not a number";
       else if (st == CellStatus::NotFinite) why = "'" + std::string(trim(cell)) + "' is not a finite number";
       else if (loss <= 0) why = "loss must be > 0, got " + numberText(loss);
-      else if (!(tokens > 0)) why = "step 0 has no tokens seen";
+      else if (why.empty() && !(tokens > 0)) why = "step 0 has no tokens seen";
       if (!why.empty()) {
         auto [l, c] = reader.position(static_cast<std::size_t>(r.loss_col));
         sink.skip(l, c, names[static_cast<std::size_t>(r.loss_col)], why + "; value skipped");
         continue;
       }
-      const double n = *ctx.paramsFor(r.run);
       RunPoint p;
       if (!x_is_tokens) p.step = x;
       p.tokens = tokens;
-      p.flops = 6.0 * n * tokens;
+      p.flops = 6.0 * *n * tokens;
       p.loss = loss;
-      runs.add(r.run, n, p, reader.line());
+      runs.add(r.run, *n, p, reader.line());
     }
   }
   if (next == CsvReader::Next::Failed && readerFailed(reader, ctx, out)) return out;
@@ -401,15 +273,17 @@ FileOutcome importTensorBoard(ChunkBuffer& buffer, const FileContext& ctx, std::
   const std::string& run = ctx.stem;
   const auto params = ctx.paramsFor(run);
   if (!params) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no model size N for run '" + run + "': TensorBoard exports do not record it; give params (N, or " +
-                          run + "=N)");
+    out.error = missingValue(ctx.file,
+                             "no model size N for run '" + run + "': TensorBoard exports do not record it; give --params (N, or " +
+                                 run + "=N)",
+                             "params");
     return out;
   }
   if (!opt.tokens_per_step) {
-    out.error = issue(ctx.file, 0, 0, "",
-                      "no token counts: TensorBoard exports count steps; give tokens per step (global batch size × "
-                      "sequence length)");
+    out.error = missingValue(ctx.file,
+                             "no token counts: TensorBoard exports count steps; give --tokens-per-step (global batch size × "
+                             "sequence length)",
+                             "tokens-per-step");
     return out;
   }
   WarningSink sink(ctx.file, warnings, opt.max_listed_warnings);

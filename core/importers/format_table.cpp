@@ -69,6 +69,36 @@ std::string describeSources(bool n, bool d, bool c) {
   return s;
 }
 
+// The first of `candidates` (normalised names) among `names`; -1 if none.
+int firstColumn(const std::vector<std::string>& names, std::initializer_list<const char*> candidates) {
+  for (const char* c : candidates) {
+    if (const int i = findColumn(names, c); i >= 0) return i;
+  }
+  return -1;
+}
+
+// Columns that turn a step into tokens in a run table (W&B runs tables, sweeps): tokens =
+// step × batch size × sequence length (× gradient accumulation steps when given, as nanoGPT's
+// batch_size is the micro-batch).
+struct StepTokenColumns {
+  int batch = -1, sequence = -1, accumulation = -1;
+  bool usable() const { return batch >= 0 && sequence >= 0; }
+};
+StepTokenColumns stepTokenColumns(const std::vector<std::string>& names) {
+  StepTokenColumns c;
+  c.batch = firstColumn(names, {"global_batch_size", "total_batch_size", "batch_size", "train_batch_size"});
+  c.sequence = firstColumn(names, {"seq_length", "seq_len", "sequence_length", "block_size", "context_length",
+                                   "max_seq_len", "n_ctx"});
+  c.accumulation = firstColumn(names, {"gradient_accumulation_steps", "grad_accum_steps", "accumulation_steps"});
+  return c;
+}
+
+// A W&B runs-table export ("Name","State",...,"Created","Runtime", config and summary columns):
+// every row is a run of its own, even when several share a name.
+bool isRunsTable(const std::vector<std::string>& names) {
+  return findColumn(names, "State") >= 0 && (findColumn(names, "Created") >= 0 || findColumn(names, "Runtime") >= 0);
+}
+
 }  // namespace
 
 int findColumn(const std::vector<std::string>& names, const std::string& wanted) {
@@ -242,14 +272,29 @@ FileOutcome importCsv(ChunkBuffer& buffer, const FileContext& ctx, std::vector<I
                 "explicitly); the header has " + header_list);
   }
   const bool have_n = c_params >= 0 || ctx.hasAnyParams();
-  const bool have_d = c_tokens >= 0 || (c_step >= 0 && opt.tokens_per_step.has_value());
+  StepTokenColumns step_tokens;
+  if (c_tokens < 0 && c_step >= 0 && !opt.tokens_per_step) step_tokens = stepTokenColumns(names);
+  if (step_tokens.usable()) {
+    std::string m = "tokens = '" + names[static_cast<std::size_t>(c_step)] + "' × '" +
+                    names[static_cast<std::size_t>(step_tokens.batch)] + "' × '" +
+                    names[static_cast<std::size_t>(step_tokens.sequence)] + "'";
+    if (step_tokens.accumulation >= 0) m += " × '" + names[static_cast<std::size_t>(step_tokens.accumulation)] + "'";
+    sink.note(header_line, 0, "", m + " of each row (no tokens column; give --tokens-per-step to override)");
+  }
+  const bool have_d = c_tokens >= 0 || (c_step >= 0 && (opt.tokens_per_step.has_value() || step_tokens.usable()));
   const bool have_c = c_flops >= 0;
   if (int(have_n) + int(have_d) + int(have_c) < 2) {
     std::string hint;
-    if (c_step >= 0 && c_tokens < 0 && !opt.tokens_per_step) hint = "; a step column was found: give tokens per step";
-    return fail(header_line, 0, "",
-                "cannot determine model size N, tokens D and FLOPs C: found " + describeSources(have_n, have_d, have_c) +
-                    "; two are needed (the third follows from C = 6·N·D)" + hint + "; the header has " + header_list);
+    if (c_step >= 0 && c_tokens < 0 && !opt.tokens_per_step) hint = "; a step column was found: give --tokens-per-step";
+    if (!have_n && have_d) hint += "; give --params (N)";
+    FileOutcome failed =
+        fail(header_line, 0, "",
+             "cannot determine model size N, tokens D and FLOPs C: found " + describeSources(have_n, have_d, have_c) +
+                 "; two are needed (the third follows from C = 6·N·D)" + hint + "; the header has " + header_list);
+    // One value would cure it: the model size, or the tokens per step of a log with steps.
+    if (!have_n && (have_d || have_c)) failed.error->missing_option = "params";
+    if (have_n && !have_d && !have_c && c_step >= 0) failed.error->missing_option = "tokens-per-step";
+    return failed;
   }
 
   enum class Grouping { ByColumn, OneRun, RowPerRun };
@@ -258,6 +303,13 @@ FileOutcome importCsv(ChunkBuffer& buffer, const FileContext& ctx, std::vector<I
   const Grouping grouping = c_group >= 0                         ? Grouping::ByColumn
                             : (c_step >= 0 || n_from_options)    ? Grouping::OneRun
                                                                  : Grouping::RowPerRun;
+
+  // Runs that share a name are kept apart: by a seed column, and in a W&B runs table (one row per
+  // run) by their row.
+  const int c_seed = grouping == Grouping::ByColumn ? firstColumn(names, {"seed", "random_seed", "data_seed"}) : -1;
+  const bool runs_table = grouping == Grouping::ByColumn && isRunsTable(names);
+  std::set<std::string> table_names;
+  if (runs_table) sink.note(header_line, 0, "", "a W&B runs table: each row is one run");
 
   RunCollector runs;
   const std::size_t ncols = names.size();
@@ -302,6 +354,13 @@ FileOutcome importCsv(ChunkBuffer& buffer, const FileContext& ctx, std::vector<I
     take(c_flops, ColumnRole::Flops, v.flops);
     take(c_loss, ColumnRole::Loss, v.loss);
     take(c_step, ColumnRole::Step, v.step);
+    if (ok && step_tokens.usable() && v.step) {
+      std::optional<double> batch, sequence, accumulation;
+      take(step_tokens.batch, ColumnRole::Tokens, batch);
+      take(step_tokens.sequence, ColumnRole::Tokens, sequence);
+      take(step_tokens.accumulation, ColumnRole::Tokens, accumulation);
+      if (ok) v.tokens = *v.step * *batch * *sequence * accumulation.value_or(1.0);
+    }
     if (!ok) continue;
 
     std::string_view name;
@@ -312,6 +371,17 @@ FileOutcome importCsv(ChunkBuffer& buffer, const FileContext& ctx, std::vector<I
           auto [l, c] = reader.position(static_cast<std::size_t>(c_group));
           sink.skip(l, c, names[static_cast<std::size_t>(c_group)], "empty run name; row skipped");
           continue;
+        }
+        if (c_seed >= 0 || runs_table) {
+          row_name.assign(name);
+          if (c_seed >= 0 && !trim(f[static_cast<std::size_t>(c_seed)]).empty()) {
+            row_name += " (seed " + std::string(trim(f[static_cast<std::size_t>(c_seed)])) + ")";
+          }
+          if (runs_table && !table_names.insert(row_name).second) {
+            row_name += " (row " + std::to_string(reader.line()) + ")";
+            table_names.insert(row_name);
+          }
+          name = row_name;
         }
         break;
       case Grouping::OneRun: name = ctx.stem; break;

@@ -144,6 +144,39 @@ std::string numberText(double v) {
   return std::string(buf, r.ptr);
 }
 
+ImportIssue missingValue(const std::string& file, std::string message, std::string option) {
+  ImportIssue i = issue(file, 0, 0, "", std::move(message));
+  i.missing_option = std::move(option);
+  return i;
+}
+
+int pickRoleName(ColumnRole role, const std::vector<std::string>& names, const std::string& wanted,
+                 std::vector<std::string>* matches) {
+  if (!wanted.empty()) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == wanted) return static_cast<int>(i);
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (normaliseColumnName(names[i]) == normaliseColumnName(wanted)) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  const auto& cands = columnCandidates(role);
+  std::size_t best_rank = cands.size();
+  int best = -1;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto it = std::find(cands.begin(), cands.end(), normaliseColumnName(names[i]));
+    if (it == cands.end()) continue;
+    if (matches) matches->push_back(names[i]);
+    const auto rank = static_cast<std::size_t>(it - cands.begin());
+    if (rank < best_rank) {
+      best_rank = rank;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
 ImportIssue issue(const std::string& file, std::int64_t line, std::int64_t column, std::string field,
                   std::string message) {
   ImportIssue i;

@@ -180,6 +180,9 @@ struct FileContext {
   std::string stem;     // default run name
   const ImportOptions* options = nullptr;
   std::optional<double> default_params;  // options.params, or counted from a model config
+  // The parameters Hugging Face's total_flos counts (6 · N · tokens with N without the
+  // nn.Embedding tables), when N was counted from a config.json; turns total_flos into tokens.
+  std::optional<double> hf_flos_params;
   // N for a run: options.params_by_run, else default_params.
   std::optional<double> paramsFor(std::string_view run) const;
   bool hasAnyParams() const { return default_params.has_value() || !options->params_by_run.empty(); }
@@ -220,10 +223,21 @@ FileOutcome importJsonl(ChunkBuffer& buffer, const FileContext& ctx, std::vector
 FileOutcome importHfTrainer(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings);
 FileOutcome importWandb(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings);
 FileOutcome importTensorBoard(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings);
+FileOutcome importTensorBoardEvents(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings);
+FileOutcome importMegatron(ChunkBuffer& buffer, const FileContext& ctx, std::vector<ImportIssue>& warnings);
+
+// The name among `names` (metric names, TensorBoard tags, log fields) that plays `role`, picked as
+// a column is: the explicit name `wanted` (exact, else equal after normalisation) or the
+// best-ranked of columnCandidates(role); -1 if none. `matches` gets every candidate found.
+int pickRoleName(ColumnRole role, const std::vector<std::string>& names, const std::string& wanted,
+                 std::vector<std::string>* matches = nullptr);
 
 // Builds an issue.
 ImportIssue issue(const std::string& file, std::int64_t line, std::int64_t column, std::string field,
                   std::string message);
+// A whole-file error that the import flag `option` (without "--") would cure; see
+// ImportIssue::missing_option.
+ImportIssue missingValue(const std::string& file, std::string message, std::string option);
 // "a, b, c" of header cells, each quoted: "'a', 'b', 'c'".
 std::string listNames(const std::vector<std::string>& names);
 

@@ -14,8 +14,19 @@ std::string_view toString(ImportFormat f) {
     case ImportFormat::HfTrainer: return "hf-trainer";
     case ImportFormat::Wandb: return "wandb";
     case ImportFormat::TensorBoard: return "tensorboard";
+    case ImportFormat::TensorBoardEvents: return "tensorboard-events";
+    case ImportFormat::Megatron: return "megatron";
   }
   return "auto";
+}
+
+std::string allImportFormatNames() {
+  std::string out;
+  for (ImportFormat f : kAllImportFormats) {
+    if (!out.empty()) out += ", ";
+    out += toString(f);
+  }
+  return out;
 }
 
 std::optional<ImportFormat> importFormatFromString(std::string_view s) {
@@ -48,9 +59,12 @@ const std::vector<std::string>& columnCandidates(ColumnRole role) {
   // Normalised names, most specific first. "n", "d" and "c" are the papers' symbols.
   static const std::vector<std::string> kParams = {"params",     "n",          "n_params",   "num_params",
                                                    "nparams",    "model_size", "parameters", "num_parameters",
-                                                   "param_count", "model_params"};
+                                                   "param_count", "model_params", "n_parameters",
+                                                   "num_params_total", "total_params"};
   static const std::vector<std::string> kTokens = {"tokens",      "d",           "n_tokens",  "num_tokens",
-                                                   "tokens_seen", "train_tokens", "training_tokens",
+                                                   "tokens_seen", "consumed_tokens", "total_tokens",
+                                                   "num_input_tokens_seen", "tokens_processed",
+                                                   "train_tokens", "training_tokens",
                                                    "dataset_size", "data_size"};
   static const std::vector<std::string> kFlops = {"flops",         "c",              "training_flop",
                                                   "training_flops", "compute",       "train_flops",
@@ -177,7 +191,8 @@ Result<double> parseCount(std::string_view text) {
 
 const std::vector<ImportFlagSpec>& importFlagSpecs() {
   static const std::vector<ImportFlagSpec> kSpecs = {
-      {"format", "F", "log format: auto|csv|jsonl|hf-trainer|wandb|tensorboard (default auto)", false},
+      {"format", "F",
+       "log format: auto|csv|jsonl|hf-trainer|wandb|tensorboard|tensorboard-events|megatron (default auto)", false},
       {"params-column", "C", "column holding the model size N (default: detected by name)", false},
       {"tokens-column", "C", "column holding the tokens seen D (default: detected by name)", false},
       {"flops-column", "C", "column holding the training FLOPs C (default: detected by name)", false},
@@ -189,7 +204,7 @@ const std::vector<ImportFlagSpec>& importFlagSpecs() {
        true},
       {"tokens-per-step", "T", "tokens per optimiser step (batch × sequence length), turns steps into tokens",
        false},
-      {"model-config", "FILE", "Hugging Face config.json to count N from (Llama-style)", false},
+      {"model-config", "FILE", "Hugging Face config.json to count N from (Llama, GPT-2 or GPT-NeoX style)", false},
       {"delimiter", "X", "CSV delimiter: , ; tab | (default: detected)", false},
       {"reduce", "MODE", "fit points per run: final (default), at-tokens, all", false},
       {"at-tokens", "LIST", "token counts for --reduce at-tokens, comma separated (e.g. 1e9,2e9,5e9)", false},
@@ -202,7 +217,7 @@ Status applyImportFlag(ImportOptions& options, std::string_view name, std::strin
   auto fail = [&](const std::string& m) { return Status(Error{flag + ": " + m}); };
   if (name == "format") {
     auto f = importFormatFromString(value);
-    if (!f) return fail("unknown format " + quoted(value) + " (auto, csv, jsonl, hf-trainer, wandb, tensorboard)");
+    if (!f) return fail("unknown format " + quoted(value) + " (" + allImportFormatNames() + ")");
     options.format = *f;
   } else if (name == "params-column") {
     options.columns.params = value;

@@ -23,12 +23,18 @@ enum class ImportFormat {
   HfTrainer,    // Hugging Face Trainer trainer_state.json (log_history)
   Wandb,        // Weights & Biases CSV export: Step, "<run> - <metric>" columns
   TensorBoard,  // TensorBoard scalar CSV export: Wall time,Step,Value
+  TensorBoardEvents,  // TensorBoard event file (events.out.tfevents.*): TFRecord of Event protos
+  Megatron,           // Megatron-LM / Megatron-DeepSpeed training log ("iteration N/ M | ... | lm loss: ...")
 };
-std::string_view toString(ImportFormat f);  // "auto", "csv", "jsonl", "hf-trainer", "wandb", "tensorboard"
+// "auto", "csv", "jsonl", "hf-trainer", "wandb", "tensorboard", "tensorboard-events", "megatron"
+std::string_view toString(ImportFormat f);
 std::optional<ImportFormat> importFormatFromString(std::string_view s);
-inline constexpr ImportFormat kAllImportFormats[] = {ImportFormat::Auto,      ImportFormat::Csv,
-                                                     ImportFormat::Jsonl,     ImportFormat::HfTrainer,
-                                                     ImportFormat::Wandb,     ImportFormat::TensorBoard};
+// "auto, csv, ..., megatron": every name, for messages and help texts.
+std::string allImportFormatNames();
+inline constexpr ImportFormat kAllImportFormats[] = {
+    ImportFormat::Auto,  ImportFormat::Csv,         ImportFormat::Jsonl,
+    ImportFormat::HfTrainer, ImportFormat::Wandb,   ImportFormat::TensorBoard,
+    ImportFormat::TensorBoardEvents, ImportFormat::Megatron};
 
 // Explicit column (CSV) or key (JSONL, trainer_state) names. An empty name means "detect from the
 // common names" (see columnCandidates); a non-empty name overrides detection and must exist.

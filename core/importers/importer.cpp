@@ -12,6 +12,7 @@
 #include "base/file_io.hpp"
 #include "base/json_util.hpp"
 #include "importers/import_internal.hpp"
+#include "importers/model_config.hpp"
 
 namespace scaleplan {
 
@@ -106,6 +107,11 @@ std::string runNameFor(const std::string& source, ImportFormat format) {
     const auto tag = stem.find("-tag-");
     if (tag != std::string::npos && tag > 4) return stem.substr(4, tag - 4);
   }
+  if (format == ImportFormat::TensorBoardEvents) {
+    // SummaryWriter writes events.out.tfevents.<time>.<host>... into one folder per run.
+    const std::string d = p.parent_path().filename().string();
+    if (!d.empty() && d != "." && d != "..") return d;
+  }
   if (format == ImportFormat::HfTrainer) {
     std::filesystem::path dir = p.parent_path();
     if (dir.filename().string().rfind("checkpoint-", 0) == 0) dir = dir.parent_path();
@@ -140,24 +146,34 @@ bool importOne(std::istream& in, const OneFile& file, const ImportOptions& optio
   if (head.find_first_not_of(" \t\r\n") == std::string_view::npos && buffer.eof()) {
     return fail(issue(file.name, 0, 0, "", "file is empty"));
   }
-  if (auto bad = checkTextHead(head, buffer.eof())) return fail(*bad);
-  buffer.consume(bomLength(head));
-
   const ImportFormat format =
-      options.format == ImportFormat::Auto ? detectFormat(file.name, buffer.view()) : options.format;
+      options.format == ImportFormat::Auto ? detectFormat(file.name, head) : options.format;
+  if (format != ImportFormat::TensorBoardEvents) {  // event files are binary records
+    if (auto bad = checkTextHead(head, buffer.eof())) return fail(*bad);
+    buffer.consume(bomLength(head));
+  }
   FileContext ctx;
   ctx.file = file.name;
   ctx.stem = runNameFor(file.name, format);
   ctx.options = &options;
   ctx.default_params = file.default_params;
-  if (!ctx.default_params && format == ImportFormat::HfTrainer && !file.sibling_config.empty() &&
-      options.params_by_run.find(ctx.stem) == options.params_by_run.end()) {
-    auto n = countParamsFromModelConfig(file.sibling_config);
-    if (!n) return fail(issue(file.name, 0, 0, "", "model size from " + n.message()));
-    ctx.default_params = *n;
-    result.warnings.push_back(issue(file.name, 0, 0, "",
-                                    "model size N = " + numberText(*n) + " counted from " +
-                                        file.sibling_config.string()));
+  const std::filesystem::path& config = !options.model_config.empty() ? options.model_config : file.sibling_config;
+  if (format == ImportFormat::HfTrainer && !config.empty()) {
+    const bool need_n = !ctx.default_params && options.params_by_run.find(ctx.stem) == options.params_by_run.end();
+    auto counted = countModelConfig(config);
+    if (!counted && need_n) return fail(issue(file.name, 0, 0, "", "model size from " + counted.message()));
+    if (counted) {
+      // transformers' num_parameters(exclude_embeddings=True) leaves out the nn.Embedding tables
+      // (tokens, learned positions) but keeps an untied output head.
+      const ParameterCount c = countParameters(counted->architecture);
+      ctx.hf_flos_params = counted->params - c.token_embedding - c.position_embedding;
+      if (need_n) {
+        ctx.default_params = counted->params;
+        result.warnings.push_back(issue(file.name, 0, 0, "",
+                                        "model size N = " + numberText(counted->params) + " counted from " +
+                                            config.string() + ": " + counted->describe()));
+      }
+    }
   }
 
   FileOutcome outcome;
@@ -168,6 +184,8 @@ bool importOne(std::istream& in, const OneFile& file, const ImportOptions& optio
     case ImportFormat::HfTrainer: outcome = importHfTrainer(buffer, ctx, result.warnings); break;
     case ImportFormat::Wandb: outcome = importWandb(buffer, ctx, result.warnings); break;
     case ImportFormat::TensorBoard: outcome = importTensorBoard(buffer, ctx, result.warnings); break;
+    case ImportFormat::TensorBoardEvents: outcome = importTensorBoardEvents(buffer, ctx, result.warnings); break;
+    case ImportFormat::Megatron: outcome = importMegatron(buffer, ctx, result.warnings); break;
   }
   if (outcome.cancelled || tracker.cancelled()) {
     result.termination = ImportTermination::Cancelled;
@@ -200,6 +218,15 @@ ImportResult optionsError(const std::string& message) {
 }  // namespace
 
 ImportFormat detectFormat(std::string_view source_name, std::string_view head) {
+  if (std::filesystem::path(std::string(source_name)).filename().string().find("tfevents") != std::string::npos) {
+    return ImportFormat::TensorBoardEvents;
+  }
+  // Megatron-LM prints its arguments between "---- arguments ----" banners, then one
+  // "iteration N/ M | consumed samples: ..." line per logging interval.
+  if (head.find("| consumed samples:") != std::string_view::npos ||
+      (head.find(" arguments ---") != std::string_view::npos && head.find("num_layers") != std::string_view::npos)) {
+    return ImportFormat::Megatron;
+  }
   const std::string ext = lowerExtension(source_name);
   if (ext == ".jsonl" || ext == ".ndjson") return ImportFormat::Jsonl;
   if (ext == ".json") return ImportFormat::HfTrainer;
@@ -223,6 +250,8 @@ ImportFormat detectFormat(std::string_view source_name, std::string_view head) {
   bool has_step = false, has_run_metric = false;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (norm[i] == "step" || norm[i] == "_step" || norm[i] == "global_step") has_step = true;
+    // A chart plotted against another axis still has each run's "<run> - _step".
+    if (cells[i].size() > 8 && cells[i].compare(cells[i].size() - 8, 8, " - _step") == 0) has_step = true;
     const auto sep = cells[i].rfind(" - ");
     if (sep != std::string::npos && sep > 0 && sep + 3 < cells[i].size()) has_run_metric = true;
   }
@@ -265,14 +294,16 @@ ImportResult importFiles(const std::vector<std::filesystem::path>& files, const 
   ImportResult result;
   ProgressTracker tracker(progress, total);
   std::unordered_set<std::string> names;
-  for (const auto& path : files) {
-    const std::string name = path.string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
+  for (const auto& given : files) {
+    auto resolved = resolveTrainerState(given);
+    if (!resolved) {
       result.termination = ImportTermination::Error;
-      result.error = issue(name, 0, 0, "", "is a directory, not a file");
+      result.error = issue("", 0, 0, "", resolved.error().message);  // the message names the folder
       break;
     }
+    const std::filesystem::path& path = *resolved;
+    const std::string name = path.string();
+    std::error_code ec;
     // A FIFO or a device (/dev/zero) would block or never end: only regular files are read.
     if (Status regular = checkRegularFile(path); !regular) {
       result.termination = ImportTermination::Error;
@@ -286,8 +317,15 @@ ImportResult importFiles(const std::vector<std::filesystem::path>& files, const 
       break;
     }
     OneFile file{name, *n, {}};
-    const auto sibling = path.parent_path() / "config.json";
-    if (path.filename() != "config.json" && std::filesystem::is_regular_file(sibling, ec)) file.sibling_config = sibling;
+    // The model's config.json beside the log, or in the output folder above checkpoint-N/.
+    for (const auto& dir : {path.parent_path(), path.parent_path().parent_path()}) {
+      const auto sibling = dir / "config.json";
+      if (path.filename() != "config.json" && std::filesystem::is_regular_file(sibling, ec)) {
+        file.sibling_config = sibling;
+        break;
+      }
+      if (path.parent_path().filename().string().rfind("checkpoint-", 0) != 0) break;
+    }
     const std::size_t before = result.runs.size();
     if (!importOne(in, file, options, tracker, result)) break;
     // Runs of different files that share a name are kept apart.
@@ -308,93 +346,6 @@ ImportResult importFiles(const std::vector<std::filesystem::path>& files, const 
   }
   if (!result.ok()) result.runs.clear();
   return result;
-}
-
-// ---- model config ----------------------------------------------------------------------------------
-
-Result<double> countParamsFromModelConfigText(std::string_view json_text, const std::string& source_name) {
-  auto parsed = json::parse(json_text, source_name);
-  if (!parsed) return parsed.error();
-  auto obj = json::asObject(*parsed, source_name);
-  if (!obj) return obj.error();
-  const auto& o = **obj;
-  const std::string ctx = source_name;
-  auto need = [&](std::initializer_list<const char*> keys) -> Result<double> {
-    for (const char* k : keys) {
-      if (o.contains(k)) {
-        auto v = json::getDouble(o, k, ctx);
-        if (!v) return v.error();
-        if (!(*v > 0)) return Error{json::member(ctx, k) + ": must be > 0"};
-        return *v;
-      }
-    }
-    return Error{ctx + ": missing field '" + std::string(*keys.begin()) +
-                 "' (counting parameters needs a Llama-style config; otherwise give params)"};
-  };
-  for (const char* moe : {"num_local_experts", "num_experts", "n_routed_experts"}) {
-    if (const auto* v = o.if_contains(moe); v && v->is_number() && v->to_number<double>() > 1) {
-      return Error{ctx + ": a mixture-of-experts config (" + moe +
-                   "): its parameters cannot be counted as a dense model; give params"};
-    }
-  }
-  auto h = need({"hidden_size"});
-  if (!h) return h.error();
-  auto layers = need({"num_hidden_layers", "num_layers"});
-  if (!layers) return layers.error();
-  auto ffn = need({"intermediate_size"});
-  if (!ffn) return ffn.error();
-  auto vocab = need({"vocab_size"});
-  if (!vocab) return vocab.error();
-  double heads = 0, kv_heads = 0, head_dim = 0;
-  if (o.contains("num_attention_heads")) {
-    auto v = need({"num_attention_heads"});
-    if (!v) return v.error();
-    heads = *v;
-    kv_heads = heads;
-    head_dim = *h / heads;
-  }
-  if (o.contains("num_key_value_heads") && !o.at("num_key_value_heads").is_null()) {
-    auto v = need({"num_key_value_heads"});
-    if (!v) return v.error();
-    kv_heads = *v;
-  }
-  if (o.contains("head_dim") && !o.at("head_dim").is_null()) {
-    auto v = need({"head_dim"});
-    if (!v) return v.error();
-    head_dim = *v;
-  }
-  auto flag = [&](const char* key, bool dflt) -> Result<bool> {
-    const auto* v = o.if_contains(key);
-    if (!v || v->is_null()) return dflt;
-    if (!v->is_bool()) return Error{json::member(ctx, key) + ": expected a boolean, got " + json::kindName(*v)};
-    return v->get_bool();
-  };
-  // LlamaConfig defaults: untied embeddings, no attention or MLP biases.
-  auto tied = flag("tie_word_embeddings", false);
-  if (!tied) return tied.error();
-  auto attn_bias = flag("attention_bias", false);
-  if (!attn_bias) return attn_bias.error();
-  auto mlp_bias = flag("mlp_bias", false);
-  if (!mlp_bias) return mlp_bias.error();
-
-  const double d = *h, f = *ffn, v = *vocab;
-  // Without head counts, q, k, v and o are each d × d (multi-head attention).
-  const double q_width = heads > 0 ? heads * head_dim : d;
-  const double kv_width = heads > 0 ? kv_heads * head_dim : d;
-  double attention = d * q_width + 2 * d * kv_width + q_width * d;
-  if (*attn_bias) attention += q_width + 2 * kv_width;  // Llama's attention_bias adds q, k, v biases
-  double mlp = 3 * d * f;                              // gate, up and down projections (SwiGLU)
-  if (*mlp_bias) mlp += 2 * f + d;
-  const double norms = 2 * d;  // RMSNorm weights before attention and before the MLP
-  const double per_layer = attention + mlp + norms;
-  const double embeddings = v * d * (*tied ? 1 : 2);  // input embedding, plus the untied output head
-  return *layers * per_layer + embeddings + d;        // + the final norm
-}
-
-Result<double> countParamsFromModelConfig(const std::filesystem::path& config_json) {
-  auto text = readTextFile(config_json);
-  if (!text) return text.error();
-  return countParamsFromModelConfigText(*text, config_json.string());
 }
 
 }  // namespace scaleplan

@@ -36,6 +36,10 @@ struct ImportIssue {
   std::int64_t column = 0;
   std::string field;  // column name, JSON key or JSON path involved; empty if none
   std::string message;
+  // For an error that a value the file lacks would cure: the import flag that gives it, without
+  // "--" ("params" for the model size N, "tokens-per-step"); empty otherwise. A GUI asks for
+  // exactly this value beside the message.
+  std::string missing_option;
   // "file:line:column: field 'loss': message" (parts that are absent are left out).
   std::string toString() const;
 };
@@ -67,7 +71,8 @@ struct ImportResult {
 using ProgressCallback = std::function<bool(std::uint64_t bytes_done, std::uint64_t bytes_total)>;
 
 // Imports every file (each in its own format when options.format is Auto) and concatenates the
-// runs. Runs from different files that share a name are kept apart by a " (2)" suffix, with a
+// runs. A folder stands for the trainer_state.json in it or, for a training output folder, the
+// one of its latest checkpoint (checkpoint-N/trainer_state.json with the largest N). Runs from different files that share a name are kept apart by a " (2)" suffix, with a
 // warning. The first file that fails stops the import.
 ImportResult importFiles(const std::vector<std::filesystem::path>& files, const ImportOptions& options,
                          const ProgressCallback& progress = {});
@@ -82,16 +87,21 @@ ImportResult importStream(std::istream& in, const std::string& source_name, cons
 ImportResult importText(std::string_view text, const std::string& source_name, const ImportOptions& options);
 
 // The format Auto picks for a file named `source_name` that starts with `head` (its first bytes):
-// *.json or a JSON document -> hf-trainer; *.jsonl/*.ndjson or a first line that is one JSON
+// a name events.out.tfevents.* -> tensorboard-events; a Megatron-LM arguments banner or
+// "iteration N/ M |" line -> megatron; *.json or a JSON document -> hf-trainer; *.jsonl/*.ndjson or a first line that is one JSON
 // object -> jsonl; a header "Wall time,Step,Value" -> tensorboard; a header with a Step column and
 // "<run> - <metric>" columns -> wandb; anything else -> csv.
 ImportFormat detectFormat(std::string_view source_name, std::string_view head);
 
-// Model size from a Hugging Face config.json of a Llama-style decoder (hidden_size,
-// num_hidden_layers or num_layers, intermediate_size, vocab_size; optional num_attention_heads,
-// num_key_value_heads, head_dim, tie_word_embeddings, attention_bias, mlp_bias). Counts all
-// parameters including embeddings (untied output head counted separately), as Hoffmann et al.
-// count N. Errors name the file and the missing field.
+// The trainer_state.json a path stands for: the path itself when it is a file; in a folder, its
+// trainer_state.json, else that of the checkpoint-N subfolder with the largest N. The error says
+// what the folder lacks.
+Result<std::filesystem::path> resolveTrainerState(const std::filesystem::path& path);
+
+// Model size from a Hugging Face config.json (Llama-style, GPT-2 or GPT-NeoX; see
+// countModelConfigText in model_config.hpp). Counts all parameters including embeddings (untied
+// output head counted separately), as Hoffmann et al. count N. Errors name the file and the
+// missing field.
 Result<double> countParamsFromModelConfig(const std::filesystem::path& config_json);
 Result<double> countParamsFromModelConfigText(std::string_view json_text, const std::string& source_name);
 

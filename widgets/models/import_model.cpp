@@ -238,6 +238,10 @@ QVariant ImportIssuesModel::headerData(int section, Qt::Orientation orientation,
 // ---- headerColumns ------------------------------------------------------------------------------
 
 QStringList headerColumns(const QString& path, ImportFormat format) {
+  if (QFileInfo(path).isDir()) {  // a training output folder: its (latest) trainer_state.json
+    auto state = resolveTrainerState(path.toStdString());
+    return state ? headerColumns(QString::fromStdString(state->string()), format) : QStringList{};
+  }
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) return {};
   const QByteArray head = file.peek(64 * 1024);
@@ -246,6 +250,8 @@ QStringList headerColumns(const QString& path, ImportFormat format) {
                           std::string_view(head.constData(), head.size()));
   }
   QStringList columns;
+  // Event files are binary and Megatron logs have no header: nothing to map by column.
+  if (format == ImportFormat::TensorBoardEvents || format == ImportFormat::Megatron) return columns;
   if (format == ImportFormat::HfTrainer) {
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
     const QJsonArray history = doc.object().value("log_history").toArray();

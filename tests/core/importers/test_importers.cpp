@@ -252,7 +252,7 @@ class TestImporters : public QObject {
                          "needed (the third follows from C = 6·N·D); the header has 'params', 'loss'"));
     QVERIFY(one_of_three.runs.empty());
     auto steps = importText("params,step,loss\n1e8,10,3\n", "z.csv", {});
-    SP_VERIFY_CONTAINS(steps.status().message(), "a step column was found: give tokens per step");
+    SP_VERIFY_CONTAINS(steps.status().message(), "a step column was found: give --tokens-per-step");
   }
 
   void duplicatedHeaders() {
@@ -332,7 +332,8 @@ class TestImporters : public QObject {
     auto missing = importFiles({kDir + "no_such_file.csv"}, {});
     QCOMPARE(missing.status().message(), kDir + "no_such_file.csv: cannot open for reading: No such file or directory");
     auto dir = importFiles({kDir + "hf"}, {});
-    QCOMPARE(dir.status().message(), kDir + "hf: is a directory, not a file");
+    QCOMPARE(dir.status().message(), kDir + "hf: is a folder without trainer_state.json or "
+                                            "checkpoint-N/trainer_state.json; give a log file");
   }
 
   // ---- JSON Lines -----------------------------------------------------------------------------------
@@ -400,8 +401,10 @@ class TestImporters : public QObject {
     QCOMPARE(r.runs[0].params, 1e8);
 
     auto no_n = importText(text, "trainer_state.json", ImportOptions{});
-    QCOMPARE(no_n.error->toString(), std::string("trainer_state.json: no model size N: trainer_state.json does not "
-                                                 "record it; give params (N) or a model config.json"));
+    QCOMPARE(no_n.error->toString(),
+             std::string("trainer_state.json: no model size N: trainer_state.json does not record it and no "
+                         "config.json is beside it; give --params (N) or --model-config (the model's config.json)"));
+    QCOMPARE(no_n.error->missing_option, std::string("params"));
     ImportOptions only_n;
     only_n.params = 1e8;
     auto no_t = importText(text, "trainer_state.json", only_n);
@@ -431,8 +434,8 @@ class TestImporters : public QObject {
     // Independent count: 32 layers × (4·4096² + 3·4096·11008 + 2·4096) + 2·32000·4096 + 4096.
     QCOMPARE(*n, 32.0 * (4.0 * 4096 * 4096 + 3.0 * 4096 * 11008 + 2 * 4096) + 2.0 * 32000 * 4096 + 4096);
     auto missing = countParamsFromModelConfigText(R"({"hidden_size": 8, "num_layers": 2, "intermediate_size": 4})", "c.json");
-    QCOMPARE(missing.message(), std::string("c.json: missing field 'vocab_size' (counting parameters needs a Llama-style "
-                                            "config; otherwise give params)"));
+    QCOMPARE(missing.message(), std::string("c.json: missing field 'vocab_size' (counting parameters needs a Llama, "
+                                            "GPT-2 or GPT-NeoX style config; otherwise give --params (the model size N))"));
     auto moe = countParamsFromModelConfigText(R"({"hidden_size": 8, "num_local_experts": 8})", "m.json");
     SP_VERIFY_CONTAINS(moe.message(), "mixture-of-experts");
     ImportOptions o;
@@ -467,8 +470,9 @@ class TestImporters : public QObject {
     half.params_by_run = {{"small", 1e8}};
     half.tokens_per_step = 524288;
     auto e = importOne("wandb_export.csv", half);
-    QCOMPARE(e.error->toString(), kDir + "wandb_export.csv:1: no model size N for runs 'large': W&B exports do not record "
-                                         "it; give params (N for all runs, or RUN=N)");
+    QCOMPARE(e.error->toString(), kDir + "wandb_export.csv: no model size N for runs 'large': W&B exports do not record "
+                                         "it; give --params (N for all runs, or RUN=N)");
+    QCOMPARE(e.error->missing_option, std::string("params"));
   }
 
   void tensorBoardExport() {

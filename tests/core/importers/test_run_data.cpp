@@ -187,7 +187,7 @@ class TestRunData : public QObject {
     QVERIFY(applyImportFlag(o, "at-tokens", "1e9,2B").isOk());
     QCOMPARE(o.reduction.token_counts, (std::vector<double>{1e9, 2e9}));
     QCOMPARE(applyImportFlag(o, "format", "xls").message(),
-             std::string("--format: unknown format 'xls' (auto, csv, jsonl, hf-trainer, wandb, tensorboard)"));
+             std::string("--format: unknown format 'xls' (auto, csv, jsonl, hf-trainer, wandb, tensorboard, tensorboard-events, megatron)"));
     QCOMPARE(applyImportFlag(o, "params", "=5").message(), std::string("--params: '=5': expected RUN=N with a run name"));
     QCOMPARE(applyImportFlag(o, "tokens-per-step", "many").message(),
              std::string("--tokens-per-step: 'many' is not a number (examples: 1.3e9, 125M, 7B)"));

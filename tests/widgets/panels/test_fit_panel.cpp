@@ -61,29 +61,29 @@ class TestFitPanel : public QObject {
   void fitRunsOffThreadAndAddsALaw() {
     Session session;
     ImportFitPanel panel(&session);
-    QAbstractItemModelTester tester(panel.paramsModel(),
+    QAbstractItemModelTester tester(panel.fitPanel()->paramsModel(),
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(importAndWait(panel, {}));
     QCOMPARE(panel.fitPoints().size(), size_t{35});
-    panel.bootstrapSpin()->setValue(40);
+    panel.fitPanel()->bootstrapSpin()->setValue(40);
     const size_t laws_before = session.laws().size();
     QSignalSpy laws_changed(&session, &Session::lawsChanged);
     QSignalSpy finished(&panel, &ImportFitPanel::fitFinished);
     QSignalSpy progressed(&panel, &ImportFitPanel::fitProgress);
 
-    QVERIFY(panel.fitButton()->isEnabled());
-    QVERIFY(!panel.cancelButton()->isEnabled());
-    QTest::mouseClick(panel.fitButton(), Qt::LeftButton);
+    QVERIFY(panel.fitPanel()->fitButton()->isEnabled());
+    QVERIFY(!panel.fitPanel()->cancelButton()->isEnabled());
+    QTest::mouseClick(panel.fitPanel()->fitButton(), Qt::LeftButton);
     // The click returned while the fit runs on another thread.
-    QVERIFY(panel.isFitting());
-    QVERIFY(!panel.fitButton()->isEnabled());
-    QVERIFY(panel.cancelButton()->isEnabled());
+    QVERIFY(panel.fitPanel()->isFitting());
+    QVERIFY(!panel.fitPanel()->fitButton()->isEnabled());
+    QVERIFY(panel.fitPanel()->cancelButton()->isEnabled());
     QElapsedTimer timer;
     timer.start();
     const FitSummary summary = waitFit(finished, 300000);
     qInfo("chinchilla fit, 4,500 starts + 40 resamples on 35 points: %.2f s", summary.seconds);
     QVERIFY2(summary.hasParameters(), summary.message.c_str());
-    QVERIFY(!panel.isFitting());
+    QVERIFY(!panel.fitPanel()->isFitting());
     // Progress arrived on the GUI thread while the fit ran, ending at done == total; the total
     // counts at least the 4,500 starts and the 40 resamples.
     QVERIFY(progressed.count() >= 1);
@@ -91,7 +91,7 @@ class TestFitPanel : public QObject {
                  total = progressed.last().at(1).toLongLong();
     QCOMPARE(last_done, total);
     QVERIFY(total >= 4500 + 40);
-    QCOMPARE(panel.progressBar()->value(), panel.progressBar()->maximum());
+    QCOMPARE(panel.fitPanel()->progressBar()->value(), panel.fitPanel()->progressBar()->maximum());
     QCOMPARE(summary.points, size_t{35});
     QCOMPARE(summary.starts, size_t{4500});  // Hoffmann et al.'s grid by default
 
@@ -105,9 +105,9 @@ class TestFitPanel : public QObject {
     QCOMPARE(law->uncertainty()->samples.size() + static_cast<size_t>(summary.uncertainty->failed_resamples),
              size_t{40});
     QVERIFY(panel.lastFit() && panel.lastFit()->law);
-    QVERIFY(panel.saveLawButton()->isEnabled());
-    QVERIFY(panel.fitStatusLabel()->text().contains("converged") ||
-            panel.fitStatusLabel()->text().contains("no-convergence"));
+    QVERIFY(panel.fitPanel()->saveLawButton()->isEnabled());
+    QVERIFY(panel.fitPanel()->fitStatusLabel()->text().contains("converged") ||
+            panel.fitPanel()->fitStatusLabel()->text().contains("no-convergence"));
 
     // The fitted law reproduces the generating law (0.5% noise) at every fitted point within 2%.
     for (const FitPoint& p : panel.lastFit()->points) {
@@ -116,7 +116,7 @@ class TestFitPanel : public QObject {
 
     // The table: E, A, B, alpha, beta with the summary's values, then derived quantities; each
     // parameter's interval brackets its estimate.
-    FitParamsModel* model = panel.paramsModel();
+    FitParamsModel* model = panel.fitPanel()->paramsModel();
     QVERIFY(model->rowCount() >= 5);
     const char* names[] = {"E", "A", "B", "alpha", "beta"};
     for (int i = 0; i < 5; ++i) {
@@ -133,19 +133,19 @@ class TestFitPanel : public QObject {
     QVERIFY(model->method().startsWith("bootstrap (40 resamples"));
 
     // "Plan with this law" makes it the planning law.
-    QTest::mouseClick(panel.useLawButton(), Qt::LeftButton);
+    QTest::mouseClick(panel.fitPanel()->useLawButton(), Qt::LeftButton);
     QCOMPARE(session.currentRequest().law.id(), std::string("fit:example_runs"));
 
     // Saved as law JSON, it loads back (also as the CLI's --law file:PATH) with the same values.
     QTemporaryDir dir;
     const QString path = dir.filePath("fit.json");
     QString error;
-    QVERIFY2(panel.saveLawTo(path, &error), qPrintable(error));
+    QVERIFY2(panel.fitPanel()->saveLawTo(path, &error), qPrintable(error));
     auto loaded = lawById("file:" + path.toStdString());
     QVERIFY2(loaded, loaded.message().c_str());
     QCOMPARE(loaded->parameterValues(), law->parameterValues());
     QVERIFY(loaded->uncertainty());
-    QVERIFY(!panel.saveLawTo(dir.filePath("no-such-dir/fit.json"), &error));
+    QVERIFY(!panel.fitPanel()->saveLawTo(dir.filePath("no-such-dir/fit.json"), &error));
     QVERIFY(!error.isEmpty());
   }
 
@@ -155,21 +155,21 @@ class TestFitPanel : public QObject {
     Session session;
     ImportFitPanel panel(&session);
     QVERIFY(importAndWait(panel, {}));
-    panel.lawCombo()->setCurrentIndex(panel.lawCombo()->findData("power-n"));
-    panel.bootstrapSpin()->setValue(0);
-    panel.nameEdit()->setText("sizes");
+    panel.fitPanel()->lawCombo()->setCurrentIndex(panel.fitPanel()->lawCombo()->findData("power-n"));
+    panel.fitPanel()->bootstrapSpin()->setValue(0);
+    panel.fitPanel()->nameEdit()->setText("sizes");
     QSignalSpy finished(&panel, &ImportFitPanel::fitFinished);
     QVERIFY(panel.startFit());
     const FitSummary summary = waitFit(finished, 120000);
     QVERIFY2(summary.hasParameters(), summary.message.c_str());
-    const FitSummary core = fitLaw(panel.fitPoints(), panel.fitOptions());
+    const FitSummary core = fitLaw(panel.fitPoints(), panel.fitPanel()->fitOptions());
     QCOMPARE(summary.params.size(), core.params.size());
     for (size_t i = 0; i < core.params.size(); ++i) QCOMPARE(summary.params[i].value, core.params[i].value);
     const ScalingLaw* law = session.findLaw("fit:sizes");
     QVERIFY(law);
     QCOMPARE(std::string(toString(law->kind())), std::string("power-law"));
     // Without a bootstrap the table shows the covariance estimate.
-    QCOMPARE(panel.paramsModel()->method(), QString("covariance"));
+    QCOMPARE(panel.fitPanel()->paramsModel()->method(), QString("covariance"));
   }
 
   void cancelStopsALongFitQuickly() {
@@ -177,29 +177,29 @@ class TestFitPanel : public QObject {
     ImportFitPanel panel(&session);
     QVERIFY(importAndWait(panel, {kTestData + "/chinchilla/svg_extracted_data.csv"}));
     QCOMPARE(panel.fitPoints().size(), size_t{245});
-    panel.dropSpin()->setValue(5);
-    panel.bootstrapSpin()->setValue(10000);  // minutes of work
+    panel.fitPanel()->dropSpin()->setValue(5);
+    panel.fitPanel()->bootstrapSpin()->setValue(10000);  // minutes of work
     const size_t laws_before = session.laws().size();
     QSignalSpy finished(&panel, &ImportFitPanel::fitFinished);
     QSignalSpy progressed(&panel, &ImportFitPanel::fitProgress);
-    QTest::mouseClick(panel.fitButton(), Qt::LeftButton);
-    QVERIFY(panel.isFitting());
+    QTest::mouseClick(panel.fitPanel()->fitButton(), Qt::LeftButton);
+    QVERIFY(panel.fitPanel()->isFitting());
     QVERIFY(progressed.wait(60000));  // it is under way
     QElapsedTimer timer;
     timer.start();
-    QTest::mouseClick(panel.cancelButton(), Qt::LeftButton);
+    QTest::mouseClick(panel.fitPanel()->cancelButton(), Qt::LeftButton);
     const FitSummary summary = waitFit(finished, 10000);
     const qint64 ms = timer.elapsed();
     qInfo("cancelled after %lld ms", static_cast<long long>(ms));
     QCOMPARE(std::string(toString(summary.termination)), std::string("cancelled"));
     QVERIFY2(ms < 3000, qPrintable(QString::number(ms)));
-    QVERIFY(!panel.isFitting());
-    QVERIFY(panel.fitButton()->isEnabled());
-    QVERIFY(panel.fitStatusLabel()->text().contains("cancelled"));
+    QVERIFY(!panel.fitPanel()->isFitting());
+    QVERIFY(panel.fitPanel()->fitButton()->isEnabled());
+    QVERIFY(panel.fitPanel()->fitStatusLabel()->text().contains("cancelled"));
     // Nothing was added and no fit is shown.
     QCOMPARE(session.laws().size(), laws_before);
     QVERIFY(!panel.lastFit());
-    QCOMPARE(panel.paramsModel()->rowCount(), 0);
+    QCOMPARE(panel.fitPanel()->paramsModel()->rowCount(), 0);
   }
 
   void isoflopIsShownButNotAddedAsALaw() {
@@ -207,9 +207,9 @@ class TestFitPanel : public QObject {
     ImportFitPanel panel(&session);
     FitPlot view(&session, &panel);
     QVERIFY(importAndWait(panel, {kTestData + "/chinchilla/svg_extracted_data.csv"}));
-    panel.dropSpin()->setValue(5);
-    panel.lawCombo()->setCurrentIndex(panel.lawCombo()->findData("isoflop"));
-    panel.bootstrapSpin()->setValue(0);
+    panel.fitPanel()->dropSpin()->setValue(5);
+    panel.fitPanel()->lawCombo()->setCurrentIndex(panel.fitPanel()->lawCombo()->findData("isoflop"));
+    panel.fitPanel()->bootstrapSpin()->setValue(0);
     const size_t laws_before = session.laws().size();
     QSignalSpy finished(&panel, &ImportFitPanel::fitFinished);
     QVERIFY(panel.startFit());
@@ -219,13 +219,13 @@ class TestFitPanel : public QObject {
     // An allocation rule, not a loss law: shown, not added.
     QCOMPARE(session.laws().size(), laws_before);
     QVERIFY(panel.lastFit() && !panel.lastFit()->law);
-    QVERIFY(!panel.saveLawButton()->isEnabled());
-    QVERIFY(panel.fitReport()->toPlainText().contains("not a loss law"));
+    QVERIFY(!panel.fitPanel()->saveLawButton()->isEnabled());
+    QVERIFY(panel.fitPanel()->fitReport()->toPlainText().contains("not a loss law"));
     // The table has the exponents a and b of N_opt ∝ C^a, D_opt ∝ C^b, as the core computed them.
-    const FitSummary core = fitLaw(panel.fitPoints(), panel.fitOptions());
-    QCOMPARE(panel.paramsModel()->index(0, FitParamsModel::NameColumn).data().toString(), QString("a"));
+    const FitSummary core = fitLaw(panel.fitPoints(), panel.fitPanel()->fitOptions());
+    QCOMPARE(panel.fitPanel()->paramsModel()->index(0, FitParamsModel::NameColumn).data().toString(), QString("a"));
     QCOMPARE(
-        panel.paramsModel()->index(0, FitParamsModel::ValueColumn).data(FitParamsModel::kRawRole).toDouble(),
+        panel.fitPanel()->paramsModel()->index(0, FitParamsModel::ValueColumn).data(FitParamsModel::kRawRole).toDouble(),
         core.isoflop->a);
     // a + b = 1 under C = 6·N·D (each budget's D_opt = C/(6·N_opt)).
     SP_COMPARE_REL(core.isoflop->a + core.isoflop->b, 1.0, 1e-9);
@@ -246,11 +246,11 @@ class TestFitPanel : public QObject {
   void nothingToFitSaysSo() {
     Session session;
     ImportFitPanel panel(&session);
-    QVERIFY(!panel.fitButton()->isEnabled());
+    QVERIFY(!panel.fitPanel()->fitButton()->isEnabled());
     QVERIFY(!panel.startFit());
-    QVERIFY(panel.fitStatusLabel()->text().contains("import runs first"));
+    QVERIFY(panel.fitPanel()->fitStatusLabel()->text().contains("import runs first"));
     QString error;
-    QVERIFY(!panel.saveLawTo(QDir::temp().filePath("x.json"), &error));
+    QVERIFY(!panel.fitPanel()->saveLawTo(QDir::temp().filePath("x.json"), &error));
     QCOMPARE(error, QString("There is no fitted law to save."));
   }
 
@@ -273,7 +273,7 @@ class TestFitPanel : public QObject {
     // Size groups: colour by D when x is N; every point's D lies in its group's range.
     QVERIFY(view.groups().size() >= 2);
 
-    panel.bootstrapSpin()->setValue(30);
+    panel.fitPanel()->bootstrapSpin()->setValue(30);
     QSignalSpy finished(&panel, &ImportFitPanel::fitFinished);
     QVERIFY(panel.startFit());
     QVERIFY2(waitFit(finished, 300000).hasParameters(), "fit failed");
@@ -330,7 +330,7 @@ class TestFitPanel : public QObject {
     for (const auto& c : view.curves()) QVERIFY(c.low.empty());
 
     // Dropped points are shown apart.
-    panel.dropSpin()->setValue(3);
+    panel.fitPanel()->dropSpin()->setValue(3);
     view.refreshNow();
     QCOMPARE(view.droppedPoints().size(), size_t{3});
   }

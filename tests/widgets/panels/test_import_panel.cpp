@@ -48,49 +48,49 @@ class TestImportPanel : public QObject {
   void importsTheExampleRunSet() {
     Session session;
     ImportFitPanel panel(&session);
-    QAbstractItemModelTester points_tester(panel.pointsModel(),
+    QAbstractItemModelTester points_tester(panel.importPanel()->pointsModel(),
                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester issues_tester(panel.issuesModel(),
+    QAbstractItemModelTester issues_tester(panel.importPanel()->issuesModel(),
                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy runs_changed(&panel, &ImportFitPanel::runsChanged);
     QVERIFY(waitImport(panel, [&] { panel.importFiles({kShippedData + "/example_runs/example_runs.csv"}); }));
     // data/example_runs/README.md: 7 sizes × 5 budgets = 35 runs, 10 points each.
     QCOMPARE(panel.runs().size(), size_t{35});
-    QCOMPARE(panel.pointsModel()->rowCount(), 350);
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 350);
     QCOMPARE(runs_changed.count(), 1);
     QVERIFY(panel.importError().isEmpty());
-    QVERIFY(!panel.errorLabel()->isVisibleTo(&panel));
-    QVERIFY(panel.issuesModel()->issues().empty());
-    QVERIFY2(panel.importSummaryLabel()->text().contains("35 runs"),
-             qPrintable(panel.importSummaryLabel()->text()));
-    QVERIFY(panel.importSummaryLabel()->text().contains("350 points"));
+    QVERIFY(!panel.importPanel()->errorLabel()->isVisibleTo(&panel));
+    QVERIFY(panel.importPanel()->issuesModel()->issues().empty());
+    QVERIFY2(panel.importPanel()->importSummaryLabel()->text().contains("35 runs"),
+             qPrintable(panel.importPanel()->importSummaryLabel()->text()));
+    QVERIFY(panel.importPanel()->importSummaryLabel()->text().contains("350 points"));
 
     // First row: the CSV's first data line "model-20m-5tpp,20000000,24,12582912,1.509949e+15,8.46386".
     auto raw = [&](int row, int column) {
-      return panel.pointsModel()->index(row, column).data(ImportPointsModel::kRawRole);
+      return panel.importPanel()->pointsModel()->index(row, column).data(ImportPointsModel::kRawRole);
     };
     QCOMPARE(raw(0, ImportPointsModel::RunColumn).toString(), QString("model-20m-5tpp"));
     QCOMPARE(raw(0, ImportPointsModel::ParamsColumn).toDouble(), 2e7);
     QCOMPARE(raw(0, ImportPointsModel::TokensColumn).toDouble(), 12582912.0);
     QCOMPARE(raw(0, ImportPointsModel::FlopsColumn).toDouble(), 1.509949e15);
     QCOMPARE(raw(0, ImportPointsModel::LossColumn).toDouble(), 8.46386);
-    QCOMPARE(panel.pointsModel()->index(0, ImportPointsModel::ParamsColumn).data().toString(),
+    QCOMPARE(panel.importPanel()->pointsModel()->index(0, ImportPointsModel::ParamsColumn).data().toString(),
              QString("20.0M"));
-    QCOMPARE(panel.pointsModel()->headerData(ImportPointsModel::FlopsColumn, Qt::Horizontal).toString(),
+    QCOMPARE(panel.importPanel()->pointsModel()->headerData(ImportPointsModel::FlopsColumn, Qt::Horizontal).toString(),
              QString("C (FLOPs)"));
 
     // Final loss per run (default): 35 fit points; every point: 350.
     QCOMPARE(panel.fitPoints().size(), size_t{35});
-    panel.reductionCombo()->setCurrentIndex(1);
+    panel.importPanel()->reductionCombo()->setCurrentIndex(1);
     QCOMPARE(panel.fitPoints().size(), size_t{350});
-    panel.reductionCombo()->setCurrentIndex(0);
+    panel.importPanel()->reductionCombo()->setCurrentIndex(0);
 
     // The mapping combos list the file's header columns after "(automatic)".
-    QComboBox* loss = panel.columnCombo(ColumnRole::Loss);
+    QComboBox* loss = panel.importPanel()->columnCombo(ColumnRole::Loss);
     QCOMPARE(loss->count(), 7);
     QCOMPARE(loss->itemText(0), QString("(automatic)"));
     QCOMPARE(loss->itemText(6), QString("loss"));
-    QCOMPARE(panel.nameEdit()->text(), QString("example_runs"));
+    QCOMPARE(panel.fitPanel()->nameEdit()->text(), QString("example_runs"));
   }
 
   void importsTheChinchillaCsvThroughColumnMapping() {
@@ -99,37 +99,37 @@ class TestImportPanel : public QObject {
     const QString path = kTestData + "/chinchilla/svg_extracted_data.csv";
     QVERIFY(waitImport(panel, [&] { panel.importFiles({path}); }));
     // Map the columns explicitly (each change re-imports).
-    QComboBox* params = panel.columnCombo(ColumnRole::Params);
-    QComboBox* flops = panel.columnCombo(ColumnRole::Flops);
-    QComboBox* loss = panel.columnCombo(ColumnRole::Loss);
+    QComboBox* params = panel.importPanel()->columnCombo(ColumnRole::Params);
+    QComboBox* flops = panel.importPanel()->columnCombo(ColumnRole::Flops);
+    QComboBox* loss = panel.importPanel()->columnCombo(ColumnRole::Loss);
     QVERIFY(comboIndex(params, "Model Size") > 0);
     QVERIFY(waitImport(panel, [&] { params->setCurrentIndex(comboIndex(params, "Model Size")); }));
     QVERIFY(waitImport(panel, [&] { flops->setCurrentIndex(comboIndex(flops, "Training FLOP")); }));
     QVERIFY(waitImport(panel, [&] { loss->setCurrentIndex(comboIndex(loss, "loss")); }));
-    const auto options = panel.importOptions();
+    const auto options = panel.importPanel()->importOptions();
     QVERIFY(options);
     QCOMPARE(options->columns.params, std::string("Model Size"));
     QCOMPARE(options->columns.flops, std::string("Training FLOP"));
 
     // tests/data/chinchilla/SOURCE.md: 245 rows, N 5.73e7 .. 1.62e10, C 1.40e18 .. 1.30e22,
     // loss 2.077 .. 5.006; no run column, so each row is its own run.
-    QCOMPARE(panel.pointsModel()->rowCount(), 245);
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 245);
     QCOMPARE(panel.runs().size(), size_t{245});
     double n_lo = 1e300, n_hi = 0, l_lo = 1e300, l_hi = 0, c_lo = 1e300, c_hi = 0;
-    for (int r = 0; r < panel.pointsModel()->rowCount(); ++r) {
-      const double n = panel.pointsModel()
+    for (int r = 0; r < panel.importPanel()->pointsModel()->rowCount(); ++r) {
+      const double n = panel.importPanel()->pointsModel()
                            ->index(r, ImportPointsModel::ParamsColumn)
                            .data(ImportPointsModel::kRawRole)
                            .toDouble();
-      const double d = panel.pointsModel()
+      const double d = panel.importPanel()->pointsModel()
                            ->index(r, ImportPointsModel::TokensColumn)
                            .data(ImportPointsModel::kRawRole)
                            .toDouble();
-      const double c = panel.pointsModel()
+      const double c = panel.importPanel()->pointsModel()
                            ->index(r, ImportPointsModel::FlopsColumn)
                            .data(ImportPointsModel::kRawRole)
                            .toDouble();
-      const double l = panel.pointsModel()
+      const double l = panel.importPanel()->pointsModel()
                            ->index(r, ImportPointsModel::LossColumn)
                            .data(ImportPointsModel::kRawRole)
                            .toDouble();
@@ -145,7 +145,7 @@ class TestImportPanel : public QObject {
     SP_COMPARE_REL(l_lo, 2.077, 0.001);
     SP_COMPARE_REL(l_hi, 5.006, 0.001);
     // The replication drops the 5 highest losses: 3.447, 3.766, 3.794, 4.665, 5.006.
-    panel.dropSpin()->setValue(5);
+    panel.fitPanel()->dropSpin()->setValue(5);
     std::vector<FitPoint> dropped;
     QCOMPARE(panel.fitPoints(&dropped).size(), size_t{240});
     QCOMPARE(dropped.size(), size_t{5});
@@ -157,21 +157,21 @@ class TestImportPanel : public QObject {
 
     // Mapping a column that does not hold numbers fails and keeps the runs.
     QVERIFY(!waitImport(panel, [&] { loss->setCurrentIndex(comboIndex(loss, "color")); }));
-    QCOMPARE(panel.pointsModel()->rowCount(), 245);
-    QVERIFY(panel.errorLabel()->isVisibleTo(&panel));
-    QVERIFY(panel.issuesModel()->hasError());
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 245);
+    QVERIFY(panel.importPanel()->errorLabel()->isVisibleTo(&panel));
+    QVERIFY(panel.importPanel()->issuesModel()->hasError());
   }
 
   void warningsCarryTheirLocation() {
     Session session;
     ImportFitPanel panel(&session);
-    QAbstractItemModelTester tester(panel.issuesModel(),
+    QAbstractItemModelTester tester(panel.importPanel()->issuesModel(),
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(waitImport(panel, [&] { panel.importFiles({kTestData + "/importers/bad_rows.csv"}); }));
-    QCOMPARE(panel.pointsModel()->rowCount(), 2);
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 2);
     // Five skipped rows, each with file:line:column (see tests/data/importers/bad_rows.csv: row 3
     // has 'abc' in the loss column, which starts at column 11).
-    ImportIssuesModel* issues = panel.issuesModel();
+    ImportIssuesModel* issues = panel.importPanel()->issuesModel();
     QVERIFY(issues->rowCount() >= 5);
     QCOMPARE(issues->index(0, ImportIssuesModel::SeverityColumn).data().toString(), QString("warning"));
     QCOMPARE(issues->index(0, ImportIssuesModel::LocationColumn).data().toString(),
@@ -184,50 +184,50 @@ class TestImportPanel : public QObject {
                 .data()
                 .toString()
                 .contains("params must be > 0, got -5"));
-    QVERIFY(panel.importSummaryLabel()->text().contains("5 warnings"));
-    QVERIFY(!panel.errorLabel()->isVisibleTo(&panel));
+    QVERIFY(panel.importPanel()->importSummaryLabel()->text().contains("5 warnings"));
+    QVERIFY(!panel.importPanel()->errorLabel()->isVisibleTo(&panel));
   }
 
   void malformedFileShowsItsErrorAndKeepsTheRuns() {
     Session session;
     ImportFitPanel panel(&session);
     QVERIFY(waitImport(panel, [&] { panel.importExampleRuns(); }));
-    QCOMPARE(panel.pointsModel()->rowCount(), 350);
-    const QStringList before = panel.importedFiles();
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 350);
+    const QStringList before = panel.importPanel()->importedFiles();
     QSignalSpy runs_changed(&panel, &ImportFitPanel::runsChanged);
 
     const QString bad = kTestData + "/importers/dup_header.csv";
     QVERIFY(!waitImport(panel, [&] { panel.importFiles({bad}); }));
     // The error, with its location, is shown clearly...
-    QVERIFY(panel.errorLabel()->isVisibleTo(&panel));
-    const QString shown = panel.errorLabel()->text();
+    QVERIFY(panel.importPanel()->errorLabel()->isVisibleTo(&panel));
+    const QString shown = panel.importPanel()->errorLabel()->text();
     QVERIFY2(shown.contains("Import failed"), qPrintable(shown));
     QVERIFY2(shown.contains("dup_header.csv:1:24: field 'loss': duplicated column name (columns 2 and 5)"),
              qPrintable(shown));
     QVERIFY(shown.contains("previous runs are kept"));
-    QVERIFY(panel.issuesModel()->hasError());
-    QCOMPARE(panel.issuesModel()->index(0, ImportIssuesModel::SeverityColumn).data().toString(),
+    QVERIFY(panel.importPanel()->issuesModel()->hasError());
+    QCOMPARE(panel.importPanel()->issuesModel()->index(0, ImportIssuesModel::SeverityColumn).data().toString(),
              QString("error"));
-    QCOMPARE(panel.issuesModel()->index(0, ImportIssuesModel::LocationColumn).data().toString(),
+    QCOMPARE(panel.importPanel()->issuesModel()->index(0, ImportIssuesModel::LocationColumn).data().toString(),
              QString("dup_header.csv:1:24"));
     // ...and the runs, the preview and the imported file list are untouched.
     QCOMPARE(runs_changed.count(), 0);
-    QCOMPARE(panel.pointsModel()->rowCount(), 350);
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 350);
     QCOMPARE(panel.runs().size(), size_t{35});
-    QCOMPARE(panel.importedFiles(), before);
-    QCOMPARE(panel.importSummaryLabel()->text(),
+    QCOMPARE(panel.importPanel()->importedFiles(), before);
+    QCOMPARE(panel.importPanel()->importSummaryLabel()->text(),
              QString("35 runs, 350 points (from the last successful import)"));
 
     // A binary file and an empty one fail the same way.
     QVERIFY(!waitImport(panel, [&] { panel.importFiles({kTestData + "/importers/binary.bin"}); }));
-    QVERIFY(panel.errorLabel()->text().contains("binary.bin:2:4: binary data (a NUL byte): not a text log"));
-    QCOMPARE(panel.pointsModel()->rowCount(), 350);
+    QVERIFY(panel.importPanel()->errorLabel()->text().contains("binary.bin:2:4: binary data (a NUL byte): not a text log"));
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 350);
 
     // A bad value in a control is an error too, before anything is read.
-    panel.paramsEdit()->setText("seven billion");
-    QVERIFY(!waitImport(panel, [&] { panel.reimport(); }));
-    QVERIFY2(panel.errorLabel()->text().contains("Model size N"), qPrintable(panel.errorLabel()->text()));
-    QCOMPARE(panel.pointsModel()->rowCount(), 350);
+    panel.importPanel()->paramsEdit()->setText("seven billion");
+    QVERIFY(!waitImport(panel, [&] { panel.importPanel()->reimport(); }));
+    QVERIFY2(panel.importPanel()->errorLabel()->text().contains("Model size N"), qPrintable(panel.importPanel()->errorLabel()->text()));
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 350);
   }
 
   void severalFilesAndDrops() {
@@ -243,11 +243,11 @@ class TestImportPanel : public QObject {
     QDropEvent drop(QPointF(5, 5), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
     QVERIFY(waitImport(panel, [&] { QApplication::sendEvent(&panel, &drop); }));
     // basic.csv: runs a (2 points) and b; bad_rows.csv: run a again (kept apart by a suffix).
-    QCOMPARE(panel.importedFiles().size(), 2);
+    QCOMPARE(panel.importPanel()->importedFiles().size(), 2);
     QVERIFY(panel.runs().size() >= 3);
     int points = 0;
     for (const Run& r : panel.runs()) points += static_cast<int>(r.points.size());
-    QCOMPARE(panel.pointsModel()->rowCount(), points);
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), points);
     delete mime;
 
     // Non-file URLs are refused.
@@ -263,19 +263,19 @@ class TestImportPanel : public QObject {
     ImportFitPanel panel(&session);
     QVERIFY(waitImport(panel, [&] { panel.importExampleRuns(); }));
     // The example CSV read as JSON Lines fails (its first line is not a JSON object)...
-    const int jsonl = panel.formatCombo()->findData("jsonl");
+    const int jsonl = panel.importPanel()->formatCombo()->findData("jsonl");
     QVERIFY(jsonl > 0);
-    QVERIFY(!waitImport(panel, [&] { panel.formatCombo()->setCurrentIndex(jsonl); }));
-    QVERIFY(panel.issuesModel()->hasError());
-    QCOMPARE(panel.pointsModel()->rowCount(), 350);
+    QVERIFY(!waitImport(panel, [&] { panel.importPanel()->formatCombo()->setCurrentIndex(jsonl); }));
+    QVERIFY(panel.importPanel()->issuesModel()->hasError());
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 350);
     // ...and back to CSV it imports again; the .jsonl twin imports to the same points.
     QVERIFY(waitImport(panel,
-                       [&] { panel.formatCombo()->setCurrentIndex(panel.formatCombo()->findData("csv")); }));
-    QVERIFY(waitImport(panel, [&] { panel.formatCombo()->setCurrentIndex(0); }));
+                       [&] { panel.importPanel()->formatCombo()->setCurrentIndex(panel.importPanel()->formatCombo()->findData("csv")); }));
+    QVERIFY(waitImport(panel, [&] { panel.importPanel()->formatCombo()->setCurrentIndex(0); }));
     const auto csv_points = panel.fitPoints();
     QVERIFY(
         waitImport(panel, [&] { panel.importFiles({kShippedData + "/example_runs/example_runs.jsonl"}); }));
-    QCOMPARE(panel.pointsModel()->rowCount(), 350);
+    QCOMPARE(panel.importPanel()->pointsModel()->rowCount(), 350);
     const auto jsonl_points = panel.fitPoints();
     QCOMPARE(jsonl_points.size(), csv_points.size());
     for (size_t i = 0; i < csv_points.size(); ++i) {
@@ -295,6 +295,45 @@ class TestImportPanel : public QObject {
     QVERIFY(jsonl.contains("loss"));
     QVERIFY(headerColumns(kTestData + "/importers/empty.csv", ImportFormat::Auto).isEmpty());
     QVERIFY(headerColumns(kTestData + "/does-not-exist.csv", ImportFormat::Auto).isEmpty());
+  }
+
+  void asksForTheValueTheFileLacks() {
+    // A real trainer_state.json (tests/data/importers/real/SOURCE.md) that records neither the
+    // model size nor tokens: the panel asks for exactly one value at a time, beside the error.
+    Session session;
+    ImportFitPanel panel(&session);
+    ImportPanel* import = panel.importPanel();
+    const QString file = kTestData + "/importers/real/hf-trainer/cpt-large-bart/trainer_state.json";
+    QVERIFY(!waitImport(panel, [&] { panel.importFiles({file}); }));
+    QCOMPARE(import->missingOption(), QString("params"));
+    QVERIFY(import->missingValueRow()->isVisibleTo(&panel));
+    QVERIFY(import->missingValueLabel()->text().contains("--params"));
+    QVERIFY(import->errorLabel()->text().contains("give --params"));
+
+    // Filling the field imports again; now tokens per step is what is missing.
+    import->missingValueEdit()->setText("393M");
+    import->missingValueEdit()->setModified(true);
+    QVERIFY(!waitImport(panel, [&] { emit import->missingValueEdit()->editingFinished(); }));
+    QCOMPARE(import->paramsEdit()->text(), QString("393M"));
+    QCOMPARE(import->missingOption(), QString("tokens-per-step"));
+    QVERIFY(import->missingValueLabel()->text().contains("--tokens-per-step"));
+    QVERIFY(import->missingValueEdit()->text().isEmpty());
+
+    import->missingValueEdit()->setText("3072");
+    import->missingValueEdit()->setModified(true);
+    QVERIFY(waitImport(panel, [&] { emit import->missingValueEdit()->editingFinished(); }));
+    QCOMPARE(import->tokensPerStepEdit()->text(), QString("3072"));
+    QVERIFY(!import->missingValueRow()->isVisibleTo(&panel));
+    QVERIFY(import->missingOption().isEmpty());
+    QCOMPARE(panel.runs().size(), size_t{1});
+    QCOMPARE(panel.runs()[0].params, 393e6);
+    QCOMPARE(panel.runs()[0].points.size(), size_t{10});
+    QCOMPARE(panel.runs()[0].points[0].tokens, 500.0 * 3072);  // step 500 × 3072
+    QCOMPARE(panel.runs()[0].points.back().loss, 0.2645);
+
+    // A failure no single value cures hides the field.
+    QVERIFY(!waitImport(panel, [&] { panel.importFiles({kTestData + "/importers/empty.csv"}); }));
+    QVERIFY(!import->missingValueRow()->isVisibleTo(&panel));
   }
 
   void rendersToPng() {
