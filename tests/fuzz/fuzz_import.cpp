@@ -14,7 +14,8 @@ using namespace scaleplan;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
   const ImportFormat format = kAllImportFormats[data[0] % std::size(kAllImportFormats)];
-  static const char* const kNames[] = {"runs.csv", "runs.tsv", "runs.jsonl", "trainer_state.json", "export.txt", "run.log"};
+  static const char* const kNames[] = {"runs.csv", "runs.tsv", "runs.jsonl", "trainer_state.json", "export.txt", "run.log",
+                                       "events.out.tfevents.1700000000.host"};
   ImportOptions options;
   options.format = format;
   if (data[1] & 0x80) options.tokens_per_step = 4096.0 * 2048.0;  // logs that count steps
