@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "base/text_table.hpp"
 
 namespace scaleplan::cli {
 
@@ -99,19 +100,8 @@ const std::map<std::string, Command>& commands();
 // Empty when the command does not go through runWithParser().
 std::optional<ArgParser::Description> describeCommand(const Command& command);
 
-// Column-aligned text table for human output.
-class Table {
- public:
-  explicit Table(std::vector<std::string> headers = {});
-  void addRow(std::vector<std::string> cells);
-  void print(std::ostream& out) const;
-
- private:
-  std::vector<std::string> headers_;
-  std::vector<std::vector<std::string>> rows_;
-};
-
-// Two-column "key: value" listing, keys padded to one width.
-void printKeyValues(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& rows);
+// Column-aligned text table and "key: value" listing for human output (shared with the core's reports).
+using Table = scaleplan::TextTable;
+using scaleplan::printKeyValues;
 
 }  // namespace scaleplan::cli

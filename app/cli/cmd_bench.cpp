@@ -11,7 +11,7 @@
 #include "gpubench/gemm_mix.hpp"
 #include "gpubench/shapes.hpp"
 #include "hardware/accelerator.hpp"
-#include "plan/model_step.hpp"
+#include "gpubench/model_step.hpp"
 
 namespace scaleplan::cli {
 namespace {

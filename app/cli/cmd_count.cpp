@@ -11,6 +11,7 @@
 #include "base/format.hpp"
 #include "cli.hpp"
 #include "counting/architecture.hpp"
+#include "counting/count_report.hpp"
 #include "counting/flops.hpp"
 #include "counting/memory.hpp"
 #include "counting/model_presets.hpp"
@@ -166,21 +167,6 @@ std::string countCell(double n) {
   return formatCount(n) + " (" + formatThousands(n) + ")";
 }
 
-bj::object architectureJson(const TransformerArchitecture& a) {
-  auto v = json::parse(architectureToJson(a), "architecture");
-  return v ? v->as_object() : bj::object{};
-}
-
-bj::object paramsJson(const ParameterCount& c) {
-  bj::object o;
-  o["total"] = c.total;
-  o["active"] = c.active;
-  o["embedding"] = c.embedding;
-  o["non_embedding"] = c.non_embedding;
-  o["active_non_embedding"] = c.active_non_embedding;
-  return o;
-}
-
 // --- count ---------------------------------------------------------------------------------------
 
 int runCount(const std::vector<std::string>& args) {
@@ -231,52 +217,17 @@ int runCount(const std::vector<std::string>& args) {
       published_tokens = true;
     }
 
-    const ParameterCount c = countParameters(a);
-    const ForwardFlops f = forwardFlopsPerToken(a, fo);
-    const TrainingFlopsPerToken t = trainingFlopsPerToken(a, fo);
-    const double six_n = 6.0 * c.active;
-    const double palm = mfuModelFlopsPerToken(a, fo.seq_len);
-    const double inference = inferenceFlopsPerToken(c.active);
-
+    CountReport report = makeCountReport(a, fo, tokens);
+    if (model->preset) report.preset_id = model->preset->id;
+    report.name = model->preset ? model->preset->name : model->label;
     if (p.has("json")) {
-      bj::object o;
-      if (model->preset) o["preset"] = model->preset->id;
-      o["name"] = model->preset ? model->preset->name : model->label;
-      o["params"] = paramsJson(c);
-      o["seq_len"] = fo.seq_len;
-      o["causal"] = fo.causal;
-      o["recompute"] = toString(fo.recompute);
-      bj::object per_token;
-      per_token["six_n"] = six_n;
-      per_token["detailed_model"] = t.model();
-      per_token["detailed_hardware"] = t.hardware();
-      per_token["palm_mfu"] = palm;
-      per_token["inference"] = inference;
-      o["training_flops_per_token"] = std::move(per_token);
-      bj::object fwd;
-      fwd["embedding"] = f.embedding;
-      fwd["qkv"] = f.qkv;
-      fwd["attention_logits"] = f.attention_logits;
-      fwd["attention_softmax"] = f.attention_softmax;
-      fwd["attention_values"] = f.attention_values;
-      fwd["attention_output"] = f.attention_output;
-      fwd["mlp"] = f.mlp;
-      fwd["router"] = f.router;
-      fwd["logits"] = f.logits;
-      fwd["total"] = f.total();
-      o["forward_flops_per_token"] = std::move(fwd);
-      if (tokens) {
-        o["tokens"] = *tokens;
-        o["training_flops_6nd"] = trainingFlops(c.active, *tokens).value;
-        o["training_flops_detailed"] = detailedTrainingFlops(a, *tokens, fo).value;
-        o["training_flops_hardware"] = t.hardware() * *tokens;
-      } else {
-        o["tokens"] = nullptr;
-      }
-      o["architecture"] = architectureJson(a);
-      printJson(o);
+      std::cout << countReportToJson(report);
       return kExitOk;
     }
+    const ParameterCount& c = report.params;
+    const ForwardFlops& f = report.forward;
+    const TrainingFlopsPerToken& t = report.training;
+    const double six_n = report.six_n, palm = report.palm_mfu, inference = report.inference;
 
     std::vector<std::pair<std::string, std::string>> rows;
     rows.emplace_back("model", model->label);
@@ -331,11 +282,10 @@ int runCount(const std::vector<std::string>& args) {
     if (tokens) {
       std::vector<std::pair<std::string, std::string>> train;
       train.emplace_back("training tokens", formatCount(*tokens) + (published_tokens ? " (published)" : ""));
-      train.emplace_back("training FLOPs, 6ND", formatFlops(trainingFlops(c.active, *tokens).value));
-      train.emplace_back("training FLOPs, detailed",
-                         formatFlops(detailedTrainingFlops(a, *tokens, fo).value));
+      train.emplace_back("training FLOPs, 6ND", formatFlops(report.training_flops_6nd));
+      train.emplace_back("training FLOPs, detailed", formatFlops(report.training_flops_detailed));
       if (fo.recompute != Recompute::None) {
-        train.emplace_back("hardware FLOPs (recompute)", formatFlops(t.hardware() * *tokens));
+        train.emplace_back("hardware FLOPs (recompute)", formatFlops(report.training_flops_hardware));
       }
       train.emplace_back("tokens per parameter", formatNumber(*tokens / c.active, 4));
       std::cout << "\n";
@@ -459,7 +409,7 @@ int runMemory(const std::vector<std::string>& args) {
       bj::object o;
       if (model->preset) o["preset"] = model->preset->id;
       o["name"] = model->preset ? model->preset->name : model->label;
-      o["params"] = paramsJson(c);
+      o["params"] = parameterCountToJsonObject(c);
       bj::object train;
       train["precision"] = toString(state.precision);
       train["optimizer"] = toString(state.optimizer);
@@ -574,9 +524,9 @@ int runModels(const std::vector<std::string>& args) {
         o["published_active_params"] =
             m.published_active_params ? bj::value(*m.published_active_params) : bj::value(nullptr);
         o["training_tokens"] = m.training_tokens ? bj::value(*m.training_tokens) : bj::value(nullptr);
-        o["counted_params"] = paramsJson(c);
+        o["counted_params"] = parameterCountToJsonObject(c);
         o["source"] = m.source;
-        o["architecture"] = architectureJson(m.architecture);
+        o["architecture"] = architectureToJsonObject(m.architecture);
         list.push_back(std::move(o));
       }
       printJson(list);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <string_view>
 
 #include "base/format.hpp"
 #include "cli.hpp"
@@ -16,65 +18,15 @@ namespace {
 
 const char* kCommand = "fit";
 
-std::string ciText(const ParameterInterval& iv) {
-  if (!std::isfinite(iv.ci95_low) || !std::isfinite(iv.ci95_high)) return "-";
-  return formatNumber(iv.ci95_low, 4) + " .. " + formatNumber(iv.ci95_high, 4);
-}
-
-void printText(const FitSummary& s, std::size_t dropped) {
-  std::vector<std::pair<std::string, std::string>> head = {
-      {"law", std::string(toString(s.law)) +
-                  (s.law == FitLaw::IsoFlop ? std::string() : " (objective " + std::string(toString(s.objective)) +
-                                                                  ", delta " + formatNumber(s.huber_delta) + ")")},
-      {"termination", std::string(toString(s.termination)) + ": " + s.message},
-      {"points", std::to_string(s.points) + (dropped ? " (" + std::to_string(dropped) + " highest-loss dropped)" : "")},
-  };
-  if (s.starts > 0) head.push_back({"starts", std::to_string(s.starts) + " (best #" + std::to_string(s.best_start_index) + ")"});
-  if (std::isfinite(s.objective_value)) head.push_back({"objective", formatNumber(s.objective_value, 8)});
-  if (s.scale) head.push_back({"scale sigma", formatNumber(*s.scale, 4)});
-  if (s.law != FitLaw::IsoFlop) head.push_back({"RMSE of ln L", formatNumber(s.diagnostics.rmse_log_loss, 3)});
-  head.push_back({"time", formatNumber(s.seconds, 3) + " s"});
-  if (s.uncertainty) head.push_back({"uncertainty", s.uncertainty->method});
-  printKeyValues(std::cout, head);
-
-  std::cout << "\n";
-  Table t({"parameter", "value", "std. error", "95% interval"});
-  auto intervalOf = [&](const std::string& name) -> const ParameterInterval* {
-    if (!s.uncertainty) return nullptr;
-    for (const auto& p : s.uncertainty->parameters) {
-      if (p.name == name) return &p;
-    }
-    return nullptr;
-  };
-  for (const auto& p : s.params) {
-    const ParameterInterval* iv = intervalOf(p.name);
-    t.addRow({p.name, formatNumber(p.value, 6), iv ? formatNumber(iv->standard_error, 3) : "-", iv ? ciText(*iv) : "-"});
+// FitOptions field -> flag, for isValid's messages.
+std::string inFlagWords(const std::string& message) {
+  static const std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"huber_delta", "--delta"},   {"budget_flops", "--budget"}, {"bootstrap_resamples", "--bootstrap"},
+      {"threads", "--threads"},     {"holdout_largest_sizes", "--holdout"}};
+  for (const auto& [field, flag] : kFlags) {
+    if (message.rfind(std::string(field) + ":", 0) == 0) return std::string(flag) + message.substr(field.size());
   }
-  if (s.uncertainty) {
-    for (const auto& d : s.uncertainty->derived) t.addRow({d.name, formatNumber(d.value, 6), formatNumber(d.standard_error, 3), ciText(d)});
-  }
-  t.print(std::cout);
-
-  if (s.isoflop) {
-    std::cout << "\n";
-    Table b({"budget C", "points", "N_opt", "D_opt", "loss at opt", "note"});
-    for (const auto& budget : s.isoflop->budgets) {
-      b.addRow({formatScientific(budget.flops), std::to_string(budget.points), budget.used ? formatCount(budget.n_opt) : "-",
-                budget.used ? formatCount(budget.d_opt) : "-", budget.used ? formatNumber(budget.loss_at_opt, 5) : "-",
-                budget.note});
-    }
-    b.print(std::cout);
-  }
-  if (s.diagnostics.holdout) {
-    const HoldoutCheck& h = *s.diagnostics.holdout;
-    std::string sizes;
-    for (double n : h.held_out_sizes) sizes += (sizes.empty() ? "" : ", ") + formatCount(n);
-    std::cout << "\nhold-out: fitted without the " << h.test_points << (h.test_points == 1 ? " point" : " points")
-              << " of the largest " << (h.held_out_sizes.size() == 1 ? "size" : "sizes") << " (" << sizes
-              << "), predicts them with RMSE of ln L " << formatNumber(h.rmse_log_loss, 3) << " and max relative error "
-              << formatNumber(100.0 * h.max_abs_relative_error, 3) << "%\n";
-  }
-  for (const auto& w : s.warnings) std::cout << "warning: " << w << "\n";
+  return message;
 }
 
 int runFit(const std::vector<std::string>& args) {
@@ -87,16 +39,21 @@ int runFit(const std::vector<std::string>& args) {
               "compute budget, then N_opt = k C^a). Runs are read as by 'scaleplan-cli import'.");
   p.positionals("FILE...", "log files (see 'scaleplan-cli import --help')");
   for (const ImportFlagSpec& spec : importFlagSpecs()) p.option(spec.name, spec.value_name, spec.help, spec.repeatable);
-  p.option("law", "FORM", "chinchilla (default), kaplan, power-n, power-d, power-c or isoflop");
-  p.option("objective", "OBJ", "huber (default) or huber-likelihood");
-  p.option("delta", "D", "Huber delta in units of ln L (default 1e-3)");
-  p.option("solver", "S", "lbfgs (default) or levenberg-marquardt");
-  p.option("bootstrap", "N", "bootstrap resamples for standard errors and 95% intervals (default 0: covariance only)");
-  p.option("seed", "S", "bootstrap seed (default 1)");
+  const FitOptions defaults;
+  p.option("law", "FORM", kFitLawNames.joined() + " (default " + std::string(toString(defaults.law)) + ")");
+  p.option("objective", "OBJ", kFitObjectiveNames.joined() + " (default " + std::string(toString(defaults.objective)) + ")");
+  p.option("delta", "D", "Huber delta in units of ln L (default " + formatNumber(defaults.huber_delta) + ")");
+  p.option("solver", "S", kFitSolverNames.joined() + " (default " + std::string(toString(defaults.solver)) + ")");
+  p.option("bootstrap", "N",
+           "bootstrap resamples for standard errors and 95% intervals: 0 or " +
+               std::to_string(FitOptions::kMinBootstrapResamples) + " to " + std::to_string(FitOptions::kMaxBootstrapResamples) +
+               " (default " + std::to_string(defaults.bootstrap_resamples) + ": covariance only)");
+  p.option("seed", "S", "bootstrap seed (default " + std::to_string(defaults.seed) + ")");
   p.option("threads", "K", "worker threads (default: all cores)");
   p.option("drop-highest-loss", "K", "drop the K highest-loss points first (the Chinchilla replication drops 5)");
   p.option("budget", "C", "also report N_opt, D_opt and the loss at this many training FLOPs, with intervals");
-  p.option("holdout", "K", "hold-out check: refit without the K largest model sizes and predict them (default 1, 0 = off)");
+  p.option("holdout", "K", "hold-out check: refit without the K largest model sizes and predict them (default " +
+                               std::to_string(defaults.holdout_largest_sizes) + ", 0 = off)");
   p.option("name", "NAME", "name of the fitted law for --out (default: the first file's stem); its id is fit:NAME");
   p.option("out", "FILE", "save the fitted law as JSON, usable as --law file:FILE");
   p.flag("json", "print the fit as JSON");
@@ -120,17 +77,17 @@ int runFit(const std::vector<std::string>& args) {
     FitOptions options;
     if (auto v = p.get("law")) {
       const auto law = fitLawFromString(*v);
-      if (!law) return fail(kCommand, "--law: unknown form '" + *v + "' (chinchilla, kaplan, power-n, power-d, power-c, isoflop)", kExitUsage);
+      if (!law) return fail(kCommand, "--law: unknown form '" + *v + "' (" + kFitLawNames.joined() + ")", kExitUsage);
       options.law = *law;
     }
     if (auto v = p.get("objective")) {
       const auto objective = fitObjectiveFromString(*v);
-      if (!objective) return fail(kCommand, "--objective: unknown objective '" + *v + "' (huber, huber-likelihood)", kExitUsage);
+      if (!objective) return fail(kCommand, "--objective: unknown objective '" + *v + "' (" + kFitObjectiveNames.joined() + ")", kExitUsage);
       options.objective = *objective;
     }
     if (auto v = p.get("solver")) {
       const auto solver = fitSolverFromString(*v);
-      if (!solver) return fail(kCommand, "--solver: unknown solver '" + *v + "' (lbfgs, levenberg-marquardt)", kExitUsage);
+      if (!solver) return fail(kCommand, "--solver: unknown solver '" + *v + "' (" + kFitSolverNames.joined() + ")", kExitUsage);
       options.solver = *solver;
     }
     auto number = [&](const char* name, double* out) -> Status {
@@ -139,11 +96,16 @@ int runFit(const std::vector<std::string>& args) {
       if (*v) *out = **v;
       return Status::ok();
     };
+    // Integers are read as long long and must fit the option's int (a conversion guard; the
+    // options' ranges are FitOptions::isValid's, below).
     auto integer = [&](const char* name, long long low, long long* out) -> Status {
       auto v = p.getInt(name);
       if (!v) return v.status();
       if (*v) {
         if (**v < low) return Error{"--" + std::string(name) + ": must be at least " + std::to_string(low) + ", got " + std::to_string(**v)};
+        if (**v > std::numeric_limits<int>::max() && std::string_view(name) != "seed") {
+          return Error{"--" + std::string(name) + ": must be at most " + std::to_string(std::numeric_limits<int>::max())};
+        }
         *out = **v;
       }
       return Status::ok();
@@ -154,19 +116,13 @@ int runFit(const std::vector<std::string>& args) {
                             integer("drop-highest-loss", 0, &drop), integer("holdout", 0, &holdout)}) {
       if (!s) return fail(kCommand, s.message(), kExitUsage);
     }
-    // The option checks of FitOptions::isValid, in the flags' own words.
-    if (!(options.huber_delta > 0.0)) return fail(kCommand, "--delta: must be positive, got " + formatNumber(options.huber_delta), kExitUsage);
-    if (!(options.budget_flops >= 0.0)) return fail(kCommand, "--budget: must be a positive FLOP count", kExitUsage);
-    if (bootstrap > 0 && bootstrap < 20) {
-      return fail(kCommand, "--bootstrap: " + std::to_string(bootstrap) + " resamples are too few for 95% intervals; use at least 20",
-                  kExitUsage);
-    }
-    if (bootstrap > 1000000) return fail(kCommand, "--bootstrap: at most 1000000 resamples", kExitUsage);
     options.bootstrap_resamples = static_cast<int>(bootstrap);
     options.seed = static_cast<std::uint64_t>(seed);
     options.threads = static_cast<int>(threads);
     options.holdout_largest_sizes = static_cast<int>(holdout);
-    if (std::string why; !options.isValid(&why)) return fail(kCommand, why, kExitUsage);
+    // FitOptions::isValid checks the ranges and names the field; the message is given in the
+    // flags' words ("bootstrap_resamples: ..." becomes "--bootstrap: ...").
+    if (std::string why; !options.isValid(&why)) return fail(kCommand, inFlagWords(why), kExitUsage);
 
     std::vector<std::filesystem::path> paths(files.begin(), files.end());
     const ImportResult imported = importFiles(paths, import);
@@ -191,7 +147,7 @@ int runFit(const std::vector<std::string>& args) {
     if (p.has("json")) {
       std::cout << fitSummaryToJson(summary);
     } else {
-      printText(summary, before - points.size());
+      std::cout << summary.fullReport(before - points.size());
     }
     return kExitOk;
   });

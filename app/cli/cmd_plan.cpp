@@ -6,6 +6,7 @@
 #include "base/format.hpp"
 #include "cli.hpp"
 #include "json_out.hpp"
+#include "gpubench/measured_accelerator.hpp"
 #include "plan/plan.hpp"
 
 namespace scaleplan::cli {
@@ -63,17 +64,21 @@ int runPlan(const std::vector<std::string>& args) {
               "Finds the compute-optimal model size N and token count D for a budget under a scaling law,\n"
               "predicts the loss, and turns the FLOPs into wall-clock time, GPU-hours, dollars and energy.\n"
               "Give exactly one budget: --flops, --usd, --gpu-hours or --days (or a --target-loss).");
-  p.option("law", "LAW", "hoffmann2022 (default), besiroglu2024, kaplan2020, muennighoff2023, tokens-per-param, file:PATH")
+  p.option("law", "LAW",
+           "hoffmann2022, besiroglu2024, kaplan2020, muennighoff2023, tokens-per-param, file:PATH (default " +
+               std::string(kDefaultLawId) + ")")
       .option("flops", "C", "budget in training FLOPs (a count), e.g. 1e23")
       .option("usd", "X", "budget in US dollars (needs a price)")
       .option("gpu-hours", "H", "budget in GPU-hours")
       .option("days", "T", "budget as a deadline: wall-clock days on --gpus GPUs")
-      .option("gpu", "ID", "accelerator id (default h100-sxm; see 'scaleplan-cli hardware') or measured:FILE")
-      .option("gpus", "K", "number of GPUs (default 1024)")
-      .option("mfu", "U", "model FLOPs utilisation in (0, 1] (default 0.4)")
+      .option("gpu", "ID", "accelerator id (default " + std::string(kDefaultGpuId) + "; see 'scaleplan-cli hardware') or measured:FILE")
+      .option("gpus", "K", "number of GPUs, " + kGpuCountSpec.rangeText() + " (default " + kGpuCountSpec.defaultText() + ")")
+      .option("mfu", "U", "model FLOPs utilisation " + kMfuSpec.rangeText() + " (default " + kMfuSpec.defaultText() + ")")
       .option("usd-per-gpu-hour", "P", "price override (default: the catalog's indicative price)")
-      .option("precision", "P", "precision of the peak used: " + allPrecisionNames() + " (default bf16)")
-      .option("pue", "X", "data-centre power usage effectiveness for energy (default 1.2)")
+      .option("precision", "P", "precision of the peak used: " + allPrecisionNames() + " (default " +
+                                    std::string(toString(kDefaultPlanPrecision)) + ")")
+      .option("pue", "X", "data-centre power usage effectiveness for energy, " + kPueSpec.rangeText() + " (default " +
+                              kPueSpec.defaultText() + ")")
       .option("ratio", "R", "tokens per parameter for --law tokens-per-param (default 20)")
       .option("inference-tokens", "T", "lifetime inference tokens: size the model for training + inference (Sardana et al. 2023)")
       .option("target-loss", "L", "size the model to reach this loss (nats/token) instead of spending the budget")
@@ -96,8 +101,9 @@ int runPlan(const std::vector<std::string>& args) {
     }
     auto gpus = p.getInt("gpus");
     if (!gpus) return fail(kCommand, gpus.message(), kExitUsage);
-    if (*gpus && (**gpus < 1 || **gpus > kMaxPlanGpus)) {
-      return fail(kCommand, "--gpus: must be between 1 and 1e8, got " + std::to_string(**gpus));
+    // Range-checked here (not by PlanRequest::isValid) only because the count must fit an int.
+    if (*gpus && !kGpuCountSpec.allows(static_cast<double>(**gpus))) {
+      return fail(kCommand, "--gpus: " + kGpuCountSpec.violation(static_cast<double>(**gpus)) + ", got " + std::to_string(**gpus));
     }
     std::optional<Precision> precision;
     if (auto text = p.get("precision")) {
@@ -143,7 +149,7 @@ int runPlan(const std::vector<std::string>& args) {
       if (auto law = p.get("law")) spec.law_id = *law;
       spec.law_options = law_options;
       if (auto gpu = p.get("gpu")) spec.gpu_id = *gpu;
-      auto made = makePlanRequest(spec, *catalog);
+      auto made = makePlanRequest(spec, [&](const std::string& id) { return resolveAccelerator(id, *catalog); });
       if (!made) return fail(kCommand, made.message());
       request = *made;
       request.budget.reset();

@@ -2,35 +2,11 @@
 
 namespace scaleplan {
 
-std::string_view toString(Precision p) {
-  switch (p) {
-    case Precision::Fp64: return "fp64";
-    case Precision::Fp32: return "fp32";
-    case Precision::Tf32: return "tf32";
-    case Precision::Bf16: return "bf16";
-    case Precision::Fp16: return "fp16";
-    case Precision::Fp8: return "fp8";
-    case Precision::Int8: return "int8";
-    case Precision::Int4: return "int4";
-  }
-  return "unknown";
-}
+std::string_view toString(Precision p) { return kPrecisionNames.toString(p); }
 
-std::optional<Precision> precisionFromString(std::string_view s) {
-  for (Precision p : kAllPrecisions) {
-    if (toString(p) == s) return p;
-  }
-  return std::nullopt;
-}
+std::optional<Precision> precisionFromString(std::string_view s) { return kPrecisionNames.fromString(s); }
 
-std::string allPrecisionNames() {
-  std::string out;
-  for (Precision p : kAllPrecisions) {
-    if (!out.empty()) out += ", ";
-    out += toString(p);
-  }
-  return out;
-}
+std::string allPrecisionNames() { return kPrecisionNames.joined(); }
 
 double bytesPerValue(Precision p) {
   switch (p) {

@@ -10,30 +10,6 @@ namespace scaleplan {
 
 namespace {
 
-template <class Enum, std::size_t N>
-std::string joinNames(const std::array<Enum, N>& values) {
-  std::string out;
-  for (Enum v : values) {
-    if (!out.empty()) out += ", ";
-    out += toString(v);
-  }
-  return out;
-}
-
-template <class Enum, std::size_t N>
-std::optional<Enum> enumFromString(const std::array<Enum, N>& values, std::string_view s) {
-  for (Enum v : values) {
-    if (toString(v) == s) return v;
-  }
-  return std::nullopt;
-}
-
-constexpr std::array<MlpKind, 4> kMlpKinds = {MlpKind::Gelu, MlpKind::Relu, MlpKind::SwiGlu, MlpKind::GeGlu};
-constexpr std::array<PositionKind, 5> kPositionKinds = {PositionKind::Learned, PositionKind::Rotary,
-                                                        PositionKind::Alibi, PositionKind::RelativeXl,
-                                                        PositionKind::RelativeBias};
-constexpr std::array<NormKind, 2> kNormKinds = {NormKind::LayerNorm, NormKind::RmsNorm};
-
 bool setError(std::string* error, std::string message) {
   if (error) *error = std::move(message);
   return false;
@@ -41,55 +17,20 @@ bool setError(std::string* error, std::string message) {
 
 }  // namespace
 
-std::string_view toString(MlpKind kind) {
-  switch (kind) {
-    case MlpKind::Gelu: return "gelu";
-    case MlpKind::Relu: return "relu";
-    case MlpKind::SwiGlu: return "swiglu";
-    case MlpKind::GeGlu: return "geglu";
-  }
-  return "unknown";
-}
-std::optional<MlpKind> mlpKindFromString(std::string_view s) {
-  return enumFromString(kMlpKinds, s);
-}
-std::string allMlpKindNames() {
-  return joinNames(kMlpKinds);
-}
+std::string_view toString(MlpKind kind) { return kMlpKindNames.toString(kind); }
+std::optional<MlpKind> mlpKindFromString(std::string_view s) { return kMlpKindNames.fromString(s); }
+std::string allMlpKindNames() { return kMlpKindNames.joined(); }
 int mlpMatrixCount(MlpKind kind) {
   return kind == MlpKind::SwiGlu || kind == MlpKind::GeGlu ? 3 : 2;
 }
 
-std::string_view toString(PositionKind kind) {
-  switch (kind) {
-    case PositionKind::Learned: return "learned";
-    case PositionKind::Rotary: return "rotary";
-    case PositionKind::Alibi: return "alibi";
-    case PositionKind::RelativeXl: return "relative-xl";
-    case PositionKind::RelativeBias: return "relative-bias";
-  }
-  return "unknown";
-}
-std::optional<PositionKind> positionKindFromString(std::string_view s) {
-  return enumFromString(kPositionKinds, s);
-}
-std::string allPositionKindNames() {
-  return joinNames(kPositionKinds);
-}
+std::string_view toString(PositionKind kind) { return kPositionKindNames.toString(kind); }
+std::optional<PositionKind> positionKindFromString(std::string_view s) { return kPositionKindNames.fromString(s); }
+std::string allPositionKindNames() { return kPositionKindNames.joined(); }
 
-std::string_view toString(NormKind kind) {
-  switch (kind) {
-    case NormKind::LayerNorm: return "layernorm";
-    case NormKind::RmsNorm: return "rmsnorm";
-  }
-  return "unknown";
-}
-std::optional<NormKind> normKindFromString(std::string_view s) {
-  return enumFromString(kNormKinds, s);
-}
-std::string allNormKindNames() {
-  return joinNames(kNormKinds);
-}
+std::string_view toString(NormKind kind) { return kNormKindNames.toString(kind); }
+std::optional<NormKind> normKindFromString(std::string_view s) { return kNormKindNames.fromString(s); }
+std::string allNormKindNames() { return kNormKindNames.joined(); }
 
 bool TransformerArchitecture::isMoeLayer(std::int64_t index) const {
   if (!isMoe() || index < moe.first_dense_layers || index >= layers) return false;

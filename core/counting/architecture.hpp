@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 
 namespace scaleplan {
@@ -21,6 +22,11 @@ namespace scaleplan {
 // Feed-forward block. Gelu/Relu: two matrices d_model×d_ff and d_ff×d_model. SwiGlu/GeGlu (gated):
 // three matrices (gate and up d_model×d_ff, down d_ff×d_model), as in Llama, Mixtral and LaMDA.
 enum class MlpKind { Gelu, Relu, SwiGlu, GeGlu };
+inline constexpr auto kMlpKindNames = makeEnumNames<MlpKind>({
+    {MlpKind::Gelu, "gelu"},
+    {MlpKind::Relu, "relu"},
+    {MlpKind::SwiGlu, "swiglu"},
+    {MlpKind::GeGlu, "geglu"}});
 std::string_view toString(MlpKind kind);  // "gelu", "relu", "swiglu", "geglu"
 std::optional<MlpKind> mlpKindFromString(std::string_view s);
 std::string allMlpKindNames();     // "gelu, relu, swiglu, geglu"
@@ -33,6 +39,12 @@ int mlpMatrixCount(MlpKind kind);  // 2 or 3
 // (heads·head_dim each). RelativeBias: T5-style learned scalar bias per (bucket, head), shared by
 // all layers (LaMDA), relative_buckets·heads parameters.
 enum class PositionKind { Learned, Rotary, Alibi, RelativeXl, RelativeBias };
+inline constexpr auto kPositionKindNames = makeEnumNames<PositionKind>({
+    {PositionKind::Learned, "learned"},
+    {PositionKind::Rotary, "rotary"},
+    {PositionKind::Alibi, "alibi"},
+    {PositionKind::RelativeXl, "relative-xl"},
+    {PositionKind::RelativeBias, "relative-bias"}});
 std::string_view toString(PositionKind kind);  // "learned", "rotary", "alibi", "relative-xl", "relative-bias"
 std::optional<PositionKind> positionKindFromString(std::string_view s);
 std::string allPositionKindNames();
@@ -40,6 +52,9 @@ std::string allPositionKindNames();
 // Normalisation: LayerNorm has a scale and a bias (2·d_model), RMSNorm only a scale (d_model).
 // Every layer has two (before attention and before the MLP) and the model one final norm.
 enum class NormKind { LayerNorm, RmsNorm };
+inline constexpr auto kNormKindNames = makeEnumNames<NormKind>({
+    {NormKind::LayerNorm, "layernorm"},
+    {NormKind::RmsNorm, "rmsnorm"}});
 std::string_view toString(NormKind kind);  // "layernorm", "rmsnorm"
 std::optional<NormKind> normKindFromString(std::string_view s);
 std::string allNormKindNames();

@@ -6,6 +6,7 @@
 
 #include "base/file_io.hpp"
 #include "base/json_util.hpp"
+#include "counting/count_report.hpp"
 #include "counting/architecture.hpp"
 #include "counting/model_presets.hpp"
 
@@ -209,7 +210,7 @@ Result<TransformerArchitecture> architectureFromJson(std::string_view json_text,
   return architectureFromObject(**o, path);
 }
 
-std::string architectureToJson(const TransformerArchitecture& a) {
+bj::object architectureToJsonObject(const TransformerArchitecture& a) {
   bj::object o;
   o["layers"] = a.layers;
   o["d_model"] = a.d_model;
@@ -236,8 +237,10 @@ std::string architectureToJson(const TransformerArchitecture& a) {
     m["router_bias"] = a.moe.router_bias;
     o["moe"] = std::move(m);
   }
-  return json::toPrettyString(o);
+  return o;
 }
+
+std::string architectureToJson(const TransformerArchitecture& a) { return json::toPrettyString(architectureToJsonObject(a)); }
 
 Result<ModelCatalog> ModelCatalog::parse(std::string_view json_text, const std::string& source) {
   auto doc = json::parse(json_text, source);

@@ -5,34 +5,11 @@
 
 namespace scaleplan {
 
-namespace {
-constexpr std::array<Recompute, 3> kRecomputeKinds = {Recompute::None, Recompute::Selective, Recompute::Full};
-}
+std::string_view toString(Recompute r) { return kRecomputeNames.toString(r); }
 
-std::string_view toString(Recompute r) {
-  switch (r) {
-    case Recompute::None: return "none";
-    case Recompute::Selective: return "selective";
-    case Recompute::Full: return "full";
-  }
-  return "unknown";
-}
+std::optional<Recompute> recomputeFromString(std::string_view s) { return kRecomputeNames.fromString(s); }
 
-std::optional<Recompute> recomputeFromString(std::string_view s) {
-  for (Recompute r : kRecomputeKinds) {
-    if (toString(r) == s) return r;
-  }
-  return std::nullopt;
-}
-
-std::string allRecomputeNames() {
-  std::string out;
-  for (Recompute r : kRecomputeKinds) {
-    if (!out.empty()) out += ", ";
-    out += toString(r);
-  }
-  return out;
-}
+std::string allRecomputeNames() { return kRecomputeNames.joined(); }
 
 bool FlopsOptions::isValid(std::string* error) const {
   if (seq_len <= 0) {

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/enum_names.hpp"
 #include "base/units.hpp"
 #include "counting/architecture.hpp"
 
@@ -30,6 +31,10 @@ namespace scaleplan {
 // softmax, softmax·V) is recomputed in the backward pass (Korthikanti et al. 2022); Full: the
 // whole forward pass of every layer is recomputed.
 enum class Recompute { None, Selective, Full };
+inline constexpr auto kRecomputeNames = makeEnumNames<Recompute>({
+    {Recompute::None, "none"},
+    {Recompute::Selective, "selective"},
+    {Recompute::Full, "full"}});
 std::string_view toString(Recompute r);  // "none", "selective", "full"
 std::optional<Recompute> recomputeFromString(std::string_view s);
 std::string allRecomputeNames();

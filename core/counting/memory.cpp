@@ -9,41 +9,17 @@
 namespace scaleplan {
 
 namespace {
-constexpr std::array<Optimizer, 5> kOptimizers = {Optimizer::AdamW, Optimizer::AdamW8bit, Optimizer::Sgd,
-                                                  Optimizer::SgdMomentum, Optimizer::Adafactor};
-
 bool setError(std::string* error, std::string message) {
   if (error) *error = std::move(message);
   return false;
 }
 }  // namespace
 
-std::string_view toString(Optimizer o) {
-  switch (o) {
-    case Optimizer::AdamW: return "adamw";
-    case Optimizer::AdamW8bit: return "adamw-8bit";
-    case Optimizer::Sgd: return "sgd";
-    case Optimizer::SgdMomentum: return "sgd-momentum";
-    case Optimizer::Adafactor: return "adafactor";
-  }
-  return "unknown";
-}
+std::string_view toString(Optimizer o) { return kOptimizerNames.toString(o); }
 
-std::optional<Optimizer> optimizerFromString(std::string_view s) {
-  for (Optimizer o : kOptimizers) {
-    if (toString(o) == s) return o;
-  }
-  return std::nullopt;
-}
+std::optional<Optimizer> optimizerFromString(std::string_view s) { return kOptimizerNames.fromString(s); }
 
-std::string allOptimizerNames() {
-  std::string out;
-  for (Optimizer o : kOptimizers) {
-    if (!out.empty()) out += ", ";
-    out += toString(o);
-  }
-  return out;
-}
+std::string allOptimizerNames() { return kOptimizerNames.joined(); }
 
 double optimizerBytesPerParameter(Optimizer o) {
   switch (o) {

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/enum_names.hpp"
 #include "base/precision.hpp"
 #include "base/result.hpp"
 #include "counting/architecture.hpp"
@@ -43,6 +44,12 @@ namespace scaleplan {
 //   adafactor   factored second moment without first moment (Shazeer & Stern 2018 defaults):
 //               row and column statistics grow with rows + cols, not rows·cols, so ≈ 0 B/param
 enum class Optimizer { AdamW, AdamW8bit, Sgd, SgdMomentum, Adafactor };
+inline constexpr auto kOptimizerNames = makeEnumNames<Optimizer>({
+    {Optimizer::AdamW, "adamw"},
+    {Optimizer::AdamW8bit, "adamw-8bit"},
+    {Optimizer::Sgd, "sgd"},
+    {Optimizer::SgdMomentum, "sgd-momentum"},
+    {Optimizer::Adafactor, "adafactor"}});
 std::string_view toString(Optimizer o);  // "adamw", "adamw-8bit", "sgd", "sgd-momentum", "adafactor"
 std::optional<Optimizer> optimizerFromString(std::string_view s);
 std::string allOptimizerNames();

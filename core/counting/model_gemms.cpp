@@ -2,21 +2,9 @@
 
 namespace scaleplan {
 
-std::string_view toString(GemmPass pass) {
-  switch (pass) {
-    case GemmPass::Forward: return "forward";
-    case GemmPass::BackwardData: return "backward-data";
-    case GemmPass::BackwardWeight: return "backward-weight";
-  }
-  return "unknown";
-}
+std::string_view toString(GemmPass pass) { return kGemmPassNames.toString(pass); }
 
-std::optional<GemmPass> gemmPassFromString(std::string_view s) {
-  for (GemmPass p : {GemmPass::Forward, GemmPass::BackwardData, GemmPass::BackwardWeight}) {
-    if (toString(p) == s) return p;
-  }
-  return std::nullopt;
-}
+std::optional<GemmPass> gemmPassFromString(std::string_view s) { return kGemmPassNames.fromString(s); }
 
 bool ModelGemmOptions::isValid(std::string* error) const {
   auto fail = [&](const std::string& m) {

@@ -28,12 +28,17 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "counting/architecture.hpp"
 
 namespace scaleplan {
 
 enum class GemmPass { Forward, BackwardData, BackwardWeight };
+inline constexpr auto kGemmPassNames = makeEnumNames<GemmPass>({
+    {GemmPass::Forward, "forward"},
+    {GemmPass::BackwardData, "backward-data"},
+    {GemmPass::BackwardWeight, "backward-weight"}});
 std::string_view toString(GemmPass pass);  // "forward", "backward-data", "backward-weight"
 std::optional<GemmPass> gemmPassFromString(std::string_view s);
 

@@ -2,19 +2,9 @@
 
 namespace scaleplan {
 
-std::string_view toString(ParamsScope scope) {
-  switch (scope) {
-    case ParamsScope::Total: return "total";
-    case ParamsScope::NonEmbedding: return "non-embedding";
-  }
-  return "unknown";
-}
+std::string_view toString(ParamsScope scope) { return kParamsScopeNames.toString(scope); }
 
-std::optional<ParamsScope> paramsScopeFromString(std::string_view s) {
-  if (s == "total") return ParamsScope::Total;
-  if (s == "non-embedding") return ParamsScope::NonEmbedding;
-  return std::nullopt;
-}
+std::optional<ParamsScope> paramsScopeFromString(std::string_view s) { return kParamsScopeNames.fromString(s); }
 
 double ModelPreset::countedParamsInPublishedScope() const {
   const ParameterCount c = countParameters(architecture);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "counting/architecture.hpp"
 
@@ -17,6 +18,9 @@ namespace scaleplan {
 // What a published parameter count covers: all parameters (most papers) or only the
 // non-embedding ones (LaMDA: "137B non-embedding parameters").
 enum class ParamsScope { Total, NonEmbedding };
+inline constexpr auto kParamsScopeNames = makeEnumNames<ParamsScope>({
+    {ParamsScope::Total, "total"},
+    {ParamsScope::NonEmbedding, "non-embedding"}});
 std::string_view toString(ParamsScope scope);  // "total", "non-embedding"
 std::optional<ParamsScope> paramsScopeFromString(std::string_view s);
 

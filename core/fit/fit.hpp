@@ -43,25 +43,35 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "importers/run_data.hpp"
+#include "base/enum_names.hpp"
+#include "base/fit_point.hpp"
 #include "laws/scaling_law.hpp"
 
 namespace scaleplan {
 
 enum class FitLaw { Chinchilla, Kaplan, PowerParams, PowerTokens, PowerFlops, IsoFlop };
-// "chinchilla", "kaplan", "power-n", "power-d", "power-c", "isoflop"
+inline constexpr auto kFitLawNames = makeEnumNames<FitLaw>({{FitLaw::Chinchilla, "chinchilla"},
+                                                            {FitLaw::Kaplan, "kaplan"},
+                                                            {FitLaw::PowerParams, "power-n"},
+                                                            {FitLaw::PowerTokens, "power-d"},
+                                                            {FitLaw::PowerFlops, "power-c"},
+                                                            {FitLaw::IsoFlop, "isoflop"}});
 std::string_view toString(FitLaw law);
 std::optional<FitLaw> fitLawFromString(std::string_view s);
 
 enum class FitObjective { Huber, HuberLikelihood };
-std::string_view toString(FitObjective objective);  // "huber", "huber-likelihood"
+inline constexpr auto kFitObjectiveNames =
+    makeEnumNames<FitObjective>({{FitObjective::Huber, "huber"}, {FitObjective::HuberLikelihood, "huber-likelihood"}});
+std::string_view toString(FitObjective objective);
 std::optional<FitObjective> fitObjectiveFromString(std::string_view s);
 
 // Ceres' line-search L-BFGS (GradientProblemSolver; what Hoffmann et al. used) or Ceres'
 // Levenberg-Marquardt trust region (one residual block per point with ceres::HuberLoss(δ), dense QR;
 // least-squares objective only).
 enum class FitSolver { Lbfgs, LevenbergMarquardt };
-std::string_view toString(FitSolver solver);  // "lbfgs", "levenberg-marquardt"
+inline constexpr auto kFitSolverNames =
+    makeEnumNames<FitSolver>({{FitSolver::Lbfgs, "lbfgs"}, {FitSolver::LevenbergMarquardt, "levenberg-marquardt"}});
+std::string_view toString(FitSolver solver);
 std::optional<FitSolver> fitSolverFromString(std::string_view s);
 
 enum class FitTermination {
@@ -69,9 +79,13 @@ enum class FitTermination {
   NoConvergence,  // parameters found, but the best start hit max iterations: use with care
   InvalidInput,   // bad options or data the law cannot be fitted to; see message
   Cancelled,      // the progress callback asked to stop
-  Failed,         // no start gave a finite objective
+  Failed,         // no start gave a finite objective, or the parameters overflowed what a law can hold
 };
-// "converged", "no-convergence", "invalid-input", "cancelled", "failed"
+inline constexpr auto kFitTerminationNames = makeEnumNames<FitTermination>({{FitTermination::Converged, "converged"},
+                                                                            {FitTermination::NoConvergence, "no-convergence"},
+                                                                            {FitTermination::InvalidInput, "invalid-input"},
+                                                                            {FitTermination::Cancelled, "cancelled"},
+                                                                            {FitTermination::Failed, "failed"}});
 std::string_view toString(FitTermination t);
 std::optional<FitTermination> fitTerminationFromString(std::string_view s);
 
@@ -116,6 +130,9 @@ struct FitOptions {
   // seeded by (seed, r), so results do not depend on the thread count. Each resample is refitted
   // from the full-data optimum plus `bootstrap_extra_starts` grid points drawn at random (the best
   // then polished), or from the whole grid when `bootstrap_full_grid` (slow: grid × resamples).
+  // 0, or kMinBootstrapResamples to kMaxBootstrapResamples (the one range the CLI and GUI use).
+  static constexpr int kMinBootstrapResamples = 20;  // fewer cannot give 95% percentile intervals
+  static constexpr int kMaxBootstrapResamples = 1000000;
   int bootstrap_resamples = 0;
   std::uint64_t seed = 1;
   int bootstrap_extra_starts = 4;
@@ -249,6 +266,12 @@ struct FitSummary {
   std::optional<double> param(std::string_view name) const;
   // A few lines: form, objective, data, starts, time, each parameter with its interval, warnings.
   std::string briefReport() const;
+  // What 'scaleplan-cli fit' prints: a "key: value" head (law, termination, points, starts,
+  // objective, scale, RMSE, time, uncertainty method), a table of parameters and derived quantities
+  // with standard errors and 95% intervals, the IsoFLOP budgets, the hold-out check and the
+  // warnings. `dropped_points`: how many highest-loss points the caller dropped first
+  // (dropHighestLoss), shown on the points line.
+  std::string fullReport(std::size_t dropped_points = 0) const;
 };
 
 // Fits `options.law` to `points` (N = params, D = tokens, C = flops, L = loss; C = 6·N·D is used to

@@ -10,6 +10,13 @@
 
 namespace scaleplan::fit_detail {
 
+struct Observation;      // fit_layout.hpp
+class ProgressTracker;   // fit_multistart.hpp
+
+// The iso-FLOP analysis as a fit: parameters, covariance and bootstrap intervals, message
+// (fit_isoflop.cpp). `s` comes with the law, objective, points and data range filled in.
+FitSummary fitIsoFlop(FitSummary s, const std::vector<Observation>& obs, const FitOptions& options, ProgressTracker& progress);
+
 // Groups sorted-or-not values into runs whose members lie within `relative` of the group's
 // smallest member; returns the groups' smallest values, ascending.
 std::vector<double> distinctGroups(std::vector<double> values, double relative);

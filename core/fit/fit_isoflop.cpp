@@ -1,10 +1,14 @@
-// The IsoFLOP analysis (Hoffmann et al. 2022, approach 2) and small numeric helpers.
+// The IsoFLOP analysis (Hoffmann et al. 2022, approach 2), the fit summary built on it, and small
+// numeric helpers.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include "base/format.hpp"
 #include "fit/fit_internal.hpp"
+#include "fit/fit_layout.hpp"
+#include "fit/fit_multistart.hpp"
+#include "fit/fit_uncertainty.hpp"
 
 namespace scaleplan::fit_detail {
 
@@ -179,6 +183,83 @@ Result<IsoFlopResult> isoFlopAnalysis(const std::vector<double>& params, const s
   result.b = d_line.slope;
   result.k_d = std::exp(d_line.intercept);
   return result;
+}
+
+FitSummary fitIsoFlop(FitSummary s, const std::vector<Observation>& obs, const FitOptions& options, ProgressTracker& progress) {
+  std::vector<double> n, c, l;
+  for (const auto& o : obs) n.push_back(o.n), c.push_back(o.c), l.push_back(o.loss);
+  Result<IsoFlopResult> full = isoFlopAnalysis(n, c, l, options, &s.warnings);
+  if (!full) {
+    s.termination = FitTermination::InvalidInput;
+    s.message = full.message();
+    return s;
+  }
+  const IsoFlopResult& r = *full;
+  s.isoflop = r;
+  const std::vector<double> values = {r.a, r.k_n, r.b, r.k_d};
+  const std::vector<std::string> names = lawParameterNames(FitLaw::IsoFlop);
+  for (std::size_t k = 0; k < names.size(); ++k) s.params.push_back({names[k], values[k]});
+  const std::vector<FitParameter> derived = derivedQuantities(FitLaw::IsoFlop, values, options.budget_flops);
+
+  // Covariance: the classical standard errors of the two regressions (needs >= 3 budgets).
+  std::vector<double> log_c, log_n, log_d;
+  for (const auto& b : r.budgets) {
+    if (!b.used) continue;
+    log_c.push_back(std::log(b.flops)), log_n.push_back(std::log(b.n_opt)), log_d.push_back(std::log(b.d_opt));
+  }
+  if (options.covariance && log_c.size() >= 3) {
+    const LineFit ln = fitLine(log_c, log_n), ld = fitLine(log_c, log_d);
+    FitUncertainty u;
+    u.method = "covariance";
+    u.parameters.push_back(intervalFromStandardError("a", r.a, ln.se_slope));
+    u.parameters.push_back(intervalFromStandardError("k_n", r.k_n, r.k_n * ln.se_intercept));
+    u.parameters.push_back(intervalFromStandardError("b", r.b, ld.se_slope));
+    u.parameters.push_back(intervalFromStandardError("k_d", r.k_d, r.k_d * ld.se_intercept));
+    if (options.budget_flops > 0.0) {
+      const double x = std::log(options.budget_flops);
+      auto se = [&](const LineFit& f) {
+        return std::sqrt(f.se_intercept * f.se_intercept + x * x * f.se_slope * f.se_slope + 2.0 * x * f.cov_intercept_slope);
+      };
+      u.derived.push_back(intervalFromStandardError("n_opt", derived[0].value, derived[0].value * se(ln)));
+      u.derived.push_back(intervalFromStandardError("d_opt", derived[1].value, derived[1].value * se(ld)));
+    }
+    s.covariance = u;
+    s.uncertainty = u;
+  } else if (options.covariance) {
+    s.warnings.push_back("no covariance standard errors: they need at least 3 usable compute budgets, found " +
+                         std::to_string(log_c.size()));
+  }
+
+  if (options.bootstrap_resamples > 0) {
+    const auto resamples = static_cast<std::size_t>(options.bootstrap_resamples);
+    std::vector<std::vector<double>> samples(resamples);
+    const bool ok = parallelFor(resamples, fitThreads(options), progress, [&](std::size_t rs, int) {
+      SplitMix64 rng(0);
+      const std::vector<int> counts = resampleCounts(options.seed, rs, obs.size(), &rng);
+      std::vector<double> bn, bc, bl;
+      for (std::size_t i = 0; i < obs.size(); ++i) {
+        for (int k = 0; k < counts[i]; ++k) bn.push_back(n[i]), bc.push_back(c[i]), bl.push_back(l[i]);
+      }
+      Result<IsoFlopResult> b = isoFlopAnalysis(bn, bc, bl, options, nullptr);
+      if (b) samples[rs] = {b->a, b->k_n, b->b, b->k_d};
+    });
+    if (!ok) return stoppedEarly(s, progress);
+    const std::string method = "bootstrap (" + std::to_string(resamples) + " resamples, seed " + std::to_string(options.seed) + ")";
+    FitUncertainty u = bootstrapIntervals(method, options.bootstrap_resamples, std::move(samples), FitLaw::IsoFlop, values,
+                                          options.budget_flops);
+    if (u.failed_resamples > 0) {
+      s.warnings.push_back(std::to_string(u.failed_resamples) + " of " + std::to_string(resamples) +
+                           " bootstrap resamples had fewer than 2 usable budgets and were left out");
+    }
+    s.uncertainty = u;
+  }
+  s.diagnostics.rmse_log_loss = s.diagnostics.mean_abs_log_residual = s.diagnostics.max_abs_log_residual = std::nan("");
+  s.termination = FitTermination::Converged;
+  std::size_t used = 0;
+  for (const auto& b : r.budgets) used += b.used ? 1 : 0;
+  s.message = "N_opt = " + formatScientific(r.k_n) + "·C^" + formatNumber(r.a) + " from " + std::to_string(used) + " of " +
+              std::to_string(r.budgets.size()) + " compute budgets";
+  return s;
 }
 
 }  // namespace scaleplan::fit_detail

@@ -6,6 +6,7 @@
 // and the internal parameters absorb the centre (a' = a − α·mean ln N), so the objective is the
 // same function of the natural parameters while a' and α are far less correlated.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -59,9 +60,17 @@ inline double logSumExp2(double u1, double u2, double* w1, double* w2) {
   return m + std::log(s);
 }
 
+// The bounds every fitted exponent (α, β, α_N, α_D) is kept within. Below the lower bound a term
+// no longer falls with scale (an exponent ≤ 0 makes no law: law files refuse it); above the upper
+// one the term vanishes within any data. Levenberg-Marquardt enforces them with Ceres' parameter
+// bounds; Ceres' L-BFGS has no bounds, so LocalSolver fixes an exponent that leaves them at its
+// bound and minimises over the other parameters again (fit_solver.cpp).
+inline constexpr double kMinExponent = 1e-3, kMaxExponent = 5.0;
+
 // ln L = LSE(a' − α·x1, b' − β·x2, e); θ = (a', b', e, α, β).
 struct ChinchillaModel {
   static constexpr int kParams = 5;
+  static constexpr std::array<int, 2> kExponents = {3, 4};
   static bool feasible(const double*) { return true; }
   static double predict(const double* t, double x1, double x2, double* g) {
     double w1, w2, w3;
@@ -74,6 +83,7 @@ struct ChinchillaModel {
 // ln L = LSE(e, a' − α·x1); θ = (a', e, α).
 struct PowerModel {
   static constexpr int kParams = 3;
+  static constexpr std::array<int, 1> kExponents = {2};
   static bool feasible(const double*) { return true; }
   static double predict(const double* t, double x1, double, double* g) {
     double w_a, w_e;
@@ -87,6 +97,7 @@ struct PowerModel {
 // d' = ln D_c − mean ln D. Needs α_D > 0 (the form divides by it).
 struct KaplanModel {
   static constexpr int kParams = 4;
+  static constexpr std::array<int, 2> kExponents = {2, 3};
   static constexpr double kMinAlphaD = 1e-6;
   static bool feasible(const double* t) { return t[3] > kMinAlphaD; }
   static double predict(const double* t, double x1, double x2, double* g) {
@@ -175,6 +186,7 @@ double huberLikelihood(const FitData& d, const double* t, double delta, double* 
 struct ModelOps {
   int num_params = 0;  // of the form (the likelihood adds the scale s after them)
   bool (*feasible)(const double* t) = nullptr;
+  std::vector<int> exponents;  // indices in θ of the exponents, bounded by [kMinExponent, kMaxExponent]
   double (*predict)(const double* t, double x1, double x2, double* g) = nullptr;
   double (*huber)(const FitData&, const double*, double, double*) = nullptr;
   double (*likelihood)(const FitData&, const double*, double, double*) = nullptr;
@@ -182,7 +194,8 @@ struct ModelOps {
 
 template <class M>
 ModelOps makeModelOps() {
-  return ModelOps{M::kParams, &M::feasible, &M::predict, &huberObjective<M>, &huberLikelihood<M>};
+  return ModelOps{M::kParams, &M::feasible, {M::kExponents.begin(), M::kExponents.end()}, &M::predict, &huberObjective<M>,
+                  &huberLikelihood<M>};
 }
 
 inline ModelOps modelOps(FitLaw law) {

@@ -1,4 +1,4 @@
-// Names, default grids, option validation, the brief report and the outlier rule.
+// Names, default grids, option validation and the outlier rule.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -12,38 +12,6 @@
 namespace scaleplan {
 namespace {
 
-template <class Enum, std::size_t N>
-std::optional<Enum> fromTable(const std::array<std::pair<Enum, std::string_view>, N>& table, std::string_view s) {
-  for (const auto& [value, name] : table) {
-    if (name == s) return value;
-  }
-  return std::nullopt;
-}
-template <class Enum, std::size_t N>
-std::string_view toTable(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum e) {
-  for (const auto& [value, name] : table) {
-    if (value == e) return name;
-  }
-  return "unknown";
-}
-
-constexpr std::array<std::pair<FitLaw, std::string_view>, 6> kLawNames{{{FitLaw::Chinchilla, "chinchilla"},
-                                                                        {FitLaw::Kaplan, "kaplan"},
-                                                                        {FitLaw::PowerParams, "power-n"},
-                                                                        {FitLaw::PowerTokens, "power-d"},
-                                                                        {FitLaw::PowerFlops, "power-c"},
-                                                                        {FitLaw::IsoFlop, "isoflop"}}};
-constexpr std::array<std::pair<FitObjective, std::string_view>, 2> kObjectiveNames{
-    {{FitObjective::Huber, "huber"}, {FitObjective::HuberLikelihood, "huber-likelihood"}}};
-constexpr std::array<std::pair<FitSolver, std::string_view>, 2> kSolverNames{
-    {{FitSolver::Lbfgs, "lbfgs"}, {FitSolver::LevenbergMarquardt, "levenberg-marquardt"}}};
-constexpr std::array<std::pair<FitTermination, std::string_view>, 5> kTerminationNames{
-    {{FitTermination::Converged, "converged"},
-     {FitTermination::NoConvergence, "no-convergence"},
-     {FitTermination::InvalidInput, "invalid-input"},
-     {FitTermination::Cancelled, "cancelled"},
-     {FitTermination::Failed, "failed"}}};
-
 std::vector<double> range(double first, double step, int count) {
   std::vector<double> v;
   for (int i = 0; i < count; ++i) v.push_back(first + step * i);
@@ -54,14 +22,14 @@ bool positiveFinite(double v) { return std::isfinite(v) && v > 0.0; }
 
 }  // namespace
 
-std::string_view toString(FitLaw law) { return toTable(kLawNames, law); }
-std::optional<FitLaw> fitLawFromString(std::string_view s) { return fromTable(kLawNames, s); }
-std::string_view toString(FitObjective objective) { return toTable(kObjectiveNames, objective); }
-std::optional<FitObjective> fitObjectiveFromString(std::string_view s) { return fromTable(kObjectiveNames, s); }
-std::string_view toString(FitSolver solver) { return toTable(kSolverNames, solver); }
-std::optional<FitSolver> fitSolverFromString(std::string_view s) { return fromTable(kSolverNames, s); }
-std::string_view toString(FitTermination t) { return toTable(kTerminationNames, t); }
-std::optional<FitTermination> fitTerminationFromString(std::string_view s) { return fromTable(kTerminationNames, s); }
+std::string_view toString(FitLaw law) { return kFitLawNames.toString(law); }
+std::optional<FitLaw> fitLawFromString(std::string_view s) { return kFitLawNames.fromString(s); }
+std::string_view toString(FitObjective objective) { return kFitObjectiveNames.toString(objective); }
+std::optional<FitObjective> fitObjectiveFromString(std::string_view s) { return kFitObjectiveNames.fromString(s); }
+std::string_view toString(FitSolver solver) { return kFitSolverNames.toString(solver); }
+std::optional<FitSolver> fitSolverFromString(std::string_view s) { return kFitSolverNames.fromString(s); }
+std::string_view toString(FitTermination t) { return kFitTerminationNames.toString(t); }
+std::optional<FitTermination> fitTerminationFromString(std::string_view s) { return kFitTerminationNames.fromString(s); }
 
 std::vector<std::string> startGridAxisNames(FitLaw law) {
   switch (law) {
@@ -117,9 +85,13 @@ bool FitOptions::isValid(std::string* error) const {
   }
   if (threads < 0 || threads > 1024) return fail("threads: must be 0 (all cores) to 1024, got " + std::to_string(threads));
   if (bootstrap_resamples < 0) return fail("bootstrap_resamples: must be 0 or more, got " + std::to_string(bootstrap_resamples));
-  if (bootstrap_resamples > 0 && bootstrap_resamples < 20) {
+  if (bootstrap_resamples > 0 && bootstrap_resamples < kMinBootstrapResamples) {
     return fail("bootstrap_resamples: " + std::to_string(bootstrap_resamples) +
-                " is too few for 95% percentile intervals; use 0 or at least 20");
+                " is too few for 95% percentile intervals; use 0 or at least " + std::to_string(kMinBootstrapResamples));
+  }
+  if (bootstrap_resamples > kMaxBootstrapResamples) {
+    return fail("bootstrap_resamples: at most " + std::to_string(kMaxBootstrapResamples) + " resamples, got " +
+                std::to_string(bootstrap_resamples));
   }
   if (bootstrap_extra_starts < 0) return fail("bootstrap_extra_starts: must be 0 or more, got " + std::to_string(bootstrap_extra_starts));
   if (!(budget_flops >= 0.0) || !std::isfinite(budget_flops)) {
@@ -166,52 +138,6 @@ std::optional<double> FitSummary::param(std::string_view name) const {
     if (p.name == name) return p.value;
   }
   return std::nullopt;
-}
-
-std::string FitSummary::briefReport() const {
-  std::ostringstream out;
-  out << toString(law) << " fit";
-  if (law != FitLaw::IsoFlop) out << " (" << toString(objective) << ", delta " << formatNumber(huber_delta) << ")";
-  out << ": " << toString(termination) << "\n";
-  if (!message.empty()) out << "  " << message << "\n";
-  if (hasParameters()) {
-    out << "  " << points << " points";
-    if (starts > 0) out << ", " << starts << " starts (best #" << best_start_index << ")";
-    out << ", " << formatNumber(seconds, 3) << " s\n";
-    if (std::isfinite(objective_value)) out << "  objective " << formatNumber(objective_value, 8) << "\n";
-    auto intervalOf = [&](const std::string& name) -> const ParameterInterval* {
-      if (!uncertainty) return nullptr;
-      for (const auto& p : uncertainty->parameters) {
-        if (p.name == name) return &p;
-      }
-      return nullptr;
-    };
-    for (const auto& p : params) {
-      out << "  " << p.name << " = " << formatNumber(p.value, 5);
-      if (const ParameterInterval* iv = intervalOf(p.name)) {
-        out << "  (SE " << formatNumber(iv->standard_error, 3) << ", 95% " << formatNumber(iv->ci95_low, 4) << " .. "
-            << formatNumber(iv->ci95_high, 4) << ")";
-      }
-      out << "\n";
-    }
-    if (scale) out << "  scale sigma = " << formatNumber(*scale, 4) << "\n";
-    if (uncertainty) {
-      out << "  uncertainty: " << uncertainty->method << "\n";
-      for (const auto& d : uncertainty->derived) {
-        out << "  " << d.name << " = " << formatNumber(d.value, 4) << "  (95% " << formatNumber(d.ci95_low, 4) << " .. "
-            << formatNumber(d.ci95_high, 4) << ")\n";
-      }
-    }
-    if (law != FitLaw::IsoFlop) out << "  RMSE of ln L " << formatNumber(diagnostics.rmse_log_loss, 3) << "\n";
-    if (diagnostics.holdout) {
-      const auto& h = *diagnostics.holdout;
-      out << "  hold-out (" << h.test_points << " points of the largest " << h.held_out_sizes.size()
-          << " size(s)): RMSE of ln L " << formatNumber(h.rmse_log_loss, 3) << ", max relative error "
-          << formatNumber(100.0 * h.max_abs_relative_error, 3) << "%\n";
-    }
-  }
-  for (const auto& w : warnings) out << "  warning: " << w << "\n";
-  return out.str();
 }
 
 std::vector<FitPoint> dropHighestLoss(const std::vector<FitPoint>& points, int count, std::vector<std::string>* dropped) {

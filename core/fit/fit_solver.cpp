@@ -15,15 +15,32 @@ namespace {
 
 // The objective (Huber sum or Huber likelihood) as Ceres' first-order function. Returning false
 // tells the line search the point is infeasible (a Kaplan α_D ≤ 0, an overflow), so it steps back.
+// With `fixed` (indices of θ), those parameters keep their values in `theta` and the function is one
+// of the others only.
 class ObjectiveFunction final : public ceres::FirstOrderFunction {
  public:
-  ObjectiveFunction(ModelOps ops, FitObjective objective, double delta, const FitData& data)
-      : ops_(ops), objective_(objective), delta_(delta), data_(data) {}
-  int NumParameters() const override { return ops_.num_params + (objective_ == FitObjective::HuberLikelihood ? 1 : 0); }
+  ObjectiveFunction(ModelOps ops, FitObjective objective, double delta, const FitData& data,
+                    std::vector<double> theta = {}, const std::vector<int>& fixed = {})
+      : ops_(ops), objective_(objective), delta_(delta), data_(data), theta_(std::move(theta)) {
+    for (int k = 0; k < fullSize(); ++k) {
+      if (std::find(fixed.begin(), fixed.end(), k) == fixed.end()) free_.push_back(k);
+    }
+    gradient_.resize(static_cast<std::size_t>(fullSize()));
+  }
+  int NumParameters() const override { return static_cast<int>(free_.size()); }
   bool Evaluate(const double* parameters, double* cost, double* gradient) const override {
-    const double c = evaluateObjective(ops_, objective_, data_, parameters, delta_, gradient);
+    const bool all_free = NumParameters() == fullSize();
+    if (!all_free) {
+      for (std::size_t k = 0; k < free_.size(); ++k) theta_[static_cast<std::size_t>(free_[k])] = parameters[k];
+    }
+    const double* t = all_free ? parameters : theta_.data();
+    double* g = gradient && !all_free ? gradient_.data() : gradient;
+    const double c = evaluateObjective(ops_, objective_, data_, t, delta_, g);
     if (!std::isfinite(c)) return false;
     if (gradient) {
+      if (!all_free) {
+        for (std::size_t k = 0; k < free_.size(); ++k) gradient[k] = gradient_[static_cast<std::size_t>(free_[k])];
+      }
       for (int k = 0; k < NumParameters(); ++k) {
         if (!std::isfinite(gradient[k])) return false;
       }
@@ -31,13 +48,27 @@ class ObjectiveFunction final : public ceres::FirstOrderFunction {
     *cost = c;
     return true;
   }
+  const std::vector<int>& freeParameters() const { return free_; }
 
  private:
+  int fullSize() const { return ops_.num_params + (objective_ == FitObjective::HuberLikelihood ? 1 : 0); }
   ModelOps ops_;
   FitObjective objective_;
   double delta_;
   const FitData& data_;
+  mutable std::vector<double> theta_, gradient_;  // scratch: one solver per thread
+  std::vector<int> free_;
 };
+
+// The exponents of θ outside [kMinExponent, kMaxExponent].
+std::vector<int> exponentsOutOfBounds(const ModelOps& ops, const std::vector<double>& theta) {
+  std::vector<int> out;
+  for (int k : ops.exponents) {
+    const double v = theta[static_cast<std::size_t>(k)];
+    if (v < kMinExponent || v > kMaxExponent) out.push_back(k);
+  }
+  return out;
+}
 
 // One point's residual r = predicted ln L − observed ln L, with the analytic Jacobian.
 class PointResidual final : public ceres::CostFunction {
@@ -86,11 +117,15 @@ struct LocalSolver::Impl {
       if (data.weight[i] != 1.0) loss = new ceres::ScaledLoss(loss, data.weight[i], ceres::TAKE_OWNERSHIP);
       problem->AddResidualBlock(new PointResidual(ops, data.x1[i], data.x2[i], data.log_loss[i]), loss, x.data());
     }
+    if (data.size() > 0) {
+      for (int k : ops.exponents) {
+        problem->SetParameterLowerBound(x.data(), k, kMinExponent);
+        problem->SetParameterUpperBound(x.data(), k, kMaxExponent);
+      }
+    }
   }
 
-  SolveOutcome solveLbfgs(const std::vector<double>& start, const Tolerances& tol) {
-    SolveOutcome out;
-    out.theta = start;
+  static void runLbfgs(const ceres::GradientProblem& problem, double* x, const Tolerances& tol, SolveOutcome* out) {
     ceres::GradientProblemSolver::Options options;
     options.line_search_direction_type = ceres::LBFGS;
     options.max_num_iterations = tol.max_iterations;
@@ -99,15 +134,43 @@ struct LocalSolver::Impl {
     options.parameter_tolerance = tol.parameter_tolerance;
     options.logging_type = ceres::SILENT;
     ceres::GradientProblemSolver::Summary summary;
-    ceres::Solve(options, *gradient_problem, out.theta.data(), &summary);
-    out.converged = summary.termination_type == ceres::CONVERGENCE;
-    out.iterations = static_cast<int>(summary.iterations.size());
+    ceres::Solve(options, problem, x, &summary);
+    out->converged = summary.termination_type == ceres::CONVERGENCE;
+    out->iterations += static_cast<int>(summary.iterations.size());
+  }
+
+  // Unbounded L-BFGS; then, while exponents lie outside their bounds, those are fixed at the
+  // nearest bound and the other parameters minimised again (an active-set pass: each round fixes
+  // at least one more exponent, so it ends). A fit that stays within the bounds runs once.
+  SolveOutcome solveLbfgs(const std::vector<double>& start, const Tolerances& tol) {
+    SolveOutcome out;
+    out.theta = start;
+    runLbfgs(*gradient_problem, out.theta.data(), tol, &out);
+    std::vector<int> fixed;
+    for (std::vector<int> outside = exponentsOutOfBounds(ops, out.theta); !outside.empty();
+         outside = exponentsOutOfBounds(ops, out.theta)) {
+      for (int k : outside) {
+        double& v = out.theta[static_cast<std::size_t>(k)];
+        if (!std::isfinite(v)) return out;  // diverged: the objective check in solve() reports it
+        v = std::clamp(v, kMinExponent, kMaxExponent);
+        fixed.push_back(k);
+      }
+      auto* function = new ObjectiveFunction(ops, objective, delta, data, out.theta, fixed);
+      const std::vector<int> free = function->freeParameters();
+      ceres::GradientProblem reduced(function);
+      std::vector<double> x;
+      for (int k : free) x.push_back(out.theta[static_cast<std::size_t>(k)]);
+      runLbfgs(reduced, x.data(), tol, &out);
+      for (std::size_t k = 0; k < free.size(); ++k) out.theta[static_cast<std::size_t>(free[k])] = x[k];
+    }
     return out;
   }
 
   SolveOutcome solveLm(const std::vector<double>& start, const Tolerances& tol) {
     SolveOutcome out;
     std::copy(start.begin(), start.end(), x.begin());
+    // Ceres needs a start within the bounds: a grid value outside them starts at the nearest bound.
+    for (int k : ops.exponents) x[static_cast<std::size_t>(k)] = std::clamp(x[static_cast<std::size_t>(k)], kMinExponent, kMaxExponent);
     ceres::Solver::Options options;
     options.linear_solver_type = ceres::DENSE_QR;
     options.max_num_iterations = tol.max_iterations;

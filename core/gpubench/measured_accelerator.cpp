@@ -78,4 +78,12 @@ Result<Accelerator> loadMeasuredAccelerator(const std::filesystem::path& path) {
   return accelerator;
 }
 
+Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog) {
+  const std::string measured_prefix = "measured:";
+  if (gpu_id.rfind(measured_prefix, 0) == 0) return loadMeasuredAccelerator(gpu_id.substr(measured_prefix.size()));
+  auto acc = catalog.get(gpu_id);
+  if (!acc) return acc.error();
+  return **acc;
+}
+
 }  // namespace scaleplan

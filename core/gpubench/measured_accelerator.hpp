@@ -3,6 +3,7 @@
 // ("--gpu measured:FILE"): its dense peaks are the best rates this device achieved per precision.
 
 #include <filesystem>
+#include <string>
 
 #include "base/result.hpp"
 #include "gpubench/bench_types.hpp"
@@ -24,5 +25,8 @@ Result<Accelerator> acceleratorFromBenchmark(const BenchResult& result);
 
 // Loads a benchmark JSON file and converts it; errors name the file.
 Result<Accelerator> loadMeasuredAccelerator(const std::filesystem::path& path);
+
+// A catalog id, or "measured:PATH" for a benchmark result file (the planner's AcceleratorLookup).
+Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog);
 
 }  // namespace scaleplan

@@ -83,22 +83,9 @@ Result<RunCost> costOf(Flops flops, const ComputeSetup& setup) {
   return cost;
 }
 
-std::string_view toString(BudgetUnit u) {
-  switch (u) {
-    case BudgetUnit::Flops: return "flops";
-    case BudgetUnit::Usd: return "usd";
-    case BudgetUnit::GpuHours: return "gpu-hours";
-    case BudgetUnit::Days: return "days";
-  }
-  return "unknown";
-}
+std::string_view toString(BudgetUnit u) { return kBudgetUnitNames.toString(u); }
 
-std::optional<BudgetUnit> budgetUnitFromString(std::string_view s) {
-  for (BudgetUnit u : {BudgetUnit::Flops, BudgetUnit::Usd, BudgetUnit::GpuHours, BudgetUnit::Days}) {
-    if (toString(u) == s) return u;
-  }
-  return std::nullopt;
-}
+std::optional<BudgetUnit> budgetUnitFromString(std::string_view s) { return kBudgetUnitNames.fromString(s); }
 
 Result<Flops> flopsForBudget(const Budget& budget, const ComputeSetup& setup) {
   std::string error;
@@ -131,6 +118,21 @@ Result<Flops> flopsForBudget(const Budget& budget, const ComputeSetup& setup) {
   if (!std::isfinite(flops))
     return Error{"budget: " + shown(budget.amount) + " " + unit + " overflows the FLOP count"};
   return Flops{flops};
+}
+
+Result<BudgetEquivalents> budgetEquivalents(const Budget& budget, const ComputeSetup& setup) {
+  auto flops = flopsForBudget(budget, setup);
+  if (!flops) return flops.error();
+  auto cost = costOf(*flops, setup);
+  if (!cost) return cost.error();
+  BudgetEquivalents e;
+  e.flops = flops->value;
+  e.usd = cost->cost_usd;
+  e.gpu_hours = cost->gpu_hours;
+  e.days = cost->wall_clock.days();
+  e.gpu_count = setup.gpu_count;
+  e.usd_per_gpu_hour = setup.usd_per_gpu_hour;
+  return e;
 }
 
 }  // namespace scaleplan

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "base/units.hpp"
 #include "hardware/accelerator.hpp"
@@ -55,6 +56,11 @@ Result<RunCost> costOf(Flops flops, const ComputeSetup& setup);
 
 // What a budget is given in.
 enum class BudgetUnit { Flops, Usd, GpuHours, Days };
+inline constexpr auto kBudgetUnitNames = makeEnumNames<BudgetUnit>({
+    {BudgetUnit::Flops, "flops"},
+    {BudgetUnit::Usd, "usd"},
+    {BudgetUnit::GpuHours, "gpu-hours"},
+    {BudgetUnit::Days, "days"}});
 std::string_view toString(BudgetUnit u);  // "flops", "usd", "gpu-hours", "days"
 std::optional<BudgetUnit> budgetUnitFromString(std::string_view s);
 
@@ -66,5 +72,19 @@ struct Budget {
 // The training FLOPs a budget buys on a setup (Usd needs a price). Errors name the problem:
 // "budget: must be positive", "budget: a dollar budget needs a price per GPU-hour".
 Result<Flops> flopsForBudget(const Budget& budget, const ComputeSetup& setup);
+
+// One budget in every unit, on one setup: the FLOPs it buys and the dollars, GPU-hours and
+// wall-clock days they take (what the GUI's budget explorer shows and converts between).
+struct BudgetEquivalents {
+  double flops = 0.0;             // training FLOPs (a count)
+  double usd = 0.0;               // dollars; 0 when no price is known
+  double gpu_hours = 0.0;         // GPU-hours
+  double days = 0.0;              // wall-clock days on gpu_count GPUs
+  int gpu_count = 0;
+  double usd_per_gpu_hour = 0.0;  // the price used (the override, else the catalog's); 0 = none
+  bool hasPrice() const { return usd_per_gpu_hour > 0.0; }
+};
+// Errors: those of flopsForBudget and costOf.
+Result<BudgetEquivalents> budgetEquivalents(const Budget& budget, const ComputeSetup& setup);
 
 }  // namespace scaleplan

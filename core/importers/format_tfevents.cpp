@@ -246,6 +246,13 @@ FileOutcome importTensorBoardEvents(ChunkBuffer& buffer, const FileContext& ctx,
   }
   if (buffer.readFailed()) return corrupt("read error");
 
+  if (series.empty()) {
+    // Naming a loss tag cannot help a file without scalars (e.g. only the file_version record).
+    out.error = issue(ctx.file, 0, 0, "",
+                      "no scalar values in its " + std::to_string(records) +
+                          " records: the event file holds no training curve to import");
+    return out;
+  }
   std::vector<std::string> tags;
   for (const auto& [tag, values] : series) tags.push_back(tag);
   std::vector<std::string> matches;

@@ -394,12 +394,22 @@ void WarningSink::finish() {
   }
 }
 
+void RunCollector::append(Entry& e, const RunPoint& point, std::int64_t line) {
+  auto& pts = e.run.points;
+  if (e.back_line == 0 && !pts.empty() && point.tokens < pts.back().tokens) {
+    e.back_line = line;
+    e.back_from = pts.back().tokens;
+    e.back_to = point.tokens;
+  }
+  pts.push_back(point);
+}
+
 void RunCollector::add(std::string_view name, double params, const RunPoint& point, std::int64_t line) {
   ++points_;
   if (last_ < entries_.size()) {
-    Run& r = entries_[last_].run;
-    if (r.params == params && r.name == name) {
-      r.points.push_back(point);
+    Entry& e = entries_[last_];
+    if (e.run.params == params && e.run.name == name) {
+      append(e, point, line);
       return;
     }
   }
@@ -407,7 +417,7 @@ void RunCollector::add(std::string_view name, double params, const RunPoint& poi
   if (it != by_name_.end()) {
     for (std::size_t idx : it->second) {
       if (entries_[idx].run.params == params) {
-        entries_[idx].run.points.push_back(point);
+        append(entries_[idx], point, line);
         last_ = idx;
         return;
       }
@@ -463,6 +473,12 @@ std::vector<Run> RunCollector::finish(const std::string& source, WarningSink& si
   const auto byTokens = [](const RunPoint& a, const RunPoint& b) { return a.tokens < b.tokens; };
   for (Entry& e : entries_) {
     auto& pts = e.run.points;
+    if (e.back_line != 0) {
+      sink.note(e.back_line, 0, "",
+                "run '" + e.run.name + "': tokens go back from " + numberText(e.back_from) + " to " +
+                    numberText(e.back_to) + " (a run resumed from an earlier checkpoint into the same log?); its " +
+                    std::to_string(pts.size()) + " points are ordered by tokens");
+    }
     if (!std::is_sorted(pts.begin(), pts.end(), byTokens)) std::stable_sort(pts.begin(), pts.end(), byTokens);
     e.run.source = source;
     runs.push_back(std::move(e.run));

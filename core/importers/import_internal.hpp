@@ -167,7 +167,12 @@ class RunCollector {
     Run run;
     std::string key;  // the name as found in the log (run.name may get an [N=...] suffix)
     std::int64_t first_line = 0;
+    // The first point whose tokens are below the previous point's (a run resumed from an
+    // earlier checkpoint into the same log): reported, since the points get sorted.
+    std::int64_t back_line = 0;
+    double back_from = 0, back_to = 0;
   };
+  static void append(Entry& e, const RunPoint& point, std::int64_t line);
   std::vector<Entry> entries_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_name_;
   std::size_t last_ = static_cast<std::size_t>(-1);

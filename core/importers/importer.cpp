@@ -105,7 +105,14 @@ std::string runNameFor(const std::string& source, ImportFormat format) {
   if (stem.empty()) stem = source;
   if (format == ImportFormat::TensorBoard && stem.rfind("run-", 0) == 0) {
     const auto tag = stem.find("-tag-");
-    if (tag != std::string::npos && tag > 4) return stem.substr(4, tag - 4);
+    if (tag != std::string::npos && tag > 4) {
+      std::string run = stem.substr(4, tag - 4);
+      // TensorBoard calls the run "." when the event files lie in the log folder itself; the
+      // folder holding the download names it better.
+      const std::string d = p.parent_path().filename().string();
+      if (run == "." && !d.empty() && d != "." && d != "..") return d;
+      return run;
+    }
   }
   if (format == ImportFormat::TensorBoardEvents) {
     // SummaryWriter writes events.out.tfevents.<time>.<host>... into one folder per run.

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/fit_point.hpp"  // FitPoint
+
 namespace scaleplan {
 
 // One logged point of a training curve (or the single result of a finished run).
@@ -26,12 +28,6 @@ struct Run {
   double params = 0;  // N
   std::vector<RunPoint> points;
   std::string source;  // file it came from (for messages)
-};
-
-// One observation for the fitter.
-struct FitPoint {
-  double params = 0, tokens = 0, flops = 0, loss = 0;
-  std::string run;
 };
 
 // How a run's curve becomes fit points.

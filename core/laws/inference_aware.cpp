@@ -13,7 +13,7 @@
 #include <string>
 
 #include "base/format.hpp"
-#include "laws/minimize_1d.hpp"
+#include "base/minimize_1d.hpp"
 #include "laws/scaling_law.hpp"
 
 namespace scaleplan {
@@ -89,10 +89,10 @@ Sizing minimiseLifetimeCost(const ChinchillaParams& law, double target_loss, dou
   // v from 1e-12 (N barely above N_min, D enormous) to 60 (N = e^60·N_min, far past any optimum).
   const double lo = std::log(1e-12), hi = std::log(60.0);
   // Locate the minimum on ln(cost), then refine on the cost scaled near the minimum.
-  laws_detail::Minimum coarse = laws_detail::scanThenBrent(log_cost, log_cost, lo, hi, 400);
+  Minimum coarse = scanThenBrent(log_cost, log_cost, lo, hi, 400);
   reference_log = coarse.fx - log_n_min;  // keeps cost() near 1 around the optimum
   const double width = (hi - lo) / 399.0;
-  laws_detail::Minimum fine = laws_detail::brentMinimize(cost, coarse.x - width, coarse.x + width);
+  Minimum fine = brentMinimize(cost, coarse.x - width, coarse.x + width);
   const double v = std::exp(fine.fx <= cost(coarse.x) ? fine.x : coarse.x);
   Sizing s;
   s.params = std::exp(log_n_min + v);

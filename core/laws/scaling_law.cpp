@@ -10,7 +10,7 @@
 #include <type_traits>
 
 #include "base/format.hpp"
-#include "laws/minimize_1d.hpp"
+#include "base/minimize_1d.hpp"
 
 namespace scaleplan {
 
@@ -123,40 +123,13 @@ std::string describe(double x) { return formatNumber(x, 6); }
 
 // --- enums -------------------------------------------------------------------------------------
 
-std::string_view toString(PowerLawVariable v) {
-  switch (v) {
-    case PowerLawVariable::Params: return "params";
-    case PowerLawVariable::Tokens: return "tokens";
-    case PowerLawVariable::Flops: return "flops";
-  }
-  return "params";
-}
+std::string_view toString(PowerLawVariable v) { return kPowerLawVariableNames.toString(v); }
 
-std::optional<PowerLawVariable> powerLawVariableFromString(std::string_view s) {
-  for (PowerLawVariable v : {PowerLawVariable::Params, PowerLawVariable::Tokens, PowerLawVariable::Flops}) {
-    if (s == toString(v)) return v;
-  }
-  return std::nullopt;
-}
+std::optional<PowerLawVariable> powerLawVariableFromString(std::string_view s) { return kPowerLawVariableNames.fromString(s); }
 
-std::string_view toString(LawKind k) {
-  switch (k) {
-    case LawKind::Chinchilla: return "chinchilla";
-    case LawKind::Kaplan: return "kaplan";
-    case LawKind::TokensPerParam: return "tokens-per-param";
-    case LawKind::DataConstrained: return "data-constrained";
-    case LawKind::PowerLaw: return "power-law";
-  }
-  return "chinchilla";
-}
+std::string_view toString(LawKind k) { return kLawKindNames.toString(k); }
 
-std::optional<LawKind> lawKindFromString(std::string_view s) {
-  for (LawKind k : {LawKind::Chinchilla, LawKind::Kaplan, LawKind::TokensPerParam, LawKind::DataConstrained,
-                    LawKind::PowerLaw}) {
-    if (s == toString(k)) return k;
-  }
-  return std::nullopt;
-}
+std::optional<LawKind> lawKindFromString(std::string_view s) { return kLawKindNames.fromString(s); }
 
 // --- Chinchilla form ---------------------------------------------------------------------------
 
@@ -181,7 +154,7 @@ Allocation chinchillaOptimalNumeric(const ChinchillaParams& p, Flops compute) {
     return chinchillaReducible(p, n, c6 / n);
   };
   auto [lo, hi] = logParamsRange(compute);
-  laws_detail::Minimum m = laws_detail::scanThenBrent(objective, objective, lo, hi);
+  Minimum m = scanThenBrent(objective, objective, lo, hi);
   return allocationFor(std::exp(m.x), compute);
 }
 
@@ -271,7 +244,7 @@ Allocation dataConstrainedOptimal(const DataConstrainedParams& p, Flops compute)
   };
   auto [lo, hi] = logParamsRange(compute);
   // A scan first: the min() in U_N makes the objective kinked, and it need not be convex.
-  laws_detail::Minimum m = laws_detail::scanThenBrent(objective, objective, lo, hi, 600);
+  Minimum m = scanThenBrent(objective, objective, lo, hi, 600);
   return allocationFor(std::exp(m.x), compute);
 }
 

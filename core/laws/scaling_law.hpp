@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "base/units.hpp"
 
@@ -54,6 +55,10 @@ struct DataConstrainedParams {
 
 // L(x) = E + A · x^(−alpha) for one variable (fits of loss against N, D or C alone).
 enum class PowerLawVariable { Params, Tokens, Flops };
+inline constexpr auto kPowerLawVariableNames = makeEnumNames<PowerLawVariable>({
+    {PowerLawVariable::Params, "params"},
+    {PowerLawVariable::Tokens, "tokens"},
+    {PowerLawVariable::Flops, "flops"}});
 std::string_view toString(PowerLawVariable v);  // "params", "tokens", "flops"
 std::optional<PowerLawVariable> powerLawVariableFromString(std::string_view s);
 struct PowerLawParams {
@@ -62,6 +67,12 @@ struct PowerLawParams {
 };
 
 enum class LawKind { Chinchilla, Kaplan, TokensPerParam, DataConstrained, PowerLaw };
+inline constexpr auto kLawKindNames = makeEnumNames<LawKind>({
+    {LawKind::Chinchilla, "chinchilla"},
+    {LawKind::Kaplan, "kaplan"},
+    {LawKind::TokensPerParam, "tokens-per-param"},
+    {LawKind::DataConstrained, "data-constrained"},
+    {LawKind::PowerLaw, "power-law"}});
 std::string_view toString(LawKind k);  // "chinchilla", "kaplan", "tokens-per-param", "data-constrained", "power-law"
 std::optional<LawKind> lawKindFromString(std::string_view s);
 

@@ -5,30 +5,12 @@
 
 #include "base/format.hpp"
 #include "counting/memory.hpp"
-#include "gpubench/measured_accelerator.hpp"
 
 namespace scaleplan {
 
-std::string_view toString(PlanWarningKind k) {
-  switch (k) {
-    case PlanWarningKind::MfuHigh: return "mfu-high";
-    case PlanWarningKind::MfuLow: return "mfu-low";
-    case PlanWarningKind::TokensExceedUniqueData: return "tokens-exceed-unique-data";
-    case PlanWarningKind::DoesNotFitOnOneGpu: return "does-not-fit-on-one-gpu";
-    case PlanWarningKind::Extrapolation: return "extrapolation";
-    case PlanWarningKind::NoPrice: return "no-price";
-    case PlanWarningKind::BudgetDiffers: return "budget-differs";
-    case PlanWarningKind::MeasuredPeak: return "measured-peak";
-  }
-  return "unknown";
-}
+std::string_view toString(PlanWarningKind k) { return kPlanWarningKindNames.toString(k); }
 
-std::optional<PlanWarningKind> planWarningKindFromString(std::string_view s) {
-  for (PlanWarningKind k : kAllPlanWarningKinds) {
-    if (toString(k) == s) return k;
-  }
-  return std::nullopt;
-}
+std::optional<PlanWarningKind> planWarningKindFromString(std::string_view s) { return kPlanWarningKindNames.fromString(s); }
 
 static bool positiveFinite(double x) { return std::isfinite(x) && x > 0.0; }
 
@@ -41,12 +23,14 @@ bool PlanRequest::isValid(std::string* error) const {
   if (budget && !positiveFinite(budget->amount)) {
     return fail("budget: must be a positive finite number, got " + formatNumber(budget->amount));
   }
-  if (gpu_count < 1) return fail("gpus: must be at least 1, got " + std::to_string(gpu_count));
-  if (!std::isfinite(mfu) || mfu <= 0.0 || mfu > 1.0) return fail("mfu: must be in (0, 1], got " + formatNumber(mfu));
+  if (!kGpuCountSpec.allows(gpu_count)) {
+    return fail(std::string(kGpuCountSpec.field) + ": " + kGpuCountSpec.violation(gpu_count) + ", got " + std::to_string(gpu_count));
+  }
+  if (!kMfuSpec.allows(mfu)) return fail("mfu: " + kMfuSpec.violation(mfu) + ", got " + formatNumber(mfu));
   if (usd_per_gpu_hour && !(std::isfinite(*usd_per_gpu_hour) && *usd_per_gpu_hour >= 0.0)) {
     return fail("usd_per_gpu_hour: must be a non-negative number, got " + formatNumber(*usd_per_gpu_hour));
   }
-  if (!std::isfinite(pue) || pue < 1.0) return fail("pue: must be at least 1, got " + formatNumber(pue));
+  if (!kPueSpec.allows(pue) || !std::isfinite(pue)) return fail("pue: " + kPueSpec.violation(pue) + ", got " + formatNumber(pue));
   if (inference_tokens && !(std::isfinite(*inference_tokens) && *inference_tokens >= 0.0)) {
     return fail("inference_tokens: must be a non-negative number, got " + formatNumber(*inference_tokens));
   }
@@ -60,9 +44,6 @@ bool PlanRequest::isValid(std::string* error) const {
     return fail("unique_tokens: " + formatNumber(*unique_tokens) + " is fewer than the " +
                 formatNumber(kMinUniqueTokens) +
                 " a training set has at the least (the data-constrained law was fitted on 1e8 to 9e9)");
-  }
-  if (gpu_count > kMaxPlanGpus) {
-    return fail("gpus: must be at most " + formatNumber(kMaxPlanGpus) + ", got " + std::to_string(gpu_count));
   }
   if (!positiveFinite(training_bytes_per_param)) {
     return fail("training_bytes_per_param: must be positive, got " + formatNumber(training_bytes_per_param));
@@ -196,9 +177,10 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
   const double gpu_bytes = request.accelerator.memory_gb * 1e9;
   // In double first: the conversion to int is only defined for values an int holds.
   const double gpus_to_hold = gpu_bytes > 0 ? std::ceil(result.training_memory_bytes / gpu_bytes) : 0.0;
-  if (!(gpus_to_hold <= kMaxPlanGpus)) {
+  // The most GPUs a plan may need to hold the training state: the most it may run on.
+  if (!(gpus_to_hold <= kGpuCountSpec.max)) {
     return Error{"the planned model's training state (" + formatBytes(result.training_memory_bytes) +
-                 ") needs more than " + formatNumber(kMaxPlanGpus) + " " + request.accelerator.id +
+                 ") needs more than " + formatNumber(kGpuCountSpec.max) + " " + request.accelerator.id +
                  " GPUs just to hold it: beyond what the planner accepts"};
   }
   result.gpus_to_hold_training_state = static_cast<int>(gpus_to_hold);
@@ -280,21 +262,21 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
   return result;
 }
 
-Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog) {
-  const std::string measured_prefix = "measured:";
-  if (gpu_id.rfind(measured_prefix, 0) == 0) return loadMeasuredAccelerator(gpu_id.substr(measured_prefix.size()));
-  auto acc = catalog.get(gpu_id);
-  if (!acc) return acc.error();
-  return **acc;
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
+  return makePlanRequest(spec, [&](const std::string& gpu_id) -> Result<Accelerator> {
+    auto acc = catalog.get(gpu_id);
+    if (!acc) return acc.error();
+    return **acc;
+  });
 }
 
-Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog) {
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const AcceleratorLookup& lookup) {
   PlanRequest r;
   r.budget = spec.budget;
   auto law = lawById(spec.law_id, spec.law_options);
   if (!law) return law.error();
   r.law = *law;
-  auto accelerator = resolveAccelerator(spec.gpu_id, catalog);
+  auto accelerator = lookup(spec.gpu_id);
   if (!accelerator) return accelerator.error();
   r.accelerator = *accelerator;
   r.precision = spec.precision;
@@ -310,6 +292,14 @@ Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog&
   std::string why;
   if (!r.isValid(&why)) return Error{why};
   return r;
+}
+
+Result<BudgetEquivalents> budgetEquivalents(const PlanRequest& request) {
+  if (!request.budget) return Error{"budget: none given"};
+  auto setup = setupFor(request.accelerator, request.precision, request.gpu_count, request.mfu, request.usd_per_gpu_hour,
+                        request.pue);
+  if (!setup) return setup.error();
+  return budgetEquivalents(*request.budget, *setup);
 }
 
 }  // namespace scaleplan

@@ -7,10 +7,14 @@
 // gone. PlanSpec is the by-name form used by the CLI and the GUI; makePlanRequest resolves it.
 
 #include <filesystem>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/enum_names.hpp"
+#include "base/option_spec.hpp"
 #include "base/precision.hpp"
 #include "base/result.hpp"
 #include "base/units.hpp"
@@ -48,19 +52,26 @@ inline constexpr double kMaxPlanFlops = 1e35;
 // The fewest unique training tokens a data-constrained plan accepts. Muennighoff et al. (2023)
 // fitted their form on 100M to 9B unique tokens; a million tokens is a few books, no training set.
 inline constexpr double kMinUniqueTokens = 1e6;
-// The most GPUs a plan may need to hold the training state (also the --gpus limit).
-inline constexpr int kMaxPlanGpus = 100000000;
+
+// The plan's option defaults and ranges, one source for PlanRequest, PlanSpec, their isValid, the
+// CLI's help and flag checks and the GUI's initial plan and spin boxes.
+inline constexpr std::string_view kDefaultLawId = "hoffmann2022";
+inline constexpr std::string_view kDefaultGpuId = "h100-sxm";
+inline constexpr Precision kDefaultPlanPrecision = Precision::Bf16;
+inline constexpr NumericOptionSpec kGpuCountSpec{"gpus", 1024, 1, 1e8, false, "GPUs"};
+inline constexpr NumericOptionSpec kMfuSpec{"mfu", 0.4, 0.0, 1.0, true, ""};
+inline constexpr NumericOptionSpec kPueSpec{"pue", kDefaultPue, 1.0, std::numeric_limits<double>::infinity(), false, ""};
 
 struct PlanRequest {
   // The budget. Optional only when target_loss is set (then the plan is sized by the loss).
   std::optional<Budget> budget;
   ScalingLaw law;
   Accelerator accelerator;
-  Precision precision = Precision::Bf16;
-  int gpu_count = 1024;
-  double mfu = 0.4;                                // (0, 1]
+  Precision precision = kDefaultPlanPrecision;
+  int gpu_count = static_cast<int>(kGpuCountSpec.default_value);
+  double mfu = kMfuSpec.default_value;             // (0, 1]
   std::optional<double> usd_per_gpu_hour;          // overrides the catalog's price
-  double pue = kDefaultPue;
+  double pue = kPueSpec.default_value;
   // Inference-aware sizing (Sardana et al. 2023): lifetime tokens to be served, and/or a loss
   // to reach. With inference tokens but no target loss, the target is the loss the budget buys
   // at the compute-optimal allocation.
@@ -86,6 +97,15 @@ enum class PlanWarningKind {
   BudgetDiffers,
   MeasuredPeak,  // the peak is a benchmark's measured rate: what MFU then means
 };
+inline constexpr auto kPlanWarningKindNames = makeEnumNames<PlanWarningKind>({
+    {PlanWarningKind::MfuHigh, "mfu-high"},
+    {PlanWarningKind::MfuLow, "mfu-low"},
+    {PlanWarningKind::TokensExceedUniqueData, "tokens-exceed-unique-data"},
+    {PlanWarningKind::DoesNotFitOnOneGpu, "does-not-fit-on-one-gpu"},
+    {PlanWarningKind::Extrapolation, "extrapolation"},
+    {PlanWarningKind::NoPrice, "no-price"},
+    {PlanWarningKind::BudgetDiffers, "budget-differs"},
+    {PlanWarningKind::MeasuredPeak, "measured-peak"}});
 std::string_view toString(PlanWarningKind k);  // "mfu-high", "mfu-low", ...
 inline constexpr PlanWarningKind kAllPlanWarningKinds[] = {PlanWarningKind::MfuHigh,
                                                            PlanWarningKind::MfuLow,
@@ -128,21 +148,29 @@ Result<PlanResult> makePlan(const PlanRequest& request);
 // By-name inputs, as typed on the command line or picked in the GUI.
 struct PlanSpec {
   std::optional<Budget> budget;
-  std::string law_id = "hoffmann2022";  // preset id or "file:PATH"
+  std::string law_id{kDefaultLawId};  // preset id or "file:PATH"
   LawLookupOptions law_options;
-  std::string gpu_id = "h100-sxm";      // catalog id or "measured:PATH" (a benchmark result)
-  Precision precision = Precision::Bf16;
-  int gpu_count = 1024;
-  double mfu = 0.4;
+  std::string gpu_id{kDefaultGpuId};  // catalog id or "measured:PATH" (a benchmark result)
+  Precision precision = kDefaultPlanPrecision;
+  int gpu_count = static_cast<int>(kGpuCountSpec.default_value);
+  double mfu = kMfuSpec.default_value;
   std::optional<double> usd_per_gpu_hour;
-  double pue = kDefaultPue;
+  double pue = kPueSpec.default_value;
   std::optional<double> inference_tokens;
   std::optional<double> target_loss;
   std::optional<double> unique_tokens;
 };
+// The request's budget in every unit on the request's setup (accelerator, precision, GPUs, MFU,
+// price, PUE). Errors: no budget, or those of setupFor and budgetEquivalents.
+Result<BudgetEquivalents> budgetEquivalents(const PlanRequest& request);
+
+// Finds the accelerator a PlanSpec::gpu_id names. The planner does not read benchmark results
+// itself (it does not link the GPU benchmark): the apps pass resolveAccelerator of
+// gpubench/measured_accelerator.hpp, which also takes "measured:PATH".
+using AcceleratorLookup = std::function<Result<Accelerator>(const std::string& gpu_id)>;
+Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const AcceleratorLookup& lookup);
+// With the catalog's accelerators only (no "measured:PATH").
 Result<PlanRequest> makePlanRequest(const PlanSpec& spec, const HardwareCatalog& catalog);
-// A catalog id, or "measured:PATH" for a benchmark result file.
-Result<Accelerator> resolveAccelerator(const std::string& gpu_id, const HardwareCatalog& catalog);
 
 // JSON (schema_version 1). The request embeds the law and the accelerator; the result is written
 // for other tools and recomputed on load. Errors name the file and the field.

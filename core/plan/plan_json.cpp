@@ -173,7 +173,9 @@ Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string
   r.precision = *p;
   auto gpus = json::getInt(o, "gpus", rpath);
   if (!gpus) return gpus.error();
-  if (*gpus < 1 || *gpus > kMaxPlanGpus) return Error{rpath + ".gpus: must be between 1 and 1e8, got " + std::to_string(*gpus)};
+  if (!kGpuCountSpec.allows(static_cast<double>(*gpus))) {
+    return Error{rpath + ".gpus: " + kGpuCountSpec.violation(static_cast<double>(*gpus)) + ", got " + std::to_string(*gpus)};
+  }
   r.gpu_count = static_cast<int>(*gpus);
   auto mfu = json::getDouble(o, "mfu", rpath);
   if (!mfu) return mfu.error();

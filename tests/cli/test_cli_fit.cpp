@@ -1,5 +1,6 @@
 // scaleplan-cli fit on the Chinchilla data (Besiroglu et al. 2024's reconstruction of Hoffmann
 // et al. 2022's Figure 4), its JSON keys, and a fitted law reused for planning via file:PATH.
+#include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
 
@@ -58,6 +59,38 @@ class TestCliFit : public QObject {
     auto ci = o["predicted_loss_ci95"].toArray();
     QCOMPARE(ci.size(), 2);
     QVERIFY(ci[0].toDouble() < o["predicted_loss"].toDouble() && o["predicted_loss"].toDouble() < ci[1].toDouble());
+  }
+
+  // Issue 13 item 4: runs whose loss is constant gave alpha = 8.9e-18 and beta = -1.99e-13 (below
+  // the bound 0.001) with exit status 0, and --out then refused the law. Now the exponents stay
+  // within their bounds and the law saves; a form that cannot hold the data fails saying so.
+  void constantLossRespectsTheBounds() {
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("constant.csv");
+    {
+      QFile f(csv);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("params,tokens,loss\n");
+      for (const char* n : {"1e7", "3e7", "1e8", "3e8", "1e9"}) {
+        for (const char* d : {"2e8", "1e9", "5e9"}) f.write(QByteArray(n) + "," + d + ",3.0\n");
+      }
+    }
+    const QString law = dir.filePath("law.json");
+    Run r = cli({"fit", csv, "--json", "--out", law});
+    QCOMPARE(r.exit_code, 0);
+    auto p = jsonOf(r)["params"].toObject();
+    for (const char* exponent : {"alpha", "beta"}) {
+      QVERIFY2(p[exponent].toDouble() >= 1e-3 && p[exponent].toDouble() <= 5.0, r.out.constData());
+    }
+    SP_COMPARE_REL(p["E"].toDouble(), 3.0, 1e-6);
+    QVERIFY(QFile::exists(law));
+    Run plan = cli({"plan", "--law", "file:" + law, "--flops", "1e21", "--json"});
+    QCOMPARE(plan.exit_code, 0);
+    SP_COMPARE_REL(jsonOf(plan)["predicted_loss"].toDouble(), 3.0, 1e-6);
+
+    Run kaplan = cli({"fit", csv, "--law", "kaplan"});
+    QCOMPARE(kaplan.exit_code, 1);
+    QVERIFY2(QString::fromUtf8(kaplan.err).contains("the fit diverged"), kaplan.err.constData());
   }
 
   void errors_data() {

@@ -7,7 +7,7 @@
 // `--gpu measured:FILE` reads).
 //
 // A model preset, tokens per micro-batch and a tensor-parallel degree add the GEMMs of that
-// model's training step (plan/model_step.hpp) to the shapes; the result then shows the step's
+// model's training step (gpubench/model_step.hpp) to the shapes; the result then shows the step's
 // matrix-product time and FLOP-weighted rate per precision.
 //
 // Without a usable CUDA device the panel says why (the core's probe: backend not built, no
@@ -19,7 +19,7 @@
 
 #include "counting/model_presets.hpp"
 #include "gpubench/benchmark.hpp"
-#include "plan/model_step.hpp"
+#include "gpubench/model_step.hpp"
 
 class QComboBox;
 class QLabel;

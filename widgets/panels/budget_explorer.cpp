@@ -26,7 +26,7 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-const BudgetUnit kUnits[] = {BudgetUnit::Flops, BudgetUnit::Usd, BudgetUnit::GpuHours, BudgetUnit::Days};
+constexpr auto kUnits = kBudgetUnitNames.values();  // the unit combo's rows, in this order
 
 }  // namespace
 
@@ -129,13 +129,13 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   hw_form->addRow(tr("Accelerator"), accelerator_);
   precision_->setToolTip(tr("Only the precisions the accelerator supports, with its dense (not sparse) peak"));
   hw_form->addRow(tr("Precision"), precision_);
-  gpus_->setRange(1, 1000000);
+  gpus_->setRange(static_cast<int>(kGpuCountSpec.min), static_cast<int>(kGpuCountSpec.max));  // core/plan/plan.hpp
   gpus_->setGroupSeparatorShown(true);
   gpus_->setAccelerated(true);
   hw_form->addRow(tr("GPUs"), gpus_);
   mfu_slider_->setRange(1, 100);
   mfu_slider_->setToolTip(tr("Model FLOPs utilisation: achieved model FLOP/s over the dense peak"));
-  mfu_spin_->setRange(0.1, 100.0);
+  mfu_spin_->setRange(0.1, 100.0 * kMfuSpec.max);  // percent; 0.1% is the spin box's step above kMfuSpec's open 0
   mfu_spin_->setDecimals(1);
   mfu_spin_->setSingleStep(0.5);
   mfu_spin_->setSuffix(" %");
@@ -380,11 +380,9 @@ void BudgetExplorer::updateEquivalents() {
   auto line = [&](BudgetUnit u, const QString& text) {
     return u == unit ? QString("<b>= %1</b>").arg(text) : QString("= %1").arg(text);
   };
-  const PlanRequest& r = session_->currentRequest();
-  const double price = r.usd_per_gpu_hour.value_or(r.accelerator.usd_per_gpu_hour.value_or(0.0));
   QStringList lines;
   lines << line(BudgetUnit::Flops, text::flops(e->flops));
-  lines << line(BudgetUnit::Usd, e->has_price ? tr("%1 at %2/GPU-hour").arg(text::usd(e->usd), text::usd(price))
+  lines << line(BudgetUnit::Usd, e->hasPrice() ? tr("%1 at %2/GPU-hour").arg(text::usd(e->usd), text::usd(e->usd_per_gpu_hour))
                                               : tr("(no price per GPU-hour)"));
   lines << line(BudgetUnit::GpuHours, tr("%1 GPU-hours").arg(text::count(e->gpu_hours)));
   lines << line(BudgetUnit::Days, tr("%1 on %2 GPUs").arg(text::days(e->days), text::thousands(e->gpu_count)));
@@ -398,7 +396,7 @@ void BudgetExplorer::onUnitChanged(int index) {
   if (auto e = session_->budgetEquivalents()) {
     switch (unit) {
       case BudgetUnit::Flops: amount = e->flops; break;
-      case BudgetUnit::Usd: amount = e->has_price ? e->usd : 0.0; break;
+      case BudgetUnit::Usd: amount = e->hasPrice() ? e->usd : 0.0; break;
       case BudgetUnit::GpuHours: amount = e->gpu_hours; break;
       case BudgetUnit::Days: amount = e->days; break;
     }

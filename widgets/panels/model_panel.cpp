@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 #include <limits>
 
+#include "counting/count_report.hpp"
 #include "plots/memory_plot.hpp"
 #include "session/session.hpp"
 #include "controls/text_format.hpp"
@@ -122,8 +123,7 @@ QWidget* ModelMemoryPanel::buildControls() {
   d_ff_ = makeSpin(arch_box, 1, kIntMax, 11008, tr("Feed-forward hidden size"));
   form->addRow(tr("d_ff:"), d_ff_);
   mlp_ = new QComboBox(arch_box);
-  for (MlpKind k : {MlpKind::Gelu, MlpKind::Relu, MlpKind::SwiGlu, MlpKind::GeGlu})
-    mlp_->addItem(qs(toString(k)), qs(toString(k)));
+  for (MlpKind k : kMlpKindNames.values()) mlp_->addItem(qs(toString(k)), qs(toString(k)));
   mlp_->setToolTip(tr("GELU/ReLU: 2 matrices; SwiGLU/GeGLU (gated): 3 matrices"));
   form->addRow(tr("MLP:"), mlp_);
   vocab_ = makeSpin(arch_box, 1, kIntMax, 32000, tr("Vocabulary size"));
@@ -370,7 +370,9 @@ void ModelMemoryPanel::recompute() {
   }
   arch_error_.clear();
   error_label_->setVisible(false);
-  const ParameterCount count = countParameters(a);
+  // The figures of 'scaleplan-cli count' (per token; no training token count here).
+  const CountReport report = makeCountReport(a, fo);
+  const ParameterCount& count = report.params;
   count_ = count;
   total_label_->setText(
       tr("<b>%1</b> total (%2 non-embedding, %3 embedding)")
@@ -381,8 +383,8 @@ void ModelMemoryPanel::recompute() {
                                          .arg(a.moe.experts)
                                    : tr("%1 (dense: all parameters)").arg(text::count(count.active)));
 
-  const double six_n = 6.0 * count.active;
-  const TrainingFlopsPerToken detailed = trainingFlopsPerToken(a, fo);
+  const double six_n = report.six_n;
+  const TrainingFlopsPerToken& detailed = report.training;
   QString flops =
       tr("training 6·N = <b>%1</b>; detailed count (Chinchilla app. F, %2-token context) = <b>%3</b> "
          "(%4× 6·N)")
@@ -393,7 +395,7 @@ void ModelMemoryPanel::recompute() {
   if (detailed.recompute > 0) {
     flops += tr("; with recomputation the hardware does %1").arg(text::scientific(detailed.hardware()));
   }
-  flops += tr("; inference 2·N = %1").arg(text::scientific(inferenceFlopsPerToken(count.active)));
+  flops += tr("; inference 2·N = %1").arg(text::scientific(report.inference));
   flops_label_->setText(flops);
 
   const TrainingMemory tm = scaleplan::trainingMemory(a, state, act);

@@ -60,22 +60,20 @@ void Session::initialise() {
 PlanRequest Session::initialRequest() const {
   PlanRequest r;
   r.budget = Budget{BudgetUnit::Flops, kDefaultBudgetFlops};
-  if (auto law = resolveLaw("hoffmann2022")) {
+  if (auto law = resolveLaw(kDefaultLawId)) {
     r.law = *law;
   } else if (!laws_.empty()) {
     r.law = laws_.front();
   }
-  if (const Accelerator* a = catalog_.find("h100-sxm")) {
+  if (const Accelerator* a = catalog_.find(kDefaultGpuId)) {
     r.accelerator = *a;
   } else if (!catalog_.accelerators().empty()) {
     r.accelerator = catalog_.accelerators().front();
   }
-  r.precision = Precision::Bf16;
-  if (!r.accelerator.dense_peak.empty() && !r.accelerator.peak(Precision::Bf16)) {
+  // The precision, GPU count and MFU keep PlanRequest's defaults (plan.hpp).
+  if (!r.accelerator.dense_peak.empty() && !r.accelerator.peak(r.precision)) {
     r.precision = r.accelerator.dense_peak.begin()->first;
   }
-  r.gpu_count = 1024;
-  r.mfu = 0.4;
   return r;
 }
 
@@ -214,22 +212,9 @@ void Session::setRequest(const PlanRequest& request) {
 }
 
 std::optional<BudgetEquivalents> Session::budgetEquivalents() const {
-  if (!request_.budget) return std::nullopt;
-  auto setup = setupFor(request_.accelerator, request_.precision, request_.gpu_count, request_.mfu,
-                        request_.usd_per_gpu_hour, request_.pue);
-  if (!setup) return std::nullopt;
-  auto flops = flopsForBudget(*request_.budget, *setup);
-  if (!flops) return std::nullopt;
-  auto cost = costOf(*flops, *setup);
-  if (!cost) return std::nullopt;
-  BudgetEquivalents e;
-  e.flops = flops->value;
-  e.usd = cost->cost_usd;
-  e.gpu_hours = cost->gpu_hours;
-  e.days = cost->wall_clock.days();
-  e.gpu_count = request_.gpu_count;
-  e.has_price = setup->usd_per_gpu_hour > 0.0;
-  return e;
+  auto e = scaleplan::budgetEquivalents(request_);
+  if (!e) return std::nullopt;
+  return *e;
 }
 
 // ---- Laws -----------------------------------------------------------------------------------------

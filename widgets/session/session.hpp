@@ -34,17 +34,6 @@
 
 namespace scaleplan {
 
-// One budget expressed in every unit the explorer shows, on the current setup (accelerator,
-// precision, GPU count, MFU, price). usd is 0 when no price is known (has_price false).
-struct BudgetEquivalents {
-  double flops = 0.0;      // training FLOPs the budget buys
-  double usd = 0.0;        // dollars
-  double gpu_hours = 0.0;  // GPU-hours
-  double days = 0.0;       // wall-clock days on gpu_count GPUs
-  int gpu_count = 0;
-  bool has_price = false;
-};
-
 class Session : public QObject {
   Q_OBJECT
 

@@ -1,8 +1,8 @@
 // Training-tool logs as they come: Hugging Face trainer_state.json (num_tokens, total_flos, a
 // model config.json beside it, a training output folder), W&B runs tables and chart exports,
-// TensorBoard event files, Megatron-LM logs. Real files (tests/data/importers/real/, see its
-// SOURCE.md) are asserted against values read from them by hand; the event files are written by
-// an independent Python writer (tests/data/importers/tfevents/make_tfevents.py), not real runs.
+// TensorBoard event files, Megatron-LM logs, on files written for the tests (the event files by an
+// independent Python writer, tests/data/importers/tfevents/make_tfevents.py). Real files are in
+// test_log_formats_real.cpp.
 #include <boost/crc.hpp>
 
 #include <filesystem>
@@ -12,24 +12,17 @@
 
 #include "importers/importer.hpp"
 #include "importers/model_config.hpp"
+#include "log_test_helpers.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
 
 namespace {
 
-const std::string kDir = SCALEPLAN_TEST_DATA_DIR "/importers/";
-const std::string kReal = kDir + "real/";
-
-ImportResult importPath(const std::string& path, const ImportOptions& options = {}) {
-  return importFiles({path}, options);
-}
-
-std::string allWarnings(const ImportResult& r) {
-  std::string s;
-  for (const auto& w : r.warnings) s += w.toString() + "\n";
-  return s;
-}
+using test::allWarnings;
+using test::importPath;
+const std::string& kDir = test::kImportersDir;
+const std::string& kReal = test::kRealDir;
 
 // A fresh folder under the build tree's temporary directory.
 std::filesystem::path scratch(const std::string& name) {
@@ -93,51 +86,6 @@ class TestLogFormats : public QObject {
     QCOMPARE(r.runs[0].points[0].tokens, 51200.0);
     QCOMPARE(r.runs[0].points[1].tokens, 102400.0);
     QCOMPARE(r.runs[0].points[1].flops, 6.0 * 1.24e8 * 102400.0);
-  }
-
-  void hfRealQwenImportsWithDefaults() {
-    // The folder holds trainer_state.json and the model's config.json: N is counted from the
-    // config, and total_flos gives the tokens per step.
-    auto r = importPath(kReal + "hf-trainer/qwen2.5-0.5b-cls");
-    QVERIFY2(r.ok(), r.status().message().c_str());
-    QCOMPARE(r.runs.size(), std::size_t{1});
-    const Run& run = r.runs[0];
-    QCOMPARE(run.name, std::string("qwen2.5-0.5b-cls"));
-    QCOMPARE(run.params, 494032768.0);
-    QCOMPARE(run.points.size(), std::size_t{12});  // "loss" at steps 5, 10, ..., 60
-    // Tokens per step = total_flos / (6 · N without embeddings) / 63 steps = 780326685186048 /
-    // (6 · (494032768 − 151936·896)) / 63 = 5768 (by hand).
-    QVERIFY(std::abs(run.points[0].tokens - 5.0 * 5768) < 1e-6);
-    QCOMPARE(*run.points[0].step, 5.0);
-    QCOMPARE(run.points[0].loss, 0.10929466485977173);
-    QCOMPARE(*run.points.back().step, 60.0);
-    QCOMPARE(run.points.back().loss, 1.3581136590801179e-05);
-    const std::string w = allWarnings(r);
-    SP_VERIFY_CONTAINS(w, "model size N = 494032768 counted from");
-    SP_VERIFY_CONTAINS(w, "tokens per step 5768 = total_flos 780326685186048");
-  }
-
-  void hfRealBartAsksForWhatItLacks() {
-    const std::string file = kReal + "hf-trainer/cpt-large-bart/trainer_state.json";
-    auto none = importPath(file);
-    QVERIFY(!none.ok());
-    QCOMPARE(none.error->missing_option, std::string("params"));
-    ImportOptions o;
-    o.params = 3.93e8;
-    auto no_tokens = importPath(file, o);
-    QCOMPARE(no_tokens.error->missing_option, std::string("tokens-per-step"));
-    SP_VERIFY_CONTAINS(no_tokens.error->message, "its total_flos needs the model's config.json beside it");
-    o.tokens_per_step = 6 * 512;
-    auto r = importPath(file, o);
-    QVERIFY2(r.ok(), r.status().message().c_str());
-    const Run& run = r.runs.at(0);
-    QCOMPARE(run.points.size(), std::size_t{10});  // "loss" every 500 steps, 500 .. 5000
-    QCOMPARE(run.points[0].loss, 1.1409);
-    QCOMPARE(run.points[0].tokens, 500.0 * 6 * 512);
-    QCOMPARE(run.points.back().loss, 0.2645);
-    QCOMPARE(*run.points.back().step, 5000.0);
-    // 10 evaluation, 10 prediction and 1 summary entry.
-    SP_VERIFY_CONTAINS(allWarnings(r), "21 log_history entries have no 'loss'");
   }
 
   void hfTrainingOutputFolderUsesTheLatestCheckpoint() {
@@ -205,36 +153,6 @@ class TestLogFormats : public QObject {
     auto missing = countMegatronArguments(args, "x.log");
     QCOMPARE(missing.message(), std::string("x.log: the arguments block has no 'num_layers'; otherwise give --params "
                                             "(the model size N)"));
-  }
-
-  void megatronRealLogs() {
-    const std::string one_node = kReal + "megatron/llama2-3.5b-4090-1node.log";
-    auto none = importPath(one_node);
-    QCOMPARE(none.error->missing_option, std::string("tokens-per-step"));
-    ImportOptions o;
-    o.tokens_per_step = 128 * 4096;  // global batch 128 × Llama 2's sequence length 4096
-    auto r = importPath(one_node, o);
-    QVERIFY2(r.ok(), r.status().message().c_str());
-    const Run& run = r.runs.at(0);
-    QCOMPARE(run.params, 3.5e9);  // "Total number of parameters in billions: 3.50"
-    QCOMPARE(run.points.size(), std::size_t{10});
-    QCOMPARE(run.points[0].loss, 10.43863);
-    QCOMPARE(run.points[0].tokens, 524288.0);
-    QCOMPARE(run.points[9].loss, 9.947481);
-    QCOMPARE(run.points[9].tokens, 10.0 * 524288);
-
-    const std::string deepspeed = kReal + "megatron/megatron-deepspeed-llama-aurora.log";
-    auto no_n = importPath(deepspeed);
-    QCOMPARE(no_n.error->missing_option, std::string("params"));
-    ImportOptions n;
-    n.params = 6.74e9;
-    auto d = importPath(deepspeed, n);
-    QVERIFY2(d.ok(), d.status().message().c_str());
-    QCOMPARE(d.runs.at(0).points.size(), std::size_t{2});
-    QCOMPARE(d.runs[0].points[0].tokens, 393216.0);  // "consumed tokens"
-    QCOMPARE(d.runs[0].points[0].loss, 11.17136);
-    QCOMPARE(d.runs[0].points[1].tokens, 786432.0);
-    QCOMPARE(d.runs[0].points[1].loss, 25.37718);
   }
 
   // ---- TensorBoard event files ------------------------------------------------------------------
@@ -308,7 +226,7 @@ class TestLogFormats : public QObject {
       SP_VERIFY_CONTAINS(r.status().message(), "at byte offset");
     }
     // Records with valid framing around arbitrary bytes: the protobuf reader stays inside each
-    // record and either finds no loss tag or reports a malformed message; 300 seeded payloads.
+    // record and finds no scalars, no loss tag or a malformed message; 300 seeded payloads.
     std::mt19937 rng(12345);
     for (int k = 0; k < 300; ++k) {
       std::string payload(1 + rng() % 64, '\0');
@@ -329,7 +247,7 @@ class TestLogFormats : public QObject {
       QVERIFY(!r.ok());  // no loss values in random bytes
       const std::string m = r.status().message();
       QVERIFY2(m.find("malformed") != std::string::npos || m.find("no loss tag") != std::string::npos ||
-                   m.find("no usable values") != std::string::npos,
+                   m.find("no scalar values") != std::string::npos || m.find("no usable values") != std::string::npos,
                m.c_str());
     }
   }
@@ -368,31 +286,6 @@ class TestLogFormats : public QObject {
     QCOMPARE(r.runs[1].points.size(), std::size_t{2});  // step 200 has no num_tokens
     QCOMPARE(r.runs[1].points[1].tokens, 2457600.0);
     SP_VERIFY_CONTAINS(allWarnings(r), "'large - num_tokens' is empty in this row; value skipped");
-  }
-
-  void wandbRealChartExport() {
-    const std::string file = kReal + "wandb/nrtd-train-loss-by-epoch.csv";
-    auto none = importPath(file);
-    QCOMPARE(none.error->missing_option, std::string("tokens-per-step"));
-    ImportOptions o;
-    o.tokens_per_step = 1000;
-    auto no_n = importPath(file, o);
-    QCOMPARE(no_n.error->missing_option, std::string("params"));
-    o.params = 1e6;
-    auto r = importPath(file, o);
-    QVERIFY2(r.ok(), r.status().message().c_str());
-    QCOMPARE(r.formats.at(0), std::string("wandb"));
-    QCOMPARE(r.runs.size(), std::size_t{2});
-    // The chart is plotted against epoch; each run's own _step gives its steps. Run 1 logged 13
-    // values in these rows, the first at _step 0 (no tokens: skipped with a warning).
-    QCOMPARE(r.runs[0].points.size(), std::size_t{12});
-    QCOMPARE(*r.runs[0].points[0].step, 1.0);
-    QCOMPARE(r.runs[0].points[0].loss, 0.0015762298135086894);
-    QCOMPARE(r.runs[1].points.size(), std::size_t{11});
-    QCOMPARE(*r.runs[1].points[0].step, 3.0);
-    QCOMPARE(r.runs[1].points[0].loss, 0.00031488764216192067);
-    QCOMPARE(r.runs[1].points.back().loss, 0.0000015728264770586975);
-    QCOMPARE(r.runs[1].points.back().tokens, 25.0 * 1000);
   }
 
   void detectsTheNewFormats() {

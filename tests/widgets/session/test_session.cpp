@@ -103,7 +103,7 @@ class TestSession : public QObject {
     SP_COMPARE_REL(e->gpu_hours, gpu_hours, 1e-9);
     SP_COMPARE_REL(e->days, gpu_hours / 1024.0 / 24.0, 1e-9);
     SP_COMPARE_REL(e->usd, 2.0 * gpu_hours, 1e-9);
-    QVERIFY(e->has_price);
+    QVERIFY(e->hasPrice());
     // A dollar budget of the same size buys the same FLOPs.
     s.setBudget(Budget{BudgetUnit::Usd, 2.0 * gpu_hours});
     SP_COMPARE_REL(s.budgetEquivalents()->flops, 5.88e23, 1e-9);

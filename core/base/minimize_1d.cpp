@@ -1,9 +1,9 @@
-#include "laws/minimize_1d.hpp"
+#include "base/minimize_1d.hpp"
 
 #include <cmath>
 #include <limits>
 
-namespace scaleplan::laws_detail {
+namespace scaleplan {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -109,4 +109,4 @@ Minimum scanThenBrent(const std::function<double(double)>& coarse, const std::fu
   return m;
 }
 
-}  // namespace scaleplan::laws_detail
+}  // namespace scaleplan

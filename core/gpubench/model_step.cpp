@@ -1,4 +1,4 @@
-#include "plan/model_step.hpp"
+#include "gpubench/model_step.hpp"
 
 #include <algorithm>
 

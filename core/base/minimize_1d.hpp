@@ -1,11 +1,13 @@
 #pragma once
-// Internal to the laws area (not part of the public interface): one-dimensional minimisation
-// used by the numerical optima (Chinchilla check, data-constrained allocation, inference-aware
-// sizing). All of them minimise over a logarithm (log N), where the objectives are smooth.
+// One-dimensional minimisation, used by the laws' numerical optima (Chinchilla check,
+// data-constrained allocation, inference-aware sizing; all over log N, where the objectives are
+// smooth) and by the fit (the likelihood's best scale). Hand-written rather than taken from Boost
+// (boost/math/tools/minima.hpp) so that non-finite values count as +infinity and the tolerances
+// are relative to |x|, which the callers rely on.
 
 #include <functional>
 
-namespace scaleplan::laws_detail {
+namespace scaleplan {
 
 struct Minimum {
   double x = 0.0;
@@ -25,4 +27,4 @@ Minimum brentMinimize(const std::function<double(double)>& f, double lo, double 
 Minimum scanThenBrent(const std::function<double(double)>& coarse, const std::function<double(double)>& fine,
                       double lo, double hi, int grid_points = 400);
 
-}  // namespace scaleplan::laws_detail
+}  // namespace scaleplan
