@@ -198,6 +198,7 @@ int runCount(const std::vector<std::string>& args) {
     if (!seq) return fail(kCount, seq.message(), kExitUsage);
     fo.seq_len = *seq;
     fo.causal = p.has("causal");
+    if (std::string why; !fo.isValid(&why)) return fail(kCount, "--seq: " + why);
     if (auto e = readEnum(p, "recompute", fo.recompute, recomputeFromString, allRecomputeNames())) {
       return fail(kCount, e->message, e->status);
     }
@@ -207,6 +208,10 @@ int runCount(const std::vector<std::string>& args) {
     bool published_tokens = false;
     if (tokens && !(*tokens > 0))
       return fail(kCount, "--tokens: must be positive, got " + formatNumber(*tokens));
+    if (tokens && *tokens > kMaxTrainingTokens) {
+      return fail(kCount, "--tokens: " + formatNumber(*tokens) + " is beyond the " + formatNumber(kMaxTrainingTokens) +
+                              " accepted (the largest published training sets are about 1.5e13 tokens)");
+    }
     if (!tokens && model->preset && model->preset->training_tokens) {
       tokens = model->preset->training_tokens;
       published_tokens = true;
@@ -348,6 +353,7 @@ int runMemory(const std::vector<std::string>& args) {
     act.micro_batch = *batch;
     act.seq_len = *seq;
     act.flash_attention = p.has("flash-attention");
+    if (!act.isValid(&why)) return fail(kMemory, "--seq or --micro-batch: " + why);
     if (auto e = readEnum(p, "recompute", act.recompute, recomputeFromString, allRecomputeNames())) {
       return fail(kMemory, e->message, e->status);
     }

@@ -157,8 +157,10 @@ int runLoss(const std::vector<std::string>& args) {
     }
     const double n = **p.getDouble("params");
     const double d = **p.getDouble("tokens");
-    if (!(n > 0.0)) return fail(kLoss, "--params: must be a positive number of parameters, got " + formatNumber(n));
-    if (!(d > 0.0)) return fail(kLoss, "--tokens: must be a positive number of tokens, got " + formatNumber(d));
+    // A model has at least one parameter and is trained on at least one token: below that a law's
+    // power terms explode (N = 1e-300 gave a loss of 4e104 nats/token).
+    if (!(n >= 1.0)) return fail(kLoss, "--params: must be at least 1 parameter, got " + formatNumber(n));
+    if (!(d >= 1.0)) return fail(kLoss, "--tokens: must be at least 1 token, got " + formatNumber(d));
     LawLookupOptions options;
     if (auto ratio = *p.getDouble("ratio")) options.tokens_per_param = *ratio;
     const std::optional<double> unique = *p.getDouble("unique-tokens");

@@ -14,6 +14,14 @@ Measures:
   int8  torch._int_mm (INT32 output), if this PyTorch build has it
   copy  dst.copy_(src) over --copy-gib GiB, counting bytes read + bytes written
 
+Warm-up: clocks ramp for seconds after a GPU leaves idle (on an H200 the first BF16 8192^3
+figure after a 1 s warm-up was 642.5 TFLOP/s, against 783-790 once settled). So sustained BF16
+products run first, for at least --global-warmup-s and until three consecutive 0.25 s windows
+agree within 1% (at most --max-warmup-s); and BF16 8192^3 is measured again last: the document's
+"stability" says whether the first and last figures agree within --agree (2%). If they do not,
+the run is marked unsettled, a warning is printed, and compare_with_torch.py refuses to use the
+BF16 yardstick.
+
 Writes a JSON document (--out) and prints a short table.
 """
 import argparse
@@ -71,6 +79,40 @@ class Timer:
         return stats(samples), calls
 
 
+def warm_up(size, least_s, most_s, window_s=0.25, settle=0.01):
+    """Sustained BF16 products until the rate settles: three consecutive windows within `settle` of
+    each other, after at least `least_s` and at most `most_s` seconds. Returns the trace."""
+    a = torch.randn(size, size, device="cuda", dtype=torch.bfloat16)
+    b = torch.randn(size, size, device="cuda", dtype=torch.bfloat16)
+    c = torch.empty(size, size, device="cuda", dtype=torch.bfloat16)
+    flops = 2.0 * size ** 3
+    start = time.time()
+    rates = []
+    settled = False
+    while True:
+        begin, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        calls = 0
+        t_window = time.time() + window_s
+        begin.record()
+        while time.time() < t_window:
+            torch.mm(a, b, out=c)
+            calls += 1
+            if calls % 8 == 0:
+                torch.cuda.synchronize()  # keep the queue short so windows are timed as they run
+        end.record()
+        end.synchronize()
+        rates.append(calls * flops / (begin.elapsed_time(end) * 1e-3))
+        elapsed = time.time() - start
+        last3 = rates[-3:]
+        settled = len(last3) == 3 and (max(last3) - min(last3)) <= settle * max(last3)
+        if (elapsed >= least_s and settled) or elapsed >= most_s:
+            break
+    if not settled:
+        print(f"torch_yardstick: WARNING: the BF16 rate had not settled after {most_s:.0f} s of warm-up", file=sys.stderr)
+    return {"seconds": time.time() - start, "window_s": window_s, "settled": settled,
+            "window_flops_per_s": rates}
+
+
 def gemm_entry(name, m, n, k, st, calls, note=""):
     flops = 2.0 * m * n * k
     return {"name": name, "shape": {"m": m, "n": n, "k": k}, "flops_per_call": flops, "calls_per_sample": calls,
@@ -84,7 +126,12 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--min-ms", type=float, default=1.0)
     ap.add_argument("--copy-gib", type=float, default=2.0, help="size of the copied tensor in GiB (default 2)")
-    ap.add_argument("--global-warmup-s", type=float, default=1.0)
+    ap.add_argument("--global-warmup-s", type=float, default=5.0,
+                    help="least sustained BF16 warm-up before measuring, s (default 5)")
+    ap.add_argument("--max-warmup-s", type=float, default=60.0,
+                    help="most warm-up while waiting for the rate to settle, s (default 60)")
+    ap.add_argument("--agree", type=float, default=0.02,
+                    help="largest relative difference between the first and last BF16 figures (default 0.02)")
     ap.add_argument("--no-flush", action="store_true")
     ap.add_argument("--out", default="torch_yardstick.json")
     args = ap.parse_args()
@@ -103,22 +150,19 @@ def main():
            "method": "CUDA events, warm-up, L2 flush before each sample, regions >= min_ms, median over repeats",
            "options": vars(args), "entries": []}
 
-    # Global warm-up: sustained BF16 products so that clocks settle (as scaleplan-gpubench does).
-    a = torch.randn(s, s, device="cuda", dtype=torch.bfloat16)
-    b = torch.randn(s, s, device="cuda", dtype=torch.bfloat16)
-    c = torch.empty(s, s, device="cuda", dtype=torch.bfloat16)
-    t_end = time.time() + args.global_warmup_s
-    while time.time() < t_end:
-        torch.mm(a, b, out=c)
-        torch.cuda.synchronize()
+    doc["warmup"] = warm_up(s, args.global_warmup_s, args.max_warmup_s)
 
     entries = doc["entries"]
-    for name, dtype in (("bf16", torch.bfloat16), ("fp16", torch.float16)):
+
+    def measure_half(name, dtype, note="torch.mm"):
         a = torch.randn(s, s, device="cuda", dtype=dtype)
         b = torch.randn(s, s, device="cuda", dtype=dtype)
         c = torch.empty(s, s, device="cuda", dtype=dtype)
         st, calls = timer.seconds_per_call(lambda: torch.mm(a, b, out=c))
-        entries.append(gemm_entry(name, s, s, s, st, calls, "torch.mm"))
+        return gemm_entry(name, s, s, s, st, calls, note)
+
+    for name, dtype in (("bf16", torch.bfloat16), ("fp16", torch.float16)):
+        entries.append(measure_half(name, dtype))
     for name, tf32 in (("tf32", True), ("fp32", False)):
         torch.backends.cuda.matmul.allow_tf32 = tf32
         a = torch.randn(s, s, device="cuda", dtype=torch.float32)
@@ -151,7 +195,20 @@ def main():
         except Exception as e:  # noqa: BLE001
             entries.append({"name": "int8", "error": repr(e)})
 
-    del a, b, c
+    # BF16 again, last: the first and last figures must agree, else the clocks were still moving.
+    last = measure_half("bf16-last", torch.bfloat16, "torch.mm, measured again after everything else")
+    entries.append(last)
+    first_rate = entries[0]["achieved_flops_per_s"]
+    last_rate = last["achieved_flops_per_s"]
+    difference = abs(last_rate / first_rate - 1.0)
+    doc["stability"] = {"first_bf16_flops_per_s": first_rate, "last_bf16_flops_per_s": last_rate,
+                        "relative_difference": difference, "tolerance": args.agree,
+                        "agree": difference <= args.agree}
+    if difference > args.agree:
+        print(f"torch_yardstick: WARNING: BF16 {s}^3 measured {first_rate / 1e12:.1f} TFLOP/s first and "
+              f"{last_rate / 1e12:.1f} last ({difference:.1%} apart, tolerance {args.agree:.0%}): the clocks were "
+              "not settled; the figures are not a yardstick", file=sys.stderr)
+
     torch.cuda.empty_cache()
     n = int(args.copy_gib * (1 << 30)) // 4
     src = torch.randn(n, device="cuda", dtype=torch.float32)
@@ -173,6 +230,9 @@ def main():
         else:
             spread = (e["seconds_per_call"]["q3"] - e["seconds_per_call"]["q1"]) / e["seconds_per_call"]["median"]
             print(f"  {e['name']:<5} {e['achieved_flops_per_s'] / 1e12:8.1f} TFLOP/s  spread {spread * 100:.1f}%  {e['note']}")
+    w, st = doc["warmup"], doc["stability"]
+    print(f"  warm-up {w['seconds']:.1f} s ({'settled' if w['settled'] else 'NOT settled'}); first vs last BF16 "
+          f"{st['relative_difference']:.2%} apart ({'agree' if st['agree'] else 'DO NOT AGREE'})")
     return 0
 
 

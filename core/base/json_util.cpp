@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "base/file_io.hpp"
 
@@ -92,7 +93,20 @@ class PreciseNumberHandler {
 
 }  // namespace
 
+// Words some writers (Python's json module, JavaScript) put where JSON has no number.
+static std::optional<std::string> nonJsonNumberAt(std::string_view rest) {
+  for (std::string_view word : {"NaN", "nan", "-NaN", "Infinity", "-Infinity", "inf", "-inf"}) {
+    if (rest.substr(0, word.size()) == word) {
+      return "'" + std::string(word) + "' is not a JSON number (JSON has no NaN or infinity; write null or a finite number)";
+    }
+  }
+  return std::nullopt;
+}
+
 Result<bj::value> parse(std::string_view text, const std::string& source) {
+  // A UTF-8 byte-order mark, as some Windows editors write, is accepted as the CSV reader does.
+  const bool bom = text.substr(0, 3) == "\xEF\xBB\xBF";
+  if (bom) text.remove_prefix(3);
   bj::basic_parser<PreciseNumberHandler> parser{bj::parse_options{}};
   parser.handler().values.reset();
   boost::system::error_code ec;
@@ -103,7 +117,20 @@ Result<bj::value> parse(std::string_view text, const std::string& source) {
   if (ec || !parser.done()) {
     // Locate the failure: line and column (1-based) of the first byte the parser rejected.
     std::size_t offset = ec ? consumed : text.size();
+    std::string what = ec ? ec.message() : std::string("incomplete JSON");
+    if (ec) {
+      // The parser stops at the start of a bad value or inside it; look back to the token's start.
+      std::size_t start = std::min(offset, text.size());
+      while (start > 0 && std::string_view("-+.eEaAnNiIfFtTyY0123456789").find(text[start - 1]) != std::string_view::npos) {
+        --start;
+      }
+      if (auto word = nonJsonNumberAt(text.substr(start))) {
+        what = *word;
+        offset = start;
+      }
+    }
     std::size_t line = 1, column = 1;
+    if (bom) ++column;  // the mark is one character
     for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
       if (text[i] == '\n') {
         ++line;
@@ -112,7 +139,6 @@ Result<bj::value> parse(std::string_view text, const std::string& source) {
         ++column;
       }
     }
-    std::string what = ec ? ec.message() : std::string("incomplete JSON");
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) what = "file is empty";
     return Error{source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + what};
   }
@@ -139,8 +165,14 @@ std::string kindName(const bj::value& v) {
   return "unknown";
 }
 
+// A context ending in ": " is a document's root ("plan.json: "): its members follow without a dot.
+static bool isRootContext(const std::string& path) { return path.size() >= 2 && path.compare(path.size() - 2, 2, ": ") == 0; }
+
+// "<path>: " for a message about the value at `path`.
+static std::string at(const std::string& path) { return isRootContext(path) ? path : path + ": "; }
+
 std::string member(const std::string& path, std::string_view key) {
-  if (path.empty()) return std::string(key);
+  if (path.empty() || isRootContext(path)) return path + std::string(key);
   return path + "." + std::string(key);
 }
 
@@ -149,7 +181,7 @@ std::string element(const std::string& path, std::size_t index) {
 }
 
 static Error wrongType(const bj::value& v, const std::string& path, const char* expected) {
-  return Error{path + ": expected " + expected + ", got " + kindName(v)};
+  return Error{at(path) + "expected " + expected + ", got " + kindName(v)};
 }
 
 Result<const bj::object*> asObject(const bj::value& v, const std::string& path) {
@@ -173,7 +205,7 @@ Result<double> asDouble(const bj::value& v, const std::string& path) {
   } else {
     return wrongType(v, path, "a number");
   }
-  if (!std::isfinite(d)) return Error{path + ": expected a finite number"};
+  if (!std::isfinite(d)) return Error{at(path) + "expected a finite number"};
   return d;
 }
 
@@ -184,7 +216,7 @@ Result<std::string> asString(const bj::value& v, const std::string& path) {
 
 static Result<const bj::value*> find(const bj::object& o, std::string_view key, const std::string& path) {
   auto it = o.find(key);
-  if (it == o.end()) return Error{(path.empty() ? std::string("document") : path) + ": missing field '" + std::string(key) + "'"};
+  if (it == o.end()) return Error{at(path.empty() ? std::string("document") : path) + "missing field '" + std::string(key) + "'"};
   return &it->value();
 }
 

@@ -51,7 +51,8 @@ Result<std::optional<std::int64_t>> getOptionalInt(const bj::object& o, std::str
 Result<std::optional<bool>> getOptionalBool(const bj::object& o, std::string_view key,
                                             const std::string& path);
 
-// Joins a path and a key: member("plan", "request") == "plan.request".
+// Joins a path and a key: member("plan", "request") == "plan.request". A path ending in ": " is a
+// document's root: member("plan.json: ", "schema_version") == "plan.json: schema_version".
 std::string member(const std::string& path, std::string_view key);
 std::string element(const std::string& path, std::size_t index);
 

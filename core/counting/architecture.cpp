@@ -1,5 +1,7 @@
 #include "counting/architecture.hpp"
 
+#include <tuple>
+
 #include <array>
 #include <cassert>
 #include <utility>
@@ -41,6 +43,11 @@ std::int64_t TransformerArchitecture::moeLayerCount() const {
   return (layers - moe.first_dense_layers) / moe.layer_interval;
 }
 
+std::string beyondLimit(const std::string& field, std::int64_t value, std::int64_t limit) {
+  return field + ": " + std::to_string(value) + " is beyond the " + std::to_string(limit) +
+         " accepted (about a hundred times the largest published model's)";
+}
+
 bool TransformerArchitecture::isValid(std::string* error) const {
   auto positive = [&](std::int64_t v, const char* name) {
     if (v > 0) return true;
@@ -49,6 +56,15 @@ bool TransformerArchitecture::isValid(std::string* error) const {
   if (!positive(layers, "layers") || !positive(d_model, "d_model") || !positive(heads, "heads") ||
       !positive(d_ff, "d_ff") || !positive(vocab, "vocab")) {
     return false;
+  }
+  for (auto [value, name, limit] : {std::tuple{layers, "layers", kMaxLayers}, std::tuple{d_model, "d_model", kMaxWidth},
+                                    std::tuple{heads, "heads", kMaxHeads}, std::tuple{kv_heads, "kv_heads", kMaxHeads},
+                                    std::tuple{head_dim, "head_dim", kMaxWidth}, std::tuple{d_ff, "d_ff", kMaxWidth},
+                                    std::tuple{vocab, "vocab", kMaxVocab}, std::tuple{max_seq_len, "max_seq_len", kMaxSequenceTokens},
+                                    std::tuple{relative_buckets, "relative_buckets", kMaxSequenceTokens},
+                                    std::tuple{moe.experts, "moe.experts", kMaxExperts},
+                                    std::tuple{moe.expert_d_ff, "moe.expert_d_ff", kMaxWidth}}) {
+    if (value > limit) return setError(error, beyondLimit(name, value, limit));
   }
   if (kv_heads < 0)
     return setError(

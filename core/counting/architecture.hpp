@@ -72,6 +72,22 @@ struct MoeConfig {
   bool router_bias = false;      // the router is d_model×experts (+experts with a bias)
 };
 
+// Sizes beyond these are refused (isValid names the field and the limit). Each is about a hundred
+// times the largest published model's (Llama 3.1 405B: 126 layers, d_model 16384, d_ff 53248;
+// vocabularies up to 256k; contexts up to 1e7 tokens), so no real architecture is refused while a
+// typo such as "--layers 1e18" is, instead of printing counts of 1e26 parameters.
+inline constexpr std::int64_t kMaxLayers = 10000;
+inline constexpr std::int64_t kMaxWidth = 10000000;      // d_model, d_ff, head_dim, expert d_ff
+inline constexpr std::int64_t kMaxHeads = 100000;        // query and key/value heads
+inline constexpr std::int64_t kMaxVocab = 100000000;
+inline constexpr std::int64_t kMaxExperts = 1000000;
+inline constexpr std::int64_t kMaxSequenceTokens = 1000000000;  // sequence, context or position-table length
+inline constexpr std::int64_t kMaxBatch = 100000000;            // sequences per (micro-)batch
+// Training tokens: about 70,000 times Llama 3's 15T, and small enough that 6·N·D stays finite.
+inline constexpr double kMaxTrainingTokens = 1e18;
+// "seq_len: 1000000000000000 is beyond the 1000000000 accepted (...)"
+std::string beyondLimit(const std::string& field, std::int64_t value, std::int64_t limit);
+
 struct TransformerArchitecture {
   std::int64_t layers = 0;
   std::int64_t d_model = 0;

@@ -16,6 +16,10 @@ bool FlopsOptions::isValid(std::string* error) const {
     if (error) *error = "seq_len: must be positive, got " + std::to_string(seq_len);
     return false;
   }
+  if (seq_len > kMaxSequenceTokens) {
+    if (error) *error = beyondLimit("seq_len", seq_len, kMaxSequenceTokens);
+    return false;
+  }
   return true;
 }
 

@@ -66,6 +66,8 @@ bool ActivationOptions::isValid(std::string* error) const {
   if (micro_batch <= 0)
     return setError(error, "micro_batch: must be positive, got " + std::to_string(micro_batch));
   if (seq_len <= 0) return setError(error, "seq_len: must be positive, got " + std::to_string(seq_len));
+  if (seq_len > kMaxSequenceTokens) return setError(error, beyondLimit("seq_len", seq_len, kMaxSequenceTokens));
+  if (micro_batch > kMaxBatch) return setError(error, beyondLimit("micro_batch", micro_batch, kMaxBatch));
   if (tensor_parallel <= 0) {
     return setError(error, "tensor_parallel: must be positive, got " + std::to_string(tensor_parallel));
   }
@@ -119,6 +121,8 @@ double kvCacheBytesPerToken(const TransformerArchitecture& arch, Precision kv_pr
 bool InferenceOptions::isValid(std::string* error) const {
   if (batch <= 0) return setError(error, "batch: must be positive, got " + std::to_string(batch));
   if (context <= 0) return setError(error, "context: must be positive, got " + std::to_string(context));
+  if (context > kMaxSequenceTokens) return setError(error, beyondLimit("context", context, kMaxSequenceTokens));
+  if (batch > kMaxBatch) return setError(error, beyondLimit("batch", batch, kMaxBatch));
   return true;
 }
 

@@ -543,6 +543,16 @@ Status readArray(const bj::object& o, std::string_view key, const std::string& p
 static Result<BenchResult> documentIn(const bj::object& doc) {
   const bj::object* o = &doc;
   const std::string path;  // members are named from the document root: "gemm[3].precision"
+  if (!o->contains("schema")) {
+    // Other ScalePlan documents given where a benchmark result is expected say what they are.
+    const bj::value* kind = o->if_contains("kind");
+    if ((kind && kind->is_string() && kind->get_string() == "scaleplan-plan") || o->contains("request")) {
+      return Error{"this is a ScalePlan plan file, not a benchmark result (write one with 'scaleplan-cli bench --out FILE')"};
+    }
+    if (kind && o->contains("params") && o->contains("id")) {
+      return Error{"this is a scaling-law file, not a benchmark result (write one with 'scaleplan-cli bench --out FILE')"};
+    }
+  }
   std::string schema;
   SP_TRY_ASSIGN(schema, json::getString(*o, "schema", path));
   if (schema != kBenchSchemaName) {
@@ -596,7 +606,13 @@ Result<BenchResult> benchResultFromJson(std::string_view text, const std::string
   SP_TRY_ASSIGN(doc, json::parse(text, source));
   if (!doc.is_object()) return Error{source + ": expected a JSON object, got " + json::kindName(doc)};
   auto r = documentIn(doc.get_object());
-  if (!r) return Error{source + ": " + r.message()};
+  if (!r) {
+    // Root-level fields are named from the document ("document: missing field 'schema'"): the
+    // file's name takes that place.
+    std::string_view message = r.message();
+    if (message.substr(0, 10) == "document: ") message.remove_prefix(10);
+    return Error{source + ": " + std::string(message)};
+  }
   return r;
 }
 

@@ -466,6 +466,10 @@ FileOutcome importJsonl(ChunkBuffer& buffer, const FileContext& ctx, std::vector
     std::string_view data = buffer.view();
     std::size_t nl = data.find('\n');
     if (nl == std::string_view::npos && !buffer.eof()) {
+      if (data.size() > ChunkBuffer::kMaxRecordBytes) {
+        out.error = issue(ctx.file, line_no + 1, 1, "", recordTooLong());
+        return out;
+      }
       if (!buffer.readMore()) {
         out.cancelled = true;
         return out;

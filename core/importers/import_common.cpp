@@ -216,6 +216,11 @@ char detectDelimiter(std::string_view first_line) {
   return candidates[best];
 }
 
+std::string recordTooLong() {
+  return "a record longer than " + std::to_string(ChunkBuffer::kMaxRecordBytes >> 20) +
+         " MiB (no line end within it): not a training-log row";
+}
+
 // ---- CSV tokenizer -------------------------------------------------------------------------------
 
 CsvReader::Parse CsvReader::parseRecord(std::string_view data, bool eof) {
@@ -338,6 +343,10 @@ CsvReader::Next CsvReader::next() {
     }
     const Parse p = parseRecord(data, buffer_.eof());
     if (p == Parse::NeedMore) {
+      if (data.size() > ChunkBuffer::kMaxRecordBytes) {
+        error_ = issue("", next_line_, 1, "", recordTooLong());
+        return Next::Failed;
+      }
       if (!buffer_.readMore()) {
         cancelled_ = true;
         return Next::Failed;

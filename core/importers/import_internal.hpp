@@ -36,6 +36,10 @@ class ProgressTracker {
 class ChunkBuffer {
  public:
   static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+  // The longest record (CSV row, JSON line) the readers accept. A record is re-scanned each time a
+  // chunk arrives, so an unbounded one would cost time quadratic in its length (a 200 MB numeric
+  // field took 20-30 s); real log rows are well under a kilobyte, wide W&B exports a few hundred kB.
+  static constexpr std::size_t kMaxRecordBytes = std::size_t{16} << 20;
   ChunkBuffer(std::istream& in, ProgressTracker& progress) : in_(in), progress_(progress) {}
 
   // Unconsumed bytes.
@@ -67,6 +71,8 @@ std::pair<std::int64_t, std::int64_t> lineColumn(std::string_view text, std::siz
 std::optional<ImportIssue> checkTextHead(std::string_view head, bool complete);
 // Length of a UTF-8 byte-order mark at the start of `text` (0 or 3).
 std::size_t bomLength(std::string_view text);
+// "a record longer than 16 MiB (...)": the error for a record beyond ChunkBuffer::kMaxRecordBytes.
+std::string recordTooLong();
 
 enum class CellStatus { Ok, Empty, NotNumber, NotFinite };
 // Parses a number (surrounding blanks allowed, a leading '+' allowed) with std::from_chars.

@@ -311,6 +311,12 @@ ImportResult importFiles(const std::vector<std::filesystem::path>& files, const 
     const std::filesystem::path& path = *resolved;
     const std::string name = path.string();
     std::error_code ec;
+    // A FIFO or a device (/dev/zero) would block or never end: only regular files are read.
+    if (Status regular = checkRegularFile(path); !regular) {
+      result.termination = ImportTermination::Error;
+      result.error = issue(name, 0, 0, "", regular.message().substr(name.size() + 2));
+      break;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       result.termination = ImportTermination::Error;

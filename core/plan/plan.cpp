@@ -62,6 +62,11 @@ bool PlanRequest::isValid(std::string* error) const {
   if (unique_tokens && !positiveFinite(*unique_tokens)) {
     return fail("unique_tokens: must be a positive number, got " + formatNumber(*unique_tokens));
   }
+  if (unique_tokens && *unique_tokens < kMinUniqueTokens) {
+    return fail("unique_tokens: " + formatNumber(*unique_tokens) + " is fewer than the " +
+                formatNumber(kMinUniqueTokens) +
+                " a training set has at the least (the data-constrained law was fitted on 1e8 to 9e9)");
+  }
   if (!positiveFinite(training_bytes_per_param)) {
     return fail("training_bytes_per_param: must be positive, got " + formatNumber(training_bytes_per_param));
   }
@@ -84,6 +89,41 @@ static std::optional<ChinchillaParams> chinchillaFormOf(const ScalingLaw& law) {
   if (const auto* dc = std::get_if<DataConstrainedParams>(&law.params())) return dc->base;
   if (const auto* tp = std::get_if<TokensPerParamParams>(&law.params())) return tp->loss_model;
   return std::nullopt;
+}
+
+// A plan's model must have at least one parameter and one token, and its training compute must
+// stay within kMaxPlanFlops (inference-aware sizing or a target loss near the law's floor can ask
+// for far more than the budget).
+static Status checkPlanScale(const PlanResult& r, const ScalingLaw& law, const PlanRequest& request) {
+  const bool inference_aware = r.inference.has_value();
+  const std::string sizing = request.target_loss ? "sizing for the target loss"
+                             : inference_aware   ? "inference-aware sizing"
+                                                 : "the budget";
+  if (!std::isfinite(r.params) || !std::isfinite(r.tokens) || !(r.params > 0.0) || !(r.tokens > 0.0)) {
+    // Finite inputs gave a non-finite or zero allocation: a parameter of the law is so extreme that
+    // the allocation overflows double precision. List them so the culprit is visible.
+    std::string params;
+    const auto names = law.parameterNames();
+    const auto values = law.parameterValues();
+    for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
+      params += (params.empty() ? "" : ", ") + names[i] + " = " + formatNumber(values[i], 4);
+    }
+    return Error{"law '" + law.id() + "': its parameters (" + params + ") overflow: the allocation comes out as N = " + formatNumber(r.params, 3) + ", D = " +
+                 formatNumber(r.tokens, 3) + "; check the law's params"};
+  }
+  if (!(r.params >= 1.0 && r.tokens >= 1.0)) {
+    return Error{sizing + " gives a model of " + formatNumber(r.params, 3) + " parameters trained on " +
+                 formatNumber(r.tokens, 3) + " tokens: a plan needs at least one of each (6 FLOPs per "
+                 "parameter per token); budgets this small are outside any scaling law"};
+  }
+  if (!(r.flops.value <= kMaxPlanFlops)) {
+    return Error{sizing + " needs " + formatFlops(r.flops.value) + " of training compute, beyond the " +
+                 formatFlops(kMaxPlanFlops) + " the planner accepts" +
+                 (request.target_loss ? " (the target loss is too close to the law's irreducible loss)"
+                  : inference_aware    ? " (the inference tokens are far beyond any deployment)"
+                                       : "")};
+  }
+  return Status::ok();
 }
 
 Result<RunSizing> sizeRun(const PlanRequest& request, const ScalingLaw& law, std::optional<Flops> budget_flops) {
@@ -153,6 +193,11 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
     auto f = flopsForBudget(*request.budget, *setup);
     if (!f) return f.error();
     budget_flops = *f;
+    if (!(budget_flops->value <= kMaxPlanFlops)) {
+      return Error{"budget: " + formatFlops(budget_flops->value) + " is beyond the " + formatFlops(kMaxPlanFlops) +
+                   " the planner accepts (the largest runs to date used about 5e25 FLOPs; no scaling law "
+                   "says anything that far out)"};
+    }
   }
 
   auto sizing = plan_detail::sizeRun(request, law, budget_flops);
@@ -163,6 +208,7 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
   result.inference_sizing = sizing->inference_sizing;
   const bool inference_aware = result.inference.has_value();
   result.flops = Flops{6.0 * result.params * result.tokens};
+  if (Status s = plan_detail::checkPlanScale(result, law, request); !s) return Error{s.message()};
   result.tokens_per_param = result.tokens / result.params;
   result.predicted_loss = law.loss(result.params, result.tokens);
   result.intervals = plan_detail::planIntervals(request);
@@ -173,8 +219,15 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
 
   result.training_memory_bytes = request.training_bytes_per_param * result.params;
   const double gpu_bytes = request.accelerator.memory_gb * 1e9;
-  result.gpus_to_hold_training_state =
-      gpu_bytes > 0 ? static_cast<int>(std::ceil(result.training_memory_bytes / gpu_bytes)) : 0;
+  // In double first: the conversion to int is only defined for values an int holds.
+  const double gpus_to_hold = gpu_bytes > 0 ? std::ceil(result.training_memory_bytes / gpu_bytes) : 0.0;
+  // The most GPUs a plan may need to hold the training state: the most it may run on.
+  if (!(gpus_to_hold <= kGpuCountSpec.max)) {
+    return Error{"the planned model's training state (" + formatBytes(result.training_memory_bytes) +
+                 ") needs more than " + formatNumber(kGpuCountSpec.max) + " " + request.accelerator.id +
+                 " GPUs just to hold it: beyond what the planner accepts"};
+  }
+  result.gpus_to_hold_training_state = static_cast<int>(gpus_to_hold);
 
   // Warnings ---------------------------------------------------------------------------------
   auto warn = [&](PlanWarningKind k, std::string m) { result.warnings.push_back({k, std::move(m)}); };
@@ -227,6 +280,15 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
     warn(PlanWarningKind::Extrapolation, "the planned model (" + formatCount(result.params) + " parameters) is " +
                                              formatNumber(result.params / range.params_max, 3) +
                                              "x the largest the law was fitted on: an extrapolation");
+  } else if (range.flops_min > 0 && result.flops.value * kExtrapolationFactor < range.flops_min) {
+    warn(PlanWarningKind::Extrapolation,
+         "the plan's compute (" + formatFlops(result.flops.value) + ") is " +
+             formatNumber(range.flops_min / result.flops.value, 3) + "x below the smallest the law was fitted on (" +
+             formatFlops(range.flops_min) + "): an extrapolation");
+  } else if (range.params_min > 0 && result.params * kExtrapolationFactor < range.params_min) {
+    warn(PlanWarningKind::Extrapolation, "the planned model (" + formatCount(result.params) + " parameters) is " +
+                                             formatNumber(range.params_min / result.params, 3) +
+                                             "x smaller than the smallest the law was fitted on: an extrapolation");
   }
   if (setup->usd_per_gpu_hour <= 0.0) {
     warn(PlanWarningKind::NoPrice, "no price per GPU-hour for " + request.accelerator.id +

@@ -44,6 +44,14 @@ constexpr MfuBand mfuBand(bool measured_peak) {
 }
 // A plan whose compute is more than this factor beyond the law's fitted range warns of extrapolation.
 inline constexpr double kExtrapolationFactor = 10.0;
+// The most training compute the planner accepts (FLOPs, a count). The largest runs to date are
+// estimated at about 5e25 FLOPs (Epoch AI, 2024); 1e35 is two billion times more, far past where
+// any scaling law says anything, and keeps every derived figure (days, GPU-hours, GPUs holding the
+// training state) finite and representable. Beyond it makePlan refuses and says why.
+inline constexpr double kMaxPlanFlops = 1e35;
+// The fewest unique training tokens a data-constrained plan accepts. Muennighoff et al. (2023)
+// fitted their form on 100M to 9B unique tokens; a million tokens is a few books, no training set.
+inline constexpr double kMinUniqueTokens = 1e6;
 
 // The plan's option defaults and ranges, one source for PlanRequest, PlanSpec, their isValid, the
 // CLI's help and flag checks and the GUI's initial plan and spin boxes.

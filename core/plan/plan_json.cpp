@@ -121,10 +121,20 @@ static Status readOptional(const bj::object& o, const char* key, const std::stri
 Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string& source) {
   auto doc = json::parse(text, source);
   if (!doc) return doc.error();
-  auto root = json::asObject(*doc, source);
+  const std::string top = source + ": ";  // the document's root: "plan.json: schema_version"
+  auto root = json::asObject(*doc, top);
   if (!root) return root.error();
-  const std::string top = source + ": ";
-  auto version = json::getInt(**root, "schema_version", source);
+  if (!(*root)->contains("request")) {
+    // Other ScalePlan documents given where a plan is expected say what they are.
+    const bj::value* schema = (*root)->if_contains("schema");
+    if (schema && schema->is_string() && schema->get_string() == "scaleplan-benchmark") {
+      return Error{top + "this is a GPU benchmark result, not a plan file (use it as --gpu measured:FILE)"};
+    }
+    if ((*root)->contains("kind") && (*root)->contains("params")) {
+      return Error{top + "this is a scaling-law file, not a plan file (use it as --law file:FILE)"};
+    }
+  }
+  auto version = json::getInt(**root, "schema_version", top);
   if (!version) return version.error();
   if (*version > kPlanSchemaVersion) {
     return Error{source + ": schema_version " + std::to_string(*version) +
@@ -132,13 +142,13 @@ Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string
                  "); update ScalePlan to open this plan"};
   }
   if (*version < 1) return Error{source + ": schema_version " + std::to_string(*version) + " is not valid"};
-  if (auto kind = json::getOptionalString(**root, "kind", source); !kind) {
+  if (auto kind = json::getOptionalString(**root, "kind", top); !kind) {
     return kind.error();
   } else if (*kind && **kind != "scaleplan-plan") {
     return Error{source + ": kind: expected 'scaleplan-plan', got '" + **kind + "'"};
   }
   const std::string rpath = source + ": request";
-  auto req = json::getObject(**root, "request", source);
+  auto req = json::getObject(**root, "request", top);
   if (!req) return req.error();
   const bj::object& o = **req;
 
@@ -184,7 +194,9 @@ Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string
   r.precision = *p;
   auto gpus = json::getInt(o, "gpus", rpath);
   if (!gpus) return gpus.error();
-  if (*gpus < 1 || *gpus > 100000000) return Error{rpath + ".gpus: must be between 1 and 1e8, got " + std::to_string(*gpus)};
+  if (!kGpuCountSpec.allows(static_cast<double>(*gpus))) {
+    return Error{rpath + ".gpus: " + kGpuCountSpec.violation(static_cast<double>(*gpus)) + ", got " + std::to_string(*gpus)};
+  }
   r.gpu_count = static_cast<int>(*gpus);
   auto mfu = json::getDouble(o, "mfu", rpath);
   if (!mfu) return mfu.error();

@@ -125,10 +125,12 @@ class TestCliLaws : public QObject {
     QTest::newRow("not a number") << QStringList{"loss", "--params", "big", "--tokens", "2e10"} << 2
                                   << "--params: 'big' is not a number";
     QTest::newRow("negative params") << QStringList{"loss", "--params", "-5", "--tokens", "2e10"} << 1
-                                     << "--params: must be a positive number of parameters, got -5";
+                                     << "--params: must be at least 1 parameter, got -5";
     QTest::newRow("zero tokens") << QStringList{"loss", "--params", "1e9", "--tokens", "0"} << 1
-                                 << "--tokens: must be a positive number of tokens, got 0";
+                                 << "--tokens: must be at least 1 token, got 0";
     QTest::newRow("nan") << QStringList{"loss", "--params", "nan", "--tokens", "1e9"} << 2 << "not a finite number";
+    QTest::newRow("fraction of a parameter") << QStringList{"loss", "--params", "1e-300", "--tokens", "1"} << 1
+                                             << "--params: must be at least 1 parameter, got 1e-300";
     QTest::newRow("kaplan repeated") << QStringList{"loss", "--law", "kaplan2020", "--params", "1e9", "--tokens",
                                                     "2e10", "--unique-tokens", "1e9"}
                                      << 1 << "--unique-tokens: law 'kaplan2020' (kaplan) has no data-constrained form";

@@ -191,7 +191,7 @@ class TestGpubenchJson : public QObject {
     SP_VERIFY_CONTAINS(other.message(), "plan.json: not a ScalePlan benchmark result");
     auto missing = benchResultFromJson(R"({"schema": "scaleplan-benchmark", "schema_version": 1})", "m.json");
     QVERIFY(!missing);
-    SP_VERIFY_CONTAINS(missing.message(), "m.json: document: missing field 'tool_version'");
+    SP_VERIFY_CONTAINS(missing.message(), "m.json: missing field 'tool_version'");
     auto syntax = benchResultFromJson("{\"schema\": ", "s.json");
     QVERIFY(!syntax);
     SP_VERIFY_CONTAINS(syntax.message(), "s.json:1:");
