@@ -1,0 +1,145 @@
+#pragma once
+// Reading NVIDIA nccl-tests output logs (all_reduce_perf, all_gather_perf, reduce_scatter_perf,
+// alltoall_perf, sendrecv_perf), so a cluster's measured bus bandwidth can replace spec sheets.
+//
+//   Result<NcclTestsRead> r = loadNcclTestsLog("all_reduce.log");
+//   if (!r) std::cerr << r.message();           // "all_reduce.log:31: field 'busbw': expected a number, got 'x'"
+//   for (const NcclTestsWarning& w : r->warnings) std::cerr << w.toString() << '\n';
+//   double peak = r->log.peakBusBandwidth();    // GB/s (1e9 bytes/s), as nccl-tests prints it
+//
+// What a log holds (nccl-tests 2.x; versions differ in details, all handled):
+//   # nccl-tests version 2.18.2 ...                 (newer versions)
+//   # Collective test starting: all_reduce_perf     (newer versions)
+//   # nThread 1 nGpus 8 minBytes 8 maxBytes ... iters: 20 ...
+//   # Using devices
+//   #  Rank  0 Group  0 Pid 123 on HOST device  0 [0x07] NVIDIA A100-SXM4-80GB   ("Group" only in newer versions)
+//   #       size  count  type  redop  root  time  algbw  busbw  #wrong  time  algbw  busbw  #wrong
+//        8       2      float  sum    -1    40.1  0.00   0.00   0       38.9  0.00   0.00   0
+//   # Out of bounds values : 0 OK
+//   # Avg bus bandwidth    : 66.2058
+// The column set is read from the header line (older versions lack redop and/or root, or call the
+// check column "error"); the first time/algbw/busbw/#wrong group is out-of-place, the second in-place.
+// "N/A" in #wrong (tests that do not check in-place) reads as "not checked". Lines may carry
+// mpirun's "[1,0]<stdout>:" prefix or indentation. Lines outside the table (library messages,
+// NCCL INFO output) are ignored; lines inside it that are not rows are skipped with a warning.
+//
+// Units as printed by nccl-tests: size in bytes, time in microseconds, algbw and busbw in GB/s
+// (1e9 bytes per second). busbw is algbw times the collective's bus factor (all-reduce 2(n-1)/n,
+// all-gather, reduce-scatter and all-to-all (n-1)/n, send/recv 1), see nccl-tests doc/PERFORMANCE.md.
+//
+// Pure C++ (no Qt). Expected failures are values: Result with a "file:line: ..." message.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace scaleplan {
+
+// The nccl-tests program that wrote a log; to/from string use the binary names.
+enum class NcclTest { AllReduce, AllGather, ReduceScatter, AllToAll, SendRecv };
+// "all_reduce_perf", "all_gather_perf", "reduce_scatter_perf", "alltoall_perf", "sendrecv_perf".
+std::string_view toString(NcclTest test);
+// Accepts the binary name with or without "_perf" and an "_mpi" suffix ("all_reduce_perf_mpi").
+std::optional<NcclTest> ncclTestFromString(std::string_view name);
+
+// One "# Rank ..." line of the device list.
+struct NcclTestsRank {
+  int rank = 0;
+  std::string host;
+  int device = 0;          // CUDA device index on that host
+  std::string bus_id;      // "0000:04:00" or "0x07", without brackets
+  std::string device_name; // "NVIDIA H100 80GB HBM3"
+};
+
+// One measurement (out-of-place or in-place) of a table row.
+struct NcclTestsMeasurement {
+  double time_us = 0;                 // mean time of one operation, microseconds
+  double algbw_gb_per_s = 0;          // size / time, GB/s (1e9 B/s)
+  double busbw_gb_per_s = 0;          // algbw x bus factor, GB/s (1e9 B/s)
+  std::optional<std::int64_t> wrong;  // #wrong; nullopt when printed "N/A" (not checked)
+};
+
+struct NcclTestsRow {
+  std::int64_t line = 0;   // 1-based line in the log
+  double size_bytes = 0;
+  double count = 0;        // elements
+  std::string type;        // "float", "half", ...
+  std::string redop;       // "sum", "none"; empty when the log has no redop column
+  std::optional<int> root; // -1 for rootless collectives; nullopt when the log has no root column
+  NcclTestsMeasurement out_of_place;
+  NcclTestsMeasurement in_place;
+
+  // The larger busbw of the two (GB/s): both move the same bytes, and the faster one is what a
+  // framework that picks its buffers can reach.
+  double bestBusBandwidth() const;
+};
+
+// How the collective was identified, with the evidence, for messages and the GUI.
+enum class NcclTestEvidence {
+  LogText,     // a binary name in the log ("# Collective test starting: ...", a command line)
+  SourceName,  // the file name
+  Columns,     // redop and the busbw/algbw ratio of the table
+  Stated,      // given by the caller (NcclTestsReadOptions::test)
+};
+std::string_view toString(NcclTestEvidence evidence);  // "log text", "file name", "columns", "stated"
+std::optional<NcclTestEvidence> ncclTestEvidenceFromString(std::string_view text);
+
+struct NcclTestsLog {
+  std::string source;            // file name or label used in messages
+  NcclTest test = NcclTest::AllReduce;
+  NcclTestEvidence test_evidence = NcclTestEvidence::LogText;
+  std::string test_evidence_detail;  // "line 7: 'all_reduce_perf'", "redop 'sum', busbw/algbw 1.875"
+  std::string version;           // "2.18.2" when the log prints it, else empty
+  std::optional<int> threads;    // nThread from the header
+  std::optional<int> gpus_per_thread;  // nGpus from the header
+  std::vector<NcclTestsRank> ranks;    // the device list; empty when the log has none
+  std::vector<NcclTestsRow> rows;      // in file order
+  std::optional<double> average_bus_bandwidth_gb_per_s;  // "# Avg bus bandwidth"
+  std::optional<std::int64_t> out_of_bounds_values;      // "# Out of bounds values : N OK"
+
+  // Distinct hosts in the device list (0 when the log lists no devices).
+  int hostCount() const;
+  // Ranks in the device list (0 when the log lists no devices).
+  int rankCount() const { return static_cast<int>(ranks.size()); }
+  // Largest busbw of any row, either placement (GB/s).
+  double peakBusBandwidth() const;
+};
+
+struct NcclTestsWarning {
+  std::int64_t line = 0;  // 1-based; 0 for whole-log notes
+  std::string message;
+  std::string toString(std::string_view source) const;  // "source:line: message"
+};
+
+struct NcclTestsRead {
+  NcclTestsLog log;
+  std::vector<NcclTestsWarning> warnings;  // in line order; capped, the last one says how many more
+};
+
+struct NcclTestsReadOptions {
+  // The collective when known (e.g. chosen in the GUI); it then wins over the log's own evidence.
+  // Default: identified from the log (binary name in the text, then the file name, then columns).
+  std::optional<NcclTest> test;
+  // Bounds on what is read; a log beyond them is an error, never a silent partial result.
+  std::int64_t max_bytes = 64ll << 20;  // 64 MiB: a full sweep with NCCL_DEBUG=INFO is a few MB
+  std::int64_t max_rows = 100000;
+  std::int64_t max_warnings = 50;       // stored warnings; the rest are counted in one last warning
+
+  bool isValid(std::string* error) const;
+};
+
+// Reads a log from its bytes. `source_name` is used in messages and as evidence of the collective
+// (a file named "alltoall_perf.log"). Errors: no table header, no rows, a row whose fields do not
+// parse (the message names line and column), an unidentifiable collective, bounds exceeded.
+Result<NcclTestsRead> readNcclTestsLog(std::string_view text, std::string_view source_name,
+                                       const NcclTestsReadOptions& options = {});
+
+// Reads the file (refusing files over options.max_bytes before reading them) and parses it.
+Result<NcclTestsRead> loadNcclTestsLog(const std::filesystem::path& path, const NcclTestsReadOptions& options = {});
+
+}  // namespace scaleplan
