@@ -17,16 +17,16 @@ namespace scaleplan {
 namespace {
 
 struct TestName {
-  NcclTest test;
+  Collective test;
   std::string_view binary;
 };
 // Order matters for substring search: "reduce_scatter_perf" before anything it could contain.
 constexpr std::array<TestName, 5> kTestNames{{
-    {NcclTest::AllReduce, "all_reduce_perf"},
-    {NcclTest::AllGather, "all_gather_perf"},
-    {NcclTest::ReduceScatter, "reduce_scatter_perf"},
-    {NcclTest::AllToAll, "alltoall_perf"},
-    {NcclTest::SendRecv, "sendrecv_perf"},
+    {Collective::AllReduce, "all_reduce_perf"},
+    {Collective::AllGather, "all_gather_perf"},
+    {Collective::ReduceScatter, "reduce_scatter_perf"},
+    {Collective::AllToAll, "alltoall_perf"},
+    {Collective::SendRecv, "sendrecv_perf"},
 }};
 
 std::string_view trim(std::string_view s) {
@@ -124,9 +124,9 @@ struct Scan {
   bool table_closed = false;
   bool later_table_noted = false;
   // Evidence of the collective found in the text.
-  std::optional<NcclTest> started_test;  // "# Collective test starting: X"
+  std::optional<Collective> started_test;  // "# Collective test starting: X"
   std::int64_t started_line = 0;
-  std::optional<NcclTest> mentioned_test;  // first binary name anywhere
+  std::optional<Collective> mentioned_test;  // first binary name anywhere
   std::int64_t mentioned_line = 0;
   bool conflicting_mentions = false;
 
@@ -193,7 +193,7 @@ std::optional<Error> scanComment(Scan& s, std::string_view body, std::int64_t li
   NcclTestsLog& log = s.out.log;
   if (startsWith(body, "Collective test starting:") || startsWith(body, "Collective test concluded:")) {
     const std::string_view name = *afterColon(body);
-    const auto test = ncclTestFromString(name);
+    const auto test = collectiveFromNcclTestsBinary(name);
     if (!test)
       return s.error(line_no, "the log is from '" + std::string(name) +
                                   "'; the collectives read are all_reduce_perf, all_gather_perf, "
@@ -320,7 +320,7 @@ double busFactorRatio(const NcclTestsLog& log, std::string* text) {
 }
 
 // From the columns alone: redop and the bus factor busbw/algbw (see the header comment).
-Result<NcclTest> testFromColumns(const Scan& s, std::string* detail) {
+Result<Collective> testFromColumns(const Scan& s, std::string* detail) {
   const NcclTestsLog& log = s.out.log;
   std::string ratio_text;
   const double ratio = busFactorRatio(log, &ratio_text);
@@ -333,46 +333,36 @@ Result<NcclTest> testFromColumns(const Scan& s, std::string* detail) {
     return s.error(log.rows.front().line, "cannot tell which collective this is: no row has algbw >= 1 GB/s" + name_it);
   constexpr double kTolerance = 0.02;  // figures are printed with two decimals
   if (std::abs(ratio - 1) <= kTolerance) {
-    if (reduces && log.rankCount() != 2 && log.rankCount() != 0) return NcclTest::SendRecv;
-    if (!reduces) return NcclTest::SendRecv;
+    if (reduces && log.rankCount() != 2 && log.rankCount() != 0) return Collective::SendRecv;
+    if (!reduces) return Collective::SendRecv;
     return s.error(log.rows.front().line, "cannot tell all_reduce over 2 ranks from sendrecv (" + what + ")" + name_it);
   }
   if (ratio > 1 + kTolerance) {
     if (redop == "none")
       return s.error(log.rows.front().line, "busbw exceeds algbw but redop is 'none' (" + what + ")" + name_it);
-    return NcclTest::AllReduce;
+    return Collective::AllReduce;
   }
-  if (reduces) return NcclTest::ReduceScatter;
+  if (reduces) return Collective::ReduceScatter;
   return s.error(log.rows.front().line, "cannot tell all_gather from alltoall by the columns (" + what + ")" + name_it);
-}
-
-// The bus factor nccl-tests applies for `test` over n ranks (doc/PERFORMANCE.md).
-double busFactor(NcclTest test, int n) {
-  const double dn = n;
-  switch (test) {
-    case NcclTest::AllReduce: return 2 * (dn - 1) / dn;
-    case NcclTest::SendRecv: return 1;
-    default: return (dn - 1) / dn;
-  }
 }
 
 Status identifyTest(Scan& s) {
   NcclTestsLog& log = s.out.log;
-  if (s.options->test) {
-    log.test = *s.options->test;
+  if (s.options->collective) {
+    log.collective = *s.options->collective;
     log.test_evidence = NcclTestEvidence::Stated;
     log.test_evidence_detail = "stated by the caller";
   } else if (s.started_test || s.mentioned_test) {
     const bool started = s.started_test.has_value();
-    log.test = started ? *s.started_test : *s.mentioned_test;
+    log.collective = started ? *s.started_test : *s.mentioned_test;
     log.test_evidence = NcclTestEvidence::LogText;
     log.test_evidence_detail = "line " + std::to_string(started ? s.started_line : s.mentioned_line) + ": '" +
-                               std::string(toString(log.test)) + "'";
+                               std::string(ncclTestsBinaryName(log.collective)) + "'";
     if (!started && s.conflicting_mentions)
       s.warn(s.mentioned_line, "the log names several nccl-tests programs; taking the first, " +
-                                   std::string(toString(log.test)));
+                                   std::string(ncclTestsBinaryName(log.collective)));
   } else {
-    std::optional<NcclTest> by_name;
+    std::optional<Collective> by_name;
     for (const auto& [test, binary] : kTestNames)
       if (s.source.find(binary) != std::string::npos ||
           s.source.find(binary.substr(0, binary.size() - 5)) != std::string::npos) {
@@ -380,13 +370,13 @@ Status identifyTest(Scan& s) {
         break;
       }
     if (by_name) {
-      log.test = *by_name;
+      log.collective = *by_name;
       log.test_evidence = NcclTestEvidence::SourceName;
       log.test_evidence_detail = "file name '" + s.source + "'";
     } else {
       auto t = testFromColumns(s, &log.test_evidence_detail);
       if (!t) return t.status();
-      log.test = *t;
+      log.collective = *t;
       log.test_evidence = NcclTestEvidence::Columns;
     }
   }
@@ -394,9 +384,9 @@ Status identifyTest(Scan& s) {
   std::string ratio_text;
   const double ratio = busFactorRatio(log, &ratio_text);
   if (ratio > 0 && log.rankCount() > 1) {
-    const double expected = busFactor(log.test, log.rankCount());
+    const double expected = busBandwidthFactor(log.collective, log.rankCount());
     if (std::abs(ratio - expected) > 0.02 * expected)
-      s.warn(0, ratio_text + " does not match " + std::string(toString(log.test)) + " over " +
+      s.warn(0, ratio_text + " does not match " + std::string(ncclTestsBinaryName(log.collective)) + " over " +
                     std::to_string(log.rankCount()) + " ranks (expected " + std::to_string(expected).substr(0, 5) +
                     "): check the collective");
   }
@@ -405,13 +395,13 @@ Status identifyTest(Scan& s) {
 
 }  // namespace
 
-std::string_view toString(NcclTest test) {
+std::string_view ncclTestsBinaryName(Collective test) {
   for (const auto& [t, binary] : kTestNames)
     if (t == test) return binary;
   return "unknown";
 }
 
-std::optional<NcclTest> ncclTestFromString(std::string_view name) {
+std::optional<Collective> collectiveFromNcclTestsBinary(std::string_view name) {
   name = trim(name);
   if (name.size() > 4 && name.substr(name.size() - 4) == "_mpi") name.remove_suffix(4);
   if (name.size() > 5 && name.substr(name.size() - 5) == "_perf") name.remove_suffix(5);
@@ -530,5 +520,6 @@ Result<NcclTestsRead> loadNcclTestsLog(const std::filesystem::path& path, const 
   if (!text) return text.error();
   return readNcclTestsLog(*text, path.string(), options);
 }
+
 
 }  // namespace scaleplan

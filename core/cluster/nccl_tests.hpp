@@ -37,15 +37,15 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "cluster/cluster_system.hpp"
 
 namespace scaleplan {
 
-// The nccl-tests program that wrote a log; to/from string use the binary names.
-enum class NcclTest { AllReduce, AllGather, ReduceScatter, AllToAll, SendRecv };
-// "all_reduce_perf", "all_gather_perf", "reduce_scatter_perf", "alltoall_perf", "sendrecv_perf".
-std::string_view toString(NcclTest test);
+// The nccl-tests program of each collective: "all_reduce_perf", "all_gather_perf",
+// "reduce_scatter_perf", "alltoall_perf", "sendrecv_perf".
+std::string_view ncclTestsBinaryName(Collective collective);
 // Accepts the binary name with or without "_perf" and an "_mpi" suffix ("all_reduce_perf_mpi").
-std::optional<NcclTest> ncclTestFromString(std::string_view name);
+std::optional<Collective> collectiveFromNcclTestsBinary(std::string_view name);
 
 // One "# Rank ..." line of the device list.
 struct NcclTestsRank {
@@ -84,14 +84,14 @@ enum class NcclTestEvidence {
   LogText,     // a binary name in the log ("# Collective test starting: ...", a command line)
   SourceName,  // the file name
   Columns,     // redop and the busbw/algbw ratio of the table
-  Stated,      // given by the caller (NcclTestsReadOptions::test)
+  Stated,      // given by the caller (NcclTestsReadOptions::collective)
 };
 std::string_view toString(NcclTestEvidence evidence);  // "log text", "file name", "columns", "stated"
 std::optional<NcclTestEvidence> ncclTestEvidenceFromString(std::string_view text);
 
 struct NcclTestsLog {
   std::string source;            // file name or label used in messages
-  NcclTest test = NcclTest::AllReduce;
+  Collective collective = Collective::AllReduce;
   NcclTestEvidence test_evidence = NcclTestEvidence::LogText;
   std::string test_evidence_detail;  // "line 7: 'all_reduce_perf'", "redop 'sum', busbw/algbw 1.875"
   std::string version;           // "2.18.2" when the log prints it, else empty
@@ -124,7 +124,7 @@ struct NcclTestsRead {
 struct NcclTestsReadOptions {
   // The collective when known (e.g. chosen in the GUI); it then wins over the log's own evidence.
   // Default: identified from the log (binary name in the text, then the file name, then columns).
-  std::optional<NcclTest> test;
+  std::optional<Collective> collective;
   // Bounds on what is read; a log beyond them is an error, never a silent partial result.
   std::int64_t max_bytes = 64ll << 20;  // 64 MiB: a full sweep with NCCL_DEBUG=INFO is a few MB
   std::int64_t max_rows = 100000;
@@ -141,5 +141,51 @@ Result<NcclTestsRead> readNcclTestsLog(std::string_view text, std::string_view s
 
 // Reads the file (refusing files over options.max_bytes before reading them) and parses it.
 Result<NcclTestsRead> loadNcclTestsLog(const std::filesystem::path& path, const NcclTestsReadOptions& options = {});
+
+// ---- From a log to a measured bus-bandwidth curve -----------------------------------------------
+
+// Which of a row's two measurements a curve takes. Best: the faster of the two (both move the
+// same bytes; a framework that can choose its buffers gets the faster).
+enum class NcclTestsPlacement { Best, OutOfPlace, InPlace };
+std::string_view toString(NcclTestsPlacement placement);  // "best", "out-of-place", "in-place"
+std::optional<NcclTestsPlacement> ncclTestsPlacementFromString(std::string_view text);
+
+// The fabric a log measured.
+enum class InterconnectScope { NvlinkDomain, Network };
+std::string_view toString(InterconnectScope scope);  // "nvlink", "network"
+std::optional<InterconnectScope> interconnectScopeFromString(std::string_view text);
+
+struct MeasuredInterconnectOptions {
+  NcclTestsPlacement placement = NcclTestsPlacement::Best;
+  // Ranks of the run, for logs without a device list (sendrecv needs none: its factor is 1).
+  std::optional<int> ranks;
+  // The fabric, overriding the decision from the device list (required when there is none).
+  std::optional<InterconnectScope> scope;
+  // The target system's node and NVLink-domain size (0 = unknown). A log over several hosts is
+  // taken as the NVLink domain only when the domain spans hosts (nvlink_domain_gpus >
+  // gpus_per_node, e.g. GB200 NVL72) and holds all its ranks.
+  int gpus_per_node = 0;
+  int nvlink_domain_gpus = 0;
+
+  bool isValid(std::string* error) const;
+};
+
+struct MeasuredInterconnect {
+  MeasuredCollective curve;  // busbw over size, bytes and bytes/s
+  InterconnectScope scope = InterconnectScope::Network;
+  std::string scope_reason;  // "16 ranks on 2 hosts: the inter-node network"
+};
+
+// The curve: one point per row with size > 0 and time > 0; busbw recomputed from the time column
+// as nccl-tests defines it (size / time x busBandwidthFactor(collective, ranks)), which keeps the
+// digits the two-decimal busbw column loses for small messages. Scope: all ranks on one host ->
+// the NVLink domain; several hosts -> the network (but see nvlink_domain_gpus). Errors: no ranks
+// or no scope where the log gives none, no usable row.
+Result<MeasuredInterconnect> measuredInterconnect(const NcclTestsLog& log,
+                                                  const MeasuredInterconnectOptions& options = {});
+
+// Files to overrides: the curve goes to nvlink_measured or network_measured by its scope. A
+// second curve for the same collective and fabric is an error naming both sources.
+Status addMeasuredInterconnect(ClusterOverrides& overrides, const MeasuredInterconnect& measured);
 
 }  // namespace scaleplan

@@ -47,7 +47,7 @@ class TestNcclTests : public QObject {
     auto r = loadNcclTestsLog(dataFile("h100-2nodes-all_reduce.log"));
     QVERIFY2(r.isOk(), r.message().c_str());
     const NcclTestsLog& log = r->log;
-    QVERIFY(log.test == NcclTest::AllReduce);
+    QVERIFY(log.collective == Collective::AllReduce);
     QVERIFY(log.test_evidence == NcclTestEvidence::LogText);
     SP_VERIFY_CONTAINS(log.test_evidence_detail, "line 7");  // the mpirun command line
     QCOMPARE(log.rankCount(), 16);
@@ -90,7 +90,7 @@ class TestNcclTests : public QObject {
     auto r = loadNcclTestsLog(dataFile("gh200-2nodes-all_reduce.log"));
     QVERIFY2(r.isOk(), r.message().c_str());
     const NcclTestsLog& log = r->log;
-    QVERIFY(log.test == NcclTest::AllReduce);
+    QVERIFY(log.collective == Collective::AllReduce);
     QVERIFY(log.test_evidence == NcclTestEvidence::LogText);
     SP_VERIFY_CONTAINS(log.test_evidence_detail, "line 10");  // "# Collective test starting"
     QCOMPARE(log.rankCount(), 8);
@@ -111,7 +111,7 @@ class TestNcclTests : public QObject {
     auto r = loadNcclTestsLog(dataFile("a100-1node-sendrecv.log"));
     QVERIFY2(r.isOk(), r.message().c_str());
     const NcclTestsLog& log = r->log;
-    QVERIFY(log.test == NcclTest::SendRecv);
+    QVERIFY(log.collective == Collective::SendRecv);
     QCOMPARE(log.rankCount(), 0);  // that run printed no device list
     QCOMPARE(log.hostCount(), 0);
     QCOMPARE(log.rows.size(), std::size_t(4));
@@ -132,21 +132,21 @@ class TestNcclTests : public QObject {
     // The file name settles it.
     auto named = readNcclTestsLog(smallLog(kAllGatherRows), "logs/all_gather_perf-node3.txt");
     QVERIFY2(named.isOk(), named.message().c_str());
-    QVERIFY(named->log.test == NcclTest::AllGather);
+    QVERIFY(named->log.collective == Collective::AllGather);
     QVERIFY(named->log.test_evidence == NcclTestEvidence::SourceName);
     // So does a stated choice.
     NcclTestsReadOptions stated;
-    stated.test = NcclTest::AllToAll;
+    stated.collective = Collective::AllToAll;
     auto chosen = readNcclTestsLog(smallLog(kAllGatherRows), "run.log", stated);
     QVERIFY(chosen.isOk());
-    QVERIFY(chosen->log.test == NcclTest::AllToAll);
+    QVERIFY(chosen->log.collective == Collective::AllToAll);
     QVERIFY(chosen->log.test_evidence == NcclTestEvidence::Stated);
     // redop sum with busbw = algbw * 2(n-1)/n = 1.5 algbw over 4 ranks: all-reduce.
     const std::string allreduce_rows =
         "     4194304      1048576     float     sum      -1    50.00   83.89  125.83      0    50.00   83.89  125.83      0\n";
     auto ar = readNcclTestsLog(smallLog(allreduce_rows), "x.log");
     QVERIFY2(ar.isOk(), ar.message().c_str());
-    QVERIFY(ar->log.test == NcclTest::AllReduce);
+    QVERIFY(ar->log.collective == Collective::AllReduce);
     QVERIFY(ar->log.test_evidence == NcclTestEvidence::Columns);
     SP_VERIFY_CONTAINS(ar->log.test_evidence_detail, "busbw/algbw 1.499");
     QCOMPARE(ar->log.hostCount(), 1);  // all ranks on nodeA: the NVLink domain
@@ -155,14 +155,14 @@ class TestNcclTests : public QObject {
         "     4194304       262144     float     sum      -1    40.00  104.86   78.64      0    39.00  107.55   80.66      0\n";
     auto rs = readNcclTestsLog(smallLog(rs_rows), "x.log");
     QVERIFY(rs.isOk());
-    QVERIFY(rs->log.test == NcclTest::ReduceScatter);
+    QVERIFY(rs->log.collective == Collective::ReduceScatter);
   }
 
   void busFactorThatContradictsTheCollectiveIsWarned() {
     // Named all_reduce, but busbw/algbw is 0.75 (an all-gather's factor over 4 ranks).
     auto r = readNcclTestsLog(smallLog(kAllGatherRows, "# Collective test starting: all_reduce_perf\n"), "x.log");
     QVERIFY(r.isOk());
-    QVERIFY(r->log.test == NcclTest::AllReduce);
+    QVERIFY(r->log.collective == Collective::AllReduce);
     QCOMPARE(r->warnings.size(), std::size_t(1));
     SP_VERIFY_CONTAINS(r->warnings[0].message, "does not match all_reduce_perf over 4 ranks");
   }
@@ -194,7 +194,7 @@ class TestNcclTests : public QObject {
     QVERIFY(!r->log.rows[0].root.has_value());
     QCOMPARE(r->log.rows[1].out_of_place.busbw_gb_per_s, 69.91);
     QCOMPARE(*r->log.rows[1].out_of_place.wrong, std::int64_t(1));  // a non-zero maximum error
-    QVERIFY(r->log.test == NcclTest::AllReduce);  // from the file name
+    QVERIFY(r->log.collective == Collective::AllReduce);  // from the file name
     // The MPI message inside the table and the wrong result are warned, with their lines.
     QCOMPARE(r->warnings.size(), std::size_t(2));
     QCOMPARE(r->warnings[0].line, std::int64_t(6));
@@ -252,16 +252,102 @@ class TestNcclTests : public QObject {
     QCOMPARE(r->warnings.back().message, std::string("65 more warnings not listed"));
   }
 
+
+  void curveFromTheTwoNodeLog() {
+    auto r = loadNcclTestsLog(dataFile("h100-2nodes-all_reduce.log"));
+    QVERIFY(r.isOk());
+    auto m = measuredInterconnect(r->log);
+    QVERIFY2(m.isOk(), m.message().c_str());
+    QVERIFY(m->scope == InterconnectScope::Network);
+    SP_VERIFY_CONTAINS(m->scope_reason, "16 ranks on 2 hosts");
+    QVERIFY(m->curve.collective == Collective::AllReduce);
+    QCOMPARE(m->curve.ranks, 16);
+    QCOMPARE(m->curve.points.size(), std::size_t(31));
+    SP_VERIFY_CONTAINS(m->curve.source, "all_reduce_perf, 16 ranks on 2 hosts, best)");
+    // 1 GiB: the faster is in-place, 6737.4 us -> 1073741824 B / 6737.4 us x 2*15/16 =
+    // 298.82e9 B/s, the busbw the log prints for it.
+    const BusBandwidthPoint& gib = m->curve.points[27];
+    QCOMPARE(gib.message_bytes, 1073741824.0);
+    SP_COMPARE_REL(gib.bus_bytes_per_second, 1073741824.0 / 6737.4e-6 * 1.875, 1e-12);
+    SP_COMPARE_REL(gib.bus_bytes_per_second, 298.82e9, 0.0005);
+    // 8 B: the busbw column prints 0.00; the faster time gives 8 B / 123.5 us x 1.875 = 0.1215 MB/s.
+    SP_COMPARE_REL(m->curve.points[0].bus_bytes_per_second, 8.0 / 123.5e-6 * 1.875, 1e-12);
+    // Out-of-place only: 6759.0 us at 1 GiB (297.86 GB/s printed).
+    MeasuredInterconnectOptions oop;
+    oop.placement = NcclTestsPlacement::OutOfPlace;
+    auto o = measuredInterconnect(r->log, oop);
+    QVERIFY(o.isOk());
+    SP_COMPARE_REL(o->curve.points[27].bus_bytes_per_second, 297.86e9, 0.0005);
+
+    // Filed into the overrides by scope; a second all-reduce for the network is refused.
+    ClusterOverrides overrides;
+    QVERIFY(addMeasuredInterconnect(overrides, *m).isOk());
+    QCOMPARE(overrides.network_measured.size(), std::size_t(1));
+    QVERIFY(overrides.nvlink_measured.empty());
+    const Status twice = addMeasuredInterconnect(overrides, *o);
+    QVERIFY(!twice.isOk());
+    SP_VERIFY_CONTAINS(twice.message(), "two all-reduce measurements for the network fabric");
+  }
+
+  void scopeFromTheDeviceList() {
+    auto gh = loadNcclTestsLog(dataFile("gh200-2nodes-all_reduce.log"));
+    QVERIFY(gh.isOk());
+    MeasuredInterconnectOptions alps;  // 4 GH200 per node, NVLink within the node only
+    alps.gpus_per_node = 4;
+    alps.nvlink_domain_gpus = 4;
+    auto net = measuredInterconnect(gh->log, alps);
+    QVERIFY(net.isOk());
+    QVERIFY(net->scope == InterconnectScope::Network);
+    // 128 MiB in-place 1907.8 us over 8 ranks: x 2*7/8 -> 123.11 GB/s printed.
+    SP_COMPARE_REL(net->curve.points.back().bus_bytes_per_second, 123.11e9, 0.0005);
+    MeasuredInterconnectOptions nvl;  // had the hosts been in one 72-GPU NVLink domain
+    nvl.gpus_per_node = 4;
+    nvl.nvlink_domain_gpus = 72;
+    auto in_domain = measuredInterconnect(gh->log, nvl);
+    QVERIFY(in_domain.isOk());
+    QVERIFY(in_domain->scope == InterconnectScope::NvlinkDomain);
+
+    // One host: the NVLink domain.
+    auto one = readNcclTestsLog(smallLog(kAllGatherRows), "all_gather_perf.log");
+    QVERIFY(one.isOk());
+    auto local = measuredInterconnect(one->log);
+    QVERIFY(local.isOk());
+    QVERIFY(local->scope == InterconnectScope::NvlinkDomain);
+    SP_VERIFY_CONTAINS(local->scope_reason, "4 ranks on one host (nodeA)");
+
+    // No device list: the fabric must be stated; send/recv needs no rank count.
+    auto sr = loadNcclTestsLog(dataFile("a100-1node-sendrecv.log"));
+    QVERIFY(sr.isOk());
+    auto unknown = measuredInterconnect(sr->log);
+    QVERIFY(!unknown.isOk());
+    SP_VERIFY_CONTAINS(unknown.message(), "a100-1node-sendrecv.log: sendrecv_perf log lists no devices");
+    MeasuredInterconnectOptions stated;
+    stated.scope = InterconnectScope::NvlinkDomain;
+    auto ok = measuredInterconnect(sr->log, stated);
+    QVERIFY2(ok.isOk(), ok.message().c_str());
+    QCOMPARE(ok->curve.ranks, 2);
+    SP_COMPARE_REL(ok->curve.points.back().bus_bytes_per_second, 1073741824.0 / 5490.5e-6, 1e-12);
+    MeasuredInterconnectOptions bad;
+    bad.ranks = 1;
+    std::string why;
+    QVERIFY(!bad.isValid(&why));
+    SP_VERIFY_CONTAINS(why, "'ranks'");
+  }
+
   void enumStrings() {
-    for (auto t : {NcclTest::AllReduce, NcclTest::AllGather, NcclTest::ReduceScatter, NcclTest::AllToAll,
-                   NcclTest::SendRecv})
-      QCOMPARE(ncclTestFromString(toString(t)), std::optional<NcclTest>(t));
-    QCOMPARE(ncclTestFromString("all_gather_perf_mpi"), std::optional<NcclTest>(NcclTest::AllGather));
-    QCOMPARE(ncclTestFromString("alltoall"), std::optional<NcclTest>(NcclTest::AllToAll));
-    QVERIFY(!ncclTestFromString("broadcast_perf"));
+    for (auto t : {Collective::AllReduce, Collective::AllGather, Collective::ReduceScatter, Collective::AllToAll,
+                   Collective::SendRecv})
+      QVERIFY(collectiveFromNcclTestsBinary(ncclTestsBinaryName(t)) == t);
+    QVERIFY(collectiveFromNcclTestsBinary("all_gather_perf_mpi") == Collective::AllGather);
+    QVERIFY(collectiveFromNcclTestsBinary("alltoall") == Collective::AllToAll);
+    QVERIFY(!collectiveFromNcclTestsBinary("broadcast_perf"));
+    for (auto p : {NcclTestsPlacement::Best, NcclTestsPlacement::OutOfPlace, NcclTestsPlacement::InPlace})
+      QVERIFY(ncclTestsPlacementFromString(toString(p)) == p);
+    for (auto sc : {InterconnectScope::NvlinkDomain, InterconnectScope::Network})
+      QVERIFY(interconnectScopeFromString(toString(sc)) == sc);
     for (auto e : {NcclTestEvidence::LogText, NcclTestEvidence::SourceName, NcclTestEvidence::Columns,
                    NcclTestEvidence::Stated})
-      QCOMPARE(ncclTestEvidenceFromString(toString(e)), std::optional<NcclTestEvidence>(e));
+      QVERIFY(ncclTestEvidenceFromString(toString(e)) == e);
   }
 };
 
