@@ -188,4 +188,22 @@ Result<MeasuredInterconnect> measuredInterconnect(const NcclTestsLog& log,
 // second curve for the same collective and fabric is an error naming both sources.
 Status addMeasuredInterconnect(ClusterOverrides& overrides, const MeasuredInterconnect& measured);
 
+// ---- --interconnect FILE (CLI) and the GUI's nccl-tests files ----------------------------------
+
+// One --interconnect argument: "FILE", or "nvlink:FILE" / "network:FILE" to state the fabric
+// (needed for logs that list no devices).
+struct InterconnectSpec {
+  std::filesystem::path file;
+  std::optional<InterconnectScope> scope;
+};
+Result<InterconnectSpec> parseInterconnectSpec(std::string_view text);
+
+// Reads each log, turns it into a curve (the fabric decided against `system`'s node and NVLink
+// domain sizes, as overridden in `overrides`) and files it into `overrides`. `notes`, when given,
+// receives one line per file ("FILE: all-reduce, 16 ranks on 2 hosts: the inter-node network,
+// 31 sizes, peak busbw 338.8 GB/s") and the reader's warnings. The first failure stops it and
+// names the file.
+Status addInterconnectLogs(ClusterOverrides& overrides, const std::vector<InterconnectSpec>& specs,
+                           const ClusterSystem& system, std::vector<std::string>* notes = nullptr);
+
 }  // namespace scaleplan

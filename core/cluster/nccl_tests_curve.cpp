@@ -1,6 +1,7 @@
 // nccl-tests log -> measured bus-bandwidth curve of one collective on one fabric.
 
 #include <algorithm>
+#include <cstdio>
 
 #include "cluster/nccl_tests.hpp"
 
@@ -114,5 +115,44 @@ Status addMeasuredInterconnect(ClusterOverrides& overrides, const MeasuredInterc
   return Status::ok();
 }
 
+
+Result<InterconnectSpec> parseInterconnectSpec(std::string_view text) {
+  InterconnectSpec spec;
+  for (auto scope : {InterconnectScope::NvlinkDomain, InterconnectScope::Network}) {
+    const std::string prefix = std::string(toString(scope)) + ":";
+    if (text.substr(0, prefix.size()) == prefix) {
+      spec.scope = scope;
+      text.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  if (text.empty()) return Error{"expected an nccl-tests log file, optionally as nvlink:FILE or network:FILE"};
+  spec.file = std::filesystem::path(std::string(text));
+  return spec;
+}
+
+Status addInterconnectLogs(ClusterOverrides& overrides, const std::vector<InterconnectSpec>& specs,
+                           const ClusterSystem& system, std::vector<std::string>* notes) {
+  for (const InterconnectSpec& spec : specs) {
+    auto read = loadNcclTestsLog(spec.file);
+    if (!read) return read.status();
+    MeasuredInterconnectOptions options;
+    options.scope = spec.scope;
+    options.gpus_per_node = overrides.gpus_per_node.value_or(system.gpus_per_node);
+    options.nvlink_domain_gpus = overrides.nvlink_domain_gpus.value_or(system.nvlink_domain_gpus);
+    auto measured = measuredInterconnect(read->log, options);
+    if (!measured) return measured.status();
+    if (Status st = addMeasuredInterconnect(overrides, *measured); !st) return st;
+    if (!notes) continue;
+    const NcclTestsLog& log = read->log;
+    char peak[32];
+    std::snprintf(peak, sizeof peak, "%.1f", log.peakBusBandwidth());
+    notes->push_back(log.source + ": " + std::string(toString(log.collective)) + " (" +
+                     std::string(toString(log.test_evidence)) + "), " + measured->scope_reason + ", " +
+                     std::to_string(measured->curve.points.size()) + " sizes, peak busbw " + peak + " GB/s");
+    for (const NcclTestsWarning& w : read->warnings) notes->push_back(w.toString(log.source));
+  }
+  return Status::ok();
+}
 
 }  // namespace scaleplan

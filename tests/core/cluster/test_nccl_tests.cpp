@@ -334,6 +334,35 @@ class TestNcclTests : public QObject {
     SP_VERIFY_CONTAINS(why, "'ranks'");
   }
 
+
+  void interconnectArguments() {
+    auto plain = parseInterconnectSpec("logs/a.log");
+    QVERIFY(plain.isOk());
+    QVERIFY(!plain->scope.has_value());
+    auto stated = parseInterconnectSpec("nvlink:" + dataFile("a100-1node-sendrecv.log"));
+    QVERIFY(stated.isOk());
+    QVERIFY(stated->scope == InterconnectScope::NvlinkDomain);
+    QVERIFY(!parseInterconnectSpec("network:").isOk());
+
+    auto h100 = parseInterconnectSpec(dataFile("h100-2nodes-all_reduce.log"));
+    ClusterSystem system;  // 8 GPUs per node and NVLink domain (the defaults)
+    ClusterOverrides overrides;
+    std::vector<std::string> notes;
+    const Status st = addInterconnectLogs(overrides, {*h100, *stated}, system, &notes);
+    QVERIFY2(st.isOk(), st.message().c_str());
+    QCOMPARE(overrides.network_measured.size(), std::size_t(1));
+    QCOMPARE(overrides.nvlink_measured.size(), std::size_t(1));
+    QVERIFY(overrides.nvlink_measured[0].collective == Collective::SendRecv);
+    QCOMPARE(notes.size(), std::size_t(2));
+    SP_VERIFY_CONTAINS(notes[0], "all-reduce (log text), 16 ranks on 2 hosts: the inter-node network, 31 sizes, peak busbw 338.8 GB/s");
+
+    // The sendrecv log without a stated fabric: the error names the file.
+    ClusterOverrides again;
+    const Status bad = addInterconnectLogs(again, {*parseInterconnectSpec(dataFile("a100-1node-sendrecv.log"))}, system);
+    QVERIFY(!bad.isOk());
+    SP_VERIFY_CONTAINS(bad.message(), "a100-1node-sendrecv.log: sendrecv_perf log lists no devices");
+  }
+
   void enumStrings() {
     for (auto t : {Collective::AllReduce, Collective::AllGather, Collective::ReduceScatter, Collective::AllToAll,
                    Collective::SendRecv})
