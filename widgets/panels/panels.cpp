@@ -1,11 +1,13 @@
 #include "panels/panels.hpp"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QEventLoop>
 #include <QTimer>
 #include <functional>
 
 #include "panels/bench_panel.hpp"
+#include "panels/cluster_panel.hpp"
 #include "plots/fit_plot.hpp"
 #include "panels/import_fit_panel.hpp"
 #include "panels/main_window.hpp"
@@ -23,6 +25,8 @@ AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session) {
   window->addPanel(panels.fit_view, QObject::tr("Fit view"), QObject::tr("Fit view"));
   window->addPanel(panels.model_memory, QObject::tr("Model & memory"), QObject::tr("Model & memory"));
   window->addPanel(panels.bench, QObject::tr("GPU bench"), QObject::tr("GPU benchmark"));
+  panels.cluster = new ClusterPanel(session);
+  window->addPanel(panels.cluster, QObject::tr("Cluster"), QObject::tr("Cluster: parallel layouts, step time, memory per GPU"));
   return panels;
 }
 
@@ -96,6 +100,18 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
       timeout_ms);
   if (!benched) return fail(QObject::tr("the CPU benchmark did not finish"));
   written << window->renderTabScreenshots(bench, dir, "b", "cpu quick run");
+
+  if (ClusterPanel* cluster = panels.cluster) {
+    const bool searched = startAndWait(
+        cluster, &ClusterPanel::searchFinished, [](bool ok) { return ok; },
+        [&] {
+          cluster->startSearch();
+          return true;
+        },
+        timeout_ms);
+    if (!searched) return fail(QObject::tr("the cluster layout search failed: %1").arg(cluster->statusLabel()->text()));
+    written << window->renderTabScreenshots(cluster, dir, "b", "searched");
+  }
   return written;
 }
 
