@@ -73,9 +73,18 @@ ClusterPanel::ClusterPanel(Session* session, QWidget* parent)
 ClusterPanel::~ClusterPanel() = default;
 
 void ClusterPanel::buildControls() {
+  // Inputs in two columns above the table (the cluster; the model and the measured logs), so that
+  // the table gets the panel's full width.
   auto* form_widget = new QWidget(this);
-  auto* form = new QFormLayout(form_widget);
+  auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  auto* job_form = new QFormLayout;
+  job_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  auto* columns = new QHBoxLayout(form_widget);
+  columns->setContentsMargins(0, 0, 0, 0);
+  columns->addLayout(form, 1);
+  columns->addSpacing(12);
+  columns->addLayout(job_form, 1);
 
   system_combo_ = new QComboBox(form_widget);
   system_combo_->setObjectName("clusterSystem");
@@ -134,18 +143,18 @@ void ClusterPanel::buildControls() {
   auto* logs = new QVBoxLayout;
   logs->addWidget(interconnect_list_);
   logs->addLayout(log_buttons);
-  form->addRow(tr("Measured"), logs);
+  job_form->addRow(tr("nccl-tests logs"), logs);
   interconnect_label_ = new QLabel(tr("No measured interconnect: the system's spec bandwidths are used."), form_widget);
   interconnect_label_->setObjectName("clusterInterconnectNotes");
   interconnect_label_->setWordWrap(true);
-  form->addRow(interconnect_label_);
+  job_form->addRow(interconnect_label_);
 
   model_combo_ = new QComboBox(form_widget);
   model_combo_->setObjectName("clusterModel");
   for (const ModelPreset& m : session_->models().models()) model_combo_->addItem(qs(m.name), qs(m.id));
   if (const int llama = model_combo_->findData(QStringLiteral("llama3-70b")); llama >= 0)
     model_combo_->setCurrentIndex(llama);
-  form->addRow(tr("Model"), model_combo_);
+  job_form->insertRow(0, tr("Model"), model_combo_);
 
   global_batch_spin_ = new QSpinBox(form_widget);
   global_batch_spin_->setObjectName("clusterGlobalBatch");
@@ -153,7 +162,7 @@ void ClusterPanel::buildControls() {
   global_batch_spin_->setGroupSeparatorShown(true);
   global_batch_spin_->setValue(1024);
   global_batch_spin_->setSuffix(tr(" sequences"));
-  form->addRow(tr("Global batch"), global_batch_spin_);
+  job_form->insertRow(1, tr("Global batch"), global_batch_spin_);
 
   seq_len_spin_ = new QSpinBox(form_widget);
   seq_len_spin_->setObjectName("clusterSeqLen");
@@ -161,13 +170,12 @@ void ClusterPanel::buildControls() {
   seq_len_spin_->setGroupSeparatorShown(true);
   seq_len_spin_->setValue(4096);
   seq_len_spin_->setSuffix(tr(" tokens"));
-  form->addRow(tr("Sequence length"), seq_len_spin_);
+  job_form->insertRow(2, tr("Sequence length"), seq_len_spin_);
 
-  status_label_ = new QLabel(form_widget);
+  status_label_ = new QLabel(this);
   status_label_->setObjectName("clusterStatus");
   status_label_->setWordWrap(true);
   status_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  form->addRow(status_label_);
 
   model_ = new LayoutModel(this);
   proxy_ = new QSortFilterProxyModel(this);
@@ -181,6 +189,7 @@ void ClusterPanel::buildControls() {
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->verticalHeader()->setVisible(false);
+  table_->setWordWrap(false);  // the reason is elided; its tooltip holds all of it
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ClusterPanel::showSelected);
@@ -197,19 +206,24 @@ void ClusterPanel::buildControls() {
   plots_row->setContentsMargins(0, 0, 0, 0);
   plots_row->addWidget(time_plot_, 1);
   plots_row->addWidget(memory_plot_, 1);
-  auto* right = new QSplitter(Qt::Vertical, this);
-  right->addWidget(table_);
-  right->addWidget(plots);
-  right->setStretchFactor(0, 1);
-  right->setStretchFactor(1, 1);
-  right->setChildrenCollapsible(false);
+  auto* outputs = new QSplitter(Qt::Vertical, this);
+  outputs->addWidget(table_);
+  outputs->addWidget(plots);
+  outputs->setStretchFactor(0, 1);
+  outputs->setStretchFactor(1, 1);
+  outputs->setChildrenCollapsible(false);
+  table_->setMinimumHeight(8 * fontMetrics().height());
 
-  form_widget->setMinimumWidth(330);
-  form_widget->setMaximumWidth(420);
-  auto* layout = new QHBoxLayout(this);
-  layout->addWidget(form_widget, 0, Qt::AlignTop);
-  layout->addWidget(right, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(form_widget);
+  layout->addWidget(status_label_);
+  layout->addWidget(outputs, 1);
 
+  // The initial cluster: the plan's accelerator (its standard system) and GPU count.
+  const PlanRequest& plan = session_->currentRequest();
+  if (const ClusterSystem* s = systems_.findByAccelerator(plan.accelerator.id))
+    system_combo_->setCurrentIndex(system_combo_->findData(qs(s->id)));
+  gpus_spin_->setValue(plan.gpu_count);
   applySystemDefaults();
   connect(system_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     applySystemDefaults();

@@ -7,6 +7,23 @@ namespace scaleplan {
 namespace {
 constexpr double kBarKey = 1.0;
 constexpr double kBarWidth = 0.5;
+constexpr int kLabelLineChars = 34;  // the bar's plot is about a third of the panel wide
+
+// "TP 4 · PP 2 (V 8) · DP 64 · CP 2 · mb 4 · SP · recompute none" over lines at its separators.
+QString wrapAtSeparators(const QString& text) {
+  const QString separator = QStringLiteral(" · ");
+  QStringList lines;
+  QString line;
+  for (const QString& part : text.split(separator)) {
+    if (!line.isEmpty() && line.size() + separator.size() + part.size() > kLabelLineChars) {
+      lines << line;
+      line.clear();
+    }
+    line += (line.isEmpty() ? QString() : separator) + part;
+  }
+  if (!line.isEmpty()) lines << line;
+  return lines.join('\n');
+}
 }  // namespace
 
 StepBarsPlot::StepBarsPlot(Session* session, const QString& title, const QString& stem, const QString& axis_label,
@@ -62,18 +79,22 @@ void StepBarsPlot::rebuild() {
     trackItem(text);
     p->legend->setVisible(false);
     p->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+    p->xAxis->setLabel(QString());
     return;
   }
-  auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-  ticker->addTick(kBarKey, bar_label_);
-  p->xAxis->setTicker(ticker);
+  // The layout as the axis label: as a tick label a text this long was dropped by the axis.
+  p->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+  p->xAxis->setLabel(wrapAtSeparators(bar_label_));
   p->legend->setVisible(true);
   QCPBars* below = nullptr;
   for (std::size_t i = 0; i < terms_.size(); ++i) {
     auto* bars = new QCPBars(p->xAxis, p->yAxis);
     bars->setName(terms_[i].name);
     bars->setWidth(kBarWidth);
-    const QColor color = theme().seriesColor(i);
+    // More terms than theme colours (the step has ten): the second round lighter, still distinct.
+    const std::size_t colours = theme().series.size();
+    QColor color = theme().seriesColor(i);
+    if (colours > 0 && i >= colours) color = color.lighter(165);
     bars->setPen(QPen(color.darker(130), 1));
     bars->setBrush(QBrush(color));
     bars->setData(QVector<double>{kBarKey}, QVector<double>{terms_[i].value}, true);
@@ -83,14 +104,17 @@ void StepBarsPlot::rebuild() {
     bars_.push_back(bars);
   }
   const double sum = total();
-  addLabel(total_text_, kBarKey, sum, Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
   double top = sum;
+  double label_y = sum;
   if (limit_ && *limit_ > 0.0) {
     top = std::max(top, *limit_);
+    // Just under the limit line, the total would sit on the line: put it above the line.
+    if (sum < *limit_ && *limit_ - sum < 0.1 * top) label_y = *limit_;
     QCPGraph* line = addGraph(limit_text_, theme().plan, Qt::DashLine, 1.6);
     line->setData(QVector<double>{-10.0, 10.0}, QVector<double>{*limit_, *limit_}, true);
     line->setSelectable(QCP::stNone);
   }
+  addLabel(total_text_, kBarKey, label_y, Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
   p->yAxis->setRange(0.0, top > 0 ? top * 1.15 : 1.0);
 }
 
