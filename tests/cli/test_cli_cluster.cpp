@@ -105,6 +105,27 @@ class TestCliCluster : public QObject {
     QVERIFY2(s.err.contains("no layout fits in memory"), s.err.constData());
   }
 
+  // plan --mfu auto: the plan's MFU is the best layout's, named with its memory per GPU.
+  void planMfuAuto() {
+    Run r = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto", "--arch-preset",
+                 "llama3-70b", "--json"});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject o = jsonOf(r);
+    const QJsonObject a = o["mfu_auto"].toObject();
+    QVERIFY2(!a.isEmpty(), r.out.constData());
+    const QJsonObject step = a["step"].toObject();
+    SP_COMPARE_REL(a["mfu"].toDouble(), step["mfu"].toDouble(), 1e-3);
+    QVERIFY(a["layout"].toObject().contains("tp"));
+    SP_COMPARE_REL(a["memory_per_gpu_bytes"].toDouble(), step["memory_per_gpu_bytes"].toDouble(), 1e-12);
+    QCOMPARE(a["architecture_source"].toString(), QString("preset llama3-70b"));
+    Run text = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto"});
+    QVERIFY2(text.exit_code == 0, text.err.constData());
+    QVERIFY2(text.out.contains("MFU auto:") && text.out.contains("memory per GPU:"), text.out.constData());
+    Run bad = cli({"plan", "--flops", "1e24", "--mfu", "automatic"});
+    QCOMPARE(bad.exit_code, 2);
+    QVERIFY2(bad.err.contains("--mfu: 'automatic' is not a number"), bad.err.constData());
+  }
+
   void badInputNamesFieldAndNumbers() {
     Run r = cli(QStringList{"step"} + llama8bOnH100({"--tp", "3", "--pp", "1", "--cp", "1", "--micro-batch", "1",
                                                      "--sequence-parallel", "on", "--recompute", "none", "--zero",
