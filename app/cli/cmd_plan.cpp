@@ -7,6 +7,7 @@
 #include "cli.hpp"
 #include "json_out.hpp"
 #include "plan/plan.hpp"
+#include "plan_auto_cli.hpp"
 
 namespace scaleplan::cli {
 namespace {
@@ -70,7 +71,7 @@ int runPlan(const std::vector<std::string>& args) {
       .option("days", "T", "budget as a deadline: wall-clock days on --gpus GPUs")
       .option("gpu", "ID", "accelerator id (default h100-sxm; see 'scaleplan-cli hardware') or measured:FILE")
       .option("gpus", "K", "number of GPUs (default 1024)")
-      .option("mfu", "U", "model FLOPs utilisation in (0, 1] (default 0.4)")
+      .option("mfu", "U", "model FLOPs utilisation in (0, 1] (default 0.4), or auto: the best parallel layout's")
       .option("usd-per-gpu-hour", "P", "price override (default: the catalog's indicative price)")
       .option("precision", "P", "precision of the peak used: " + allPrecisionNames() + " (default bf16)")
       .option("pue", "X", "data-centre power usage effectiveness for energy (default 1.2)")
@@ -81,6 +82,7 @@ int runPlan(const std::vector<std::string>& args) {
       .option("in", "FILE", "re-plan from a saved plan file (other options override its values)")
       .option("out", "FILE", "save the plan as JSON (written atomically)")
       .flag("json", "print the result as JSON");
+  addPlanAutoOptions(p);
   p.epilog("Example:\n  scaleplan-cli plan --law hoffmann2022 --flops 5.88e23 --gpu a100-80gb-sxm --gpus 1024 --mfu 0.4");
   return runWithParser(p, args, [&]() -> int {
     auto catalog = HardwareCatalog::loadDefault();
@@ -90,6 +92,7 @@ int runPlan(const std::vector<std::string>& args) {
     std::map<std::string, std::optional<double>> numbers;
     for (const char* name : {"flops", "usd", "gpu-hours", "days", "mfu", "usd-per-gpu-hour", "pue", "ratio",
                              "inference-tokens", "target-loss", "unique-tokens"}) {
+      if (std::string(name) == "mfu" && mfuIsAuto(p)) continue;  // --mfu auto: plan_auto_cli.cpp
       auto v = p.getDouble(name);
       if (!v) return fail(kCommand, v.message(), kExitUsage);
       numbers[name] = *v;
@@ -158,6 +161,9 @@ int runPlan(const std::vector<std::string>& args) {
     if (numbers["target-loss"]) request.target_loss = numbers["target-loss"];
     if (numbers["unique-tokens"]) request.unique_tokens = numbers["unique-tokens"];
 
+    if (mfuIsAuto(p)) {
+      return runPlanAuto(p, request, [](const PlanRequest& r, const PlanResult& res) { return printPlan(r, res, false); });
+    }
     auto result = makePlan(request);
     if (!result) return fail(kCommand, result.message());
     if (auto out = p.get("out")) {
