@@ -1,15 +1,9 @@
 #include "cluster_flags.hpp"
 
 #include "cluster/shape_rule.hpp"
+#include "interconnect_args.hpp"
 
 namespace scaleplan::cli {
-
-InterconnectReader& interconnectReader() {
-  static InterconnectReader reader = [](const std::string& path) -> Result<std::vector<MeasuredCollective>> {
-    return Error{"--interconnect " + path + ": reading nccl-tests logs is not available in this build"};
-  };
-  return reader;
-}
 
 void addClusterJobOptions(ArgParser& p) {
   addArchitectureOptions(p);
@@ -26,11 +20,10 @@ void addClusterJobOptions(ArgParser& p) {
       .option("nvlink-domain", "N", "override the GPUs one NVLink/NVSwitch domain connects")
       .option("nvlink-gbps", "X", "override NVLink bandwidth, GB/s per GPU per direction")
       .option("network-gbps", "X", "override the network, Gb/s per GPU (NIC line rate)")
-      .option("interconnect", "FILE", "an nccl-tests log (all_reduce_perf, ...) replacing the spec bandwidth",
-              true)
       .option("software", "S", "training software: current (Megatron-Core: FlashAttention, overlapped DP) "
                                "or megatron-2021 (Narayanan et al. 2021); default current")
       .flag("json", "machine-readable output");
+  addInterconnectOption(p);
 }
 
 void addLayoutOptions(ArgParser& p) {
@@ -102,20 +95,13 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
   if (!accelerators) return accelerators.error();
   auto systems = SystemCatalog::loadDefault();
   if (!systems) return systems.error();
-  // Measured interconnect curves go to the fabric their rank count fits in.
-  std::vector<MeasuredCollective> measured;
-  for (const auto& path : p.getAll("interconnect")) {
-    auto curves = interconnectReader()(path);
-    if (!curves) return curves.error();
-    measured.insert(measured.end(), curves->begin(), curves->end());
-  }
   auto setup = makeClusterSetup(spec, *accelerators, *systems);
   if (!setup) return setup.error();
-  if (!measured.empty()) {
-    for (auto& m : measured) {
-      (m.ranks <= setup->system.nvlink_domain_gpus ? spec.overrides.nvlink_measured : spec.overrides.network_measured)
-          .push_back(m);
-    }
+  // Measured interconnect (nccl-tests logs): each goes to the fabric it measured, decided against
+  // the system as overridden; the setup is made again with the curves.
+  if (p.has("interconnect")) {
+    if (Status st = applyInterconnectOption(p, setup->system, spec.overrides, &out.interconnect_notes); !st)
+      return Error{st.message()};
     setup = makeClusterSetup(spec, *accelerators, *systems);
     if (!setup) return setup.error();
   }

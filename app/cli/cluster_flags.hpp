@@ -2,8 +2,8 @@
 // Flags shared by 'step' and 'layouts': the model (architecture_flags), the job (--seq,
 // --global-batch, --gpus, --precision), the cluster (--gpu, --system, overrides, --interconnect)
 // and the layout fields a user may fix (--tp, --pp, ... ; any left out is searched).
-#include <functional>
 #include <string>
+#include <vector>
 
 #include "architecture_flags.hpp"
 #include "cli.hpp"
@@ -11,11 +11,6 @@
 #include "cluster/layout_search.hpp"
 
 namespace scaleplan::cli {
-
-// Reads one '--interconnect FILE' (an nccl-tests log) into a measured curve. The nccl-tests
-// reader is not part of this build: the default says so; the interconnect reader replaces it.
-using InterconnectReader = std::function<Result<std::vector<MeasuredCollective>>(const std::string& path)>;
-InterconnectReader& interconnectReader();
 
 void addClusterJobOptions(ArgParser& p);
 void addLayoutOptions(ArgParser& p);
@@ -25,6 +20,9 @@ struct ClusterJob {
   TrainingJob job;
   ClusterSetup setup;
   ExecutionOptions execution;
+  // One line per --interconnect log (its collective, fabric, sizes, peak) and the reader's
+  // warnings; the commands print them to stderr.
+  std::vector<std::string> interconnect_notes;
 };
 // *status is the exit status on failure (2 for usage errors).
 Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status);

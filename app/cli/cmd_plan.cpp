@@ -161,6 +161,7 @@ int runPlan(const std::vector<std::string>& args) {
     if (numbers["target-loss"]) request.target_loss = numbers["target-loss"];
     if (numbers["unique-tokens"]) request.unique_tokens = numbers["unique-tokens"];
 
+    if (Status st = checkAutoOnlyOptions(p); !st) return fail(kCommand, st.message(), kExitUsage);
     if (mfuIsAuto(p)) {
       return runPlanAuto(p, request, [](const PlanRequest& r, const PlanResult& res) { return printPlan(r, res, false); });
     }

@@ -3,6 +3,7 @@
 
 #include "cluster/cluster_json.hpp"
 #include "cluster_flags.hpp"
+#include "interconnect_args.hpp"
 #include "cluster_print.hpp"
 #include "json_out.hpp"
 
@@ -26,6 +27,7 @@ int runStep(const std::vector<std::string>& args) {
     int status = kExitUsage;
     auto cj = resolveClusterJob(p, &status);
     if (!cj) return fail(kCommand, cj.message(), status);
+    printInterconnectNotes(kCommand, cj->interconnect_notes);
     bool complete = false;
     auto options = resolveLayoutOptions(p, cj->job, &complete);
     if (!options) return fail(kCommand, options.message(), kExitUsage);

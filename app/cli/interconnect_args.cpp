@@ -1,5 +1,7 @@
 #include "interconnect_args.hpp"
 
+#include <iostream>
+
 #include "cluster/nccl_tests.hpp"
 
 namespace scaleplan::cli {
@@ -25,6 +27,10 @@ Status applyInterconnectOption(const ArgParser& parser, const ClusterSystem& sys
   if (Status st = addInterconnectLogs(overrides, specs, system, notes); !st)
     return Error{"--interconnect: " + st.message()};
   return Status::ok();
+}
+
+void printInterconnectNotes(const std::string& command, const std::vector<std::string>& notes) {
+  for (const std::string& note : notes) std::cerr << "scaleplan-cli " << command << ": interconnect: " << note << '\n';
 }
 
 }  // namespace scaleplan::cli

@@ -19,4 +19,8 @@ void addInterconnectOption(ArgParser& parser);
 Status applyInterconnectOption(const ArgParser& parser, const ClusterSystem& system, ClusterOverrides& overrides,
                                std::vector<std::string>* notes);
 
+// Prints each note to stderr as "scaleplan-cli <command>: interconnect: <note>" (stdout stays the
+// command's text or JSON).
+void printInterconnectNotes(const std::string& command, const std::vector<std::string>& notes);
+
 }  // namespace scaleplan::cli

@@ -8,6 +8,7 @@
 #include "cluster/cluster_setup.hpp"
 #include "cluster/shape_rule.hpp"
 #include "counting/model_presets.hpp"
+#include "interconnect_args.hpp"
 #include "plan/plan_auto.hpp"
 
 namespace scaleplan::cli {
@@ -27,6 +28,14 @@ void addPlanAutoOptions(ArgParser& p) {
       .option("arch-config", "FILE", "with --mfu auto: the architecture as JSON (models.json's 'architecture' object)")
       .option("seq", "T", "with --mfu auto: sequence length (default 4096)")
       .option("global-batch", "B", "with --mfu auto: sequences per step (default 4M tokens, rounded for DP)");
+  addInterconnectOption(p);
+}
+
+Status checkAutoOnlyOptions(const ArgParser& p) {
+  if (mfuIsAuto(p)) return Status::ok();
+  for (const char* name : {"system", "arch-preset", "arch-config", "seq", "global-batch", "interconnect"})
+    if (p.has(name)) return Error{"--" + std::string(name) + ": only used with --mfu auto"};
+  return Status::ok();
 }
 
 int runPlanAuto(const ArgParser& p, const PlanRequest& request,
@@ -41,6 +50,14 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
   setup_spec.precision = request.precision;
   auto setup = makeClusterSetup(setup_spec, *accelerators, *systems);
   if (!setup) return fail(kCommand, "--mfu auto: " + setup.message());
+  if (p.has("interconnect")) {
+    std::vector<std::string> notes;
+    if (Status st = applyInterconnectOption(p, setup->system, setup_spec.overrides, &notes); !st)
+      return fail(kCommand, st.message());
+    printInterconnectNotes(kCommand, notes);
+    setup = makeClusterSetup(setup_spec, *accelerators, *systems);
+    if (!setup) return fail(kCommand, "--mfu auto: " + setup.message());
+  }
 
   AutoMfuSpec spec{setup->system, setup->rates, std::nullopt, "", kDefaultClusterSeqLen, std::nullopt, {}, {}};
   spec.seq_len = kDefaultClusterSeqLen;

@@ -12,6 +12,8 @@ namespace scaleplan::cli {
 bool mfuIsAuto(const ArgParser& p);
 // --system, --arch-preset, --arch-config, --seq, --global-batch (used only with --mfu auto).
 void addPlanAutoOptions(ArgParser& p);
+// Usage error for an option that only --mfu auto uses, given without it (it would be ignored).
+Status checkAutoOnlyOptions(const ArgParser& p);
 // Plans with the automatic MFU and prints it: `print_plan` prints the plan itself as text, then
 // the layout lines follow; --json prints the plan's JSON object with an "mfu_auto" object added.
 int runPlanAuto(const ArgParser& p, const PlanRequest& request,
