@@ -1,5 +1,6 @@
 #include "panels/panels.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QEventLoop>
@@ -7,8 +8,10 @@
 #include <functional>
 
 #include "panels/bench_panel.hpp"
+#include "panels/budget_explorer.hpp"
 #include "panels/cluster_panel.hpp"
 #include "plots/fit_plot.hpp"
+#include "session/auto_mfu.hpp"
 #include "panels/import_fit_panel.hpp"
 #include "panels/main_window.hpp"
 #include "panels/model_panel.hpp"
@@ -111,6 +114,12 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
         timeout_ms);
     if (!searched) return fail(QObject::tr("the cluster layout search failed: %1").arg(cluster->statusLabel()->text()));
     written << window->renderTabScreenshots(cluster, dir, "b", "searched");
+    // The budget explorer's MFU on "auto", in the same shot's left column.
+    if (auto* explorer = window->findChild<BudgetExplorer*>()) {
+      explorer->mfuAuto()->setChecked(true);
+      explorer->autoMfu()->waitForIdle();
+      written << window->renderTabScreenshots(cluster, dir, "c", "mfu auto");
+    }
   }
   return written;
 }

@@ -36,7 +36,8 @@ AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session);
 // Import & fit, Fit view and GPU benchmark tabs again, and the Cluster tab after its layout search
 // of the default inputs, into `dir` as
 //   window-05b-import-fit-with-fit.png, window-06b-fit-view-with-fit.png (+ plot-06b-...),
-//   window-08b-gpu-benchmark-cpu-quick-run.png (+ plot-08b-...), window-09b-cluster-searched.png
+//   window-08b-gpu-benchmark-cpu-quick-run.png (+ plot-08b-...), window-09b-cluster-searched.png and,
+//   with the budget explorer's MFU on auto, window-09c-cluster-mfu-auto.png
 // (numbers are the tabs' positions). Returns the files written; when a step fails or times out,
 // *error says which, and the shots of the steps before it are still written.
 QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& panels, const QString& dir,
