@@ -1,5 +1,5 @@
 // Validation of the cluster execution model against Narayanan et al. 2021 (Megatron-LM on
-// Selene, A100 80GB), Table 1 weak scaling: ../shared/data/published-runs/
+// Selene, A100 80GB), Table 1 weak scaling: tests/data/published-runs/ (a copy of ../shared/data/published-runs/)
 // megatron2021_weak_scaling.csv (see its SOURCE.md). For each row the model predicts TFLOP/s per
 // GPU counted with the paper's eq. (3) (which includes the recomputed forward pass):
 //   F = 96·B·s·l·h²·(1 + s/(6h) + V/(16·l·h)) per step, predicted = F / (step seconds × GPUs).
@@ -30,7 +30,7 @@ using namespace scaleplan;
 namespace {
 
 const std::string kShipped = std::string(SCALEPLAN_SHIPPED_DATA_DIR) + "/hardware.json";
-const std::string kCsv = std::string(SCALEPLAN_SHIPPED_DATA_DIR) + "/../../shared/data/published-runs/megatron2021_weak_scaling.csv";
+const std::string kCsv = std::string(SCALEPLAN_TEST_DATA_DIR) + "/published-runs/megatron2021_weak_scaling.csv";
 
 struct Row {
   double params_billion = 0;
