@@ -139,6 +139,16 @@ const Fabric& ClusterSystem::fabricFor(int ranks) const {
   return ranks <= nvlink_domain_gpus ? nvlink : network;
 }
 
+Fabric ClusterSystem::groupFabric(int ranks, int stride) const {
+  stride = std::max(1, stride);
+  if (static_cast<long long>(ranks) * stride <= nvlink_domain_gpus) return nvlink;
+  Fabric f = network;
+  const int members = std::max(1, std::min(ranks, gpus_per_node / stride));
+  f.bytes_per_second_per_gpu =
+      std::min(network.bytes_per_second_per_gpu * members, nvlink.bytes_per_second_per_gpu);
+  return f;
+}
+
 double collectiveSeconds(const Fabric& fabric, Collective collective, double bytes, int ranks) {
   if (ranks <= 1 || !(bytes > 0.0)) return 0.0;
   const double busbw = fabric.busBytesPerSecond(collective, bytes);

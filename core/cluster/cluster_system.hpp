@@ -76,6 +76,13 @@ struct ClusterSystem {
   // The fabric a group of `ranks` consecutive GPUs communicates over: the NVLink domain when the
   // group fits in it, else the network.
   const Fabric& fabricFor(int ranks) const;
+  // The fabric of a group of `ranks` GPUs placed `stride` GPUs apart (a DP group of TP 8 has
+  // stride 8). Within the NVLink domain: NVLink. Across it: the network, whose bandwidth per rank
+  // is that of the NICs the group owns on each node: NCCL runs one ring/tree channel per NIC, so a
+  // group with k members on a node moves k NICs' worth (k = gpus_per_node / stride, at least 1,
+  // at most `ranks`), never more than the NVLink bandwidth that feeds them. Concurrent groups on
+  // the other GPUs of the node use the other NICs.
+  Fabric groupFabric(int ranks, int stride) const;
 };
 
 // Time of one collective of `bytes` (the per-rank buffer size, nccl-tests' "size"; see above) over

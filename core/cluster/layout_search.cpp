@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 
@@ -179,12 +180,23 @@ Result<LayoutSearchResult> searchLayouts(const TrainingJob& job, const ClusterSy
   if (fitting.empty())
     return Error{"no layout fits in memory: the one needing least (" + least_memory->layout.describe() + ") " +
                  least_memory->memoryVerdict()};
-  std::sort(fitting.begin(), fitting.end(), [](const StepEstimate* a, const StepEstimate* b) {
+  std::stable_sort(fitting.begin(), fitting.end(), [](const StepEstimate* a, const StepEstimate* b) {
     if (a->step_seconds != b->step_seconds) return a->step_seconds < b->step_seconds;
     return a->memory.total() < b->memory.total();
   });
-  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(options.top_k), fitting.size());
-  for (std::size_t i = 0; i < k; ++i) result.best.push_back({*fitting[i], ""});
+  // Layouts the model cannot tell apart (same time and memory: e.g. selective recomputation with
+  // FlashAttention, which recomputes nothing more) are listed once, the first enumerated (the
+  // simpler setting) standing for the others.
+  auto same = [](double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); };
+  for (const StepEstimate* e : fitting) {
+    if (result.best.size() >= static_cast<std::size_t>(options.top_k)) break;
+    if (!result.best.empty()) {
+      const StepEstimate& last = result.best.back().estimate;
+      if (same(last.step_seconds, e->step_seconds) && same(last.memory.total(), e->memory.total())) continue;
+    }
+    result.best.push_back({*e, ""});
+  }
+  const std::size_t k = result.best.size();
   for (std::size_t i = 0; i + 1 < k; ++i)
     result.best[i].reason = reasonAbove(result.best[i].estimate, result.best[i + 1].estimate, i + 2);
   result.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

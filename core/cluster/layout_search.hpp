@@ -2,7 +2,15 @@
 // The layout search: for a job on a cluster, enumerate the valid layouts (TP, PP, V, DP, CP, EP,
 // sequence parallelism, ZeRO stage, micro-batch, recomputation), drop those that do not fit in
 // memory, rank the rest by step time (then memory per GPU) and keep the best K, each with the
-// reason it beats the next. Candidates are costed on several threads (std::thread).
+// reason it beats the next. Candidates are costed on several threads (std::thread). Layouts with
+// the same time and memory under the model are listed once (the first enumerated).
+//
+// Ranges: TP in powers of two up to the NVLink domain (and the head count), CP in powers of two up
+// to max_cp, PP any divisor of the layer count that divides the GPU count with TP and CP, DP the
+// rest, V any divisor of layers/PP up to max_virtual_stages, EP any divisor of the expert count,
+// sequence parallelism on whenever TP > 1, ZeRO 0-3, micro-batch from micro_batches,
+// recomputation none / selective / full. Pipelines with uneven stages (Llama 3 405B's 126 layers
+// on 16 stages) are not enumerated.
 
 #include <cstdint>
 #include <optional>

@@ -281,7 +281,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double act_bytes = d(tokens_mb) * h * 2.0;
   double tp_mb = 0.0;
   if (l.tp > 1) {
-    const Fabric& f = system.fabricFor(l.tp);
+    const Fabric f = system.groupFabric(l.tp, 1);
     const double per = l.sequence_parallel
                            ? collectiveSeconds(f, Collective::AllGather, act_bytes, l.tp) +
                                  collectiveSeconds(f, Collective::ReduceScatter, act_bytes, l.tp)
@@ -291,7 +291,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   double ep_mb = 0.0;
   if (arch.isMoe() && l.ep > 1) {
-    const Fabric& f = system.fabricFor(l.ep * l.tp * l.cp);
+    const Fabric f = system.groupFabric(l.ep, l.tp * l.cp);
     const double bytes = act_bytes * d(arch.moe.top_k) / split;
     const double count = 4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0);
     const double moe_layers_per_device = d(arch.moeLayerCount()) / p;
@@ -299,7 +299,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   double cp_mb = 0.0;
   if (l.cp > 1) {
-    const Fabric& f = system.fabricFor(l.tp * l.cp);
+    // Ring send/recv: one pair's message crosses one link (one NIC when the ring leaves the node).
+    const Fabric& f = system.fabricFor(l.cp * l.tp);
     const double kv_bytes = 2.0 * d(tokens_mb) * d(arch.effectiveKvHeads()) * hd * 2.0 / std::min<double>(l.tp, d(arch.effectiveKvHeads()));
     const double ring = (l.cp - 1.0) * collectiveSeconds(f, Collective::SendRecv, kv_bytes, 2);
     const double comm = ring * 3.0;  // forward: K/V; backward: K/V and their gradients
@@ -307,13 +308,14 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   double pp_mb = 0.0;
   if (l.pp > 1) {
-    const Fabric& f = l.gpus() <= system.nvlink_domain_gpus ? system.nvlink : system.network;
+    // Neighbouring stages are gpus/pp GPUs apart; each rank's send uses its own link.
+    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(2 * l.gpus() / l.pp, 1 << 30)));
     // Activations between stages, split over TP (sequence parallelism, or Megatron's
     // scatter/gather optimisation without it: each TP rank sends 1/tp over its own NIC and the
     // receiving stage all-gathers over NVLink); one send forward and one backward per chunk.
     double per = collectiveSeconds(f, Collective::SendRecv, act_bytes / l.tp, 2);
     if (!l.sequence_parallel && l.tp > 1)
-      per += collectiveSeconds(system.fabricFor(l.tp), Collective::AllGather, act_bytes, l.tp);
+      per += collectiveSeconds(system.groupFabric(l.tp, 1), Collective::AllGather, act_bytes, l.tp);
     pp_mb = 2.0 * v * per;
   }
 
@@ -332,7 +334,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   // Data parallelism over dp·cp ranks spanning tp·cp·dp consecutive GPUs.
   const int dp_ranks = l.dp * l.cp;
   if (dp_ranks > 1) {
-    const Fabric& f = system.fabricFor(l.tp * l.cp * l.dp);
+    const Fabric f = system.groupFabric(dp_ranks, l.tp);
     const double grad_bytes = worst_params * options.gradient_reduce_bytes;
     const double weight_bytes = worst_params * 2.0;
     const double backward_mb = compute_mb * 2.0 / (3.0 + (l.recompute == Recompute::Full ? 1.0 : 0.0));

@@ -14,7 +14,7 @@ using scaleplan::test::jsonOf;
 
 namespace {
 
-const QString kH200Model = QString(SCALEPLAN_SHIPPED_DATA_DIR) + "/../../shared/data/h200-gpubench/model.json";
+const QString kH200Model = QString(SCALEPLAN_TEST_DATA_DIR) + "/h200-gpubench/model.json";
 
 QStringList llama8bOnH100(const QStringList& extra) {
   QStringList a = {"--preset", "llama3-8b", "--gpu", "h100-sxm", "--gpus", "64", "--global-batch", "512",

@@ -18,7 +18,7 @@ using namespace scaleplan;
 namespace {
 
 const std::string kData = std::string(SCALEPLAN_SHIPPED_DATA_DIR);
-const std::string kH200 = kData + "/../../shared/data/h200-gpubench/";
+const std::string kH200 = std::string(SCALEPLAN_TEST_DATA_DIR) + "/h200-gpubench/";
 
 SystemCatalog systems() {
   auto hw = HardwareCatalog::loadFile(kData + "/hardware.json");
