@@ -3,6 +3,7 @@
 // collective it measured, and the tensor-parallel communication time changes exactly as a hand
 // calculation from the log's row and the system's stated latency and efficiency says.
 #include <QFile>
+#include <algorithm>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,11 +31,11 @@ QStringList tpAcrossNodes(const QStringList& extra) {
          extra;
 }
 
-QJsonObject hgxH100Network() {
+QJsonObject hgxH100(const char* fabric) {
   QFile f(QString(SCALEPLAN_SHIPPED_DATA_DIR) + "/hardware.json");
   if (!f.open(QIODevice::ReadOnly)) return {};
   for (const auto& s : QJsonDocument::fromJson(f.readAll()).object()["systems"].toArray())
-    if (s.toObject()["id"].toString() == "hgx-h100") return s.toObject()["network"].toObject();
+    if (s.toObject()["id"].toString() == "hgx-h100") return s.toObject()[fabric].toObject();
   return {};
 }
 
@@ -44,7 +45,8 @@ class TestCliInterconnect : public QObject {
   Q_OBJECT
  private slots:
   void measuredAllReduceSetsTheTensorParallelTime() {
-    const QJsonObject network = hgxH100Network();
+    const QJsonObject network = hgxH100("network");
+    const double nvlink_rate = hgxH100("nvlink")["gb_per_s_per_gpu"].toDouble() * 1e9;  // bytes/s
     QVERIFY(network.contains("latency_us") && network.contains("collective_efficiency"));
     const double latency = network["latency_us"].toDouble() * 1e-6;
     const double efficiency = network["collective_efficiency"].toDouble();
@@ -58,7 +60,11 @@ class TestCliInterconnect : public QObject {
     CliRun spec = cli(tpAcrossNodes({}));
     QVERIFY2(spec.exit_code == 0, spec.err.constData());
     const double spec_tp = jsonOf(spec)["time"].toObject()["tp_communication"].toDouble();
-    SP_COMPARE_REL(spec_tp, calls * (latency * steps + bytes * factor / (line_rate * efficiency)), 1e-9);
+    // The spec: a TP group of 16 with 8 members per node drives the node's 8 NICs (the model's
+    // per-NIC rule, ClusterSystem::groupFabric), capped by NVLink: min(8 x 50, 450) GB/s x efficiency
+    // (hardware.json's figures).
+    const double group_rate = std::min(8.0 * line_rate, nvlink_rate);
+    SP_COMPARE_REL(spec_tp, calls * (latency * steps + bytes * factor / (group_rate * efficiency)), 1e-9);
 
     CliRun measured = cli(tpAcrossNodes({"--interconnect", kH100Log}));
     QVERIFY2(measured.exit_code == 0, measured.err.constData());
