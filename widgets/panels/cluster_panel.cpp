@@ -21,6 +21,7 @@
 #include "controls/text_format.hpp"
 #include "models/layout_model.hpp"
 #include "plots/step_bars.hpp"
+#include "session/auto_mfu.hpp"
 #include "session/session.hpp"
 
 namespace scaleplan {
@@ -313,7 +314,7 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   request.job.global_batch = global_batch_spin_->value();
   request.job.gpus = gpus_spin_->value();
   request.job.precision = Precision::Bf16;
-  auto rates = GemmRates::fromCatalog(system->accelerator, request.job.precision);
+  auto rates = guiGemmRates(system->accelerator, request.job.precision);
   if (!rates) return rates.error();
   request.system = std::move(system).value();
   request.rates = std::move(rates).value();

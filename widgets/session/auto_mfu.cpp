@@ -26,6 +26,12 @@ QString degrees(const ParallelLayout& l) {
 
 }  // namespace
 
+Result<GemmRates> guiGemmRates(const Accelerator& accelerator, Precision precision) {
+  GemmEfficiencyModel model;
+  if (accelerator.measured) model.peak_fraction = 1.0;
+  return GemmRates::fromCatalog(accelerator, precision, model);
+}
+
 AutoMfuController::AutoMfuController(Session* session, QObject* parent) : QObject(parent), session_(session) {
   if (auto systems = SystemCatalog::loadDefault()) systems_ = std::move(systems).value();
   else systems_error_ = qs(systems.message());
@@ -43,7 +49,7 @@ Result<AutoMfuSpec> AutoMfuController::specFor(const PlanRequest& request, const
   const ClusterSystem* standard = systems.findByAccelerator(request.accelerator.id);
   spec.system = standard ? *standard : genericSystemFor(request.accelerator, systems.find("hgx-h100"));
   spec.system.accelerator = request.accelerator;
-  auto rates = GemmRates::fromCatalog(request.accelerator, request.precision);
+  auto rates = guiGemmRates(request.accelerator, request.precision);
   if (!rates) return rates.error();
   spec.rates = std::move(rates).value();
   return spec;

@@ -22,6 +22,12 @@ namespace scaleplan {
 
 class Session;
 
+// The matrix-product rates the GUI costs a step with. A catalog accelerator: the core's efficiency
+// model of its dense peak. A measured one (the GPU bench tab's "use measured throughput"): its
+// peaks already are achieved rates (the best measured per precision), so they are used at full
+// fraction rather than discounted a second time; the per-call overhead and roofline stay.
+Result<GemmRates> guiGemmRates(const Accelerator& accelerator, Precision precision);
+
 struct AutoMfuOutcome {
   PlanRequest request;  // the inputs searched (MFU as it was)
   std::optional<AutoMfuPlan> plan;

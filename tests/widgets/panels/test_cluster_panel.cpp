@@ -127,6 +127,30 @@ class TestClusterPanel : public QObject {
     QVERIFY(spec->system.network.measured.empty());
   }
 
+  void measuredAcceleratorIsNotDiscountedTwice() {
+    Session session;
+    Accelerator measured = *session.findAccelerator("h100-sxm");
+    measured.id = "measured-h100-sxm";
+    measured.name = "H100 (measured)";
+    measured.measured = true;
+    measured.dense_peak[Precision::Bf16].value = 700e12;  // the best achieved BF16 rate
+    session.addMeasuredAccelerator(measured);
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    panel.acceleratorCombo()->setCurrentIndex(panel.acceleratorCombo()->findData(QStringLiteral("measured-h100-sxm")));
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QCOMPARE(request->system.accelerator.id, std::string("measured-h100-sxm"));
+    // 8192^3 at the measured 700 TFLOP/s itself, plus the model's 3 us per call.
+    const double flops = 2.0 * 8192.0 * 8192.0 * 8192.0;
+    SP_COMPARE_REL(request->rates.seconds(8192, 8192, 8192), flops / 700e12 + 3.0e-6, 1e-9);
+    // A catalog accelerator: 71% of its dense peak (core/cluster/gemm_rates.hpp).
+    panel.acceleratorCombo()->setCurrentIndex(panel.acceleratorCombo()->findData(QStringLiteral("h100-sxm")));
+    auto catalog = panel.searchRequest();
+    QVERIFY(catalog.isOk());
+    SP_COMPARE_REL(catalog->rates.seconds(8192, 8192, 8192), flops / (0.71 * 989e12) + 3.0e-6, 1e-3);
+  }
+
   void badInputIsSaid() {
     Session session;
     ClusterPanel panel(&session);
