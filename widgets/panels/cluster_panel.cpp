@@ -200,7 +200,7 @@ void ClusterPanel::buildControls() {
   memory_plot_ = new StepBarsPlot(session_, tr("Memory per GPU"), QStringLiteral("cluster-memory"),
                                   tr("memory per GPU (GB = 1e9 bytes)"), this);
   memory_plot_->setObjectName("clusterMemoryPlot");
-  for (StepBarsPlot* p : {time_plot_, memory_plot_}) p->setMinimumSize(300, 260);
+  for (StepBarsPlot* p : {time_plot_, memory_plot_}) p->setMinimumSize(240, 260);
 
   auto* plots = new QWidget(this);
   auto* plots_row = new QHBoxLayout(plots);
@@ -225,6 +225,11 @@ void ClusterPanel::buildControls() {
   if (const ClusterSystem* s = systems_.findByAccelerator(plan.accelerator.id))
     system_combo_->setCurrentIndex(system_combo_->findData(qs(s->id)));
   gpus_spin_->setValue(plan.gpu_count);
+  // Long system and model names must not widen the panel beyond its tab (the popups show them whole).
+  for (QComboBox* c : {system_combo_, accelerator_combo_, model_combo_}) {
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(12);
+  }
   applySystemDefaults();
   connect(system_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     applySystemDefaults();
