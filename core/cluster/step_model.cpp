@@ -55,18 +55,26 @@ double activeDff(const TransformerArchitecture& arch, std::int64_t index) {
   return d(arch.d_ff);
 }
 
-double averageActiveDff(const TransformerArchitecture& arch) {
+// Averages over the layers in O(1): every MoE layer is alike, and so is every dense one (layer 0
+// is dense unless all layers are MoE; the first MoE layer is first_dense_layers + interval - 1).
+template <class PerLayer>
+double averageOverLayers(const TransformerArchitecture& arch, PerLayer per_layer) {
+  const double moe = d(arch.moeLayerCount());
+  const double dense = d(arch.layers) - moe;
   double sum = 0.0;
-  for (std::int64_t i = 0; i < arch.layers; ++i) sum += activeDff(arch, i);
+  if (dense > 0.0) sum += dense * per_layer(std::int64_t{0});
+  if (moe > 0.0) sum += moe * per_layer(arch.moe.first_dense_layers + arch.moe.layer_interval - 1);
   return sum / d(arch.layers);
+}
+
+double averageActiveDff(const TransformerArchitecture& arch) {
+  return averageOverLayers(arch, [&](std::int64_t i) { return activeDff(arch, i); });
 }
 
 // Activation memory per layer with the average feed-forward width (all layers of a device).
 double averageLayerActivationBytes(const TransformerArchitecture& arch, std::int64_t seq_len,
                                    const ParallelLayout& layout, bool flash) {
-  double sum = 0.0;
-  for (std::int64_t i = 0; i < arch.layers; ++i) sum += layerActivationBytes(arch, i, seq_len, layout, flash);
-  return sum / d(arch.layers);
+  return averageOverLayers(arch, [&](std::int64_t i) { return layerActivationBytes(arch, i, seq_len, layout, flash); });
 }
 
 }  // namespace

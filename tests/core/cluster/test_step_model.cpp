@@ -162,6 +162,41 @@ class TestStepModel : public QObject {
     SP_VERIFY_CONTAINS(none.message(), "no layout fits in memory");
   }
 
+  // Mixtral 8x7B with expert parallelism: the routed experts' weights are split over EP, the
+  // all-to-all appears, and a model without experts cannot take EP.
+  void expertParallelism() {
+    TrainingJob job;
+    job.arch = preset("mixtral-8x7b").architecture;
+    job.seq_len = 4096;
+    job.global_batch = 256;
+    job.gpus = 64;
+    const auto sys = systems();
+    const ClusterSystem& h100 = *sys.find("hgx-h100");
+    auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
+    ParallelLayout one, eight;
+    one.tp = eight.tp = 2;
+    one.dp = eight.dp = 32;
+    one.sequence_parallel = eight.sequence_parallel = true;
+    eight.ep = 8;
+    auto a = estimateStep(job, one, h100, *rates);
+    auto b = estimateStep(job, eight, h100, *rates);
+    QVERIFY2(a && b, (a.message() + b.message()).c_str());
+    QCOMPARE(a->time.ep_communication, 0.0);
+    QVERIFY(b->time.ep_communication > 0.0);
+    // Routed experts: 32 layers × 8 experts × 3 × 4096 × 14336 parameters, / tp, then / ep.
+    const double routed = 32.0 * 8 * 3 * 4096 * 14336;
+    SP_COMPARE_REL(a->memory.parameters_per_gpu - b->memory.parameters_per_gpu, routed / 2 * (1 - 1.0 / 8), 1e-9);
+    TrainingJob dense = job;
+    dense.arch = gpt175();
+    std::string error;
+    eight.tp = 8, eight.dp = 8;
+    QVERIFY(!eight.isValid(dense, &error));
+    SP_VERIFY_CONTAINS(error, "ep: 8 needs a mixture-of-experts model");
+    auto found = searchLayouts(job, h100, *rates);
+    QVERIFY2(found, found.message().c_str());
+    QVERIFY(found->best.front().estimate.fits);
+  }
+
   // MFU and HFU follow the stated conventions: HFU / MFU = 1 + recomputed / model FLOPs.
   void flopConventions() {
     TrainingJob job;
