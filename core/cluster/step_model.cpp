@@ -100,6 +100,7 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   // write 4), in-place exp (4 + 4), sum (4), in-place divide (4 + 4) = 38 forward; backward the
   // in-place multiply by the output gradient (4 + 4) and the FP32 -> FP16 cast back (4 + 2) = 14.
   o.loss_bytes_per_logit = 52.0;
+  o.unfused_layer_copies = true;
   return o;
 }
 
@@ -296,6 +297,23 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double elementwise_fwd_token = (8.0 + 12.0) * h / split + act;
   const double fwd_passes = l.recompute == Recompute::Full ? 2.0 : 1.0;
   double mem_bytes = d(tokens_mb) * layers_per_device * elementwise_fwd_token * (fwd_passes + 2.0);
+  if (options.unfused_layer_copies) {
+    // Megatron-LM 2021 (megatron/model/transformer.py, megatron/mpu/layers.py), bytes per token
+    // per layer, 16-bit values; widths per GPU: qkv = (H + 2·KV)·Q / tp, ctx = H·Q / tp.
+    //  forward:  the QKV projection is F.linear with its bias (not skip_bias_add), which cuBLAS
+    //            runs on a broadcast copy of the bias: write + read of the output, 4·qkv; the
+    //            context layer's permute(2, 0, 1, 3).contiguous(): read + write, 4·ctx; the two
+    //            bias-dropout-adds' 1-byte masks: 2·h (the base term counts their values only);
+    //  backward: the Q/K/V split's gradient concatenation (read + write, 4·qkv), the context
+    //            permute of the gradient (4·ctx), the QKV and first-MLP bias gradients (a sum over
+    //            tokens reading each output gradient: 2·qkv + 2·d_ff_out / tp).
+    const double qkv = d(arch.heads + 2 * arch.effectiveKvHeads()) * hd / l.tp;
+    const double ctx = d(arch.heads) * hd / l.tp;
+    const double mlp_out = (mlpMatrixCount(arch.mlp) == 3 ? 2.0 : 1.0) * dff / l.tp;
+    const double fwd = 4.0 * qkv + 4.0 * ctx + 2.0 * h / split;
+    const double bwd = 4.0 * qkv + 4.0 * ctx + 2.0 * qkv + 2.0 * mlp_out;
+    mem_bytes += d(tokens_mb) * layers_per_device * (fwd * fwd_passes + bwd);
+  }
   mem_bytes += layers_per_device * (score_bytes_fwd * (recompute_attention ? 2.0 : 1.0) + score_bytes_bwd);
   mem_bytes += d(tokens_mb) * options.loss_bytes_per_logit * d(arch.vocab) / l.tp;  // softmax cross-entropy
   const double mem_mb = rates.memorySeconds(mem_bytes);
