@@ -300,8 +300,9 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   if (options.unfused_layer_copies) {
     // Megatron-LM 2021 (megatron/model/transformer.py, megatron/mpu/layers.py), bytes per token
     // per layer, 16-bit values; widths per GPU: qkv = (H + 2·KV)·Q / tp, ctx = H·Q / tp.
-    //  forward:  the QKV projection is F.linear with its bias (not skip_bias_add), which cuBLAS
-    //            runs on a broadcast copy of the bias: write + read of the output, 4·qkv; the
+    //  forward:  the QKV projection is a ColumnParallelLinear without skip_bias_add, so its bias
+    //            is added outside the fused kernels (F.linear on the 3-D [s, b, h] input is a
+    //            matmul, then a bias add): read + write of the output, 4·qkv; the
     //            context layer's permute(2, 0, 1, 3).contiguous(): read + write, 4·ctx; the two
     //            bias-dropout-adds' 1-byte masks: 2·h (the base term counts their values only);
     //  backward: the Q/K/V split's gradient concatenation (read + write, 4·qkv), the context
