@@ -14,8 +14,11 @@
 //  - call_overhead 3.0 µs: BF16 1024³ took 6.07 µs in the same run, of which 3.06 µs is its FLOPs
 //    at 71% of peak; the rest is launch and ramp time that a small product cannot hide.
 //  - bandwidth_fraction 0.89: the device-to-device copy reached 4.28 of 4.8 TB/s.
-// These carry over to other NVIDIA/AMD parts as an assumption (cuBLAS on A100 reaches a similar
-// 70-85% of its dense peak on large FP16/BF16 products); a measured file replaces all three.
+// These carry over to other NVIDIA/AMD parts as an assumption; a measured file replaces all three.
+// For the A100 the assumption errs, if at all, on the slow side: the best-shape BF16 cuBLAS rate
+// ("maximum achievable matmul FLOPS", S. Bekman, ml-engineering, compute/accelerator/README.md)
+// is 267.9 of 312 TFLOP/s (85.9%) on A100 SXM against 792-795 of 989 (80.1-80.3%) on H100/H200
+// SXM, the H200 figure matching this benchmark's own quick runs (0.80).
 //
 // Interpolation (measured): a shape measured in the precision takes its median time; another
 // shape takes the rate of its nearest measured shapes in log(M), log(N), log(K) (inverse-distance

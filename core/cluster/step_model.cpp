@@ -55,18 +55,26 @@ double activeDff(const TransformerArchitecture& arch, std::int64_t index) {
   return d(arch.d_ff);
 }
 
-double averageActiveDff(const TransformerArchitecture& arch) {
+// Averages over the layers in O(1): every MoE layer is alike, and so is every dense one (layer 0
+// is dense unless all layers are MoE; the first MoE layer is first_dense_layers + interval - 1).
+template <class PerLayer>
+double averageOverLayers(const TransformerArchitecture& arch, PerLayer per_layer) {
+  const double moe = d(arch.moeLayerCount());
+  const double dense = d(arch.layers) - moe;
   double sum = 0.0;
-  for (std::int64_t i = 0; i < arch.layers; ++i) sum += activeDff(arch, i);
+  if (dense > 0.0) sum += dense * per_layer(std::int64_t{0});
+  if (moe > 0.0) sum += moe * per_layer(arch.moe.first_dense_layers + arch.moe.layer_interval - 1);
   return sum / d(arch.layers);
+}
+
+double averageActiveDff(const TransformerArchitecture& arch) {
+  return averageOverLayers(arch, [&](std::int64_t i) { return activeDff(arch, i); });
 }
 
 // Activation memory per layer with the average feed-forward width (all layers of a device).
 double averageLayerActivationBytes(const TransformerArchitecture& arch, std::int64_t seq_len,
                                    const ParallelLayout& layout, bool flash) {
-  double sum = 0.0;
-  for (std::int64_t i = 0; i < arch.layers; ++i) sum += layerActivationBytes(arch, i, seq_len, layout, flash);
-  return sum / d(arch.layers);
+  return averageOverLayers(arch, [&](std::int64_t i) { return layerActivationBytes(arch, i, seq_len, layout, flash); });
 }
 
 }  // namespace
@@ -78,6 +86,21 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   o.flash_attention = false;
   o.overlap_grad_reduce = false;
   o.overlap_param_gather = false;
+  // Megatron-LM's FP16 optimizer of 2021 (megatron/optimizer/optimizer.py,
+  // Float16OptimizerWithFloat16Params.step) runs separate passes, bytes per parameter: copy the
+  // 16-bit model gradient into the FP32 main gradient (read 2, write 4), unscale and check for
+  // inf/nan (read 4, write 4), the gradient norm for clipping (read 4), Adam (read master, m, v,
+  // gradient 16; write master, m, v 12), copy the FP32 master into the 16-bit weight (read 4,
+  // write 2): 6 + 8 + 4 + 28 + 6 = 52. (Clipping's rescale, a further 8, only runs when the norm
+  // exceeds the threshold and is left out.)
+  o.optimizer_bytes_per_parameter = 52.0;
+  // Megatron-LM 2021's loss (megatron/model/gpt_model.py: vocab_parallel_cross_entropy of
+  // output.float(); megatron/mpu/cross_entropy.py) is unfused PyTorch ops on the logits, bytes per
+  // logit: the FP16 -> FP32 copy (read 2, write 4), max (read 4), in-place subtract (read 4,
+  // write 4), in-place exp (4 + 4), sum (4), in-place divide (4 + 4) = 38 forward; backward the
+  // in-place multiply by the output gradient (4 + 4) and the FP32 -> FP16 cast back (4 + 2) = 14.
+  o.loss_bytes_per_logit = 52.0;
+  o.unfused_layer_copies = true;
   return o;
 }
 
@@ -90,6 +113,7 @@ bool ExecutionOptions::isValid(std::string* error) const {
     return fail("flash_attention_efficiency: must be in (0, 1]");
   if (!(gradient_reduce_bytes > 0.0)) return fail("gradient_reduce_bytes: must be positive");
   if (!(optimizer_bytes_per_parameter >= 0.0)) return fail("optimizer_bytes_per_parameter: must be >= 0");
+  if (!(loss_bytes_per_logit >= 0.0)) return fail("loss_bytes_per_logit: must be >= 0");
   if (!(framework_reserved_bytes >= 0.0)) return fail("framework_reserved_bytes: must be >= 0");
   if (!(fragmentation_allowance >= 0.0 && fragmentation_allowance < 1.0))
     return fail("fragmentation_allowance: must be in [0, 1)");
@@ -273,8 +297,26 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double elementwise_fwd_token = (8.0 + 12.0) * h / split + act;
   const double fwd_passes = l.recompute == Recompute::Full ? 2.0 : 1.0;
   double mem_bytes = d(tokens_mb) * layers_per_device * elementwise_fwd_token * (fwd_passes + 2.0);
+  if (options.unfused_layer_copies) {
+    // Megatron-LM 2021 (megatron/model/transformer.py, megatron/mpu/layers.py), bytes per token
+    // per layer, 16-bit values; widths per GPU: qkv = (H + 2·KV)·Q / tp, ctx = H·Q / tp.
+    //  forward:  the QKV projection is a ColumnParallelLinear without skip_bias_add, so its bias
+    //            is added outside the fused kernels (F.linear on the 3-D [s, b, h] input is a
+    //            matmul, then a bias add): read + write of the output, 4·qkv; the
+    //            context layer's permute(2, 0, 1, 3).contiguous(): read + write, 4·ctx; the two
+    //            bias-dropout-adds' 1-byte masks: 2·h (the base term counts their values only);
+    //  backward: the Q/K/V split's gradient concatenation (read + write, 4·qkv), the context
+    //            permute of the gradient (4·ctx), the QKV and first-MLP bias gradients (a sum over
+    //            tokens reading each output gradient: 2·qkv + 2·d_ff_out / tp).
+    const double qkv = d(arch.heads + 2 * arch.effectiveKvHeads()) * hd / l.tp;
+    const double ctx = d(arch.heads) * hd / l.tp;
+    const double mlp_out = (mlpMatrixCount(arch.mlp) == 3 ? 2.0 : 1.0) * dff / l.tp;
+    const double fwd = 4.0 * qkv + 4.0 * ctx + 2.0 * h / split;
+    const double bwd = 4.0 * qkv + 4.0 * ctx + 2.0 * qkv + 2.0 * mlp_out;
+    mem_bytes += d(tokens_mb) * layers_per_device * (fwd * fwd_passes + bwd);
+  }
   mem_bytes += layers_per_device * (score_bytes_fwd * (recompute_attention ? 2.0 : 1.0) + score_bytes_bwd);
-  mem_bytes += d(tokens_mb) * 16.0 * d(arch.vocab) / l.tp;  // FP32 logits: softmax and its gradient
+  mem_bytes += d(tokens_mb) * options.loss_bytes_per_logit * d(arch.vocab) / l.tp;  // softmax cross-entropy
   const double mem_mb = rates.memorySeconds(mem_bytes);
 
   // --- communication per micro-batch -----------------------------------------------------------
@@ -352,6 +394,15 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
       t.dp_communication = (options.overlap_grad_reduce ? std::max(0.0, reduce - backward_mb) : reduce) +
                            (options.overlap_param_gather ? std::max(0.0, gather - forward_mb) : gather);
     }
+  }
+  if (arch.tied_embeddings && l.pp > 1) {
+    // The first and last stages each hold the tied word embedding and all-reduce its gradient
+    // after the data-parallel reduction, before the optimizer (Megatron-LM 2021 training.py and
+    // Megatron-Core finalize_model_grads: "all-reduce word_embeddings' grad across first and last
+    // stages"), exposed. V·h/tp gradient values per rank, 2 ranks gpus·(p-1)/p GPUs apart.
+    const double bytes = d(arch.vocab) * h / l.tp * options.gradient_reduce_bytes;
+    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), 1 << 30)));
+    t.dp_communication += collectiveSeconds(f, Collective::AllReduce, bytes, 2);
   }
   const double updated = worst_params / (l.zero_stage >= 1 ? d(dp_ranks) : 1.0);
   t.optimizer = rates.memorySeconds(updated * options.optimizer_bytes_per_parameter);

@@ -54,6 +54,15 @@ struct ExecutionOptions {
   // Memory traffic of the Adam update per parameter held: read FP32 master, m, v, gradient
   // (4 each), write master, m, v (4 each) and the 16-bit weight (2) = 30 bytes.
   double optimizer_bytes_per_parameter = 30.0;
+  // Memory traffic per output logit (per token per vocabulary entry on a GPU) of the loss: read
+  // and write of the FP32 logits by a fused softmax cross-entropy forward (8) and its gradient
+  // (8) = 16 bytes.
+  double loss_bytes_per_logit = 16.0;
+  // Memory passes of an unfused layer (Megatron-LM 2021, see megatron2021()): the QKV bias added
+  // by the GEMM on a broadcast copy, the attention context's permute copy, the split of Q/K/V
+  // gradients and the linear-bias gradient sums. Off: fused into GEMM epilogues (current
+  // Megatron-Core / Transformer Engine).
+  bool unfused_layer_copies = false;
   // CUDA context, NCCL communicators and buffers, cuBLAS workspaces: 3 GB. Assumption (the CUDA
   // context alone takes ~0.5-1 GB; NCCL ~0.5 GB per communicator set at scale).
   double framework_reserved_bytes = 3e9;

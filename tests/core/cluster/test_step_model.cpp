@@ -162,6 +162,77 @@ class TestStepModel : public QObject {
     SP_VERIFY_CONTAINS(none.message(), "no layout fits in memory");
   }
 
+  // Mixtral 8x7B with expert parallelism: the routed experts' weights are split over EP, the
+  // all-to-all appears, and a model without experts cannot take EP.
+  void expertParallelism() {
+    TrainingJob job;
+    job.arch = preset("mixtral-8x7b").architecture;
+    job.seq_len = 4096;
+    job.global_batch = 256;
+    job.gpus = 64;
+    const auto sys = systems();
+    const ClusterSystem& h100 = *sys.find("hgx-h100");
+    auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
+    ParallelLayout one, eight;
+    one.tp = eight.tp = 2;
+    one.dp = eight.dp = 32;
+    one.sequence_parallel = eight.sequence_parallel = true;
+    eight.ep = 8;
+    auto a = estimateStep(job, one, h100, *rates);
+    auto b = estimateStep(job, eight, h100, *rates);
+    QVERIFY2(a && b, (a.message() + b.message()).c_str());
+    QCOMPARE(a->time.ep_communication, 0.0);
+    QVERIFY(b->time.ep_communication > 0.0);
+    // Routed experts: 32 layers × 8 experts × 3 × 4096 × 14336 parameters, / tp, then / ep.
+    const double routed = 32.0 * 8 * 3 * 4096 * 14336;
+    SP_COMPARE_REL(a->memory.parameters_per_gpu - b->memory.parameters_per_gpu, routed / 2 * (1 - 1.0 / 8), 1e-9);
+    TrainingJob dense = job;
+    dense.arch = gpt175();
+    std::string error;
+    eight.tp = 8, eight.dp = 8;
+    QVERIFY(!eight.isValid(dense, &error));
+    SP_VERIFY_CONTAINS(error, "ep: 8 needs a mixture-of-experts model");
+    auto found = searchLayouts(job, h100, *rates);
+    QVERIFY2(found, found.message().c_str());
+    QVERIFY(found->best.front().estimate.fits);
+  }
+
+  // The 2021 software's extra memory passes (ExecutionOptions::megatron2021, sources in
+  // step_model.cpp), hand-counted for GPT-3 175B, TP 8, 8 micro-batches of 1 x 2048 tokens, full
+  // recomputation, no SP: per token per layer qkv = 3·12288/8 = 4608, ctx = 1536; forward copies
+  // 4·4608 + 4·1536 + 2·12288 = 49,152 bytes (twice: recomputed), backward 4·4608 + 4·1536 +
+  // 2·4608 + 2·6144 = 46,080; the loss 52 - 16 = 36 bytes per logit over 51200/8 logits; the
+  // optimizer 52 - 30 = 22 bytes per parameter. All at 89% of the A100's 2.039 TB/s.
+  void megatron2021PassesAreCounted() {
+    TrainingJob job;
+    job.arch = gpt175();
+    job.global_batch = 8;
+    job.gpus = 8;
+    job.precision = Precision::Fp16;
+    ParallelLayout l;
+    l.tp = 8, l.recompute = Recompute::Full;
+    const auto sys = systems();
+    const ClusterSystem& a100 = *sys.find("dgx-a100");
+    auto rates = GemmRates::fromCatalog(a100.accelerator, Precision::Fp16);
+    ExecutionOptions old_software = ExecutionOptions::megatron2021(), fused = old_software;
+    fused.unfused_layer_copies = false, fused.loss_bytes_per_logit = 16.0, fused.optimizer_bytes_per_parameter = 30.0;
+    auto a = estimateStep(job, l, a100, *rates, old_software);
+    auto b = estimateStep(job, l, a100, *rates, fused);
+    QVERIFY2(a && b, (a.message() + b.message()).c_str());
+    const double bandwidth = a100.accelerator.bandwidth_tb_per_s * 1e12 * GemmEfficiencyModel{}.bandwidth_fraction;
+    const double per_token = 96.0 * (2.0 * 49152.0 + 46080.0) + 36.0 * 51200.0 / 8.0;
+    SP_COMPARE_REL(a->time.memory_bound - b->time.memory_bound, 8.0 * 2048.0 * per_token / bandwidth, 1e-9);
+    SP_COMPARE_REL(a->time.optimizer - b->time.optimizer, 22.0 * a->memory.parameters_per_gpu / bandwidth, 1e-9);
+    // Tied embeddings on two stages: their gradient is all-reduced between the first and last
+    // stage (here the only data-parallel term: dp 1), 51200 x 12288 / 8 16-bit values.
+    l.pp = 2;
+    job.gpus = 16;
+    auto c = estimateStep(job, l, a100, *rates, old_software);
+    QVERIFY2(c, c.message().c_str());
+    SP_COMPARE_REL(c->time.dp_communication,
+                   collectiveSeconds(a100.fabricFor(16), Collective::AllReduce, 51200.0 * 12288 / 8 * 2, 2), 1e-12);
+  }
+
   // MFU and HFU follow the stated conventions: HFU / MFU = 1 + recomputed / model FLOPs.
   void flopConventions() {
     TrainingJob job;
