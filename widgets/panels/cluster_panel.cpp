@@ -173,7 +173,7 @@ void ClusterPanel::buildControls() {
   seq_len_spin_->setSuffix(tr(" tokens"));
   job_form->insertRow(2, tr("Sequence length"), seq_len_spin_);
 
-  status_label_ = new QLabel(this);
+  status_label_ = new QLabel(tr("The layouts are searched when this tab is shown and after every change."), this);
   status_label_->setObjectName("clusterStatus");
   status_label_->setWordWrap(true);
   status_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
