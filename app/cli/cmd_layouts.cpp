@@ -37,14 +37,18 @@ int runLayouts(const std::vector<std::string>& args) {
     search.top_k = static_cast<int>(top->value_or(10));
     auto found = searchLayouts(cj->job, cj->setup.system, cj->setup.rates, search, cj->execution);
     if (!found) return fail(kCommand, found.message());
-    if (p.has("json")) {
+    // With --json the statistics go to stderr, so that stdout is the list of layouts alone.
+    const bool json_out = p.has("json");
+    std::ostream& note = json_out ? std::cerr : std::cout;
+    note << cj->model.label << ", " << cj->job.gpus << " GPUs (" << cj->setup.system.id << "), global batch "
+         << cj->job.global_batch << " sequences of " << cj->job.seq_len << " tokens\n";
+    note << found->candidates << " layouts enumerated, " << found->valid << " valid, " << found->fitting
+         << " fit; searched in " << formatSeconds(found->search_seconds) << "\n";
+    if (json_out) {
       std::cout << layoutSearchToJson(*found);
       return kExitOk;
     }
-    std::cout << cj->model.label << ", " << cj->job.gpus << " GPUs (" << cj->setup.system.id << "), global batch "
-              << cj->job.global_batch << " sequences of " << cj->job.seq_len << " tokens\n";
-    std::cout << found->candidates << " layouts enumerated, " << found->valid << " valid, " << found->fitting
-              << " fit; searched in " << formatSeconds(found->search_seconds) << "\n\n";
+    std::cout << "\n";
     Table t({"#", "layout", "step", "tokens/s", "MFU", "memory/GPU", "why it beats the next"});
     for (std::size_t i = 0; i < found->best.size(); ++i) {
       const auto& e = found->best[i].estimate;

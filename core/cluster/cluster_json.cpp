@@ -93,15 +93,9 @@ std::string stepEstimateToJson(const StepEstimate& estimate, const std::string& 
 }
 
 std::string layoutSearchToJson(const LayoutSearchResult& result) {
-  bj::object o;
-  o["candidates"] = result.candidates;
-  o["valid"] = result.valid;
-  o["fitting"] = result.fitting;
-  o["search_seconds"] = result.search_seconds;
   bj::array list;
   for (const auto& r : result.best) list.emplace_back(stepObject(r.estimate, r.reason));
-  o["layouts"] = std::move(list);
-  return json::toPrettyString(o);
+  return json::toPrettyString(list);
 }
 
 }  // namespace scaleplan

@@ -21,7 +21,8 @@ std::string layoutToJson(const ParallelLayout& layout);
 //  "time": {gemm, attention, memory_bound, tp/cp/ep/pp/dp_communication, bubble, optimizer, ...},
 //  "system": id, "rate_source": ..., "flop_convention": ...}; with `reason` when not empty.
 std::string stepEstimateToJson(const StepEstimate& estimate, const std::string& reason = "");
-// {"candidates": n, "valid": n, "fitting": n, "search_seconds": s, "layouts": [step objects]}
+// [step objects], best first, each with its "layout" and the "reason" it beats the next. The search
+// statistics (candidates, valid, fitting, time) are not part of it: `layouts` prints them as a note.
 std::string layoutSearchToJson(const LayoutSearchResult& result);
 
 }  // namespace scaleplan

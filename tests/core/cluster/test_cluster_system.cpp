@@ -78,6 +78,17 @@ class TestClusterSystem : public QObject {
     SP_COMPARE_REL(f.busBytesPerSecond(Collective::AllGather, 1e6), 240e9, 1e-12);  // not measured: spec
   }
 
+  // A measured curve's times already include the latency (nccl-tests times whole collectives), so
+  // the stated latency is added only to the spec path: 8 ranks, 100 MB all-reduce at the measured
+  // 230 GB/s is 100e6 x 2 x 7/8 / 230e9 s, while the spec all-gather pays 3 steps of 20 us.
+  void measuredTimesAddNoLatency() {
+    Fabric f{300e9, 0.8, 20e-6, {}, "test"};
+    f.measured.push_back({Collective::AllReduce, 8, {{1e6, 50e9}, {100e6, 230e9}}, "log"});
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllReduce, 100e6, 8), 100e6 * 2.0 * 7.0 / 8.0 / 230e9, 1e-12);
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllGather, 100e6, 8),
+                   3 * 20e-6 + 100e6 * 7.0 / 8.0 / 240e9, 1e-12);
+  }
+
   void overridesApplyAndAreChecked() {
     const auto cat = shippedSystems();
     ClusterOverrides o;
