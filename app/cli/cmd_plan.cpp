@@ -10,6 +10,7 @@
 #include "json_out.hpp"
 #include "gpubench/measured_accelerator.hpp"
 #include "plan/plan.hpp"
+#include "plan_auto_cli.hpp"
 
 namespace scaleplan::cli {
 namespace {
@@ -134,7 +135,7 @@ int runPlan(const std::vector<std::string>& args) {
       .option("gpu", "ID", "accelerator id (default " + std::string(kDefaultGpuId) + "; see 'scaleplan-cli hardware') or measured:FILE")
       .option("gpus", "K", "number of GPUs, " + kGpuCountSpec.rangeText() + " (default " + kGpuCountSpec.defaultText() + ")")
       .option("mfu", "U", "model FLOPs utilisation " + kMfuSpec.rangeText() + " (default " + kMfuSpec.defaultText() +
-                              "), or a range LOW:HIGH (e.g. 0.35:0.45) carried into days and dollars")
+                              "), a range LOW:HIGH (e.g. 0.35:0.45) carried into days and dollars, or auto: the best parallel layout's")
       .option("usd-per-gpu-hour", "P", "price override (default: the catalog's indicative price)")
       .option("precision", "P", "precision of the peak used: " + allPrecisionNames() + " (default " +
                                     std::string(toString(kDefaultPlanPrecision)) + ")")
@@ -148,6 +149,7 @@ int runPlan(const std::vector<std::string>& args) {
       .option("in", "FILE", "re-plan from a saved plan file (other options override its values)")
       .option("out", "FILE", "save the plan as JSON (written atomically)")
       .flag("json", "print the result as JSON");
+  addPlanAutoOptions(p);
   p.epilog("Example:\n  scaleplan-cli plan --law hoffmann2022 --flops 5.88e23 --gpu a100-80gb-sxm --gpus 1024 --mfu 0.4");
   return runWithParser(p, args, [&]() -> int {
     auto catalog = HardwareCatalog::loadDefault();
@@ -162,7 +164,7 @@ int runPlan(const std::vector<std::string>& args) {
       numbers[name] = *v;
     }
     std::optional<MfuArgument> mfu;
-    if (auto text = p.get("mfu")) {
+    if (auto text = p.get("mfu"); text && !mfuIsAuto(p)) {  // --mfu auto: plan_auto_cli.cpp
       auto parsed = parseMfu(*text);
       if (!parsed) return fail(kCommand, parsed.message(), kExitUsage);
       mfu = *parsed;
@@ -244,6 +246,10 @@ int runPlan(const std::vector<std::string>& args) {
     if (numbers["target-loss"]) request.target_loss = numbers["target-loss"];
     if (numbers["unique-tokens"]) request.unique_tokens = numbers["unique-tokens"];
 
+    if (Status st = checkAutoOnlyOptions(p); !st) return fail(kCommand, st.message(), kExitUsage);
+    if (mfuIsAuto(p)) {
+      return runPlanAuto(p, request, [](const PlanRequest& r, const PlanResult& res) { return printPlan(r, res, false); });
+    }
     auto result = makePlan(request);
     if (!result) return fail(kCommand, result.message());
     if (auto out = p.get("out")) {

@@ -239,9 +239,10 @@ Result<HardwareCatalog> HardwareCatalog::parse(std::string_view json_text, const
   if (*version < 1) return Error{top + " schema_version must be 1, got " + std::to_string(*version)};
   for (const auto& kv : r) {
     std::string_view key(kv.key().data(), kv.key().size());
-    if (key != "schema_version" && key != "accelerators") {
+    // "systems" (whole clusters: nodes, NVLink and network) is read by core/cluster.
+    if (key != "schema_version" && key != "accelerators" && key != "systems") {
       return Error{top + " unknown top-level field '" + std::string(key) +
-                   "' (expected schema_version, accelerators)"};
+                   "' (expected schema_version, accelerators, systems)"};
     }
   }
 

@@ -1,5 +1,7 @@
 #include "panels/budget_explorer.hpp"
 
+#include <QCheckBox>
+
 #include <QComboBox>
 #include <QEvent>
 #include <QDoubleSpinBox>
@@ -17,6 +19,7 @@
 #include "controls/eliding_combo.hpp"
 #include "models/law_list_model.hpp"
 #include "controls/quantity_edit.hpp"
+#include "session/auto_mfu.hpp"
 #include "session/session.hpp"
 #include "controls/text_format.hpp"
 
@@ -75,6 +78,9 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
       mfu_slider_(new QSlider(Qt::Horizontal, this)),
       mfu_spin_(new QDoubleSpinBox(this)),
       mfu_guidance_(new QLabel(this)),
+      mfu_auto_(new QCheckBox(tr("auto"), this)),
+      mfu_auto_label_(new QLabel(this)),
+      auto_mfu_(new AutoMfuController(session, this)),
       price_(new QDoubleSpinBox(this)),
       price_note_(new QLabel(this)),
       law_(new ElidingComboBox(this, 16)),
@@ -96,6 +102,8 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   mfu_slider_->setObjectName("mfuSlider");
   mfu_spin_->setObjectName("mfuSpin");
   mfu_guidance_->setObjectName("mfuGuidance");
+  mfu_auto_->setObjectName("mfuAuto");
+  mfu_auto_label_->setObjectName("mfuAutoLabel");
   price_->setObjectName("price");
   law_->setObjectName("law");
   ratio_->setObjectName("tokensPerParam");
@@ -143,7 +151,13 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   auto* mfu_row = new QHBoxLayout;
   mfu_row->addWidget(mfu_slider_, 1);
   mfu_row->addWidget(mfu_spin_);
+  mfu_row->addWidget(mfu_auto_);
+  mfu_auto_->setToolTip(tr("The MFU of the best parallel layout of the planned model on this accelerator and "
+                           "GPU count (the Cluster tab's search; as 'scaleplan-cli plan --mfu auto')"));
   hw_form->addRow(tr("MFU"), mfu_row);
+  mfu_auto_label_->setWordWrap(true);
+  mfu_auto_label_->setVisible(false);
+  hw_form->addRow(mfu_auto_label_);
   mfu_guidance_->setWordWrap(true);
   hw_form->addRow(mfu_guidance_);
   price_->setRange(0.0, 1000.0);
@@ -232,6 +246,8 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
     }
     session_->setMfu(percent / 100.0);
   });
+  connect(mfu_auto_, &QCheckBox::toggled, auto_mfu_, &AutoMfuController::setEnabled);
+  connect(auto_mfu_, &AutoMfuController::changed, this, &BudgetExplorer::updateAutoMfu);
   connect(price_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double usd) {
     session_->setUsdPerGpuHour(usd > 0.0 ? std::optional<double>(usd) : std::nullopt);
   });
@@ -417,6 +433,15 @@ void BudgetExplorer::updateEquivalents() {
                              : tr("inference-aware: the same loss for the least lifetime compute"));
   }
   equivalents_->setText(lines.join("<br>"));
+}
+
+void BudgetExplorer::updateAutoMfu() {
+  const bool on = auto_mfu_->isEnabled();
+  mfu_slider_->setEnabled(!on);
+  mfu_spin_->setEnabled(!on);
+  mfu_auto_label_->setVisible(on);
+  mfu_auto_label_->setText(auto_mfu_->text());
+  mfu_auto_label_->setToolTip(auto_mfu_->details());
 }
 
 void BudgetExplorer::onUnitChanged(int index) {

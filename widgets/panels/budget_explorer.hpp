@@ -2,7 +2,8 @@
 // The budget explorer: one budget typed in any unit (FLOPs, dollars, GPU-hours or wall-clock days
 // on the chosen GPUs) with the others shown live, the accelerator, precision, GPU count, MFU (with
 // guidance), price, scaling laws (planning law plus laws compared in the plots) and the optional
-// inference demand, unique-token limit and target loss. Every control writes to the Session and
+// inference demand, unique-token limit and target loss. The MFU can be "auto": the best parallel
+// layout's for the planned model on the accelerator and GPU count (AutoMfuController). Every control writes to the Session and
 // resynchronises from it.
 
 #include <QString>
@@ -11,6 +12,7 @@
 
 #include "hardware/cost.hpp"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -20,6 +22,7 @@ class QSpinBox;
 
 namespace scaleplan {
 
+class AutoMfuController;
 class LawListModel;
 class OptionalQuantity;
 class QuantityEdit;
@@ -46,6 +49,9 @@ class BudgetExplorer : public QWidget {
   QSlider* mfuSlider() const { return mfu_slider_; }
   QDoubleSpinBox* mfuSpin() const { return mfu_spin_; }
   QLabel* mfuGuidanceLabel() const { return mfu_guidance_; }
+  QCheckBox* mfuAuto() const { return mfu_auto_; }
+  QLabel* mfuAutoLabel() const { return mfu_auto_label_; }
+  AutoMfuController* autoMfu() const { return auto_mfu_; }
   QDoubleSpinBox* price() const { return price_; }
   QComboBox* law() const { return law_; }
   QDoubleSpinBox* tokensPerParam() const { return ratio_; }
@@ -66,6 +72,7 @@ class BudgetExplorer : public QWidget {
   void syncFromSession();
   void updateEquivalents();
   void onUnitChanged(int index);
+  void updateAutoMfu();
   BudgetUnit currentUnit() const;
 
   Session* session_;
@@ -78,6 +85,9 @@ class BudgetExplorer : public QWidget {
   QSlider* mfu_slider_;
   QDoubleSpinBox* mfu_spin_;
   QLabel* mfu_guidance_;
+  QCheckBox* mfu_auto_;
+  QLabel* mfu_auto_label_;
+  AutoMfuController* auto_mfu_;
   QDoubleSpinBox* price_;
   QLabel* price_note_;
   QComboBox* law_;

@@ -1,12 +1,17 @@
 #include "panels/panels.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QEventLoop>
 #include <QTimer>
 #include <functional>
 
 #include "panels/bench_panel.hpp"
+#include "panels/budget_explorer.hpp"
+#include "panels/cluster_panel.hpp"
 #include "plots/fit_plot.hpp"
+#include "session/auto_mfu.hpp"
 #include "panels/import_fit_panel.hpp"
 #include "panels/main_window.hpp"
 #include "panels/model_panel.hpp"
@@ -23,6 +28,8 @@ AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session) {
   window->addPanel(panels.fit_view, QObject::tr("Fit view"), QObject::tr("Fit view"));
   window->addPanel(panels.model_memory, QObject::tr("Model & memory"), QObject::tr("Model & memory"));
   window->addPanel(panels.bench, QObject::tr("GPU bench"), QObject::tr("GPU benchmark"));
+  panels.cluster = new ClusterPanel(session);
+  window->addPanel(panels.cluster, QObject::tr("Cluster"), QObject::tr("Cluster: parallel layouts, step time, memory per GPU"));
   return panels;
 }
 
@@ -96,6 +103,24 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
       timeout_ms);
   if (!benched) return fail(QObject::tr("the CPU benchmark did not finish"));
   written << window->renderTabScreenshots(bench, dir, "b", "cpu quick run");
+
+  if (ClusterPanel* cluster = panels.cluster) {
+    const bool searched = startAndWait(
+        cluster, &ClusterPanel::searchFinished, [](bool ok) { return ok; },
+        [&] {
+          cluster->startSearch();
+          return true;
+        },
+        timeout_ms);
+    if (!searched) return fail(QObject::tr("the cluster layout search failed: %1").arg(cluster->statusLabel()->text()));
+    written << window->renderTabScreenshots(cluster, dir, "b", "searched");
+    // The budget explorer's MFU on "auto", in the same shot's left column.
+    if (auto* explorer = window->findChild<BudgetExplorer*>()) {
+      explorer->mfuAuto()->setChecked(true);
+      explorer->autoMfu()->waitForIdle();
+      written << window->renderTabScreenshots(cluster, dir, "c", "mfu auto");
+    }
+  }
   return written;
 }
 

@@ -304,7 +304,7 @@ class TestHardwareCatalog : public QObject {
     row("entry not an object", R"({"schema_version": 1, "accelerators": [42]})",
         "t.json: accelerators[0]: expected an object, got a number");
     row("unknown top-level field", R"({"schema_version": 1, "accelerators": [], "gpus": []})",
-        "t.json: unknown top-level field 'gpus' (expected schema_version, accelerators)");
+        "t.json: unknown top-level field 'gpus' (expected schema_version, accelerators, systems)");
   }
 
   void validationMessages() {

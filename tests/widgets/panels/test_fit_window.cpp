@@ -88,13 +88,15 @@ class TestFitWindow : public QObject {
     MainWindow window(&session);
     const int tabs_before = window.viewTabs()->count();
     const AnalysisPanels panels = addAnalysisPanels(&window, &session);
-    QCOMPARE(window.viewTabs()->count(), tabs_before + 4);
+    QCOMPARE(window.viewTabs()->count(), tabs_before + 5);
     QCOMPARE(window.viewTabs()->tabText(tabs_before),
              QString("Import && fit"));  // "&&": a literal ampersand, not a mnemonic
     QCOMPARE(window.viewTabs()->tabText(tabs_before + 1), QString("Fit view"));
     QCOMPARE(window.viewTabs()->tabText(tabs_before + 2), QString("Model && memory"));
     QCOMPARE(window.viewTabs()->tabText(tabs_before + 3), QString("GPU bench"));  // short; full name:
     QCOMPARE(window.viewTabs()->tabToolTip(tabs_before + 3), QString("GPU benchmark"));
+    QCOMPARE(window.viewTabs()->tabText(tabs_before + 4), QString("Cluster"));
+    QVERIFY(panels.cluster != nullptr);
     // The default size on a 1600 x 1000 screen.
     window.resize(1520, 920);
     window.show();

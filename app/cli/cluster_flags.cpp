@@ -1,0 +1,156 @@
+#include "cluster_flags.hpp"
+
+#include "cluster/shape_rule.hpp"
+#include "interconnect_args.hpp"
+
+namespace scaleplan::cli {
+
+void addClusterJobOptions(ArgParser& p) {
+  addArchitectureOptions(p);
+  p.option("seq", "T", "sequence length in tokens (default " + std::to_string(kDefaultClusterSeqLen) + ")")
+      .option("global-batch", "B",
+              "sequences per optimizer step (default: 4M tokens, rounded so data parallelism divides it)")
+      .option("gpus", "K", "number of GPUs (default: one node of the system)")
+      .option("gpu", "ID", "accelerator id (see 'scaleplan-cli hardware') or measured:FILE (a 'bench' result)")
+      .option("system", "ID",
+              "cluster system from data/hardware.json: dgx-a100, hgx-h100, hgx-h200, dgx-b200, gb200-nvl72, "
+              "mi300x-platform (default: the system of --gpu)")
+      .option("precision", "P", "precision of the matrix products and of the peak MFU refers to (default bf16)")
+      .option("gpus-per-node", "N", "override GPUs per node")
+      .option("nvlink-domain", "N", "override the GPUs one NVLink/NVSwitch domain connects")
+      .option("nvlink-gbps", "X", "override NVLink bandwidth, GB/s per GPU per direction")
+      .option("network-gbps", "X", "override the network, Gb/s per GPU (NIC line rate)")
+      .option("software", "S", "training software: current (Megatron-Core: FlashAttention, overlapped DP) "
+                               "or megatron-2021 (Narayanan et al. 2021); default current")
+      .flag("json", "machine-readable output");
+  addInterconnectOption(p);
+}
+
+void addLayoutOptions(ArgParser& p) {
+  p.option("tp", "T", "tensor-parallel degree")
+      .option("pp", "P", "pipeline stages")
+      .option("dp", "D", "data-parallel degree (default: GPUs / (tp x pp x cp))")
+      .option("cp", "C", "context-parallel degree")
+      .option("ep", "E", "expert-parallel degree (MoE)")
+      .option("virtual-stages", "V", "model chunks per pipeline device (interleaved schedule when > 1)")
+      .option("micro-batch", "B", "sequences per micro-batch")
+      .option("sequence-parallel", "on|off", "sequence parallelism (needs tp > 1)")
+      .option("recompute", "MODE", "activation recomputation: " + allRecomputeNames())
+      .option("zero", "S", "ZeRO stage 0..3 (3 = FSDP)");
+}
+
+namespace {
+
+Result<std::optional<std::int64_t>> positive(const ArgParser& p, const std::string& name) {
+  auto v = p.getInt(name);
+  if (!v) return v.error();
+  if (*v && **v < 1) return Error{"--" + name + ": must be positive, got " + std::to_string(**v)};
+  if (*v) return std::optional<std::int64_t>(**v);
+  return std::optional<std::int64_t>();
+}
+
+}  // namespace
+
+Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
+  *status = kExitUsage;
+  ClusterJob out;
+  auto model = resolveModel(p, status);
+  if (!model) return model.error();
+  out.model = *model;
+  *status = kExitUsage;
+  ClusterSetupSpec spec;
+  spec.gpu_id = p.get("gpu").value_or("");
+  spec.system_id = p.get("system").value_or("");
+  if (spec.gpu_id.empty() && spec.system_id.empty()) spec.gpu_id = "h100-sxm";
+  if (auto text = p.get("precision")) {
+    auto prec = precisionFromString(*text);
+    if (!prec) return Error{"--precision: unknown precision '" + *text + "' (expected one of " + allPrecisionNames() + ")"};
+    spec.precision = *prec;
+  }
+  for (const char* name : {"nvlink-gbps", "network-gbps"}) {
+    auto v = p.getDouble(name);
+    if (!v) return v.error();
+    if (*v) (std::string(name) == "nvlink-gbps" ? spec.overrides.nvlink_gbps : spec.overrides.network_gbps) = **v;
+  }
+  for (const char* name : {"gpus-per-node", "nvlink-domain"}) {
+    auto v = p.getInt(name);
+    if (!v) return v.error();
+    if (*v) (std::string(name) == "gpus-per-node" ? spec.overrides.gpus_per_node : spec.overrides.nvlink_domain_gpus) =
+        static_cast<int>(**v);
+  }
+  if (auto software = p.get("software")) {
+    if (*software == "megatron-2021") out.execution = ExecutionOptions::megatron2021();
+    else if (*software != "current")
+      return Error{"--software: unknown value '" + *software + "' (expected current, megatron-2021)"};
+  }
+  auto seq = positive(p, "seq");
+  if (!seq) return seq.error();
+  auto gpus = positive(p, "gpus");
+  if (!gpus) return gpus.error();
+  auto batch = positive(p, "global-batch");
+  if (!batch) return batch.error();
+
+  *status = kExitError;
+  auto accelerators = HardwareCatalog::loadDefault();
+  if (!accelerators) return accelerators.error();
+  auto systems = SystemCatalog::loadDefault();
+  if (!systems) return systems.error();
+  auto setup = makeClusterSetup(spec, *accelerators, *systems);
+  if (!setup) return setup.error();
+  // Measured interconnect (nccl-tests logs): each goes to the fabric it measured, decided against
+  // the system as overridden; the setup is made again with the curves.
+  if (p.has("interconnect")) {
+    if (Status st = applyInterconnectOption(p, setup->system, spec.overrides, &out.interconnect_notes); !st)
+      return Error{st.message()};
+    setup = makeClusterSetup(spec, *accelerators, *systems);
+    if (!setup) return setup.error();
+  }
+  out.setup = *setup;
+  out.job.arch = out.model.arch;
+  out.job.seq_len = seq->value_or(kDefaultClusterSeqLen);
+  out.job.gpus = gpus->value_or(out.setup.system.gpus_per_node);
+  out.job.global_batch = batch->value_or(defaultGlobalBatch(out.job.gpus, out.job.seq_len));
+  out.job.precision = spec.precision;
+  std::string why;
+  if (!out.job.isValid(&why)) return Error{why};
+  *status = kExitOk;
+  return out;
+}
+
+Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const TrainingJob& job, bool* complete) {
+  LayoutSearchOptions o;
+  std::optional<int>* ints[] = {&o.tp, &o.pp, &o.dp, &o.cp, &o.ep, &o.virtual_stages};
+  const char* names[] = {"tp", "pp", "dp", "cp", "ep", "virtual-stages"};
+  for (int i = 0; i < 6; ++i) {
+    auto v = positive(p, names[i]);
+    if (!v) return v.error();
+    if (*v) *ints[i] = static_cast<int>(**v);
+  }
+  auto mb = positive(p, "micro-batch");
+  if (!mb) return mb.error();
+  if (*mb) o.micro_batch = **mb;
+  if (auto sp = p.get("sequence-parallel")) {
+    if (*sp != "on" && *sp != "off") return Error{"--sequence-parallel: expected on or off, got '" + *sp + "'"};
+    o.sequence_parallel = *sp == "on";
+  }
+  if (auto r = p.get("recompute")) {
+    auto mode = recomputeFromString(*r);
+    if (!mode) return Error{"--recompute: unknown value '" + *r + "' (expected one of " + allRecomputeNames() + ")"};
+    o.recompute = *mode;
+  }
+  auto zero = p.getInt("zero");
+  if (!zero) return zero.error();
+  if (*zero) {
+    if (**zero < 0 || **zero > 3) return Error{"--zero: must be 0, 1, 2 or 3, got " + std::to_string(**zero)};
+    o.zero_stage = static_cast<int>(**zero);
+  }
+  // Without MoE there is nothing to search for EP; a dense model fixes it at 1.
+  if (!job.arch.isMoe() && !o.ep) o.ep = 1;
+  if (o.tp && *o.tp == 1 && !o.sequence_parallel) o.sequence_parallel = false;
+  if (o.pp && *o.pp == 1 && !o.virtual_stages) o.virtual_stages = 1;
+  *complete = o.tp && o.pp && o.cp && o.ep && o.virtual_stages && o.micro_batch && o.sequence_parallel &&
+              o.recompute && o.zero_stage;
+  return o;
+}
+
+}  // namespace scaleplan::cli

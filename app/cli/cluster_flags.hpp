@@ -1,0 +1,33 @@
+#pragma once
+// Flags shared by 'step' and 'layouts': the model (architecture_flags), the job (--seq,
+// --global-batch, --gpus, --precision), the cluster (--gpu, --system, overrides, --interconnect)
+// and the layout fields a user may fix (--tp, --pp, ... ; any left out is searched).
+#include <string>
+#include <vector>
+
+#include "architecture_flags.hpp"
+#include "cli.hpp"
+#include "cluster/cluster_setup.hpp"
+#include "cluster/layout_search.hpp"
+
+namespace scaleplan::cli {
+
+void addClusterJobOptions(ArgParser& p);
+void addLayoutOptions(ArgParser& p);
+
+struct ClusterJob {
+  Model model;
+  TrainingJob job;
+  ClusterSetup setup;
+  ExecutionOptions execution;
+  // One line per --interconnect log (its collective, fabric, sizes, peak) and the reader's
+  // warnings; the commands print them to stderr.
+  std::vector<std::string> interconnect_notes;
+};
+// *status is the exit status on failure (2 for usage errors).
+Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status);
+// The fixed layout fields; *complete is true when every field is fixed (or has a default that
+// needs no search: dp derived from the GPU count).
+Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const TrainingJob& job, bool* complete);
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,80 @@
+#include "cluster_print.hpp"
+
+#include <cstdio>
+#include <ostream>
+
+#include "cli.hpp"
+
+namespace scaleplan::cli {
+
+std::string formatSeconds(double s) {
+  char buf[32];
+  if (s >= 1.0) std::snprintf(buf, sizeof buf, "%.2f s", s);
+  else std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
+  return buf;
+}
+
+namespace {
+
+std::string gb(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f GB", bytes / 1e9);
+  return buf;
+}
+
+std::string pct(double f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * f);
+  return buf;
+}
+
+std::string tflops(double f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f TFLOP/s", f / 1e12);
+  return buf;
+}
+
+}  // namespace
+
+void printStepEstimate(std::ostream& out, const StepEstimate& e) {
+  char tokens[48];
+  std::snprintf(tokens, sizeof tokens, "%.4g", e.tokens_per_second);
+  printKeyValues(out, {{"layout", e.layout.describe()},
+                       {"gradient accumulation", std::to_string(e.micro_batches) + " micro-batches"},
+                       {"system", e.system_id},
+                       {"matrix-product rates", e.rate_source},
+                       {"memory", std::string(e.fits ? "fits: " : "does NOT fit: ") + e.memoryVerdict()},
+                       {"step time", formatSeconds(e.step_seconds)},
+                       {"tokens/s", tokens},
+                       {"model FLOP/s per GPU", tflops(e.model_flops_per_second_per_gpu)},
+                       {"MFU", pct(e.mfu)},
+                       {"hardware FLOP/s per GPU", tflops(e.hardware_flops_per_second_per_gpu)},
+                       {"HFU (with recompute)", pct(e.hfu)}});
+  out << "\nMemory per GPU (worst pipeline stage):\n";
+  Table mem({"term", "bytes", "share"});
+  const double total = e.memory.total();
+  for (const auto& [name, v] : {std::pair{"weights", e.memory.weights}, std::pair{"gradients", e.memory.gradients},
+                                std::pair{"optimizer", e.memory.optimizer},
+                                std::pair{"activations", e.memory.activations}, std::pair{"logits", e.memory.logits},
+                                std::pair{"buffers", e.memory.buffers},
+                                std::pair{"fragmentation", e.memory.fragmentation}}) {
+    mem.addRow({name, gb(v), pct(v / total)});
+  }
+  mem.addRow({"total", gb(total), gb(e.memory_capacity_bytes) + " capacity"});
+  mem.print(out);
+  out << "\nStep time (critical pipeline stage):\n";
+  Table time({"term", "seconds", "share"});
+  const auto& t = e.time;
+  for (const auto& [name, v] :
+       {std::pair{"matrix products", t.gemm}, std::pair{"attention", t.attention},
+        std::pair{"memory-bound", t.memory_bound}, std::pair{"TP communication", t.tp_communication},
+        std::pair{"CP communication", t.cp_communication}, std::pair{"EP communication", t.ep_communication},
+        std::pair{"PP send/recv", t.pp_communication}, std::pair{"pipeline bubble", t.bubble},
+        std::pair{"DP communication (exposed)", t.dp_communication}, std::pair{"optimizer", t.optimizer}}) {
+    time.addRow({name, formatSeconds(v), pct(v / e.step_seconds)});
+  }
+  time.addRow({"step", formatSeconds(e.step_seconds), ""});
+  time.print(out);
+}
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,129 @@
+#include "plan_auto_cli.hpp"
+
+#include <iostream>
+
+#include "base/file_io.hpp"
+#include "base/json_util.hpp"
+#include "cluster/cluster_json.hpp"
+#include "cluster/cluster_setup.hpp"
+#include "cluster/shape_rule.hpp"
+#include "counting/model_presets.hpp"
+#include "interconnect_args.hpp"
+#include "cluster/plan_auto.hpp"
+
+namespace scaleplan::cli {
+
+namespace bj = boost::json;
+
+namespace {
+const char* kCommand = "plan";
+}
+
+bool mfuIsAuto(const ArgParser& p) { return p.get("mfu") == std::optional<std::string>("auto"); }
+
+void addPlanAutoOptions(ArgParser& p) {
+  p.option("system", "ID", "with --mfu auto: the cluster system (default: the standard system of --gpu)")
+      .option("arch-preset", "NAME", "with --mfu auto: the model's architecture from data/models.json "
+                                     "(default: the Llama shape rule for the planned N)")
+      .option("arch-config", "FILE", "with --mfu auto: the architecture as JSON (models.json's 'architecture' object)")
+      .option("seq", "T", "with --mfu auto: sequence length (default 4096)")
+      .option("global-batch", "B", "with --mfu auto: sequences per step (default 4M tokens, rounded for DP)");
+  addInterconnectOption(p);
+}
+
+Status checkAutoOnlyOptions(const ArgParser& p) {
+  if (mfuIsAuto(p)) return Status::ok();
+  for (const char* name : {"system", "arch-preset", "arch-config", "seq", "global-batch", "interconnect"})
+    if (p.has(name)) return Error{"--" + std::string(name) + ": only used with --mfu auto"};
+  return Status::ok();
+}
+
+int runPlanAuto(const ArgParser& p, const PlanRequest& request,
+                const std::function<int(const PlanRequest&, const PlanResult&)>& print_plan) {
+  auto accelerators = HardwareCatalog::loadDefault();
+  if (!accelerators) return fail(kCommand, accelerators.message());
+  auto systems = SystemCatalog::loadDefault();
+  if (!systems) return fail(kCommand, systems.message());
+  ClusterSetupSpec setup_spec;
+  setup_spec.gpu_id = p.get("gpu").value_or(request.accelerator.id);
+  setup_spec.system_id = p.get("system").value_or("");
+  setup_spec.precision = request.precision;
+  auto setup = makeClusterSetup(setup_spec, *accelerators, *systems);
+  if (!setup) return fail(kCommand, "--mfu auto: " + setup.message());
+  if (p.has("interconnect")) {
+    std::vector<std::string> notes;
+    if (Status st = applyInterconnectOption(p, setup->system, setup_spec.overrides, &notes); !st)
+      return fail(kCommand, st.message());
+    printInterconnectNotes(kCommand, notes);
+    setup = makeClusterSetup(setup_spec, *accelerators, *systems);
+    if (!setup) return fail(kCommand, "--mfu auto: " + setup.message());
+  }
+
+  AutoMfuSpec spec{setup->system, setup->rates, std::nullopt, "", kDefaultClusterSeqLen, std::nullopt, {}, {}};
+  spec.seq_len = kDefaultClusterSeqLen;
+  for (const char* name : {"seq", "global-batch"}) {
+    auto v = p.getInt(name);
+    if (!v) return fail(kCommand, v.message(), kExitUsage);
+    if (*v && **v < 1) return fail(kCommand, "--" + std::string(name) + ": must be positive", kExitUsage);
+    if (*v && std::string(name) == "seq") spec.seq_len = **v;
+    if (*v && std::string(name) == "global-batch") spec.global_batch = **v;
+  }
+  if (p.has("arch-preset") && p.has("arch-config"))
+    return fail(kCommand, "give --arch-preset or --arch-config, not both", kExitUsage);
+  if (auto id = p.get("arch-preset")) {
+    auto models = ModelCatalog::loadDefault();
+    if (!models) return fail(kCommand, models.message());
+    auto preset = models->get(*id);
+    if (!preset) return fail(kCommand, "--arch-preset: " + preset.message());
+    spec.architecture = (*preset)->architecture;
+    spec.architecture_source = "preset " + *id;
+  }
+  if (auto file = p.get("arch-config")) {
+    auto text = readTextFile(*file);
+    if (!text) return fail(kCommand, "--arch-config: " + text.message());
+    auto arch = architectureFromJson(*text, *file);
+    if (!arch) return fail(kCommand, "--arch-config: " + arch.message());
+    spec.architecture = *arch;
+    spec.architecture_source = "file " + *file;
+  }
+  auto planned = makePlanWithAutoMfu(request, spec);
+  if (!planned) return fail(kCommand, planned.message());
+  if (auto out = p.get("out")) {
+    if (Status s = savePlan(*out, planned->request, planned->result); !s) return fail(kCommand, s.message());
+  }
+  const StepEstimate& best = planned->best;
+  if (p.has("json")) {
+    auto parsed_doc = json::parse(planResultToJson(planned->result), "plan");
+    auto step = json::parse(stepEstimateToJson(best), "step");
+    auto arch = json::parse(architectureToJson(planned->architecture), "architecture");
+    if (!parsed_doc || !step || !arch || !parsed_doc->is_object()) return fail(kCommand, "internal error: plan JSON");
+    bj::value doc = *parsed_doc;
+    bj::object automatic;
+    automatic["mfu"] = planned->request.mfu;
+    automatic["layout"] = step->as_object().at("layout");
+    automatic["memory_per_gpu_bytes"] = best.memory.total();
+    automatic["memory_capacity_bytes"] = best.memory_capacity_bytes;
+    automatic["system"] = best.system_id;
+    automatic["architecture"] = *arch;
+    automatic["architecture_source"] = planned->architecture_source;
+    automatic["seq_len"] = best.job.seq_len;
+    automatic["global_batch"] = best.job.global_batch;
+    automatic["rounds"] = planned->rounds;
+    automatic["step"] = *step;
+    doc.as_object()["mfu_auto"] = std::move(automatic);
+    std::cout << json::toPrettyString(doc);
+    return kExitOk;
+  }
+  const int status = print_plan(planned->request, planned->result);
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "MFU auto:                %.1f%% with %s on %s (%s; %lld x %lld tokens per step)\n"
+                "memory per GPU:          %.1f GB of %.1f GB\n",
+                100.0 * planned->request.mfu, best.layout.describe().c_str(), best.system_id.c_str(),
+                planned->architecture_source.c_str(), (long long)best.job.global_batch, (long long)best.job.seq_len,
+                best.memory.total() / 1e9, best.memory_capacity_bytes / 1e9);
+  std::cout << line;
+  return status;
+}
+
+}  // namespace scaleplan::cli

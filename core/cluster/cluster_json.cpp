@@ -1,0 +1,101 @@
+#include "cluster/cluster_json.hpp"
+
+#include "base/json_util.hpp"
+
+namespace scaleplan {
+
+namespace bj = boost::json;
+
+const char* const kClusterFlopConvention =
+    "model FLOPs per token = 6*N + 12*L*H*Q*T (PaLM appendix B; Megatron-LM eq. 3 without recomputation), "
+    "N = active parameters with embeddings, attention over the full sequence; MFU = model FLOP/s per GPU / "
+    "dense peak of the precision; hardware FLOPs add recomputed forward work (HFU)";
+
+namespace {
+
+bj::object layoutObject(const ParallelLayout& l) {
+  bj::object o;
+  o["tp"] = l.tp;
+  o["pp"] = l.pp;
+  o["dp"] = l.dp;
+  o["cp"] = l.cp;
+  o["ep"] = l.ep;
+  o["virtual_stages"] = l.virtual_stages;
+  o["sequence_parallel"] = l.sequence_parallel;
+  o["zero_stage"] = l.zero_stage;
+  o["micro_batch"] = l.micro_batch;
+  o["recompute"] = std::string(toString(l.recompute));
+  o["description"] = l.describe();
+  return o;
+}
+
+bj::object stepObject(const StepEstimate& e, const std::string& reason) {
+  bj::object o;
+  o["layout"] = layoutObject(e.layout);
+  o["gradient_accumulation"] = e.micro_batches;
+  o["step_seconds"] = e.step_seconds;
+  o["tokens_per_second"] = e.tokens_per_second;
+  o["model_flops_per_second_per_gpu"] = e.model_flops_per_second_per_gpu;
+  o["mfu"] = e.mfu;
+  o["hardware_flops_per_second_per_gpu"] = e.hardware_flops_per_second_per_gpu;
+  o["hfu"] = e.hfu;
+  o["model_flops_per_step"] = e.model_flops_per_step;
+  o["hardware_flops_per_step"] = e.hardware_flops_per_step;
+  o["peak_flops_per_second"] = e.peak_flops_per_second;
+  o["memory_per_gpu_bytes"] = e.memory.total();
+  o["memory_capacity_bytes"] = e.memory_capacity_bytes;
+  o["fits"] = e.fits;
+  o["memory_verdict"] = e.memoryVerdict();
+  const MemoryBreakdown& m = e.memory;
+  bj::object mem;
+  mem["weights"] = m.weights;
+  mem["gradients"] = m.gradients;
+  mem["optimizer"] = m.optimizer;
+  mem["activations"] = m.activations;
+  mem["logits"] = m.logits;
+  mem["buffers"] = m.buffers;
+  mem["fragmentation"] = m.fragmentation;
+  mem["total"] = m.total();
+  mem["dominant"] = m.dominantTerm();
+  mem["parameters_per_gpu"] = m.parameters_per_gpu;
+  mem["activations_per_layer"] = m.activations_per_layer;
+  mem["micro_batches_in_flight"] = m.micro_batches_in_flight;
+  o["memory"] = std::move(mem);
+  const TimeBreakdown& t = e.time;
+  bj::object time;
+  time["gemm"] = t.gemm;
+  time["attention"] = t.attention;
+  time["memory_bound"] = t.memory_bound;
+  time["tp_communication"] = t.tp_communication;
+  time["cp_communication"] = t.cp_communication;
+  time["ep_communication"] = t.ep_communication;
+  time["pp_communication"] = t.pp_communication;
+  time["bubble"] = t.bubble;
+  time["dp_communication"] = t.dp_communication;
+  time["optimizer"] = t.optimizer;
+  time["compute"] = t.compute();
+  time["communication"] = t.communication();
+  time["total"] = t.total();
+  o["time"] = std::move(time);
+  o["system"] = e.system_id;
+  o["rate_source"] = e.rate_source;
+  o["flop_convention"] = kClusterFlopConvention;
+  if (!reason.empty()) o["reason"] = reason;
+  return o;
+}
+
+}  // namespace
+
+std::string layoutToJson(const ParallelLayout& layout) { return json::toPrettyString(layoutObject(layout)); }
+
+std::string stepEstimateToJson(const StepEstimate& estimate, const std::string& reason) {
+  return json::toPrettyString(stepObject(estimate, reason));
+}
+
+std::string layoutSearchToJson(const LayoutSearchResult& result) {
+  bj::array list;
+  for (const auto& r : result.best) list.emplace_back(stepObject(r.estimate, r.reason));
+  return json::toPrettyString(list);
+}
+
+}  // namespace scaleplan

@@ -1,0 +1,88 @@
+#include "cluster/layout.hpp"
+
+#include <cstdio>
+
+namespace scaleplan {
+
+namespace {
+
+bool setError(std::string* error, const std::string& message) {
+  if (error) *error = message;
+  return false;
+}
+
+std::string str(std::int64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+bool TrainingJob::isValid(std::string* error) const {
+  std::string arch_error;
+  if (!arch.isValid(&arch_error)) return setError(error, "architecture: " + arch_error);
+  if (seq_len <= 0) return setError(error, "seq_len: must be positive, got " + str(seq_len));
+  if (global_batch <= 0) return setError(error, "global_batch: must be positive, got " + str(global_batch));
+  if (gpus <= 0) return setError(error, "gpus: must be positive, got " + str(gpus));
+  return true;
+}
+
+std::int64_t ParallelLayout::microBatches(const TrainingJob& job) const {
+  const std::int64_t per_step = micro_batch * dp;
+  return per_step > 0 ? job.global_batch / per_step : 0;
+}
+
+std::string ParallelLayout::describe() const {
+  std::string s = "TP " + str(tp) + " · PP " + str(pp);
+  if (virtual_stages > 1) s += " (V " + str(virtual_stages) + ")";
+  s += " · DP " + str(dp);
+  if (cp > 1) s += " · CP " + str(cp);
+  if (ep > 1) s += " · EP " + str(ep);
+  s += " · mb " + str(micro_batch);
+  if (sequence_parallel) s += " · SP";
+  s += " · recompute " + std::string(toString(recompute));
+  if (zero_stage > 0) s += " · ZeRO " + str(zero_stage);
+  return s;
+}
+
+bool ParallelLayout::isValid(const TrainingJob& job, std::string* error) const {
+  const auto& a = job.arch;
+  auto positive = [&](const char* field, std::int64_t v) {
+    return v >= 1 ? true : setError(error, std::string(field) + ": must be >= 1, got " + str(v));
+  };
+  if (!positive("tp", tp) || !positive("pp", pp) || !positive("dp", dp) || !positive("cp", cp) ||
+      !positive("ep", ep) || !positive("virtual_stages", virtual_stages) || !positive("micro_batch", micro_batch))
+    return false;
+  if (zero_stage < 0 || zero_stage > 3)
+    return setError(error, "zero_stage: must be 0, 1, 2 or 3, got " + str(zero_stage));
+  if (gpus() != job.gpus)
+    return setError(error, "gpus: " + str(job.gpus) + " is not tp × pp × dp × cp = " + str(tp) + " × " + str(pp) +
+                               " × " + str(dp) + " × " + str(cp) + " = " + str(gpus()));
+  if (a.heads % tp != 0)
+    return setError(error, "tp: heads " + str(a.heads) + " are not divisible by tp " + str(tp));
+  const std::int64_t kv = a.effectiveKvHeads();
+  if (kv % tp != 0 && tp % kv != 0)
+    return setError(error, "tp: kv_heads " + str(kv) + " and tp " + str(tp) + " do not divide one another");
+  if (sequence_parallel && tp == 1) return setError(error, "sequence_parallel: needs tp > 1, got tp 1");
+  if (a.layers % (static_cast<std::int64_t>(pp) * virtual_stages) != 0)
+    return setError(error, "pp: layers " + str(a.layers) + " are not divisible by pp × virtual_stages = " + str(pp) +
+                               " × " + str(virtual_stages));
+  if (virtual_stages > 1 && pp == 1)
+    return setError(error, "virtual_stages: " + str(virtual_stages) + " needs pp > 1 (interleaving splits a pipeline)");
+  if (job.seq_len % (2 * cp) != 0 && cp > 1)
+    return setError(error, "cp: seq_len " + str(job.seq_len) + " is not divisible by 2 × cp = " + str(2 * cp) +
+                               " (causal load balancing splits each sequence into 2·cp chunks)");
+  if (ep > 1) {
+    if (!a.isMoe()) return setError(error, "ep: " + str(ep) + " needs a mixture-of-experts model (experts 0)");
+    if (a.moe.experts % ep != 0)
+      return setError(error, "ep: experts " + str(a.moe.experts) + " are not divisible by ep " + str(ep));
+    if ((static_cast<std::int64_t>(dp) * cp) % ep != 0)
+      return setError(error, "ep: dp × cp = " + str(dp) + " × " + str(cp) + " is not divisible by ep " + str(ep));
+  }
+  if (job.global_batch % (micro_batch * dp) != 0)
+    return setError(error, "global_batch: " + str(job.global_batch) + " sequences are not divisible by micro_batch × dp = " +
+                               str(micro_batch) + " × " + str(dp));
+  if (virtual_stages > 1 && microBatches(job) % pp != 0)
+    return setError(error, "virtual_stages: the interleaved schedule needs micro-batches per step (" +
+                               str(microBatches(job)) + ") divisible by pp " + str(pp));
+  return true;
+}
+
+}  // namespace scaleplan

@@ -1,0 +1,55 @@
+#pragma once
+// A parallel layout of one training job on a cluster (Megatron-LM's vocabulary): tensor (TP),
+// pipeline (PP, 1F1B or interleaved with V virtual stages per device), data (DP), context (CP) and
+// expert (EP) parallelism, sequence parallelism, ZeRO sharding, micro-batch size and activation
+// recomputation. The job is the model, the sequence length, the global batch and the GPU count.
+//
+// Rank order (Megatron-Core's "tp-cp-ep-dp-pp"): TP ranks are adjacent, then CP, then DP (EP
+// subdivides DP), PP outermost. So a TP group spans tp GPUs, a DP group tp·cp·dp consecutive GPUs,
+// and the pipeline the whole job; which fabric a group uses follows from that span.
+
+#include <cstdint>
+#include <string>
+
+#include "base/precision.hpp"
+#include "counting/architecture.hpp"
+#include "counting/flops.hpp"  // Recompute: none / selective / full (Korthikanti et al. 2022)
+
+namespace scaleplan {
+
+struct TrainingJob {
+  TransformerArchitecture arch;
+  std::int64_t seq_len = 2048;    // tokens per sequence
+  std::int64_t global_batch = 0;  // sequences per optimizer step
+  std::int64_t gpus = 0;
+  Precision precision = Precision::Bf16;  // of the matrix products (and the peak MFU refers to)
+
+  // Names the field: "global_batch: must be positive, got 0"; the architecture's own errors.
+  bool isValid(std::string* error) const;
+  double tokensPerStep() const { return static_cast<double>(global_batch) * static_cast<double>(seq_len); }
+};
+
+struct ParallelLayout {
+  int tp = 1;              // tensor parallel
+  int pp = 1;              // pipeline stages
+  int dp = 1;              // data parallel replicas
+  int cp = 1;              // context parallel (sequence split for attention, ring exchange of K/V)
+  int ep = 1;              // expert parallel (MoE; divides dp)
+  int virtual_stages = 1;  // V model chunks per pipeline device; > 1 is the interleaved schedule
+  bool sequence_parallel = false;  // Korthikanti et al.: norms/dropout split along the sequence over TP
+  int zero_stage = 0;              // 0 none, 1 optimizer state, 2 + gradients, 3 + weights (FSDP)
+  std::int64_t micro_batch = 1;    // sequences per micro-batch
+  Recompute recompute = Recompute::None;
+
+  std::int64_t gpus() const { return static_cast<std::int64_t>(tp) * pp * dp * cp; }
+  // Micro-batches per step per pipeline: global_batch / (micro_batch · dp).
+  std::int64_t microBatches(const TrainingJob& job) const;
+  // "TP 8 · PP 16 (V 2) · DP 24 · mb 1 · SP · recompute full · ZeRO 1"
+  std::string describe() const;
+  // Checks the layout against the job; names the field and the numbers:
+  // "pp: layers 126 are not divisible by pp × virtual_stages = 16 × 1".
+  bool isValid(const TrainingJob& job, std::string* error) const;
+  bool operator==(const ParallelLayout&) const = default;
+};
+
+}  // namespace scaleplan

@@ -1,0 +1,206 @@
+#include "cluster/layout_search.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+namespace scaleplan {
+
+namespace {
+
+std::vector<int> powersOfTwoUpTo(int limit) {
+  std::vector<int> out;
+  for (int v = 1; v <= limit; v *= 2) out.push_back(v);
+  return out;
+}
+
+std::vector<int> divisorsOf(std::int64_t n, std::int64_t limit) {
+  std::vector<int> out;
+  for (std::int64_t v = 1; v <= std::min(n, limit); ++v) {
+    if (n % v == 0) out.push_back(static_cast<int>(v));
+  }
+  return out;
+}
+
+template <class T>
+std::vector<T> fixedOr(const std::optional<T>& fixed, std::vector<T> all) {
+  if (fixed) return {*fixed};
+  return all;
+}
+
+std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSystem& system,
+                                      const LayoutSearchOptions& o) {
+  const auto& a = job.arch;
+  const int max_tp = o.max_tp > 0 ? o.max_tp : system.nvlink_domain_gpus;
+  std::vector<ParallelLayout> out;
+  for (int tp : fixedOr(o.tp, powersOfTwoUpTo(std::min<std::int64_t>(max_tp, a.heads)))) {
+    if (job.gpus % tp != 0) continue;
+    for (int cp : fixedOr(o.cp, powersOfTwoUpTo(o.max_cp))) {
+      if (job.gpus % (static_cast<std::int64_t>(tp) * cp) != 0) continue;
+      for (int pp : fixedOr(o.pp, divisorsOf(a.layers, a.layers))) {
+        const std::int64_t model_parallel = static_cast<std::int64_t>(tp) * cp * pp;
+        if (job.gpus % model_parallel != 0) continue;
+        const int dp = static_cast<int>(job.gpus / model_parallel);
+        if (o.dp && *o.dp != dp) continue;
+        std::vector<int> vs = pp > 1 ? divisorsOf(a.layers / pp, o.max_virtual_stages) : std::vector<int>{1};
+        for (int v : fixedOr(o.virtual_stages, vs)) {
+          std::vector<int> eps = a.isMoe() ? divisorsOf(a.moe.experts, a.moe.experts) : std::vector<int>{1};
+          for (int ep : fixedOr(o.ep, eps)) {
+            for (std::int64_t mb : fixedOr(o.micro_batch, o.micro_batches)) {
+              for (Recompute r : fixedOr(o.recompute, {Recompute::None, Recompute::Selective, Recompute::Full})) {
+                for (bool sp : fixedOr(o.sequence_parallel, {tp > 1})) {
+                  for (int zero : fixedOr(o.zero_stage, {0, 1, 2, 3})) {
+                    ParallelLayout l;
+                    l.tp = tp, l.pp = pp, l.dp = dp, l.cp = cp, l.ep = ep, l.virtual_stages = v;
+                    l.sequence_parallel = sp, l.zero_stage = zero, l.micro_batch = mb, l.recompute = r;
+                    out.push_back(l);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 1.0 ? "%.3f s" : "%.2f s", s);
+  return buf;
+}
+
+// Why `a` ranks above `b`.
+std::string reasonAbove(const StepEstimate& a, const StepEstimate& b, std::size_t b_rank) {
+  const double dt = b.step_seconds - a.step_seconds;
+  const std::string next = "#" + std::to_string(b_rank);
+  if (dt <= 1e-12 * b.step_seconds) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "same step time as %s, %.1f GB less memory per GPU", next.c_str(),
+                  (b.memory.total() - a.memory.total()) / 1e9);
+    return buf;
+  }
+  const std::pair<const char*, double> terms[] = {
+      {"matrix-product time", b.time.gemm - a.time.gemm},
+      {"attention time", b.time.attention - a.time.attention},
+      {"memory-bound time", b.time.memory_bound - a.time.memory_bound},
+      {"exposed TP communication", b.time.tp_communication - a.time.tp_communication},
+      {"exposed CP communication", b.time.cp_communication - a.time.cp_communication},
+      {"exposed EP communication", b.time.ep_communication - a.time.ep_communication},
+      {"pipeline send/recv", b.time.pp_communication - a.time.pp_communication},
+      {"pipeline bubble", b.time.bubble - a.time.bubble},
+      {"exposed DP communication", b.time.dp_communication - a.time.dp_communication},
+      {"optimizer time", b.time.optimizer - a.time.optimizer},
+  };
+  const auto* best = &terms[0];
+  for (const auto& t : terms) {
+    if (t.second > best->second) best = &t;
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s (%.1f%%) faster than %s: %s less %s", seconds(dt).c_str(),
+                100.0 * dt / b.step_seconds, next.c_str(), seconds(best->second).c_str(), best->first);
+  return buf;
+}
+
+}  // namespace
+
+bool LayoutSearchOptions::isValid(std::string* error) const {
+  auto fail = [&](const std::string& m) {
+    if (error) *error = m;
+    return false;
+  };
+  if (top_k < 1) return fail("top_k: must be >= 1, got " + std::to_string(top_k));
+  if (max_tp < 0) return fail("max_tp: must be >= 0, got " + std::to_string(max_tp));
+  if (max_cp < 1) return fail("max_cp: must be >= 1, got " + std::to_string(max_cp));
+  if (max_virtual_stages < 1) return fail("max_virtual_stages: must be >= 1");
+  if (micro_batches.empty()) return fail("micro_batches: must list at least one size");
+  for (auto mb : micro_batches) {
+    if (mb < 1) return fail("micro_batches: sizes must be >= 1, got " + std::to_string(mb));
+  }
+  if (threads < 0) return fail("threads: must be >= 0, got " + std::to_string(threads));
+  return true;
+}
+
+Result<LayoutSearchResult> searchLayouts(const TrainingJob& job, const ClusterSystem& system, const GemmRates& rates,
+                                         const LayoutSearchOptions& options, const ExecutionOptions& execution) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string error;
+  if (!job.isValid(&error)) return Error{error};
+  if (!options.isValid(&error)) return Error{"layout search: " + error};
+  if (!execution.isValid(&error)) return Error{"execution options: " + error};
+
+  const std::vector<ParallelLayout> candidates = enumerate(job, system, options);
+  std::vector<std::optional<StepEstimate>> estimates(candidates.size());
+  std::vector<std::string> first_errors;
+  unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::thread::hardware_concurrency();
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(candidates.size() / 64 + 1)));
+  std::vector<std::string> thread_errors(threads);
+  auto work = [&](unsigned index) {
+    for (std::size_t i = index; i < candidates.size(); i += threads) {
+      std::string why;
+      if (!candidates[i].isValid(job, &why)) {
+        if (thread_errors[index].empty()) thread_errors[index] = why;
+        continue;
+      }
+      auto e = estimateStep(job, candidates[i], system, rates, execution);
+      if (e) estimates[i] = std::move(e).value();
+      else if (thread_errors[index].empty()) thread_errors[index] = e.message();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work, i);
+  work(0);
+  for (auto& t : pool) t.join();
+
+  LayoutSearchResult result;
+  result.candidates = static_cast<std::int64_t>(candidates.size());
+  std::vector<const StepEstimate*> fitting;
+  const StepEstimate* least_memory = nullptr;
+  for (const auto& e : estimates) {
+    if (!e) continue;
+    ++result.valid;
+    if (!least_memory || e->memory.total() < least_memory->memory.total()) least_memory = &*e;
+    if (e->fits) fitting.push_back(&*e);
+  }
+  result.fitting = static_cast<std::int64_t>(fitting.size());
+  if (result.valid == 0) {
+    std::string why;
+    for (const auto& t : thread_errors) {
+      if (!t.empty()) {
+        why = t;
+        break;
+      }
+    }
+    return Error{"no valid layout for " + std::to_string(job.gpus) + " GPUs" + (why.empty() ? "" : ": " + why)};
+  }
+  if (fitting.empty())
+    return Error{"no layout fits in memory: the one needing least (" + least_memory->layout.describe() + ") " +
+                 least_memory->memoryVerdict()};
+  std::stable_sort(fitting.begin(), fitting.end(), [](const StepEstimate* a, const StepEstimate* b) {
+    if (a->step_seconds != b->step_seconds) return a->step_seconds < b->step_seconds;
+    return a->memory.total() < b->memory.total();
+  });
+  // Layouts the model cannot tell apart (same time and memory: e.g. selective recomputation with
+  // FlashAttention, which recomputes nothing more) are listed once, the first enumerated (the
+  // simpler setting) standing for the others.
+  auto same = [](double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); };
+  for (const StepEstimate* e : fitting) {
+    if (result.best.size() >= static_cast<std::size_t>(options.top_k)) break;
+    if (!result.best.empty()) {
+      const StepEstimate& last = result.best.back().estimate;
+      if (same(last.step_seconds, e->step_seconds) && same(last.memory.total(), e->memory.total())) continue;
+    }
+    result.best.push_back({*e, ""});
+  }
+  const std::size_t k = result.best.size();
+  for (std::size_t i = 0; i + 1 < k; ++i)
+    result.best[i].reason = reasonAbove(result.best[i].estimate, result.best[i + 1].estimate, i + 2);
+  result.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace scaleplan

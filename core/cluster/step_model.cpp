@@ -1,0 +1,428 @@
+// Memory per GPU and step time of one layout (see step_model.hpp for the equations and sources).
+#include "cluster/step_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "counting/model_gemms.hpp"
+
+namespace scaleplan {
+
+namespace {
+
+std::string gb(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  return buf;
+}
+
+double d(std::int64_t v) { return static_cast<double>(v); }
+
+// Parameters one GPU holds on the first and on the last pipeline stage.
+struct StageParameters {
+  double first = 0.0, last = 0.0;
+  double worst() const { return std::max(first, last); }
+};
+
+StageParameters stageParameters(const TransformerArchitecture& arch, const ParallelLayout& l) {
+  const ParameterCount c = countParameters(arch);
+  const double h = d(arch.d_model);
+  const double routed_experts =
+      arch.isMoe() ? d(arch.moeLayerCount()) * d(arch.moe.experts) * d(mlpMatrixCount(arch.mlp)) * h *
+                         d(arch.effectiveExpertDff())
+                   : 0.0;
+  const double in_layers = c.total - c.token_embedding - c.output_embedding - c.position_embedding;
+  const double per_device_layers =
+      ((in_layers - routed_experts) / l.tp + routed_experts / (d(l.tp) * l.ep)) / l.pp;
+  const double input_embedding = (c.token_embedding + c.position_embedding) / l.tp;
+  // A tied output layer still needs the matrix on the last stage (Megatron keeps a copy there).
+  const double output_embedding = (arch.tied_embeddings ? c.token_embedding : c.output_embedding) / l.tp;
+  StageParameters s;
+  if (l.pp == 1) {
+    s.first = s.last = per_device_layers + input_embedding + (arch.tied_embeddings ? 0.0 : output_embedding);
+  } else {
+    s.first = per_device_layers + input_embedding;
+    s.last = per_device_layers + output_embedding;
+  }
+  return s;
+}
+
+// Feed-forward hidden width a token passes through in layer `index` (MoE: top-k + shared experts).
+double activeDff(const TransformerArchitecture& arch, std::int64_t index) {
+  if (arch.isMoeLayer(index))
+    return d(arch.moe.top_k + arch.moe.shared_experts) * d(arch.effectiveExpertDff());
+  return d(arch.d_ff);
+}
+
+// Averages over the layers in O(1): every MoE layer is alike, and so is every dense one (layer 0
+// is dense unless all layers are MoE; the first MoE layer is first_dense_layers + interval - 1).
+template <class PerLayer>
+double averageOverLayers(const TransformerArchitecture& arch, PerLayer per_layer) {
+  const double moe = d(arch.moeLayerCount());
+  const double dense = d(arch.layers) - moe;
+  double sum = 0.0;
+  if (dense > 0.0) sum += dense * per_layer(std::int64_t{0});
+  if (moe > 0.0) sum += moe * per_layer(arch.moe.first_dense_layers + arch.moe.layer_interval - 1);
+  return sum / d(arch.layers);
+}
+
+double averageActiveDff(const TransformerArchitecture& arch) {
+  return averageOverLayers(arch, [&](std::int64_t i) { return activeDff(arch, i); });
+}
+
+// Activation memory per layer with the average feed-forward width (all layers of a device).
+double averageLayerActivationBytes(const TransformerArchitecture& arch, std::int64_t seq_len,
+                                   const ParallelLayout& layout, bool flash) {
+  return averageOverLayers(arch, [&](std::int64_t i) { return layerActivationBytes(arch, i, seq_len, layout, flash); });
+}
+
+}  // namespace
+
+ExecutionOptions ExecutionOptions::megatron2021() {
+  ExecutionOptions o;
+  // Narayanan et al. 2021 predates FlashAttention (2022): scores are materialised, softmax and
+  // dropout are fused memory-bound kernels. Gradients were all-reduced after the pipeline flush.
+  o.flash_attention = false;
+  o.overlap_grad_reduce = false;
+  o.overlap_param_gather = false;
+  // Megatron-LM's FP16 optimizer of 2021 (megatron/optimizer/optimizer.py,
+  // Float16OptimizerWithFloat16Params.step) runs separate passes, bytes per parameter: copy the
+  // 16-bit model gradient into the FP32 main gradient (read 2, write 4), unscale and check for
+  // inf/nan (read 4, write 4), the gradient norm for clipping (read 4), Adam (read master, m, v,
+  // gradient 16; write master, m, v 12), copy the FP32 master into the 16-bit weight (read 4,
+  // write 2): 6 + 8 + 4 + 28 + 6 = 52. (Clipping's rescale, a further 8, only runs when the norm
+  // exceeds the threshold and is left out.)
+  o.optimizer_bytes_per_parameter = 52.0;
+  // Megatron-LM 2021's loss (megatron/model/gpt_model.py: vocab_parallel_cross_entropy of
+  // output.float(); megatron/mpu/cross_entropy.py) is unfused PyTorch ops on the logits, bytes per
+  // logit: the FP16 -> FP32 copy (read 2, write 4), max (read 4), in-place subtract (read 4,
+  // write 4), in-place exp (4 + 4), sum (4), in-place divide (4 + 4) = 38 forward; backward the
+  // in-place multiply by the output gradient (4 + 4) and the FP32 -> FP16 cast back (4 + 2) = 14.
+  o.loss_bytes_per_logit = 52.0;
+  o.unfused_layer_copies = true;
+  return o;
+}
+
+bool ExecutionOptions::isValid(std::string* error) const {
+  auto fail = [&](const std::string& m) {
+    if (error) *error = m;
+    return false;
+  };
+  if (!(flash_attention_efficiency > 0.0 && flash_attention_efficiency <= 1.0))
+    return fail("flash_attention_efficiency: must be in (0, 1]");
+  if (!(gradient_reduce_bytes > 0.0)) return fail("gradient_reduce_bytes: must be positive");
+  if (!(optimizer_bytes_per_parameter >= 0.0)) return fail("optimizer_bytes_per_parameter: must be >= 0");
+  if (!(loss_bytes_per_logit >= 0.0)) return fail("loss_bytes_per_logit: must be >= 0");
+  if (!(framework_reserved_bytes >= 0.0)) return fail("framework_reserved_bytes: must be >= 0");
+  if (!(fragmentation_allowance >= 0.0 && fragmentation_allowance < 1.0))
+    return fail("fragmentation_allowance: must be in [0, 1)");
+  return gemm.isValid(error);
+}
+
+std::string MemoryBreakdown::dominantTerm() const {
+  const std::pair<const char*, double> terms[] = {{"weights", weights},         {"gradients", gradients},
+                                                  {"optimizer", optimizer},     {"activations", activations},
+                                                  {"logits", logits},           {"buffers", buffers},
+                                                  {"fragmentation", fragmentation}};
+  const auto* best = &terms[0];
+  for (const auto& t : terms) {
+    if (t.second > best->second) best = &t;
+  }
+  return best->first;
+}
+
+std::string StepEstimate::memoryVerdict() const {
+  const double total = memory.total();
+  std::string dominant = memory.dominantTerm();
+  double dominant_bytes = 0.0;
+  if (dominant == "weights") dominant_bytes = memory.weights;
+  if (dominant == "gradients") dominant_bytes = memory.gradients;
+  if (dominant == "optimizer") dominant_bytes = memory.optimizer;
+  if (dominant == "activations") dominant_bytes = memory.activations;
+  if (dominant == "logits") dominant_bytes = memory.logits;
+  if (dominant == "buffers") dominant_bytes = memory.buffers;
+  if (dominant == "fragmentation") dominant_bytes = memory.fragmentation;
+  const std::string head = "needs " + gb(total) + " of " + gb(memory_capacity_bytes) + " per GPU";
+  if (fits) return head + " (" + gb(memory_capacity_bytes - total) + " free)";
+  return head + " (" + gb(total - memory_capacity_bytes) + " over; " + dominant + " " + gb(dominant_bytes) +
+         " dominate)";
+}
+
+double layerActivationBytes(const TransformerArchitecture& arch, std::int64_t layer_index, std::int64_t seq_len,
+                            const ParallelLayout& layout, bool flash_attention) {
+  const double s = d(seq_len) / layout.cp;
+  const double b = d(layout.micro_batch);
+  const double h = d(arch.d_model);
+  const double a = d(arch.heads);
+  const double t = d(layout.tp);
+  const double sbh = s * b * h;
+  if (layout.recompute == Recompute::Full) return layout.sequence_parallel ? 2.0 * sbh / t : 2.0 * sbh;
+  const double q = d(arch.heads * arch.effectiveHeadDim()) / h;
+  const double kv = d(arch.effectiveKvHeads() * arch.effectiveHeadDim()) / h;
+  const double f = activeDff(arch, layer_index) / h;
+  const double mlp = mlpMatrixCount(arch.mlp) == 3 ? 6.0 * f : 4.0 * f;
+  // Replicated without SP: two norm inputs (4), QKV and MLP inputs (2 + 2), two dropout masks (2).
+  const double replicated = 10.0;
+  const double split = 2.0 * (2.0 * q + 2.0 * kv) + mlp;  // GPT: 2·(2+2) + 16 = 24
+  // Scores (2 bytes), softmax output... : 5·a·s/h per s·b·h over the full context seq_len.
+  const bool keep_scores = layout.recompute == Recompute::None && !flash_attention;
+  const double scores = keep_scores ? 5.0 * a * d(seq_len) / h : 0.0;
+  if (layout.sequence_parallel) return sbh * (replicated + split + scores) / t;
+  return sbh * (replicated + (split + scores) / t);
+}
+
+Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& l, const ClusterSystem& system,
+                                  const GemmRates& rates, const ExecutionOptions& options) {
+  std::string error;
+  if (!job.isValid(&error)) return Error{error};
+  if (!l.isValid(job, &error)) return Error{error};
+  if (!options.isValid(&error)) return Error{"execution options: " + error};
+  const auto peak = system.accelerator.peak(job.precision);
+  if (!peak)
+    return Error{system.accelerator.id + " has no dense " + std::string(toString(job.precision)) + " peak"};
+  const TransformerArchitecture& arch = job.arch;
+
+  StepEstimate e;
+  e.job = job;
+  e.layout = l;
+  e.system_id = system.id;
+  e.rate_source = rates.source();
+  e.micro_batches = l.microBatches(job);
+  e.peak_flops_per_second = peak->value;
+  const double m = d(e.micro_batches);
+  const double p = l.pp, v = l.virtual_stages;
+  const double layers_per_device = d(arch.layers) / p;
+  const double h = d(arch.d_model);
+  const std::int64_t tokens_mb = l.micro_batch * job.seq_len / l.cp;  // per GPU per micro-batch
+
+  // --- memory ----------------------------------------------------------------------------------
+  const StageParameters params = stageParameters(arch, l);
+  const double shard = d(l.dp) * l.cp;
+  const double worst_params = params.worst();
+  MemoryBreakdown& mem = e.memory;
+  mem.parameters_per_gpu = worst_params;
+  mem.weights = 2.0 * worst_params / (l.zero_stage >= 3 ? shard : 1.0);
+  mem.gradients = 2.0 * worst_params / (l.zero_stage >= 2 ? shard : 1.0);
+  mem.optimizer = 12.0 * worst_params / (l.zero_stage >= 1 ? shard : 1.0);
+  mem.activations_per_layer = averageLayerActivationBytes(arch, job.seq_len, l, options.flash_attention);
+  mem.micro_batches_in_flight = l.virtual_stages > 1 ? p + (p - 1.0) / v : std::min(p, m);
+  mem.activations = mem.activations_per_layer * layers_per_device * mem.micro_batches_in_flight;
+  if (l.recompute == Recompute::Full) {
+    // The layer being recomputed holds its full activations during its backward pass.
+    ParallelLayout working = l;
+    working.recompute = Recompute::None;
+    mem.activations += averageLayerActivationBytes(arch, job.seq_len, working, options.flash_attention);
+  }
+  mem.logits = 4.0 * d(tokens_mb) * d(arch.vocab) / l.tp;
+  mem.buffers = options.framework_reserved_bytes;
+  if (l.zero_stage >= 3) mem.buffers += 2.0 * 2.0 * worst_params / layers_per_device;
+  const double before_fragmentation = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits +
+                                      mem.buffers;
+  mem.fragmentation = options.fragmentation_allowance * before_fragmentation;
+  e.memory_capacity_bytes = system.accelerator.memory_gb * 1e9;
+  e.fits = mem.total() <= e.memory_capacity_bytes;
+
+  // --- compute per micro-batch on the last (critical) stage -------------------------------------
+  ModelGemmOptions gemm_options;
+  gemm_options.tokens = tokens_mb;
+  gemm_options.tensor_parallel = l.tp;
+  auto gemms = modelGemms(arch, gemm_options);
+  if (!gemms) return gemms.error();
+  std::vector<ModelGemm> expert_gemms;
+  if (arch.isMoe() && l.ep > 1) {
+    // Each GPU holds experts/ep experts and receives tokens from ep ranks: ep× the tokens per
+    // expert, 1/ep of the calls.
+    ModelGemmOptions ep_options = gemm_options;
+    ep_options.tokens = tokens_mb * l.ep;
+    auto ep_gemms = modelGemms(arch, ep_options);
+    if (!ep_gemms) return ep_gemms.error();
+    for (auto g : *ep_gemms) {
+      if (g.layer.rfind("expert ", 0) == 0) {
+        g.calls_per_step /= l.ep;
+        expert_gemms.push_back(g);
+      }
+    }
+  }
+  double gemm_fwd = 0.0, gemm_all = 0.0;
+  auto add_gemm = [&](const ModelGemm& g) {
+    const bool lm_head = g.layer == "lm head";
+    const double calls = lm_head ? g.calls_per_step : g.calls_per_step / p;
+    const double t = calls * rates.seconds(g.m, g.n, g.k);
+    gemm_all += t;
+    if (g.pass == GemmPass::Forward && !lm_head) gemm_fwd += t;
+  };
+  for (const auto& g : *gemms) {
+    if (!expert_gemms.empty() && g.layer.rfind("expert ", 0) == 0) continue;
+    add_gemm(g);
+  }
+  for (const auto& g : expert_gemms) add_gemm(g);
+  double gemm_mb = gemm_all + (l.recompute == Recompute::Full ? gemm_fwd : 0.0);
+
+  // Attention scores and context, per layer per micro-batch on one GPU.
+  const double heads_local = d(arch.heads) / l.tp;
+  const double hd = d(arch.effectiveHeadDim());
+  const double s_local = d(job.seq_len) / l.cp, s_ctx = d(job.seq_len);
+  const double b = d(l.micro_batch);
+  double attn_layer = 0.0, attn_layer_fwd = 0.0, score_bytes_fwd = 0.0, score_bytes_bwd = 0.0;
+  if (options.flash_attention) {
+    const double fwd_flops = 4.0 * b * s_local * s_ctx * heads_local * hd * 0.5;  // causal half
+    const double rate = options.flash_attention_efficiency * rates.peakFlopsPerSecond();
+    attn_layer_fwd = fwd_flops / rate;
+    attn_layer = 3.0 * attn_layer_fwd;
+  } else {
+    const auto sl = static_cast<std::int64_t>(s_local), sc = static_cast<std::int64_t>(s_ctx);
+    const auto q = arch.effectiveHeadDim();
+    const double batch = b * heads_local;  // one strided-batched product over heads and sequences
+    const double qk = rates.batchedSeconds(sl, sc, q, batch), av = rates.batchedSeconds(sl, q, sc, batch);
+    const double dkv = rates.batchedSeconds(sc, q, sl, batch);  // dK = dSᵀ·Q, dV = Pᵀ·dO
+    attn_layer_fwd = qk + av;
+    attn_layer = attn_layer_fwd + qk + av + 2.0 * dkv;
+    // Fused scale-mask-softmax (read + write 16-bit) and dropout (read, write, 1-byte mask):
+    // 9 bytes per score element forward; backward dropout (5) and softmax (6): 11.
+    const double elements = b * heads_local * s_local * s_ctx;
+    score_bytes_fwd = 9.0 * elements;
+    score_bytes_bwd = 11.0 * elements;
+  }
+  const bool recompute_attention = l.recompute != Recompute::None && !options.flash_attention;
+  double attn_mb = layers_per_device * (attn_layer + (recompute_attention ? attn_layer_fwd : 0.0));
+  if (options.flash_attention && l.recompute == Recompute::Full) attn_mb += layers_per_device * attn_layer_fwd;
+
+  // Memory-bound passes per token per layer, forward (bytes): two norms (read + write 2h each),
+  // two residual adds with bias/dropout (read 4h, write 2h each), the MLP activation (gated: read
+  // gate and up, write one; else read and write). Backward moves twice the forward bytes.
+  const double split = l.sequence_parallel ? l.tp : 1.0;
+  const double dff = averageActiveDff(arch);
+  const double act = (mlpMatrixCount(arch.mlp) == 3 ? 6.0 : 4.0) * dff / l.tp;
+  const double elementwise_fwd_token = (8.0 + 12.0) * h / split + act;
+  const double fwd_passes = l.recompute == Recompute::Full ? 2.0 : 1.0;
+  double mem_bytes = d(tokens_mb) * layers_per_device * elementwise_fwd_token * (fwd_passes + 2.0);
+  if (options.unfused_layer_copies) {
+    // Megatron-LM 2021 (megatron/model/transformer.py, megatron/mpu/layers.py), bytes per token
+    // per layer, 16-bit values; widths per GPU: qkv = (H + 2·KV)·Q / tp, ctx = H·Q / tp.
+    //  forward:  the QKV projection is a ColumnParallelLinear without skip_bias_add, so its bias
+    //            is added outside the fused kernels (F.linear on the 3-D [s, b, h] input is a
+    //            matmul, then a bias add): read + write of the output, 4·qkv; the
+    //            context layer's permute(2, 0, 1, 3).contiguous(): read + write, 4·ctx; the two
+    //            bias-dropout-adds' 1-byte masks: 2·h (the base term counts their values only);
+    //  backward: the Q/K/V split's gradient concatenation (read + write, 4·qkv), the context
+    //            permute of the gradient (4·ctx), the QKV and first-MLP bias gradients (a sum over
+    //            tokens reading each output gradient: 2·qkv + 2·d_ff_out / tp).
+    const double qkv = d(arch.heads + 2 * arch.effectiveKvHeads()) * hd / l.tp;
+    const double ctx = d(arch.heads) * hd / l.tp;
+    const double mlp_out = (mlpMatrixCount(arch.mlp) == 3 ? 2.0 : 1.0) * dff / l.tp;
+    const double fwd = 4.0 * qkv + 4.0 * ctx + 2.0 * h / split;
+    const double bwd = 4.0 * qkv + 4.0 * ctx + 2.0 * qkv + 2.0 * mlp_out;
+    mem_bytes += d(tokens_mb) * layers_per_device * (fwd * fwd_passes + bwd);
+  }
+  mem_bytes += layers_per_device * (score_bytes_fwd * (recompute_attention ? 2.0 : 1.0) + score_bytes_bwd);
+  mem_bytes += d(tokens_mb) * options.loss_bytes_per_logit * d(arch.vocab) / l.tp;  // softmax cross-entropy
+  const double mem_mb = rates.memorySeconds(mem_bytes);
+
+  // --- communication per micro-batch -----------------------------------------------------------
+  const double act_bytes = d(tokens_mb) * h * 2.0;
+  double tp_mb = 0.0;
+  if (l.tp > 1) {
+    const Fabric f = system.groupFabric(l.tp, 1);
+    const double per = l.sequence_parallel
+                           ? collectiveSeconds(f, Collective::AllGather, act_bytes, l.tp) +
+                                 collectiveSeconds(f, Collective::ReduceScatter, act_bytes, l.tp)
+                           : collectiveSeconds(f, Collective::AllReduce, act_bytes, l.tp);
+    const double count = 4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0);
+    tp_mb = layers_per_device * count * per;
+  }
+  double ep_mb = 0.0;
+  if (arch.isMoe() && l.ep > 1) {
+    const Fabric f = system.groupFabric(l.ep, l.tp * l.cp);
+    const double bytes = act_bytes * d(arch.moe.top_k) / split;
+    const double count = 4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0);
+    const double moe_layers_per_device = d(arch.moeLayerCount()) / p;
+    ep_mb = moe_layers_per_device * count * collectiveSeconds(f, Collective::AllToAll, bytes, l.ep);
+  }
+  double cp_mb = 0.0;
+  if (l.cp > 1) {
+    // Ring send/recv: one pair's message crosses one link (one NIC when the ring leaves the node).
+    const Fabric& f = system.fabricFor(l.cp * l.tp);
+    const double kv_bytes = 2.0 * d(tokens_mb) * d(arch.effectiveKvHeads()) * hd * 2.0 / std::min<double>(l.tp, d(arch.effectiveKvHeads()));
+    const double ring = (l.cp - 1.0) * collectiveSeconds(f, Collective::SendRecv, kv_bytes, 2);
+    const double comm = ring * 3.0;  // forward: K/V; backward: K/V and their gradients
+    cp_mb = layers_per_device * std::max(0.0, comm - attn_layer);  // overlapped with attention
+  }
+  double pp_mb = 0.0;
+  if (l.pp > 1) {
+    // Neighbouring stages are gpus/pp GPUs apart; each rank's send uses its own link.
+    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(2 * l.gpus() / l.pp, 1 << 30)));
+    // Activations between stages, split over TP (sequence parallelism, or Megatron's
+    // scatter/gather optimisation without it: each TP rank sends 1/tp over its own NIC and the
+    // receiving stage all-gathers over NVLink); one send forward and one backward per chunk.
+    double per = collectiveSeconds(f, Collective::SendRecv, act_bytes / l.tp, 2);
+    if (!l.sequence_parallel && l.tp > 1)
+      per += collectiveSeconds(system.groupFabric(l.tp, 1), Collective::AllGather, act_bytes, l.tp);
+    pp_mb = 2.0 * v * per;
+  }
+
+  const double compute_mb = gemm_mb + attn_mb + mem_mb;
+  const double t_mb = compute_mb + tp_mb + ep_mb + cp_mb + pp_mb;
+  TimeBreakdown& t = e.time;
+  t.gemm = m * gemm_mb;
+  t.attention = m * attn_mb;
+  t.memory_bound = m * mem_mb;
+  t.tp_communication = m * tp_mb;
+  t.ep_communication = m * ep_mb;
+  t.cp_communication = m * cp_mb;
+  t.pp_communication = m * pp_mb;
+  t.bubble = (p - 1.0) / v * t_mb;
+
+  // Data parallelism over dp·cp ranks spanning tp·cp·dp consecutive GPUs.
+  const int dp_ranks = l.dp * l.cp;
+  if (dp_ranks > 1) {
+    const Fabric f = system.groupFabric(dp_ranks, l.tp);
+    const double grad_bytes = worst_params * options.gradient_reduce_bytes;
+    const double weight_bytes = worst_params * 2.0;
+    const double backward_mb = compute_mb * 2.0 / (3.0 + (l.recompute == Recompute::Full ? 1.0 : 0.0));
+    const double forward_mb = compute_mb - backward_mb;
+    if (l.zero_stage >= 3) {
+      // FSDP: weights gathered for forward and backward and gradients reduce-scattered for
+      // every micro-batch, overlapped with that micro-batch's compute.
+      const double per_mb = 2.0 * collectiveSeconds(f, Collective::AllGather, weight_bytes, dp_ranks) +
+                            collectiveSeconds(f, Collective::ReduceScatter, grad_bytes, dp_ranks);
+      t.dp_communication = m * std::max(0.0, per_mb - compute_mb);
+    } else {
+      const double reduce = l.zero_stage == 0 ? collectiveSeconds(f, Collective::AllReduce, grad_bytes, dp_ranks)
+                                              : collectiveSeconds(f, Collective::ReduceScatter, grad_bytes, dp_ranks);
+      const double gather = l.zero_stage == 0 ? 0.0 : collectiveSeconds(f, Collective::AllGather, weight_bytes, dp_ranks);
+      t.dp_communication = (options.overlap_grad_reduce ? std::max(0.0, reduce - backward_mb) : reduce) +
+                           (options.overlap_param_gather ? std::max(0.0, gather - forward_mb) : gather);
+    }
+  }
+  if (arch.tied_embeddings && l.pp > 1) {
+    // The first and last stages each hold the tied word embedding and all-reduce its gradient
+    // after the data-parallel reduction, before the optimizer (Megatron-LM 2021 training.py and
+    // Megatron-Core finalize_model_grads: "all-reduce word_embeddings' grad across first and last
+    // stages"), exposed. V·h/tp gradient values per rank, 2 ranks gpus·(p-1)/p GPUs apart.
+    const double bytes = d(arch.vocab) * h / l.tp * options.gradient_reduce_bytes;
+    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), 1 << 30)));
+    t.dp_communication += collectiveSeconds(f, Collective::AllReduce, bytes, 2);
+  }
+  const double updated = worst_params / (l.zero_stage >= 1 ? d(dp_ranks) : 1.0);
+  t.optimizer = rates.memorySeconds(updated * options.optimizer_bytes_per_parameter);
+
+  // --- totals -----------------------------------------------------------------------------------
+  e.step_seconds = t.total();
+  e.tokens_per_second = job.tokensPerStep() / e.step_seconds;
+  const ParameterCount c = countParameters(arch);
+  const double attention_per_token = 12.0 * d(arch.layers) * d(arch.heads) * hd * d(job.seq_len);
+  const double model_per_token = mfuModelFlopsPerToken(arch, job.seq_len);
+  double recompute_per_token = 0.0;
+  if (l.recompute == Recompute::Full) recompute_per_token = 2.0 * c.active_non_embedding + attention_per_token / 3.0;
+  if (l.recompute == Recompute::Selective) recompute_per_token = attention_per_token / 3.0;
+  e.model_flops_per_step = model_per_token * job.tokensPerStep();
+  e.hardware_flops_per_step = (model_per_token + recompute_per_token) * job.tokensPerStep();
+  e.model_flops_per_second_per_gpu = e.model_flops_per_step / e.step_seconds / d(job.gpus);
+  e.hardware_flops_per_second_per_gpu = e.hardware_flops_per_step / e.step_seconds / d(job.gpus);
+  e.mfu = e.model_flops_per_second_per_gpu / e.peak_flops_per_second;
+  e.hfu = e.hardware_flops_per_second_per_gpu / e.peak_flops_per_second;
+  return e;
+}
+
+}  // namespace scaleplan

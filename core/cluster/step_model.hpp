@@ -1,0 +1,150 @@
+#pragma once
+// One training step of a layout on a cluster: memory per GPU and step time, term by term.
+//
+// FLOP convention. Model FLOPs are PaLM's (Chowdhery et al. 2022, appendix B), which Megatron-LM's
+// equation (3) matches without recomputation: 6·N + 12·L·H·Q·T per token (N active parameters,
+// embeddings included; attention over the full square of T). MFU divides model FLOP/s per GPU by
+// the dense peak of the job's precision. Hardware FLOPs add the recomputed work: the forward pass
+// of the Transformer layers under full recomputation (2·N_layers + 4·L·H·Q·T per token; this
+// makes Megatron's eq. (3), 96·B·s·l·h²·(1 + s/6h + V/16lh)), the attention scores' forward
+// (4·L·H·Q·T) under selective recomputation. HFU divides those.
+//
+// Memory per GPU (bytes), worst pipeline stage (the first holds the embedding and the most
+// micro-batches in flight, the last the output layer and logits):
+//  - weights / gradients / optimizer: mixed-precision Adam, 2 + 2 + 12 bytes per parameter
+//    (16-bit weights and gradients; FP32 master, m and v: Rajbhandari et al. 2020, K = 12), the
+//    optimizer sharded over dp·cp from ZeRO 1, gradients from ZeRO 2, weights from ZeRO 3;
+//    parameters per GPU = a stage's layers / tp (experts also / ep) plus the embedding / tp.
+//  - activations: Korthikanti et al. 2022 per layer (layerActivationBytes), × the layers on a
+//    device × the micro-batches in flight on the first stage: min(p, m) under 1F1B, and
+//    p·(1 + (p-1)/(p·v)) under interleaving (their section 4.2); plus, on the last stage, the
+//    FP32 logits of one micro-batch (4·b·s·V/t bytes: Megatron's fused cross-entropy input).
+//  - buffers: framework_reserved_bytes (CUDA context, NCCL and cuBLAS workspaces) and, under
+//    ZeRO 3, two layers' gathered weights.
+//  - fragmentation: fragmentation_allowance × the rest (caching-allocator slack).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "cluster/cluster_system.hpp"
+#include "cluster/gemm_rates.hpp"
+#include "cluster/layout.hpp"
+
+namespace scaleplan {
+
+// How the training software runs: what it overlaps and fuses. Defaults describe current
+// Megatron-Core (2024-2025) practice; megatron2021() the software of Narayanan et al. 2021.
+struct ExecutionOptions {
+  // FlashAttention (Dao 2022/2023): scores never stored, causal half skipped, run at
+  // flash_attention_efficiency of the dense peak. 0.5: FlashAttention-2's forward + backward with
+  // a causal mask on A100 reaches ~50-60% of peak (Dao 2023, Figure 5 and 7); the lower end.
+  // Off: the scores are two batched GEMMs each over the full square and softmax / dropout are
+  // memory-bound passes over the b·a·s² scores (Megatron-LM 2021's fused softmax).
+  bool flash_attention = true;
+  double flash_attention_efficiency = 0.5;
+  // Data-parallel gradient reduction overlapped with the backward pass of the last micro-batch
+  // (Megatron-Core --overlap-grad-reduce) and the distributed optimizer's weight all-gather with
+  // the next forward (--overlap-param-gather). Megatron-LM 2021 reduced after the pipeline flush.
+  bool overlap_grad_reduce = true;
+  bool overlap_param_gather = true;
+  // Bytes of gradients the data-parallel reduction moves per parameter: 2 (16-bit) or 4 (FP32).
+  double gradient_reduce_bytes = 2.0;
+  // Memory traffic of the Adam update per parameter held: read FP32 master, m, v, gradient
+  // (4 each), write master, m, v (4 each) and the 16-bit weight (2) = 30 bytes.
+  double optimizer_bytes_per_parameter = 30.0;
+  // Memory traffic per output logit (per token per vocabulary entry on a GPU) of the loss: read
+  // and write of the FP32 logits by a fused softmax cross-entropy forward (8) and its gradient
+  // (8) = 16 bytes.
+  double loss_bytes_per_logit = 16.0;
+  // Memory passes of an unfused layer (Megatron-LM 2021, see megatron2021()): the QKV bias added
+  // by the GEMM on a broadcast copy, the attention context's permute copy, the split of Q/K/V
+  // gradients and the linear-bias gradient sums. Off: fused into GEMM epilogues (current
+  // Megatron-Core / Transformer Engine).
+  bool unfused_layer_copies = false;
+  // CUDA context, NCCL communicators and buffers, cuBLAS workspaces: 3 GB. Assumption (the CUDA
+  // context alone takes ~0.5-1 GB; NCCL ~0.5 GB per communicator set at scale).
+  double framework_reserved_bytes = 3e9;
+  // Caching-allocator fragmentation: 5% of the rest. Assumption (PyTorch's allocator typically
+  // leaves 3-10% reserved but unallocated in large-model training).
+  double fragmentation_allowance = 0.05;
+  GemmEfficiencyModel gemm;
+
+  static ExecutionOptions megatron2021();
+  bool isValid(std::string* error) const;
+};
+
+struct MemoryBreakdown {
+  double weights = 0.0, gradients = 0.0, optimizer = 0.0, activations = 0.0, logits = 0.0;
+  double buffers = 0.0, fragmentation = 0.0;
+  double parameters_per_gpu = 0.0;       // of the worst stage
+  double activations_per_layer = 0.0;    // one micro-batch, one layer, one GPU
+  double micro_batches_in_flight = 0.0;  // on the first stage
+  double total() const { return weights + gradients + optimizer + activations + logits + buffers + fragmentation; }
+  // "activations" etc.: the largest term.
+  std::string dominantTerm() const;
+};
+
+struct TimeBreakdown {
+  // Per step, seconds, on the critical pipeline stage.
+  double gemm = 0.0;                // linear layers (incl. recomputation), all micro-batches
+  double attention = 0.0;           // score / context products (FlashAttention or batched GEMMs)
+  double memory_bound = 0.0;        // norms, activations, residuals, softmax/dropout passes
+  double tp_communication = 0.0;    // exposed TP all-reduce / all-gather + reduce-scatter
+  double cp_communication = 0.0;    // exposed K/V exchange
+  double ep_communication = 0.0;    // exposed expert all-to-all
+  double pp_communication = 0.0;    // exposed pipeline send/recv
+  double bubble = 0.0;              // (p-1)/v micro-batch slots
+  double dp_communication = 0.0;    // exposed gradient reduction / weight gathers
+  double optimizer = 0.0;           // the Adam update
+  double compute() const { return gemm + attention + memory_bound; }
+  double communication() const {
+    return tp_communication + cp_communication + ep_communication + pp_communication + dp_communication;
+  }
+  double total() const { return compute() + communication() + bubble + optimizer; }
+};
+
+struct StepEstimate {
+  TrainingJob job;
+  ParallelLayout layout;
+  std::string system_id;
+  std::string rate_source;  // GemmRates::source()
+  std::int64_t micro_batches = 0;
+  MemoryBreakdown memory;
+  double memory_capacity_bytes = 0.0;
+  bool fits = false;
+  TimeBreakdown time;
+  double step_seconds = 0.0;
+  double tokens_per_second = 0.0;
+  double model_flops_per_step = 0.0;     // PaLM convention (see above), whole job
+  double hardware_flops_per_step = 0.0;  // + recomputation
+  double model_flops_per_second_per_gpu = 0.0;
+  double hardware_flops_per_second_per_gpu = 0.0;
+  double peak_flops_per_second = 0.0;  // dense peak of the job's precision (catalog)
+  double mfu = 0.0;
+  double hfu = 0.0;
+  // "needs 93.1 GB of 80 GB (13.1 GB over; activations 52.0 GB dominate)" or "".
+  std::string memoryVerdict() const;
+};
+
+// Korthikanti et al. 2022 activation bytes of one layer for one micro-batch on one GPU, with
+// 16-bit activations and 1-byte dropout masks. For a GPT layer (GELU MLP of 4h, multi-head
+// attention) this is their Table 2: sbh(34 + 5as/h) without parallelism; sbh(10 + 24/t + 5as/ht)
+// with TP; sbh/t·(34 + 5as/h) with TP + SP; the 5as/h score term gone with selective recompute
+// (or FlashAttention); 2sbh (2sbh/t with SP) with full recompute (the layer's input only).
+// Generalised: the 24 of the TP-split part is 2·(2·H·Q + 2·KV·Q)/h for attention (Q, K, V and
+// the output projection's input) plus 2·(matrices-1+1)·d_ff/h for the MLP (gated: gate and up
+// outputs and the down input, 6·d_ff/h; GELU: 4·d_ff/h); an MoE layer counts top_k + shared
+// experts of expert_d_ff. s is the sequence per CP rank (seq_len / cp).
+double layerActivationBytes(const TransformerArchitecture& arch, std::int64_t layer_index, std::int64_t seq_len,
+                            const ParallelLayout& layout, bool flash_attention);
+
+// The memory and time of `layout` for `job` on `system`, with `rates` for the matrix products.
+// Errors: an invalid job, layout (the field and numbers), options, or a system whose accelerator
+// lacks the job's precision. A layout that does not fit is not an error: fits = false and
+// memoryVerdict() says by how much.
+Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& layout, const ClusterSystem& system,
+                                  const GemmRates& rates, const ExecutionOptions& options = {});
+
+}  // namespace scaleplan

@@ -1,0 +1,161 @@
+// scaleplan-cli step / layouts as a user runs them: the --json fields, their consistency, the
+// search filling in what the user left out, and clear errors for bad input.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+#include "test_support.hpp"
+
+#include "cli_runner.hpp"
+
+using Run = scaleplan::test::CliRun;
+using scaleplan::test::cli;
+using scaleplan::test::jsonOf;
+
+namespace {
+
+const QString kH200Model = QString(SCALEPLAN_TEST_DATA_DIR) + "/h200-gpubench/model.json";
+
+QStringList llama8bOnH100(const QStringList& extra) {
+  QStringList a = {"--preset", "llama3-8b", "--gpu", "h100-sxm", "--gpus", "64", "--global-batch", "512",
+                   "--seq", "4096", "--json"};
+  return a + extra;
+}
+
+}  // namespace
+
+class TestCliCluster : public QObject {
+  Q_OBJECT
+ private slots:
+  void stepJsonIsConsistent() {
+    Run r = cli(QStringList{"step"} + llama8bOnH100({"--tp", "2", "--pp", "1", "--cp", "1", "--micro-batch", "2",
+                                                     "--sequence-parallel", "on", "--recompute", "selective", "--zero",
+                                                     "1"}));
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject o = jsonOf(r);
+    for (const char* k : {"step_seconds", "tokens_per_second", "model_flops_per_second_per_gpu", "mfu",
+                          "hardware_flops_per_second_per_gpu", "memory_per_gpu_bytes", "fits", "memory", "time",
+                          "layout"}) {
+      QVERIFY2(o.contains(k), k);
+    }
+    const QJsonObject layout = o["layout"].toObject();
+    QCOMPARE(layout["tp"].toInt(), 2);
+    QCOMPARE(layout["dp"].toInt(), 32);  // derived: 64 / 2
+    QCOMPARE(layout["recompute"].toString(), QString("selective"));
+    QCOMPARE(o["gradient_accumulation"].toInt(), 8);  // 512 / (2 × 32)
+    const double step = o["step_seconds"].toDouble();
+    SP_COMPARE_REL(o["time"].toObject()["total"].toDouble(), step, 1e-12);
+    SP_COMPARE_REL(o["tokens_per_second"].toDouble(), 512.0 * 4096 / step, 1e-12);
+    SP_COMPARE_REL(o["mfu"].toDouble(), o["model_flops_per_second_per_gpu"].toDouble() / 989.4e12, 1e-12);
+    SP_COMPARE_REL(o["model_flops_per_second_per_gpu"].toDouble() * 64 * step, o["model_flops_per_step"].toDouble(),
+                   1e-12);
+    SP_COMPARE_REL(o["memory_per_gpu_bytes"].toDouble(), o["memory"].toObject()["total"].toDouble(), 1e-12);
+    QVERIFY(o["fits"].toBool());
+    // Llama 3 8B (8.03e9 parameters) over TP 2 and ZeRO 1 on DP 32: 16-bit weights 2 B × N / 2.
+    SP_COMPARE_REL(o["memory"].toObject()["weights"].toDouble(), 2.0 * 8.03e9 / 2.0, 0.01);
+  }
+
+  void leftOutFieldsAreSearched() {
+    Run r = cli(QStringList{"step"} + llama8bOnH100({"--tp", "1"}));
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject layout = jsonOf(r)["layout"].toObject();
+    QCOMPARE(layout["tp"].toInt(), 1);
+    QVERIFY(layout["micro_batch"].toInt() >= 1);
+    QCOMPARE(layout["tp"].toInt() * layout["pp"].toInt() * layout["dp"].toInt() * layout["cp"].toInt(), 64);
+  }
+
+  void layoutsBestFirst() {
+    Run r = cli(QStringList{"layouts", "--top", "5"} + llama8bOnH100({}));
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonArray list = QJsonDocument::fromJson(r.out).array();
+    QCOMPARE(list.size(), 5);
+    double previous = 0.0;
+    for (const auto& v : list) {
+      const QJsonObject e = v.toObject();
+      QVERIFY(e.contains("layout"));
+      QVERIFY(e["fits"].toBool());
+      QVERIFY(e["step_seconds"].toDouble() >= previous);
+      previous = e["step_seconds"].toDouble();
+    }
+    QVERIFY(!list[0].toObject()["reason"].toString().isEmpty());
+    // The statistics are a note on stderr: "N layouts enumerated, V valid, F fit; ...".
+    const QRegularExpressionMatch m =
+        QRegularExpression(R"((\d+) layouts enumerated, (\d+) valid, (\d+) fit)").match(QString::fromUtf8(r.err));
+    QVERIFY2(m.hasMatch(), r.err.constData());
+    QVERIFY(m.captured(1).toLongLong() >= m.captured(2).toLongLong());
+    QVERIFY(m.captured(2).toLongLong() >= m.captured(3).toLongLong());
+  }
+
+  void measuredGpuUsesTheFile() {
+    Run r = cli({"step", "--preset", "llama3-70b", "--gpu", "measured:" + kH200Model, "--gpus", "8", "--global-batch",
+                 "1", "--seq", "8192", "--tp", "8", "--pp", "1", "--cp", "1", "--micro-batch", "1",
+                 "--sequence-parallel", "off", "--recompute", "none", "--zero", "0", "--json"});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject o = jsonOf(r);
+    QVERIFY2(o["rate_source"].toString().startsWith("measured bf16 medians"), r.out.constData());
+    // The benchmark's own medians summed over the step's GEMMs: 571 ms (its SOURCE.md).
+    SP_COMPARE_REL(o["time"].toObject()["gemm"].toDouble(), 0.571, 0.005);
+    QCOMPARE(o["system"].toString(), QString("hgx-h200"));
+  }
+
+  void layoutThatDoesNotFitSaysByHowMuch() {
+    Run r = cli({"step", "--preset", "llama3-405b", "--gpu", "h100-sxm", "--gpus", "8", "--global-batch", "8",
+                 "--tp", "8", "--pp", "1", "--cp", "1", "--micro-batch", "1", "--sequence-parallel", "on",
+                 "--recompute", "full", "--zero", "0"});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    QVERIFY2(r.out.contains("does NOT fit") && r.out.contains("GB over; optimizer"), r.out.constData());
+    Run s = cli({"layouts", "--preset", "llama3-405b", "--gpu", "h100-sxm", "--gpus", "8", "--global-batch", "8"});
+    QCOMPARE(s.exit_code, 1);
+    QVERIFY2(s.err.contains("no layout fits in memory"), s.err.constData());
+  }
+
+  // plan --mfu auto: the plan's MFU is the best layout's, named with its memory per GPU.
+  void planMfuAuto() {
+    Run r = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto", "--arch-preset",
+                 "llama3-70b", "--json"});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject o = jsonOf(r);
+    const QJsonObject a = o["mfu_auto"].toObject();
+    QVERIFY2(!a.isEmpty(), r.out.constData());
+    const QJsonObject step = a["step"].toObject();
+    SP_COMPARE_REL(a["mfu"].toDouble(), step["mfu"].toDouble(), 1e-3);
+    QVERIFY(a["layout"].toObject().contains("tp"));
+    SP_COMPARE_REL(a["memory_per_gpu_bytes"].toDouble(), step["memory_per_gpu_bytes"].toDouble(), 1e-12);
+    QCOMPARE(a["architecture_source"].toString(), QString("preset llama3-70b"));
+    Run text = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto"});
+    QVERIFY2(text.exit_code == 0, text.err.constData());
+    QVERIFY2(text.out.contains("MFU auto:") && text.out.contains("memory per GPU:"), text.out.constData());
+    Run bad = cli({"plan", "--flops", "1e24", "--mfu", "automatic"});
+    QCOMPARE(bad.exit_code, 2);
+    QVERIFY2(bad.err.contains("--mfu: 'automatic' is not a number"), bad.err.constData());
+  }
+
+  void badInputNamesFieldAndNumbers() {
+    Run r = cli(QStringList{"step"} + llama8bOnH100({"--tp", "3", "--pp", "1", "--cp", "1", "--micro-batch", "1",
+                                                     "--sequence-parallel", "on", "--recompute", "none", "--zero",
+                                                     "0"}));
+    QCOMPARE(r.exit_code, 1);
+    QVERIFY2(r.err.contains("gpus: 64 is not tp × pp × dp × cp = 3 × 1 × 21 × 1 = 63"), r.err.constData());
+    Run heads = cli(QStringList{"step"} + llama8bOnH100({"--tp", "64", "--pp", "1", "--cp", "1", "--micro-batch",
+                                                         "1", "--sequence-parallel", "on", "--recompute", "none",
+                                                         "--zero", "0"}));
+    QCOMPARE(heads.exit_code, 1);
+    QVERIFY2(heads.err.contains("tp: heads 32 are not divisible by tp 64"), heads.err.constData());
+    Run system = cli(QStringList{"layouts", "--system", "dgx-z"} + llama8bOnH100({}));
+    QCOMPARE(system.exit_code, 1);
+    QVERIFY2(system.err.contains("--system: unknown system 'dgx-z'; known: dgx-a100"), system.err.constData());
+    Run mode = cli(QStringList{"step"} + llama8bOnH100({"--recompute", "most"}));
+    QCOMPARE(mode.exit_code, 2);
+    QVERIFY2(mode.err.contains("--recompute: unknown value 'most'"), mode.err.constData());
+    Run batch = cli({"layouts", "--preset", "llama3-8b", "--gpus", "64", "--global-batch", "0"});
+    QCOMPARE(batch.exit_code, 2);
+    QVERIFY2(batch.err.contains("--global-batch: must be positive, got 0"), batch.err.constData());
+    Run file = cli({"step", "--preset", "llama3-8b", "--gpu", "measured:/nonexistent/bench.json"});
+    QCOMPARE(file.exit_code, 1);
+    QVERIFY2(file.err.contains("/nonexistent/bench.json"), file.err.constData());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCliCluster)
+#include "test_cli_cluster.moc"

@@ -1,0 +1,130 @@
+// Cluster systems: the shipped "systems" of data/hardware.json, collective times against
+// hand-computed values, measured curves, overrides and bad input.
+#include <cmath>
+#include <string>
+
+#include "base/file_io.hpp"
+#include "cluster/cluster_system.hpp"
+#include "test_support.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+const std::string kShipped = std::string(SCALEPLAN_SHIPPED_DATA_DIR) + "/hardware.json";
+
+SystemCatalog shippedSystems() {
+  auto hw = HardwareCatalog::loadFile(kShipped);
+  if (!hw) qFatal("%s", hw.message().c_str());
+  auto text = readTextFile(kShipped);
+  if (!text) qFatal("%s", text.message().c_str());
+  auto s = SystemCatalog::parse(*text, "hardware.json", *hw);
+  if (!s) qFatal("%s", s.message().c_str());
+  return std::move(s).value();
+}
+
+}  // namespace
+
+class TestClusterSystem : public QObject {
+  Q_OBJECT
+ private slots:
+  void collectiveNamesRoundTrip() {
+    for (auto c : {Collective::AllReduce, Collective::AllGather, Collective::ReduceScatter, Collective::AllToAll,
+                   Collective::SendRecv}) {
+      QCOMPARE(collectiveFromString(toString(c)), std::optional<Collective>(c));
+    }
+    QVERIFY(!collectiveFromString("allreduce"));
+    QCOMPARE(allCollectiveNames(), std::string("all-reduce, all-gather, reduce-scatter, all-to-all, send-recv"));
+  }
+
+  void shippedSystemsHaveSpecValues() {
+    const auto cat = shippedSystems();
+    QCOMPARE(cat.systems().size(), std::size_t{6});
+    const ClusterSystem* a100 = cat.find("dgx-a100");
+    QVERIFY(a100);
+    QCOMPARE(a100->accelerator.id, std::string("a100-80gb-sxm"));
+    SP_COMPARE_REL(a100->nvlink.bytes_per_second_per_gpu, 300e9, 1e-12);
+    SP_COMPARE_REL(a100->network.bytes_per_second_per_gpu, 25e9, 1e-12);  // 200 Gb/s
+    const ClusterSystem* nvl72 = cat.find("gb200-nvl72");
+    QVERIFY(nvl72);
+    QCOMPARE(nvl72->nvlink_domain_gpus, 72);
+    QCOMPARE(&nvl72->fabricFor(72), &nvl72->nvlink);
+    QCOMPARE(&nvl72->fabricFor(144), &nvl72->network);
+    QCOMPARE(cat.findByAccelerator("h200")->id, std::string("hgx-h200"));
+    SP_VERIFY_CONTAINS(cat.get("dgx-z").message(), "known: dgx-a100, hgx-h100");
+  }
+
+  // Ring all-reduce of 1 GiB over 8 ranks at 300 GB/s x 0.8: 2·7/8 · 2^30 / 240e9 s plus
+  // 2·ceil(log2 8) = 6 latency steps of 5 µs.
+  void allReduceTimeHandComputed() {
+    Fabric f{300e9, 0.8, 5e-6, {}, "test"};
+    const double bytes = 1073741824.0;
+    const double expected = 6 * 5e-6 + 1.75 * bytes / 240e9;
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllReduce, bytes, 8), expected, 1e-12);
+    // all-gather: (n-1)/n, ceil(log2 8) = 3 steps
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllGather, bytes, 8), 3 * 5e-6 + 0.875 * bytes / 240e9, 1e-12);
+    QCOMPARE(collectiveSeconds(f, Collective::AllReduce, bytes, 1), 0.0);
+  }
+
+  // A measured curve replaces the spec: at 1 MB and 100 MB the points themselves, at 10 MB the
+  // interpolation over log size (halfway between, in log), clamped beyond the ends.
+  void measuredCurveInterpolatesOverLogSize() {
+    Fabric f{300e9, 0.8, 0.0, {}, "test"};
+    f.measured.push_back({Collective::AllReduce, 8, {{1e6, 50e9}, {100e6, 230e9}}, "log"});
+    SP_COMPARE_REL(f.busBytesPerSecond(Collective::AllReduce, 1e6), 50e9, 1e-12);
+    SP_COMPARE_REL(f.busBytesPerSecond(Collective::AllReduce, 10e6), 140e9, 1e-12);
+    SP_COMPARE_REL(f.busBytesPerSecond(Collective::AllReduce, 1e9), 230e9, 1e-12);
+    SP_COMPARE_REL(f.busBytesPerSecond(Collective::AllReduce, 1e3), 50e9, 1e-12);
+    SP_COMPARE_REL(f.busBytesPerSecond(Collective::AllGather, 1e6), 240e9, 1e-12);  // not measured: spec
+  }
+
+  // A measured curve's times already include the latency (nccl-tests times whole collectives), so
+  // the stated latency is added only to the spec path: 8 ranks, 100 MB all-reduce at the measured
+  // 230 GB/s is 100e6 x 2 x 7/8 / 230e9 s, while the spec all-gather pays 3 steps of 20 us.
+  void measuredTimesAddNoLatency() {
+    Fabric f{300e9, 0.8, 20e-6, {}, "test"};
+    f.measured.push_back({Collective::AllReduce, 8, {{1e6, 50e9}, {100e6, 230e9}}, "log"});
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllReduce, 100e6, 8), 100e6 * 2.0 * 7.0 / 8.0 / 230e9, 1e-12);
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllGather, 100e6, 8),
+                   3 * 20e-6 + 100e6 * 7.0 / 8.0 / 240e9, 1e-12);
+  }
+
+  void overridesApplyAndAreChecked() {
+    const auto cat = shippedSystems();
+    ClusterOverrides o;
+    o.network_gbps = 800.0;
+    o.gpus_per_node = 4;
+    auto s = applyOverrides(*cat.find("hgx-h100"), o);
+    QVERIFY2(s, s.message().c_str());
+    SP_COMPARE_REL(s->network.bytes_per_second_per_gpu, 100e9, 1e-12);
+    QCOMPARE(s->gpus_per_node, 4);
+    o.network_gbps = -1.0;
+    auto bad = applyOverrides(*cat.find("hgx-h100"), o);
+    QVERIFY(!bad);
+    SP_VERIFY_CONTAINS(bad.message(), "--network-gbps: must be positive, got -1");
+    ClusterOverrides o2;
+    o2.nvlink_domain_gpus = 6;
+    auto bad2 = applyOverrides(*cat.find("hgx-h100"), o2);
+    QVERIFY(!bad2);
+    SP_VERIFY_CONTAINS(bad2.message(), "nvlink_domain_gpus: 6 is neither a multiple nor a divisor of gpus_per_node 8");
+  }
+
+  void badSystemEntriesNameTheField() {
+    auto hw = HardwareCatalog::loadFile(kShipped);
+    QVERIFY(hw);
+    const std::string doc =
+        R"({"schema_version": 1, "accelerators": [], "systems": [{"id": "x", "name": "X", "accelerator": "h100-sxm",
+        "gpus_per_node": 8, "nvlink_domain_gpus": 8, "nvlink": {"gb_per_s_per_gpu": 450, "collective_efficiency": 1.5,
+        "latency_us": 5, "source": "s"}, "network": {"gbit_per_s_per_gpu": 400, "collective_efficiency": 0.9,
+        "latency_us": 10, "source": "s"}, "source": "s"}]})";
+    auto s = SystemCatalog::parse(doc, "t.json", *hw);
+    QVERIFY(!s);
+    SP_VERIFY_CONTAINS(s.message(), "t.json: systems[0] (x).nvlink.collective_efficiency: must be in (0, 1], got 1.5");
+    auto none = SystemCatalog::parse(R"({"schema_version": 1, "accelerators": []})", "t.json", *hw);
+    QVERIFY(none);
+    QVERIFY(none->systems().empty());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestClusterSystem)
+#include "test_cluster_system.moc"

@@ -1,0 +1,182 @@
+// Validation of the cluster execution model against Narayanan et al. 2021 (Megatron-LM on
+// Selene, A100 80GB), Table 1 weak scaling: tests/data/published-runs/ (a copy of ../shared/data/published-runs/)
+// megatron2021_weak_scaling.csv (see its SOURCE.md). For each row the model predicts TFLOP/s per
+// GPU counted with the paper's eq. (3) (which includes the recomputed forward pass):
+//   F = 96·B·s·l·h²·(1 + s/(6h) + V/(16·l·h)) per step, predicted = F / (step seconds × GPUs).
+// Layout per row: TP and PP from the table, DP = GPUs / (TP·PP), full recomputation, no sequence
+// parallelism and no ZeRO (both came later), the software of 2021 (ExecutionOptions::megatron2021:
+// no FlashAttention, gradients reduced after the pipeline flush). The table gives neither the
+// micro-batch size nor the number of interleaved stages; the paper tuned them per run for
+// throughput (section 5.1 uses the interleaved schedule; sections 3.3 and 5.6 choose the
+// micro-batch that is fastest), so the model does the same: the fastest fitting micro-batch in
+// {1, 2, 4, 8} and V in the divisors of layers/PP up to 8, by the layout search.
+// Tolerances. Issue 10 asks for a mean absolute error of at most 5% and no row beyond 12%. The
+// second is met (worst row 10.7%, the 76B one); the first is not: every row is still
+// over-predicted, by 2.6-10.7% (mean 6.8%). The 2021 software's own costs are counted from Megatron-LM's
+// 2021 code (FP16 optimizer passes, unfused FP32 cross-entropy, unfused bias/permute/split copies,
+// the tied-embedding gradient all-reduce); what remains is not explained by a sourced constant:
+// the matrix products are ~65-80% of each predicted step, costed at 71% of peak, and the published
+// A100 cuBLAS figures put A100 at or above the H200 that 71% was measured on (A100 SXM reaches
+// 85.9% of peak on its best BF16 shape vs 80.1-80.3% for H100/H200, Bekman's ml-engineering MAMF
+// table), so a lower A100 GEMM efficiency would be a constant fitted to this table. The test pins
+// what the model reaches - every row within 12% (the issue's bound), the mean within 7% - so that
+// a change that makes it worse fails; the 5% mean is reported as not met.
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/file_io.hpp"
+#include "cluster/layout_search.hpp"
+#include "test_support.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+const std::string kShipped = std::string(SCALEPLAN_SHIPPED_DATA_DIR) + "/hardware.json";
+const std::string kCsv = std::string(SCALEPLAN_TEST_DATA_DIR) + "/published-runs/megatron2021_weak_scaling.csv";
+
+struct Row {
+  double params_billion = 0;
+  std::int64_t heads = 0, hidden = 0, layers = 0, tp = 0, pp = 0, gpus = 0, global_batch = 0, seq = 0, vocab = 0;
+  double tflops = 0;
+};
+
+std::vector<Row> readRows() {
+  std::ifstream in(kCsv);
+  if (!in) qFatal("cannot read %s", kCsv.c_str());
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<Row> rows;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::stringstream ss(line);
+    std::string cell;
+    std::vector<double> v;
+    while (std::getline(ss, cell, ',')) v.push_back(std::stod(cell));
+    if (v.size() != 13) qFatal("bad row: %s", line.c_str());
+    Row r;
+    r.params_billion = v[0];
+    r.heads = std::int64_t(v[1]), r.hidden = std::int64_t(v[2]), r.layers = std::int64_t(v[3]);
+    r.tp = std::int64_t(v[4]), r.pp = std::int64_t(v[5]), r.gpus = std::int64_t(v[6]);
+    r.global_batch = std::int64_t(v[7]), r.seq = std::int64_t(v[8]), r.vocab = std::int64_t(v[9]);
+    r.tflops = v[10];
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+ClusterSystem dgxA100() {
+  auto hw = HardwareCatalog::loadFile(kShipped);
+  if (!hw) qFatal("%s", hw.message().c_str());
+  auto text = readTextFile(kShipped);
+  auto systems = SystemCatalog::parse(*text, "hardware.json", *hw);
+  if (!systems) qFatal("%s", systems.message().c_str());
+  return *systems->find("dgx-a100");
+}
+
+TrainingJob jobFor(const Row& r) {
+  TrainingJob job;
+  auto& a = job.arch;
+  a.layers = r.layers, a.d_model = r.hidden, a.heads = r.heads, a.d_ff = 4 * r.hidden;
+  a.mlp = MlpKind::Gelu, a.vocab = r.vocab, a.tied_embeddings = true;
+  a.positions = PositionKind::Learned, a.max_seq_len = r.seq, a.biases = true, a.norm = NormKind::LayerNorm;
+  job.seq_len = r.seq;
+  job.global_batch = r.global_batch;
+  job.gpus = r.gpus;
+  job.precision = Precision::Fp16;
+  return job;
+}
+
+double eq3Flops(const Row& r) {
+  const double B = r.global_batch, s = r.seq, l = r.layers, h = r.hidden, V = r.vocab;
+  return 96.0 * B * s * l * h * h * (1.0 + s / (6.0 * h) + V / (16.0 * l * h));
+}
+
+LayoutSearchOptions paperLayout(const Row& r) {
+  LayoutSearchOptions o;
+  o.tp = int(r.tp);
+  o.pp = int(r.pp);
+  o.cp = 1;
+  o.recompute = Recompute::Full;
+  o.sequence_parallel = false;
+  o.zero_stage = 0;
+  o.top_k = 1;
+  return o;
+}
+
+}  // namespace
+
+class TestMegatronValidation : public QObject {
+  Q_OBJECT
+ private slots:
+  void weakScalingTable() {
+    const auto rows = readRows();
+    QCOMPARE(rows.size(), std::size_t{10});
+    const ClusterSystem system = dgxA100();
+    auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);
+    QVERIFY2(rates, rates.message().c_str());
+    double sum_abs = 0.0, worst = 0.0;
+    qInfo("params_B  gpus  TP PP  layout(mb, V)                       published  predicted  error");
+    for (const auto& r : rows) {
+      const TrainingJob job = jobFor(r);
+      auto found = searchLayouts(job, system, *rates, paperLayout(r), ExecutionOptions::megatron2021());
+      QVERIFY2(found, found.message().c_str());
+      const StepEstimate& e = found->best.front().estimate;
+      const double predicted = eq3Flops(r) / (e.step_seconds * double(r.gpus)) / 1e12;
+      const double err = (predicted - r.tflops) / r.tflops;
+      sum_abs += std::fabs(err);
+      worst = std::max(worst, std::fabs(err));
+      qInfo("%7.1f %6lld %3lld %2lld  %-36s %9.0f %10.1f %+6.1f%%", r.params_billion, (long long)r.gpus,
+            (long long)r.tp, (long long)r.pp, ("mb " + std::to_string(e.layout.micro_batch) + ", V " +
+                                               std::to_string(e.layout.virtual_stages)).c_str(),
+            r.tflops, predicted, 100.0 * err);
+      // The paper's eq. (3) and the model's hardware FLOPs (PaLM + recomputed forward) agree to
+      // within the parameters eq. (3) leaves out (biases, norms, position table): 1%.
+      SP_COMPARE_REL(e.hardware_flops_per_step, eq3Flops(r), 0.01);
+      const auto& t = e.time;
+      qInfo("        step %.2f s: gemm %.2f attn %.2f mem %.2f tp %.2f pp %.2f bubble %.2f dp %.2f opt %.2f; %s",
+            e.step_seconds, t.gemm, t.attention, t.memory_bound, t.tp_communication, t.pp_communication, t.bubble,
+            t.dp_communication, t.optimizer, e.memoryVerdict().c_str());
+    }
+    QVERIFY2(worst <= 0.12, "a row is beyond 12%");
+    const double mae = sum_abs / double(rows.size());
+    qInfo("mean absolute error %.1f%%, worst %.1f%%", 100.0 * mae, 100.0 * worst);
+    QVERIFY2(mae <= 0.07, "mean absolute error above 7%");
+  }
+
+  // The 1T row (3,072 A100s, global batch 3,072): the best layout the search finds is feasible
+  // and at least as fast, under the model, as the paper's TP 8 · PP 64 · DP 6 with the paper's
+  // recomputation and the micro-batch / V chosen as above.
+  void searchBeatsThePapersLayoutForOneTrillion() {
+    const auto rows = readRows();
+    const Row& r = rows.back();
+    QCOMPARE(r.gpus, std::int64_t{3072});
+    const ClusterSystem system = dgxA100();
+    auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);
+    const TrainingJob job = jobFor(r);
+    const auto exec = ExecutionOptions::megatron2021();
+    auto paper = searchLayouts(job, system, *rates, paperLayout(r), exec);
+    QVERIFY2(paper, paper.message().c_str());
+    LayoutSearchOptions free;
+    free.top_k = 3;
+    auto best = searchLayouts(job, system, *rates, free, exec);
+    QVERIFY2(best, best.message().c_str());
+    const StepEstimate& b = best->best.front().estimate;
+    const StepEstimate& p = paper->best.front().estimate;
+    qInfo("paper layout %s: %.2f s; best %s: %.2f s (%s); %lld candidates, %lld valid, %lld fit, %.2f s search",
+          p.layout.describe().c_str(), p.step_seconds, b.layout.describe().c_str(), b.step_seconds,
+          b.memoryVerdict().c_str(), (long long)best->candidates, (long long)best->valid, (long long)best->fitting,
+          best->search_seconds);
+    QVERIFY(b.fits);
+    std::string error;
+    QVERIFY2(b.layout.isValid(job, &error), error.c_str());
+    QVERIFY(b.step_seconds <= p.step_seconds);
+    QVERIFY(!best->best.front().reason.empty());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestMegatronValidation)
+#include "test_megatron_validation.moc"

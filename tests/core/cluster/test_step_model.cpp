@@ -1,0 +1,261 @@
+// The step model: Korthikanti et al. 2022 activation memory per recompute mode (hand-computed),
+// a step costed with measured H200 rates (the benchmark's own medians), memory verdicts, bad
+// layouts naming field and numbers.
+#include <cmath>
+#include <string>
+
+#include "base/file_io.hpp"
+#include "cluster/layout_search.hpp"
+#include "counting/model_presets.hpp"
+#include "gpubench/bench_json.hpp"
+#include "gpubench/gemm_mix.hpp"
+#include "gpubench/measured_accelerator.hpp"
+#include "counting/model_gemms.hpp"
+#include "test_support.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+const std::string kData = std::string(SCALEPLAN_SHIPPED_DATA_DIR);
+const std::string kH200 = std::string(SCALEPLAN_TEST_DATA_DIR) + "/h200-gpubench/";
+
+SystemCatalog systems() {
+  auto hw = HardwareCatalog::loadFile(kData + "/hardware.json");
+  if (!hw) qFatal("%s", hw.message().c_str());
+  auto text = readTextFile(kData + "/hardware.json");
+  auto s = SystemCatalog::parse(*text, "hardware.json", *hw);
+  if (!s) qFatal("%s", s.message().c_str());
+  return std::move(s).value();
+}
+
+ModelPreset preset(const std::string& id) {
+  auto models = ModelCatalog::loadFile(kData + "/models.json");
+  if (!models) qFatal("%s", models.message().c_str());
+  return *models->find(id);
+}
+
+// A GPT layer as in Korthikanti et al.: h 12288, a 96, GELU MLP of 4h, multi-head attention.
+TransformerArchitecture gpt175() {
+  TransformerArchitecture a;
+  a.layers = 96, a.d_model = 12288, a.heads = 96, a.d_ff = 4 * 12288, a.mlp = MlpKind::Gelu;
+  a.vocab = 51200, a.tied_embeddings = true, a.positions = PositionKind::Learned, a.max_seq_len = 2048;
+  a.biases = true, a.norm = NormKind::LayerNorm;
+  return a;
+}
+
+double activation(const TransformerArchitecture& a, int tp, bool sp, Recompute r, bool flash = false,
+                  std::int64_t seq = 2048) {
+  ParallelLayout l;
+  l.tp = tp, l.sequence_parallel = sp, l.recompute = r;
+  return layerActivationBytes(a, 0, seq, l, flash);
+}
+
+}  // namespace
+
+class TestStepModel : public QObject {
+  Q_OBJECT
+ private slots:
+  // s 2048, b 1, h 12288, a 96: sbh = 25,165,824 and 5as/h = 80.
+  void activationsPerRecomputeMode() {
+    const auto a = gpt175();
+    const double sbh = 2048.0 * 12288.0;
+    SP_COMPARE_REL(activation(a, 1, false, Recompute::None), sbh * (34 + 80), 1e-12);  // 2,868,903,936
+    SP_COMPARE_REL(activation(a, 8, false, Recompute::None), sbh * (10 + 24.0 / 8 + 80.0 / 8), 1e-12);
+    SP_COMPARE_REL(activation(a, 8, true, Recompute::None), sbh / 8 * (34 + 80), 1e-12);  // 358,612,992
+    SP_COMPARE_REL(activation(a, 8, false, Recompute::Selective), sbh * (10 + 24.0 / 8), 1e-12);
+    SP_COMPARE_REL(activation(a, 8, true, Recompute::Selective), sbh * 34 / 8, 1e-12);  // 106,954,752
+    SP_COMPARE_REL(activation(a, 8, false, Recompute::Full), 2 * sbh, 1e-12);
+    SP_COMPARE_REL(activation(a, 8, true, Recompute::Full), 2 * sbh / 8, 1e-12);
+    // FlashAttention never stores the scores: as selective.
+    SP_COMPARE_REL(activation(a, 8, true, Recompute::None, true), sbh * 34 / 8, 1e-12);
+    // Generalised to GQA and SwiGLU (Llama 3 8B: h 4096, 32 heads of 128, 8 KV heads, d_ff 14336):
+    // 10 + 2·(2·1 + 2·0.25) + 6·3.5 = 36 per s·b·h.
+    const auto llama = preset("llama3-8b").architecture;
+    SP_COMPARE_REL(activation(llama, 1, false, Recompute::None, true, 4096), 4096.0 * 4096.0 * 36.0, 1e-12);
+  }
+
+  // Llama 3 70B, TP 8, one micro-batch of 8192 tokens: the configuration of model.json
+  // ('bench --model llama3-70b --tp 8 --tokens 8192' on an H200). Costed with that file, the
+  // step's linear-layer time must be the benchmark's own medians summed over the step's GEMMs
+  // (estimateGemmMix, an independent path; SOURCE.md quotes 571 ms).
+  void measuredRatesAreUsed() {
+    auto bench = loadBenchResult(kH200 + "model.json");
+    QVERIFY2(bench, bench.message().c_str());
+    auto accelerator = acceleratorFromBenchmark(*bench);
+    QVERIFY2(accelerator, accelerator.message().c_str());
+    auto rates = GemmRates::fromBenchmark(*bench, Precision::Bf16, *accelerator, "model.json");
+    QVERIFY2(rates, rates.message().c_str());
+    QVERIFY(rates->measured());
+    const ModelPreset p = preset("llama3-70b");
+    ModelGemmOptions go;
+    go.tokens = 8192;
+    go.tensor_parallel = 8;
+    auto gemms = modelGemms(p.architecture, go);
+    QVERIFY2(gemms, gemms.message().c_str());
+    std::vector<WeightedGemm> weighted;
+    for (const auto& g : *gemms) weighted.push_back({GemmShape{g.m, g.n, g.k}, g.calls_per_step, g.layer});
+    auto mix = estimateGemmMix(*bench, Precision::Bf16, weighted);
+    QVERIFY2(mix, mix.message().c_str());
+    SP_COMPARE_REL(mix->seconds.value, 0.571, 0.005);
+
+    ClusterSystem system = genericSystemFor(*accelerator, systems().find("hgx-h200"));
+    TrainingJob job;
+    job.arch = p.architecture;
+    job.seq_len = 8192;
+    job.global_batch = 1;
+    job.gpus = 8;
+    ParallelLayout l;
+    l.tp = 8;
+    auto e = estimateStep(job, l, system, *rates);
+    QVERIFY2(e, e.message().c_str());
+    SP_COMPARE_REL(e->time.gemm, mix->seconds.value, 1e-9);
+    // A shape the benchmark did not run takes its neighbours' rate: 8192x1280x8192 lies between
+    // measured shapes, so its time is within their per-FLOP range.
+    const double t = rates->seconds(8192, 1280, 8192);
+    QVERIFY(t > 0.0 && std::isfinite(t));
+  }
+
+  void layoutErrorsNameFieldAndNumbers() {
+    TrainingJob job;
+    job.arch = gpt175();
+    job.global_batch = 1536;
+    job.gpus = 1024;
+    ParallelLayout l;
+    l.tp = 8, l.pp = 7, l.dp = 1024 / 56;
+    std::string error;
+    QVERIFY(!l.isValid(job, &error));
+    SP_VERIFY_CONTAINS(error, "gpus: 1024 is not tp × pp × dp × cp = 8 × 7 × 18 × 1 = 1008");
+    l.pp = 64, l.dp = 2, l.tp = 8;
+    QVERIFY(!l.isValid(job, &error));
+    SP_VERIFY_CONTAINS(error, "pp: layers 96 are not divisible by pp × virtual_stages = 64 × 1");
+    l.pp = 16, l.dp = 8, l.tp = 8, l.micro_batch = 5;
+    QVERIFY(!l.isValid(job, &error));
+    SP_VERIFY_CONTAINS(error, "global_batch: 1536 sequences are not divisible by micro_batch × dp = 5 × 8");
+    l.micro_batch = 1, l.tp = 16, l.dp = 4;
+    job.arch.heads = 24;
+    job.arch.d_model = 24 * 512;
+    QVERIFY(!l.isValid(job, &error));
+    SP_VERIFY_CONTAINS(error, "tp: heads 24 are not divisible by tp 16");
+  }
+
+  // GPT-3 175B on 8 A100s cannot fit: the verdict says by how much and which term dominates.
+  void notFittingSaysByHowMuch() {
+    TrainingJob job;
+    job.arch = gpt175();
+    job.global_batch = 8;
+    job.gpus = 8;
+    job.precision = Precision::Fp16;
+    ParallelLayout l;
+    l.tp = 8;
+    const auto sys = systems();
+    const ClusterSystem& a100 = *sys.find("dgx-a100");
+    auto rates = GemmRates::fromCatalog(a100.accelerator, Precision::Fp16);
+    auto e = estimateStep(job, l, a100, *rates);
+    QVERIFY2(e, e.message().c_str());
+    QVERIFY(!e->fits);
+    // 175e9 parameters / 8 × 16 bytes = 350 GB per GPU of training state, optimizer 12/16 of it.
+    SP_COMPARE_REL(e->memory.optimizer, 12.0 * countParameters(job.arch).total / 8.0, 0.01);
+    SP_VERIFY_CONTAINS(e->memoryVerdict(), "GB over; optimizer");
+    auto none = searchLayouts(job, a100, *rates);
+    QVERIFY(!none);
+    SP_VERIFY_CONTAINS(none.message(), "no layout fits in memory");
+  }
+
+  // Mixtral 8x7B with expert parallelism: the routed experts' weights are split over EP, the
+  // all-to-all appears, and a model without experts cannot take EP.
+  void expertParallelism() {
+    TrainingJob job;
+    job.arch = preset("mixtral-8x7b").architecture;
+    job.seq_len = 4096;
+    job.global_batch = 256;
+    job.gpus = 64;
+    const auto sys = systems();
+    const ClusterSystem& h100 = *sys.find("hgx-h100");
+    auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
+    ParallelLayout one, eight;
+    one.tp = eight.tp = 2;
+    one.dp = eight.dp = 32;
+    one.sequence_parallel = eight.sequence_parallel = true;
+    eight.ep = 8;
+    auto a = estimateStep(job, one, h100, *rates);
+    auto b = estimateStep(job, eight, h100, *rates);
+    QVERIFY2(a && b, (a.message() + b.message()).c_str());
+    QCOMPARE(a->time.ep_communication, 0.0);
+    QVERIFY(b->time.ep_communication > 0.0);
+    // Routed experts: 32 layers × 8 experts × 3 × 4096 × 14336 parameters, / tp, then / ep.
+    const double routed = 32.0 * 8 * 3 * 4096 * 14336;
+    SP_COMPARE_REL(a->memory.parameters_per_gpu - b->memory.parameters_per_gpu, routed / 2 * (1 - 1.0 / 8), 1e-9);
+    TrainingJob dense = job;
+    dense.arch = gpt175();
+    std::string error;
+    eight.tp = 8, eight.dp = 8;
+    QVERIFY(!eight.isValid(dense, &error));
+    SP_VERIFY_CONTAINS(error, "ep: 8 needs a mixture-of-experts model");
+    auto found = searchLayouts(job, h100, *rates);
+    QVERIFY2(found, found.message().c_str());
+    QVERIFY(found->best.front().estimate.fits);
+  }
+
+  // The 2021 software's extra memory passes (ExecutionOptions::megatron2021, sources in
+  // step_model.cpp), hand-counted for GPT-3 175B, TP 8, 8 micro-batches of 1 x 2048 tokens, full
+  // recomputation, no SP: per token per layer qkv = 3·12288/8 = 4608, ctx = 1536; forward copies
+  // 4·4608 + 4·1536 + 2·12288 = 49,152 bytes (twice: recomputed), backward 4·4608 + 4·1536 +
+  // 2·4608 + 2·6144 = 46,080; the loss 52 - 16 = 36 bytes per logit over 51200/8 logits; the
+  // optimizer 52 - 30 = 22 bytes per parameter. All at 89% of the A100's 2.039 TB/s.
+  void megatron2021PassesAreCounted() {
+    TrainingJob job;
+    job.arch = gpt175();
+    job.global_batch = 8;
+    job.gpus = 8;
+    job.precision = Precision::Fp16;
+    ParallelLayout l;
+    l.tp = 8, l.recompute = Recompute::Full;
+    const auto sys = systems();
+    const ClusterSystem& a100 = *sys.find("dgx-a100");
+    auto rates = GemmRates::fromCatalog(a100.accelerator, Precision::Fp16);
+    ExecutionOptions old_software = ExecutionOptions::megatron2021(), fused = old_software;
+    fused.unfused_layer_copies = false, fused.loss_bytes_per_logit = 16.0, fused.optimizer_bytes_per_parameter = 30.0;
+    auto a = estimateStep(job, l, a100, *rates, old_software);
+    auto b = estimateStep(job, l, a100, *rates, fused);
+    QVERIFY2(a && b, (a.message() + b.message()).c_str());
+    const double bandwidth = a100.accelerator.bandwidth_tb_per_s * 1e12 * GemmEfficiencyModel{}.bandwidth_fraction;
+    const double per_token = 96.0 * (2.0 * 49152.0 + 46080.0) + 36.0 * 51200.0 / 8.0;
+    SP_COMPARE_REL(a->time.memory_bound - b->time.memory_bound, 8.0 * 2048.0 * per_token / bandwidth, 1e-9);
+    SP_COMPARE_REL(a->time.optimizer - b->time.optimizer, 22.0 * a->memory.parameters_per_gpu / bandwidth, 1e-9);
+    // Tied embeddings on two stages: their gradient is all-reduced between the first and last
+    // stage (here the only data-parallel term: dp 1), 51200 x 12288 / 8 16-bit values.
+    l.pp = 2;
+    job.gpus = 16;
+    auto c = estimateStep(job, l, a100, *rates, old_software);
+    QVERIFY2(c, c.message().c_str());
+    SP_COMPARE_REL(c->time.dp_communication,
+                   collectiveSeconds(a100.fabricFor(16), Collective::AllReduce, 51200.0 * 12288 / 8 * 2, 2), 1e-12);
+  }
+
+  // MFU and HFU follow the stated conventions: HFU / MFU = 1 + recomputed / model FLOPs.
+  void flopConventions() {
+    TrainingJob job;
+    job.arch = gpt175();
+    job.global_batch = 64;
+    job.gpus = 64;
+    job.precision = Precision::Bf16;
+    ParallelLayout l;
+    l.tp = 8, l.pp = 8, l.recompute = Recompute::Full, l.sequence_parallel = true;
+    const auto sys = systems();
+    const ClusterSystem& h100 = *sys.find("hgx-h100");
+    auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
+    auto e = estimateStep(job, l, h100, *rates);
+    QVERIFY2(e, e.message().c_str());
+    const auto c = countParameters(job.arch);
+    const double attention = 12.0 * 96 * 12288 * 2048;  // 12·L·H·Q·T
+    const double model = 6.0 * c.total + attention;
+    SP_COMPARE_REL(e->model_flops_per_step, model * 64 * 2048, 1e-12);
+    SP_COMPARE_REL(e->hardware_flops_per_step, (model + 2.0 * c.non_embedding + attention / 3.0) * 64 * 2048, 1e-12);
+    SP_COMPARE_REL(e->mfu, e->model_flops_per_second_per_gpu / 989.4e12, 1e-12);
+    SP_COMPARE_REL(e->step_seconds, e->time.total(), 1e-12);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestStepModel)
+#include "test_step_model.moc"

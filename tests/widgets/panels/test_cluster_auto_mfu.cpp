@@ -1,0 +1,94 @@
+// The budget explorer's "MFU: auto": checking it sets the plan's MFU to the core's
+// makePlanWithAutoMfu for the session's inputs (as 'plan --mfu auto'), says "auto: 43% with
+// TP 8 · PP 16 · DP 64" for the layout it comes from, and follows changes of GPU count, accelerator
+// and budget (the planned model); unchecking gives the slider back.
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QSlider>
+
+#include "panels/budget_explorer.hpp"
+#include "session/auto_mfu.hpp"
+#include "session/session.hpp"
+#include "test_support.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+// The core's answer for the session's current inputs.
+AutoMfuPlan coreAnswer(const Session& session) {
+  auto systems = SystemCatalog::loadDefault();
+  if (!systems) qFatal("%s", systems.message().c_str());
+  auto spec = AutoMfuController::specFor(session.currentRequest(), *systems);
+  if (!spec) qFatal("%s", spec.message().c_str());
+  auto planned = makePlanWithAutoMfu(session.currentRequest(), *spec);
+  if (!planned) qFatal("%s", planned.message().c_str());
+  return *planned;
+}
+
+QString degrees(const ParallelLayout& l) {
+  QString s = QString("TP %1 · PP %2 · DP %3").arg(l.tp).arg(l.pp).arg(l.dp);
+  if (l.cp > 1) s += QString(" · CP %1").arg(l.cp);
+  if (l.ep > 1) s += QString(" · EP %1").arg(l.ep);
+  return s;
+}
+
+}  // namespace
+
+class TestClusterAutoMfu : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void autoFollowsTheInputs() {
+    Session session;
+    session.setBudget(Budget{BudgetUnit::Flops, 1e23});
+    session.setGpuCount(256);
+    BudgetExplorer explorer(&session);
+    AutoMfuController* controller = explorer.autoMfu();
+    QVERIFY(!explorer.mfuAutoLabel()->isVisibleTo(&explorer));
+
+    explorer.mfuAuto()->setChecked(true);
+    QVERIFY(!explorer.mfuSpin()->isEnabled());
+    QVERIFY(!explorer.mfuSlider()->isEnabled());
+    controller->waitForIdle();
+    QVERIFY2(controller->plan().has_value(), qPrintable(controller->error()));
+    AutoMfuPlan expected = coreAnswer(session);
+    QCOMPARE(session.currentRequest().mfu, expected.request.mfu);
+    const QString text = explorer.mfuAutoLabel()->text();
+    QCOMPARE(text, QString("auto: %1% with %2")
+                       .arg(expected.request.mfu * 100.0, 0, 'f', 1)
+                       .arg(degrees(expected.best.layout)));
+    QVERIFY(explorer.mfuAutoLabel()->toolTip().contains(QString::fromStdString(expected.best.layout.describe())));
+    QVERIFY(expected.request.mfu > 0.05 && expected.request.mfu < 0.8);
+
+    // More GPUs: searched again, the MFU follows.
+    const double mfu_256 = session.currentRequest().mfu;
+    session.setGpuCount(2048);
+    controller->waitForIdle();
+    expected = coreAnswer(session);
+    QCOMPARE(session.currentRequest().mfu, expected.request.mfu);
+    QCOMPARE(controller->plan()->best.job.gpus, std::int64_t(2048));
+    QVERIFY(session.currentRequest().mfu != mfu_256);
+
+    // Another accelerator and a bigger budget (a bigger planned model): followed too.
+    session.setAccelerator("a100-80gb-sxm");
+    session.setBudget(Budget{BudgetUnit::Flops, 1e24});
+    controller->waitForIdle();
+    expected = coreAnswer(session);
+    QCOMPARE(session.currentRequest().mfu, expected.request.mfu);
+    QCOMPARE(QString::fromStdString(controller->plan()->best.system_id), QString("dgx-a100"));
+
+    // Off: the value stays, the controls come back, no more searches.
+    explorer.mfuAuto()->setChecked(false);
+    QVERIFY(explorer.mfuSpin()->isEnabled());
+    QVERIFY(!explorer.mfuAutoLabel()->isVisibleTo(&explorer));
+    const double kept = session.currentRequest().mfu;
+    session.setGpuCount(512);
+    QVERIFY(!controller->isSearching());
+    QCOMPARE(session.currentRequest().mfu, kept);
+  }
+};
+
+QTEST_MAIN(TestClusterAutoMfu)
+#include "test_cluster_auto_mfu.moc"

@@ -1,0 +1,168 @@
+// The Cluster tab: the system's values fill the inputs; a search runs off the GUI thread and
+// shows exactly the core's ranked layouts for the request the controls describe; the plots stack
+// the selected layout's terms (summing to its step time and memory per GPU); a measured
+// nccl-tests log is filed on the fabric it measured and changes the search; bad input is said.
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTableView>
+
+#include "cluster/layout_search.hpp"
+#include "models/layout_model.hpp"
+#include "panels/cluster_panel.hpp"
+#include "plots/step_bars.hpp"
+#include "session/session.hpp"
+#include "test_support.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+QString dataFile(const char* name) {
+  return QString(SCALEPLAN_TEST_DATA_DIR) + "/cluster/nccl-tests/" + name;
+}
+
+// A small job so that each search takes milliseconds: Llama 2 7B on 64 GPUs.
+void smallJob(ClusterPanel& panel) {
+  panel.modelCombo()->setCurrentIndex(panel.modelCombo()->findData(QStringLiteral("llama2-7b")));
+  panel.gpusSpin()->setValue(64);
+  panel.globalBatchSpin()->setValue(256);
+  panel.seqLenSpin()->setValue(4096);
+}
+
+bool searchAndWait(ClusterPanel& panel) {
+  QSignalSpy spy(&panel, &ClusterPanel::searchFinished);
+  panel.startSearch();
+  if (spy.isEmpty() && !spy.wait(60000)) return false;
+  return spy.takeFirst().at(0).toBool();
+}
+
+}  // namespace
+
+class TestClusterPanel : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void systemFillsTheInputs() {
+    Session session;
+    ClusterPanel panel(&session);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("dgx-a100")));
+    QCOMPARE(panel.acceleratorCombo()->currentData().toString(), QString("a100-80gb-sxm"));
+    QCOMPARE(panel.gpusPerNodeSpin()->value(), 8);
+    QCOMPARE(panel.nvlinkSpin()->value(), 300.0);   // GB/s per GPU per direction (hardware.json)
+    QCOMPARE(panel.networkSpin()->value(), 200.0);  // Gb/s per GPU
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("hgx-h100")));
+    QCOMPARE(panel.acceleratorCombo()->currentData().toString(), QString("h100-sxm"));
+    QCOMPARE(panel.nvlinkSpin()->value(), 450.0);
+    QCOMPARE(panel.networkSpin()->value(), 400.0);
+  }
+
+  void searchShowsTheCoreResult() {
+    Session session;
+    ClusterPanel panel(&session);
+    panel.resize(1400, 900);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("hgx-h100")));
+    smallJob(panel);
+    QVERIFY(searchAndWait(panel));
+    QVERIFY(panel.model()->rowCount() > 0);
+    // The same search directly through the core.
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QCOMPARE(request->job.gpus, std::int64_t(64));
+    QCOMPARE(request->system.network.bytes_per_second_per_gpu, 50e9);  // 400 Gb/s
+    auto direct = searchLayouts(request->job, request->system, request->rates, request->options);
+    QVERIFY(direct.isOk());
+    QCOMPARE(panel.model()->rowCount(), static_cast<int>(direct->best.size()));
+    const StepEstimate& best = direct->best.front().estimate;
+    QCOMPARE(panel.model()->estimateAt(0)->layout.describe(), best.layout.describe());
+    QCOMPARE(panel.model()->estimateAt(0)->step_seconds, best.step_seconds);
+    // The best row is selected and drawn: the stacks sum to the step time and the memory per GPU.
+    const StepEstimate* shown = panel.selectedEstimate();
+    QVERIFY(shown);
+    QCOMPARE(shown->layout.describe(), best.layout.describe());
+    panel.timePlot()->refreshNow();
+    panel.memoryPlot()->refreshNow();
+    SP_COMPARE_REL(panel.timePlot()->total(), best.step_seconds, 1e-9);
+    SP_COMPARE_REL(panel.memoryPlot()->total() * 1e9, best.memory.total(), 1e-9);
+    QVERIFY(panel.statusLabel()->text().contains(QString::fromStdString(best.layout.describe())));
+    // Sorting by memory through the header keeps the selection usable.
+    panel.table()->sortByColumn(LayoutModel::MemoryColumn, Qt::AscendingOrder);
+    panel.table()->setCurrentIndex(panel.proxy()->index(0, 0));
+    const StepEstimate* least = panel.selectedEstimate();
+    QVERIFY(least);
+    for (const RankedLayout& r : direct->best) QVERIFY(least->memory.total() <= r.estimate.memory.total());
+  }
+
+  void measuredLogGoesToItsFabric() {
+    Session session;
+    ClusterPanel panel(&session);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("hgx-h100")));
+    smallJob(panel);
+    QString error;
+    QVERIFY2(panel.addInterconnectFile(dataFile("h100-2nodes-all_reduce.log"), &error), qPrintable(error));
+    QVERIFY2(panel.interconnectLabel()->text().contains("16 ranks on 2 hosts: the inter-node network"),
+             qPrintable(panel.interconnectLabel()->text()));
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QCOMPARE(request->system.network.measured.size(), std::size_t(1));
+    QVERIFY(request->system.nvlink.measured.empty());
+    // The curve replaces the spec: at 1 GiB the network all-reduce busbw is the log's 298.82 GB/s
+    // (in-place, the faster), not 400 Gb/s x efficiency.
+    SP_COMPARE_REL(request->system.network.busBytesPerSecond(Collective::AllReduce, 1073741824.0), 298.82e9, 0.0005);
+    QVERIFY(searchAndWait(panel));
+
+    // A log without a device list cannot say which fabric it measured: refused, and said.
+    QVERIFY(!panel.addInterconnectFile(dataFile("a100-1node-sendrecv.log"), &error));
+    QVERIFY2(error.contains("lists no devices"), qPrintable(error));
+    // The same collective and fabric twice: refused.
+    QVERIFY(!panel.addInterconnectFile(dataFile("gh200-2nodes-all_reduce.log"), &error));
+    QVERIFY2(error.contains("two all-reduce measurements for the network fabric"), qPrintable(error));
+    QCOMPARE(panel.interconnectFiles().size(), 1);
+    panel.clearInterconnectFiles();
+    auto spec = panel.searchRequest();
+    QVERIFY(spec.isOk());
+    QVERIFY(spec->system.network.measured.empty());
+  }
+
+  void measuredAcceleratorIsNotDiscountedTwice() {
+    Session session;
+    Accelerator measured = *session.findAccelerator("h100-sxm");
+    measured.id = "measured-h100-sxm";
+    measured.name = "H100 (measured)";
+    measured.measured = true;
+    measured.dense_peak[Precision::Bf16].value = 700e12;  // the best achieved BF16 rate
+    session.addMeasuredAccelerator(measured);
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    panel.acceleratorCombo()->setCurrentIndex(panel.acceleratorCombo()->findData(QStringLiteral("measured-h100-sxm")));
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QCOMPARE(request->system.accelerator.id, std::string("measured-h100-sxm"));
+    // 8192^3 at the measured 700 TFLOP/s itself, plus the model's 3 us per call.
+    const double flops = 2.0 * 8192.0 * 8192.0 * 8192.0;
+    SP_COMPARE_REL(request->rates.seconds(8192, 8192, 8192), flops / 700e12 + 3.0e-6, 1e-9);
+    // A catalog accelerator: 71% of its dense peak (core/cluster/gemm_rates.hpp).
+    panel.acceleratorCombo()->setCurrentIndex(panel.acceleratorCombo()->findData(QStringLiteral("h100-sxm")));
+    auto catalog = panel.searchRequest();
+    QVERIFY(catalog.isOk());
+    SP_COMPARE_REL(catalog->rates.seconds(8192, 8192, 8192), flops / (0.71 * 989e12) + 3.0e-6, 1e-3);
+  }
+
+  void badInputIsSaid() {
+    Session session;
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    panel.gpusSpin()->setValue(7);  // 7 GPUs: no TP x PP x DP layout of Llama 2 7B's 32 heads fits 7 with batch 256
+    panel.globalBatchSpin()->setValue(3);
+    QVERIFY(!searchAndWait(panel));
+    QCOMPARE(panel.model()->rowCount(), 0);
+    QVERIFY(panel.selectedEstimate() == nullptr);
+    QVERIFY2(panel.statusLabel()->text().startsWith("No layout: "), qPrintable(panel.statusLabel()->text()));
+  }
+};
+
+QTEST_MAIN(TestClusterPanel)
+#include "test_cluster_panel.moc"

@@ -1,0 +1,455 @@
+#include "panels/cluster_panel.hpp"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "cluster/nccl_tests.hpp"
+#include "controls/text_format.hpp"
+#include "models/layout_model.hpp"
+#include "plots/step_bars.hpp"
+#include "session/auto_mfu.hpp"
+#include "session/session.hpp"
+
+namespace scaleplan {
+
+namespace {
+
+constexpr double kBytesPerGb = 1e9;       // GB/s and GB as the catalog states them (decimal)
+constexpr double kBitsPerByte = 8.0;      // network rates are line rates in Gb/s
+constexpr int kSearchDelayMs = 250;       // typing "1024" restarts the search once, not four times
+constexpr int kLayoutsShown = 20;         // top K of the search
+
+std::vector<StackedTerm> timeTerms(const TimeBreakdown& t) {
+  return {{QObject::tr("matrix products"), t.gemm},
+          {QObject::tr("attention"), t.attention},
+          {QObject::tr("memory-bound work"), t.memory_bound},
+          {QObject::tr("TP communication"), t.tp_communication},
+          {QObject::tr("CP communication"), t.cp_communication},
+          {QObject::tr("EP communication"), t.ep_communication},
+          {QObject::tr("PP communication"), t.pp_communication},
+          {QObject::tr("pipeline bubble"), t.bubble},
+          {QObject::tr("DP communication"), t.dp_communication},
+          {QObject::tr("optimizer step"), t.optimizer}};
+}
+
+std::vector<StackedTerm> memoryTerms(const MemoryBreakdown& m) {
+  return {{QObject::tr("weights"), m.weights / kBytesPerGb},
+          {QObject::tr("gradients"), m.gradients / kBytesPerGb},
+          {QObject::tr("optimizer state"), m.optimizer / kBytesPerGb},
+          {QObject::tr("activations"), m.activations / kBytesPerGb},
+          {QObject::tr("logits"), m.logits / kBytesPerGb},
+          {QObject::tr("buffers"), m.buffers / kBytesPerGb},
+          {QObject::tr("fragmentation allowance"), m.fragmentation / kBytesPerGb}};
+}
+
+}  // namespace
+
+ClusterPanel::ClusterPanel(Session* session, QWidget* parent)
+    : QWidget(parent), session_(session), worker_(new ClusterWorker(this)), debounce_(new QTimer(this)) {
+  setObjectName("clusterPanel");
+  if (auto catalog = SystemCatalog::loadDefault()) systems_ = std::move(catalog).value();
+  else systems_error_ = qs(catalog.message());
+  debounce_->setSingleShot(true);
+  debounce_->setInterval(kSearchDelayMs);
+  connect(debounce_, &QTimer::timeout, this, &ClusterPanel::startSearch);
+  connect(worker_, &ClusterWorker::finished, this, &ClusterPanel::onSearchFinished);
+  buildControls();
+  connect(session_, &Session::acceleratorsChanged, this, &ClusterPanel::fillAccelerators);
+}
+
+ClusterPanel::~ClusterPanel() = default;
+
+void ClusterPanel::buildControls() {
+  // Inputs in two columns above the table (the cluster; the model and the measured logs), so that
+  // the table gets the panel's full width.
+  auto* form_widget = new QWidget(this);
+  auto* form = new QFormLayout;
+  form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  auto* job_form = new QFormLayout;
+  job_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  auto* columns = new QHBoxLayout(form_widget);
+  columns->setContentsMargins(0, 0, 0, 0);
+  columns->addLayout(form, 1);
+  columns->addSpacing(12);
+  columns->addLayout(job_form, 1);
+
+  system_combo_ = new QComboBox(form_widget);
+  system_combo_->setObjectName("clusterSystem");
+  for (const ClusterSystem& s : systems_.systems()) {
+    system_combo_->addItem(qs(s.name), qs(s.id));
+    system_combo_->setItemData(system_combo_->count() - 1, qs(s.source), Qt::ToolTipRole);
+  }
+  if (!systems_error_.isEmpty()) system_combo_->setToolTip(tr("No standard systems: %1").arg(systems_error_));
+  form->addRow(tr("System"), system_combo_);
+
+  accelerator_combo_ = new QComboBox(form_widget);
+  accelerator_combo_->setObjectName("clusterAccelerator");
+  form->addRow(tr("Accelerator"), accelerator_combo_);
+  fillAccelerators();
+
+  gpus_spin_ = new QSpinBox(form_widget);
+  gpus_spin_->setObjectName("clusterGpus");
+  gpus_spin_->setRange(1, 1000000);
+  gpus_spin_->setGroupSeparatorShown(true);
+  gpus_spin_->setValue(1024);
+  form->addRow(tr("GPUs"), gpus_spin_);
+
+  gpus_per_node_spin_ = new QSpinBox(form_widget);
+  gpus_per_node_spin_->setObjectName("clusterGpusPerNode");
+  gpus_per_node_spin_->setRange(1, 1024);
+  form->addRow(tr("GPUs per node"), gpus_per_node_spin_);
+
+  nvlink_spin_ = new QDoubleSpinBox(form_widget);
+  nvlink_spin_->setObjectName("clusterNvlink");
+  nvlink_spin_->setRange(1.0, 100000.0);
+  nvlink_spin_->setDecimals(1);
+  nvlink_spin_->setSuffix(tr(" GB/s"));
+  nvlink_spin_->setToolTip(tr("NVLink/NVSwitch bandwidth per GPU, one direction (GB/s = 1e9 bytes/s)"));
+  form->addRow(tr("NVLink per GPU"), nvlink_spin_);
+
+  network_spin_ = new QDoubleSpinBox(form_widget);
+  network_spin_->setObjectName("clusterNetwork");
+  network_spin_->setRange(1.0, 100000.0);
+  network_spin_->setDecimals(0);
+  network_spin_->setSuffix(tr(" Gb/s"));
+  network_spin_->setToolTip(tr("Inter-node network line rate per GPU (Gb/s, bits: 400 Gb/s = 50 GB/s)"));
+  form->addRow(tr("Network per GPU"), network_spin_);
+
+  interconnect_list_ = new QListWidget(form_widget);
+  interconnect_list_->setObjectName("clusterInterconnectFiles");
+  interconnect_list_->setMaximumHeight(4 * fontMetrics().height() + 8);
+  interconnect_list_->setToolTip(tr("nccl-tests logs: their measured bus bandwidth replaces the spec of the "
+                                    "fabric they measured (one host: NVLink; several hosts: the network)"));
+  add_log_button_ = new QPushButton(tr("Add nccl-tests log..."), form_widget);
+  add_log_button_->setObjectName("clusterAddLog");
+  clear_logs_button_ = new QPushButton(tr("Clear"), form_widget);
+  clear_logs_button_->setObjectName("clusterClearLogs");
+  auto* log_buttons = new QHBoxLayout;
+  log_buttons->addWidget(add_log_button_);
+  log_buttons->addWidget(clear_logs_button_);
+  auto* logs = new QVBoxLayout;
+  logs->addWidget(interconnect_list_);
+  logs->addLayout(log_buttons);
+  job_form->addRow(tr("nccl-tests logs"), logs);
+  interconnect_label_ = new QLabel(tr("No measured interconnect: the system's spec bandwidths are used."), form_widget);
+  interconnect_label_->setObjectName("clusterInterconnectNotes");
+  interconnect_label_->setWordWrap(true);
+  job_form->addRow(interconnect_label_);
+
+  model_combo_ = new QComboBox(form_widget);
+  model_combo_->setObjectName("clusterModel");
+  for (const ModelPreset& m : session_->models().models()) model_combo_->addItem(qs(m.name), qs(m.id));
+  if (const int llama = model_combo_->findData(QStringLiteral("llama3-70b")); llama >= 0)
+    model_combo_->setCurrentIndex(llama);
+  job_form->insertRow(0, tr("Model"), model_combo_);
+
+  global_batch_spin_ = new QSpinBox(form_widget);
+  global_batch_spin_->setObjectName("clusterGlobalBatch");
+  global_batch_spin_->setRange(1, 10000000);
+  global_batch_spin_->setGroupSeparatorShown(true);
+  global_batch_spin_->setValue(1024);
+  global_batch_spin_->setSuffix(tr(" sequences"));
+  job_form->insertRow(1, tr("Global batch"), global_batch_spin_);
+
+  seq_len_spin_ = new QSpinBox(form_widget);
+  seq_len_spin_->setObjectName("clusterSeqLen");
+  seq_len_spin_->setRange(1, 10000000);
+  seq_len_spin_->setGroupSeparatorShown(true);
+  seq_len_spin_->setValue(4096);
+  seq_len_spin_->setSuffix(tr(" tokens"));
+  job_form->insertRow(2, tr("Sequence length"), seq_len_spin_);
+
+  status_label_ = new QLabel(tr("The layouts are searched when this tab is shown and after every change."), this);
+  status_label_->setObjectName("clusterStatus");
+  status_label_->setWordWrap(true);
+  status_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+  model_ = new LayoutModel(this);
+  proxy_ = new QSortFilterProxyModel(this);
+  proxy_->setSourceModel(model_);
+  proxy_->setSortRole(LayoutModel::kRawRole);
+  table_ = new QTableView(this);
+  table_->setObjectName("clusterLayouts");
+  table_->setModel(proxy_);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(LayoutModel::RankColumn, Qt::AscendingOrder);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->verticalHeader()->setVisible(false);
+  table_->setWordWrap(false);  // the reason is elided; its tooltip holds all of it
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setStretchLastSection(true);
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ClusterPanel::showSelected);
+
+  time_plot_ = new StepBarsPlot(session_, tr("Step time"), QStringLiteral("cluster-time"), tr("time per step (s)"), this);
+  time_plot_->setObjectName("clusterTimePlot");
+  memory_plot_ = new StepBarsPlot(session_, tr("Memory per GPU"), QStringLiteral("cluster-memory"),
+                                  tr("memory per GPU (GB = 1e9 bytes)"), this);
+  memory_plot_->setObjectName("clusterMemoryPlot");
+  for (StepBarsPlot* p : {time_plot_, memory_plot_}) p->setMinimumSize(240, 260);
+
+  auto* plots = new QWidget(this);
+  auto* plots_row = new QHBoxLayout(plots);
+  plots_row->setContentsMargins(0, 0, 0, 0);
+  plots_row->addWidget(time_plot_, 1);
+  plots_row->addWidget(memory_plot_, 1);
+  auto* outputs = new QSplitter(Qt::Vertical, this);
+  outputs->addWidget(table_);
+  outputs->addWidget(plots);
+  outputs->setStretchFactor(0, 1);
+  outputs->setStretchFactor(1, 1);
+  outputs->setChildrenCollapsible(false);
+  table_->setMinimumHeight(8 * fontMetrics().height());
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(form_widget);
+  layout->addWidget(status_label_);
+  layout->addWidget(outputs, 1);
+
+  // The initial cluster: the plan's accelerator (its standard system) and GPU count.
+  const PlanRequest& plan = session_->currentRequest();
+  if (const ClusterSystem* s = systems_.findByAccelerator(plan.accelerator.id))
+    system_combo_->setCurrentIndex(system_combo_->findData(qs(s->id)));
+  gpus_spin_->setValue(plan.gpu_count);
+  // Long system and model names must not widen the panel beyond its tab (the popups show them whole).
+  for (QComboBox* c : {system_combo_, accelerator_combo_, model_combo_}) {
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(12);
+  }
+  applySystemDefaults();
+  connect(system_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    applySystemDefaults();
+    scheduleSearch();
+  });
+  for (QComboBox* c : {accelerator_combo_, model_combo_})
+    connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::scheduleSearch);
+  for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_})
+    connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
+  for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_})
+    connect(s, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
+  connect(add_log_button_, &QPushButton::clicked, this, [this] {
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add nccl-tests logs"), QString(),
+                                                            tr("nccl-tests logs (*.log *.txt *.out);;All files (*)"));
+    for (const QString& path : paths) {
+      QString error;
+      if (!addInterconnectFile(path, &error)) status_label_->setText(error);
+    }
+  });
+  connect(clear_logs_button_, &QPushButton::clicked, this, &ClusterPanel::clearInterconnectFiles);
+  time_plot_->clearTerms(tr("No layout selected"));
+  memory_plot_->clearTerms(tr("No layout selected"));
+  scheduleSearch();
+}
+
+void ClusterPanel::fillAccelerators() {
+  const QString current = accelerator_combo_->currentData().toString();
+  QSignalBlocker block(accelerator_combo_);
+  accelerator_combo_->clear();
+  for (const Accelerator& a : session_->accelerators())
+    accelerator_combo_->addItem(qs(a.name) + (a.measured ? tr(" (measured)") : QString()), qs(a.id));
+  const int keep = accelerator_combo_->findData(current);
+  if (keep >= 0) accelerator_combo_->setCurrentIndex(keep);
+}
+
+void ClusterPanel::applySystemDefaults() {
+  const ClusterSystem* system = systems_.find(system_combo_->currentData().toString().toStdString());
+  if (!system) return;
+  const QSignalBlocker b1(accelerator_combo_), b2(gpus_per_node_spin_), b3(nvlink_spin_), b4(network_spin_);
+  if (const int i = accelerator_combo_->findData(qs(system->accelerator.id)); i >= 0)
+    accelerator_combo_->setCurrentIndex(i);
+  gpus_per_node_spin_->setValue(system->gpus_per_node);
+  nvlink_spin_->setValue(system->nvlink.bytes_per_second_per_gpu / kBytesPerGb);
+  network_spin_->setValue(system->network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb);
+}
+
+Result<ClusterSystem> ClusterPanel::baseSystem() const {
+  const std::string accelerator_id = accelerator_combo_->currentData().toString().toStdString();
+  const Accelerator* accelerator = session_->findAccelerator(accelerator_id);
+  if (!accelerator) return Error{"accelerator: none selected"};
+  const ClusterSystem* system = systems_.find(system_combo_->currentData().toString().toStdString());
+  // Another accelerator than the system's: the system's fabrics around it (an assumption the
+  // generic system's source states).
+  if (system && system->accelerator.id == accelerator->id) return *system;
+  return genericSystemFor(*accelerator, system);
+}
+
+ClusterOverrides ClusterPanel::overridesFromControls() const {
+  ClusterOverrides o;
+  o.gpus_per_node = gpus_per_node_spin_->value();
+  o.nvlink_gbps = nvlink_spin_->value();
+  o.network_gbps = network_spin_->value();
+  return o;
+}
+
+Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
+  auto base = baseSystem();
+  if (!base) return base.error();
+  ClusterOverrides overrides = overridesFromControls();
+  // The NVLink domain follows the node size, unless the system's domain spans nodes (GB200 NVL72)
+  // and still holds whole nodes.
+  const int node = *overrides.gpus_per_node;
+  const bool spans_nodes = base->nvlink_domain_gpus > base->gpus_per_node;
+  if (!spans_nodes || base->nvlink_domain_gpus % node != 0 || base->nvlink_domain_gpus < node)
+    overrides.nvlink_domain_gpus = node;
+  std::vector<InterconnectSpec> specs;
+  for (const QString& f : interconnect_files_) specs.push_back({std::filesystem::path(f.toStdString()), std::nullopt});
+  if (Status st = addInterconnectLogs(overrides, specs, *base); !st) return Error{"nccl-tests log " + st.message()};
+  auto system = applyOverrides(*base, overrides);
+  if (!system) return system.error();
+
+  const ModelPreset* preset = session_->models().find(model_combo_->currentData().toString().toStdString());
+  if (!preset) return Error{"model: none selected"};
+  ClusterSearchRequest request;
+  request.job.arch = preset->architecture;
+  request.job.seq_len = seq_len_spin_->value();
+  request.job.global_batch = global_batch_spin_->value();
+  request.job.gpus = gpus_spin_->value();
+  request.job.precision = Precision::Bf16;
+  auto rates = guiGemmRates(system->accelerator, request.job.precision);
+  if (!rates) return rates.error();
+  request.system = std::move(system).value();
+  request.rates = std::move(rates).value();
+  request.options.top_k = kLayoutsShown;
+  return request;
+}
+
+void ClusterPanel::scheduleSearch() {
+  // Hidden (another tab is current): search when shown, so startup and other tabs pay nothing.
+  if (!isVisible()) {
+    search_stale_ = true;
+    return;
+  }
+  debounce_->start();
+}
+
+void ClusterPanel::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (search_stale_) {
+    search_stale_ = false;
+    debounce_->start();
+  }
+}
+
+void ClusterPanel::startSearch() {
+  debounce_->stop();
+  search_stale_ = false;
+  auto request = searchRequest();
+  if (!request) {
+    model_->clear();
+    last_result_.reset();
+    showSelected();
+    status_label_->setText(tr("Cannot search: %1").arg(qs(request.message())));
+    emit searchFinished(false);
+    return;
+  }
+  status_label_->setText(tr("Searching the layouts of %1 on %2 GPUs...")
+                             .arg(model_combo_->currentText())
+                             .arg(text::thousands(static_cast<double>(request->job.gpus))));
+  worker_->start(std::move(request).value());
+}
+
+void ClusterPanel::onSearchFinished(const ClusterSearchOutcome& outcome) {
+  if (!outcome.result) {
+    model_->clear();
+    last_result_.reset();
+    showSelected();
+    status_label_->setText(tr("No layout: %1").arg(outcome.error));
+    emit searchFinished(false);
+    return;
+  }
+  last_result_ = outcome.result;
+  const LayoutSearchResult& r = *outcome.result;
+  model_->setLayouts(r.best);
+  table_->sortByColumn(LayoutModel::RankColumn, Qt::AscendingOrder);
+  QString status = tr("%1 layouts enumerated, %2 valid, %3 fit in memory; searched in %4 s.")
+                       .arg(text::thousands(static_cast<double>(r.candidates)),
+                            text::thousands(static_cast<double>(r.valid)),
+                            text::thousands(static_cast<double>(r.fitting)), text::number(r.search_seconds, 2));
+  if (!r.best.empty()) {
+    const StepEstimate& best = r.best.front().estimate;
+    status += QLatin1Char(' ') + tr("Best: %1, %2 s per step, MFU %3%.")
+                                     .arg(qs(best.layout.describe()), text::number(best.step_seconds, 3))
+                                     .arg(best.mfu * 100.0, 0, 'f', 1);
+  }
+  status_label_->setText(status);
+  selectLayout(0);
+  emit searchFinished(true);
+}
+
+void ClusterPanel::selectLayout(int source_row) {
+  const QModelIndex source = model_->index(source_row, 0);
+  const QModelIndex view = proxy_->mapFromSource(source);
+  if (view.isValid()) table_->setCurrentIndex(view);
+  showSelected();
+}
+
+const StepEstimate* ClusterPanel::selectedEstimate() const {
+  const QModelIndex current = table_->currentIndex();
+  if (!current.isValid()) return nullptr;
+  return model_->estimateAt(proxy_->mapToSource(current).row());
+}
+
+void ClusterPanel::showSelected() {
+  const StepEstimate* e = selectedEstimate();
+  if (!e) {
+    time_plot_->clearTerms(tr("No layout selected"));
+    memory_plot_->clearTerms(tr("No layout selected"));
+    return;
+  }
+  const QString label = qs(e->layout.describe());
+  time_plot_->setTerms(label, timeTerms(e->time), tr("%1 s").arg(text::number(e->step_seconds, 3)));
+  memory_plot_->setTerms(label, memoryTerms(e->memory), text::bytes(e->memory.total()),
+                         e->memory_capacity_bytes / kBytesPerGb,
+                         tr("one GPU: %1").arg(text::bytes(e->memory_capacity_bytes)));
+}
+
+bool ClusterPanel::addInterconnectFile(const QString& path, QString* error) {
+  auto base = baseSystem();
+  ClusterOverrides probe = overridesFromControls();
+  std::vector<std::string> notes;
+  Status st = base ? addInterconnectLogs(probe, {{std::filesystem::path(path.toStdString()), std::nullopt}}, *base, &notes)
+                   : base.status();
+  if (st && !interconnect_files_.isEmpty()) {
+    // Checked together with the files already listed: two curves for one collective and fabric clash.
+    ClusterOverrides all = overridesFromControls();
+    std::vector<InterconnectSpec> specs;
+    for (const QString& f : interconnect_files_ + QStringList{path})
+      specs.push_back({std::filesystem::path(f.toStdString()), std::nullopt});
+    st = addInterconnectLogs(all, specs, *base);
+  }
+  if (!st) {
+    if (error) *error = tr("nccl-tests log not used: %1").arg(qs(st.message()));
+    return false;
+  }
+  interconnect_files_ << path;
+  interconnect_list_->addItem(QFileInfo(path).fileName());
+  interconnect_list_->item(interconnect_list_->count() - 1)->setToolTip(path);
+  for (const std::string& n : notes) interconnect_notes_ << qs(n);
+  interconnect_label_->setText(interconnect_notes_.join('\n'));
+  scheduleSearch();
+  return true;
+}
+
+void ClusterPanel::clearInterconnectFiles() {
+  interconnect_files_.clear();
+  interconnect_list_->clear();
+  interconnect_notes_.clear();
+  interconnect_label_->setText(tr("No measured interconnect: the system's spec bandwidths are used."));
+  scheduleSearch();
+}
+
+}  // namespace scaleplan

@@ -1,0 +1,128 @@
+#pragma once
+// The "Cluster" panel: which parallel layout trains a model fastest on a cluster, and what it
+// costs in memory and time (core/cluster).
+//
+// Inputs: a standard system (data/hardware.json "systems"), the accelerator (the catalog's or a
+// measured one from the GPU benchmark), the GPU count, GPUs per node, the NVLink and network
+// bandwidths (the system's values until edited), nccl-tests logs whose measured bus bandwidth
+// replaces the spec of the fabric they measured, a model preset, the global batch (sequences) and
+// the sequence length. Every change restarts the layout search off the GUI thread (ClusterWorker,
+// debounced). Outputs: the ranked layouts (best first, sortable by any column), and for the
+// selected layout a stacked bar of its step time terms and one of its memory per GPU against the
+// device's memory. Every number is the core's.
+
+#include <QStringList>
+#include <QWidget>
+#include <optional>
+
+#include "cluster/cluster_system.hpp"
+#include "session/cluster_worker.hpp"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QTableView;
+class QTimer;
+
+namespace scaleplan {
+
+class LayoutModel;
+class Session;
+class StepBarsPlot;
+
+class ClusterPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ClusterPanel(Session* session, QWidget* parent = nullptr);
+  ~ClusterPanel() override;
+
+  // The search the controls describe; the error names the input ("nccl-tests log x.log: ...").
+  Result<ClusterSearchRequest> searchRequest() const;
+  // Starts a search of the controls' inputs now (changes start one by themselves after a short
+  // delay). A failing request is shown in the status line and ends in searchFinished(false).
+  void startSearch();
+  // Adds an nccl-tests log (as the "Add..." button does); false with *error when it cannot be
+  // read or used (the log stays out of the list).
+  bool addInterconnectFile(const QString& path, QString* error = nullptr);
+  void clearInterconnectFiles();
+  const QStringList& interconnectFiles() const { return interconnect_files_; }
+  // Selects a row of the layout table (source row of the model, 0 = the best).
+  void selectLayout(int source_row);
+  // The estimate drawn in the plots, nullptr when none.
+  const StepEstimate* selectedEstimate() const;
+  const std::optional<LayoutSearchResult>& lastResult() const { return last_result_; }
+  ClusterWorker* worker() const { return worker_; }
+
+  // Controls and outputs (tests).
+  QComboBox* systemCombo() const { return system_combo_; }
+  QComboBox* acceleratorCombo() const { return accelerator_combo_; }
+  QSpinBox* gpusSpin() const { return gpus_spin_; }
+  QSpinBox* gpusPerNodeSpin() const { return gpus_per_node_spin_; }
+  QDoubleSpinBox* nvlinkSpin() const { return nvlink_spin_; }
+  QDoubleSpinBox* networkSpin() const { return network_spin_; }
+  QComboBox* modelCombo() const { return model_combo_; }
+  QSpinBox* globalBatchSpin() const { return global_batch_spin_; }
+  QSpinBox* seqLenSpin() const { return seq_len_spin_; }
+  QLabel* statusLabel() const { return status_label_; }
+  QLabel* interconnectLabel() const { return interconnect_label_; }
+  QTableView* table() const { return table_; }
+  LayoutModel* model() const { return model_; }
+  QSortFilterProxyModel* proxy() const { return proxy_; }
+  StepBarsPlot* timePlot() const { return time_plot_; }
+  StepBarsPlot* memoryPlot() const { return memory_plot_; }
+
+ signals:
+  // A search ended: with layouts (true) or with an error shown in the status line (false).
+  void searchFinished(bool ok);
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+
+ private:
+  void buildControls();
+  void fillAccelerators();
+  void applySystemDefaults();  // the selected system's values into the controls
+  void scheduleSearch();
+  void onSearchFinished(const ClusterSearchOutcome& outcome);
+  void showSelected();
+  // The system the controls describe before the bandwidth/node overrides.
+  Result<ClusterSystem> baseSystem() const;
+  ClusterOverrides overridesFromControls() const;
+
+  Session* session_;
+  SystemCatalog systems_;
+  QString systems_error_;
+  QStringList interconnect_files_;
+  QStringList interconnect_notes_;  // one line per log, and the reader's warnings
+  bool search_stale_ = false;
+  ClusterWorker* worker_;
+  QTimer* debounce_;
+  std::optional<LayoutSearchResult> last_result_;
+
+  QComboBox* system_combo_ = nullptr;
+  QComboBox* accelerator_combo_ = nullptr;
+  QSpinBox* gpus_spin_ = nullptr;
+  QSpinBox* gpus_per_node_spin_ = nullptr;
+  QDoubleSpinBox* nvlink_spin_ = nullptr;
+  QDoubleSpinBox* network_spin_ = nullptr;
+  QListWidget* interconnect_list_ = nullptr;
+  QPushButton* add_log_button_ = nullptr;
+  QPushButton* clear_logs_button_ = nullptr;
+  QLabel* interconnect_label_ = nullptr;
+  QComboBox* model_combo_ = nullptr;
+  QSpinBox* global_batch_spin_ = nullptr;
+  QSpinBox* seq_len_spin_ = nullptr;
+  QLabel* status_label_ = nullptr;
+  QTableView* table_ = nullptr;
+  LayoutModel* model_ = nullptr;
+  QSortFilterProxyModel* proxy_ = nullptr;
+  StepBarsPlot* time_plot_ = nullptr;
+  StepBarsPlot* memory_plot_ = nullptr;
+};
+
+}  // namespace scaleplan

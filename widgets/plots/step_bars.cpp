@@ -1,0 +1,132 @@
+#include "plots/step_bars.hpp"
+
+#include <algorithm>
+
+namespace scaleplan {
+
+namespace {
+constexpr double kBarKey = 1.0;
+constexpr double kBarWidth = 0.5;
+constexpr int kLabelLineChars = 34;  // the bar's plot is about a third of the panel wide
+
+// "TP 4 · PP 2 (V 8) · DP 64 · CP 2 · mb 4 · SP · recompute none" over lines at its separators.
+QString wrapAtSeparators(const QString& text) {
+  const QString separator = QStringLiteral(" · ");
+  QStringList lines;
+  QString line;
+  for (const QString& part : text.split(separator)) {
+    if (!line.isEmpty() && line.size() + separator.size() + part.size() > kLabelLineChars) {
+      lines << line;
+      line.clear();
+    }
+    line += (line.isEmpty() ? QString() : separator) + part;
+  }
+  if (!line.isEmpty()) lines << line;
+  return lines.join('\n');
+}
+}  // namespace
+
+StepBarsPlot::StepBarsPlot(Session* session, const QString& title, const QString& stem, const QString& axis_label,
+                           QWidget* parent)
+    : PlotView(session, title, parent), stem_(stem), message_(tr("No layout selected")) {
+  QCustomPlot* p = plot();
+  p->xAxis->setSubTicks(false);
+  p->xAxis->grid()->setVisible(false);
+  p->xAxis->setRange(0.4, 1.6);
+  p->yAxis->setLabel(axis_label);
+  // The legend to the right of the bar: a single bar leaves the width free, and inside the axis
+  // rect the legend would cover the bar's top.
+  if (p->axisRect()->insetLayout()->take(p->legend)) {
+    p->plotLayout()->addElement(0, 1, p->legend);
+    p->plotLayout()->setColumnStretchFactor(1, 0.001);
+    p->legend->setMargins(QMargins(6, 3, 6, 3));
+  }
+  p->setInteractions(QCP::Interactions());  // a fixed bar chart: no drag or zoom
+}
+
+void StepBarsPlot::setTerms(const QString& bar_label, std::vector<StackedTerm> terms, const QString& total_text,
+                            std::optional<double> limit, const QString& limit_text) {
+  bar_label_ = bar_label;
+  terms_ = std::move(terms);
+  total_text_ = total_text;
+  limit_ = limit;
+  limit_text_ = limit_text;
+  scheduleRefresh();
+}
+
+void StepBarsPlot::clearTerms(const QString& message) {
+  terms_.clear();
+  message_ = message;
+  limit_.reset();
+  scheduleRefresh();
+}
+
+double StepBarsPlot::total() const {
+  double sum = 0.0;
+  for (const auto& t : terms_) sum += t.value;
+  return sum;
+}
+
+void StepBarsPlot::rebuild() {
+  QCustomPlot* p = plot();
+  bars_.clear();
+  if (terms_.empty()) {
+    auto* text = new QCPItemText(p);
+    text->position->setType(QCPItemPosition::ptAxisRectRatio);
+    text->position->setCoords(0.5, 0.5);
+    text->setText(message_);
+    text->setColor(theme().foreground);
+    trackItem(text);
+    p->legend->setVisible(false);
+    p->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+    p->xAxis->setLabel(QString());
+    return;
+  }
+  // The layout as the axis label: as a tick label a text this long was dropped by the axis.
+  p->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+  p->xAxis->setLabel(wrapAtSeparators(bar_label_));
+  p->legend->setVisible(true);
+  QCPBars* below = nullptr;
+  for (std::size_t i = 0; i < terms_.size(); ++i) {
+    auto* bars = new QCPBars(p->xAxis, p->yAxis);
+    bars->setName(terms_[i].name);
+    bars->setWidth(kBarWidth);
+    // More terms than theme colours (the step has ten): the second round lighter, still distinct.
+    const std::size_t colours = theme().series.size();
+    QColor color = theme().seriesColor(i);
+    if (colours > 0 && i >= colours) color = color.lighter(165);
+    bars->setPen(QPen(color.darker(130), 1));
+    bars->setBrush(QBrush(color));
+    bars->setData(QVector<double>{kBarKey}, QVector<double>{terms_[i].value}, true);
+    if (below) bars->moveAbove(below);
+    if (terms_[i].value <= 0.0) bars->removeFromLegend();
+    below = bars;
+    bars_.push_back(bars);
+  }
+  const double sum = total();
+  double top = sum;
+  double label_y = sum;
+  if (limit_ && *limit_ > 0.0) {
+    top = std::max(top, *limit_);
+    // Just under the limit line, the total would sit on the line: put it above the line.
+    if (sum < *limit_ && *limit_ - sum < 0.1 * top) label_y = *limit_;
+    QCPGraph* line = addGraph(limit_text_, theme().plan, Qt::DashLine, 1.6);
+    line->setData(QVector<double>{-10.0, 10.0}, QVector<double>{*limit_, *limit_}, true);
+    line->setSelectable(QCP::stNone);
+  }
+  addLabel(total_text_, kBarKey, label_y, Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
+  p->yAxis->setRange(0.0, top > 0 ? top * 1.15 : 1.0);
+}
+
+QString StepBarsPlot::readoutText(double, double) const {
+  if (terms_.empty()) return {};
+  QStringList lines;
+  lines << tr("%1: %2").arg(bar_label_, total_text_);
+  const double sum = total();
+  for (const auto& t : terms_)
+    if (t.value > 0.0)
+      lines << tr("  %1: %2 (%3%)").arg(t.name).arg(t.value, 0, 'g', 3).arg(sum > 0 ? 100.0 * t.value / sum : 0.0, 0, 'f', 1);
+  return lines.join('\n');
+}
+
+}  // namespace scaleplan

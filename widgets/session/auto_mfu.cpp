@@ -1,0 +1,134 @@
+#include "session/auto_mfu.hpp"
+
+#include <QCoreApplication>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "controls/text_format.hpp"
+#include "session/session.hpp"
+
+namespace scaleplan {
+
+namespace {
+
+// Two requests that differ only in MFU plan the same model on the same cluster.
+bool sameInputs(PlanRequest a, PlanRequest b) {
+  a.mfu = b.mfu = 0.0;
+  return a == b;
+}
+
+// "TP 8 · PP 16 · DP 64" (+ CP, EP when used): the degrees only; details() has the whole layout.
+QString degrees(const ParallelLayout& l) {
+  QString s = QObject::tr("TP %1 · PP %2 · DP %3").arg(l.tp).arg(l.pp).arg(l.dp);
+  if (l.cp > 1) s += QObject::tr(" · CP %1").arg(l.cp);
+  if (l.ep > 1) s += QObject::tr(" · EP %1").arg(l.ep);
+  return s;
+}
+
+}  // namespace
+
+Result<GemmRates> guiGemmRates(const Accelerator& accelerator, Precision precision) {
+  GemmEfficiencyModel model;
+  if (accelerator.measured) model.peak_fraction = 1.0;
+  return GemmRates::fromCatalog(accelerator, precision, model);
+}
+
+AutoMfuController::AutoMfuController(Session* session, QObject* parent) : QObject(parent), session_(session) {
+  if (auto systems = SystemCatalog::loadDefault()) systems_ = std::move(systems).value();
+  else systems_error_ = qs(systems.message());
+  connect(&watcher_, &QFutureWatcher<AutoMfuOutcome>::finished, this, &AutoMfuController::onFinished);
+  connect(session_, &Session::inputsChanged, this, &AutoMfuController::onInputsChanged);
+}
+
+AutoMfuController::~AutoMfuController() {
+  watcher_.disconnect(this);
+  watcher_.waitForFinished();
+}
+
+Result<AutoMfuSpec> AutoMfuController::specFor(const PlanRequest& request, const SystemCatalog& systems) {
+  AutoMfuSpec spec;
+  const ClusterSystem* standard = systems.findByAccelerator(request.accelerator.id);
+  spec.system = standard ? *standard : genericSystemFor(request.accelerator, systems.find("hgx-h100"));
+  spec.system.accelerator = request.accelerator;
+  auto rates = guiGemmRates(request.accelerator, request.precision);
+  if (!rates) return rates.error();
+  spec.rates = std::move(rates).value();
+  return spec;
+}
+
+void AutoMfuController::setEnabled(bool on) {
+  if (enabled_ == on) return;
+  enabled_ = on;
+  searched_.reset();
+  if (on) onInputsChanged();
+  emit changed();
+}
+
+void AutoMfuController::onInputsChanged() {
+  if (!enabled_) return;
+  const PlanRequest& request = session_->currentRequest();
+  if (searched_ && sameInputs(*searched_, request)) return;  // only the MFU changed (ours)
+  searched_ = request;
+  if (running_) {
+    pending_ = request;
+    return;
+  }
+  launch(request);
+}
+
+void AutoMfuController::launch(const PlanRequest& request) {
+  running_ = true;
+  emit changed();
+  auto spec = specFor(request, systems_);
+  watcher_.setFuture(QtConcurrent::run([request, spec = std::move(spec)]() {
+    AutoMfuOutcome out{request, std::nullopt, {}};
+    if (!spec) {
+      out.error = qs(spec.message());
+      return out;
+    }
+    auto planned = makePlanWithAutoMfu(request, *spec);
+    if (planned) out.plan = std::move(planned).value();
+    else out.error = qs(planned.message());
+    return out;
+  }));
+}
+
+void AutoMfuController::onFinished() {
+  running_ = false;
+  if (pending_) {  // superseded: search the latest inputs
+    const PlanRequest next = *pending_;
+    pending_.reset();
+    launch(next);
+    return;
+  }
+  const AutoMfuOutcome outcome = watcher_.result();
+  plan_ = outcome.plan;
+  error_ = outcome.error;
+  if (enabled_ && plan_) session_->setMfu(plan_->request.mfu);
+  emit changed();
+}
+
+QString AutoMfuController::text() const {
+  if (!enabled_) return {};
+  if (running_) return tr("auto: searching the layouts...");
+  if (!plan_) return tr("auto: %1").arg(error_.isEmpty() ? systems_error_ : error_);
+  return tr("auto: %1% with %2").arg(plan_->request.mfu * 100.0, 0, 'f', 1).arg(degrees(plan_->best.layout));
+}
+
+QString AutoMfuController::details() const {
+  if (!plan_) return {};
+  const StepEstimate& best = plan_->best;
+  return tr("%1 on %2 (%3); %4 per GPU of %5; %6 x %7 tokens per step")
+      .arg(qs(best.layout.describe()), qs(best.system_id), qs(plan_->architecture_source),
+           text::bytes(best.memory.total()), text::bytes(best.memory_capacity_bytes),
+           text::thousands(static_cast<double>(best.job.global_batch)),
+           text::thousands(static_cast<double>(best.job.seq_len)));
+}
+
+void AutoMfuController::waitForIdle() {
+  while (running_) {
+    watcher_.waitForFinished();
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+  }
+}
+
+}  // namespace scaleplan
