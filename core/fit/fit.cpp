@@ -332,9 +332,9 @@ FitSummary fitLawUnguarded(const std::vector<FitPoint>& points, const FitOptions
   const std::vector<double> natural = naturalParams(layout, theta.data());
   for (std::size_t k = 0; k < names.size(); ++k) s.params.push_back({names[k], natural[k]});
   if (options.objective == FitObjective::HuberLikelihood) s.scale = std::exp(theta.back());
-  if (const std::string why = unrepresentableParameters(s.params); !why.empty()) {
+  if (const std::string unrepresentable = unrepresentableParameters(s.params); !unrepresentable.empty()) {
     s.termination = FitTermination::Failed;
-    s.message = "the fit diverged: " + why + ", which no law can hold; the data do not identify the " +
+    s.message = "the fit diverged: " + unrepresentable + ", which no law can hold; the data do not identify the " +
                 std::string(toString(options.law)) + " form";
     return finish(s);
   }

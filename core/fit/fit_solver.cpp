@@ -158,10 +158,10 @@ struct LocalSolver::Impl {
       auto* function = new ObjectiveFunction(ops, objective, delta, data, out.theta, fixed);
       const std::vector<int> free = function->freeParameters();
       ceres::GradientProblem reduced(function);
-      std::vector<double> x;
-      for (int k : free) x.push_back(out.theta[static_cast<std::size_t>(k)]);
-      runLbfgs(reduced, x.data(), tol, &out);
-      for (std::size_t k = 0; k < free.size(); ++k) out.theta[static_cast<std::size_t>(free[k])] = x[k];
+      std::vector<double> free_values;
+      for (int k : free) free_values.push_back(out.theta[static_cast<std::size_t>(k)]);
+      runLbfgs(reduced, free_values.data(), tol, &out);
+      for (std::size_t k = 0; k < free.size(); ++k) out.theta[static_cast<std::size_t>(free[k])] = free_values[k];
     }
     return out;
   }
