@@ -100,6 +100,15 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   // write 4), in-place exp (4 + 4), sum (4), in-place divide (4 + 4) = 38 forward; backward the
   // in-place multiply by the output gradient (4 + 4) and the FP32 -> FP16 cast back (4 + 2) = 14.
   o.loss_bytes_per_logit = 52.0;
+  // Megatron-LM 2021's default data parallelism (--DDP-impl local; contiguous gradient buffers
+  // were opt-in, --use-contiguous-buffers-in-ddp, and the fused weight-gradient accumulation came
+  // later) leaves gradient accumulation to PyTorch autograd: from the second micro-batch on, each
+  // parameter's 16-bit .grad is updated in place, grad += new (read 2 + 2, write 2 = 6 bytes).
+  // Its allreduce_gradients (megatron/model/distributed.py) then flattens the gradients into one
+  // buffer (_flatten_dense_tensors: read 2, write 2) and copies the reduced values back
+  // (buf.copy_: read 2, write 2): 8 bytes per parameter per step.
+  o.gradient_accumulation_bytes_per_parameter = 6.0;
+  o.gradient_reduce_copy_bytes_per_parameter = 8.0;
   o.unfused_layer_copies = true;
   return o;
 }
@@ -114,6 +123,10 @@ bool ExecutionOptions::isValid(std::string* error) const {
   if (!(gradient_reduce_bytes > 0.0)) return fail("gradient_reduce_bytes: must be positive");
   if (!(optimizer_bytes_per_parameter >= 0.0)) return fail("optimizer_bytes_per_parameter: must be >= 0");
   if (!(loss_bytes_per_logit >= 0.0)) return fail("loss_bytes_per_logit: must be >= 0");
+  if (!(gradient_accumulation_bytes_per_parameter >= 0.0))
+    return fail("gradient_accumulation_bytes_per_parameter: must be >= 0");
+  if (!(gradient_reduce_copy_bytes_per_parameter >= 0.0))
+    return fail("gradient_reduce_copy_bytes_per_parameter: must be >= 0");
   if (!(framework_reserved_bytes >= 0.0)) return fail("framework_reserved_bytes: must be >= 0");
   if (!(fragmentation_allowance >= 0.0 && fragmentation_allowance < 1.0))
     return fail("fragmentation_allowance: must be in [0, 1)");
@@ -361,12 +374,16 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     pp_mb = 2.0 * v * per;
   }
 
+  // Weight gradients added into the step's gradients after every micro-batch but the first (the
+  // cost sits in each micro-batch's backward pass, so the bubble counts it in a slot too).
+  const double accumulate_mb = rates.memorySeconds(worst_params * options.gradient_accumulation_bytes_per_parameter);
   const double compute_mb = gemm_mb + attn_mb + mem_mb;
-  const double t_mb = compute_mb + tp_mb + ep_mb + cp_mb + pp_mb;
+  const double t_mb = compute_mb + accumulate_mb + tp_mb + ep_mb + cp_mb + pp_mb;
   TimeBreakdown& t = e.time;
   t.gemm = m * gemm_mb;
   t.attention = m * attn_mb;
-  t.memory_bound = m * mem_mb;
+  t.memory_bound = m * mem_mb + (m - 1.0) * accumulate_mb +
+                   rates.memorySeconds(worst_params * options.gradient_reduce_copy_bytes_per_parameter);
   t.tp_communication = m * tp_mb;
   t.ep_communication = m * ep_mb;
   t.cp_communication = m * cp_mb;

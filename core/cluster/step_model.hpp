@@ -58,6 +58,15 @@ struct ExecutionOptions {
   // and write of the FP32 logits by a fused softmax cross-entropy forward (8) and its gradient
   // (8) = 16 bytes.
   double loss_bytes_per_logit = 16.0;
+  // Memory traffic of adding one micro-batch's weight gradients into the step's gradients, bytes
+  // per parameter held, for every micro-batch after the first. 0: the weight-gradient GEMM
+  // accumulates in its epilogue (Megatron-Core --gradient-accumulation-fusion, its default with
+  // Transformer Engine). 6: PyTorch autograd's in-place `grad += new` on 16-bit gradients (read 2
+  // + 2, write 2), as in Megatron-LM 2021 (see megatron2021()).
+  double gradient_accumulation_bytes_per_parameter = 0.0;
+  // Copies around the data-parallel reduction, bytes per parameter, once per step. 0: gradients
+  // live in one contiguous buffer that is reduced in place (Megatron-Core). 8: Megatron-LM 2021.
+  double gradient_reduce_copy_bytes_per_parameter = 0.0;
   // Memory passes of an unfused layer (Megatron-LM 2021, see megatron2021()): the QKV bias added
   // by the GEMM on a broadcast copy, the attention context's permute copy, the split of Q/K/V
   // gradients and the linear-bias gradient sums. Off: fused into GEMM epilogues (current
@@ -90,7 +99,7 @@ struct TimeBreakdown {
   // Per step, seconds, on the critical pipeline stage.
   double gemm = 0.0;                // linear layers (incl. recomputation), all micro-batches
   double attention = 0.0;           // score / context products (FlashAttention or batched GEMMs)
-  double memory_bound = 0.0;        // norms, activations, residuals, softmax/dropout passes
+  double memory_bound = 0.0;        // norms, activations, residuals, softmax/dropout, gradient-accumulation passes
   double tp_communication = 0.0;    // exposed TP all-reduce / all-gather + reduce-scatter
   double cp_communication = 0.0;    // exposed K/V exchange
   double ep_communication = 0.0;    // exposed expert all-to-all

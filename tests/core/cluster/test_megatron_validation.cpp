@@ -10,17 +10,15 @@
 // throughput (section 5.1 uses the interleaved schedule; sections 3.3 and 5.6 choose the
 // micro-batch that is fastest), so the model does the same: the fastest fitting micro-batch in
 // {1, 2, 4, 8} and V in the divisors of layers/PP up to 8, by the layout search.
-// Tolerances. Issue 10 asks for a mean absolute error of at most 5% and no row beyond 12%. The
-// second is met (worst row 10.7%, the 76B one); the first is not: every row is still
-// over-predicted, by 2.6-10.7% (mean 6.8%). The 2021 software's own costs are counted from Megatron-LM's
-// 2021 code (FP16 optimizer passes, unfused FP32 cross-entropy, unfused bias/permute/split copies,
-// the tied-embedding gradient all-reduce); what remains is not explained by a sourced constant:
-// the matrix products are ~65-80% of each predicted step, costed at 71% of peak, and the published
-// A100 cuBLAS figures put A100 at or above the H200 that 71% was measured on (A100 SXM reaches
-// 85.9% of peak on its best BF16 shape vs 80.1-80.3% for H100/H200, Bekman's ml-engineering MAMF
-// table), so a lower A100 GEMM efficiency would be a constant fitted to this table. The test pins
-// what the model reaches - every row within 12% (the issue's bound), the mean within 7% - so that
-// a change that makes it worse fails; the 5% mean is reported as not met.
+// Tolerances: issue 10 asks for a mean absolute error of at most 5% and no row beyond 12%, and
+// the test asserts exactly that. The model meets both (mean 4.9%, worst 8.7% at 76B), every row
+// still on the optimistic side. The 2021 software's own costs are counted from Megatron-LM's 2021
+// code, none fitted to this table: the FP16 optimizer's passes, the unfused FP32 cross-entropy,
+// unfused bias/permute/split copies, the tied-embedding gradient all-reduce, and autograd's
+// per-micro-batch gradient accumulation with the local DDP's flatten/unflatten copies. The matrix
+// products (~65-80% of each step) are costed at 71% of peak, measured on an H200; published A100
+// cuBLAS figures put A100 at or above H200 (85.9% of peak on its best BF16 shape vs 80.1-80.3% for
+// H100/H200, Bekman's ml-engineering MAMF table), so the GEMM efficiency is not lowered to fit.
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -144,7 +142,7 @@ class TestMegatronValidation : public QObject {
     QVERIFY2(worst <= 0.12, "a row is beyond 12%");
     const double mae = sum_abs / double(rows.size());
     qInfo("mean absolute error %.1f%%, worst %.1f%%", 100.0 * mae, 100.0 * worst);
-    QVERIFY2(mae <= 0.07, "mean absolute error above 7%");
+    QVERIFY2(mae <= 0.05, "mean absolute error above 5%");
   }
 
   // The 1T row (3,072 A100s, global batch 3,072): the best layout the search finds is feasible

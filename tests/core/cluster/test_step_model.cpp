@@ -223,6 +223,17 @@ class TestStepModel : public QObject {
     const double per_token = 96.0 * (2.0 * 49152.0 + 46080.0) + 36.0 * 51200.0 / 8.0;
     SP_COMPARE_REL(a->time.memory_bound - b->time.memory_bound, 8.0 * 2048.0 * per_token / bandwidth, 1e-9);
     SP_COMPARE_REL(a->time.optimizer - b->time.optimizer, 22.0 * a->memory.parameters_per_gpu / bandwidth, 1e-9);
+    // Autograd's gradient accumulation after micro-batches 2..8 (6 bytes per parameter each) and
+    // the local DDP's flatten/unflatten copies once per step (8 bytes per parameter).
+    ExecutionOptions accumulation_fused = fused;
+    accumulation_fused.gradient_accumulation_bytes_per_parameter = 0.0;
+    accumulation_fused.gradient_reduce_copy_bytes_per_parameter = 0.0;
+    auto f = estimateStep(job, l, a100, *rates, accumulation_fused);
+    QVERIFY2(f, f.message().c_str());
+    SP_COMPARE_REL(b->time.memory_bound - f->time.memory_bound,
+                   (7.0 * 6.0 + 8.0) * b->memory.parameters_per_gpu / bandwidth, 1e-9);
+    // ... and the per-micro-batch share sits in each bubble slot too (pp 1 here: no bubble).
+    QCOMPARE(b->time.bubble, 0.0);
     // Tied embeddings on two stages: their gradient is all-reduced between the first and last
     // stage (here the only data-parallel term: dp 1), 51200 x 12288 / 8 16-bit values.
     l.pp = 2;
