@@ -1,5 +1,6 @@
 #include "cluster_flags.hpp"
 
+#include "base/format.hpp"
 #include "cluster/shape_rule.hpp"
 #include "interconnect_args.hpp"
 
@@ -20,6 +21,20 @@ void addClusterJobOptions(ArgParser& p) {
       .option("nvlink-domain", "N", "override the GPUs one NVLink/NVSwitch domain connects")
       .option("nvlink-gbps", "X", "override NVLink bandwidth, GB/s per GPU per direction")
       .option("network-gbps", "X", "override the network, Gb/s per GPU (NIC line rate)")
+      .option("nvlink-efficiency", "F",
+              "override the NVLink collectives' efficiency: large-message bus bandwidth / line rate, (0, 1]")
+      .option("network-efficiency", "F", "override the network collectives' efficiency, (0, 1]")
+      .option("nvlink-latency-us", "X", "override the NVLink latency per collective algorithm step, microseconds")
+      .option("network-latency-us", "X", "override the network latency per collective algorithm step, microseconds")
+      .option("gemm-efficiency", "F",
+              "matrix products (catalog accelerator; a measured:FILE replaces it): fraction of the dense peak (default " +
+                  formatNumber(GemmEfficiencyModel{}.peak_fraction) + ", an H200 measurement)")
+      .option("memory-efficiency", "F",
+              "memory-bound work: fraction of the catalog bandwidth (default " +
+                  formatNumber(GemmEfficiencyModel{}.bandwidth_fraction) + ")")
+      .option("flash-attention-efficiency", "F",
+              "FlashAttention: fraction of the dense peak (default " +
+                  formatNumber(ExecutionOptions{}.flash_attention_efficiency) + ")")
       .option("software", "S", "training software: current (Megatron-Core: FlashAttention, overlapped DP) "
                                "or megatron-2021 (Narayanan et al. 2021); default current")
       .flag("json", "machine-readable output");
@@ -67,10 +82,17 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
     if (!prec) return Error{"--precision: unknown precision '" + *text + "' (expected one of " + allPrecisionNames() + ")"};
     spec.precision = *prec;
   }
-  for (const char* name : {"nvlink-gbps", "network-gbps"}) {
+  const std::pair<const char*, std::optional<double>*> fabric_flags[] = {
+      {"nvlink-gbps", &spec.overrides.nvlink_gbps},
+      {"network-gbps", &spec.overrides.network_gbps},
+      {"nvlink-efficiency", &spec.overrides.nvlink_efficiency},
+      {"network-efficiency", &spec.overrides.network_efficiency},
+      {"nvlink-latency-us", &spec.overrides.nvlink_latency_us},
+      {"network-latency-us", &spec.overrides.network_latency_us}};
+  for (const auto& [name, target] : fabric_flags) {
     auto v = p.getDouble(name);
     if (!v) return v.error();
-    if (*v) (std::string(name) == "nvlink-gbps" ? spec.overrides.nvlink_gbps : spec.overrides.network_gbps) = **v;
+    if (*v) *target = **v;
   }
   for (const char* name : {"gpus-per-node", "nvlink-domain"}) {
     auto v = p.getInt(name);
@@ -83,6 +105,26 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
     else if (*software != "current")
       return Error{"--software: unknown value '" + *software + "' (expected current, megatron-2021)"};
   }
+  // Efficiencies of the execution model (ExecutionOptions::isValid checks their ranges; its field
+  // names map to these flags).
+  const std::pair<const char*, double*> execution_flags[] = {
+      {"gemm-efficiency", &out.execution.gemm.peak_fraction},
+      {"memory-efficiency", &out.execution.gemm.bandwidth_fraction},
+      {"flash-attention-efficiency", &out.execution.flash_attention_efficiency}};
+  for (const auto& [name, target] : execution_flags) {
+    auto v = p.getDouble(name);
+    if (!v) return v.error();
+    if (*v) *target = **v;
+  }
+  if (std::string why; !out.execution.isValid(&why)) {
+    for (const auto& [field, flag] : {std::pair<std::string, std::string>{"peak_fraction", "--gemm-efficiency"},
+                                      {"bandwidth_fraction", "--memory-efficiency"},
+                                      {"flash_attention_efficiency", "--flash-attention-efficiency"}}) {
+      if (why.rfind(field, 0) == 0) why = flag + why.substr(field.size());
+    }
+    return Error{why};
+  }
+  spec.gemm = out.execution.gemm;
   auto seq = positive(p, "seq");
   if (!seq) return seq.error();
   auto gpus = positive(p, "gpus");

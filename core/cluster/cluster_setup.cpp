@@ -48,7 +48,7 @@ Result<ClusterSetup> makeClusterSetup(const ClusterSetupSpec& spec, const Hardwa
   if (!applied) return applied.error();
   system = *applied;
   auto rates = bench ? GemmRates::fromBenchmark(*bench, spec.precision, *accelerator, bench_path)
-                     : GemmRates::fromCatalog(*accelerator, spec.precision);
+                     : GemmRates::fromCatalog(*accelerator, spec.precision, spec.gemm);
   if (!rates) return Error{"--precision: " + rates.message()};
   if (!system.accelerator.peak(spec.precision))
     return Error{"--precision: " + system.accelerator.id + " has no " + std::string(toString(spec.precision)) + " peak"};

@@ -18,6 +18,8 @@ struct ClusterSetupSpec {
   std::string system_id;
   Precision precision = Precision::Bf16;
   ClusterOverrides overrides;
+  // Matrix-product and memory efficiencies for a catalog accelerator (a measured file replaces them).
+  GemmEfficiencyModel gemm;
 };
 
 struct ClusterSetup {

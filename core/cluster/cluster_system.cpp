@@ -332,8 +332,22 @@ Result<ClusterSystem> applyOverrides(ClusterSystem system, const ClusterOverride
   if (auto e = positive(o.network_gbps, "--network-gbps")) return Error{*e};
   if (o.nvlink_gbps) system.nvlink.bytes_per_second_per_gpu = *o.nvlink_gbps * 1e9;
   if (o.network_gbps) system.network.bytes_per_second_per_gpu = *o.network_gbps * 1e9 / 8.0;
+  auto fraction = [](const std::optional<double>& v, const char* flag) -> std::optional<std::string> {
+    if (v && !(*v > 0.0 && *v <= 1.0)) return std::string(flag) + ": must be in (0, 1], got " + fmt(*v);
+    return std::nullopt;
+  };
+  auto nonNegative = [](const std::optional<double>& v, const char* flag) -> std::optional<std::string> {
+    if (v && !(*v >= 0.0 && std::isfinite(*v))) return std::string(flag) + ": must be >= 0, got " + fmt(*v);
+    return std::nullopt;
+  };
+  if (auto e = fraction(o.nvlink_efficiency, "--nvlink-efficiency")) return Error{*e};
+  if (auto e = fraction(o.network_efficiency, "--network-efficiency")) return Error{*e};
+  if (auto e = nonNegative(o.nvlink_latency_us, "--nvlink-latency-us")) return Error{*e};
+  if (auto e = nonNegative(o.network_latency_us, "--network-latency-us")) return Error{*e};
   if (o.nvlink_efficiency) system.nvlink.collective_efficiency = *o.nvlink_efficiency;
   if (o.network_efficiency) system.network.collective_efficiency = *o.network_efficiency;
+  if (o.nvlink_latency_us) system.nvlink.latency_seconds = *o.nvlink_latency_us * 1e-6;
+  if (o.network_latency_us) system.network.latency_seconds = *o.network_latency_us * 1e-6;
   if (o.gpus_per_node) {
     if (*o.gpus_per_node < 1) return Error{"--gpus-per-node: must be >= 1, got " + std::to_string(*o.gpus_per_node)};
     system.gpus_per_node = *o.gpus_per_node;

@@ -126,8 +126,10 @@ struct ClusterOverrides {
   std::optional<double> network_gbps;       // Gb/s per GPU (NIC line rate, bits: 400 = 50e9 bytes/s)
   std::optional<int> gpus_per_node;
   std::optional<int> nvlink_domain_gpus;
-  std::optional<double> nvlink_efficiency;
+  std::optional<double> nvlink_efficiency;   // achieved busbw / line rate, large messages, (0, 1]
   std::optional<double> network_efficiency;
+  std::optional<double> nvlink_latency_us;   // per algorithm step, microseconds, >= 0
+  std::optional<double> network_latency_us;
   std::vector<MeasuredCollective> nvlink_measured;   // e.g. --interconnect logs within a node
   std::vector<MeasuredCollective> network_measured;  // logs spanning nodes
 };

@@ -131,6 +131,35 @@ class TestCliCluster : public QObject {
     QVERIFY2(bad.err.contains("--mfu: 'automatic' is not a number"), bad.err.constData());
   }
 
+  // Every efficiency of the model can be overridden: memory-bound work and the optimizer scale
+  // exactly with 1 / memory efficiency, the TP collectives' bandwidth term with 1 / NVLink
+  // efficiency (latency set to 0 so only that term is left), and the matrix products by nearly
+  // 1 / GEMM efficiency (the 3 µs per call overhead does not scale).
+  void efficiencyOverrides() {
+    const QStringList layout = {"--tp", "2", "--pp", "1", "--cp", "1", "--micro-batch", "2", "--sequence-parallel", "on",
+                                "--recompute", "selective", "--zero", "1", "--nvlink-latency-us", "0"};
+    Run base = cli(QStringList{"step"} + llama8bOnH100(layout));
+    Run slow = cli(QStringList{"step"} + llama8bOnH100(layout + QStringList{"--memory-efficiency", "0.445",
+                                                                           "--nvlink-efficiency", "0.4",
+                                                                           "--gemm-efficiency", "0.355"}));
+    QVERIFY2(base.exit_code == 0 && slow.exit_code == 0, (base.err + slow.err).constData());
+    const QJsonObject a = jsonOf(base)["time"].toObject(), b = jsonOf(slow)["time"].toObject();
+    SP_COMPARE_REL(b["memory_bound"].toDouble(), 2.0 * a["memory_bound"].toDouble(), 1e-9);
+    SP_COMPARE_REL(b["optimizer"].toDouble(), 2.0 * a["optimizer"].toDouble(), 1e-9);
+    SP_COMPARE_REL(b["tp_communication"].toDouble(), 2.0 * a["tp_communication"].toDouble(), 1e-9);
+    const double gemm_ratio = b["gemm"].toDouble() / a["gemm"].toDouble();
+    QVERIFY2(gemm_ratio > 1.9 && gemm_ratio <= 2.0, QByteArray::number(gemm_ratio).constData());
+    Run gemm = cli(QStringList{"step"} + llama8bOnH100({"--gemm-efficiency", "1.5"}));
+    QCOMPARE(gemm.exit_code, 2);
+    QVERIFY2(gemm.err.contains("--gemm-efficiency: must be in (0, 1]"), gemm.err.constData());
+    Run network = cli(QStringList{"layouts"} + llama8bOnH100({"--network-efficiency", "0"}));
+    QCOMPARE(network.exit_code, 1);
+    QVERIFY2(network.err.contains("--network-efficiency: must be in (0, 1], got 0"), network.err.constData());
+    Run latency = cli(QStringList{"layouts"} + llama8bOnH100({"--nvlink-latency-us", "-1"}));
+    QCOMPARE(latency.exit_code, 1);
+    QVERIFY2(latency.err.contains("--nvlink-latency-us: must be >= 0"), latency.err.constData());
+  }
+
   void badInputNamesFieldAndNumbers() {
     Run r = cli(QStringList{"step"} + llama8bOnH100({"--tp", "3", "--pp", "1", "--cp", "1", "--micro-batch", "1",
                                                      "--sequence-parallel", "on", "--recompute", "none", "--zero",
