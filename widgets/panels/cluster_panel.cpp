@@ -129,6 +129,38 @@ void ClusterPanel::buildControls() {
   network_spin_->setToolTip(tr("Inter-node network line rate per GPU (Gb/s, bits: 400 Gb/s = 50 GB/s)"));
   form->addRow(tr("Network per GPU"), network_spin_);
 
+  // Efficiencies: the system's (fabrics, from data/hardware.json) and the execution model's
+  // (GemmEfficiencyModel) defaults, each a sourced input the user may replace.
+  auto fraction_spin = [form_widget](const char* name, const QString& tip) {
+    auto* spin = new QDoubleSpinBox(form_widget);
+    spin->setObjectName(name);
+    spin->setRange(0.05, 1.0);
+    spin->setDecimals(2);
+    spin->setSingleStep(0.01);
+    spin->setToolTip(tip);
+    return spin;
+  };
+  nvlink_efficiency_spin_ = fraction_spin("clusterNvlinkEfficiency",
+                                          tr("NVLink collectives: large-message bus bandwidth / line rate "
+                                             "(the system's value and its source are in data/hardware.json)"));
+  form->addRow(tr("NVLink efficiency"), nvlink_efficiency_spin_);
+  network_efficiency_spin_ = fraction_spin("clusterNetworkEfficiency",
+                                           tr("Network collectives: large-message bus bandwidth / NIC line rate"));
+  form->addRow(tr("Network efficiency"), network_efficiency_spin_);
+  const GemmEfficiencyModel gemm_defaults;
+  gemm_efficiency_spin_ = fraction_spin("clusterGemmEfficiency",
+                                        tr("Matrix products: fraction of the dense peak (default %1, ScalePlan's "
+                                           "sustained H200 benchmark; a measured accelerator uses its own rates)")
+                                            .arg(gemm_defaults.peak_fraction));
+  gemm_efficiency_spin_->setValue(gemm_defaults.peak_fraction);
+  form->addRow(tr("GEMM efficiency"), gemm_efficiency_spin_);
+  memory_efficiency_spin_ = fraction_spin("clusterMemoryEfficiency",
+                                          tr("Memory-bound work: fraction of the catalog memory bandwidth "
+                                             "(default %1, the H200 copy rate)")
+                                              .arg(gemm_defaults.bandwidth_fraction));
+  memory_efficiency_spin_->setValue(gemm_defaults.bandwidth_fraction);
+  form->addRow(tr("Memory efficiency"), memory_efficiency_spin_);
+
   interconnect_list_ = new QListWidget(form_widget);
   interconnect_list_->setObjectName("clusterInterconnectFiles");
   interconnect_list_->setMaximumHeight(4 * fontMetrics().height() + 8);
@@ -239,7 +271,8 @@ void ClusterPanel::buildControls() {
     connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::scheduleSearch);
   for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
-  for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_})
+  for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
+                            gemm_efficiency_spin_, memory_efficiency_spin_})
     connect(s, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   connect(add_log_button_, &QPushButton::clicked, this, [this] {
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add nccl-tests logs"), QString(),
@@ -268,12 +301,15 @@ void ClusterPanel::fillAccelerators() {
 void ClusterPanel::applySystemDefaults() {
   const ClusterSystem* system = systems_.find(system_combo_->currentData().toString().toStdString());
   if (!system) return;
-  const QSignalBlocker b1(accelerator_combo_), b2(gpus_per_node_spin_), b3(nvlink_spin_), b4(network_spin_);
+  const QSignalBlocker b1(accelerator_combo_), b2(gpus_per_node_spin_), b3(nvlink_spin_), b4(network_spin_),
+      b5(nvlink_efficiency_spin_), b6(network_efficiency_spin_);
   if (const int i = accelerator_combo_->findData(qs(system->accelerator.id)); i >= 0)
     accelerator_combo_->setCurrentIndex(i);
   gpus_per_node_spin_->setValue(system->gpus_per_node);
   nvlink_spin_->setValue(system->nvlink.bytes_per_second_per_gpu / kBytesPerGb);
   network_spin_->setValue(system->network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb);
+  nvlink_efficiency_spin_->setValue(system->nvlink.collective_efficiency);
+  network_efficiency_spin_->setValue(system->network.collective_efficiency);
 }
 
 Result<ClusterSystem> ClusterPanel::baseSystem() const {
@@ -292,6 +328,8 @@ ClusterOverrides ClusterPanel::overridesFromControls() const {
   o.gpus_per_node = gpus_per_node_spin_->value();
   o.nvlink_gbps = nvlink_spin_->value();
   o.network_gbps = network_spin_->value();
+  o.nvlink_efficiency = nvlink_efficiency_spin_->value();
+  o.network_efficiency = network_efficiency_spin_->value();
   return o;
 }
 
@@ -319,7 +357,11 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   request.job.global_batch = global_batch_spin_->value();
   request.job.gpus = gpus_spin_->value();
   request.job.precision = Precision::Bf16;
-  auto rates = guiGemmRates(system->accelerator, request.job.precision);
+  GemmEfficiencyModel efficiency;
+  efficiency.peak_fraction = gemm_efficiency_spin_->value();
+  efficiency.bandwidth_fraction = memory_efficiency_spin_->value();
+  request.execution.gemm = efficiency;
+  auto rates = guiGemmRates(system->accelerator, request.job.precision, efficiency);
   if (!rates) return rates.error();
   request.system = std::move(system).value();
   request.rates = std::move(rates).value();

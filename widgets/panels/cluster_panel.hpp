@@ -65,6 +65,10 @@ class ClusterPanel : public QWidget {
   QSpinBox* gpusPerNodeSpin() const { return gpus_per_node_spin_; }
   QDoubleSpinBox* nvlinkSpin() const { return nvlink_spin_; }
   QDoubleSpinBox* networkSpin() const { return network_spin_; }
+  QDoubleSpinBox* nvlinkEfficiencySpin() const { return nvlink_efficiency_spin_; }
+  QDoubleSpinBox* networkEfficiencySpin() const { return network_efficiency_spin_; }
+  QDoubleSpinBox* gemmEfficiencySpin() const { return gemm_efficiency_spin_; }
+  QDoubleSpinBox* memoryEfficiencySpin() const { return memory_efficiency_spin_; }
   QComboBox* modelCombo() const { return model_combo_; }
   QSpinBox* globalBatchSpin() const { return global_batch_spin_; }
   QSpinBox* seqLenSpin() const { return seq_len_spin_; }
@@ -110,6 +114,10 @@ class ClusterPanel : public QWidget {
   QSpinBox* gpus_per_node_spin_ = nullptr;
   QDoubleSpinBox* nvlink_spin_ = nullptr;
   QDoubleSpinBox* network_spin_ = nullptr;
+  QDoubleSpinBox* nvlink_efficiency_spin_ = nullptr;
+  QDoubleSpinBox* network_efficiency_spin_ = nullptr;
+  QDoubleSpinBox* gemm_efficiency_spin_ = nullptr;
+  QDoubleSpinBox* memory_efficiency_spin_ = nullptr;
   QListWidget* interconnect_list_ = nullptr;
   QPushButton* add_log_button_ = nullptr;
   QPushButton* clear_logs_button_ = nullptr;

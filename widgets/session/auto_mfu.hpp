@@ -26,7 +26,8 @@ class Session;
 // model of its dense peak. A measured one (the GPU bench tab's "use measured throughput"): its
 // peaks already are achieved rates (the best measured per precision), so they are used at full
 // fraction rather than discounted a second time; the per-call overhead and roofline stay.
-Result<GemmRates> guiGemmRates(const Accelerator& accelerator, Precision precision);
+Result<GemmRates> guiGemmRates(const Accelerator& accelerator, Precision precision,
+                                GemmEfficiencyModel model = {});
 
 struct AutoMfuOutcome {
   PlanRequest request;  // the inputs searched (MFU as it was)

@@ -60,6 +60,35 @@ class TestClusterPanel : public QObject {
     QCOMPARE(panel.networkSpin()->value(), 400.0);
   }
 
+  // The efficiencies are inputs: the system's fabric values fill their boxes, and what the user
+  // sets reaches the request (fabrics, matrix-product and memory rates) exactly.
+  void efficienciesReachTheRequest() {
+    Session session;
+    ClusterPanel panel(&session);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("dgx-a100")));
+    QCOMPARE(panel.nvlinkEfficiencySpin()->value(), 0.8);  // hardware.json, dgx-a100
+    QCOMPARE(panel.networkEfficiencySpin()->value(), 0.9);
+    QCOMPARE(panel.gemmEfficiencySpin()->value(), GemmEfficiencyModel{}.peak_fraction);
+    QCOMPARE(panel.memoryEfficiencySpin()->value(), GemmEfficiencyModel{}.bandwidth_fraction);
+    smallJob(panel);
+    panel.nvlinkEfficiencySpin()->setValue(0.5);
+    panel.networkEfficiencySpin()->setValue(0.6);
+    panel.gemmEfficiencySpin()->setValue(0.5);
+    panel.memoryEfficiencySpin()->setValue(0.7);
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QCOMPARE(request->system.nvlink.collective_efficiency, 0.5);
+    QCOMPARE(request->system.network.collective_efficiency, 0.6);
+    QCOMPARE(request->execution.gemm.peak_fraction, 0.5);
+    GemmEfficiencyModel model;
+    model.peak_fraction = 0.5;
+    model.bandwidth_fraction = 0.7;
+    auto expected = GemmRates::fromCatalog(request->system.accelerator, Precision::Bf16, model);
+    QVERIFY(expected.isOk());
+    QCOMPARE(request->rates.seconds(8192, 8192, 8192), expected->seconds(8192, 8192, 8192));
+    SP_COMPARE_REL(request->rates.memorySeconds(1e9), 1e9 / (2.039e12 * 0.7), 1e-3);  // A100 80GB: 2.039 TB/s
+  }
+
   void searchShowsTheCoreResult() {
     Session session;
     ClusterPanel panel(&session);
