@@ -1,6 +1,9 @@
 // Real training-tool logs from public repositories (tests/data/importers/real/, sources in its
 // SOURCE.md): each imports with default options plus only the values the file lacks, and the
 // values asserted are read from the files by hand (or, for the event files, decoded in Python).
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -66,20 +69,58 @@ class TestLogFormatsReal : public QObject {
   }
 
   void megatronRealLogs() {
-    const std::string one_node = kReal + "megatron/llama2-3.5b-4090-1node.log";
-    auto none = importPath(one_node);
-    QCOMPARE(none.error->missing_option, std::string("tokens-per-step"));
-    ImportOptions o;
-    o.tokens_per_step = 128 * 4096;  // global batch 128 × Llama 2's sequence length 4096
-    auto r = importPath(one_node, o);
-    QVERIFY2(r.ok(), r.status().message().c_str());
-    const Run& run = r.runs.at(0);
-    QCOMPARE(run.params, 3.5e9);  // "Total number of parameters in billions: 3.50"
-    QCOMPARE(run.points.size(), std::size_t{10});
-    QCOMPARE(run.points[0].loss, 10.43863);
-    QCOMPARE(run.points[0].tokens, 524288.0);
-    QCOMPARE(run.points[9].loss, 9.947481);
-    QCOMPARE(run.points[9].tokens, 10.0 * 524288);
+    // Megatron-LM on 8 MI300X (sfantao/lumi-ai-workflow-tests, see real/SOURCE.md): the arguments
+    // block gives N and seq_length, so the log imports with default options. By hand, from the
+    // arguments (56 layers, hidden 6144, 96 heads of kv_channels 64, 24 query groups, SwiGLU FFN
+    // 21504, no linear biases, RMSNorm, RoPE, untied embeddings, padded vocabulary 50688):
+    // per layer q,o 2·6144² + k,v 2·6144·(24·64) + MLP 3·6144·21504 + 2 norms 6144 = 490,745,856;
+    // × 56 = 27,481,767,936 (the log: "transformer layers in billions: 27.48"); + embedding and
+    // output 2·50688·6144 = 622,854,144 ("embedding layers in billions: 0.62") + final norm 6144
+    // = 28,104,628,224.
+    const std::string mi300x = kReal + "megatron/megatron-lm-28b-mi300x-thera.log";
+    auto m = importPath(mi300x);
+    QVERIFY2(m.ok(), m.status().message().c_str());
+    const Run& big = m.runs.at(0);
+    QCOMPARE(big.params, 28104628224.0);
+    // The log's "Total number of parameters in billions: 28.11" is Megatron's estimate, which
+    // counts each of the 2·56 + 1 norms with a bias (2·6144 instead of 6144): 28,105,322,496.
+    QCOMPARE(std::round((big.params + (2 * 56 + 1) * 6144.0) / 1e7) / 100, 28.11);
+    QCOMPARE(big.points.size(), std::size_t{17});  // iterations 1-17 of 20 (the job hit its time limit)
+    QCOMPARE(big.points[0].tokens, 512.0 * 8192);  // consumed samples 512 × seq_length 8192
+    QCOMPARE(big.points[0].loss, 10.99230);
+    QCOMPARE(big.points[7].tokens, 4096.0 * 8192);
+    QCOMPARE(big.points[7].loss, 9.912777);
+    QCOMPARE(big.points[16].tokens, 8704.0 * 8192);
+    QCOMPARE(big.points[16].loss, 8.424495);
+    const std::string mw = allWarnings(m);
+    SP_VERIFY_CONTAINS(mw, "model size N = 28104628224 counted from the arguments block");
+    SP_VERIFY_CONTAINS(mw, "tokens = consumed samples × seq_length 8192");
+
+    // The same log without its arguments block: N falls back to the printed "Total number of
+    // parameters in billions: 28.11", and the tokens per step are what it then lacks.
+    std::ifstream in(mi300x);
+    std::string line, without_args;
+    bool in_args = false;
+    while (std::getline(in, line)) {
+      if (line.find(" arguments ---") != std::string::npos) in_args = true;
+      if (!in_args) without_args += line + "\n";
+      if (line.find("end of arguments") != std::string::npos) in_args = false;
+    }
+    const auto dir = std::filesystem::temp_directory_path() / "scaleplan_test_log_formats_real";
+    std::filesystem::create_directories(dir);
+    const std::string no_args = (dir / "megatron-no-arguments.log").string();
+    std::ofstream(no_args) << without_args;
+    QCOMPARE(importPath(no_args).error->missing_option, std::string("tokens-per-step"));
+    ImportOptions per_step;
+    per_step.tokens_per_step = 512 * 8192;
+    auto printed = importPath(no_args, per_step);
+    QVERIFY2(printed.ok(), printed.status().message().c_str());
+    QCOMPARE(printed.runs.at(0).params, 28.11e9);
+    QCOMPARE(printed.runs[0].points.size(), std::size_t{17});
+    QCOMPARE(printed.runs[0].points[16].tokens, 17.0 * 512 * 8192);
+    SP_VERIFY_CONTAINS(allWarnings(printed), "model size N = 2.811e+10 from the log's 'Total number of parameters in "
+                                             "billions: 28.11'");
+    std::filesystem::remove_all(dir);
 
     // Megatron-DeepSpeed runs of saforem2/Megatron-DeepSpeed ALCF/README.md (see real/SOURCE.md): the logs
     // print no arguments block, so N is the one value they lack. The launch command above each log gives
@@ -176,6 +217,44 @@ class TestLogFormatsReal : public QObject {
     QCOMPARE(none.status().message(),
              tf + ": no scalar values in its 2 records: the event file holds no training curve to import");
     QVERIFY(none.error->missing_option.empty());
+
+    // TensorFlow 2 (TensorBoard's own reader tests: tf.summary.scalar("accuracy", 0.99, step=77),
+    // dumped with xxd): the value is a TF2 tensor scalar (Summary.Value.tensor, dtype DT_FLOAT,
+    // 4 bytes of tensor_content a4 70 7d 3f), not a simple_value.
+    const std::string tf2 = dir + "tensorboard-rustboard-accuracy/events.out.tfevents.1599759586.host";
+    auto acc_default = importPath(tf2);
+    QCOMPARE(acc_default.status().message(),
+             tf2 + ": no loss tag (loss, train/loss, eval/loss, val_loss ...) among the 1 scalar tags 'accuracy'; name "
+                   "the loss tag with --loss-column");
+    ImportOptions a;
+    a.columns.loss = "accuracy";
+    a.params = 1e6;
+    a.tokens_per_step = 1000;
+    auto acc = importPath(tf2, a);
+    QVERIFY2(acc.ok(), acc.status().message().c_str());
+    QCOMPARE(acc.formats.at(0), std::string("tensorboard-events"));
+    QCOMPARE(acc.runs.at(0).points.size(), std::size_t{1});
+    QCOMPARE(*acc.runs[0].points[0].step, 77.0);
+    QCOMPARE(acc.runs[0].points[0].loss, static_cast<double>(0.99f));  // float 0x3f7d70a4
+    QCOMPARE(acc.runs[0].points[0].tokens, 77.0 * 1000);
+
+    // syntaxdot-summary's writer test, whose bytes are asserted equal to TensorFlow's output for
+    // 'hello' = 42 at step 10 and 'world' = 1 at step 20 (simple_value).
+    const std::string sd = dir + "syntaxdot-summary-writer/events.out.tfevents.1608105178.host";
+    SP_VERIFY_CONTAINS(importPath(sd).status().message(), "among the 2 scalar tags 'hello', 'world'");
+    a.columns.loss = "hello";
+    auto hello = importPath(sd, a);
+    QVERIFY2(hello.ok(), hello.status().message().c_str());
+    QCOMPARE(hello.runs.at(0).name, std::string("syntaxdot-summary-writer"));
+    QCOMPARE(hello.runs[0].points.size(), std::size_t{1});
+    QCOMPARE(*hello.runs[0].points[0].step, 10.0);
+    QCOMPARE(hello.runs[0].points[0].loss, 42.0);  // float 0x42280000
+    a.columns.loss = "world";
+    auto world = importPath(sd, a);
+    QVERIFY2(world.ok(), world.status().message().c_str());
+    QCOMPARE(*world.runs.at(0).points.at(0).step, 20.0);
+    QCOMPARE(world.runs[0].points[0].loss, 1.0);  // float 0x3f800000
+    QCOMPARE(world.runs[0].points[0].tokens, 20.0 * 1000);
   }
 
   void wandbRealRunsTable() {
