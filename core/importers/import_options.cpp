@@ -70,9 +70,14 @@ const std::vector<std::string>& columnCandidates(ColumnRole role) {
                                                   "training_flops", "compute",       "train_flops",
                                                   "total_flops",   "flop"};
   // A plain "loss" is preferred; evaluation losses before the training loss because the
-  // papers fit held-out loss when a log has both.
-  static const std::vector<std::string> kLoss = {"loss",      "val_loss",   "eval_loss", "validation_loss",
-                                                 "test_loss", "train_loss", "final_loss", "eval_train_loss"};
+  // papers fit held-out loss when a log has both. Besides "train/loss"-style names, the tags that
+  // common writers use by default: "Loss/train" (PyTorch's SummaryWriter tutorial), "lm loss" and
+  // "lm loss validation" (Megatron-LM's TensorBoard scalars), "epoch_loss" (Keras's TensorBoard
+  // callback, one run per train/ and validation/ folder).
+  static const std::vector<std::string> kLoss = {
+      "loss",       "val_loss",  "eval_loss",       "validation_loss", "test_loss",    "loss_val",
+      "loss_eval",  "loss_test", "loss_validation", "lm_loss_validation", "train_loss", "loss_train",
+      "lm_loss",    "epoch_loss", "final_loss",     "eval_train_loss"};
   static const std::vector<std::string> kStep = {"step", "steps", "global_step", "_step", "iteration", "iter"};
   static const std::vector<std::string> kRun = {"run", "name", "run_name", "run_id", "experiment"};
   switch (role) {

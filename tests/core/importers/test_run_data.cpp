@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "importers/import_options.hpp"
+#include "importers/importer.hpp"
 #include "importers/run_data.hpp"
 #include "test_support.hpp"
 
@@ -157,6 +158,24 @@ class TestRunData : public QObject {
       QVERIFY(columnRoleFromString(toString(r)) == std::optional<ColumnRole>(r));
       QVERIFY(!columnCandidates(r).empty());
     }
+  }
+
+  void writerDefaultLossNamesArePicked() {
+    // The default scalar tags of common writers are loss columns without --loss-column; an
+    // evaluation loss still wins over the training loss when a file has both (3.5 is the one
+    // that should be picked in each row).
+    for (const char* csv : {"params,tokens,Loss/train\n1e8,1e9,3.5\n", "params,tokens,lm loss\n1e8,1e9,3.5\n",
+                            "params,tokens,epoch_loss\n1e8,1e9,3.5\n",
+                            "params,tokens,Loss/train,Loss/test\n1e8,1e9,3.0,3.5\n",
+                            "params,tokens,lm loss,lm loss validation\n1e8,1e9,3.0,3.5\n"}) {
+      auto r = importText(csv, "writer.csv", {});
+      QVERIFY2(r.ok(), (csv + (": " + r.status().message())).c_str());
+      QCOMPARE(r.runs.at(0).points.at(0).loss, 3.5);
+    }
+    // "lm loss vs samples" is the same loss plotted against samples: not a loss column by name.
+    auto vs = importText("params,tokens,lm loss vs samples\n1e8,1e9,3.5\n", "vs.csv", {});
+    QVERIFY(!vs.ok());
+    SP_VERIFY_CONTAINS(vs.status().message(), "no loss column");
   }
 
   void countsParseWithSuffixes() {
