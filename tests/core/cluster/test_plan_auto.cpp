@@ -37,6 +37,15 @@ AutoMfuSpec specFor(const Fixture& f, const std::string& gpu) {
   return AutoMfuSpec{setup->system, setup->rates, std::nullopt, "", kDefaultClusterSeqLen, std::nullopt, {}, {}};
 }
 
+// Llama 3 70B (data/models.json) on the H100's standard system.
+AutoMfuSpec llama70bOnH100(const Fixture& f) {
+  AutoMfuSpec spec = specFor(f, "h100-sxm");
+  auto models = ModelCatalog::loadFile(kData + "/models.json");
+  if (!models) qFatal("%s", models.message().c_str());
+  spec.architecture = models->find("llama3-70b")->architecture;
+  return spec;
+}
+
 PlanRequest request(const Fixture& f, Budget budget, const std::string& gpu, int gpus) {
   PlanSpec spec;
   spec.budget = budget;
@@ -55,10 +64,7 @@ class TestPlanAuto : public QObject {
   // A FLOP budget with a fixed architecture: N does not depend on the MFU, two rounds.
   void flopBudgetWithPreset() {
     const Fixture f = load();
-    AutoMfuSpec spec = specFor(f, "h100-sxm");
-    auto models = ModelCatalog::loadFile(kData + "/models.json");
-    QVERIFY(models);
-    spec.architecture = models->find("llama3-70b")->architecture;
+    AutoMfuSpec spec = llama70bOnH100(f);
     spec.architecture_source = "preset llama3-70b";
     auto planned = makePlanWithAutoMfu(request(f, {BudgetUnit::Flops, 1e24}, "h100-sxm", 1024), spec);
     QVERIFY2(planned, planned.message().c_str());
@@ -105,10 +111,7 @@ class TestPlanAuto : public QObject {
   // range the caller gave is replaced), and days and dollars get the intervals a typed range gives.
   void autoPlanCarriesTheRange() {
     const Fixture f = load();
-    AutoMfuSpec spec = specFor(f, "h100-sxm");
-    auto models = ModelCatalog::loadFile(kData + "/models.json");
-    QVERIFY(models);
-    spec.architecture = models->find("llama3-70b")->architecture;
+    AutoMfuSpec spec = llama70bOnH100(f);
     PlanRequest typed = request(f, {BudgetUnit::Flops, 1e24}, "h100-sxm", 1024);
     typed.usd_per_gpu_hour = 2.0;
     typed.mfu_range = Interval{0.35, 0.45};

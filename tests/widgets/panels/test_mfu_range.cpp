@@ -51,8 +51,10 @@ class TestMfuRange : public QObject {
     QTest::addColumn<QStringList>("varying");  // panel fields the range gives an interval
     const QStringList time_and_money = {"wall_clock", "gpu_hours", "cost", "energy"};
     // A FLOP budget: the model is fixed, the time and what follows from it vary with MFU.
-    QTest::newRow("1e24 FLOPs, 30-50%") << BudgetUnit::Flops << 1e24 << QString("30") << QString("50") << time_and_money;
-    QTest::newRow("1e23 FLOPs, 35-45%") << BudgetUnit::Flops << 1e23 << QString("35") << QString("45") << time_and_money;
+    QTest::newRow("1e24 FLOPs, 30-50%") << BudgetUnit::Flops << 1e24 << QString("30") << QString("50")
+                                        << time_and_money;
+    QTest::newRow("1e23 FLOPs, 35-45%") << BudgetUnit::Flops << 1e23 << QString("35") << QString("45")
+                                        << time_and_money;
     // A dollar budget: the GPU-hours are fixed, the FLOPs they buy (and so N, D, loss) vary.
     QTest::newRow("$10M, 30-50%") << BudgetUnit::Usd << 1e7 << QString("30") << QString("50")
                                   << QStringList{"flops", "params", "tokens", "loss"};
@@ -115,15 +117,17 @@ class TestMfuRange : public QObject {
 
     // The figures that vary, and only those, show the core's interval.
     auto count = [](double v) { return text::count(v); };
+    auto days_text = [](double v) { return text::days(v); };
+    auto loss_text = [](double v) { return text::number(v, 4); };
     const std::map<QString, std::pair<std::optional<Interval>, QString>> shown = {
-        {"wall_clock", {iv.wall_clock_days, iv.wall_clock_days ? ci95(*iv.wall_clock_days, [](double v) { return text::days(v); }) : ""}},
+        {"wall_clock", {iv.wall_clock_days, iv.wall_clock_days ? ci95(*iv.wall_clock_days, days_text) : ""}},
         {"gpu_hours", {iv.gpu_hours, iv.gpu_hours ? ci95(*iv.gpu_hours, count) : ""}},
         {"cost", {iv.cost_usd, iv.cost_usd ? ci95(*iv.cost_usd, [](double v) { return text::usd(v); }) : ""}},
         {"energy", {iv.energy_kwh, iv.energy_kwh ? ci95(*iv.energy_kwh, energyText) : ""}},
         {"flops", {iv.flops, iv.flops ? ci95(*iv.flops, [](double v) { return text::flops(v); }) : ""}},
         {"params", {iv.params, iv.params ? ci95(*iv.params, count) : ""}},
         {"tokens", {iv.tokens, iv.tokens ? ci95(*iv.tokens, count) : ""}},
-        {"loss", {iv.predicted_loss, iv.predicted_loss ? ci95(*iv.predicted_loss, [](double v) { return text::number(v, 4); }) : ""}},
+        {"loss", {iv.predicted_loss, iv.predicted_loss ? ci95(*iv.predicted_loss, loss_text) : ""}},
     };
     for (const auto& [key, expected] : shown) {
       const QString value = panel->value(key);
