@@ -48,7 +48,7 @@ Result<MfuArgument> parseMfu(const std::string& text) {
       return Error{"--mfu: the range " + text + " must satisfy 0 < LOW <= HIGH <= 1"};
     }
     out.range = Interval{*low, *high};
-    out.point = 0.5 * (*low + *high);
+    out.point = mfuPointOf(*out.range);
     return out;
   }
   auto v = number(text);
@@ -104,7 +104,9 @@ int printPlan(const PlanRequest& request, const PlanResult& r, bool as_json) {
                                      ci95(iv.gpu_hours, [](double v) { return formatThousands(v); }));
   rows.emplace_back("cost", formatUsd(r.cost.cost_usd) + " at $" + formatNumber(r.usd_per_gpu_hour, 4) + "/GPU-hour" +
                                 ci95(iv.cost_usd, [](double v) { return formatUsd(v); }));
-  rows.emplace_back("energy", formatThousands(r.cost.energy_kwh) + " kWh (TDP x time x PUE " + formatNumber(request.pue, 3) + ")");
+  rows.emplace_back("energy", formatThousands(r.cost.energy_kwh) + " kWh (TDP x time x PUE " +
+                                  formatNumber(request.pue, 3) + ")" +
+                                  ci95(iv.energy_kwh, [](double v) { return formatThousands(v) + " kWh"; }));
   rows.emplace_back("training state", formatBytes(r.training_memory_bytes) + " (" +
                                           formatNumber(request.training_bytes_per_param, 3) +
                                           " B/param; >= " + std::to_string(r.gpus_to_hold_training_state) + " GPUs to hold it)");
@@ -135,7 +137,8 @@ int runPlan(const std::vector<std::string>& args) {
       .option("gpu", "ID", "accelerator id (default " + std::string(kDefaultGpuId) + "; see 'scaleplan-cli hardware') or measured:FILE")
       .option("gpus", "K", "number of GPUs, " + kGpuCountSpec.rangeText() + " (default " + kGpuCountSpec.defaultText() + ")")
       .option("mfu", "U", "model FLOPs utilisation " + kMfuSpec.rangeText() + " (default " + kMfuSpec.defaultText() +
-                              "), a range LOW:HIGH (e.g. 0.35:0.45) carried into days and dollars, or auto: the best parallel layout's")
+                              "), a range LOW:HIGH (e.g. 0.35:0.45) carried into days and dollars, or auto: the best "
+                              "parallel layout's, with the cluster model's validated accuracy as the range")
       .option("usd-per-gpu-hour", "P", "price override (default: the catalog's indicative price)")
       .option("precision", "P", "precision of the peak used: " + allPrecisionNames() + " (default " +
                                     std::string(toString(kDefaultPlanPrecision)) + ")")

@@ -100,6 +100,10 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
     bj::value doc = *parsed_doc;
     bj::object automatic;
     automatic["mfu"] = planned->request.mfu;
+    // The model's accuracy as a range (the plan's own "mfu_range" and its *_ci95 intervals).
+    const Interval range = planned->request.mfu_range.value_or(Interval{planned->request.mfu, planned->request.mfu});
+    automatic["mfu_range"] = bj::array{range.low, range.high};
+    automatic["mfu_range_basis"] = clusterMfuRangeBasis();
     automatic["layout"] = step->as_object().at("layout");
     automatic["memory_per_gpu_bytes"] = best.memory.total();
     automatic["memory_capacity_bytes"] = best.memory_capacity_bytes;
@@ -123,6 +127,11 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
                 planned->architecture_source.c_str(), (long long)best.job.global_batch, (long long)best.job.seq_len,
                 best.memory.total() / 1e9, best.memory_capacity_bytes / 1e9);
   std::cout << line;
+  if (const auto& range = planned->request.mfu_range) {
+    std::snprintf(line, sizeof line, "MFU range:               %.1f-%.1f%%, from ", 100.0 * range->low,
+                  100.0 * range->high);
+    std::cout << line << clusterMfuRangeBasis() << "\n";
+  }
   return status;
 }
 

@@ -3,13 +3,46 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/format.hpp"
 #include "cluster/shape_rule.hpp"
 
 namespace scaleplan {
 
+Interval clusterMfuRange(double predicted_mfu, const ClusterMfuAccuracy& accuracy) {
+  return Interval{predicted_mfu / (1.0 + accuracy.over_prediction),
+                  std::min(1.0, predicted_mfu * (1.0 + accuracy.under_prediction))};
+}
+
+std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy) {
+  const std::string over = formatNumber(1.0 + accuracy.over_prediction, 4);
+  const std::string under = formatNumber(1.0 + accuracy.under_prediction, 4);
+  return "the cluster model's validation against Narayanan et al. 2021 (Megatron-LM on Selene, 10 weak-scaling "
+         "runs on A100s): it over-predicted every run's MFU, by at most " +
+         formatNumber(100.0 * accuracy.over_prediction, 3) + "%, and none was under-predicted; the range is MFU / " +
+         over + " to MFU x " + under + " (the mean absolute error, " +
+         formatNumber(100.0 * accuracy.under_prediction, 3) + "%, allowing for runs faster than predicted)";
+}
+
+namespace {
+
+// The plan again with the model's accuracy as its MFU range: the intervals on days, GPU-hours,
+// cost and energy come from the planner's own range path.
+Status withAccuracyRange(AutoMfuPlan& planned) {
+  planned.request.mfu_range = clusterMfuRange(planned.request.mfu);
+  auto plan = makePlan(planned.request);
+  if (!plan) return Error{"mfu auto: " + plan.message()};
+  planned.result = *plan;
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& spec) {
   constexpr int kMaxRounds = 8;
   constexpr double kTolerance = 1e-3;  // relative change of MFU between rounds
+  // The rounds size the run at a point MFU; the caller's range (the MFU it replaces) would only
+  // be propagated for nothing, and may not contain the layout's MFU.
+  request.mfu_range.reset();
   AutoMfuPlan out;
   for (int round = 1; round <= kMaxRounds; ++round) {
     auto plan = makePlan(request);
@@ -44,10 +77,13 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
     out.architecture = arch;
     out.architecture_source = source;
     out.rounds = round;
-    if (std::fabs(mfu - request.mfu) <= kTolerance * mfu) return out;
+    if (std::fabs(mfu - request.mfu) <= kTolerance * mfu) break;
     request.mfu = mfu;
   }
-  return out;  // the last round's plan; its MFU differs from the layout's by more than 0.1%
+  // Unsettled after kMaxRounds: the last round's plan, whose MFU differs from the layout's by more
+  // than 0.1%.
+  if (Status s = withAccuracyRange(out); !s) return Error{s.message()};
+  return out;
 }
 
 }  // namespace scaleplan

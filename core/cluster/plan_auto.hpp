@@ -8,6 +8,10 @@
 // Budgets in dollars, GPU-hours or days make N depend on the MFU, so the plan and the search are
 // iterated until the MFU changes by less than 0.1% (at most 8 rounds; a FLOP budget or a fixed
 // architecture settles in 2).
+//
+// The predicted MFU comes with the model's accuracy as a range (kClusterMfuAccuracy), which the
+// plan carries as its mfu_range: days, GPU-hours, cost and energy get 95% intervals exactly as
+// for a typed range ('plan --mfu 0.35:0.45').
 
 #include <optional>
 #include <string>
@@ -16,6 +20,25 @@
 #include "plan/plan.hpp"
 
 namespace scaleplan {
+
+// How far the cluster model's MFU may be from a real run's: its validation against the weak-scaling
+// table of Narayanan et al. 2021 (Megatron-LM on Selene, A100; 10 runs from 1.7B parameters on 32
+// GPUs to 1T on 3,072; tests/core/cluster/test_megatron_validation.cpp, which also checks that
+// these bounds still cover every row) over-predicts every run, by +0.7% to +8.73% (76B on 1,024
+// GPUs; mean absolute error 4.9%): the over-prediction bound is that worst row rounded up, 8.8%.
+// No run was under-predicted, so the allowance the other way is the mean absolute error, not
+// zero: other clusters and software need not err the same way. Fractions of the MFU.
+struct ClusterMfuAccuracy {
+  double over_prediction;   // the model's MFU is at most (1 + this) x the run's
+  double under_prediction;  // the run's MFU is at most (1 + this) x the model's
+};
+inline constexpr ClusterMfuAccuracy kClusterMfuAccuracy{0.088, 0.049};
+
+// The MFU range a predicted MFU (fraction of the dense peak, (0, 1]) stands for:
+// [mfu / (1 + over_prediction), min(1, mfu x (1 + under_prediction))].
+Interval clusterMfuRange(double predicted_mfu, const ClusterMfuAccuracy& accuracy = kClusterMfuAccuracy);
+// One sentence saying where that range comes from (for reports and JSON's "mfu_range_basis").
+std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy = kClusterMfuAccuracy);
 
 struct AutoMfuSpec {
   ClusterSystem system;
@@ -30,7 +53,9 @@ struct AutoMfuSpec {
 };
 
 struct AutoMfuPlan {
-  PlanRequest request;  // with mfu = the layout's MFU
+  // With mfu = the layout's MFU and mfu_range = clusterMfuRange(mfu) (a range the caller's request
+  // had is replaced); `result` carries the intervals that range gives.
+  PlanRequest request;
   PlanResult result;
   StepEstimate best;    // the layout the MFU comes from
   TransformerArchitecture architecture;

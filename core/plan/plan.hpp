@@ -60,6 +60,12 @@ inline constexpr std::string_view kDefaultGpuId = "h100-sxm";
 inline constexpr Precision kDefaultPlanPrecision = Precision::Bf16;
 inline constexpr NumericOptionSpec kGpuCountSpec{"gpus", 1024, 1, 1e8, false, "GPUs"};
 inline constexpr NumericOptionSpec kMfuSpec{"mfu", 0.4, 0.0, 1.0, true, ""};
+// The MFU range offered when the user asks for one without typing it (the GUI's "MFU range" box):
+// 35-45%, around kMfuSpec's default and within what large runs report against spec-sheet peaks
+// (PaLM 46%, Llama 3 38-43%). Fractions of the dense peak.
+inline constexpr Interval kDefaultMfuRange{0.35, 0.45};
+// The point MFU a typed range plans with (the plan's own days and dollars): its midpoint.
+constexpr double mfuPointOf(const Interval& range) { return 0.5 * (range.low + range.high); }
 inline constexpr NumericOptionSpec kPueSpec{"pue", kDefaultPue, 1.0, std::numeric_limits<double>::infinity(), false, ""};
 
 // What an inference-aware plan optimises (when inference tokens are given):
@@ -152,6 +158,7 @@ struct PlanIntervals {
   std::optional<Interval> params, tokens, tokens_per_param, predicted_loss, flops;
   std::optional<Interval> wall_clock_days, gpu_hours, cost_usd, energy_kwh;
   std::string source;              // "bootstrap samples (400)", "covariance ...", plus the MFU range
+  std::optional<Interval> mfu_range;  // the MFU range the draws spread over (fractions), if any
   std::size_t draws = 0;           // draws planned
   std::size_t failed_draws = 0;    // draws the planner could not size (e.g. a target below E)
   bool any() const { return draws > 0; }

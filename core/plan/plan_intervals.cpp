@@ -109,6 +109,7 @@ PlanIntervals planIntervals(const PlanRequest& request) {
   out.energy_kwh = varying(std::move(kwh));
   out.source = law_varies ? "law: " + describePropagation(request.law, propagation) : "law: point estimate";
   if (request.mfu_range) {
+    out.mfu_range = request.mfu_range;
     out.source += "; MFU uniform over " + formatNumber(request.mfu_range->low * 100, 3) + "-" +
                   formatNumber(request.mfu_range->high * 100, 3) + "%";
   }

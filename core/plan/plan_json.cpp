@@ -64,6 +64,8 @@ static bj::object resultToObject(const PlanResult& p) {
                                std::pair{"energy_kwh_ci95", &iv.energy_kwh}}) {
     if (*interval) o[key] = optionalInterval(*interval);
   }
+  // The MFU range the intervals on days, GPU-hours, cost and energy come from ([low, high]).
+  if (iv.mfu_range) o["mfu_range"] = optionalInterval(iv.mfu_range);
   if (iv.any()) {
     o["intervals"] = bj::object{{"source", iv.source},
                                 {"draws", static_cast<std::int64_t>(iv.draws)},

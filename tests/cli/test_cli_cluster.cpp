@@ -131,6 +131,48 @@ class TestCliCluster : public QObject {
     QVERIFY2(bad.err.contains("--mfu: 'automatic' is not a number"), bad.err.constData());
   }
 
+  // plan --mfu auto carries the model's accuracy as an MFU range into days, dollars and energy,
+  // as a typed range does; the cost interval is checked against the budget directly.
+  void planMfuAutoRange() {
+    Run r = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto", "--arch-preset",
+                 "llama3-70b", "--usd-per-gpu-hour", "2", "--json"});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject o = jsonOf(r);
+    const QJsonObject a = o["mfu_auto"].toObject();
+    const double mfu = a["mfu"].toDouble();
+    const QJsonArray range = a["mfu_range"].toArray();
+    QCOMPARE(range.size(), 2);
+    const double low = range[0].toDouble(), high = range[1].toDouble();
+    QVERIFY(low < mfu && mfu < high);
+    SP_COMPARE_REL(low, mfu / 1.088, 1e-12);   // worst over-prediction of the validation, 8.73%, rounded up
+    SP_COMPARE_REL(high, mfu * 1.049, 1e-12);  // its mean absolute error, 4.9%
+    QCOMPARE(o["mfu_range"].toArray(), range);  // the plan's own
+    QVERIFY2(a["mfu_range_basis"].toString().contains("Narayanan et al. 2021"), r.out.constData());
+    // 1e24 FLOPs at 989.4 TFLOP/s (H100 SXM dense BF16, data/hardware.json) per GPU and $2 per
+    // GPU-hour: cost(MFU) = 1e24 / (989.4e12 · MFU) / 3600 · 2, whatever the GPU count. The
+    // interval's ends are the 2.5th and 97.5th percentiles of MFU spread evenly over the range
+    // (the cheapest run at the 97.5% quantile); with 1000 stratified draws they lie within one
+    // stratum (0.1% of the range) of the exact quantiles: relative to the MFU 0.001 x width / low.
+    auto cost = [&](double quantile) { return 1e24 / (989.4e12 * (low + quantile * (high - low))) / 3600.0 * 2.0; };
+    const double tolerance = 1e-3 * (high - low) / low;
+    const QJsonArray usd = o["cost_usd_ci95"].toArray();
+    QCOMPARE(usd.size(), 2);
+    SP_COMPARE_REL(usd[0].toDouble(), cost(0.975), tolerance);
+    SP_COMPARE_REL(usd[1].toDouble(), cost(0.025), tolerance);
+    SP_COMPARE_REL(o["cost_usd"].toDouble(), 1e24 / (989.4e12 * mfu) / 3600.0 * 2.0, 1e-9);
+    for (const char* key : {"wall_clock_days_ci95", "gpu_hours_ci95", "energy_kwh_ci95"})
+      QVERIFY2(o[key].toArray().size() == 2, key);
+    // Text: where the range comes from, and the energy interval (a typed range gives it too).
+    Run text = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto", "--arch-preset",
+                    "llama3-70b"});
+    QVERIFY2(text.exit_code == 0, text.err.constData());
+    QVERIFY2(text.out.contains("MFU range:") && text.out.contains("Narayanan et al. 2021"), text.out.constData());
+    const QRegularExpression energy_ci(R"(energy: +[\d,]+ kWh .*\(95% [\d,]+ kWh - [\d,]+ kWh\))");
+    QVERIFY2(QString::fromUtf8(text.out).contains(energy_ci), text.out.constData());
+    Run typed = cli({"plan", "--flops", "1e24", "--mfu", "0.35:0.45"});
+    QVERIFY2(QString::fromUtf8(typed.out).contains(energy_ci), typed.out.constData());
+  }
+
   // Every efficiency of the model can be overridden: memory-bound work and the optimizer scale
   // exactly with 1 / memory efficiency, the TP collectives' bandwidth term with 1 / NVLink
   // efficiency (latency set to 0 so only that term is left), and the matrix products by nearly

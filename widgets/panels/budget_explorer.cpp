@@ -80,6 +80,9 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
       mfu_guidance_(new QLabel(this)),
       mfu_auto_(new QCheckBox(tr("auto"), this)),
       mfu_auto_label_(new QLabel(this)),
+      mfu_range_(new QCheckBox(tr("MFU range"), this)),
+      mfu_low_(new QDoubleSpinBox(this)),
+      mfu_high_(new QDoubleSpinBox(this)),
       auto_mfu_(new AutoMfuController(session, this)),
       price_(new QDoubleSpinBox(this)),
       price_note_(new QLabel(this)),
@@ -104,6 +107,9 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   mfu_guidance_->setObjectName("mfuGuidance");
   mfu_auto_->setObjectName("mfuAuto");
   mfu_auto_label_->setObjectName("mfuAutoLabel");
+  mfu_range_->setObjectName("mfuRange");
+  mfu_low_->setObjectName("mfuRangeLow");
+  mfu_high_->setObjectName("mfuRangeHigh");
   price_->setObjectName("price");
   law_->setObjectName("law");
   ratio_->setObjectName("tokensPerParam");
@@ -158,6 +164,25 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   mfu_auto_label_->setWordWrap(true);
   mfu_auto_label_->setVisible(false);
   hw_form->addRow(mfu_auto_label_);
+  mfu_range_->setToolTip(tr("Plan with MFU spread uniformly over this range (the plan itself uses its midpoint): "
+                            "wall-clock, GPU-hours, cost and energy get 95% intervals (as 'scaleplan-cli plan "
+                            "--mfu 0.35:0.45'). With auto: the cluster model's accuracy around its MFU."));
+  auto* range_row = new QHBoxLayout;
+  for (QDoubleSpinBox* spin : {mfu_low_, mfu_high_}) {
+    spin->setRange(0.1, 100.0 * kMfuSpec.max);  // percent, as the MFU spin box
+    spin->setDecimals(1);
+    spin->setSingleStep(0.5);
+    spin->setSuffix(" %");
+    spin->setKeyboardTracking(false);  // "30" typed is not first a range starting at 3%
+    spin->setToolTip(mfu_range_->toolTip());
+  }
+  mfu_low_->setValue(100.0 * kDefaultMfuRange.low);  // core/plan/plan.hpp
+  mfu_high_->setValue(100.0 * kDefaultMfuRange.high);
+  range_row->addWidget(mfu_low_);
+  range_row->addWidget(new QLabel(QStringLiteral("–"), this));
+  range_row->addWidget(mfu_high_);
+  range_row->addStretch(1);
+  hw_form->addRow(mfu_range_, range_row);
   mfu_guidance_->setWordWrap(true);
   hw_form->addRow(mfu_guidance_);
   price_->setRange(0.0, 1000.0);
@@ -246,7 +271,34 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
     }
     session_->setMfu(percent / 100.0);
   });
-  connect(mfu_auto_, &QCheckBox::toggled, auto_mfu_, &AutoMfuController::setEnabled);
+  connect(mfu_auto_, &QCheckBox::toggled, this, [this](bool on) {
+    auto_mfu_->setEnabled(on);
+    if (!on) applyTypedMfuRange();  // the model's range goes with it
+    updateMfuControls();
+  });
+  connect(mfu_range_, &QCheckBox::toggled, this, [this](bool on) {
+    typed_range_on_ = on;
+    typed_range_ = Interval{mfu_low_->value() / 100.0, mfu_high_->value() / 100.0};
+    applyTypedMfuRange();
+    updateMfuControls();
+  });
+  // The ends stay ordered: moving one past the other moves the other along.
+  connect(mfu_low_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double percent) {
+    if (mfu_high_->value() < percent) {
+      QSignalBlocker b(mfu_high_);
+      mfu_high_->setValue(percent);
+    }
+    typed_range_ = Interval{percent / 100.0, mfu_high_->value() / 100.0};
+    applyTypedMfuRange();
+  });
+  connect(mfu_high_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double percent) {
+    if (mfu_low_->value() > percent) {
+      QSignalBlocker b(mfu_low_);
+      mfu_low_->setValue(percent);
+    }
+    typed_range_ = Interval{mfu_low_->value() / 100.0, percent / 100.0};
+    applyTypedMfuRange();
+  });
   connect(auto_mfu_, &AutoMfuController::changed, this, &BudgetExplorer::updateAutoMfu);
   connect(price_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double usd) {
     session_->setUsdPerGpuHour(usd > 0.0 ? std::optional<double>(usd) : std::nullopt);
@@ -360,6 +412,20 @@ void BudgetExplorer::syncFromSession() {
     if (std::fabs(mfu_spin_->value() - r.mfu * 100.0) > 0.05) mfu_spin_->setValue(r.mfu * 100.0);
     mfu_slider_->setValue(static_cast<int>(std::lround(r.mfu * 100.0)));
   }
+  if (!auto_mfu_->isEnabled()) {  // the session's range is the user's own (typed, or a plan opened)
+    typed_range_on_ = r.mfu_range.has_value();
+    if (r.mfu_range) typed_range_ = *r.mfu_range;
+  }
+  {
+    QSignalBlocker b1(mfu_range_);
+    QSignalBlocker b2(mfu_low_);
+    QSignalBlocker b3(mfu_high_);
+    mfu_range_->setChecked(r.mfu_range.has_value());
+    const Interval shown = r.mfu_range.value_or(typed_range_);
+    if (std::fabs(mfu_low_->value() - shown.low * 100.0) > 0.05) mfu_low_->setValue(shown.low * 100.0);
+    if (std::fabs(mfu_high_->value() - shown.high * 100.0) > 0.05) mfu_high_->setValue(shown.high * 100.0);
+  }
+  updateMfuControls();
   int level = 0;
   const QString guidance = mfuGuidance(r.mfu, r.accelerator.measured, &level);
   mfu_guidance_->setText(guidance);
@@ -437,11 +503,33 @@ void BudgetExplorer::updateEquivalents() {
 
 void BudgetExplorer::updateAutoMfu() {
   const bool on = auto_mfu_->isEnabled();
-  mfu_slider_->setEnabled(!on);
-  mfu_spin_->setEnabled(!on);
   mfu_auto_label_->setVisible(on);
   mfu_auto_label_->setText(auto_mfu_->text());
   mfu_auto_label_->setToolTip(auto_mfu_->details());
+  updateMfuControls();
+}
+
+void BudgetExplorer::updateMfuControls() {
+  const bool automatic = auto_mfu_->isEnabled();
+  const bool range = mfu_range_->isChecked();
+  // The point follows the range (its midpoint) or the model; typed only when it is all there is.
+  mfu_slider_->setEnabled(!automatic && !range);
+  mfu_spin_->setEnabled(!automatic && !range);
+  mfu_range_->setEnabled(!automatic);
+  for (QDoubleSpinBox* spin : {mfu_low_, mfu_high_}) {
+    spin->setEnabled(range);
+    spin->setReadOnly(automatic);
+    spin->setButtonSymbols(automatic ? QAbstractSpinBox::NoButtons : QAbstractSpinBox::UpDownArrows);
+  }
+}
+
+void BudgetExplorer::applyTypedMfuRange() {
+  if (auto_mfu_->isEnabled()) return;  // the model's range holds until "auto" is off
+  if (typed_range_on_) {
+    session_->setMfuAndRange(mfuPointOf(typed_range_), typed_range_);
+  } else {
+    session_->setMfuAndRange(session_->currentRequest().mfu, std::nullopt);
+  }
 }
 
 void BudgetExplorer::onUnitChanged(int index) {

@@ -3,14 +3,22 @@
 // on the chosen GPUs) with the others shown live, the accelerator, precision, GPU count, MFU (with
 // guidance), price, scaling laws (planning law plus laws compared in the plots) and the optional
 // inference demand, unique-token limit and target loss. The MFU can be "auto": the best parallel
-// layout's for the planned model on the accelerator and GPU count (AutoMfuController). Every control writes to the Session and
-// resynchronises from it.
+// layout's for the planned model on the accelerator and GPU count (AutoMfuController). Every
+// control writes to the Session and resynchronises from it.
+//
+// MFU as a range: the "MFU range" box with low and high spin boxes (kDefaultMfuRange until the
+// user types others) gives the plan an mfu_range, planned at its midpoint (mfuPointOf, as
+// 'plan --mfu 0.35:0.45'); days, GPU-hours, cost and energy then carry 95% intervals (the Plan
+// panel). With "auto" the range is the cluster model's accuracy around its MFU (clusterMfuRange):
+// the box is ticked and the spin boxes show it, read-only. Turning "auto" off keeps its point MFU
+// and gives back the user's own range choice.
 
 #include <QString>
 #include <string>
 #include <QWidget>
 
 #include "hardware/cost.hpp"
+#include "plan/plan.hpp"
 
 class QCheckBox;
 class QComboBox;
@@ -51,6 +59,9 @@ class BudgetExplorer : public QWidget {
   QLabel* mfuGuidanceLabel() const { return mfu_guidance_; }
   QCheckBox* mfuAuto() const { return mfu_auto_; }
   QLabel* mfuAutoLabel() const { return mfu_auto_label_; }
+  QCheckBox* mfuRange() const { return mfu_range_; }
+  QDoubleSpinBox* mfuRangeLow() const { return mfu_low_; }    // percent
+  QDoubleSpinBox* mfuRangeHigh() const { return mfu_high_; }  // percent
   AutoMfuController* autoMfu() const { return auto_mfu_; }
   QDoubleSpinBox* price() const { return price_; }
   QComboBox* law() const { return law_; }
@@ -73,6 +84,9 @@ class BudgetExplorer : public QWidget {
   void updateEquivalents();
   void onUnitChanged(int index);
   void updateAutoMfu();
+  void updateMfuControls();
+  // The user's range choice (box and spin boxes) to the session.
+  void applyTypedMfuRange();
   BudgetUnit currentUnit() const;
 
   Session* session_;
@@ -87,6 +101,12 @@ class BudgetExplorer : public QWidget {
   QLabel* mfu_guidance_;
   QCheckBox* mfu_auto_;
   QLabel* mfu_auto_label_;
+  QCheckBox* mfu_range_;
+  QDoubleSpinBox* mfu_low_;
+  QDoubleSpinBox* mfu_high_;
+  // The user's own range choice, kept while "auto" shows the model's (fractions).
+  bool typed_range_on_ = false;
+  Interval typed_range_ = kDefaultMfuRange;
   AutoMfuController* auto_mfu_;
   QDoubleSpinBox* price_;
   QLabel* price_note_;

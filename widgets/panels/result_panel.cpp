@@ -25,6 +25,9 @@ const Field kFields[] = {
     {"tokens_per_param", QT_TRANSLATE_NOOP("ResultPanel", "Tokens per parameter"), "D / N"},
     {"flops", QT_TRANSLATE_NOOP("ResultPanel", "Training compute"), "C = 6·N·D"},
     {"loss", QT_TRANSLATE_NOOP("ResultPanel", "Predicted loss"), "Nats per token, with the 95% interval when known"},
+    {"mfu", QT_TRANSLATE_NOOP("ResultPanel", "MFU"),
+     "Model FLOPs utilisation the plan uses; with a range, MFU is spread uniformly over it and wall-clock, GPU-hours, "
+     "cost and energy get 95% intervals"},
     {"throughput", QT_TRANSLATE_NOOP("ResultPanel", "Cluster throughput"), "Dense peak × MFU × GPUs"},
     {"wall_clock", QT_TRANSLATE_NOOP("ResultPanel", "Wall-clock"), "Training time on the chosen GPUs"},
     {"gpu_hours", QT_TRANSLATE_NOOP("ResultPanel", "GPU-hours"), "GPUs × hours"},
@@ -151,6 +154,11 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
   } else {
     values_["loss"]->setText(tr("not predicted by this law"));
   }
+  const auto percent = [](double fraction) { return text::number(100.0 * fraction, 3) + "%"; };
+  values_["mfu"]->setText(request.mfu_range ? tr("%1 (range %2–%3: intervals below)")
+                                                  .arg(percent(request.mfu), percent(request.mfu_range->low),
+                                                       percent(request.mfu_range->high))
+                                            : percent(request.mfu));
   values_["throughput"]->setText(tr("%1 (%2 %3 × %4% × %5 GPUs)")
                                      .arg(text::flopsRate(p.cost.cluster_rate.value), text::flopsRate(p.peak_per_gpu.value),
                                           QString::fromStdString(std::string(toString(p.precision))),
@@ -162,7 +170,8 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
                                ? tr("%1 at %2/GPU-hour").arg(text::usd(p.cost.cost_usd), text::usd(p.usd_per_gpu_hour)) +
                                      ci95(iv.cost_usd, [](double v) { return text::usd(v); })
                                : tr("no price per GPU-hour"));
-  values_["energy"]->setText(energy(p.cost.energy_kwh) + tr(" (PUE %1)").arg(text::number(request.pue, 3)));
+  values_["energy"]->setText(energy(p.cost.energy_kwh) + tr(" (PUE %1)").arg(text::number(request.pue, 3)) +
+                             ci95(iv.energy_kwh, [](double v) { return energy(v); }));
   values_["memory"]->setText(tr("%1 — at least %2 × %3 (%4 GB) to hold it")
                                  .arg(text::bytes(p.training_memory_bytes))
                                  .arg(p.gpus_to_hold_training_state)

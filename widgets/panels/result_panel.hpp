@@ -1,7 +1,8 @@
 #pragma once
-// The result of the current plan: N, D, tokens per parameter, compute, predicted loss (with its
-// interval when the law has one), wall-clock, GPU-hours, cost, energy, memory to train, the
-// inference-aware comparison when requested, and the planner's warnings, shown prominently.
+// The result of the current plan: N, D, tokens per parameter, compute, predicted loss, MFU (and
+// its range), wall-clock, GPU-hours, cost, energy, memory to train, the inference-aware comparison
+// when requested, and the planner's warnings, shown prominently. Figures that vary over the law's
+// uncertainty or the MFU range carry the core's 95% intervals (PlanIntervals).
 
 #include <QMap>
 #include <QString>

@@ -10,9 +10,10 @@ namespace scaleplan {
 
 namespace {
 
-// Two requests that differ only in MFU plan the same model on the same cluster.
+// Two requests that differ only in MFU (point or range) plan the same model on the same cluster.
 bool sameInputs(PlanRequest a, PlanRequest b) {
   a.mfu = b.mfu = 0.0;
+  a.mfu_range = b.mfu_range = std::nullopt;
   return a == b;
 }
 
@@ -102,7 +103,7 @@ void AutoMfuController::onFinished() {
   const AutoMfuOutcome outcome = watcher_.result();
   plan_ = outcome.plan;
   error_ = outcome.error;
-  if (enabled_ && plan_) session_->setMfu(plan_->request.mfu);
+  if (enabled_ && plan_) session_->setMfuAndRange(plan_->request.mfu, plan_->request.mfu_range);
   emit changed();
 }
 
@@ -116,11 +117,17 @@ QString AutoMfuController::text() const {
 QString AutoMfuController::details() const {
   if (!plan_) return {};
   const StepEstimate& best = plan_->best;
-  return tr("%1 on %2 (%3); %4 per GPU of %5; %6 x %7 tokens per step")
-      .arg(qs(best.layout.describe()), qs(best.system_id), qs(plan_->architecture_source),
-           text::bytes(best.memory.total()), text::bytes(best.memory_capacity_bytes),
-           text::thousands(static_cast<double>(best.job.global_batch)),
-           text::thousands(static_cast<double>(best.job.seq_len)));
+  QString out = tr("%1 on %2 (%3); %4 per GPU of %5; %6 x %7 tokens per step")
+                     .arg(qs(best.layout.describe()), qs(best.system_id), qs(plan_->architecture_source),
+                          text::bytes(best.memory.total()), text::bytes(best.memory_capacity_bytes),
+                          text::thousands(static_cast<double>(best.job.global_batch)),
+                          text::thousands(static_cast<double>(best.job.seq_len)));
+  if (const auto& range = plan_->request.mfu_range) {
+    out += tr("\nMFU range %1–%2%, from %3")
+                .arg(text::number(100.0 * range->low, 3), text::number(100.0 * range->high, 3),
+                     qs(clusterMfuRangeBasis()));
+  }
+  return out;
 }
 
 void AutoMfuController::waitForIdle() {

@@ -8,7 +8,8 @@
 // with HGX H100 fabrics for an accelerator without one (a measured device); the architecture is
 // the core's Llama shape rule for the planned N. The search runs on a pool thread; the latest
 // inputs win (a search started while one runs waits and replaces any waiting one). When it ends
-// the controller sets the session's MFU, which changes nothing else, so it does not search again.
+// the controller sets the session's MFU and its range (the model's accuracy, clusterMfuRange),
+// which change nothing else, so it does not search again.
 
 #include <QFutureWatcher>
 #include <QObject>

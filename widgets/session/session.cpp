@@ -177,6 +177,16 @@ void Session::setMfu(double mfu) {
   assign(request_.mfu, mfu);
 }
 
+void Session::setMfuAndRange(double mfu, std::optional<Interval> range) {
+  const auto& old = request_.mfu_range;
+  const bool same_range =
+      old.has_value() == range.has_value() && (!range || (old->low == range->low && old->high == range->high));
+  if (request_.mfu == mfu && same_range) return;
+  request_.mfu = mfu;
+  request_.mfu_range = range;
+  changed();
+}
+
 void Session::setUsdPerGpuHour(std::optional<double> usd) {
   assign(request_.usd_per_gpu_hour, usd);
 }

@@ -64,7 +64,10 @@ class Session : public QObject {
   void setAccelerator(const std::string& accelerator_id);
   void setPrecision(Precision precision);
   void setGpuCount(int gpu_count);
-  void setMfu(double mfu);                                  // fraction, (0, 1]
+  void setMfu(double mfu);                                  // fraction, (0, 1]; the range stays
+  // The point MFU and its range at once (a range must contain the point: set apart, the request
+  // in between could be invalid); nullopt: a point MFU only.
+  void setMfuAndRange(double mfu, std::optional<Interval> range);
   void setUsdPerGpuHour(std::optional<double> usd);          // nullopt = the catalog's price
   void setInferenceTokens(std::optional<double> tokens);     // lifetime tokens served
   void setInferenceSizing(InferenceSizing sizing);           // which inference-aware question

@@ -19,6 +19,9 @@
 // products (~65-80% of each step) are costed at 71% of peak, measured on an H200; published A100
 // cuBLAS figures put A100 at or above H200 (85.9% of peak on its best BF16 shape vs 80.1-80.3% for
 // H100/H200, Bekman's ml-engineering MAMF table), so the GEMM efficiency is not lowered to fit.
+// The model's published accuracy (kClusterMfuAccuracy, the MFU range of 'plan --mfu auto') comes
+// from this table: every published figure must lie within the range around its prediction, so a
+// change of the model that breaks the band fails here.
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -27,6 +30,7 @@
 
 #include "base/file_io.hpp"
 #include "cluster/layout_search.hpp"
+#include "cluster/plan_auto.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
@@ -116,6 +120,7 @@ class TestMegatronValidation : public QObject {
     const ClusterSystem system = dgxA100();
     auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);
     QVERIFY2(rates, rates.message().c_str());
+    const double peak = system.accelerator.peak(Precision::Fp16)->value;  // FLOP/s: TFLOP/s as a fraction of it
     double sum_abs = 0.0, worst = 0.0;
     qInfo("params_B  gpus  TP PP  layout(mb, V)                       published  predicted  error");
     for (const auto& r : rows) {
@@ -134,6 +139,16 @@ class TestMegatronValidation : public QObject {
       // The paper's eq. (3) and the model's hardware FLOPs (PaLM + recomputed forward) agree to
       // within the parameters eq. (3) leaves out (biases, norms, position table): 1%.
       SP_COMPARE_REL(e.hardware_flops_per_step, eq3Flops(r), 0.01);
+      // The accuracy band: the published rate lies within the range around the predicted one.
+      const Interval band = clusterMfuRange(predicted * 1e12 / peak);
+      const double published = r.tflops * 1e12 / peak;
+      QVERIFY2(band.low <= published && published <= band.high,
+               qPrintable(QString("%1B: published %2 TFLOP/s outside the accuracy band %3-%4 around %5")
+                              .arg(r.params_billion)
+                              .arg(r.tflops)
+                              .arg(band.low * peak / 1e12)
+                              .arg(band.high * peak / 1e12)
+                              .arg(predicted)));
       const auto& t = e.time;
       qInfo("        step %.2f s: gemm %.2f attn %.2f mem %.2f tp %.2f pp %.2f bubble %.2f dp %.2f opt %.2f; %s",
             e.step_seconds, t.gemm, t.attention, t.memory_bound, t.tp_communication, t.pp_communication, t.bubble,

@@ -37,6 +37,15 @@ AutoMfuSpec specFor(const Fixture& f, const std::string& gpu) {
   return AutoMfuSpec{setup->system, setup->rates, std::nullopt, "", kDefaultClusterSeqLen, std::nullopt, {}, {}};
 }
 
+// Llama 3 70B (data/models.json) on the H100's standard system.
+AutoMfuSpec llama70bOnH100(const Fixture& f) {
+  AutoMfuSpec spec = specFor(f, "h100-sxm");
+  auto models = ModelCatalog::loadFile(kData + "/models.json");
+  if (!models) qFatal("%s", models.message().c_str());
+  spec.architecture = models->find("llama3-70b")->architecture;
+  return spec;
+}
+
 PlanRequest request(const Fixture& f, Budget budget, const std::string& gpu, int gpus) {
   PlanSpec spec;
   spec.budget = budget;
@@ -55,10 +64,7 @@ class TestPlanAuto : public QObject {
   // A FLOP budget with a fixed architecture: N does not depend on the MFU, two rounds.
   void flopBudgetWithPreset() {
     const Fixture f = load();
-    AutoMfuSpec spec = specFor(f, "h100-sxm");
-    auto models = ModelCatalog::loadFile(kData + "/models.json");
-    QVERIFY(models);
-    spec.architecture = models->find("llama3-70b")->architecture;
+    AutoMfuSpec spec = llama70bOnH100(f);
     spec.architecture_source = "preset llama3-70b";
     auto planned = makePlanWithAutoMfu(request(f, {BudgetUnit::Flops, 1e24}, "h100-sxm", 1024), spec);
     QVERIFY2(planned, planned.message().c_str());
@@ -82,6 +88,59 @@ class TestPlanAuto : public QObject {
     const double n = countParameters(planned->architecture).total;
     SP_COMPARE_REL(n, planned->result.params, 0.10);  // layers rounded to a multiple of 4
     SP_VERIFY_CONTAINS(planned->architecture_source, "Llama shape rule");
+  }
+
+  // The model's accuracy as an MFU range: [MFU / 1.088, min(1, MFU x 1.049)], from the validation
+  // against Narayanan et al. 2021 (worst over-prediction 8.73%, rounded up; mean absolute error 4.9%).
+  void accuracyRangeFormula() {
+    QCOMPARE(kClusterMfuAccuracy.over_prediction, 0.088);
+    QCOMPARE(kClusterMfuAccuracy.under_prediction, 0.049);
+    // Worked example: a predicted 40% stands for 36.76% to 41.96%.
+    const Interval forty = clusterMfuRange(0.40);
+    SP_COMPARE_REL(forty.low, 0.367647058823529, 1e-12);
+    SP_COMPARE_REL(forty.high, 0.4196, 1e-12);
+    // The high end stops at the peak.
+    const Interval high = clusterMfuRange(0.97);
+    QCOMPARE(high.high, 1.0);
+    SP_COMPARE_REL(high.low, 0.97 / 1.088, 1e-12);
+    SP_VERIFY_CONTAINS(clusterMfuRangeBasis(), "Narayanan et al. 2021");
+    SP_VERIFY_CONTAINS(clusterMfuRangeBasis(), "8.8%");
+  }
+
+  // 'plan --mfu auto' carries that range: the plan's mfu_range is the formula around its MFU (a
+  // range the caller gave is replaced), and days and dollars get the intervals a typed range gives.
+  void autoPlanCarriesTheRange() {
+    const Fixture f = load();
+    AutoMfuSpec spec = llama70bOnH100(f);
+    PlanRequest typed = request(f, {BudgetUnit::Flops, 1e24}, "h100-sxm", 1024);
+    typed.usd_per_gpu_hour = 2.0;
+    typed.mfu_range = Interval{0.35, 0.45};
+    auto planned = makePlanWithAutoMfu(typed, spec);
+    QVERIFY2(planned, planned.message().c_str());
+    const double mfu = planned->request.mfu;
+    QVERIFY(planned->request.mfu_range.has_value());
+    const Interval range = *planned->request.mfu_range;
+    SP_COMPARE_REL(range.low, mfu / 1.088, 1e-12);
+    SP_COMPARE_REL(range.high, mfu * 1.049, 1e-12);
+    const PlanIntervals& iv = planned->result.intervals;
+    QVERIFY(iv.mfu_range.has_value());
+    QCOMPARE(iv.mfu_range->low, range.low);
+    // 1e24 FLOPs on 1024 GPUs of 989.4 TFLOP/s: days at the 97.5% and 2.5% quantiles of MFU over
+    // the range (with 1000 stratified draws the percentiles lie within one stratum, 0.1% of the
+    // range, of them: relative to the MFU at most 0.001 x width / low).
+    auto days = [&](double quantile) {
+      return 1e24 / (1024 * (range.low + quantile * (range.high - range.low)) * 989.4e12) / 86400.0;
+    };
+    const double tolerance = 1e-3 * (range.high - range.low) / range.low;
+    QVERIFY(iv.wall_clock_days && iv.gpu_hours && iv.cost_usd && iv.energy_kwh);
+    SP_COMPARE_REL(iv.wall_clock_days->low, days(0.975), tolerance);
+    SP_COMPARE_REL(iv.wall_clock_days->high, days(0.025), tolerance);
+    SP_COMPARE_REL(iv.cost_usd->low, days(0.975) * 24 * 1024 * 2.0, tolerance);
+    SP_COMPARE_REL(iv.cost_usd->high, days(0.025) * 24 * 1024 * 2.0, tolerance);
+    // The point plan is the one at the predicted MFU, inside its interval.
+    SP_COMPARE_REL(planned->result.cost.wall_clock.days(), 1e24 / (1024 * mfu * 989.4e12) / 86400.0, 1e-9);
+    QVERIFY(iv.wall_clock_days->low < planned->result.cost.wall_clock.days() &&
+            planned->result.cost.wall_clock.days() < iv.wall_clock_days->high);
   }
 
   // The shape rule reproduces Llama 3 70B's width class and the default batch divides.

@@ -1,7 +1,8 @@
 // The budget explorer's "MFU: auto": checking it sets the plan's MFU to the core's
 // makePlanWithAutoMfu for the session's inputs (as 'plan --mfu auto'), says "auto: 43% with
 // TP 8 · PP 16 · DP 64" for the layout it comes from, and follows changes of GPU count, accelerator
-// and budget (the planned model); unchecking gives the slider back.
+// and budget (the planned model); unchecking gives the slider back. The model's accuracy is the
+// plan's MFU range while "auto" is on (shown read-only); a range the user typed comes back after.
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -10,9 +11,10 @@
 #include "panels/budget_explorer.hpp"
 #include "session/auto_mfu.hpp"
 #include "session/session.hpp"
-#include "test_support.hpp"
+#include "widgets/gui_test_support.hpp"
 
 using namespace scaleplan;
+using namespace scaleplan::test;
 
 namespace {
 
@@ -61,6 +63,16 @@ class TestClusterAutoMfu : public QObject {
                        .arg(degrees(expected.best.layout)));
     QVERIFY(explorer.mfuAutoLabel()->toolTip().contains(QString::fromStdString(expected.best.layout.describe())));
     QVERIFY(expected.request.mfu > 0.05 && expected.request.mfu < 0.8);
+    // The model's accuracy as the plan's MFU range, shown read-only in the range spin boxes.
+    QVERIFY(expected.request.mfu_range.has_value());
+    QCOMPARE(session.currentRequest().mfu_range->low, expected.request.mfu_range->low);
+    QCOMPARE(session.currentRequest().mfu_range->high, expected.request.mfu_range->high);
+    QVERIFY(explorer.mfuRange()->isChecked());
+    QVERIFY(!explorer.mfuRange()->isEnabled());
+    QVERIFY(explorer.mfuRangeLow()->isReadOnly() && explorer.mfuRangeHigh()->isReadOnly());
+    QCOMPARE(explorer.mfuRangeLow()->value(), std::round(expected.request.mfu_range->low * 1000.0) / 10.0);
+    QCOMPARE(explorer.mfuRangeHigh()->value(), std::round(expected.request.mfu_range->high * 1000.0) / 10.0);
+    QVERIFY(session.currentResult()->intervals.cost_usd.has_value());
 
     // More GPUs: searched again, the MFU follows.
     const double mfu_256 = session.currentRequest().mfu;
@@ -68,6 +80,7 @@ class TestClusterAutoMfu : public QObject {
     controller->waitForIdle();
     expected = coreAnswer(session);
     QCOMPARE(session.currentRequest().mfu, expected.request.mfu);
+    QCOMPARE(session.currentRequest().mfu_range->low, expected.request.mfu_range->low);
     QCOMPARE(controller->plan()->best.job.gpus, std::int64_t(2048));
     QVERIFY(session.currentRequest().mfu != mfu_256);
 
@@ -87,6 +100,36 @@ class TestClusterAutoMfu : public QObject {
     session.setGpuCount(512);
     QVERIFY(!controller->isSearching());
     QCOMPARE(session.currentRequest().mfu, kept);
+    // The model's range went with it (the user had none); the range box is the user's again.
+    QVERIFY(!session.currentRequest().mfu_range.has_value());
+    QVERIFY(explorer.mfuRange()->isEnabled() && !explorer.mfuRange()->isChecked());
+  }
+
+  // A range the user typed gives way to the model's while "auto" is on and comes back after.
+  void typedRangeComesBackAfterAuto() {
+    Session session;
+    session.setBudget(Budget{BudgetUnit::Flops, 1e23});
+    session.setGpuCount(256);
+    BudgetExplorer explorer(&session);
+    explorer.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&explorer));
+    QTest::mouseClick(explorer.mfuRange(), Qt::LeftButton);
+    typeInto(explorer.mfuRangeLow(), "30");
+    typeInto(explorer.mfuRangeHigh(), "50");
+    QCOMPARE(session.currentRequest().mfu_range->low, 0.30);
+
+    explorer.mfuAuto()->setChecked(true);
+    explorer.autoMfu()->waitForIdle();
+    const AutoMfuPlan expected = coreAnswer(session);
+    QCOMPARE(session.currentRequest().mfu_range->low, expected.request.mfu_range->low);
+    QCOMPARE(session.currentRequest().mfu_range->high, expected.request.mfu_range->high);
+
+    explorer.mfuAuto()->setChecked(false);
+    QCOMPARE(session.currentRequest().mfu_range->low, 0.30);
+    QCOMPARE(session.currentRequest().mfu_range->high, 0.50);
+    QCOMPARE(session.currentRequest().mfu, 0.40);
+    QCOMPARE(explorer.mfuRangeLow()->value(), 30.0);
+    QVERIFY(!explorer.mfuRangeLow()->isReadOnly());
   }
 };
 
