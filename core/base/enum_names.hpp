@@ -8,6 +8,7 @@
 //   kFitSolverNames.toString(FitSolver::Lbfgs)          // "lbfgs"
 //   kFitSolverNames.fromString("lbfgs")                 // FitSolver::Lbfgs (nullopt if unknown)
 //   kFitSolverNames.joined()                            // "lbfgs, levenberg-marquardt"
+//   kFitSolverNames.joinedMarkingDefault(FitSolver::Lbfgs)  // "lbfgs (default), levenberg-marquardt"
 
 #include <array>
 #include <cstddef>
@@ -60,6 +61,17 @@ class EnumNames {
     for (const auto& e : entries_) {
       if (!out.empty()) out += separator;
       out += e.name;
+    }
+    return out;
+  }
+  // "a (default), b, c": the list with the default value marked, for --help texts that name the
+  // choices ("cuda (default) or cpu" with separator " or ").
+  std::string joinedMarkingDefault(Enum default_value, std::string_view separator = ", ") const {
+    std::string out;
+    for (const auto& e : entries_) {
+      if (!out.empty()) out += separator;
+      out += e.name;
+      if (e.value == default_value) out += " (default)";
     }
     return out;
   }
