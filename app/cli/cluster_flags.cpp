@@ -195,4 +195,18 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
   return o;
 }
 
+Result<ClusterLayoutRequest> resolveClusterLayoutRequest(const ArgParser& p, const std::string& command, int* status) {
+  ClusterLayoutRequest out;
+  auto cluster = resolveClusterJob(p, status);
+  if (!cluster) return cluster.error();
+  out.cluster = std::move(*cluster);
+  printInterconnectNotes(command, out.cluster.interconnect_notes);
+  *status = kExitUsage;
+  auto layout = resolveLayoutOptions(p, out.cluster.job, &out.layout_complete);
+  if (!layout) return layout.error();
+  out.layout = *layout;
+  *status = kExitOk;
+  return out;
+}
+
 }  // namespace scaleplan::cli

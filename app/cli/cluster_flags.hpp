@@ -30,4 +30,15 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status);
 // needs no search: dp derived from the GPU count).
 Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const TrainingJob& job, bool* complete);
 
+// What 'step' and 'layouts' both read from their flags: the job on its cluster and the fixed
+// layout fields.
+struct ClusterLayoutRequest {
+  ClusterJob cluster;
+  LayoutSearchOptions layout;
+  bool layout_complete = false;  // every layout field fixed: nothing to search
+};
+// resolveClusterJob, then the --interconnect notes to stderr (as "scaleplan-cli COMMAND: ..."),
+// then resolveLayoutOptions. *status is the exit status on failure (2 for usage errors).
+Result<ClusterLayoutRequest> resolveClusterLayoutRequest(const ArgParser& p, const std::string& command, int* status);
+
 }  // namespace scaleplan::cli
