@@ -150,9 +150,7 @@ Result<double> parseCount(std::string_view text) {
 const std::vector<ImportFlagSpec>& importFlagSpecs() {
   static const std::vector<ImportFlagSpec> kSpecs = {
       {"format", "F",
-       "log format: " + kImportFormatNames.joined("|") + " (default " +
-           std::string(toString(ImportOptions{}.format)) + ")",
-       false},
+       "log format: " + kImportFormatNames.joinedWithDefault(ImportOptions{}.format, "|"), false},
       {"params-column", "C", "column holding the model size N (default: detected by name)", false},
       {"tokens-column", "C", "column holding the tokens seen D (default: detected by name)", false},
       {"flops-column", "C", "column holding the training FLOPs C (default: detected by name)", false},

@@ -28,6 +28,10 @@ class TestEnumNames : public QObject {
              QString("red, dark-blue (default), green"));
     QCOMPARE(QString::fromStdString(kColourNames.joinedMarkingDefault(Colour::Red, " or ")),
              QString("red (default) or dark-blue or green"));
+    QCOMPARE(QString::fromStdString(kColourNames.joinedWithDefault(Colour::Green)),
+             QString("red, dark-blue, green (default green)"));
+    QCOMPARE(QString::fromStdString(kColourNames.joinedWithDefault(Colour::Red, "|")),
+             QString("red|dark-blue|green (default red)"));
     QCOMPARE(QString::fromStdString(std::string(kColourNames.toString(static_cast<Colour>(7)))), QString("unknown"));
   }
 
