@@ -14,6 +14,9 @@ namespace scaleplan::cli {
 
 void addClusterJobOptions(ArgParser& p);
 void addLayoutOptions(ArgParser& p);
+// Both groups, and the epilog 'step' and 'layouts' share: the FLOP convention, then `example`
+// (one command line) under "Example:".
+void addClusterLayoutOptions(ArgParser& p, const std::string& example);
 
 struct ClusterJob {
   Model model;

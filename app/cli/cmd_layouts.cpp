@@ -16,11 +16,9 @@ int runLayouts(const std::vector<std::string>& args) {
               "Searches the parallel layouts of a model on a cluster (TP, PP with V virtual stages, DP, CP, EP,\n"
               "sequence parallelism, ZeRO stage, micro-batch, recomputation), drops those that do not fit in\n"
               "memory, and lists the fastest, each with the reason it beats the next. Layout flags fix fields.");
-  addClusterJobOptions(p);
-  addLayoutOptions(p);
+  addClusterLayoutOptions(
+      p, "scaleplan-cli layouts --preset llama3-405b --system hgx-h100 --gpus 16384 --global-batch 2048 --seq 8192");
   p.option("top", "K", "layouts to list (default 10)");
-  p.epilog(std::string("FLOP convention: ") + kClusterFlopConvention +
-           ".\nExample:\n  scaleplan-cli layouts --preset llama3-405b --system hgx-h100 --gpus 16384 --global-batch 2048 --seq 8192");
   return runWithParser(p, args, [&]() -> int {
     int status = kExitUsage;
     auto request = resolveClusterLayoutRequest(p, kCommand, &status);

@@ -18,10 +18,8 @@ int runStep(const std::vector<std::string>& args) {
               "time term by term (matrix products at measured or modelled rates, attention, memory-bound work,\n"
               "TP/CP/EP/PP/DP communication, pipeline bubble, optimizer), tokens/s, MFU and HFU.\n"
               "Layout fields left out are chosen by the layout search and reported.");
-  addClusterJobOptions(p);
-  addLayoutOptions(p);
-  p.epilog(std::string("FLOP convention: ") + kClusterFlopConvention +
-           ".\nExample:\n  scaleplan-cli step --preset llama3-70b --gpu h100-sxm --gpus 1024 --tp 8 --pp 4 --recompute selective");
+  addClusterLayoutOptions(
+      p, "scaleplan-cli step --preset llama3-70b --gpu h100-sxm --gpus 1024 --tp 8 --pp 4 --recompute selective");
   return runWithParser(p, args, [&]() -> int {
     int status = kExitUsage;
     auto request = resolveClusterLayoutRequest(p, kCommand, &status);
