@@ -1,6 +1,7 @@
 #include "cluster_flags.hpp"
 
 #include "base/format.hpp"
+#include "cluster/cluster_json.hpp"  // kClusterFlopConvention
 #include "cluster/shape_rule.hpp"
 #include "interconnect_args.hpp"
 
@@ -193,6 +194,26 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
   *complete = o.tp && o.pp && o.cp && o.ep && o.virtual_stages && o.micro_batch && o.sequence_parallel &&
               o.recompute && o.zero_stage;
   return o;
+}
+
+void addClusterLayoutOptions(ArgParser& p, const std::string& example) {
+  addClusterJobOptions(p);
+  addLayoutOptions(p);
+  p.epilog(std::string("FLOP convention: ") + kClusterFlopConvention + ".\nExample:\n  " + example);
+}
+
+Result<ClusterLayoutRequest> resolveClusterLayoutRequest(const ArgParser& p, const std::string& command, int* status) {
+  ClusterLayoutRequest out;
+  auto cluster = resolveClusterJob(p, status);
+  if (!cluster) return cluster.error();
+  out.cluster = std::move(*cluster);
+  printInterconnectNotes(command, out.cluster.interconnect_notes);
+  *status = kExitUsage;
+  auto layout = resolveLayoutOptions(p, out.cluster.job, &out.layout_complete);
+  if (!layout) return layout.error();
+  out.layout = *layout;
+  *status = kExitOk;
+  return out;
 }
 
 }  // namespace scaleplan::cli

@@ -14,6 +14,9 @@ namespace scaleplan::cli {
 
 void addClusterJobOptions(ArgParser& p);
 void addLayoutOptions(ArgParser& p);
+// Both groups, and the epilog 'step' and 'layouts' share: the FLOP convention, then `example`
+// (one command line) under "Example:".
+void addClusterLayoutOptions(ArgParser& p, const std::string& example);
 
 struct ClusterJob {
   Model model;
@@ -29,5 +32,16 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status);
 // The fixed layout fields; *complete is true when every field is fixed (or has a default that
 // needs no search: dp derived from the GPU count).
 Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const TrainingJob& job, bool* complete);
+
+// What 'step' and 'layouts' both read from their flags: the job on its cluster and the fixed
+// layout fields.
+struct ClusterLayoutRequest {
+  ClusterJob cluster;
+  LayoutSearchOptions layout;
+  bool layout_complete = false;  // every layout field fixed: nothing to search
+};
+// resolveClusterJob, then the --interconnect notes to stderr (as "scaleplan-cli COMMAND: ..."),
+// then resolveLayoutOptions. *status is the exit status on failure (2 for usage errors).
+Result<ClusterLayoutRequest> resolveClusterLayoutRequest(const ArgParser& p, const std::string& command, int* status);
 
 }  // namespace scaleplan::cli

@@ -198,7 +198,9 @@ int runBench(const std::vector<std::string>& args) {
       "cuBLASLt (fp32, tf32, bf16, fp16, fp8, int8), the FP32 FMA peak and memory bandwidth, and compares\n"
       "them with the hardware catalog's dense peaks. The result file can be used by the planner:\n"
       "'scaleplan-cli plan --gpu measured:FILE'.");
-  p.option("backend", "B", "cuda (default) or cpu (Eigen; exercises the same flow without a GPU)")
+  p.option("backend", "B",
+           kBenchBackendNames.joinedMarkingDefault(BenchOptions{}.backend, " or ") +
+               " (Eigen; exercises the same flow without a GPU)")
       .flag("quick", "a few large square and LLM-like shapes (default; under 30 s on an H100)")
       .flag("thorough", "a sweep of squares and M,N,K in {2048..16384}: best, median and geometric mean")
       .option("precision", "LIST",
@@ -242,7 +244,7 @@ int runBench(const std::vector<std::string>& args) {
     if (auto b = p.get("backend")) {
       auto backend = benchBackendFromString(*b);
       if (!backend)
-        return fail(kCommand, "--backend: '" + *b + "' is not a backend (expected cuda or cpu)", kExitUsage);
+        return fail(kCommand, "--backend: '" + *b + "' is not a backend (expected " + kBenchBackendNames.joined(" or ") + ")", kExitUsage);
       o.backend = *backend;
     }
     if (p.has("quick") && p.has("thorough"))

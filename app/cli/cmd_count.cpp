@@ -55,7 +55,7 @@ int runCount(const std::vector<std::string>& args) {
       .option("seq", "T", "sequence length for the attention terms (default 2048)")
       .flag("causal", "halve the attention-score FLOPs (causal mask); default counts the full square")
       .option("recompute", "MODE",
-              "activation recomputation for hardware FLOPs: " + allRecomputeNames() + " (default none)")
+              "activation recomputation for hardware FLOPs: " + kRecomputeNames.joinedWithDefault(FlopsOptions{}.recompute))
       .flag("json", "machine-readable output");
   p.epilog(
       "Examples:\n  scaleplan-cli count --preset llama3-8b\n"
@@ -180,12 +180,12 @@ int runMemory(const std::vector<std::string>& args) {
   addArchitectureOptions(p);
   p.option("precision", "P",
            "training precision of weights and gradients: fp32, tf32, bf16, fp16, fp8 (default bf16)")
-      .option("optimizer", "O", "optimizer: " + allOptimizerNames() + " (default adamw)")
+      .option("optimizer", "O", "optimizer: " + kOptimizerNames.joinedWithDefault(TrainingStateOptions{}.optimizer))
       .flag("fp32-grad-accumulation", "an extra FP32 gradient buffer (+4 B/param; 20 B/param with AdamW)")
       .option("micro-batch", "B",
               "sequences per micro-batch for activations; batch for the KV cache (default 1)")
       .option("seq", "T", "sequence length; also the KV-cache context (default 2048)")
-      .option("recompute", "MODE", "activation recomputation: " + allRecomputeNames() + " (default none)")
+      .option("recompute", "MODE", "activation recomputation: " + kRecomputeNames.joinedWithDefault(ActivationOptions{}.recompute))
       .flag("flash-attention", "attention scores are not stored (drops the 5as/h term)")
       .option("kv-precision", "P", "KV-cache precision (default bf16)")
       .option("gpu", "ID", "accelerator from the hardware catalog (its memory size)")

@@ -124,10 +124,10 @@ int runFit(const std::vector<std::string>& args) {
   p.positionals("FILE...", "log files (see 'scaleplan-cli import --help')");
   for (const ImportFlagSpec& spec : importFlagSpecs()) p.option(spec.name, spec.value_name, spec.help, spec.repeatable);
   const FitOptions defaults;
-  p.option("law", "FORM", kFitLawNames.joined() + " (default " + std::string(toString(defaults.law)) + ")");
-  p.option("objective", "OBJ", kFitObjectiveNames.joined() + " (default " + std::string(toString(defaults.objective)) + ")");
+  p.option("law", "FORM", kFitLawNames.joinedWithDefault(defaults.law));
+  p.option("objective", "OBJ", kFitObjectiveNames.joinedWithDefault(defaults.objective));
   p.option("delta", "D", "Huber delta in units of ln L (default " + formatNumber(defaults.huber_delta) + ")");
-  p.option("solver", "S", kFitSolverNames.joined() + " (default " + std::string(toString(defaults.solver)) + ")");
+  p.option("solver", "S", kFitSolverNames.joinedWithDefault(defaults.solver));
   p.option("bootstrap", "N",
            "bootstrap resamples for standard errors and 95% intervals: 0 or " +
                std::to_string(FitOptions::kMinBootstrapResamples) + " to " + std::to_string(FitOptions::kMaxBootstrapResamples) +

@@ -19,6 +19,8 @@ namespace bj = boost::json;
 
 const char* kHardware = "hardware";
 const char* kCost = "cost";
+// The precision whose dense peak "cost" uses unless --precision says otherwise.
+constexpr Precision kDefaultPeakPrecision = Precision::Bf16;
 
 // "989" or "-" for a precision the chip lacks; TFLOP/s (TOPS for int8).
 std::string teraCell(const Accelerator& a, Precision p) {
@@ -132,7 +134,7 @@ int runCost(const std::vector<std::string>& args) {
       .option("gpus", "K", "number of GPUs")
       .option("mfu", "U", "model FLOPs utilisation in (0, 1], e.g. 0.4")
       .option("usd-per-gpu-hour", "P", "price (default: the catalog's indicative price for --gpu)")
-      .option("precision", "P", "precision of the peak: " + allPrecisionNames() + " (default bf16)")
+      .option("precision", "P", "precision of the peak: " + kPrecisionNames.joinedWithDefault(kDefaultPeakPrecision))
       .option("pue", "X",
               "data-centre power usage effectiveness (default " + formatNumber(kDefaultPue, 3) + ")")
       .option("tdp-watts", "W", "power per GPU for the energy figure (default: the catalog's TDP for --gpu)")
@@ -155,7 +157,7 @@ int runCost(const std::vector<std::string>& args) {
       return fail(kCost, "--gpus: must be a whole number between 1 and " + std::to_string(INT_MAX) +
                              ", got " + std::to_string(**gpus));
     }
-    Precision precision = Precision::Bf16;
+    Precision precision = kDefaultPeakPrecision;
     if (auto text = p.get("precision")) {
       auto parsed = precisionFromString(*text);
       if (!parsed) {

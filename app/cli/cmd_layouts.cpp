@@ -3,7 +3,6 @@
 
 #include "cluster/cluster_json.hpp"
 #include "cluster_flags.hpp"
-#include "interconnect_args.hpp"
 #include "cluster_print.hpp"
 #include "json_out.hpp"
 
@@ -17,31 +16,26 @@ int runLayouts(const std::vector<std::string>& args) {
               "Searches the parallel layouts of a model on a cluster (TP, PP with V virtual stages, DP, CP, EP,\n"
               "sequence parallelism, ZeRO stage, micro-batch, recomputation), drops those that do not fit in\n"
               "memory, and lists the fastest, each with the reason it beats the next. Layout flags fix fields.");
-  addClusterJobOptions(p);
-  addLayoutOptions(p);
+  addClusterLayoutOptions(
+      p, "scaleplan-cli layouts --preset llama3-405b --system hgx-h100 --gpus 16384 --global-batch 2048 --seq 8192");
   p.option("top", "K", "layouts to list (default 10)");
-  p.epilog(std::string("FLOP convention: ") + kClusterFlopConvention +
-           ".\nExample:\n  scaleplan-cli layouts --preset llama3-405b --system hgx-h100 --gpus 16384 --global-batch 2048 --seq 8192");
   return runWithParser(p, args, [&]() -> int {
     int status = kExitUsage;
-    auto cj = resolveClusterJob(p, &status);
-    if (!cj) return fail(kCommand, cj.message(), status);
-    printInterconnectNotes(kCommand, cj->interconnect_notes);
-    bool complete = false;
-    auto options = resolveLayoutOptions(p, cj->job, &complete);
-    if (!options) return fail(kCommand, options.message(), kExitUsage);
+    auto request = resolveClusterLayoutRequest(p, kCommand, &status);
+    if (!request) return fail(kCommand, request.message(), status);
+    const ClusterJob& cj = request->cluster;
     auto top = p.getInt("top");
     if (!top) return fail(kCommand, top.message(), kExitUsage);
     if (*top && (**top < 1 || **top > 1000)) return fail(kCommand, "--top: must be between 1 and 1000", kExitUsage);
-    LayoutSearchOptions search = *options;
+    LayoutSearchOptions search = request->layout;
     search.top_k = static_cast<int>(top->value_or(10));
-    auto found = searchLayouts(cj->job, cj->setup.system, cj->setup.rates, search, cj->execution);
+    auto found = searchLayouts(cj.job, cj.setup.system, cj.setup.rates, search, cj.execution);
     if (!found) return fail(kCommand, found.message());
     // With --json the statistics go to stderr, so that stdout is the list of layouts alone.
     const bool json_out = p.has("json");
     std::ostream& note = json_out ? std::cerr : std::cout;
-    note << cj->model.label << ", " << cj->job.gpus << " GPUs (" << cj->setup.system.id << "), global batch "
-         << cj->job.global_batch << " sequences of " << cj->job.seq_len << " tokens\n";
+    note << cj.model.label << ", " << cj.job.gpus << " GPUs (" << cj.setup.system.id << "), global batch "
+         << cj.job.global_batch << " sequences of " << cj.job.seq_len << " tokens\n";
     note << found->candidates << " layouts enumerated, " << found->valid << " valid, " << found->fitting
          << " fit; searched in " << formatSeconds(found->search_seconds) << "\n";
     if (json_out) {

@@ -3,7 +3,6 @@
 
 #include "cluster/cluster_json.hpp"
 #include "cluster_flags.hpp"
-#include "interconnect_args.hpp"
 #include "cluster_print.hpp"
 #include "json_out.hpp"
 
@@ -19,34 +18,31 @@ int runStep(const std::vector<std::string>& args) {
               "time term by term (matrix products at measured or modelled rates, attention, memory-bound work,\n"
               "TP/CP/EP/PP/DP communication, pipeline bubble, optimizer), tokens/s, MFU and HFU.\n"
               "Layout fields left out are chosen by the layout search and reported.");
-  addClusterJobOptions(p);
-  addLayoutOptions(p);
-  p.epilog(std::string("FLOP convention: ") + kClusterFlopConvention +
-           ".\nExample:\n  scaleplan-cli step --preset llama3-70b --gpu h100-sxm --gpus 1024 --tp 8 --pp 4 --recompute selective");
+  addClusterLayoutOptions(
+      p, "scaleplan-cli step --preset llama3-70b --gpu h100-sxm --gpus 1024 --tp 8 --pp 4 --recompute selective");
   return runWithParser(p, args, [&]() -> int {
     int status = kExitUsage;
-    auto cj = resolveClusterJob(p, &status);
-    if (!cj) return fail(kCommand, cj.message(), status);
-    printInterconnectNotes(kCommand, cj->interconnect_notes);
-    bool complete = false;
-    auto options = resolveLayoutOptions(p, cj->job, &complete);
-    if (!options) return fail(kCommand, options.message(), kExitUsage);
+    auto request = resolveClusterLayoutRequest(p, kCommand, &status);
+    if (!request) return fail(kCommand, request.message(), status);
+    const ClusterJob& cj = request->cluster;
+    const LayoutSearchOptions& options = request->layout;
+    const bool complete = request->layout_complete;
     StepEstimate estimate;
     if (complete) {
       ParallelLayout l;
-      l.tp = *options->tp, l.pp = *options->pp, l.cp = *options->cp, l.ep = *options->ep;
-      l.virtual_stages = *options->virtual_stages, l.micro_batch = *options->micro_batch;
-      l.sequence_parallel = *options->sequence_parallel, l.recompute = *options->recompute;
-      l.zero_stage = *options->zero_stage;
+      l.tp = *options.tp, l.pp = *options.pp, l.cp = *options.cp, l.ep = *options.ep;
+      l.virtual_stages = *options.virtual_stages, l.micro_batch = *options.micro_batch;
+      l.sequence_parallel = *options.sequence_parallel, l.recompute = *options.recompute;
+      l.zero_stage = *options.zero_stage;
       const std::int64_t model_parallel = std::int64_t{l.tp} * l.pp * l.cp;
-      l.dp = options->dp ? *options->dp : static_cast<int>(cj->job.gpus / std::max<std::int64_t>(1, model_parallel));
-      auto e = estimateStep(cj->job, l, cj->setup.system, cj->setup.rates, cj->execution);
+      l.dp = options.dp ? *options.dp : static_cast<int>(cj.job.gpus / std::max<std::int64_t>(1, model_parallel));
+      auto e = estimateStep(cj.job, l, cj.setup.system, cj.setup.rates, cj.execution);
       if (!e) return fail(kCommand, "invalid layout: " + e.message());
       estimate = *e;
     } else {
-      LayoutSearchOptions search = *options;
+      LayoutSearchOptions search = options;
       search.top_k = 1;
-      auto found = searchLayouts(cj->job, cj->setup.system, cj->setup.rates, search, cj->execution);
+      auto found = searchLayouts(cj.job, cj.setup.system, cj.setup.rates, search, cj.execution);
       if (!found) return fail(kCommand, found.message());
       estimate = found->best.front().estimate;
     }
@@ -54,8 +50,8 @@ int runStep(const std::vector<std::string>& args) {
       std::cout << stepEstimateToJson(estimate);
       return kExitOk;
     }
-    std::cout << cj->model.label << ", " << cj->job.gpus << " GPUs, global batch " << cj->job.global_batch
-              << " sequences of " << cj->job.seq_len << " tokens\n\n";
+    std::cout << cj.model.label << ", " << cj.job.gpus << " GPUs, global batch " << cj.job.global_batch
+              << " sequences of " << cj.job.seq_len << " tokens\n\n";
     if (!complete) std::cout << "(fields not given were chosen by the layout search)\n";
     printStepEstimate(std::cout, estimate);
     return kExitOk;

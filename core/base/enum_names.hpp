@@ -8,6 +8,8 @@
 //   kFitSolverNames.toString(FitSolver::Lbfgs)          // "lbfgs"
 //   kFitSolverNames.fromString("lbfgs")                 // FitSolver::Lbfgs (nullopt if unknown)
 //   kFitSolverNames.joined()                            // "lbfgs, levenberg-marquardt"
+//   kFitSolverNames.joinedWithDefault(FitSolver::Lbfgs)     // "lbfgs, levenberg-marquardt (default lbfgs)"
+//   kFitSolverNames.joinedMarkingDefault(FitSolver::Lbfgs)  // "lbfgs (default), levenberg-marquardt"
 
 #include <array>
 #include <cstddef>
@@ -60,6 +62,25 @@ class EnumNames {
     for (const auto& e : entries_) {
       if (!out.empty()) out += separator;
       out += e.name;
+    }
+    return out;
+  }
+  // "a, b, c (default b)": the list, then the default named, for --help texts.
+  std::string joinedWithDefault(Enum default_value, std::string_view separator = ", ") const {
+    std::string out = joined(separator);
+    out += " (default ";
+    out += toString(default_value);
+    out += ')';
+    return out;
+  }
+  // "a (default), b, c": the list with the default value marked, for --help texts that name the
+  // choices ("cuda (default) or cpu" with separator " or ").
+  std::string joinedMarkingDefault(Enum default_value, std::string_view separator = ", ") const {
+    std::string out;
+    for (const auto& e : entries_) {
+      if (!out.empty()) out += separator;
+      out += e.name;
+      if (e.value == default_value) out += " (default)";
     }
     return out;
   }

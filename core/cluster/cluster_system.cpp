@@ -14,16 +14,6 @@ namespace bj = boost::json;
 
 namespace {
 
-struct CollectiveName {
-  Collective collective;
-  std::string_view name;
-};
-constexpr CollectiveName kCollectiveNames[] = {
-    {Collective::AllReduce, "all-reduce"},         {Collective::AllGather, "all-gather"},
-    {Collective::ReduceScatter, "reduce-scatter"}, {Collective::AllToAll, "all-to-all"},
-    {Collective::SendRecv, "send-recv"},
-};
-
 std::string fmt(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%g", v);
@@ -32,28 +22,9 @@ std::string fmt(double v) {
 
 }  // namespace
 
-std::string_view toString(Collective c) {
-  for (const auto& n : kCollectiveNames) {
-    if (n.collective == c) return n.name;
-  }
-  return "?";
-}
-
-std::optional<Collective> collectiveFromString(std::string_view s) {
-  for (const auto& n : kCollectiveNames) {
-    if (n.name == s) return n.collective;
-  }
-  return std::nullopt;
-}
-
-std::string allCollectiveNames() {
-  std::string out;
-  for (const auto& n : kCollectiveNames) {
-    if (!out.empty()) out += ", ";
-    out += n.name;
-  }
-  return out;
-}
+std::string_view toString(Collective c) { return kCollectiveNames.toString(c); }
+std::optional<Collective> collectiveFromString(std::string_view s) { return kCollectiveNames.fromString(s); }
+std::string allCollectiveNames() { return kCollectiveNames.joined(); }
 
 double busBandwidthFactor(Collective c, int ranks) {
   if (ranks <= 1) return 1.0;

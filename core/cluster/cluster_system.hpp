@@ -19,12 +19,18 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "hardware/accelerator.hpp"
 
 namespace scaleplan {
 
 enum class Collective { AllReduce, AllGather, ReduceScatter, AllToAll, SendRecv };
+inline constexpr auto kCollectiveNames = makeEnumNames<Collective>({{Collective::AllReduce, "all-reduce"},
+                                                                    {Collective::AllGather, "all-gather"},
+                                                                    {Collective::ReduceScatter, "reduce-scatter"},
+                                                                    {Collective::AllToAll, "all-to-all"},
+                                                                    {Collective::SendRecv, "send-recv"}});
 // "all-reduce", "all-gather", "reduce-scatter", "all-to-all", "send-recv"
 std::string_view toString(Collective c);
 std::optional<Collective> collectiveFromString(std::string_view s);

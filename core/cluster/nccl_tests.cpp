@@ -410,21 +410,9 @@ std::optional<Collective> collectiveFromNcclTestsBinary(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view toString(NcclTestEvidence evidence) {
-  switch (evidence) {
-    case NcclTestEvidence::LogText: return "log text";
-    case NcclTestEvidence::SourceName: return "file name";
-    case NcclTestEvidence::Columns: return "columns";
-    case NcclTestEvidence::Stated: return "stated";
-  }
-  return "unknown";
-}
-
+std::string_view toString(NcclTestEvidence evidence) { return kNcclTestEvidenceNames.toString(evidence); }
 std::optional<NcclTestEvidence> ncclTestEvidenceFromString(std::string_view text) {
-  for (auto e : {NcclTestEvidence::LogText, NcclTestEvidence::SourceName, NcclTestEvidence::Columns,
-                 NcclTestEvidence::Stated})
-    if (toString(e) == text) return e;
-  return std::nullopt;
+  return kNcclTestEvidenceNames.fromString(text);
 }
 
 double NcclTestsRow::bestBusBandwidth() const {

@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "cluster/cluster_system.hpp"
 
@@ -86,6 +87,12 @@ enum class NcclTestEvidence {
   Columns,     // redop and the busbw/algbw ratio of the table
   Stated,      // given by the caller (NcclTestsReadOptions::collective)
 };
+// The names are phrases for messages ("identified from the log text"), not identifiers.
+inline constexpr auto kNcclTestEvidenceNames = makeEnumNames<NcclTestEvidence>({
+    {NcclTestEvidence::LogText, "log text"},
+    {NcclTestEvidence::SourceName, "file name"},
+    {NcclTestEvidence::Columns, "columns"},
+    {NcclTestEvidence::Stated, "stated"}});
 std::string_view toString(NcclTestEvidence evidence);  // "log text", "file name", "columns", "stated"
 std::optional<NcclTestEvidence> ncclTestEvidenceFromString(std::string_view text);
 
@@ -147,11 +154,15 @@ Result<NcclTestsRead> loadNcclTestsLog(const std::filesystem::path& path, const 
 // Which of a row's two measurements a curve takes. Best: the faster of the two (both move the
 // same bytes; a framework that can choose its buffers gets the faster).
 enum class NcclTestsPlacement { Best, OutOfPlace, InPlace };
+inline constexpr auto kNcclTestsPlacementNames = makeEnumNames<NcclTestsPlacement>(
+    {{NcclTestsPlacement::Best, "best"}, {NcclTestsPlacement::OutOfPlace, "out-of-place"}, {NcclTestsPlacement::InPlace, "in-place"}});
 std::string_view toString(NcclTestsPlacement placement);  // "best", "out-of-place", "in-place"
 std::optional<NcclTestsPlacement> ncclTestsPlacementFromString(std::string_view text);
 
 // The fabric a log measured.
 enum class InterconnectScope { NvlinkDomain, Network };
+inline constexpr auto kInterconnectScopeNames = makeEnumNames<InterconnectScope>(
+    {{InterconnectScope::NvlinkDomain, "nvlink"}, {InterconnectScope::Network, "network"}});
 std::string_view toString(InterconnectScope scope);  // "nvlink", "network"
 std::optional<InterconnectScope> interconnectScopeFromString(std::string_view text);
 

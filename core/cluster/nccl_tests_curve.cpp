@@ -7,29 +7,14 @@
 
 namespace scaleplan {
 
-std::string_view toString(NcclTestsPlacement placement) {
-  switch (placement) {
-    case NcclTestsPlacement::Best: return "best";
-    case NcclTestsPlacement::OutOfPlace: return "out-of-place";
-    case NcclTestsPlacement::InPlace: return "in-place";
-  }
-  return "unknown";
-}
-
+std::string_view toString(NcclTestsPlacement placement) { return kNcclTestsPlacementNames.toString(placement); }
 std::optional<NcclTestsPlacement> ncclTestsPlacementFromString(std::string_view text) {
-  for (auto p : {NcclTestsPlacement::Best, NcclTestsPlacement::OutOfPlace, NcclTestsPlacement::InPlace})
-    if (toString(p) == text) return p;
-  return std::nullopt;
+  return kNcclTestsPlacementNames.fromString(text);
 }
 
-std::string_view toString(InterconnectScope scope) {
-  return scope == InterconnectScope::NvlinkDomain ? "nvlink" : "network";
-}
-
+std::string_view toString(InterconnectScope scope) { return kInterconnectScopeNames.toString(scope); }
 std::optional<InterconnectScope> interconnectScopeFromString(std::string_view text) {
-  for (auto sc : {InterconnectScope::NvlinkDomain, InterconnectScope::Network})
-    if (toString(sc) == text) return sc;
-  return std::nullopt;
+  return kInterconnectScopeNames.fromString(text);
 }
 
 bool MeasuredInterconnectOptions::isValid(std::string* error) const {
@@ -79,7 +64,7 @@ Result<MeasuredInterconnect> measuredInterconnect(const NcclTestsLog& log, const
     }
   } else {
     return Error{log.source + ": " + binary + " log lists no devices, so it cannot tell whether it measured one "
-                 "node's NVLink or the network; state the fabric (nvlink or network)"};
+                 "node's NVLink or the network; state the fabric (" + kInterconnectScopeNames.joined(" or ") + ")"};
   }
 
   const double factor = busBandwidthFactor(log.collective, ranks);
@@ -118,7 +103,7 @@ Status addMeasuredInterconnect(ClusterOverrides& overrides, const MeasuredInterc
 
 Result<InterconnectSpec> parseInterconnectSpec(std::string_view text) {
   InterconnectSpec spec;
-  for (auto scope : {InterconnectScope::NvlinkDomain, InterconnectScope::Network}) {
+  for (auto scope : kInterconnectScopeNames.values()) {
     const std::string prefix = std::string(toString(scope)) + ":";
     if (text.substr(0, prefix.size()) == prefix) {
       spec.scope = scope;

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/precision.hpp"
 #include "base/units.hpp"
 #include "gpubench/statistics.hpp"
@@ -35,10 +36,14 @@ inline constexpr std::int64_t kMinWorkspaceBytes = 32LL * 1024 * 1024;
 inline constexpr double kMinTimedRegionMs = 1.0;
 
 enum class BenchBackend { Cuda, Cpu };
+inline constexpr auto kBenchBackendNames =
+    makeEnumNames<BenchBackend>({{BenchBackend::Cuda, "cuda"}, {BenchBackend::Cpu, "cpu"}});
 std::string_view toString(BenchBackend b);  // "cuda", "cpu"
 std::optional<BenchBackend> benchBackendFromString(std::string_view s);
 
 enum class BenchMode { Quick, Thorough };
+inline constexpr auto kBenchModeNames =
+    makeEnumNames<BenchMode>({{BenchMode::Quick, "quick"}, {BenchMode::Thorough, "thorough"}});
 std::string_view toString(BenchMode m);  // "quick", "thorough"
 std::optional<BenchMode> benchModeFromString(std::string_view s);
 
@@ -47,6 +52,8 @@ enum class BandwidthKernel {
   DeviceCopy,  // cudaMemcpy device to device (CPU: memcpy); bytes = read + written = 2 × size
   Triad,       // a[i] = b[i] + s·c[i]; bytes = 2 arrays read + 1 written = 3 × size
 };
+inline constexpr auto kBandwidthKernelNames =
+    makeEnumNames<BandwidthKernel>({{BandwidthKernel::DeviceCopy, "copy"}, {BandwidthKernel::Triad, "triad"}});
 std::string_view toString(BandwidthKernel k);  // "copy", "triad"
 std::optional<BandwidthKernel> bandwidthKernelFromString(std::string_view s);
 

@@ -15,51 +15,20 @@ namespace scaleplan {
 
 // ---- enums ------------------------------------------------------------------------------------
 
-std::string_view toString(BenchBackend b) {
-  return b == BenchBackend::Cuda ? "cuda" : "cpu";
-}
-std::optional<BenchBackend> benchBackendFromString(std::string_view s) {
-  if (s == "cuda") return BenchBackend::Cuda;
-  if (s == "cpu") return BenchBackend::Cpu;
-  return std::nullopt;
-}
+std::string_view toString(BenchBackend b) { return kBenchBackendNames.toString(b); }
+std::optional<BenchBackend> benchBackendFromString(std::string_view s) { return kBenchBackendNames.fromString(s); }
 
-std::string_view toString(BenchMode m) {
-  return m == BenchMode::Quick ? "quick" : "thorough";
-}
-std::optional<BenchMode> benchModeFromString(std::string_view s) {
-  if (s == "quick") return BenchMode::Quick;
-  if (s == "thorough") return BenchMode::Thorough;
-  return std::nullopt;
-}
+std::string_view toString(BenchMode m) { return kBenchModeNames.toString(m); }
+std::optional<BenchMode> benchModeFromString(std::string_view s) { return kBenchModeNames.fromString(s); }
 
-std::string_view toString(BandwidthKernel k) {
-  return k == BandwidthKernel::DeviceCopy ? "copy" : "triad";
-}
+std::string_view toString(BandwidthKernel k) { return kBandwidthKernelNames.toString(k); }
 std::optional<BandwidthKernel> bandwidthKernelFromString(std::string_view s) {
-  if (s == "copy") return BandwidthKernel::DeviceCopy;
-  if (s == "triad") return BandwidthKernel::Triad;
-  return std::nullopt;
+  return kBandwidthKernelNames.fromString(s);
 }
 
-std::string_view toString(CudaAvailability a) {
-  switch (a) {
-    case CudaAvailability::Available: return "available";
-    case CudaAvailability::NotCompiled: return "not-compiled";
-    case CudaAvailability::NoDriver: return "no-driver";
-    case CudaAvailability::NoDevice: return "no-device";
-    case CudaAvailability::UnsupportedDevice: return "unsupported-device";
-    case CudaAvailability::Error: return "error";
-  }
-  return "error";
-}
+std::string_view toString(CudaAvailability a) { return kCudaAvailabilityNames.toString(a); }
 std::optional<CudaAvailability> cudaAvailabilityFromString(std::string_view s) {
-  for (CudaAvailability a :
-       {CudaAvailability::Available, CudaAvailability::NotCompiled, CudaAvailability::NoDriver,
-        CudaAvailability::NoDevice, CudaAvailability::UnsupportedDevice, CudaAvailability::Error}) {
-    if (toString(a) == s) return a;
-  }
-  return std::nullopt;
+  return kCudaAvailabilityNames.fromString(s);
 }
 
 // ---- options ----------------------------------------------------------------------------------

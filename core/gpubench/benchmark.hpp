@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "gpubench/bench_types.hpp"
 #include "hardware/accelerator.hpp"
@@ -42,6 +43,13 @@ enum class CudaAvailability {
   UnsupportedDevice,  // compute capability older than the backend's minimum (8.0)
   Error,              // any other CUDA error (message says which)
 };
+inline constexpr auto kCudaAvailabilityNames = makeEnumNames<CudaAvailability>({
+    {CudaAvailability::Available, "available"},
+    {CudaAvailability::NotCompiled, "not-compiled"},
+    {CudaAvailability::NoDriver, "no-driver"},
+    {CudaAvailability::NoDevice, "no-device"},
+    {CudaAvailability::UnsupportedDevice, "unsupported-device"},
+    {CudaAvailability::Error, "error"}});
 std::string_view toString(CudaAvailability a);  // "available", "not-compiled", "no-driver", ...
 std::optional<CudaAvailability> cudaAvailabilityFromString(std::string_view s);
 

@@ -6,54 +6,12 @@
 
 namespace scaleplan {
 
-std::string_view toString(ImportFormat f) {
-  switch (f) {
-    case ImportFormat::Auto: return "auto";
-    case ImportFormat::Csv: return "csv";
-    case ImportFormat::Jsonl: return "jsonl";
-    case ImportFormat::HfTrainer: return "hf-trainer";
-    case ImportFormat::Wandb: return "wandb";
-    case ImportFormat::TensorBoard: return "tensorboard";
-    case ImportFormat::TensorBoardEvents: return "tensorboard-events";
-    case ImportFormat::Megatron: return "megatron";
-  }
-  return "auto";
-}
+std::string_view toString(ImportFormat f) { return kImportFormatNames.toString(f); }
+std::string allImportFormatNames() { return kImportFormatNames.joined(); }
+std::optional<ImportFormat> importFormatFromString(std::string_view s) { return kImportFormatNames.fromString(s); }
 
-std::string allImportFormatNames() {
-  std::string out;
-  for (ImportFormat f : kAllImportFormats) {
-    if (!out.empty()) out += ", ";
-    out += toString(f);
-  }
-  return out;
-}
-
-std::optional<ImportFormat> importFormatFromString(std::string_view s) {
-  for (ImportFormat f : kAllImportFormats) {
-    if (toString(f) == s) return f;
-  }
-  return std::nullopt;
-}
-
-std::string_view toString(ColumnRole r) {
-  switch (r) {
-    case ColumnRole::Params: return "params";
-    case ColumnRole::Tokens: return "tokens";
-    case ColumnRole::Flops: return "flops";
-    case ColumnRole::Loss: return "loss";
-    case ColumnRole::Step: return "step";
-    case ColumnRole::Run: return "run";
-  }
-  return "params";
-}
-
-std::optional<ColumnRole> columnRoleFromString(std::string_view s) {
-  for (ColumnRole r : kAllColumnRoles) {
-    if (toString(r) == s) return r;
-  }
-  return std::nullopt;
-}
+std::string_view toString(ColumnRole r) { return kColumnRoleNames.toString(r); }
+std::optional<ColumnRole> columnRoleFromString(std::string_view s) { return kColumnRoleNames.fromString(s); }
 
 const std::vector<std::string>& columnCandidates(ColumnRole role) {
   // Normalised names, most specific first. "n", "d" and "c" are the papers' symbols.
@@ -197,7 +155,7 @@ Result<double> parseCount(std::string_view text) {
 const std::vector<ImportFlagSpec>& importFlagSpecs() {
   static const std::vector<ImportFlagSpec> kSpecs = {
       {"format", "F",
-       "log format: auto|csv|jsonl|hf-trainer|wandb|tensorboard|tensorboard-events|megatron (default auto)", false},
+       "log format: " + kImportFormatNames.joinedWithDefault(ImportOptions{}.format, "|"), false},
       {"params-column", "C", "column holding the model size N (default: detected by name)", false},
       {"tokens-column", "C", "column holding the tokens seen D (default: detected by name)", false},
       {"flops-column", "C", "column holding the training FLOPs C (default: detected by name)", false},
@@ -211,7 +169,8 @@ const std::vector<ImportFlagSpec>& importFlagSpecs() {
        false},
       {"model-config", "FILE", "Hugging Face config.json to count N from (Llama, GPT-2 or GPT-NeoX style)", false},
       {"delimiter", "X", "CSV delimiter: , ; tab | (default: detected)", false},
-      {"reduce", "MODE", "fit points per run: final (default), at-tokens, all", false},
+      {"reduce", "MODE", "fit points per run: " + kReductionModeNames.joinedMarkingDefault(ReductionOptions{}.mode),
+       false},
       {"at-tokens", "LIST", "token counts for --reduce at-tokens, comma separated (e.g. 1e9,2e9,5e9)", false},
   };
   return kSpecs;
@@ -266,7 +225,7 @@ Status applyImportFlag(ImportOptions& options, std::string_view name, std::strin
     }
   } else if (name == "reduce") {
     auto m = reductionModeFromString(value);
-    if (!m) return fail("unknown mode " + quoted(value) + " (final, at-tokens, all)");
+    if (!m) return fail("unknown mode " + quoted(value) + " (" + kReductionModeNames.joined() + ")");
     options.reduction.mode = *m;
   } else if (name == "at-tokens") {
     options.reduction.token_counts.clear();

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "importers/run_data.hpp"
 
@@ -26,15 +27,22 @@ enum class ImportFormat {
   TensorBoardEvents,  // TensorBoard event file (events.out.tfevents.*): TFRecord of Event protos
   Megatron,           // Megatron-LM / Megatron-DeepSpeed training log ("iteration N/ M | ... | lm loss: ...")
 };
+inline constexpr auto kImportFormatNames = makeEnumNames<ImportFormat>({
+    {ImportFormat::Auto, "auto"},
+    {ImportFormat::Csv, "csv"},
+    {ImportFormat::Jsonl, "jsonl"},
+    {ImportFormat::HfTrainer, "hf-trainer"},
+    {ImportFormat::Wandb, "wandb"},
+    {ImportFormat::TensorBoard, "tensorboard"},
+    {ImportFormat::TensorBoardEvents, "tensorboard-events"},
+    {ImportFormat::Megatron, "megatron"}});
 // "auto", "csv", "jsonl", "hf-trainer", "wandb", "tensorboard", "tensorboard-events", "megatron"
 std::string_view toString(ImportFormat f);
 std::optional<ImportFormat> importFormatFromString(std::string_view s);
 // "auto, csv, ..., megatron": every name, for messages and help texts.
 std::string allImportFormatNames();
-inline constexpr ImportFormat kAllImportFormats[] = {
-    ImportFormat::Auto,  ImportFormat::Csv,         ImportFormat::Jsonl,
-    ImportFormat::HfTrainer, ImportFormat::Wandb,   ImportFormat::TensorBoard,
-    ImportFormat::TensorBoardEvents, ImportFormat::Megatron};
+// Every format, in the table's order.
+inline constexpr auto kAllImportFormats = kImportFormatNames.values();
 
 // Explicit column (CSV) or key (JSONL, trainer_state) names. An empty name means "detect from the
 // common names" (see columnCandidates); a non-empty name overrides detection and must exist.
@@ -50,10 +58,15 @@ struct ColumnMapping {
 
 // The roles a column can play.
 enum class ColumnRole { Params, Tokens, Flops, Loss, Step, Run };
+inline constexpr auto kColumnRoleNames = makeEnumNames<ColumnRole>({{ColumnRole::Params, "params"},
+                                                                    {ColumnRole::Tokens, "tokens"},
+                                                                    {ColumnRole::Flops, "flops"},
+                                                                    {ColumnRole::Loss, "loss"},
+                                                                    {ColumnRole::Step, "step"},
+                                                                    {ColumnRole::Run, "run"}});
 std::string_view toString(ColumnRole r);  // "params", "tokens", "flops", "loss", "step", "run"
 std::optional<ColumnRole> columnRoleFromString(std::string_view s);
-inline constexpr ColumnRole kAllColumnRoles[] = {ColumnRole::Params, ColumnRole::Tokens, ColumnRole::Flops,
-                                                 ColumnRole::Loss,   ColumnRole::Step,   ColumnRole::Run};
+inline constexpr auto kAllColumnRoles = kColumnRoleNames.values();
 
 // Names recognised for a role, in order of preference, already normalised (see normaliseColumnName).
 // For example Params: params, n, n_params, num_params, model_size, parameters, ...

@@ -34,20 +34,9 @@ std::string ImportIssue::toString() const {
   return s;
 }
 
-std::string_view toString(ImportTermination t) {
-  switch (t) {
-    case ImportTermination::Ok: return "ok";
-    case ImportTermination::Error: return "error";
-    case ImportTermination::Cancelled: return "cancelled";
-  }
-  return "ok";
-}
-
+std::string_view toString(ImportTermination t) { return kImportTerminationNames.toString(t); }
 std::optional<ImportTermination> importTerminationFromString(std::string_view s) {
-  for (ImportTermination t : {ImportTermination::Ok, ImportTermination::Error, ImportTermination::Cancelled}) {
-    if (toString(t) == s) return t;
-  }
-  return std::nullopt;
+  return kImportTerminationNames.fromString(s);
 }
 
 Status ImportResult::status() const {

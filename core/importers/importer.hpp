@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "importers/import_options.hpp"
 #include "importers/run_data.hpp"
@@ -49,6 +50,8 @@ enum class ImportTermination {
   Error,      // a file could not be imported; `error` says where and why
   Cancelled,  // the progress callback returned false
 };
+inline constexpr auto kImportTerminationNames = makeEnumNames<ImportTermination>({
+    {ImportTermination::Ok, "ok"}, {ImportTermination::Error, "error"}, {ImportTermination::Cancelled, "cancelled"}});
 std::string_view toString(ImportTermination t);  // "ok", "error", "cancelled"
 std::optional<ImportTermination> importTerminationFromString(std::string_view s);
 

@@ -7,21 +7,8 @@
 
 namespace scaleplan {
 
-std::string_view toString(ReductionMode m) {
-  switch (m) {
-    case ReductionMode::FinalLoss: return "final";
-    case ReductionMode::AtTokens: return "at-tokens";
-    case ReductionMode::AllPoints: return "all";
-  }
-  return "final";
-}
-
-std::optional<ReductionMode> reductionModeFromString(std::string_view s) {
-  for (ReductionMode m : {ReductionMode::FinalLoss, ReductionMode::AtTokens, ReductionMode::AllPoints}) {
-    if (toString(m) == s) return m;
-  }
-  return std::nullopt;
-}
+std::string_view toString(ReductionMode m) { return kReductionModeNames.toString(m); }
+std::optional<ReductionMode> reductionModeFromString(std::string_view s) { return kReductionModeNames.fromString(s); }
 
 bool ReductionOptions::isValid(std::string* error) const {
   auto fail = [&](const std::string& m) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/fit_point.hpp"  // FitPoint
 
 namespace scaleplan {
@@ -36,8 +37,10 @@ enum class ReductionMode {
   AtTokens,   // the curve's loss at each of `token_counts` (linear in log tokens; FLOPs log-log)
   AllPoints,  // every logged point of every run
 };
-std::string_view toString(ReductionMode m);
-std::optional<ReductionMode> reductionModeFromString(std::string_view s);  // "final", "at-tokens", "all"
+inline constexpr auto kReductionModeNames = makeEnumNames<ReductionMode>(
+    {{ReductionMode::FinalLoss, "final"}, {ReductionMode::AtTokens, "at-tokens"}, {ReductionMode::AllPoints, "all"}});
+std::string_view toString(ReductionMode m);  // "final", "at-tokens", "all"
+std::optional<ReductionMode> reductionModeFromString(std::string_view s);
 
 struct ReductionOptions {
   ReductionMode mode = ReductionMode::FinalLoss;

@@ -11,20 +11,9 @@
 
 namespace scaleplan {
 
-std::string_view toString(UncertaintyPropagation p) {
-  switch (p) {
-    case UncertaintyPropagation::None: return "none";
-    case UncertaintyPropagation::Samples: return "samples";
-    case UncertaintyPropagation::Covariance: return "covariance";
-  }
-  return "none";
-}
-
+std::string_view toString(UncertaintyPropagation p) { return kUncertaintyPropagationNames.toString(p); }
 std::optional<UncertaintyPropagation> uncertaintyPropagationFromString(std::string_view s) {
-  for (auto p : {UncertaintyPropagation::None, UncertaintyPropagation::Samples, UncertaintyPropagation::Covariance}) {
-    if (s == toString(p)) return p;
-  }
-  return std::nullopt;
+  return kUncertaintyPropagationNames.fromString(s);
 }
 
 UncertaintyPropagation LawUncertainty::propagation() const {

@@ -88,6 +88,10 @@ struct DataRange {
 // its bootstrap parameter samples, else its covariance matrix (drawn as a multivariate normal:
 // usually too narrow for these fits), else nothing (standard errors alone cannot be propagated).
 enum class UncertaintyPropagation { None, Samples, Covariance };
+inline constexpr auto kUncertaintyPropagationNames = makeEnumNames<UncertaintyPropagation>(
+    {{UncertaintyPropagation::None, "none"},
+     {UncertaintyPropagation::Samples, "samples"},
+     {UncertaintyPropagation::Covariance, "covariance"}});
 std::string_view toString(UncertaintyPropagation p);  // "none", "samples", "covariance"
 std::optional<UncertaintyPropagation> uncertaintyPropagationFromString(std::string_view s);
 

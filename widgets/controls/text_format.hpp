@@ -21,6 +21,17 @@ inline QString days(double v) { return QString::fromStdString(formatDays(v)); }
 inline QString number(double v, int significant = 4) { return QString::fromStdString(formatNumber(v, significant)); }
 inline QString thousands(double v) { return QString::fromStdString(formatThousands(v)); }
 
+// A title as a file name: lower case, every run of other characters one '-', none at the ends
+// ("Loss vs. compute" -> "loss-vs-compute").
+inline QString fileNameSlug(const QString& title) {
+  QString s;
+  for (QChar c : title.toLower()) s += c.isLetterOrNumber() ? c : QChar('-');
+  while (s.contains("--")) s.replace("--", "-");
+  while (s.endsWith('-')) s.chop(1);
+  while (s.startsWith('-')) s.remove(0, 1);
+  return s;
+}
+
 }  // namespace scaleplan::text
 
 namespace scaleplan {

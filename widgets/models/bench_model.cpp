@@ -7,42 +7,21 @@
 
 namespace scaleplan {
 
-namespace {
-}  // namespace
-
 QString formatRate(double flops_per_second) {
   if (!(flops_per_second > 0.0) || !std::isfinite(flops_per_second)) return QStringLiteral("—");
   return text::flopsRate(flops_per_second);
 }
 
-BenchSummaryModel::BenchSummaryModel(QObject* parent) : QAbstractTableModel(parent) {}
+BenchSummaryModel::BenchSummaryModel(QObject* parent) : FlatTableModel(ColumnCount, parent) {}
 
-void BenchSummaryModel::setResult(const BenchResult& result) {
-  beginResetModel();
-  rows_ = result.summary;
-  endResetModel();
-}
+void BenchSummaryModel::setResult(const BenchResult& result) { resetRows(result.summary); }
 
-void BenchSummaryModel::clear() {
-  beginResetModel();
-  rows_.clear();
-  endResetModel();
-}
-
-int BenchSummaryModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
-}
-
-int BenchSummaryModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+void BenchSummaryModel::clear() { resetRows({}); }
 
 QVariant BenchSummaryModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
-      index.column() >= ColumnCount) {
-    return {};
-  }
-  const PrecisionSummary& s = rows_[static_cast<size_t>(index.row())];
+  const PrecisionSummary* row = rowAt(index);
+  if (!row) return {};
+  const PrecisionSummary& s = *row;
   const int column = index.column();
   if (role == kRawRole) {
     switch (column) {

@@ -3,13 +3,12 @@
 // peak it is compared with (the matched catalog entry's, or the CPU estimate), utilisation, the
 // shape that achieved the best rate, and whether the precision passed its correctness check.
 
-#include <QAbstractTableModel>
-
 #include "gpubench/bench_types.hpp"
+#include "models/flat_table.hpp"
 
 namespace scaleplan {
 
-class BenchSummaryModel : public QAbstractTableModel {
+class BenchSummaryModel : public FlatTableModel<PrecisionSummary> {
   Q_OBJECT
 
  public:
@@ -30,15 +29,9 @@ class BenchSummaryModel : public QAbstractTableModel {
 
   void setResult(const BenchResult& result);
   void clear();
-  const std::vector<PrecisionSummary>& rows() const { return rows_; }
 
-  int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-  int columnCount(const QModelIndex& parent = QModelIndex()) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
- private:
-  std::vector<PrecisionSummary> rows_;
 };
 
 // "989 TFLOP/s" style rate, or "—".

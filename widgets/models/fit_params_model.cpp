@@ -37,15 +37,14 @@ QString formatFitNumber(double value) {
   return QString::number(value, 'g', 4);
 }
 
-FitParamsModel::FitParamsModel(QObject* parent) : QAbstractTableModel(parent) {}
+FitParamsModel::FitParamsModel(QObject* parent) : FlatTableModel(ColumnCount, parent) {}
 
 void FitParamsModel::setSummary(const FitSummary& summary) {
-  beginResetModel();
-  rows_.clear();
-  method_.clear();
+  std::vector<Row> rows;
+  QString method;
   if (summary.hasParameters()) {
     const FitUncertainty* u = summary.uncertainty ? &*summary.uncertainty : nullptr;
-    if (u) method_ = QString::fromStdString(u->method);
+    if (u) method = QString::fromStdString(u->method);
     for (size_t i = 0; i < summary.params.size(); ++i) {
       Row row;
       row.name = displayName(summary.params[i].name);
@@ -59,7 +58,7 @@ void FitParamsModel::setSummary(const FitSummary& summary) {
           row.ci_high = p.ci95_high;
         }
       }
-      rows_.push_back(row);
+      rows.push_back(row);
     }
     if (u) {
       for (const ParameterInterval& p : u->derived) {
@@ -71,34 +70,23 @@ void FitParamsModel::setSummary(const FitSummary& summary) {
         row.ci_low = p.ci95_low;
         row.ci_high = p.ci95_high;
         row.derived = true;
-        rows_.push_back(row);
+        rows.push_back(row);
       }
     }
   }
-  endResetModel();
+  method_ = method;
+  resetRows(std::move(rows));
 }
 
 void FitParamsModel::clear() {
-  beginResetModel();
-  rows_.clear();
   method_.clear();
-  endResetModel();
-}
-
-int FitParamsModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
-}
-
-int FitParamsModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
+  resetRows({});
 }
 
 QVariant FitParamsModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
-      index.column() >= ColumnCount) {
-    return {};
-  }
-  const Row& row = rows_[static_cast<size_t>(index.row())];
+  const Row* found = rowAt(index);
+  if (!found) return {};
+  const Row& row = *found;
   const int column = index.column();
   if (role == Qt::DisplayRole) {
     switch (column) {

@@ -3,47 +3,45 @@
 // 95% interval. Rows are the law's parameters (FitSummary::params order), then the derived
 // quantities the fit reports (allocation exponents, N_opt/D_opt at a budget).
 
-#include <QAbstractTableModel>
 #include <QString>
 #include <optional>
 #include <vector>
 
 #include "fit/fit.hpp"
+#include "models/flat_table.hpp"
 
 namespace scaleplan {
 
-class FitParamsModel : public QAbstractTableModel {
+// One row: a parameter (or derived quantity) with its uncertainty.
+struct FitParamsRow {
+  QString name;
+  QString description;  // for the tooltip
+  double value = 0.0;
+  std::optional<double> standard_error;
+  std::optional<double> ci_low, ci_high;
+  bool derived = false;
+};
+
+class FitParamsModel : public FlatTableModel<FitParamsRow> {
   Q_OBJECT
 
  public:
   enum Column { NameColumn, ValueColumn, StderrColumn, IntervalColumn, ColumnCount };
   static constexpr int kRawRole = Qt::UserRole;  // value / stderr / (low, high) as doubles
-
-  struct Row {
-    QString name;
-    QString description;  // for the tooltip
-    double value = 0.0;
-    std::optional<double> standard_error;
-    std::optional<double> ci_low, ci_high;
-    bool derived = false;
-  };
+  using Row = FitParamsRow;
 
   explicit FitParamsModel(QObject* parent = nullptr);
 
   // Clears the table when the summary has no parameters.
   void setSummary(const FitSummary& summary);
   void clear();
-  const std::vector<Row>& rows() const { return rows_; }
   // "bootstrap (200 resamples, seed 1)", "covariance" or "" (no uncertainty).
   const QString& method() const { return method_; }
 
-  int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-  int columnCount(const QModelIndex& parent = QModelIndex()) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
-  std::vector<Row> rows_;
   QString method_;
 };
 

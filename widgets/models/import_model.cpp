@@ -146,27 +146,22 @@ QVariant ImportPointsModel::headerData(int section, Qt::Orientation orientation,
 
 // ---- ImportIssuesModel ------------------------------------------------------------------------
 
-ImportIssuesModel::ImportIssuesModel(QObject* parent) : QAbstractTableModel(parent) {}
+ImportIssuesModel::ImportIssuesModel(QObject* parent) : FlatTableModel(ColumnCount, parent) {}
 
 void ImportIssuesModel::setIssues(const std::optional<ImportIssue>& error,
                                   const std::vector<ImportIssue>& warnings, const QStringList& notes) {
-  beginResetModel();
-  rows_.clear();
-  if (error) rows_.push_back({Severity::Error, *error});
-  for (const ImportIssue& w : warnings) rows_.push_back({Severity::Warning, w});
+  std::vector<Row> rows;
+  if (error) rows.push_back({Severity::Error, *error});
+  for (const ImportIssue& w : warnings) rows.push_back({Severity::Warning, w});
   for (const QString& n : notes) {
     ImportIssue issue;
     issue.message = n.toStdString();
-    rows_.push_back({Severity::Note, issue});
+    rows.push_back({Severity::Note, issue});
   }
-  endResetModel();
+  resetRows(std::move(rows));
 }
 
-void ImportIssuesModel::clear() {
-  beginResetModel();
-  rows_.clear();
-  endResetModel();
-}
+void ImportIssuesModel::clear() { resetRows({}); }
 
 QString ImportIssuesModel::location(const ImportIssue& issue) {
   if (issue.file.empty()) return {};
@@ -178,20 +173,10 @@ QString ImportIssuesModel::location(const ImportIssue& issue) {
   return text;
 }
 
-int ImportIssuesModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
-}
-
-int ImportIssuesModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant ImportIssuesModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount() || index.column() < 0 ||
-      index.column() >= ColumnCount) {
-    return {};
-  }
-  const Row& row = rows_[static_cast<size_t>(index.row())];
+  const Row* found = rowAt(index);
+  if (!found) return {};
+  const Row& row = *found;
   const int column = index.column();
   if (role == Qt::DisplayRole) {
     switch (column) {

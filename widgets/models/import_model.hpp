@@ -11,6 +11,7 @@
 
 #include "importers/importer.hpp"
 #include "controls/text_format.hpp"  // countNoun
+#include "models/flat_table.hpp"
 
 namespace scaleplan {
 
@@ -43,36 +44,33 @@ class ImportPointsModel : public QAbstractTableModel {
 
 // The last import's problems: the error first (when the import failed), then the warnings
 // (skipped rows with their reasons), then notes without a location (e.g. reduction skips).
-class ImportIssuesModel : public QAbstractTableModel {
+enum class ImportIssueSeverity { Error, Warning, Note };
+struct ImportIssueRow {
+  ImportIssueSeverity severity = ImportIssueSeverity::Warning;
+  ImportIssue issue;
+};
+
+class ImportIssuesModel : public FlatTableModel<ImportIssueRow> {
   Q_OBJECT
 
  public:
   enum Column { SeverityColumn, LocationColumn, MessageColumn, ColumnCount };
-  enum class Severity { Error, Warning, Note };
-
-  struct Row {
-    Severity severity = Severity::Warning;
-    ImportIssue issue;
-  };
+  using Severity = ImportIssueSeverity;
+  using Row = ImportIssueRow;
 
   explicit ImportIssuesModel(QObject* parent = nullptr);
 
   void setIssues(const std::optional<ImportIssue>& error, const std::vector<ImportIssue>& warnings,
                  const QStringList& notes = {});
   void clear();
-  const std::vector<Row>& issues() const { return rows_; }
-  bool hasError() const { return !rows_.empty() && rows_.front().severity == Severity::Error; }
+  const std::vector<Row>& issues() const { return rows(); }
+  bool hasError() const { return !rows().empty() && rows().front().severity == Severity::Error; }
 
   // "file.csv:12:3" (the file name only; the tooltip has the whole path), "" without a file.
   static QString location(const ImportIssue& issue);
 
-  int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-  int columnCount(const QModelIndex& parent = QModelIndex()) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
- private:
-  std::vector<Row> rows_;
 };
 
 // The column names of a file's header, for the column-mapping combos: the header row of a

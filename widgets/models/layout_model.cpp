@@ -4,30 +4,21 @@
 
 namespace scaleplan {
 
-LayoutModel::LayoutModel(QObject* parent) : QAbstractTableModel(parent) {}
+LayoutModel::LayoutModel(QObject* parent) : FlatTableModel(ColumnCount, parent) {}
 
-void LayoutModel::setLayouts(std::vector<RankedLayout> layouts) {
-  beginResetModel();
-  layouts_ = std::move(layouts);
-  endResetModel();
-}
+void LayoutModel::setLayouts(std::vector<RankedLayout> layouts) { resetRows(std::move(layouts)); }
 
 void LayoutModel::clear() { setLayouts({}); }
 
 const StepEstimate* LayoutModel::estimateAt(int row) const {
-  if (row < 0 || row >= static_cast<int>(layouts_.size())) return nullptr;
-  return &layouts_[static_cast<std::size_t>(row)].estimate;
+  if (row < 0 || row >= static_cast<int>(rows().size())) return nullptr;
+  return &rows()[static_cast<std::size_t>(row)].estimate;
 }
-
-int LayoutModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(layouts_.size());
-}
-
-int LayoutModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant LayoutModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount) return {};
-  const RankedLayout& ranked = layouts_[static_cast<std::size_t>(index.row())];
+  const RankedLayout* found = rowAt(index);
+  if (!found) return {};
+  const RankedLayout& ranked = *found;
   const StepEstimate& e = ranked.estimate;
   const auto column = static_cast<Column>(index.column());
   if (role == kRawRole) {

@@ -4,14 +4,14 @@
 // any column (numbers sort as numbers). The values are the core's (searchLayouts); the model only
 // formats them.
 
-#include <QAbstractTableModel>
 #include <vector>
 
 #include "cluster/layout_search.hpp"
+#include "models/flat_table.hpp"
 
 namespace scaleplan {
 
-class LayoutModel : public QAbstractTableModel {
+class LayoutModel : public FlatTableModel<RankedLayout> {
   Q_OBJECT
 
  public:
@@ -33,17 +33,12 @@ class LayoutModel : public QAbstractTableModel {
 
   void setLayouts(std::vector<RankedLayout> layouts);
   void clear();
-  const std::vector<RankedLayout>& layouts() const { return layouts_; }
+  const std::vector<RankedLayout>& layouts() const { return rows(); }
   // The estimate of a source row; nullptr when out of range.
   const StepEstimate* estimateAt(int row) const;
 
-  int rowCount(const QModelIndex& parent = QModelIndex()) const override;
-  int columnCount(const QModelIndex& parent = QModelIndex()) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
- private:
-  std::vector<RankedLayout> layouts_;
 };
 
 }  // namespace scaleplan

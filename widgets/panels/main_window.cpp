@@ -4,23 +4,17 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
-#include <QDragEnterEvent>
-#include <QDropEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTimer>
-#include <QUrl>
 #include <algorithm>
 #include <qcustomplot.h>
 
@@ -43,17 +37,6 @@ static void initResources() { Q_INIT_RESOURCE(scaleplan); }
 namespace scaleplan {
 
 namespace {
-
-constexpr int kMaxRecentFiles = 8;
-
-QString slug(const QString& title) {
-  QString s;
-  for (QChar c : title.toLower()) s += c.isLetterOrNumber() ? c : QChar('-');
-  while (s.contains("--")) s.replace("--", "-");
-  while (s.endsWith('-')) s.chop(1);
-  while (s.startsWith('-')) s.remove(0, 1);
-  return s;
-}
 
 QScrollArea* scrolling(QWidget* inner, QWidget* parent) {
   auto* area = new QScrollArea(parent);
@@ -336,156 +319,6 @@ void MainWindow::updateStatus() {
   status_plan_->setText(s);
 }
 
-void MainWindow::updateRecentMenu() {
-  recent_menu_->clear();
-  for (const QString& path : recent_files_) {
-    QAction* a = recent_menu_->addAction(QFileInfo(path).fileName());
-    a->setToolTip(path);
-    a->setStatusTip(path);
-    connect(a, &QAction::triggered, this, [this, path] {
-      if (maybeSave()) openFile(path);
-    });
-  }
-  if (!recent_files_.isEmpty()) {
-    recent_menu_->addSeparator();
-    recent_menu_->addAction(tr("Clear list"), this, [this] {
-      recent_files_.clear();
-      updateRecentMenu();
-    });
-  }
-  recent_menu_->setEnabled(!recent_files_.isEmpty());
-}
-
-void MainWindow::addRecentFile(const QString& path) {
-  const QString abs = QFileInfo(path).absoluteFilePath();
-  recent_files_.removeAll(abs);
-  recent_files_.prepend(abs);
-  while (recent_files_.size() > kMaxRecentFiles) recent_files_.removeLast();
-  updateRecentMenu();
-  QSettings s(settingsPath(), QSettings::IniFormat);
-  s.setValue("files/recent", recent_files_);
-}
-
-bool MainWindow::maybeSave() {
-  if (!session_->isModified()) return true;
-  const auto answer = QMessageBox::warning(this, tr("ScalePlan"),
-                                           tr("The plan has been modified.\nDo you want to save your changes?"),
-                                           QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
-                                           QMessageBox::Save);
-  if (answer == QMessageBox::Save) return save();
-  return answer == QMessageBox::Discard;
-}
-
-void MainWindow::newPlan() {
-  if (!maybeSave()) return;
-  session_->newPlan();
-}
-
-void MainWindow::openDialog() {
-  if (!maybeSave()) return;
-  const QString dir = session_->filePath().isEmpty() ? QDir::homePath() : QFileInfo(session_->filePath()).path();
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open plan"), dir,
-                                                    tr("ScalePlan plans (*.json);;All files (*)"));
-  if (!path.isEmpty()) openFile(path);
-}
-
-bool MainWindow::openFile(const QString& path, bool interactive, QString* error) {
-  const Status s = session_->openPlan(path);
-  if (!s) {
-    const QString message = QString::fromStdString(s.message());
-    if (error) *error = message;
-    statusBar()->showMessage(tr("Could not open %1").arg(path), 10000);
-    if (interactive) {
-      QMessageBox::critical(this, tr("Cannot open plan"),
-                            tr("The plan could not be opened; nothing was changed.\n\n%1").arg(message));
-    }
-    return false;
-  }
-  addRecentFile(path);
-  statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
-  return true;
-}
-
-bool MainWindow::save() {
-  if (session_->filePath().isEmpty()) return saveAsDialog();
-  return saveTo(session_->filePath());
-}
-
-bool MainWindow::saveAsDialog() {
-  const QString start = session_->filePath().isEmpty() ? QDir::home().filePath("plan.json") : session_->filePath();
-  QString path = QFileDialog::getSaveFileName(this, tr("Save plan"), start, tr("ScalePlan plans (*.json)"));
-  if (path.isEmpty()) return false;
-  if (QFileInfo(path).suffix().isEmpty()) path += ".json";
-  return saveTo(path);
-}
-
-bool MainWindow::saveTo(const QString& path, bool interactive, QString* error) {
-  const Status s = session_->savePlan(path);
-  if (!s) {
-    const QString message = QString::fromStdString(s.message());
-    if (error) *error = message;
-    if (interactive) QMessageBox::critical(this, tr("Cannot save plan"), message);
-    return false;
-  }
-  addRecentFile(path);
-  statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
-  return true;
-}
-
-bool MainWindow::exportCurrentPlot(const QString& path, QString* error) {
-  QCustomPlot* plot = currentPlot();
-  if (!plot) {
-    if (error) *error = tr("the current tab has no plot");
-    return false;
-  }
-  if (auto* view = qobject_cast<PlotView*>(tabs_->currentWidget())) view->refreshNow();
-  const double scale = QFileInfo(path).suffix().compare("png", Qt::CaseInsensitive) == 0 ? 2.0 : 1.0;
-  return exportPlot(plot, path, error, plot->width(), plot->height(), scale);
-}
-
-void MainWindow::exportPlotDialog() {
-  if (!currentPlot()) {
-    QMessageBox::information(this, tr("Export plot"), tr("The current tab has no plot to export."));
-    return;
-  }
-  QString filter;
-  const QString base = slug(tabs_->tabText(tabs_->currentIndex()));
-  QString path = QFileDialog::getSaveFileName(
-      this, tr("Export plot"), QDir::home().filePath(base + ".png"),
-      tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
-  if (path.isEmpty()) return;
-  if (QFileInfo(path).suffix().isEmpty()) {
-    path += filter.contains("svg") ? ".svg" : filter.contains("pdf") ? ".pdf" : ".png";
-  }
-  QString error;
-  if (!exportCurrentPlot(path, &error)) {
-    QMessageBox::critical(this, tr("Export plot"), error);
-  } else {
-    statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
-  }
-}
-
-bool MainWindow::exportReport(const QString& path, QString* error) {
-  const Status s = writeFileAtomically(path.toStdString(), session_->reportMarkdown().toStdString());
-  if (!s && error) *error = QString::fromStdString(s.message());
-  return s.isOk();
-}
-
-void MainWindow::exportReportDialog() {
-  QString base = session_->filePath().isEmpty() ? QDir::home().filePath("plan.md")
-                                                : QFileInfo(session_->filePath()).path() + "/" +
-                                                      QFileInfo(session_->filePath()).completeBaseName() + ".md";
-  QString path = QFileDialog::getSaveFileName(this, tr("Export plan report"), base, tr("Markdown (*.md)"));
-  if (path.isEmpty()) return;
-  if (QFileInfo(path).suffix().isEmpty()) path += ".md";
-  QString error;
-  if (!exportReport(path, &error)) {
-    QMessageBox::critical(this, tr("Export report"), error);
-  } else {
-    statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
-  }
-}
-
 QStringList MainWindow::renderScreenshots(const QString& dir) {
   QStringList written;
   QDir().mkpath(dir);
@@ -516,8 +349,8 @@ void MainWindow::renderTab(int i, const QString& dir, const QString& variant, co
   QApplication::processEvents();
   // The tooltip holds the full title ("GPU benchmark" for the tab "GPU bench").
   const QString title = tabs_->tabToolTip(i).isEmpty() ? tabs_->tabText(i).remove('&') : tabs_->tabToolTip(i);
-  QString name = slug(title);
-  if (!note.isEmpty()) name += '-' + slug(note);
+  QString name = text::fileNameSlug(title);
+  if (!note.isEmpty()) name += '-' + text::fileNameSlug(note);
   const QString number = QString("%1").arg(i + 1, 2, 10, QChar('0')) + variant;
   const QString path = QDir(dir).filePath(QString("window-%1-%2.png").arg(number, name));
   if (grab().save(path)) *written << path;
@@ -577,43 +410,6 @@ void MainWindow::showAbout() {
          "activation memory.</li></ul>"
          "<p><b>Laws in this session</b></p><ul>%2</ul>")
           .arg(QApplication::applicationVersion().toHtmlEscaped(), laws));
-}
-
-namespace {
-
-// The plan file of a drag: exactly one local *.json file, or "".
-QString draggedPlanFile(const QMimeData* mime) {
-  if (!mime || !mime->hasUrls()) return {};
-  const QList<QUrl> urls = mime->urls();
-  if (urls.size() != 1 || !urls.front().isLocalFile()) return {};
-  const QString path = urls.front().toLocalFile();
-  return QFileInfo(path).suffix().compare("json", Qt::CaseInsensitive) == 0 ? path : QString();
-}
-
-}  // namespace
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  // Drops on the Import & fit panel are run logs (that panel takes them first); anywhere else a
-  // single *.json file is a plan.
-  if (!draggedPlanFile(event->mimeData()).isEmpty()) {
-    event->acceptProposedAction();
-  } else {
-    event->ignore();
-  }
-}
-
-void MainWindow::dropEvent(QDropEvent* event) {
-  const QString path = draggedPlanFile(event->mimeData());
-  if (path.isEmpty()) {
-    event->ignore();
-    return;
-  }
-  event->acceptProposedAction();
-  // After the drop has returned: the unsaved-changes prompt and an error box are modal, and a
-  // modal loop inside the drop handler would keep the drag source waiting.
-  QTimer::singleShot(0, this, [this, path] {
-    if (maybeSave()) openFile(path);
-  });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

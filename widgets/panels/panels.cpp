@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <functional>
 
+#include "controls/text_format.hpp"  // qs
 #include "panels/bench_panel.hpp"
 #include "panels/budget_explorer.hpp"
 #include "panels/cluster_panel.hpp"
@@ -89,8 +90,8 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
   written << window->renderTabScreenshots(panels.fit_view, dir, "b", "with fit");
 
   BenchPanel* bench = panels.bench;
-  bench->backendCombo()->setCurrentIndex(bench->backendCombo()->findData(QStringLiteral("cpu")));
-  bench->modeCombo()->setCurrentIndex(bench->modeCombo()->findData(QStringLiteral("quick")));
+  bench->backendCombo()->setCurrentIndex(bench->backendCombo()->findData(qs(toString(BenchBackend::Cpu))));
+  bench->modeCombo()->setCurrentIndex(bench->modeCombo()->findData(qs(toString(BenchMode::Quick))));
   // With a model step small enough for a CPU (Llama 2 7B, 8 tokens, 8-way tensor parallelism), so
   // that the shots show the step's lines too.
   if (const int llama = bench->modelCombo()->findData(QStringLiteral("llama2-7b")); llama >= 0) {

@@ -28,6 +28,8 @@ class QCPAxisRect;
 namespace scaleplan {
 
 class ImportFitPanel;
+class ScalingLaw;
+struct FitRecord;
 
 class FitPlot : public PlotView {
   Q_OBJECT
@@ -76,6 +78,16 @@ class FitPlot : public PlotView {
   void onFitChanged();
   void placeLegend();
   QColor groupColor(size_t index, size_t count) const;
+  // fit_plot_curves.cpp: the law's curves over the data's x range [x_lo, x_hi] (widened), one per
+  // group size (or group, or one for the run view), with the bootstrap band; and an IsoFLOP
+  // analysis's parabola per budget and its optima (x axis N only). Both below the points.
+  void drawLawCurves(const ScalingLaw& law, const FitRecord& fit, const std::vector<FitPoint>& points, double x_lo,
+                     double x_hi);
+  void drawIsoFlopParabolas(const FitRecord& fit);
+  // The colour variable of a point: D when the x axis is N, else N.
+  static double otherSize(const FitPoint& p, XVariable x);
+  // Colours of an ordered variable, t in [0, 1]: blue (small) to red (large).
+  static QColor sequentialColor(double t, bool dark);
 
   ImportFitPanel* panel_;
   QCPAxisRect* residual_rect_ = nullptr;

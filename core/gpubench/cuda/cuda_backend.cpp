@@ -1,6 +1,10 @@
 // CUDA backend: dense matrix products through cuBLASLt with explicit types, the FP32 FMA peak and
 // memory bandwidth, timed with CUDA events on one stream. Built into the module
 // libscaleplan_gpubench_cuda.so; its entry points (cuda_module.hpp) are at the end of this file.
+// This file is the orchestration (opening the device, warm-up, choosing and timing a product's
+// algorithm, the correctness checks); beside it: cuda_resources.hpp (error texts, RAII handles),
+// cuda_matmul.* (one cuBLASLt product), cuda_probe.* (the device probe) and cuda_fma_bandwidth.*
+// (the FMA peak and bandwidth, with the benchmark's own kernels).
 //
 // How a shape is timed (everything before step 5 is outside the timed regions):
 //  1. a cuBLASLt plan: TN layout (cuBLASLt requires it for FP8 and INT8; used for every
@@ -19,313 +23,31 @@
 //     write back), start event, graph launch, stop event; seconds per call = region / calls;
 //     median and spread over the samples;
 //  6. a spot check of the last output against an FP64 host product of the same rows and columns
-//     (catches a wrong layout or garbage), and a check that no poisoned output remains.
 #include <cublasLt.h>
 #include <cuda_runtime_api.h>
-#include <library_types.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <memory>
 #include <vector>
 
 #include "base/format.hpp"
 #include "gpubench/backend.hpp"
+#include "gpubench/cuda/cuda_fma_bandwidth.hpp"
+#include "gpubench/cuda/cuda_matmul.hpp"
+#include "gpubench/cuda/cuda_probe.hpp"
+#include "gpubench/cuda/cuda_resources.hpp"
 #include "gpubench/cuda/kernels.hpp"
 #include "gpubench/cuda_module.hpp"
-#include "gpubench/device_match.hpp"
 #include "gpubench/numerics.hpp"
 #include "gpubench/shapes.hpp"
 
 namespace scaleplan::detail {
 namespace {
 
+using namespace cuda_host;
 using cuda_kernels::ElementKind;
-
-CudaProbe probeCudaDeviceImpl(int device_index);
-
-// The backend runs on sm_80 and newer: that is what it is compiled for, and BF16/TF32 tensor
-// cores start there.
-constexpr int kMinComputeMajor = 8;
-constexpr unsigned char kPoisonByte = 0x7F;
-
-std::string cudaText(cudaError_t e) {
-  return std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e);
-}
-std::string cublasText(cublasStatus_t s) {
-  return std::string(cublasLtGetStatusName(s)) + ": " + cublasLtGetStatusString(s);
-}
-
-// "13.0" from 13000; "13.1.0" from cuBLASLt's 130100.
-std::string cudaVersionText(int v) {
-  return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
-}
-std::string cublasVersionText(std::size_t v) {
-  return std::to_string(v / 10000) + "." + std::to_string((v % 10000) / 100) + "." + std::to_string(v % 100);
-}
-
-#define SP_CUDA_TRY(expr, what)                                                         \
-  do {                                                                                  \
-    const cudaError_t sp_e_ = (expr);                                                   \
-    if (sp_e_ != cudaSuccess) return Error{std::string(what) + ": " + cudaText(sp_e_)}; \
-  } while (0)
-
-#define SP_CUBLAS_TRY(expr, what)                                                                   \
-  do {                                                                                              \
-    const cublasStatus_t sp_s_ = (expr);                                                            \
-    if (sp_s_ != CUBLAS_STATUS_SUCCESS) return Error{std::string(what) + ": " + cublasText(sp_s_)}; \
-  } while (0)
-
-// ---- RAII wrappers ----------------------------------------------------------------------------
-
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  DeviceBuffer(DeviceBuffer&& o) noexcept : ptr_(o.ptr_), bytes_(o.bytes_) {
-    o.ptr_ = nullptr;
-    o.bytes_ = 0;
-  }
-  DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
-    std::swap(ptr_, o.ptr_);
-    std::swap(bytes_, o.bytes_);
-    return *this;
-  }
-  ~DeviceBuffer() {
-    if (ptr_) cudaFree(ptr_);
-  }
-  static Result<DeviceBuffer> allocate(std::size_t bytes, const std::string& what) {
-    DeviceBuffer b;
-    const cudaError_t e = cudaMalloc(&b.ptr_, std::max<std::size_t>(bytes, 256));
-    if (e != cudaSuccess) {
-      cudaGetLastError();  // clear the sticky-free allocation error
-      return Error{"cudaMalloc of " + formatBytes(static_cast<double>(bytes)) + " for " + what + ": " +
-                   cudaText(e)};
-    }
-    b.bytes_ = bytes;
-    return b;
-  }
-  void* get() const { return ptr_; }
-  template <class T>
-  T* as() const {
-    return static_cast<T*>(ptr_);
-  }
-  std::size_t bytes() const { return bytes_; }
-
- private:
-  void* ptr_ = nullptr;
-  std::size_t bytes_ = 0;
-};
-
-class Event {
- public:
-  Event() { cudaEventCreate(&event_); }
-  Event(const Event&) = delete;
-  Event& operator=(const Event&) = delete;
-  ~Event() {
-    if (event_) cudaEventDestroy(event_);
-  }
-  cudaEvent_t get() const { return event_; }
-
- private:
-  cudaEvent_t event_ = nullptr;
-};
-
-// Elapsed seconds between two recorded events (after they completed).
-Result<double> elapsedSeconds(const Event& start, const Event& stop) {
-  float ms = 0.0f;
-  SP_CUDA_TRY(cudaEventElapsedTime(&ms, start.get(), stop.get()), "cudaEventElapsedTime");
-  return static_cast<double>(ms) * 1e-3;
-}
-
-class GraphExec {
- public:
-  GraphExec() = default;
-  GraphExec(const GraphExec&) = delete;
-  GraphExec& operator=(const GraphExec&) = delete;
-  ~GraphExec() {
-    if (exec_) cudaGraphExecDestroy(exec_);
-    if (graph_) cudaGraphDestroy(graph_);
-  }
-  cudaGraph_t graph_ = nullptr;
-  cudaGraphExec_t exec_ = nullptr;
-};
-
-// ---- precision -> cuBLASLt types --------------------------------------------------------------
-
-struct TypeConfig {
-  cudaDataType_t ab;  // A and B
-  cudaDataType_t cd;  // C and D
-  cublasComputeType_t compute;
-  cudaDataType_t scale;  // alpha, beta
-  ElementKind fill;
-};
-
-TypeConfig typeConfig(Precision p) {
-  switch (p) {
-    case Precision::Fp64: return {CUDA_R_64F, CUDA_R_64F, CUBLAS_COMPUTE_64F, CUDA_R_64F, ElementKind::F64};
-    case Precision::Fp32: return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::F32};
-    case Precision::Tf32:
-      return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, CUDA_R_32F, ElementKind::F32};
-    case Precision::Bf16:
-      return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::Bf16};
-    case Precision::Fp16: return {CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::F16};
-    case Precision::Fp8:
-      return {CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::Fp8E4m3};
-    case Precision::Int8:
-    case Precision::Int4: return {CUDA_R_8I, CUDA_R_32I, CUBLAS_COMPUTE_32I, CUDA_R_32I, ElementKind::I8};
-  }
-  return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F, ElementKind::F32};
-}
-
-// alpha = 1, beta = 0 in the scale type (host pointer mode).
-struct Scalars {
-  double d1 = 1.0, d0 = 0.0;
-  float f1 = 1.0f, f0 = 0.0f;
-  std::int32_t i1 = 1, i0 = 0;
-  const void* alpha(cudaDataType_t t) const {
-    return t == CUDA_R_64F   ? static_cast<const void*>(&d1)
-           : t == CUDA_R_32I ? static_cast<const void*>(&i1)
-                             : static_cast<const void*>(&f1);
-  }
-  const void* beta(cudaDataType_t t) const {
-    return t == CUDA_R_64F   ? static_cast<const void*>(&d0)
-           : t == CUDA_R_32I ? static_cast<const void*>(&i0)
-                             : static_cast<const void*>(&f0);
-  }
-};
-
-// One cuBLASLt matrix product D = op(A)·op(B) with op(A) = Aᵀ, op(B) = B (TN): A stored K×M,
-// B K×N, C = D M×N, all column-major.
-class MatmulPlan {
- public:
-  MatmulPlan() = default;
-  MatmulPlan(const MatmulPlan&) = delete;
-  MatmulPlan& operator=(const MatmulPlan&) = delete;
-  ~MatmulPlan() {
-    if (pref_) cublasLtMatmulPreferenceDestroy(pref_);
-    if (d_layout_) cublasLtMatrixLayoutDestroy(d_layout_);
-    if (b_layout_) cublasLtMatrixLayoutDestroy(b_layout_);
-    if (a_layout_) cublasLtMatrixLayoutDestroy(a_layout_);
-    if (desc_) cublasLtMatmulDescDestroy(desc_);
-  }
-
-  static Result<std::unique_ptr<MatmulPlan>> create(cublasLtHandle_t handle, Precision p, const GemmShape& s,
-                                                    const float* device_scale_one, bool fast_accumulation,
-                                                    std::size_t workspace_bytes) {
-    auto plan = std::make_unique<MatmulPlan>();
-    plan->handle_ = handle;
-    plan->types_ = typeConfig(p);
-    plan->workspace_bytes_ = workspace_bytes;
-    const TypeConfig& t = plan->types_;
-    SP_CUBLAS_TRY(cublasLtMatmulDescCreate(&plan->desc_, t.compute, t.scale), "cublasLtMatmulDescCreate");
-    const cublasOperation_t op_t = CUBLAS_OP_T, op_n = CUBLAS_OP_N;
-    SP_CUBLAS_TRY(
-        cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_TRANSA, &op_t, sizeof op_t),
-        "TRANSA");
-    SP_CUBLAS_TRY(
-        cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_TRANSB, &op_n, sizeof op_n),
-        "TRANSB");
-    if (p == Precision::Fp8) {
-      // Per-tensor scales (1.0: the inputs are already in E4M3 range) as device pointers.
-      SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER,
-                                                   &device_scale_one, sizeof device_scale_one),
-                    "A_SCALE_POINTER");
-      SP_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER,
-                                                   &device_scale_one, sizeof device_scale_one),
-                    "B_SCALE_POINTER");
-      const std::int8_t fast = fast_accumulation ? 1 : 0;
-      SP_CUBLAS_TRY(
-          cublasLtMatmulDescSetAttribute(plan->desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast),
-          "FAST_ACCUM");
-    }
-    const auto m = static_cast<std::uint64_t>(s.m), n = static_cast<std::uint64_t>(s.n),
-               k = static_cast<std::uint64_t>(s.k);
-    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->a_layout_, t.ab, k, m, static_cast<std::int64_t>(k)),
-                  "layout A");
-    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->b_layout_, t.ab, k, n, static_cast<std::int64_t>(k)),
-                  "layout B");
-    SP_CUBLAS_TRY(cublasLtMatrixLayoutCreate(&plan->d_layout_, t.cd, m, n, static_cast<std::int64_t>(m)),
-                  "layout D");
-    SP_CUBLAS_TRY(cublasLtMatmulPreferenceCreate(&plan->pref_), "cublasLtMatmulPreferenceCreate");
-    const std::uint64_t ws = workspace_bytes;
-    SP_CUBLAS_TRY(cublasLtMatmulPreferenceSetAttribute(plan->pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
-                                                       &ws, sizeof ws),
-                  "MAX_WORKSPACE_BYTES");
-    return plan;
-  }
-
-  // The heuristic's top `count` candidates that fit the workspace, best first.
-  Result<std::vector<cublasLtMatmulHeuristicResult_t>> candidates(int count) const {
-    std::vector<cublasLtMatmulHeuristicResult_t> results(static_cast<std::size_t>(count));
-    int returned = 0;
-    SP_CUBLAS_TRY(cublasLtMatmulAlgoGetHeuristic(handle_, desc_, a_layout_, b_layout_, d_layout_, d_layout_,
-                                                 pref_, count, results.data(), &returned),
-                  "cublasLtMatmulAlgoGetHeuristic");
-    results.resize(static_cast<std::size_t>(returned));
-    results.erase(std::remove_if(results.begin(), results.end(),
-                                 [&](const cublasLtMatmulHeuristicResult_t& r) {
-                                   return r.state != CUBLAS_STATUS_SUCCESS ||
-                                          r.workspaceSize > workspace_bytes_;
-                                 }),
-                  results.end());
-    return results;
-  }
-
-  cublasStatus_t run(const cublasLtMatmulAlgo_t& algo, const void* a, const void* b, void* d, void* workspace,
-                     cudaStream_t stream) const {
-    return cublasLtMatmul(handle_, desc_, scalars_.alpha(types_.scale), a, a_layout_, b, b_layout_,
-                          scalars_.beta(types_.scale), d, d_layout_, d, d_layout_, &algo, workspace,
-                          workspace_bytes_, stream);
-  }
-
-  const TypeConfig& types() const { return types_; }
-
- private:
-  cublasLtHandle_t handle_ = nullptr;
-  TypeConfig types_{};
-  Scalars scalars_;
-  std::size_t workspace_bytes_ = 0;
-  cublasLtMatmulDesc_t desc_ = nullptr;
-  cublasLtMatrixLayout_t a_layout_ = nullptr, b_layout_ = nullptr, d_layout_ = nullptr;
-  cublasLtMatmulPreference_t pref_ = nullptr;
-};
-
-std::string describeAlgorithm(const cublasLtMatmulHeuristicResult_t& r) {
-  auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a, auto value) {
-    std::size_t written = 0;
-    if (cublasLtMatmulAlgoConfigGetAttribute(&r.algo, a, &value, sizeof value, &written) !=
-        CUBLAS_STATUS_SUCCESS) {
-      return std::string("?");
-    }
-    return std::to_string(value);
-  };
-  return "cuBLASLt algo " + attr(CUBLASLT_ALGO_CONFIG_ID, std::int32_t{0}) + ", tile " +
-         attr(CUBLASLT_ALGO_CONFIG_TILE_ID, std::uint32_t{0}) + ", stages " +
-         attr(CUBLASLT_ALGO_CONFIG_STAGES_ID, std::uint32_t{0}) + ", split-k " +
-         attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM, std::int32_t{0}) + ", swizzle " +
-         attr(CUBLASLT_ALGO_CONFIG_CTA_SWIZZLING, std::uint32_t{0}) + ", cluster " +
-         attr(CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, std::uint16_t{0}) + ", waves " +
-         formatNumber(r.wavesCount, 3) + ", workspace " + formatBytes(static_cast<double>(r.workspaceSize));
-}
-
-// Decodes one output element (of the precision's output format) at byte offset 0 of `bytes`.
-double decodeOne(Precision p, const unsigned char* bytes) {
-  std::vector<std::uint8_t> v(bytes, bytes + outputElementBytes(p));
-  return decodeOutput(p, v, 1)[0];
-}
-
-// True when an output element still holds the poison pattern (never a result of our inputs:
-// 0x7F7F... is 3.4e38 in FP32/BF16, NaN in FP16, 1.4e306 in FP64, 2.1e9 in INT32).
-bool isPoison(Precision p, const unsigned char* bytes) {
-  for (int i = 0; i < outputElementBytes(p); ++i) {
-    if (bytes[i] != kPoisonByte) return false;
-  }
-  return true;
-}
 
 struct OperandSet {
   DeviceBuffer a, b, d;
@@ -340,7 +62,7 @@ class CudaBackend final : public BenchBackendImpl {
 
   Result<DeviceFacts> open(const BenchOptions& options) override {
     options_ = options;
-    CudaProbe probe = probeCudaDeviceImpl(options.device_index);
+    CudaProbe probe = probeDevice(options.device_index);
     if (!probe.isAvailable() || !probe.device) return Error{probe.message};
     facts_ = *probe.device;
     SP_CUDA_TRY(cudaSetDevice(options.device_index), "cudaSetDevice");
@@ -444,140 +166,16 @@ class CudaBackend final : public BenchBackendImpl {
 
   bool hasFmaPeak() const override { return true; }
 
-  Result<FmaPeakMeasurement> measureFmaPeak() override {
-    FmaPeakMeasurement f;
-    f.sm_count = facts_.sm_count;
-    f.fp32_lanes_per_sm = fp32LanesPerSm(facts_.compute_major, facts_.compute_minor);
-    if (f.fp32_lanes_per_sm == 0)
-      return Error{"unknown FP32 lanes per SM for compute capability " + ccText()};
-    const int per_sm = cuda_kernels::fmaBlocksPerSm();
-    if (per_sm <= 0) return Error{"cannot query the FMA kernel's occupancy"};
-    // One full wave: every block is resident from start to end, so the cycles a block counts
-    // span (almost) the whole kernel.
-    const int blocks = per_sm * facts_.sm_count;
-    auto out = DeviceBuffer::allocate(
-        static_cast<std::size_t>(blocks) * cuda_kernels::kFmaThreads * sizeof(float), "FMA output");
-    if (!out) return out.error();
-    auto cycles =
-        DeviceBuffer::allocate(static_cast<std::size_t>(blocks) * sizeof(unsigned long long), "FMA cycles");
-    if (!cycles) return cycles.error();
-    Event start, stop;
-    auto timeKernel = [&](int iterations) -> Result<double> {
-      cudaEventRecord(start.get(), stream_);
-      SP_CUDA_TRY(cuda_kernels::fmaChains(out->as<float>(), cycles->as<unsigned long long>(), blocks,
-                                          iterations, stream_),
-                  "FMA kernel launch");
-      cudaEventRecord(stop.get(), stream_);
-      SP_CUDA_TRY(cudaEventSynchronize(stop.get()), "FMA kernel");
-      return elapsedSeconds(start, stop);
-    };
-    // Calibrate: iterations for a kernel of >= 20 ms (and >= 1.25 × min_timed_ms).
-    int iterations = 64;
-    auto t = timeKernel(iterations);
-    if (!t) return t.error();
-    t = timeKernel(iterations);  // the first launch may include module loading
-    if (!t) return t.error();
-    const double target = std::max(0.020, 1.25e-3 * options_.min_timed_ms);
-    iterations = static_cast<int>(std::clamp(std::ceil(iterations * target / *t), 64.0, 1e8));
-    std::vector<double> seconds, clocks;
-    std::vector<unsigned long long> host_cycles(static_cast<std::size_t>(blocks));
-    for (int r = 0; r < options_.repeats; ++r) {
-      auto e = timeKernel(iterations);
-      if (!e) return e.error();
-      SP_CUDA_TRY(copy(host_cycles.data(), cycles->get(), host_cycles.size() * sizeof(unsigned long long),
-                       cudaMemcpyDeviceToHost),
-                  "copy FMA cycles");
-      const unsigned long long max_cycles = *std::max_element(host_cycles.begin(), host_cycles.end());
-      seconds.push_back(*e);
-      // Cycles counted inside the longest block over the kernel's elapsed time: the SM clock
-      // during this sample (slightly low by the launch overhead, ~µs of a >= 20 ms kernel).
-      clocks.push_back(static_cast<double>(max_cycles) / *e / 1e6);
-    }
-    f.seconds_per_kernel = computeStats(seconds);
-    f.flops_per_kernel = static_cast<double>(blocks) * cuda_kernels::kFmaThreads *
-                         static_cast<double>(iterations) * cuda_kernels::kFmaUnroll *
-                         cuda_kernels::kFmaChains * 2.0;
-    f.achieved = FlopsPerSecond{f.flops_per_kernel / f.seconds_per_kernel.median};
-    f.measured_clock_mhz = computeStats(clocks).median;
-    f.clock_peak = fp32ClockPeak(f.sm_count, f.fp32_lanes_per_sm, f.measured_clock_mhz);
-    f.fraction_of_clock_peak = f.achieved.value / f.clock_peak.value;
-    return f;
-  }
+  Result<FmaPeakMeasurement> measureFmaPeak() override { return cuda_host::measureFmaPeak(facts_, options_, stream_); }
 
   Result<BandwidthMeasurement> measureBandwidth(BandwidthKernel kernel) override {
-    BandwidthMeasurement b;
-    b.kernel = kernel;
-    const int arrays = kernel == BandwidthKernel::DeviceCopy ? 2 : 3;
-    // Arrays of 64 × L2 (between 256 MiB and 2 GiB each): the cache holds at most ~2% of them.
-    std::size_t bytes =
-        static_cast<std::size_t>(std::clamp<std::int64_t>(64 * facts_.l2_bytes, 256LL << 20, 2LL << 30));
-    std::size_t free_bytes = 0, total_bytes = 0;
-    SP_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo");
-    while (bytes > (64u << 20) && bytes * arrays > free_bytes / 10 * 9) bytes /= 2;
-    bytes -= bytes % 4096;
-    b.array_bytes = static_cast<std::int64_t>(bytes);
-    b.bytes_per_call = static_cast<double>(arrays) * static_cast<double>(bytes);
-    std::vector<DeviceBuffer> buffers;
-    for (int i = 0; i < arrays; ++i) {
-      auto buf = DeviceBuffer::allocate(bytes, "a bandwidth array");
-      if (!buf) return buf.error();
-      SP_CUDA_TRY(cuda_kernels::fillNormal(buf->get(), bytes / sizeof(float), ElementKind::F32,
-                                           options_.seed + 100 + i, stream_),
-                  "fill");
-      buffers.push_back(std::move(buf).value());
-    }
-    // As many blocks of 256 threads as fit on the SMs at once: one wave (2048 threads per SM on
-    // sm_90, 1536 on sm_89).
-    const int per_sm = cuda_kernels::triadBlocksPerSm();
-    if (per_sm <= 0) return Error{"cannot query the triad kernel's occupancy"};
-    const int blocks = facts_.sm_count * per_sm;
-    auto call = [&]() -> cudaError_t {
-      if (kernel == BandwidthKernel::DeviceCopy) {
-        return cudaMemcpyAsync(buffers[0].get(), buffers[1].get(), bytes, cudaMemcpyDeviceToDevice, stream_);
-      }
-      return cuda_kernels::triad(buffers[0].as<float>(), buffers[1].as<float>(), buffers[2].as<float>(), 0.5f,
-                                 bytes / sizeof(float), blocks, stream_);
-    };
-    Event start, stop;
-    for (int w = 0; w < 2; ++w) SP_CUDA_TRY(call(), "bandwidth warm-up");
-    cudaEventRecord(start.get(), stream_);
-    SP_CUDA_TRY(call(), "bandwidth probe");
-    cudaEventRecord(stop.get(), stream_);
-    SP_CUDA_TRY(cudaEventSynchronize(stop.get()), "bandwidth probe");
-    auto probe = elapsedSeconds(start, stop);
-    if (!probe) return probe.error();
-    b.calls_per_sample = callsPerSample(*probe, options_.min_timed_ms, 10000);
-    std::vector<Event> starts(static_cast<std::size_t>(options_.repeats)),
-        stops(static_cast<std::size_t>(options_.repeats));
-    for (int r = 0; r < options_.repeats; ++r) {
-      cudaEventRecord(starts[static_cast<std::size_t>(r)].get(), stream_);
-      for (int c = 0; c < b.calls_per_sample; ++c) SP_CUDA_TRY(call(), "bandwidth call");
-      cudaEventRecord(stops[static_cast<std::size_t>(r)].get(), stream_);
-    }
-    SP_CUDA_TRY(cudaStreamSynchronize(stream_), "bandwidth samples");
-    std::vector<double> samples;
-    for (int r = 0; r < options_.repeats; ++r) {
-      auto e = elapsedSeconds(starts[static_cast<std::size_t>(r)], stops[static_cast<std::size_t>(r)]);
-      if (!e) return e.error();
-      samples.push_back(*e / b.calls_per_sample);
-    }
-    b.seconds_per_call = computeStats(samples);
-    b.bytes_per_second = b.bytes_per_call / b.seconds_per_call.median;
-    return b;
+    return cuda_host::measureBandwidth(kernel, facts_, options_, stream_);
   }
 
  private:
-  // Every transfer goes through the benchmark's own (non-blocking) stream and waits for it: the
-  // legacy default stream does not order against a non-blocking stream, so a plain cudaMemcpy
-  // could race with a product still running, or a pageable upload with the next product.
+  // Through the benchmark's stream (see copyOnStream).
   cudaError_t copy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind) {
-    const cudaError_t e = cudaMemcpyAsync(dst, src, bytes, kind, stream_);
-    if (e != cudaSuccess) return e;
-    return cudaStreamSynchronize(stream_);
-  }
-
-  std::string ccText() const {
-    return std::to_string(facts_.compute_major) + "." + std::to_string(facts_.compute_minor);
+    return copyOnStream(dst, src, bytes, kind, stream_);
   }
 
   Result<OperandSet> allocateSet(Precision p, const GemmShape& s, std::uint64_t seed) {
@@ -677,14 +275,14 @@ class CudaBackend final : public BenchBackendImpl {
       if (isPoison(p, out))
         return Error{"output element (" + std::to_string(m) + ", " + std::to_string(n) +
                      ") was never written"};
-      const std::vector<double> av = decodeInputs(p, row), bv = decodeInputs(p, col);
+      const std::vector<double> av = decodeInputElements(p, row), bv = decodeInputElements(p, col);
       double sum = 0.0;
       for (std::size_t j = 0; j < k; ++j) {
         sum += av[j] * bv[j];
         if (av[j] != 0.0) ++seen_nonzero;
       }
       reference.push_back(sum);
-      actual.push_back(decodeOne(p, out));
+      actual.push_back(decodeOutputElement(p, out));
     }
     if (seen_nonzero == 0) return Error{"the inputs are all zeros: the random fill did not run"};
     const double error = relativeFrobeniusError(actual, reference);
@@ -697,45 +295,6 @@ class CudaBackend final : public BenchBackendImpl {
                    " elements"};
     }
     return Status::ok();
-  }
-
-  static std::vector<double> decodeInputs(Precision p, const std::vector<std::uint8_t>& bytes) {
-    const std::size_t n = bytes.size() / static_cast<std::size_t>(inputElementBytes(p));
-    std::vector<double> out(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const unsigned char* e = bytes.data() + i * static_cast<std::size_t>(inputElementBytes(p));
-      switch (p) {
-        case Precision::Fp64: {
-          double v;
-          std::memcpy(&v, e, 8);
-          out[i] = v;
-          break;
-        }
-        case Precision::Fp32:
-        case Precision::Tf32: {
-          float v;
-          std::memcpy(&v, e, 4);
-          out[i] = v;
-          break;
-        }
-        case Precision::Bf16: {
-          std::uint16_t v;
-          std::memcpy(&v, e, 2);
-          out[i] = bf16ToFloat(v);
-          break;
-        }
-        case Precision::Fp16: {
-          std::uint16_t v;
-          std::memcpy(&v, e, 2);
-          out[i] = fp16ToFloat(v);
-          break;
-        }
-        case Precision::Fp8: out[i] = fp8E4m3ToFloat(*e); break;
-        case Precision::Int8:
-        case Precision::Int4: out[i] = static_cast<std::int8_t>(*e); break;
-      }
-    }
-    return out;
   }
 
   // Evicts L2 before a sample, outside its events (see the file comment, step 5).
@@ -904,85 +463,6 @@ class CudaBackend final : public BenchBackendImpl {
   DeviceBuffer workspace_, flush_, flush_sink_, scale_one_;
 };
 
-CudaProbe probeCudaDeviceImpl(int device_index) {
-  CudaProbe probe;
-  int runtime = 0, driver = 0;
-  cudaRuntimeGetVersion(&runtime);
-  cudaDriverGetVersion(&driver);
-  int count = 0;
-  const cudaError_t e = cudaGetDeviceCount(&count);
-  if (e != cudaSuccess) {
-    cudaGetLastError();
-    if (e == cudaErrorInsufficientDriver || e == cudaErrorStubLibrary || driver == 0) {
-      probe.availability = CudaAvailability::NoDriver;
-      probe.message =
-          driver == 0
-              ? "no NVIDIA driver was found (libcuda is not installed or not loadable), so no CUDA device "
-                "can be used"
-              : "the NVIDIA driver supports CUDA " + cudaVersionText(driver) + " but this build needs CUDA " +
-                    cudaVersionText(runtime) + " or newer; update the driver";
-    } else if (e == cudaErrorNoDevice) {
-      probe.availability = CudaAvailability::NoDevice;
-      probe.message =
-          "an NVIDIA driver is installed but no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
-    } else {
-      probe.availability = CudaAvailability::Error;
-      probe.message = "cudaGetDeviceCount failed: " + cudaText(e);
-    }
-    return probe;
-  }
-  if (count == 0) {
-    probe.availability = CudaAvailability::NoDevice;
-    probe.message =
-        "an NVIDIA driver is installed but no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
-    return probe;
-  }
-  if (device_index >= count) {
-    probe.availability = CudaAvailability::NoDevice;
-    probe.message = "CUDA device " + std::to_string(device_index) + " was asked for but only " +
-                    std::to_string(count) + " device(s) are visible";
-    return probe;
-  }
-  cudaDeviceProp prop{};
-  const cudaError_t pe = cudaGetDeviceProperties(&prop, device_index);
-  if (pe != cudaSuccess) {
-    cudaGetLastError();
-    probe.availability = CudaAvailability::Error;
-    probe.message = "cudaGetDeviceProperties failed: " + cudaText(pe);
-    return probe;
-  }
-  DeviceFacts f;
-  f.backend = BenchBackend::Cuda;
-  f.name = prop.name;
-  f.compute_major = prop.major;
-  f.compute_minor = prop.minor;
-  f.sm_count = prop.multiProcessorCount;
-  int khz = 0;
-  if (cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, device_index) == cudaSuccess)
-    f.sm_clock_mhz = khz / 1000.0;
-  if (cudaDeviceGetAttribute(&khz, cudaDevAttrMemoryClockRate, device_index) == cudaSuccess)
-    f.memory_clock_mhz = khz / 1000.0;
-  cudaGetLastError();
-  f.memory_bytes = static_cast<std::int64_t>(prop.totalGlobalMem);
-  f.memory_bus_width_bits = prop.memoryBusWidth;
-  f.l2_bytes = prop.l2CacheSize;
-  f.driver_version = cudaVersionText(driver);
-  f.runtime_version = cudaVersionText(runtime);
-  f.blas_version = "cuBLASLt " + cublasVersionText(cublasLtGetVersion());
-  probe.device = f;
-  const std::string cc = std::to_string(prop.major) + "." + std::to_string(prop.minor);
-  if (prop.major < kMinComputeMajor) {
-    probe.availability = CudaAvailability::UnsupportedDevice;
-    probe.message = "'" + f.name + "' has compute capability " + cc +
-                    "; the CUDA backend needs 8.0 or newer (Ampere, Ada, Hopper, Blackwell)";
-    return probe;
-  }
-  probe.availability = CudaAvailability::Available;
-  probe.message = "'" + f.name + "' (compute capability " + cc + ", " + std::to_string(f.sm_count) +
-                  " SMs, " + formatBytes(static_cast<double>(f.memory_bytes)) + ")";
-  return probe;
-}
-
 }  // namespace
 }  // namespace scaleplan::detail
 
@@ -994,7 +474,7 @@ const char* scaleplan_gpubench_cuda_abi() {
 }
 
 void scaleplan_gpubench_cuda_probe(int device_index, scaleplan::CudaProbe* out) {
-  *out = scaleplan::detail::probeCudaDeviceImpl(device_index);
+  *out = scaleplan::cuda_host::probeDevice(device_index);
 }
 
 scaleplan::detail::BenchBackendImpl* scaleplan_gpubench_cuda_create() {

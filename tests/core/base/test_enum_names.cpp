@@ -24,7 +24,33 @@ class TestEnumNames : public QObject {
     QCOMPARE(QString::fromStdString(kColourNames.joined()), QString("red, dark-blue, green"));
     QCOMPARE(QString::fromStdString(kColourNames.joined(" | ")), QString("red | dark-blue | green"));
     QCOMPARE(kColourNames.names().size(), std::size_t{3});
+    QCOMPARE(QString::fromStdString(kColourNames.joinedMarkingDefault(Colour::DarkBlue)),
+             QString("red, dark-blue (default), green"));
+    QCOMPARE(QString::fromStdString(kColourNames.joinedMarkingDefault(Colour::Red, " or ")),
+             QString("red (default) or dark-blue or green"));
+    QCOMPARE(QString::fromStdString(kColourNames.joinedWithDefault(Colour::Green)),
+             QString("red, dark-blue, green (default green)"));
+    QCOMPARE(QString::fromStdString(kColourNames.joinedWithDefault(Colour::Red, "|")),
+             QString("red|dark-blue|green (default red)"));
     QCOMPARE(QString::fromStdString(std::string(kColourNames.toString(static_cast<Colour>(7)))), QString("unknown"));
+  }
+
+  // The spelling rule of the shared checkEnumNames (test_support.hpp).
+  void nameSpelling() {
+    using scaleplan::test::EnumNameStyle;
+    using scaleplan::test::isEnumName;
+    QVERIFY(isEnumName("out-of-place", EnumNameStyle::Identifier));
+    QVERIFY(isEnumName("fp8", EnumNameStyle::Identifier));
+    QVERIFY(!isEnumName("Out-of-place", EnumNameStyle::Identifier));
+    QVERIFY(!isEnumName("out_of_place", EnumNameStyle::Identifier));
+    QVERIFY(!isEnumName("out--of", EnumNameStyle::Identifier));
+    QVERIFY(!isEnumName("-x", EnumNameStyle::Identifier));
+    QVERIFY(!isEnumName("log text", EnumNameStyle::Identifier));
+    QVERIFY(!isEnumName("", EnumNameStyle::Identifier));
+    QVERIFY(isEnumName("log text", EnumNameStyle::Phrase));
+    QVERIFY(!isEnumName("log  text", EnumNameStyle::Phrase));
+    QVERIFY(!isEnumName("log-text", EnumNameStyle::Phrase));
+    SP_CHECK_ENUM_NAMES(kColourNames);
   }
 
   // An exported enum through its table: the list the CLI's help prints.
