@@ -120,6 +120,7 @@ struct Allocation {
 
 struct Interval {
   double low = 0.0, high = 0.0;
+  friend bool operator==(const Interval&, const Interval&) = default;
 };
 
 class ScalingLaw {

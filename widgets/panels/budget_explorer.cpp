@@ -278,27 +278,13 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   });
   connect(mfu_range_, &QCheckBox::toggled, this, [this](bool on) {
     typed_range_on_ = on;
-    typed_range_ = Interval{mfu_low_->value() / 100.0, mfu_high_->value() / 100.0};
+    typed_range_ = rangeInSpinBoxes();
     applyTypedMfuRange();
     updateMfuControls();
   });
-  // The ends stay ordered: moving one past the other moves the other along.
-  connect(mfu_low_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double percent) {
-    if (mfu_high_->value() < percent) {
-      QSignalBlocker b(mfu_high_);
-      mfu_high_->setValue(percent);
-    }
-    typed_range_ = Interval{percent / 100.0, mfu_high_->value() / 100.0};
-    applyTypedMfuRange();
-  });
-  connect(mfu_high_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double percent) {
-    if (mfu_low_->value() > percent) {
-      QSignalBlocker b(mfu_low_);
-      mfu_low_->setValue(percent);
-    }
-    typed_range_ = Interval{mfu_low_->value() / 100.0, percent / 100.0};
-    applyTypedMfuRange();
-  });
+  for (QDoubleSpinBox* spin : {mfu_low_, mfu_high_}) {
+    connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this, spin] { onMfuRangeEdited(spin); });
+  }
   connect(auto_mfu_, &AutoMfuController::changed, this, &BudgetExplorer::updateAutoMfu);
   connect(price_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double usd) {
     session_->setUsdPerGpuHour(usd > 0.0 ? std::optional<double>(usd) : std::nullopt);
@@ -521,6 +507,21 @@ void BudgetExplorer::updateMfuControls() {
     spin->setReadOnly(automatic);
     spin->setButtonSymbols(automatic ? QAbstractSpinBox::NoButtons : QAbstractSpinBox::UpDownArrows);
   }
+}
+
+Interval BudgetExplorer::rangeInSpinBoxes() const {
+  return Interval{mfu_low_->value() / 100.0, mfu_high_->value() / 100.0};
+}
+
+void BudgetExplorer::onMfuRangeEdited(QDoubleSpinBox* edited) {
+  // The ends stay ordered: moving one past the other moves the other along.
+  if (mfu_low_->value() > mfu_high_->value()) {
+    QDoubleSpinBox* other = edited == mfu_low_ ? mfu_high_ : mfu_low_;
+    QSignalBlocker b(other);
+    other->setValue(edited->value());
+  }
+  typed_range_ = rangeInSpinBoxes();
+  applyTypedMfuRange();
 }
 
 void BudgetExplorer::applyTypedMfuRange() {

@@ -87,6 +87,9 @@ class BudgetExplorer : public QWidget {
   void updateMfuControls();
   // The user's range choice (box and spin boxes) to the session.
   void applyTypedMfuRange();
+  // Low or high end edited: keep the ends ordered, then plan with the typed range.
+  void onMfuRangeEdited(QDoubleSpinBox* edited);
+  Interval rangeInSpinBoxes() const;  // fractions
   BudgetUnit currentUnit() const;
 
   Session* session_;

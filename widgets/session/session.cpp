@@ -178,10 +178,7 @@ void Session::setMfu(double mfu) {
 }
 
 void Session::setMfuAndRange(double mfu, std::optional<Interval> range) {
-  const auto& old = request_.mfu_range;
-  const bool same_range =
-      old.has_value() == range.has_value() && (!range || (old->low == range->low && old->high == range->high));
-  if (request_.mfu == mfu && same_range) return;
+  if (request_.mfu == mfu && request_.mfu_range == range) return;
   request_.mfu = mfu;
   request_.mfu_range = range;
   changed();
