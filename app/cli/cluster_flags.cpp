@@ -49,6 +49,10 @@ void addLayoutOptions(ArgParser& p) {
       .option("cp", "C", "context-parallel degree")
       .option("ep", "E", "expert-parallel degree (MoE)")
       .option("virtual-stages", "V", "model chunks per pipeline device (interleaved schedule when > 1)")
+      .option("first-stage-layers", "N",
+              "layers on the first pipeline device (default: the even share; a --pp that does not divide the "
+              "layers makes the first and last devices lighter, e.g. 126 layers on 16 as 7 + 14 x 8 + 7)")
+      .option("last-stage-layers", "N", "layers on the last pipeline device (default: as --first-stage-layers)")
       .option("micro-batch", "B", "sequences per micro-batch")
       .option("sequence-parallel", "on|off", "sequence parallelism (needs tp > 1)")
       .option("recompute", "MODE", "activation recomputation: " + allRecomputeNames())
@@ -172,6 +176,12 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
   auto mb = positive(p, "micro-batch");
   if (!mb) return mb.error();
   if (*mb) o.micro_batch = **mb;
+  for (auto [name, field] : {std::pair{"first-stage-layers", &o.first_stage_layers},
+                             std::pair{"last-stage-layers", &o.last_stage_layers}}) {
+    auto n = positive(p, name);
+    if (!n) return n.error();
+    if (*n) *field = **n;
+  }
   if (auto sp = p.get("sequence-parallel")) {
     if (*sp != "on" && *sp != "off") return Error{"--sequence-parallel: expected on or off, got '" + *sp + "'"};
     o.sequence_parallel = *sp == "on";
@@ -191,8 +201,11 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
   if (!job.arch.isMoe() && !o.ep) o.ep = 1;
   if (o.tp && *o.tp == 1 && !o.sequence_parallel) o.sequence_parallel = false;
   if (o.pp && *o.pp == 1 && !o.virtual_stages) o.virtual_stages = 1;
+  // A --pp that does not divide the layers, without end-stage counts, leaves the split to the search.
+  const bool stages_known = o.first_stage_layers || o.last_stage_layers ||
+                            (o.pp && o.virtual_stages && job.arch.layers % (std::int64_t{*o.pp} * *o.virtual_stages) == 0);
   *complete = o.tp && o.pp && o.cp && o.ep && o.virtual_stages && o.micro_batch && o.sequence_parallel &&
-              o.recompute && o.zero_stage;
+              o.recompute && o.zero_stage && stages_known;
   return o;
 }
 

@@ -21,6 +21,8 @@ bj::object layoutObject(const ParallelLayout& l) {
   o["cp"] = l.cp;
   o["ep"] = l.ep;
   o["virtual_stages"] = l.virtual_stages;
+  o["first_stage_layers"] = l.first_stage_layers;  // 0: the even share
+  o["last_stage_layers"] = l.last_stage_layers;
   o["sequence_parallel"] = l.sequence_parallel;
   o["zero_stage"] = l.zero_stage;
   o["micro_batch"] = l.micro_batch;

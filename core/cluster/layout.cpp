@@ -29,9 +29,33 @@ std::int64_t ParallelLayout::microBatches(const TrainingJob& job) const {
   return per_step > 0 ? job.global_batch / per_step : 0;
 }
 
+StageLayers ParallelLayout::stageLayers(std::int64_t layers) const {
+  StageLayers s;
+  if (pp <= 1) {
+    s.first = s.middle = s.last = layers;
+    return s;
+  }
+  const std::int64_t given = (first_stage_layers > 0 ? 1 : 0) + (last_stage_layers > 0 ? 1 : 0);
+  const std::int64_t others = pp - given;
+  const std::int64_t rest = layers - first_stage_layers - last_stage_layers;
+  const std::int64_t share = others > 0 ? rest / others : 0;
+  s.first = first_stage_layers > 0 ? first_stage_layers : share;
+  s.last = last_stage_layers > 0 ? last_stage_layers : share;
+  s.middle = pp >= 3 ? share : s.last;
+  return s;
+}
+
 std::string ParallelLayout::describe() const {
   std::string s = "TP " + str(tp) + " · PP " + str(pp);
-  if (virtual_stages > 1) s += " (V " + str(virtual_stages) + ")";
+  std::string detail;
+  if (virtual_stages > 1) detail = "V " + str(virtual_stages);
+  if (unevenStages() && pp > 1) {
+    std::string ends;
+    if (first_stage_layers > 0) ends = "first " + str(first_stage_layers);
+    if (last_stage_layers > 0) ends += (ends.empty() ? "" : ", ") + std::string("last ") + str(last_stage_layers);
+    detail += (detail.empty() ? "" : ", ") + ends + " layers";
+  }
+  if (!detail.empty()) s += " (" + detail + ")";
   s += " · DP " + str(dp);
   if (cp > 1) s += " · CP " + str(cp);
   if (ep > 1) s += " · EP " + str(ep);
@@ -61,9 +85,35 @@ bool ParallelLayout::isValid(const TrainingJob& job, std::string* error) const {
   if (kv % tp != 0 && tp % kv != 0)
     return setError(error, "tp: kv_heads " + str(kv) + " and tp " + str(tp) + " do not divide one another");
   if (sequence_parallel && tp == 1) return setError(error, "sequence_parallel: needs tp > 1, got tp 1");
-  if (a.layers % (static_cast<std::int64_t>(pp) * virtual_stages) != 0)
+  if (first_stage_layers < 0 || last_stage_layers < 0)
+    return setError(error, std::string(first_stage_layers < 0 ? "first_stage_layers" : "last_stage_layers") +
+                               ": must be >= 0 (0 = the even share), got " +
+                               str(first_stage_layers < 0 ? first_stage_layers : last_stage_layers));
+  if (!unevenStages() && a.layers % (static_cast<std::int64_t>(pp) * virtual_stages) != 0)
     return setError(error, "pp: layers " + str(a.layers) + " are not divisible by pp × virtual_stages = " + str(pp) +
-                               " × " + str(virtual_stages));
+                               " × " + str(virtual_stages) +
+                               " (first_stage_layers / last_stage_layers split them unevenly)");
+  if (unevenStages()) {
+    if (pp < 2)
+      return setError(error, std::string(first_stage_layers > 0 ? "first_stage_layers" : "last_stage_layers") +
+                                 ": needs pp > 1, got pp " + str(pp));
+    const std::int64_t given = (first_stage_layers > 0 ? 1 : 0) + (last_stage_layers > 0 ? 1 : 0);
+    const std::int64_t others = pp - given;
+    const std::int64_t rest = a.layers - first_stage_layers - last_stage_layers;
+    const std::string ends = "layers " + str(a.layers) + " - first_stage_layers " + str(first_stage_layers) +
+                             " - last_stage_layers " + str(last_stage_layers) + " = " + str(rest);
+    if (others == 0 && rest != 0)
+      return setError(error, "pp: " + ends + " are left with no other stage (pp 2)");
+    if (others > 0 && (rest < others * virtual_stages || rest % (others * virtual_stages) != 0))
+      return setError(error, "pp: " + ends + " are not divisible by the other " + str(others) +
+                                 " stages × virtual_stages " + str(virtual_stages));
+    for (auto [field, value] : {std::pair<const char*, std::int64_t>{"first_stage_layers", first_stage_layers},
+                                {"last_stage_layers", last_stage_layers}}) {
+      if (value > 0 && value < virtual_stages)
+        return setError(error, std::string(field) + ": " + str(value) + " layers cannot fill virtual_stages " +
+                                   str(virtual_stages) + " chunks");
+    }
+  }
   if (virtual_stages > 1 && pp == 1)
     return setError(error, "virtual_stages: " + str(virtual_stages) + " needs pp > 1 (interleaving splits a pipeline)");
   if (job.seq_len % (2 * cp) != 0 && cp > 1)

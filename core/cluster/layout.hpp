@@ -29,6 +29,14 @@ struct TrainingJob {
   double tokensPerStep() const { return static_cast<double>(global_batch) * static_cast<double>(seq_len); }
 };
 
+// Transformer layers on the first, a middle and the last pipeline device (all the device's
+// virtual stages together). With pp 1 all three are the model's layers; with pp 2 there is no
+// middle device and `middle` repeats `last`.
+struct StageLayers {
+  std::int64_t first = 0, middle = 0, last = 0;
+  std::int64_t most() const { return first > middle ? (first > last ? first : last) : (middle > last ? middle : last); }
+};
+
 struct ParallelLayout {
   int tp = 1;              // tensor parallel
   int pp = 1;              // pipeline stages
@@ -40,11 +48,23 @@ struct ParallelLayout {
   int zero_stage = 0;              // 0 none, 1 optimizer state, 2 + gradients, 3 + weights (FSDP)
   std::int64_t micro_batch = 1;    // sequences per micro-batch
   Recompute recompute = Recompute::None;
+  // Layers on the first / last pipeline device; 0 = the even share, layers / pp. Megatron-Core's
+  // --decoder-first-pipeline-num-layers / --decoder-last-pipeline-num-layers: lighter end stages
+  // offset the embedding and the output layer, and split a layer count that pp does not divide
+  // (Llama 3 405B: 126 layers on 16 stages as 7 + 14 × 8 + 7, Dubey et al. 2024, section 3.3.2).
+  // The other devices share the rest evenly, a multiple of virtual_stages each; with V > 1 a
+  // device's chunks differ by at most one layer.
+  std::int64_t first_stage_layers = 0;
+  std::int64_t last_stage_layers = 0;
 
   std::int64_t gpus() const { return static_cast<std::int64_t>(tp) * pp * dp * cp; }
+  bool unevenStages() const { return first_stage_layers > 0 || last_stage_layers > 0; }
+  // The layer counts per device (meaningful for a valid layout).
+  StageLayers stageLayers(std::int64_t layers) const;
   // Micro-batches per step per pipeline: global_batch / (micro_batch · dp).
   std::int64_t microBatches(const TrainingJob& job) const;
-  // "TP 8 · PP 16 (V 2) · DP 24 · mb 1 · SP · recompute full · ZeRO 1"
+  // "TP 8 · PP 16 (V 2) · DP 24 · mb 1 · SP · recompute full · ZeRO 1"; uneven stages add their
+  // layer counts: "PP 16 (layers 7 + 14 × 8 + 7)".
   std::string describe() const;
   // Checks the layout against the job; names the field and the numbers:
   // "pp: layers 126 are not divisible by pp × virtual_stages = 16 × 1".

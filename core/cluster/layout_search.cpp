@@ -30,6 +30,44 @@ std::vector<T> fixedOr(const std::optional<T>& fixed, std::vector<T> all) {
   return all;
 }
 
+// Virtual stages and end-stage layer counts to try for `pp` stages.
+struct StageSplit {
+  int virtual_stages = 1;
+  std::int64_t first_stage_layers = 0, last_stage_layers = 0;
+};
+
+std::vector<StageSplit> stageSplits(std::int64_t layers, int pp, const LayoutSearchOptions& o) {
+  std::vector<StageSplit> out;
+  const std::int64_t max_v = pp > 1 ? o.max_virtual_stages : 1;
+  std::vector<int> all_v;
+  for (int v = 1; v <= max_v; ++v) all_v.push_back(v);
+  if (o.first_stage_layers || o.last_stage_layers) {
+    // The user's end stages; ParallelLayout::isValid drops the V that do not divide the rest.
+    for (int v : fixedOr(o.virtual_stages, all_v))
+      out.push_back({v, o.first_stage_layers.value_or(0), o.last_stage_layers.value_or(0)});
+    return out;
+  }
+  if (layers % pp == 0) {
+    for (int v : fixedOr(o.virtual_stages, pp > 1 ? divisorsOf(layers / pp, max_v) : std::vector<int>{1}))
+      out.push_back({v, 0, 0});
+    return out;
+  }
+  // A pp the user fixed that does not divide the layers: every other device takes
+  // ceil(layers / pp) rounded up to a multiple of V, and the first and last give up the surplus
+  // (as Llama 3 405B's 126 layers on 16 stages: 7 + 14 × 8 + 7).
+  if (!o.pp) return out;
+  for (int v : fixedOr(o.virtual_stages, all_v)) {
+    const std::int64_t share = (layers + pp - 1) / pp;
+    const std::int64_t middle = (share + v - 1) / v * v;
+    const std::int64_t surplus = middle * pp - layers;
+    StageSplit split{v, middle - (surplus + 1) / 2, middle - surplus / 2};
+    if (split.first_stage_layers < std::max<std::int64_t>(1, v) || split.last_stage_layers < v) continue;
+    if (split.last_stage_layers == middle) split.last_stage_layers = 0;  // the even share
+    out.push_back(split);
+  }
+  return out;
+}
+
 std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSystem& system,
                                       const LayoutSearchOptions& o) {
   const auto& a = job.arch;
@@ -44,8 +82,8 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
         if (job.gpus % model_parallel != 0) continue;
         const int dp = static_cast<int>(job.gpus / model_parallel);
         if (o.dp && *o.dp != dp) continue;
-        std::vector<int> vs = pp > 1 ? divisorsOf(a.layers / pp, o.max_virtual_stages) : std::vector<int>{1};
-        for (int v : fixedOr(o.virtual_stages, vs)) {
+        for (const StageSplit& split : stageSplits(a.layers, pp, o)) {
+          const int v = split.virtual_stages;
           std::vector<int> eps = a.isMoe() ? divisorsOf(a.moe.experts, a.moe.experts) : std::vector<int>{1};
           for (int ep : fixedOr(o.ep, eps)) {
             for (std::int64_t mb : fixedOr(o.micro_batch, o.micro_batches)) {
@@ -54,6 +92,7 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
                   for (int zero : fixedOr(o.zero_stage, {0, 1, 2, 3})) {
                     ParallelLayout l;
                     l.tp = tp, l.pp = pp, l.dp = dp, l.cp = cp, l.ep = ep, l.virtual_stages = v;
+                    l.first_stage_layers = split.first_stage_layers, l.last_stage_layers = split.last_stage_layers;
                     l.sequence_parallel = sp, l.zero_stage = zero, l.micro_batch = mb, l.recompute = r;
                     out.push_back(l);
                   }
@@ -117,6 +156,10 @@ bool LayoutSearchOptions::isValid(std::string* error) const {
   if (max_tp < 0) return fail("max_tp: must be >= 0, got " + std::to_string(max_tp));
   if (max_cp < 1) return fail("max_cp: must be >= 1, got " + std::to_string(max_cp));
   if (max_virtual_stages < 1) return fail("max_virtual_stages: must be >= 1");
+  if (first_stage_layers && *first_stage_layers < 1)
+    return fail("first_stage_layers: must be >= 1, got " + std::to_string(*first_stage_layers));
+  if (last_stage_layers && *last_stage_layers < 1)
+    return fail("last_stage_layers: must be >= 1, got " + std::to_string(*last_stage_layers));
   if (micro_batches.empty()) return fail("micro_batches: must list at least one size");
   for (auto mb : micro_batches) {
     if (mb < 1) return fail("micro_batches: sizes must be >= 1, got " + std::to_string(mb));

@@ -19,10 +19,10 @@ std::string gb(double bytes) {
 
 double d(std::int64_t v) { return static_cast<double>(v); }
 
-// Parameters one GPU holds on the first and on the last pipeline stage.
+// Parameters one GPU holds on the first, a middle and the last pipeline device.
 struct StageParameters {
-  double first = 0.0, last = 0.0;
-  double worst() const { return std::max(first, last); }
+  double first = 0.0, middle = 0.0, last = 0.0;
+  double worst() const { return std::max({first, middle, last}); }
 };
 
 StageParameters stageParameters(const TransformerArchitecture& arch, const ParallelLayout& l) {
@@ -33,17 +33,20 @@ StageParameters stageParameters(const TransformerArchitecture& arch, const Paral
                          d(arch.effectiveExpertDff())
                    : 0.0;
   const double in_layers = c.total - c.token_embedding - c.output_embedding - c.position_embedding;
-  const double per_device_layers =
-      ((in_layers - routed_experts) / l.tp + routed_experts / (d(l.tp) * l.ep)) / l.pp;
+  // One layer's share on one GPU (MoE layers and dense ones averaged over the model).
+  const double per_layer = ((in_layers - routed_experts) / l.tp + routed_experts / (d(l.tp) * l.ep)) / d(arch.layers);
+  const StageLayers stages = l.stageLayers(arch.layers);
   const double input_embedding = (c.token_embedding + c.position_embedding) / l.tp;
   // A tied output layer still needs the matrix on the last stage (Megatron keeps a copy there).
   const double output_embedding = (arch.tied_embeddings ? c.token_embedding : c.output_embedding) / l.tp;
   StageParameters s;
   if (l.pp == 1) {
-    s.first = s.last = per_device_layers + input_embedding + (arch.tied_embeddings ? 0.0 : output_embedding);
+    s.first = s.middle = s.last =
+        per_layer * d(arch.layers) + input_embedding + (arch.tied_embeddings ? 0.0 : output_embedding);
   } else {
-    s.first = per_device_layers + input_embedding;
-    s.last = per_device_layers + output_embedding;
+    s.first = per_layer * d(stages.first) + input_embedding;
+    s.middle = per_layer * d(stages.middle);
+    s.last = per_layer * d(stages.last) + output_embedding;
   }
   return s;
 }
@@ -205,7 +208,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   e.peak_flops_per_second = peak->value;
   const double m = d(e.micro_batches);
   const double p = l.pp, v = l.virtual_stages;
-  const double layers_per_device = d(arch.layers) / p;
+  const StageLayers stages = l.stageLayers(arch.layers);
   const double h = d(arch.d_model);
   const std::int64_t tokens_mb = l.micro_batch * job.seq_len / l.cp;  // per GPU per micro-batch
 
@@ -219,8 +222,18 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   mem.gradients = 2.0 * worst_params / (l.zero_stage >= 2 ? shard : 1.0);
   mem.optimizer = 12.0 * worst_params / (l.zero_stage >= 1 ? shard : 1.0);
   mem.activations_per_layer = averageLayerActivationBytes(arch, job.seq_len, l, options.flash_attention);
-  mem.micro_batches_in_flight = l.virtual_stages > 1 ? p + (p - 1.0) / v : std::min(p, m);
-  mem.activations = mem.activations_per_layer * layers_per_device * mem.micro_batches_in_flight;
+  // Micro-batches whose activations pipeline device `stage` holds at its peak: min(p - stage, m)
+  // under 1F1B (one warm-up micro-batch fewer per stage down the pipeline), p + (p-1)/v - stage
+  // under interleaving (Korthikanti et al. section 4.2 for the first device). The first device
+  // holds the most per layer; with uneven stages the second may hold more layers.
+  auto in_flight = [&](double stage) { return l.virtual_stages > 1 ? p - stage + (p - 1.0) / v : std::min(p - stage, m); };
+  mem.micro_batches_in_flight = in_flight(0.0);
+  double stage_layer_slots = d(stages.first) * mem.micro_batches_in_flight;
+  if (l.pp > 1 && d(stages.middle) * in_flight(1.0) > stage_layer_slots) {
+    mem.micro_batches_in_flight = in_flight(1.0);
+    stage_layer_slots = d(stages.middle) * mem.micro_batches_in_flight;
+  }
+  mem.activations = mem.activations_per_layer * stage_layer_slots;
   if (l.recompute == Recompute::Full) {
     // The layer being recomputed holds its full activations during its backward pass.
     ParallelLayout working = l;
@@ -229,14 +242,17 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   mem.logits = 4.0 * d(tokens_mb) * d(arch.vocab) / l.tp;
   mem.buffers = options.framework_reserved_bytes;
-  if (l.zero_stage >= 3) mem.buffers += 2.0 * 2.0 * worst_params / layers_per_device;
+  if (l.zero_stage >= 3) mem.buffers += 2.0 * 2.0 * worst_params / d(stages.most());
   const double before_fragmentation = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits +
                                       mem.buffers;
   mem.fragmentation = options.fragmentation_allowance * before_fragmentation;
   e.memory_capacity_bytes = system.accelerator.memory_gb * 1e9;
   e.fits = mem.total() <= e.memory_capacity_bytes;
 
-  // --- compute per micro-batch on the last (critical) stage -------------------------------------
+  // --- compute per micro-batch and layer, and of the output layer --------------------------------
+  // Every Transformer layer of a device costs the same (MoE and dense layers averaged); the last
+  // device adds the output layer and the loss. The critical device is the slowest of the first, a
+  // middle and the last (the last with even stages).
   ModelGemmOptions gemm_options;
   gemm_options.tokens = tokens_mb;
   gemm_options.tensor_parallel = l.tp;
@@ -257,20 +273,23 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
       }
     }
   }
-  double gemm_fwd = 0.0, gemm_all = 0.0;
+  double gemm_layers_fwd = 0.0, gemm_layers_all = 0.0, gemm_head = 0.0;  // all layers, one micro-batch
   auto add_gemm = [&](const ModelGemm& g) {
-    const bool lm_head = g.layer == "lm head";
-    const double calls = lm_head ? g.calls_per_step : g.calls_per_step / p;
-    const double t = calls * rates.seconds(g.m, g.n, g.k);
-    gemm_all += t;
-    if (g.pass == GemmPass::Forward && !lm_head) gemm_fwd += t;
+    const double t = g.calls_per_step * rates.seconds(g.m, g.n, g.k);
+    if (g.layer == "lm head") {
+      gemm_head += t;
+      return;
+    }
+    gemm_layers_all += t;
+    if (g.pass == GemmPass::Forward) gemm_layers_fwd += t;
   };
   for (const auto& g : *gemms) {
     if (!expert_gemms.empty() && g.layer.rfind("expert ", 0) == 0) continue;
     add_gemm(g);
   }
   for (const auto& g : expert_gemms) add_gemm(g);
-  double gemm_mb = gemm_all + (l.recompute == Recompute::Full ? gemm_fwd : 0.0);
+  const double gemm_layer =
+      (gemm_layers_all + (l.recompute == Recompute::Full ? gemm_layers_fwd : 0.0)) / d(arch.layers);
 
   // Attention scores and context, per layer per micro-batch on one GPU.
   const double heads_local = d(arch.heads) / l.tp;
@@ -298,8 +317,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     score_bytes_bwd = 11.0 * elements;
   }
   const bool recompute_attention = l.recompute != Recompute::None && !options.flash_attention;
-  double attn_mb = layers_per_device * (attn_layer + (recompute_attention ? attn_layer_fwd : 0.0));
-  if (options.flash_attention && l.recompute == Recompute::Full) attn_mb += layers_per_device * attn_layer_fwd;
+  double attn_per_layer = attn_layer + (recompute_attention ? attn_layer_fwd : 0.0);
+  if (options.flash_attention && l.recompute == Recompute::Full) attn_per_layer += attn_layer_fwd;
 
   // Memory-bound passes per token per layer, forward (bytes): two norms (read + write 2h each),
   // two residual adds with bias/dropout (read 4h, write 2h each), the MLP activation (gated: read
@@ -309,7 +328,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double act = (mlpMatrixCount(arch.mlp) == 3 ? 6.0 : 4.0) * dff / l.tp;
   const double elementwise_fwd_token = (8.0 + 12.0) * h / split + act;
   const double fwd_passes = l.recompute == Recompute::Full ? 2.0 : 1.0;
-  double mem_bytes = d(tokens_mb) * layers_per_device * elementwise_fwd_token * (fwd_passes + 2.0);
+  double layer_bytes = d(tokens_mb) * elementwise_fwd_token * (fwd_passes + 2.0);
   if (options.unfused_layer_copies) {
     // Megatron-LM 2021 (megatron/model/transformer.py, megatron/mpu/layers.py), bytes per token
     // per layer, 16-bit values; widths per GPU: qkv = (H + 2·KV)·Q / tp, ctx = H·Q / tp.
@@ -326,15 +345,16 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     const double mlp_out = (mlpMatrixCount(arch.mlp) == 3 ? 2.0 : 1.0) * dff / l.tp;
     const double fwd = 4.0 * qkv + 4.0 * ctx + 2.0 * h / split;
     const double bwd = 4.0 * qkv + 4.0 * ctx + 2.0 * qkv + 2.0 * mlp_out;
-    mem_bytes += d(tokens_mb) * layers_per_device * (fwd * fwd_passes + bwd);
+    layer_bytes += d(tokens_mb) * (fwd * fwd_passes + bwd);
   }
-  mem_bytes += layers_per_device * (score_bytes_fwd * (recompute_attention ? 2.0 : 1.0) + score_bytes_bwd);
-  mem_bytes += d(tokens_mb) * options.loss_bytes_per_logit * d(arch.vocab) / l.tp;  // softmax cross-entropy
-  const double mem_mb = rates.memorySeconds(mem_bytes);
+  layer_bytes += score_bytes_fwd * (recompute_attention ? 2.0 : 1.0) + score_bytes_bwd;
+  const double mem_layer = rates.memorySeconds(layer_bytes);
+  const double loss_bytes = d(tokens_mb) * options.loss_bytes_per_logit * d(arch.vocab) / l.tp;  // softmax cross-entropy
+  const double mem_head = rates.memorySeconds(loss_bytes);
 
   // --- communication per micro-batch -----------------------------------------------------------
   const double act_bytes = d(tokens_mb) * h * 2.0;
-  double tp_mb = 0.0;
+  double tp_layer = 0.0;
   if (l.tp > 1) {
     const Fabric f = system.groupFabric(l.tp, 1);
     const double per = l.sequence_parallel
@@ -342,24 +362,24 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
                                  collectiveSeconds(f, Collective::ReduceScatter, act_bytes, l.tp)
                            : collectiveSeconds(f, Collective::AllReduce, act_bytes, l.tp);
     const double count = 4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0);
-    tp_mb = layers_per_device * count * per;
+    tp_layer = count * per;
   }
-  double ep_mb = 0.0;
+  double ep_layer = 0.0;  // averaged over all layers
   if (arch.isMoe() && l.ep > 1) {
     const Fabric f = system.groupFabric(l.ep, l.tp * l.cp);
     const double bytes = act_bytes * d(arch.moe.top_k) / split;
     const double count = 4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0);
-    const double moe_layers_per_device = d(arch.moeLayerCount()) / p;
-    ep_mb = moe_layers_per_device * count * collectiveSeconds(f, Collective::AllToAll, bytes, l.ep);
+    const double moe_share = d(arch.moeLayerCount()) / d(arch.layers);
+    ep_layer = moe_share * count * collectiveSeconds(f, Collective::AllToAll, bytes, l.ep);
   }
-  double cp_mb = 0.0;
+  double cp_layer = 0.0;
   if (l.cp > 1) {
     // Ring send/recv: one pair's message crosses one link (one NIC when the ring leaves the node).
     const Fabric& f = system.fabricFor(l.cp * l.tp);
     const double kv_bytes = 2.0 * d(tokens_mb) * d(arch.effectiveKvHeads()) * hd * 2.0 / std::min<double>(l.tp, d(arch.effectiveKvHeads()));
     const double ring = (l.cp - 1.0) * collectiveSeconds(f, Collective::SendRecv, kv_bytes, 2);
     const double comm = ring * 3.0;  // forward: K/V; backward: K/V and their gradients
-    cp_mb = layers_per_device * std::max(0.0, comm - attn_layer);  // overlapped with attention
+    cp_layer = std::max(0.0, comm - attn_layer);  // overlapped with attention
   }
   double pp_mb = 0.0;
   if (l.pp > 1) {
@@ -377,6 +397,26 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   // Weight gradients added into the step's gradients after every micro-batch but the first (the
   // cost sits in each micro-batch's backward pass, so the bubble counts it in a slot too).
   const double accumulate_mb = rates.memorySeconds(worst_params * options.gradient_accumulation_bytes_per_parameter);
+
+  // The critical device: its layers and, on the last, the output layer and loss.
+  struct DeviceTime {
+    double gemm, attention, memory, tp, ep, cp;
+    double compute() const { return gemm + attention + memory; }
+    double total() const { return compute() + tp + ep + cp; }
+  };
+  auto device_time = [&](std::int64_t layers, bool output_layer) {
+    const double n = d(layers), head = output_layer ? 1.0 : 0.0;
+    return DeviceTime{n * gemm_layer + head * gemm_head, n * attn_per_layer, n * mem_layer + head * mem_head,
+                      n * tp_layer, n * ep_layer, n * cp_layer};
+  };
+  DeviceTime critical = device_time(stages.last, true);
+  if (l.pp > 1) {
+    for (const DeviceTime& other : {device_time(stages.first, false), device_time(stages.middle, false)}) {
+      if (other.total() > critical.total()) critical = other;
+    }
+  }
+  const double gemm_mb = critical.gemm, attn_mb = critical.attention, mem_mb = critical.memory;
+  const double tp_mb = critical.tp, ep_mb = critical.ep, cp_mb = critical.cp;
   const double compute_mb = gemm_mb + attn_mb + mem_mb;
   const double t_mb = compute_mb + accumulate_mb + tp_mb + ep_mb + cp_mb + pp_mb;
   TimeBreakdown& t = e.time;

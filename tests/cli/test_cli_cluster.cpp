@@ -65,6 +65,39 @@ class TestCliCluster : public QObject {
     QCOMPARE(layout["tp"].toInt() * layout["pp"].toInt() * layout["dp"].toInt() * layout["cp"].toInt(), 64);
   }
 
+  // Llama 3 405B's own pipeline (Dubey et al. 2024, Table 4 and section 3.3.2): 126 layers on 16
+  // stages, one layer fewer on the first and last; the search makes that split for a --pp that
+  // does not divide the layers, and a user's split that does not add up is refused by name.
+  void unevenPipelineStages() {
+    const QStringList job = {"--preset", "llama3-405b", "--gpu", "h100-sxm", "--gpus", "16384", "--seq", "8192",
+                             "--global-batch", "2048", "--tp", "8", "--pp", "16", "--cp", "1", "--json"};
+    Run r = cli(QStringList{"step"} + job);
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject layout = jsonOf(r)["layout"].toObject();
+    QCOMPARE(layout["first_stage_layers"].toInt(), 7);
+    QCOMPARE(layout["last_stage_layers"].toInt(), 7);
+    QCOMPARE(layout["dp"].toInt(), 128);
+    QVERIFY2(layout["description"].toString().contains("first 7, last 7 layers"),
+             qPrintable(layout["description"].toString()));
+    Run given = cli(QStringList{"step"} + job +
+                    QStringList{"--first-stage-layers", "6", "--last-stage-layers", "8", "--virtual-stages", "1",
+                                "--micro-batch", "1", "--sequence-parallel", "on", "--recompute", "full", "--zero",
+                                "1"});
+    QVERIFY2(given.exit_code == 0, given.err.constData());
+    QCOMPARE(jsonOf(given)["layout"].toObject()["first_stage_layers"].toInt(), 6);
+    Run bad = cli(QStringList{"step"} + job +
+                  QStringList{"--first-stage-layers", "6", "--last-stage-layers", "7", "--virtual-stages", "1",
+                              "--micro-batch", "1", "--sequence-parallel", "on", "--recompute", "full", "--zero",
+                              "1"});
+    QCOMPARE(bad.exit_code, 1);
+    QVERIFY2(bad.err.contains("pp: layers 126 - first_stage_layers 6 - last_stage_layers 7 = 113 are not divisible "
+                              "by the other 14 stages × virtual_stages 1"),
+             bad.err.constData());
+    Run zero = cli(QStringList{"step"} + job + QStringList{"--first-stage-layers", "0"});
+    QCOMPARE(zero.exit_code, 2);
+    QVERIFY2(zero.err.contains("--first-stage-layers: must be positive, got 0"), zero.err.constData());
+  }
+
   void layoutsBestFirst() {
     Run r = cli(QStringList{"layouts", "--top", "5"} + llama8bOnH100({}));
     QVERIFY2(r.exit_code == 0, r.err.constData());
