@@ -1,0 +1,150 @@
+// Side checks of the cluster model against published runs that are not in the tests: Llama 3
+// 405B's Table 4 (Megatron-style TP/CP/PP on H100) and llm-foundry's MPT benchmark tables (PyTorch
+// FSDP on A100 and H100). Prints each row's published and predicted MFU, the error, and per table
+// the mean absolute error, the range and the mean; the data and their sources are in
+// tests/data/published-runs/ (SOURCE.md). Default ("current") software; no constant is fitted to
+// these rows. A printer for whoever improves the model, not a pass/fail test.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cluster/cluster_setup.hpp"
+#include "cluster/layout_search.hpp"
+#include "counting/model_presets.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+using Row = std::map<std::string, std::string>;
+
+std::vector<Row> readCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) std::fprintf(stderr, "%s: cannot open\n", path.c_str());
+  std::vector<Row> rows;
+  std::string line;
+  std::vector<std::string> header;
+  auto split = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    for (std::string cell; std::getline(ss, cell, ',');) out.push_back(cell);
+    return out;
+  };
+  if (std::getline(in, line)) header = split(line);
+  for (int line_number = 2; std::getline(in, line); ++line_number) {
+    const auto cells = split(line);
+    if (cells.size() != header.size()) {
+      std::fprintf(stderr, "%s:%d: %zu cells, the header has %zu; row skipped\n", path.c_str(), line_number,
+                   cells.size(), header.size());
+      continue;
+    }
+    Row r;
+    for (std::size_t i = 0; i < cells.size(); ++i) r[header[i]] = cells[i];
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+struct Errors {
+  std::vector<double> values;  // percent, predicted / published - 1
+  void print(const char* what) const {
+    if (values.empty()) return;
+    double abs_sum = 0.0, sum = 0.0, lo = values.front(), hi = values.front();
+    for (double e : values) abs_sum += std::fabs(e), sum += e, lo = std::min(lo, e), hi = std::max(hi, e);
+    const double n = static_cast<double>(values.size());
+    std::printf("  %s: %zu rows, mean absolute error %.1f%%, from %+.1f%% to %+.1f%%, mean %+.1f%%\n\n", what,
+                values.size(), abs_sum / n, lo, hi, sum / n);
+  }
+};
+
+Result<ClusterSetup> setupFor(const std::string& system_id, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  ClusterSetupSpec spec;
+  spec.system_id = system_id;
+  return makeClusterSetup(spec, hw, systems);
+}
+
+void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  auto setup = setupFor("hgx-h100", hw, systems);
+  if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+  std::printf("Llama 3 405B, Dubey et al. 2024 Table 4 (the layout's other fields chosen by the search)\n");
+  Errors errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/llama3_405b_table4.csv")) {
+    TrainingJob job;
+    job.arch = models.find("llama3-405b")->architecture;
+    job.gpus = std::stoll(r.at("gpus"));
+    job.seq_len = std::stoll(r.at("seq_len"));
+    job.global_batch = std::stoll(r.at("batch_size_per_dp")) * std::stoll(r.at("dp"));
+    LayoutSearchOptions o;
+    o.tp = std::stoi(r.at("tp")), o.cp = std::stoi(r.at("cp")), o.pp = std::stoi(r.at("pp"));
+    o.dp = std::stoi(r.at("dp"));
+    o.top_k = 1;
+    auto found = searchLayouts(job, setup->system, setup->rates, o);
+    if (!found) {
+      std::printf("  %s: %s\n", r.at("gpus").c_str(), found.message().c_str());
+      continue;
+    }
+    const StepEstimate& e = found->best.front().estimate;
+    const double published = std::stod(r.at("tflops_per_gpu"));
+    const double predicted = e.model_flops_per_second_per_gpu / 1e12;
+    errors.values.push_back(100.0 * (predicted / published - 1.0));
+    std::printf("  %6lld GPUs seq %6lld  %-72s published %5.0f TFLOP/s, predicted %6.1f (MFU %.1f%%)  %+6.1f%%\n",
+                (long long)job.gpus, (long long)job.seq_len, e.layout.describe().c_str(), published, predicted,
+                100.0 * e.mfu, errors.values.back());
+  }
+  errors.print("Llama 3 405B");
+}
+
+void mpt(const HardwareCatalog& hw, const SystemCatalog& systems) {
+  std::printf("MPT with PyTorch FSDP (llm-foundry benchmark tables; ZeRO 3, TP = PP = 1)\n");
+  const std::map<std::string, std::string> system_of = {{"h100_80gb", "hgx-h100"}, {"a100_80gb", "dgx-a100"}};
+  std::map<std::string, Errors> errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/llm_foundry_mpt_fsdp.csv")) {
+    auto setup = setupFor(system_of.at(r.at("gpu")), hw, systems);
+    if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+    TrainingJob job;
+    TransformerArchitecture& a = job.arch;
+    a.layers = std::stoll(r.at("layers")), a.d_model = std::stoll(r.at("d_model")), a.heads = std::stoll(r.at("heads"));
+    a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = 50368, a.tied_embeddings = true;
+    a.positions = PositionKind::Learned, a.max_seq_len = std::stoll(r.at("seq_len"));
+    a.norm = NormKind::LayerNorm, a.biases = false;
+    job.seq_len = a.max_seq_len;
+    job.gpus = std::stoll(r.at("gpus"));
+    job.global_batch = std::stoll(r.at("global_batch"));
+    ParallelLayout l;
+    l.dp = static_cast<int>(job.gpus), l.zero_stage = 3, l.micro_batch = std::stoll(r.at("micro_batch"));
+    l.recompute = r.at("activation_checkpointing") == "true" ? Recompute::Full : Recompute::None;
+    auto e = estimateStep(job, l, setup->system, setup->rates);
+    if (!e) {
+      std::printf("  %s: %s\n", r.at("model").c_str(), e.message().c_str());
+      continue;
+    }
+    const double published = std::stod(r.at("mfu_pct"));
+    const double error = 100.0 * (100.0 * e->mfu / published - 1.0);
+    errors[r.at("gpu")].values.push_back(error);
+    std::printf("  %-9s %-9s seq %6s GPUs %3s mb %3s %s  published MFU %5.2f%%, predicted %5.1f%%  %+6.1f%%%s\n",
+                r.at("model").c_str(), r.at("gpu").c_str(), r.at("seq_len").c_str(), r.at("gpus").c_str(),
+                r.at("micro_batch").c_str(), l.recompute == Recompute::Full ? "recompute" : "         ", published,
+                100.0 * e->mfu, error, e->fits ? "" : "  (does not fit under the model)");
+  }
+  for (const auto& [gpu, err] : errors) err.print(gpu.c_str());
+}
+
+}  // namespace
+
+int main() {
+  auto models = ModelCatalog::loadDefault();
+  auto hw = HardwareCatalog::loadDefault();
+  auto systems = SystemCatalog::loadDefault();
+  if (!models || !hw || !systems) {
+    std::fprintf(stderr, "cannot load data: %s%s%s\n", models.message().c_str(), hw.message().c_str(),
+                 systems.message().c_str());
+    return 1;
+  }
+  llama3(*models, *hw, *systems);
+  mpt(*hw, *systems);
+  return 0;
+}
