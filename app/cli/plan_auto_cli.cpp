@@ -104,6 +104,7 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
     const Interval range = planned->request.mfu_range.value_or(Interval{planned->request.mfu, planned->request.mfu});
     automatic["mfu_range"] = bj::array{range.low, range.high};
     automatic["mfu_range_basis"] = clusterMfuRangeBasis();
+    automatic["mfu_caveat"] = planned->mfu_caveat;  // "" inside the validated regime
     automatic["layout"] = step->as_object().at("layout");
     automatic["memory_per_gpu_bytes"] = best.memory.total();
     automatic["memory_capacity_bytes"] = best.memory_capacity_bytes;
@@ -132,6 +133,7 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
                   100.0 * range->high);
     std::cout << line << clusterMfuRangeBasis() << "\n";
   }
+  if (!planned->mfu_caveat.empty()) std::cout << "caution:                 " << planned->mfu_caveat << "\n";
   return status;
 }
 

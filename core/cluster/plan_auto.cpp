@@ -23,6 +23,21 @@ std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy) {
          formatNumber(100.0 * accuracy.under_prediction, 3) + "%, allowing for runs faster than predicted)";
 }
 
+std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accelerator_id) {
+  const ParallelLayout& l = best.layout;
+  const bool a100 = accelerator_id.rfind("a100", 0) == 0;
+  if (l.zero_stage == 3 && l.tp == 1 && l.pp == 1) {
+    return "this layout shards the weights over data parallelism alone (FSDP), outside that validation; the model "
+           "over-predicted published FSDP runs (llm-foundry's MPT tables: A100 -12% to +81%, H100 +14% to +170%, "
+           "worst at long sequences), so the real MFU may lie well below the range";
+  }
+  if (!a100) {
+    return "the range comes from A100 runs; on " + best.system_id +
+           " (" + accelerator_id + ") the nearest published check, Llama 3 405B's Table 4 on H100, came out -13% to +18%";
+  }
+  return "";
+}
+
 namespace {
 
 // The plan again with the model's accuracy as its MFU range: the intervals on days, GPU-hours,
@@ -83,6 +98,7 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
   // Unsettled after kMaxRounds: the last round's plan, whose MFU differs from the layout's by more
   // than 0.1%.
   if (Status s = withAccuracyRange(out); !s) return Error{s.message()};
+  out.mfu_caveat = clusterMfuCaveat(out.best, spec.system.accelerator.id);
   return out;
 }
 

@@ -40,6 +40,15 @@ Interval clusterMfuRange(double predicted_mfu, const ClusterMfuAccuracy& accurac
 // One sentence saying where that range comes from (for reports and JSON's "mfu_range_basis").
 std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy = kClusterMfuAccuracy);
 
+// Where `best` lies outside what that range was derived from, one sentence with the side checks
+// that bear on it (bench/cluster/bench_published_runs, README "Side checks"), else "":
+//  - data parallelism alone with sharded weights (ZeRO 3 / FSDP, TP = PP = 1): llm-foundry's MPT
+//    FSDP tables were over-predicted on A100 by -12% to +81% and on H100 by +14% to +170%;
+//  - a Megatron-style layout on an accelerator other than the A100: Llama 3 405B's Table 4 on
+//    H100 came out -13% to +18%.
+// `accelerator_id` is the catalog id of the system's accelerator.
+std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accelerator_id);
+
 struct AutoMfuSpec {
   ClusterSystem system;
   GemmRates rates;
@@ -60,6 +69,7 @@ struct AutoMfuPlan {
   StepEstimate best;    // the layout the MFU comes from
   TransformerArchitecture architecture;
   std::string architecture_source;  // "Llama shape rule for N = 7.0e10" or the caller's
+  std::string mfu_caveat;           // clusterMfuCaveat(best, ...), "" inside the validated regime
   int rounds = 0;
 };
 

@@ -159,6 +159,9 @@ class TestCliCluster : public QObject {
     Run text = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto"});
     QVERIFY2(text.exit_code == 0, text.err.constData());
     QVERIFY2(text.out.contains("MFU auto:") && text.out.contains("memory per GPU:"), text.out.constData());
+    // On an H100 the range is derived from A100 runs: the plan says so, in text and JSON.
+    QVERIFY2(text.out.contains("caution:"), text.out.constData());
+    QVERIFY2(a["mfu_caveat"].toString().contains("H100"), qPrintable(a["mfu_caveat"].toString()));
     Run bad = cli({"plan", "--flops", "1e24", "--mfu", "automatic"});
     QCOMPARE(bad.exit_code, 2);
     QVERIFY2(bad.err.contains("--mfu: 'automatic' is not a number"), bad.err.constData());

@@ -127,6 +127,7 @@ QString AutoMfuController::details() const {
                 .arg(text::number(100.0 * range->low, 3), text::number(100.0 * range->high, 3),
                      qs(clusterMfuRangeBasis()));
   }
+  if (!plan_->mfu_caveat.empty()) out += tr("\nCaution: %1").arg(qs(plan_->mfu_caveat));
   return out;
 }
 

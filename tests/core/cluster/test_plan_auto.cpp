@@ -107,6 +107,24 @@ class TestPlanAuto : public QObject {
     SP_VERIFY_CONTAINS(clusterMfuRangeBasis(), "8.8%");
   }
 
+  // Layouts outside the validated regime say so, with the side checks that bear on them.
+  void caveatOutsideTheValidation() {
+    StepEstimate e;
+    e.layout.tp = 8, e.layout.pp = 4, e.layout.dp = 32;
+    QCOMPARE(clusterMfuCaveat(e, "a100-80gb-sxm"), std::string());
+    const std::string h100 = clusterMfuCaveat(e, "h100-sxm");
+    SP_VERIFY_CONTAINS(h100, "range comes from A100 runs");
+    SP_VERIFY_CONTAINS(h100, "Llama 3 405B's Table 4 on H100, came out -13% to +18%");
+    e.layout.tp = 1, e.layout.pp = 1, e.layout.dp = 1024, e.layout.zero_stage = 3;
+    for (const char* gpu : {"a100-80gb-sxm", "h100-sxm"}) {
+      const std::string fsdp = clusterMfuCaveat(e, gpu);
+      SP_VERIFY_CONTAINS(fsdp, "data parallelism alone (FSDP)");
+      SP_VERIFY_CONTAINS(fsdp, "H100 +14% to +170%");
+    }
+    e.layout.zero_stage = 2;  // unsharded weights: Megatron-style data parallelism
+    QCOMPARE(clusterMfuCaveat(e, "a100-80gb-sxm"), std::string());
+  }
+
   // 'plan --mfu auto' carries that range: the plan's mfu_range is the formula around its MFU (a
   // range the caller gave is replaced), and days and dollars get the intervals a typed range gives.
   void autoPlanCarriesTheRange() {
