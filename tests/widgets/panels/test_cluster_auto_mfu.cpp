@@ -62,6 +62,10 @@ class TestClusterAutoMfu : public QObject {
                        .arg(expected.request.mfu * 100.0, 0, 'f', 1)
                        .arg(degrees(expected.best.layout)));
     QVERIFY(explorer.mfuAutoLabel()->toolTip().contains(QString::fromStdString(expected.best.layout.describe())));
+    // The caution core gives for this layout and accelerator, word for word (H100: outside the A100 validation).
+    QVERIFY(!expected.mfu_caveat.empty());
+    QVERIFY2(explorer.mfuAutoLabel()->toolTip().contains("Caution: " + QString::fromStdString(expected.mfu_caveat)),
+             qPrintable(explorer.mfuAutoLabel()->toolTip()));
     QVERIFY(expected.request.mfu > 0.05 && expected.request.mfu < 0.8);
     // The model's accuracy as the plan's MFU range, shown read-only in the range spin boxes.
     QVERIFY(expected.request.mfu_range.has_value());
