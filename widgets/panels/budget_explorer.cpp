@@ -1,5 +1,6 @@
 #include "panels/budget_explorer.hpp"
 
+#include <QApplication>
 #include <QCheckBox>
 
 #include <QComboBox>
@@ -413,7 +414,14 @@ void BudgetExplorer::syncFromSession() {
   }
   updateMfuControls();
   int level = 0;
-  const QString guidance = mfuGuidance(r.mfu, r.accelerator.measured, &level);
+  QString guidance = mfuGuidance(r.mfu, r.accelerator.measured, &level);
+  // With "auto" the MFU is the model's, not a typed figure: the typed-value advice gives way to the
+  // model's own caution (core's clusterMfuCaveat) in short; the auto line's tooltip has it all.
+  const auto& automatic = auto_mfu_->plan();
+  if (auto_mfu_->isEnabled() && automatic && !automatic->mfu_caveat.empty()) {
+    guidance = tr("Outside the cluster model's validation: the real MFU may be lower (tooltip above).");
+    level = 1;
+  }
   mfu_guidance_->setText(guidance);
   const bool dark = palette().color(QPalette::Window).lightnessF() < 0.5;
   const char* colors_light[] = {"#2e7d32", "#9a6700", "#c62828"};
@@ -506,6 +514,10 @@ void BudgetExplorer::updateMfuControls() {
     spin->setEnabled(range);
     spin->setReadOnly(automatic);
     spin->setButtonSymbols(automatic ? QAbstractSpinBox::NoButtons : QAbstractSpinBox::UpDownArrows);
+    // Read-only: drawn on the window's colour, so it reads as a value shown, not a field to type in.
+    QPalette palette = QApplication::palette(spin);
+    if (automatic) palette.setColor(QPalette::Base, palette.color(QPalette::Window));
+    spin->setPalette(palette);
   }
 }
 

@@ -66,6 +66,9 @@ class TestClusterAutoMfu : public QObject {
     QVERIFY(!expected.mfu_caveat.empty());
     QVERIFY2(explorer.mfuAutoLabel()->toolTip().contains("Caution: " + QString::fromStdString(expected.mfu_caveat)),
              qPrintable(explorer.mfuAutoLabel()->toolTip()));
+    const QLabel* guidance = explorer.findChild<QLabel*>("mfuGuidance");
+    QVERIFY(guidance);
+    QVERIFY2(guidance->text().startsWith("Outside the cluster model's validation"), qPrintable(guidance->text()));
     QVERIFY(expected.request.mfu > 0.05 && expected.request.mfu < 0.8);
     // The model's accuracy as the plan's MFU range, shown read-only in the range spin boxes.
     QVERIFY(expected.request.mfu_range.has_value());
