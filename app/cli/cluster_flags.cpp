@@ -36,6 +36,9 @@ void addClusterJobOptions(ArgParser& p) {
       .option("flash-attention-efficiency", "F",
               "FlashAttention: fraction of the dense peak (default " +
                   formatNumber(ExecutionOptions{}.flash_attention_efficiency) + ")")
+      .option("overlap-slowdown", "F",
+              "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
+                  formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
       .option("software", "S", "training software: current (Megatron-Core: FlashAttention, overlapped DP) "
                                "or megatron-2021 (Narayanan et al. 2021); default current")
       .flag("json", "machine-readable output");
@@ -115,7 +118,8 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
   const std::pair<const char*, double*> execution_flags[] = {
       {"gemm-efficiency", &out.execution.gemm.peak_fraction},
       {"memory-efficiency", &out.execution.gemm.bandwidth_fraction},
-      {"flash-attention-efficiency", &out.execution.flash_attention_efficiency}};
+      {"flash-attention-efficiency", &out.execution.flash_attention_efficiency},
+      {"overlap-slowdown", &out.execution.overlap_compute_slowdown}};
   for (const auto& [name, target] : execution_flags) {
     auto v = p.getDouble(name);
     if (!v) return v.error();
@@ -124,7 +128,8 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
   if (std::string why; !out.execution.isValid(&why)) {
     for (const auto& [field, flag] : {std::pair<std::string, std::string>{"peak_fraction", "--gemm-efficiency"},
                                       {"bandwidth_fraction", "--memory-efficiency"},
-                                      {"flash_attention_efficiency", "--flash-attention-efficiency"}}) {
+                                      {"flash_attention_efficiency", "--flash-attention-efficiency"},
+                                      {"overlap_compute_slowdown", "--overlap-slowdown"}}) {
       if (why.rfind(field, 0) == 0) why = flag + why.substr(field.size());
     }
     return Error{why};

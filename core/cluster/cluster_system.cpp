@@ -117,6 +117,8 @@ Fabric ClusterSystem::groupFabric(int ranks, int stride) const {
   const int members = std::max(1, std::min(ranks, gpus_per_node / stride));
   f.bytes_per_second_per_gpu =
       std::min(network.bytes_per_second_per_gpu * members, nvlink.bytes_per_second_per_gpu);
+  f.ranks_per_node = members;
+  f.intra_node_latency_seconds = nvlink.latency_seconds;
   return f;
 }
 
@@ -127,12 +129,20 @@ double collectiveSeconds(const Fabric& fabric, Collective collective, double byt
   // which already include the algorithm's latency: adding the stated latency too would count it
   // twice (80 us on a 1 ms all-reduce of 32 MiB over 16 ranks).
   if (fabric.measuredFor(collective)) return bytes * busBandwidthFactor(collective, ranks) / busbw;
-  const double steps_log = std::ceil(std::log2(static_cast<double>(ranks)));
-  double latency_steps = steps_log;
-  if (collective == Collective::AllReduce) latency_steps = 2.0 * steps_log;
-  if (collective == Collective::AllToAll) latency_steps = ranks - 1.0;
+  const double transfer = bytes * busBandwidthFactor(collective, ranks) / busbw;
+  const double n = ranks;
+  if (collective == Collective::AllGather || collective == Collective::ReduceScatter) {
+    if (fabric.ranks_per_node > 0) {
+      const double network_steps = std::ceil(n / fabric.ranks_per_node) - 1.0;
+      return (n - 1.0 - network_steps) * fabric.intra_node_latency_seconds +
+             network_steps * fabric.latency_seconds + transfer;
+    }
+    return (n - 1.0) * fabric.latency_seconds + transfer;
+  }
+  double latency_steps = 2.0 * std::ceil(std::log2(n));  // all-reduce
+  if (collective == Collective::AllToAll) latency_steps = n - 1.0;
   if (collective == Collective::SendRecv) latency_steps = 1.0;
-  return fabric.latency_seconds * latency_steps + bytes * busBandwidthFactor(collective, ranks) / busbw;
+  return fabric.latency_seconds * latency_steps + transfer;
 }
 
 // --- the "systems" array -----------------------------------------------------------------------

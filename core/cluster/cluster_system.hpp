@@ -60,6 +60,11 @@ struct Fabric {
   double latency_seconds = 0.0;           // per algorithm step (see collectiveSeconds)
   std::vector<MeasuredCollective> measured;
   std::string source;
+  // For a group spanning nodes (set by ClusterSystem::groupFabric): its ranks per node and the
+  // latency of a step between two of them (NVLink); latency_seconds is then a network step's.
+  // 0: every step is a step of this fabric.
+  int ranks_per_node = 0;
+  double intra_node_latency_seconds = 0.0;
 
   // The measured curve for `c`, if any.
   const MeasuredCollective* measuredFor(Collective c) const;
@@ -92,9 +97,14 @@ struct ClusterSystem {
 };
 
 // Time of one collective of `bytes` (the per-rank buffer size, nccl-tests' "size"; see above) over
-// `ranks` ranks on a fabric: latency + bytes × busBandwidthFactor / busbw. The latency term is
-// latency_seconds × the steps of a tree/hierarchical algorithm, ceil(log2 ranks) (twice for
-// all-reduce: reduce then broadcast; ranks - 1 for all-to-all, whose messages are all distinct).
+// `ranks` ranks on a fabric: latency + bytes × busBandwidthFactor / busbw. Latency steps:
+//  - all-gather and reduce-scatter: NCCL runs them as rings (its Tree algorithm is all-reduce
+//    only; the NVLS and PAT variants of NCCL 2.19+/2.23+ are not modelled): ranks - 1 steps, of
+//    which nodes - 1 cross the network, as in NCCL's own cost model (src/graph/tuning.cc:
+//    (nsteps - nInterSteps) × intra-node + nInterSteps × network latency);
+//  - all-reduce: 2 · ceil(log2 ranks) (NCCL's tree, reduce then broadcast, the algorithm it picks
+//    where latency matters);
+//  - all-to-all: ranks - 1 (all messages distinct); send/recv: 1.
 // 0 for ranks <= 1 or bytes <= 0.
 double collectiveSeconds(const Fabric& fabric, Collective collective, double bytes, int ranks);
 

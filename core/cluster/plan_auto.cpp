@@ -19,7 +19,7 @@ std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy) {
   return "the cluster model's validation against Narayanan et al. 2021 (Megatron-LM on Selene, 10 weak-scaling "
          "runs on A100s): it over-predicted every run's MFU, by at most " +
          formatNumber(100.0 * accuracy.over_prediction, 3) + "%, and none was under-predicted; the range is MFU / " +
-         over + " to MFU x " + under + " (the mean absolute error, " +
+         over + " to MFU x " + under + " (the mean absolute error, rounded up, " +
          formatNumber(100.0 * accuracy.under_prediction, 3) + "%, allowing for runs faster than predicted)";
 }
 
@@ -27,13 +27,13 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   const ParallelLayout& l = best.layout;
   const bool a100 = accelerator_id.rfind("a100", 0) == 0;
   if (l.zero_stage == 3 && l.tp == 1 && l.pp == 1) {
-    return "this layout shards the weights over data parallelism alone (FSDP), outside that validation; the model "
-           "over-predicted published FSDP runs (llm-foundry's MPT tables: A100 -12% to +81%, H100 +14% to +170%, "
-           "worst at long sequences), so the real MFU may lie well below the range";
+    return "this layout shards the weights over data parallelism alone (FSDP), outside that validation; on "
+           "published FSDP runs (llm-foundry's MPT tables) the model erred by -13% to +81% on A100 and +14% to "
+           "+169% on H100 (worst at long sequences), so the real MFU may lie well below the range";
   }
   if (!a100) {
     return "the range comes from A100 runs; on " + best.system_id +
-           " (" + accelerator_id + ") the nearest published check, Llama 3 405B's Table 4 on H100, came out -13% to +18%";
+           " (" + accelerator_id + ") the nearest published check, Llama 3 405B's Table 4 on H100, came out -14% to +16%";
   }
   return "";
 }

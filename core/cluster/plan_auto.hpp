@@ -25,8 +25,8 @@ namespace scaleplan {
 // table of Narayanan et al. 2021 (Megatron-LM on Selene, A100; 10 runs from 1.7B parameters on 32
 // GPUs to 1T on 3,072; tests/core/cluster/test_megatron_validation.cpp, which also checks that
 // these bounds still cover every row) over-predicts every run, by +0.7% to +8.73% (76B on 1,024
-// GPUs; mean absolute error 4.9%): the over-prediction bound is that worst row rounded up, 8.8%.
-// No run was under-predicted, so the allowance the other way is the mean absolute error, not
+// GPUs; mean absolute error 4.85%): the over-prediction bound is that worst row rounded up, 8.8%.
+// No run was under-predicted, so the allowance the other way is the mean absolute error (rounded up), not
 // zero: other clusters and software need not err the same way. Fractions of the MFU.
 struct ClusterMfuAccuracy {
   double over_prediction;   // the model's MFU is at most (1 + this) x the run's
@@ -43,9 +43,9 @@ std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy = kClusterMf
 // Where `best` lies outside what that range was derived from, one sentence with the side checks
 // that bear on it (bench/cluster/bench_published_runs, README "Side checks"), else "":
 //  - data parallelism alone with sharded weights (ZeRO 3 / FSDP, TP = PP = 1): llm-foundry's MPT
-//    FSDP tables were over-predicted on A100 by -12% to +81% and on H100 by +14% to +170%;
+//    FSDP tables came out -13% to +81% on A100 and +14% to +169% on H100;
 //  - a Megatron-style layout on an accelerator other than the A100: Llama 3 405B's Table 4 on
-//    H100 came out -13% to +18%.
+//    H100 came out -14% to +16%.
 // `accelerator_id` is the catalog id of the system's accelerator.
 std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accelerator_id);
 

@@ -19,6 +19,13 @@ std::string gb(double bytes) {
 
 double d(std::int64_t v) { return static_cast<double>(v); }
 
+// Time a collective of `comm` seconds adds to `compute` seconds it overlaps, compute slowed by
+// `slowdown` while the collective runs: max(comm, compute + slowdown · comm) - compute.
+double overlappedExtra(double comm, double compute, double slowdown) {
+  if (!(comm > 0.0)) return 0.0;
+  return std::max(comm, compute + slowdown * comm) - compute;
+}
+
 // Parameters one GPU holds on the first, a middle and the last pipeline device.
 struct StageParameters {
   double first = 0.0, middle = 0.0, last = 0.0;
@@ -113,6 +120,8 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   o.gradient_accumulation_bytes_per_parameter = 6.0;
   o.gradient_reduce_copy_bytes_per_parameter = 8.0;
   o.unfused_layer_copies = true;
+  o.dp_bucket_parameters_min = 0.0;  // one all-reduce of the flattened gradients
+  o.dp_bucket_parameters_per_rank = 0.0;
   return o;
 }
 
@@ -124,6 +133,10 @@ bool ExecutionOptions::isValid(std::string* error) const {
   if (!(flash_attention_efficiency > 0.0 && flash_attention_efficiency <= 1.0))
     return fail("flash_attention_efficiency: must be in (0, 1]");
   if (!(gradient_reduce_bytes > 0.0)) return fail("gradient_reduce_bytes: must be positive");
+  if (!(overlap_compute_slowdown >= 0.0 && overlap_compute_slowdown < 1.0))
+    return fail("overlap_compute_slowdown: must be in [0, 1)");
+  if (!(dp_bucket_parameters_min >= 0.0) || !(dp_bucket_parameters_per_rank >= 0.0))
+    return fail("dp_bucket_parameters_min / dp_bucket_parameters_per_rank: must be >= 0");
   if (!(optimizer_bytes_per_parameter >= 0.0)) return fail("optimizer_bytes_per_parameter: must be >= 0");
   if (!(loss_bytes_per_logit >= 0.0)) return fail("loss_bytes_per_logit: must be >= 0");
   if (!(gradient_accumulation_bytes_per_parameter >= 0.0))
@@ -379,7 +392,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     const double kv_bytes = 2.0 * d(tokens_mb) * d(arch.effectiveKvHeads()) * hd * 2.0 / std::min<double>(l.tp, d(arch.effectiveKvHeads()));
     const double ring = (l.cp - 1.0) * collectiveSeconds(f, Collective::SendRecv, kv_bytes, 2);
     const double comm = ring * 3.0;  // forward: K/V; backward: K/V and their gradients
-    cp_layer = std::max(0.0, comm - attn_layer);  // overlapped with attention
+    cp_layer = overlappedExtra(comm, attn_layer, options.overlap_compute_slowdown);  // overlapped with attention
   }
   double pp_mb = 0.0;
   if (l.pp > 1) {
@@ -438,18 +451,25 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     const double weight_bytes = worst_params * 2.0;
     const double backward_mb = compute_mb * 2.0 / (3.0 + (l.recompute == Recompute::Full ? 1.0 : 0.0));
     const double forward_mb = compute_mb - backward_mb;
+    const double slowdown = options.overlap_compute_slowdown;
     if (l.zero_stage >= 3) {
-      // FSDP: weights gathered for forward and backward and gradients reduce-scattered for
-      // every micro-batch, overlapped with that micro-batch's compute.
-      const double per_mb = 2.0 * collectiveSeconds(f, Collective::AllGather, weight_bytes, dp_ranks) +
-                            collectiveSeconds(f, Collective::ReduceScatter, grad_bytes, dp_ranks);
-      t.dp_communication = m * std::max(0.0, per_mb - compute_mb);
+      // FSDP: each layer's weights gathered for forward and for backward and its gradients
+      // reduce-scattered, for every micro-batch, overlapped with that micro-batch's compute.
+      const double n = d(stages.most());
+      const double per_mb = n * (2.0 * collectiveSeconds(f, Collective::AllGather, weight_bytes / n, dp_ranks) +
+                                 collectiveSeconds(f, Collective::ReduceScatter, grad_bytes / n, dp_ranks));
+      t.dp_communication = m * overlappedExtra(per_mb, compute_mb, slowdown);
     } else {
-      const double reduce = l.zero_stage == 0 ? collectiveSeconds(f, Collective::AllReduce, grad_bytes, dp_ranks)
-                                              : collectiveSeconds(f, Collective::ReduceScatter, grad_bytes, dp_ranks);
-      const double gather = l.zero_stage == 0 ? 0.0 : collectiveSeconds(f, Collective::AllGather, weight_bytes, dp_ranks);
-      t.dp_communication = (options.overlap_grad_reduce ? std::max(0.0, reduce - backward_mb) : reduce) +
-                           (options.overlap_param_gather ? std::max(0.0, gather - forward_mb) : gather);
+      // One collective per gradient bucket (see ExecutionOptions).
+      const double bucket = std::max(options.dp_bucket_parameters_min,
+                                     options.dp_bucket_parameters_per_rank * d(dp_ranks));
+      const double buckets = bucket > 0.0 ? std::max(1.0, std::ceil(worst_params / bucket)) : 1.0;
+      auto bucketed = [&](Collective c, double bytes) { return buckets * collectiveSeconds(f, c, bytes / buckets, dp_ranks); };
+      const double reduce = l.zero_stage == 0 ? bucketed(Collective::AllReduce, grad_bytes)
+                                              : bucketed(Collective::ReduceScatter, grad_bytes);
+      const double gather = l.zero_stage == 0 ? 0.0 : bucketed(Collective::AllGather, weight_bytes);
+      t.dp_communication = (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
+                           (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
     }
   }
   if (arch.tied_embeddings && l.pp > 1) {

@@ -49,6 +49,20 @@ struct ExecutionOptions {
   // the next forward (--overlap-param-gather). Megatron-LM 2021 reduced after the pipeline flush.
   bool overlap_grad_reduce = true;
   bool overlap_param_gather = true;
+  // Compute slowed while an overlapped collective runs (data-parallel reduction and gathers,
+  // ZeRO 3's gathers, the context-parallel exchange): NCCL's kernels occupy SMs that the GEMMs then
+  // lack. 0.18 = 24 thread blocks of an all-gather on an H100's 132 SMs (an H100 report on NVIDIA's
+  // developer forum, "Compute-Communication Overlap Causes Severe GEMM Performance Degradation
+  // because of Tail Effect"; there the GEMM itself fell from ~80% to ~47% of peak, wave
+  // quantisation included, so 0.18 is a lower bound). A collective of c seconds overlapping C
+  // seconds of compute ends after max(c, C + slowdown · c).
+  double overlap_compute_slowdown = 0.18;
+  // Data-parallel gradient buckets: each is reduced (and, with a sharded optimizer, its weights
+  // gathered) as one collective, paying the ring's latency once. Megatron-Core's
+  // DistributedDataParallel: max(40M, 1M × data-parallel size) parameters per bucket. 0: one
+  // collective for all gradients (Megatron-LM 2021's flattened all-reduce).
+  double dp_bucket_parameters_min = 40e6;
+  double dp_bucket_parameters_per_rank = 1e6;
   // Bytes of gradients the data-parallel reduction moves per parameter: 2 (16-bit) or 4 (FP32).
   double gradient_reduce_bytes = 2.0;
   // Memory traffic of the Adam update per parameter held: read FP32 master, m, v, gradient

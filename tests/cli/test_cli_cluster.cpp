@@ -236,6 +236,18 @@ class TestCliCluster : public QObject {
     Run latency = cli(QStringList{"layouts"} + llama8bOnH100({"--nvlink-latency-us", "-1"}));
     QCOMPARE(latency.exit_code, 1);
     QVERIFY2(latency.err.contains("--nvlink-latency-us: must be >= 0"), latency.err.constData());
+    // The overlap slowdown: FSDP over 64 GPUs hides its collectives only when overlap is free.
+    const QStringList fsdp = {"--tp", "1", "--pp", "1", "--cp", "1", "--micro-batch", "1", "--recompute", "full",
+                              "--zero", "3"};
+    Run free_overlap = cli(QStringList{"step"} + llama8bOnH100(fsdp + QStringList{"--overlap-slowdown", "0"}));
+    Run contended = cli(QStringList{"step"} + llama8bOnH100(fsdp));
+    QVERIFY2(free_overlap.exit_code == 0 && contended.exit_code == 0, (free_overlap.err + contended.err).constData());
+    const double hidden = jsonOf(free_overlap)["time"].toObject()["dp_communication"].toDouble();
+    const double exposed = jsonOf(contended)["time"].toObject()["dp_communication"].toDouble();
+    QVERIFY2(exposed > hidden, QByteArray::number(exposed) + " vs " + QByteArray::number(hidden));
+    Run overlap = cli(QStringList{"step"} + llama8bOnH100({"--overlap-slowdown", "1"}));
+    QCOMPARE(overlap.exit_code, 2);
+    QVERIFY2(overlap.err.contains("--overlap-slowdown: must be in [0, 1)"), overlap.err.constData());
   }
 
   void badInputNamesFieldAndNumbers() {

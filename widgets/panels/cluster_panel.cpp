@@ -160,6 +160,15 @@ void ClusterPanel::buildControls() {
                                               .arg(gemm_defaults.bandwidth_fraction));
   memory_efficiency_spin_->setValue(gemm_defaults.bandwidth_fraction);
   form->addRow(tr("Memory efficiency"), memory_efficiency_spin_);
+  const ExecutionOptions execution_defaults;
+  overlap_slowdown_spin_ = fraction_spin("clusterOverlapSlowdown",
+                                         tr("Compute lost while an overlapped collective runs (data-parallel "
+                                            "reduction, ZeRO 3 gathers, context-parallel exchange): default %1, "
+                                            "NCCL's 24 blocks of an H100's 132 SMs")
+                                             .arg(execution_defaults.overlap_compute_slowdown));
+  overlap_slowdown_spin_->setRange(0.0, 0.95);
+  overlap_slowdown_spin_->setValue(execution_defaults.overlap_compute_slowdown);
+  form->addRow(tr("Overlap slowdown"), overlap_slowdown_spin_);
 
   interconnect_list_ = new QListWidget(form_widget);
   interconnect_list_->setObjectName("clusterInterconnectFiles");
@@ -272,7 +281,7 @@ void ClusterPanel::buildControls() {
   for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                            gemm_efficiency_spin_, memory_efficiency_spin_})
+                            gemm_efficiency_spin_, memory_efficiency_spin_, overlap_slowdown_spin_})
     connect(s, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   connect(add_log_button_, &QPushButton::clicked, this, [this] {
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add nccl-tests logs"), QString(),
@@ -361,6 +370,7 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   efficiency.peak_fraction = gemm_efficiency_spin_->value();
   efficiency.bandwidth_fraction = memory_efficiency_spin_->value();
   request.execution.gemm = efficiency;
+  request.execution.overlap_compute_slowdown = overlap_slowdown_spin_->value();
   auto rates = guiGemmRates(system->accelerator, request.job.precision, efficiency);
   if (!rates) return rates.error();
   request.system = std::move(system).value();

@@ -68,6 +68,7 @@ class ClusterPanel : public QWidget {
   QDoubleSpinBox* nvlinkEfficiencySpin() const { return nvlink_efficiency_spin_; }
   QDoubleSpinBox* networkEfficiencySpin() const { return network_efficiency_spin_; }
   QDoubleSpinBox* gemmEfficiencySpin() const { return gemm_efficiency_spin_; }
+  QDoubleSpinBox* overlapSlowdownSpin() const { return overlap_slowdown_spin_; }
   QDoubleSpinBox* memoryEfficiencySpin() const { return memory_efficiency_spin_; }
   QComboBox* modelCombo() const { return model_combo_; }
   QSpinBox* globalBatchSpin() const { return global_batch_spin_; }
@@ -117,6 +118,7 @@ class ClusterPanel : public QWidget {
   QDoubleSpinBox* nvlink_efficiency_spin_ = nullptr;
   QDoubleSpinBox* network_efficiency_spin_ = nullptr;
   QDoubleSpinBox* gemm_efficiency_spin_ = nullptr;
+  QDoubleSpinBox* overlap_slowdown_spin_ = nullptr;
   QDoubleSpinBox* memory_efficiency_spin_ = nullptr;
   QListWidget* interconnect_list_ = nullptr;
   QPushButton* add_log_button_ = nullptr;

@@ -61,9 +61,31 @@ class TestClusterSystem : public QObject {
     const double bytes = 1073741824.0;
     const double expected = 6 * 5e-6 + 1.75 * bytes / 240e9;
     SP_COMPARE_REL(collectiveSeconds(f, Collective::AllReduce, bytes, 8), expected, 1e-12);
-    // all-gather: (n-1)/n, ceil(log2 8) = 3 steps
-    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllGather, bytes, 8), 3 * 5e-6 + 0.875 * bytes / 240e9, 1e-12);
+    // all-gather: (n-1)/n of the bytes, and a ring's n - 1 = 7 latency steps
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllGather, bytes, 8), 7 * 5e-6 + 0.875 * bytes / 240e9, 1e-12);
     QCOMPARE(collectiveSeconds(f, Collective::AllReduce, bytes, 1), 0.0);
+  }
+
+  // A ring over nodes (NCCL's cost model): of its n - 1 steps, nodes - 1 cross the network and the
+  // rest stay on NVLink. A DP group of 1,024 ranks, 8 per node, on HGX H100 (NVLink step 5 µs,
+  // network step 10 µs, 8 NICs of 400 Gb/s × 0.9 for the group's 8 members per node): a 100 MB
+  // reduce-scatter takes 896 × 5 µs + 127 × 10 µs + 1023/1024 × 100 MB / 360 GB/s.
+  void ringLatencyAcrossNodes() {
+    const auto cat = shippedSystems();
+    const ClusterSystem* h100 = cat.find("hgx-h100");
+    QVERIFY(h100);
+    const Fabric f = h100->groupFabric(1024, 1);
+    QCOMPARE(f.ranks_per_node, 8);
+    const double expected = 896 * 5e-6 + 127 * 10e-6 + 1023.0 / 1024.0 * 100e6 / 360e9;
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::ReduceScatter, 100e6, 1024), expected, 1e-12);
+    // One rank per node (a DP group of TP 8 ranks): every step crosses the network, on one NIC.
+    const Fabric strided = h100->groupFabric(128, 8);
+    QCOMPARE(strided.ranks_per_node, 1);
+    SP_COMPARE_REL(collectiveSeconds(strided, Collective::AllGather, 100e6, 128),
+                   127 * 10e-6 + 127.0 / 128.0 * 100e6 / 45e9, 1e-12);
+    // All-reduce keeps the tree's 2 · ceil(log2 n) steps: 2 · 10 = 20 network steps.
+    SP_COMPARE_REL(collectiveSeconds(f, Collective::AllReduce, 100e6, 1024),
+                   20 * 10e-6 + 2.0 * 1023.0 / 1024.0 * 100e6 / 360e9, 1e-12);
   }
 
   // A measured curve replaces the spec: at 1 MB and 100 MB the points themselves, at 10 MB the
@@ -80,13 +102,13 @@ class TestClusterSystem : public QObject {
 
   // A measured curve's times already include the latency (nccl-tests times whole collectives), so
   // the stated latency is added only to the spec path: 8 ranks, 100 MB all-reduce at the measured
-  // 230 GB/s is 100e6 x 2 x 7/8 / 230e9 s, while the spec all-gather pays 3 steps of 20 us.
+  // 230 GB/s is 100e6 x 2 x 7/8 / 230e9 s, while the spec all-gather pays 7 ring steps of 20 us.
   void measuredTimesAddNoLatency() {
     Fabric f{300e9, 0.8, 20e-6, {}, "test"};
     f.measured.push_back({Collective::AllReduce, 8, {{1e6, 50e9}, {100e6, 230e9}}, "log"});
     SP_COMPARE_REL(collectiveSeconds(f, Collective::AllReduce, 100e6, 8), 100e6 * 2.0 * 7.0 / 8.0 / 230e9, 1e-12);
     SP_COMPARE_REL(collectiveSeconds(f, Collective::AllGather, 100e6, 8),
-                   3 * 20e-6 + 100e6 * 7.0 / 8.0 / 240e9, 1e-12);
+                   7 * 20e-6 + 100e6 * 7.0 / 8.0 / 240e9, 1e-12);
   }
 
   void overridesApplyAndAreChecked() {

@@ -75,11 +75,14 @@ class TestClusterPanel : public QObject {
     panel.networkEfficiencySpin()->setValue(0.6);
     panel.gemmEfficiencySpin()->setValue(0.5);
     panel.memoryEfficiencySpin()->setValue(0.7);
+    QCOMPARE(panel.overlapSlowdownSpin()->value(), ExecutionOptions{}.overlap_compute_slowdown);
+    panel.overlapSlowdownSpin()->setValue(0.0);  // free overlap is a valid choice
     auto request = panel.searchRequest();
     QVERIFY2(request.isOk(), request.message().c_str());
     QCOMPARE(request->system.nvlink.collective_efficiency, 0.5);
     QCOMPARE(request->system.network.collective_efficiency, 0.6);
     QCOMPARE(request->execution.gemm.peak_fraction, 0.5);
+    QCOMPARE(request->execution.overlap_compute_slowdown, 0.0);
     GemmEfficiencyModel model;
     model.peak_fraction = 0.5;
     model.bandwidth_fraction = 0.7;

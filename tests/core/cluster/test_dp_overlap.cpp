@@ -1,0 +1,118 @@
+// Data-parallel communication under the current software, against hand-derived times: ZeRO 3
+// gathers and reduce-scatters one layer at a time, Megatron-Core's gradient buckets (max(40M, 1M ×
+// dp) parameters each, one collective per bucket), and the compute slowed while a collective
+// overlaps it (ExecutionOptions::overlap_compute_slowdown: max(c, C + s·c)).
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "base/file_io.hpp"
+#include "cluster/layout_search.hpp"
+#include "counting/model_presets.hpp"
+#include "test_support.hpp"
+
+using namespace scaleplan;
+
+namespace {
+
+const std::string kData = std::string(SCALEPLAN_SHIPPED_DATA_DIR);
+
+ClusterSystem h100System() {
+  auto hw = HardwareCatalog::loadFile(kData + "/hardware.json");
+  if (!hw) qFatal("%s", hw.message().c_str());
+  auto text = readTextFile(kData + "/hardware.json");
+  auto s = SystemCatalog::parse(*text, "hardware.json", *hw);
+  if (!s) qFatal("%s", s.message().c_str());
+  return *s->find("hgx-h100");
+}
+
+TrainingJob llama70b(std::int64_t gpus) {
+  auto models = ModelCatalog::loadFile(kData + "/models.json");
+  if (!models) qFatal("%s", models.message().c_str());
+  TrainingJob j;
+  j.arch = models->find("llama3-70b")->architecture;
+  j.seq_len = 4096;
+  j.gpus = gpus;
+  j.global_batch = gpus * 2;
+  return j;
+}
+
+StepEstimate estimate(const TrainingJob& j, const ParallelLayout& l, const ExecutionOptions& o = {}) {
+  const ClusterSystem s = h100System();
+  auto rates = GemmRates::fromCatalog(s.accelerator, Precision::Bf16);
+  if (!rates) qFatal("%s", rates.message().c_str());
+  auto e = estimateStep(j, l, s, *rates, o);
+  if (!e) qFatal("%s", e.message().c_str());
+  return *e;
+}
+
+double extra(double comm, double compute, double slowdown) {
+  return std::max(comm, compute + slowdown * comm) - compute;
+}
+
+}  // namespace
+
+class TestDpOverlap : public QObject {
+  Q_OBJECT
+ private slots:
+  // FSDP over 1,024 GPUs: per micro-batch, each of the 80 layers' weights all-gathered twice and
+  // its gradients reduce-scattered once; the sum overlaps that micro-batch's compute.
+  void zero3GathersLayerByLayer() {
+    const TrainingJob j = llama70b(1024);
+    ParallelLayout l;
+    l.dp = 1024, l.zero_stage = 3, l.micro_batch = 1, l.recompute = Recompute::Full;
+    const StepEstimate e = estimate(j, l);
+    const double m = static_cast<double>(e.micro_batches);
+    QCOMPARE(m, 2.0);
+    const Fabric f = h100System().groupFabric(1024, 1);
+    const double n = 80.0;
+    const double params = e.memory.parameters_per_gpu;
+    const double comm = n * (2.0 * collectiveSeconds(f, Collective::AllGather, 2.0 * params / n, 1024) +
+                             collectiveSeconds(f, Collective::ReduceScatter, 2.0 * params / n, 1024));
+    const double compute = (e.time.gemm + e.time.attention + e.time.memory_bound) / m;
+    SP_COMPARE_REL(e.time.dp_communication, m * extra(comm, compute, 0.18), 1e-9);
+    // The slowdown is what makes it cost anything here: without it the gathers hide entirely.
+    QVERIFY(comm < compute);
+    ExecutionOptions free_overlap;
+    free_overlap.overlap_compute_slowdown = 0.0;
+    QCOMPARE(estimate(j, l, free_overlap).time.dp_communication, 0.0);
+  }
+
+  // ZeRO 1 over DP 256 (TP 4): gradients reduce-scattered and weights all-gathered in buckets of
+  // max(40M, 256M) = 256M parameters, overlapped with the last micro-batch's backward and the
+  // next forward.
+  void zero1Buckets() {
+    const TrainingJob j = llama70b(1024);
+    ParallelLayout l;
+    l.tp = 4, l.dp = 256, l.sequence_parallel = true, l.zero_stage = 1, l.micro_batch = 1;
+    l.recompute = Recompute::Full;
+    const StepEstimate e = estimate(j, l);
+    const double m = static_cast<double>(e.micro_batches);
+    const double params = e.memory.parameters_per_gpu;
+    const double buckets = std::ceil(params / 256e6);
+    QVERIFY(buckets > 1.0);
+    const Fabric f = h100System().groupFabric(256, 4);
+    const double reduce = buckets * collectiveSeconds(f, Collective::ReduceScatter, 2.0 * params / buckets, 256);
+    const double gather = buckets * collectiveSeconds(f, Collective::AllGather, 2.0 * params / buckets, 256);
+    const double compute = (e.time.gemm + e.time.attention + e.time.memory_bound) / m;
+    const double backward = compute * 2.0 / 4.0;  // full recomputation: 2 of 4 passes
+    SP_COMPARE_REL(e.time.dp_communication,
+                   extra(reduce, backward, 0.18) + extra(gather, compute - backward, 0.18), 1e-9);
+  }
+
+  void optionsAreChecked() {
+    ExecutionOptions o;
+    o.overlap_compute_slowdown = 1.0;
+    std::string error;
+    QVERIFY(!o.isValid(&error));
+    SP_VERIFY_CONTAINS(error, "overlap_compute_slowdown: must be in [0, 1)");
+    o = ExecutionOptions{};
+    o.dp_bucket_parameters_min = -1.0;
+    QVERIFY(!o.isValid(&error));
+    SP_VERIFY_CONTAINS(error, "dp_bucket_parameters_min");
+    QCOMPARE(ExecutionOptions::megatron2021().dp_bucket_parameters_min, 0.0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestDpOverlap)
+#include "test_dp_overlap.moc"
