@@ -6,31 +6,19 @@
 #include <cmath>
 #include <string>
 
-#include "base/file_io.hpp"
 #include "cluster/layout_search.hpp"
-#include "counting/model_presets.hpp"
+#include "shipped_catalogs.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
 
 namespace {
 
-const std::string kData = std::string(SCALEPLAN_SHIPPED_DATA_DIR);
-
-ClusterSystem h100System() {
-  auto hw = HardwareCatalog::loadFile(kData + "/hardware.json");
-  if (!hw) qFatal("%s", hw.message().c_str());
-  auto text = readTextFile(kData + "/hardware.json");
-  auto s = SystemCatalog::parse(*text, "hardware.json", *hw);
-  if (!s) qFatal("%s", s.message().c_str());
-  return *s->find("hgx-h100");
-}
+ClusterSystem h100System() { return test::shippedSystem("hgx-h100"); }
 
 TrainingJob llama70b(std::int64_t gpus) {
-  auto models = ModelCatalog::loadFile(kData + "/models.json");
-  if (!models) qFatal("%s", models.message().c_str());
   TrainingJob j;
-  j.arch = models->find("llama3-70b")->architecture;
+  j.arch = test::shippedPreset("llama3-70b").architecture;
   j.seq_len = 4096;
   j.gpus = gpus;
   j.global_batch = gpus * 2;

@@ -2,32 +2,23 @@
 // from it, and budgets whose N depends on the MFU settle.
 #include <cmath>
 
-#include "base/file_io.hpp"
 #include "cluster/cluster_setup.hpp"
 #include "cluster/shape_rule.hpp"
 #include "counting/model_presets.hpp"
 #include "cluster/plan_auto.hpp"
+#include "shipped_catalogs.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
 
 namespace {
 
-const std::string kData = std::string(SCALEPLAN_SHIPPED_DATA_DIR);
-
 struct Fixture {
   HardwareCatalog accelerators;
   SystemCatalog systems;
 };
 
-Fixture load() {
-  auto hw = HardwareCatalog::loadFile(kData + "/hardware.json");
-  if (!hw) qFatal("%s", hw.message().c_str());
-  auto text = readTextFile(kData + "/hardware.json");
-  auto s = SystemCatalog::parse(*text, "hardware.json", *hw);
-  if (!s) qFatal("%s", s.message().c_str());
-  return {*hw, *s};
-}
+Fixture load() { return {test::shippedAccelerators(), test::shippedSystems()}; }
 
 AutoMfuSpec specFor(const Fixture& f, const std::string& gpu) {
   ClusterSetupSpec cs;
@@ -40,9 +31,7 @@ AutoMfuSpec specFor(const Fixture& f, const std::string& gpu) {
 // Llama 3 70B (data/models.json) on the H100's standard system.
 AutoMfuSpec llama70bOnH100(const Fixture& f) {
   AutoMfuSpec spec = specFor(f, "h100-sxm");
-  auto models = ModelCatalog::loadFile(kData + "/models.json");
-  if (!models) qFatal("%s", models.message().c_str());
-  spec.architecture = models->find("llama3-70b")->architecture;
+  spec.architecture = test::shippedPreset("llama3-70b").architecture;
   return spec;
 }
 

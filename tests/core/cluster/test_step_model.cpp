@@ -4,36 +4,24 @@
 #include <cmath>
 #include <string>
 
-#include "base/file_io.hpp"
 #include "cluster/layout_search.hpp"
 #include "counting/model_presets.hpp"
 #include "gpubench/bench_json.hpp"
 #include "gpubench/gemm_mix.hpp"
 #include "gpubench/measured_accelerator.hpp"
 #include "counting/model_gemms.hpp"
+#include "shipped_catalogs.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
 
 namespace {
 
-const std::string kData = std::string(SCALEPLAN_SHIPPED_DATA_DIR);
 const std::string kH200 = std::string(SCALEPLAN_TEST_DATA_DIR) + "/h200-gpubench/";
 
-SystemCatalog systems() {
-  auto hw = HardwareCatalog::loadFile(kData + "/hardware.json");
-  if (!hw) qFatal("%s", hw.message().c_str());
-  auto text = readTextFile(kData + "/hardware.json");
-  auto s = SystemCatalog::parse(*text, "hardware.json", *hw);
-  if (!s) qFatal("%s", s.message().c_str());
-  return std::move(s).value();
-}
+SystemCatalog systems() { return test::shippedSystems(); }
 
-ModelPreset preset(const std::string& id) {
-  auto models = ModelCatalog::loadFile(kData + "/models.json");
-  if (!models) qFatal("%s", models.message().c_str());
-  return *models->find(id);
-}
+ModelPreset preset(const std::string& id) { return test::shippedPreset(id); }
 
 // A GPT layer as in Korthikanti et al.: h 12288, a 96, GELU MLP of 4h, multi-head attention.
 TransformerArchitecture gpt175() {

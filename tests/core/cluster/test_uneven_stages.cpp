@@ -6,30 +6,18 @@
 #include <algorithm>
 #include <string>
 
-#include "base/file_io.hpp"
 #include "cluster/layout_search.hpp"
-#include "counting/model_presets.hpp"
+#include "shipped_catalogs.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
 
 namespace {
 
-const std::string kData = std::string(SCALEPLAN_SHIPPED_DATA_DIR);
-
-ClusterSystem clusterSystem(const std::string& id) {
-  auto hw = HardwareCatalog::loadFile(kData + "/hardware.json");
-  if (!hw) qFatal("%s", hw.message().c_str());
-  auto text = readTextFile(kData + "/hardware.json");
-  auto s = SystemCatalog::parse(*text, "hardware.json", *hw);
-  if (!s) qFatal("%s", s.message().c_str());
-  return *s->find(id);
-}
+using test::shippedSystem;
 
 TransformerArchitecture llama405(std::int64_t layers) {
-  auto models = ModelCatalog::loadFile(kData + "/models.json");
-  if (!models) qFatal("%s", models.message().c_str());
-  TransformerArchitecture a = models->find("llama3-405b")->architecture;
+  TransformerArchitecture a = test::shippedPreset("llama3-405b").architecture;
   a.layers = layers;
   return a;
 }
@@ -52,7 +40,7 @@ ParallelLayout layout(int pp, int dp, std::int64_t first = 0, std::int64_t last 
 }
 
 StepEstimate estimate(const TrainingJob& j, const ParallelLayout& l) {
-  const ClusterSystem s = clusterSystem("hgx-h100");
+  const ClusterSystem s = shippedSystem("hgx-h100");
   auto rates = GemmRates::fromCatalog(s.accelerator, Precision::Bf16);
   if (!rates) qFatal("%s", rates.message().c_str());
   auto e = estimateStep(j, l, s, *rates);
@@ -145,7 +133,7 @@ class TestUnevenStages : public QObject {
 
   void searchSplitsAnUndividedPipeline() {
     const TrainingJob j = job(126, 16384, 2048);
-    const ClusterSystem s = clusterSystem("hgx-h100");
+    const ClusterSystem s = shippedSystem("hgx-h100");
     auto rates = GemmRates::fromCatalog(s.accelerator, Precision::Bf16);
     QVERIFY(rates);
     LayoutSearchOptions o;
