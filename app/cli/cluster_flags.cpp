@@ -206,11 +206,16 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
   if (!job.arch.isMoe() && !o.ep) o.ep = 1;
   if (o.tp && *o.tp == 1 && !o.sequence_parallel) o.sequence_parallel = false;
   if (o.pp && *o.pp == 1 && !o.virtual_stages) o.virtual_stages = 1;
-  // A --pp that does not divide the layers, without end-stage counts, leaves the split to the search.
-  const bool stages_known = o.first_stage_layers || o.last_stage_layers ||
-                            (o.pp && o.virtual_stages && job.arch.layers % (std::int64_t{*o.pp} * *o.virtual_stages) == 0);
+  // A --pp and --virtual-stages that do not divide the layers, without end-stage counts: the
+  // balanced split, as the search would make it.
+  if (o.pp && o.virtual_stages && !o.first_stage_layers && !o.last_stage_layers) {
+    if (auto ends = balancedEndStages(job.arch.layers, *o.pp, *o.virtual_stages)) {
+      if (ends->first > 0) o.first_stage_layers = ends->first;
+      if (ends->last > 0) o.last_stage_layers = ends->last;
+    }
+  }
   *complete = o.tp && o.pp && o.cp && o.ep && o.virtual_stages && o.micro_batch && o.sequence_parallel &&
-              o.recompute && o.zero_stage && stages_known;
+              o.recompute && o.zero_stage;
   return o;
 }
 

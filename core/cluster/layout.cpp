@@ -1,5 +1,6 @@
 #include "cluster/layout.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace scaleplan {
@@ -27,6 +28,17 @@ bool TrainingJob::isValid(std::string* error) const {
 std::int64_t ParallelLayout::microBatches(const TrainingJob& job) const {
   const std::int64_t per_step = micro_batch * dp;
   return per_step > 0 ? job.global_batch / per_step : 0;
+}
+
+std::optional<EndStageLayers> balancedEndStages(std::int64_t layers, int pp, int virtual_stages) {
+  if (pp < 2 || virtual_stages < 1 || layers % (static_cast<std::int64_t>(pp) * virtual_stages) == 0) return std::nullopt;
+  const std::int64_t share = (layers + pp - 1) / pp;
+  const std::int64_t middle = (share + virtual_stages - 1) / virtual_stages * virtual_stages;
+  const std::int64_t surplus = middle * pp - layers;
+  EndStageLayers ends{middle - (surplus + 1) / 2, middle - surplus / 2};
+  if (ends.first < std::max<std::int64_t>(1, virtual_stages) || ends.last < virtual_stages) return std::nullopt;
+  if (ends.last == middle) ends.last = 0;  // the even share
+  return ends;
 }
 
 StageLayers ParallelLayout::stageLayers(std::int64_t layers) const {

@@ -9,6 +9,7 @@
 // and the pipeline the whole job; which fabric a group uses follows from that span.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/precision.hpp"
@@ -36,6 +37,17 @@ struct StageLayers {
   std::int64_t first = 0, middle = 0, last = 0;
   std::int64_t most() const { return first > middle ? (first > last ? first : last) : (middle > last ? middle : last); }
 };
+
+// The balanced split of `layers` over `pp` devices with `virtual_stages` chunks each, for a count
+// that pp × V does not divide: every device but the first and last takes ceil(layers / pp) rounded
+// up to a multiple of V, and those two give up the surplus (Llama 3 405B: 126 on 16 as
+// 7 + 14 × 8 + 7). {first_stage_layers, last_stage_layers} for ParallelLayout (0 = the even
+// share); nullopt where pp × V divides the layers or an end device would hold fewer layers than
+// chunks.
+struct EndStageLayers {
+  std::int64_t first = 0, last = 0;
+};
+std::optional<EndStageLayers> balancedEndStages(std::int64_t layers, int pp, int virtual_stages);
 
 struct ParallelLayout {
   int tp = 1;              // tensor parallel

@@ -52,18 +52,10 @@ std::vector<StageSplit> stageSplits(std::int64_t layers, int pp, const LayoutSea
       out.push_back({v, 0, 0});
     return out;
   }
-  // A pp the user fixed that does not divide the layers: every other device takes
-  // ceil(layers / pp) rounded up to a multiple of V, and the first and last give up the surplus
-  // (as Llama 3 405B's 126 layers on 16 stages: 7 + 14 × 8 + 7).
+  // A pp the user fixed that does not divide the layers: the balanced split (balancedEndStages).
   if (!o.pp) return out;
   for (int v : fixedOr(o.virtual_stages, all_v)) {
-    const std::int64_t share = (layers + pp - 1) / pp;
-    const std::int64_t middle = (share + v - 1) / v * v;
-    const std::int64_t surplus = middle * pp - layers;
-    StageSplit split{v, middle - (surplus + 1) / 2, middle - surplus / 2};
-    if (split.first_stage_layers < std::max<std::int64_t>(1, v) || split.last_stage_layers < v) continue;
-    if (split.last_stage_layers == middle) split.last_stage_layers = 0;  // the even share
-    out.push_back(split);
+    if (auto ends = balancedEndStages(layers, pp, v)) out.push_back({v, ends->first, ends->last});
   }
   return out;
 }

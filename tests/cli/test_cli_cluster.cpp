@@ -93,6 +93,15 @@ class TestCliCluster : public QObject {
     QVERIFY2(bad.err.contains("pp: layers 126 - first_stage_layers 6 - last_stage_layers 7 = 113 are not divisible "
                               "by the other 14 stages × virtual_stages 1"),
              bad.err.constData());
+    // Every field given but the end stages: the balanced split, costed even where it does not fit.
+    Run none = cli(QStringList{"step"} + job +
+                   QStringList{"--virtual-stages", "4", "--micro-batch", "1", "--sequence-parallel", "on",
+                               "--recompute", "none", "--zero", "1"});
+    QVERIFY2(none.exit_code == 0, none.err.constData());
+    const QJsonObject over = jsonOf(none);
+    QCOMPARE(over["fits"].toBool(), false);
+    QCOMPARE(over["layout"].toObject()["first_stage_layers"].toInt(), 7);
+    QVERIFY2(over["memory_verdict"].toString().contains("activations"), qPrintable(over["memory_verdict"].toString()));
     Run zero = cli(QStringList{"step"} + job + QStringList{"--first-stage-layers", "0"});
     QCOMPARE(zero.exit_code, 2);
     QVERIFY2(zero.err.contains("--first-stage-layers: must be positive, got 0"), zero.err.constData());

@@ -80,6 +80,24 @@ class TestUnevenStages : public QObject {
     SP_VERIFY_CONTAINS(error, "= -1 are left with no other stage (pp 2)");
   }
 
+  void balancedSplit() {
+    auto ends = balancedEndStages(126, 16, 1);
+    QVERIFY(ends);
+    QCOMPARE(ends->first, std::int64_t{7});
+    QCOMPARE(ends->last, std::int64_t{7});
+    ends = balancedEndStages(70, 12, 1);  // BLOOM: 5 + 10 × 6 + 5
+    QVERIFY(ends);
+    QCOMPARE(ends->first, std::int64_t{5});
+    QCOMPARE(ends->last, std::int64_t{5});
+    ends = balancedEndStages(127, 16, 1);  // one layer short: the first device gives it up
+    QVERIFY(ends);
+    QCOMPARE(ends->first, std::int64_t{7});
+    QCOMPARE(ends->last, std::int64_t{0});
+    QVERIFY(!balancedEndStages(128, 16, 2));  // divides: the even split
+    QVERIFY(!balancedEndStages(126, 16, 8));  // 7 layers cannot fill 8 chunks
+    QVERIFY(!balancedEndStages(10, 1, 1));
+  }
+
   void layerCountsPerDevice() {
     StageLayers s = layout(16, 8, 7, 7).stageLayers(126);
     QCOMPARE(s.first, std::int64_t{7});
