@@ -59,6 +59,9 @@ void addLayoutOptions(ArgParser& p) {
       .option("micro-batch", "B", "sequences per micro-batch")
       .option("sequence-parallel", "on|off", "sequence parallelism (needs tp > 1)")
       .option("recompute", "MODE", "activation recomputation: " + allRecomputeNames())
+      .option("recompute-layers", "N",
+              "with --recompute full: layers per device recomputed, the rest keeping their activations "
+              "(Megatron's block method; 0 = every layer)")
       .option("zero", "S", "ZeRO stage 0..3 (3 = FSDP)");
 }
 
@@ -196,6 +199,15 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
     if (!mode) return Error{"--recompute: unknown value '" + *r + "' (expected one of " + allRecomputeNames() + ")"};
     o.recompute = *mode;
   }
+  auto recompute_layers = p.getInt("recompute-layers");
+  if (!recompute_layers) return recompute_layers.error();
+  if (*recompute_layers) {
+    if (**recompute_layers < 0)
+      return Error{"--recompute-layers: must be >= 0 (0 = every layer), got " + std::to_string(**recompute_layers)};
+    if (o.recompute && *o.recompute != Recompute::Full && **recompute_layers > 0)
+      return Error{"--recompute-layers: needs --recompute full"};
+    o.recompute_layers = **recompute_layers;
+  }
   auto zero = p.getInt("zero");
   if (!zero) return zero.error();
   if (*zero) {
@@ -214,6 +226,8 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
       if (ends->last > 0) o.last_stage_layers = ends->last;
     }
   }
+  // A complete layout with --recompute full recomputes every layer unless --recompute-layers says
+  // fewer; an incomplete one leaves that number to the search too.
   *complete = o.tp && o.pp && o.cp && o.ep && o.virtual_stages && o.micro_batch && o.sequence_parallel &&
               o.recompute && o.zero_stage;
   return o;

@@ -36,6 +36,7 @@ int runStep(const std::vector<std::string>& args) {
       l.zero_stage = *options.zero_stage;
       l.first_stage_layers = options.first_stage_layers.value_or(0);
       l.last_stage_layers = options.last_stage_layers.value_or(0);
+      l.recompute_layers = options.recompute_layers.value_or(0);
       const std::int64_t model_parallel = std::int64_t{l.tp} * l.pp * l.cp;
       l.dp = options.dp ? *options.dp : static_cast<int>(cj.job.gpus / std::max<std::int64_t>(1, model_parallel));
       auto e = estimateStep(cj.job, l, cj.setup.system, cj.setup.rates, cj.execution);

@@ -27,6 +27,7 @@ bj::object layoutObject(const ParallelLayout& l) {
   o["zero_stage"] = l.zero_stage;
   o["micro_batch"] = l.micro_batch;
   o["recompute"] = std::string(toString(l.recompute));
+  o["recompute_layers"] = l.recompute_layers;  // with recompute full: per device, 0 = every layer
   o["description"] = l.describe();
   return o;
 }

@@ -74,6 +74,7 @@ std::string ParallelLayout::describe() const {
   s += " · mb " + str(micro_batch);
   if (sequence_parallel) s += " · SP";
   s += " · recompute " + std::string(toString(recompute));
+  if (recompute == Recompute::Full && recompute_layers > 0) s += " (" + str(recompute_layers) + " layers per device)";
   if (zero_stage > 0) s += " · ZeRO " + str(zero_stage);
   return s;
 }
@@ -126,6 +127,14 @@ bool ParallelLayout::isValid(const TrainingJob& job, std::string* error) const {
                                    str(virtual_stages) + " chunks");
     }
   }
+  if (recompute_layers < 0)
+    return setError(error, "recompute_layers: must be >= 0 (0 = every layer), got " + str(recompute_layers));
+  if (recompute_layers > 0 && recompute != Recompute::Full)
+    return setError(error, "recompute_layers: " + str(recompute_layers) + " needs recompute full, got recompute " +
+                               std::string(toString(recompute)));
+  if (recompute_layers > 0 && recompute_layers >= stageLayers(a.layers).most())
+    return setError(error, "recompute_layers: " + str(recompute_layers) + " is not fewer than the " +
+                               str(stageLayers(a.layers).most()) + " layers of a device (0 = every layer)");
   if (virtual_stages > 1 && pp == 1)
     return setError(error, "virtual_stages: " + str(virtual_stages) + " needs pp > 1 (interleaving splits a pipeline)");
   if (job.seq_len % (2 * cp) != 0 && cp > 1)

@@ -68,9 +68,19 @@ struct ParallelLayout {
   // device's chunks differ by at most one layer.
   std::int64_t first_stage_layers = 0;
   std::int64_t last_stage_layers = 0;
+  // With recompute full: the layers per device that are recomputed, the rest keeping their
+  // activations (Megatron-LM's --recompute-method block --recompute-num-layers, counted over the
+  // device's chunks); 0 = every layer. Spends free memory on speed: each layer not recomputed saves
+  // its forward pass again and holds its full activations instead of its input.
+  std::int64_t recompute_layers = 0;
 
   std::int64_t gpus() const { return static_cast<std::int64_t>(tp) * pp * dp * cp; }
   bool unevenStages() const { return first_stage_layers > 0 || last_stage_layers > 0; }
+  // Layers recomputed on a device holding `device_layers` (all of them, some or none).
+  std::int64_t recomputedLayers(std::int64_t device_layers) const {
+    if (recompute != Recompute::Full) return 0;
+    return recompute_layers > 0 && recompute_layers < device_layers ? recompute_layers : device_layers;
+  }
   // The layer counts per device (meaningful for a valid layout).
   StageLayers stageLayers(std::int64_t layers) const;
   // Micro-batches per step per pipeline: global_batch / (micro_batch · dp).

@@ -60,6 +60,21 @@ std::vector<StageSplit> stageSplits(std::int64_t layers, int pp, const LayoutSea
   return out;
 }
 
+// Recomputed layers per device to try: with recompute full, every layer (0) and, unless the user
+// fixed it, a quarter, half and three quarters of a device's layers (block recomputation).
+std::vector<std::int64_t> recomputeLayerChoices(const ParallelLayout& l, std::int64_t layers,
+                                                const LayoutSearchOptions& o) {
+  if (l.recompute != Recompute::Full) return {0};
+  if (o.recompute_layers) return {*o.recompute_layers};
+  std::vector<std::int64_t> out = {0};
+  const std::int64_t n = l.stageLayers(layers).most();
+  for (std::int64_t quarter : {1, 2, 3}) {
+    const std::int64_t k = std::max<std::int64_t>(1, n * quarter / 4);
+    if (k < n && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  }
+  return out;
+}
+
 std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSystem& system,
                                       const LayoutSearchOptions& o) {
   const auto& a = job.arch;
@@ -86,7 +101,10 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
                     l.tp = tp, l.pp = pp, l.dp = dp, l.cp = cp, l.ep = ep, l.virtual_stages = v;
                     l.first_stage_layers = split.first_stage_layers, l.last_stage_layers = split.last_stage_layers;
                     l.sequence_parallel = sp, l.zero_stage = zero, l.micro_batch = mb, l.recompute = r;
-                    out.push_back(l);
+                    for (std::int64_t k : recomputeLayerChoices(l, a.layers, o)) {
+                      l.recompute_layers = k;
+                      out.push_back(l);
+                    }
                   }
                 }
               }
@@ -148,6 +166,8 @@ bool LayoutSearchOptions::isValid(std::string* error) const {
   if (max_tp < 0) return fail("max_tp: must be >= 0, got " + std::to_string(max_tp));
   if (max_cp < 1) return fail("max_cp: must be >= 1, got " + std::to_string(max_cp));
   if (max_virtual_stages < 1) return fail("max_virtual_stages: must be >= 1");
+  if (recompute_layers && *recompute_layers < 0)
+    return fail("recompute_layers: must be >= 0 (0 = every layer), got " + std::to_string(*recompute_layers));
   if (first_stage_layers && *first_stage_layers < 1)
     return fail("first_stage_layers: must be >= 1, got " + std::to_string(*first_stage_layers));
   if (last_stage_layers && *last_stage_layers < 1)

@@ -9,7 +9,8 @@
 // to max_cp, PP any divisor of the layer count that divides the GPU count with TP and CP, DP the
 // rest, V any divisor of layers/PP up to max_virtual_stages, EP any divisor of the expert count,
 // sequence parallelism on whenever TP > 1, ZeRO 0-3, micro-batch from micro_batches,
-// recomputation none / selective / full. Uneven pipeline stages: end-stage layer counts the user
+// recomputation none / selective / full, full also of a quarter, half or three quarters of a
+// device's layers (block recomputation). Uneven pipeline stages: end-stage layer counts the user
 // gives are kept; a PP the user gives that does not divide the layers gets the balanced split
 // (every other device ceil(layers / PP) rounded up to a multiple of V, the first and last device
 // lighter: Llama 3 405B's 126 layers on 16 stages as 7 + 14 × 8 + 7); a searched PP divides the
@@ -32,6 +33,8 @@ struct LayoutSearchOptions {
   std::optional<Recompute> recompute;
   std::optional<bool> sequence_parallel;
   std::optional<std::int64_t> first_stage_layers, last_stage_layers;  // see ParallelLayout
+  // With recompute full: recomputed layers per device (0 = all); searched when empty.
+  std::optional<std::int64_t> recompute_layers;
   // Search ranges. TP stays within the NVLink domain unless max_tp says more (0 = the domain).
   int max_tp = 0;
   int max_cp = 16;

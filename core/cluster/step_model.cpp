@@ -240,13 +240,22 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   // under interleaving (Korthikanti et al. section 4.2 for the first device). The first device
   // holds the most per layer; with uneven stages the second may hold more layers.
   auto in_flight = [&](double stage) { return l.virtual_stages > 1 ? p - stage + (p - 1.0) / v : std::min(p - stage, m); };
+  // With block recomputation (recompute_layers) the recomputed layers hold their input and the
+  // others everything they would hold without recomputation.
+  ParallelLayout kept_layout = l;
+  kept_layout.recompute = Recompute::None;
+  const double kept_per_layer = averageLayerActivationBytes(arch, job.seq_len, kept_layout, options.flash_attention);
+  auto device_activations = [&](std::int64_t layers, double in_flight_count) {
+    if (l.recompute != Recompute::Full) return in_flight_count * d(layers) * mem.activations_per_layer;
+    const double recomputed = d(l.recomputedLayers(layers));
+    return in_flight_count * (recomputed * mem.activations_per_layer + (d(layers) - recomputed) * kept_per_layer);
+  };
   mem.micro_batches_in_flight = in_flight(0.0);
-  double stage_layer_slots = d(stages.first) * mem.micro_batches_in_flight;
-  if (l.pp > 1 && d(stages.middle) * in_flight(1.0) > stage_layer_slots) {
+  mem.activations = device_activations(stages.first, mem.micro_batches_in_flight);
+  if (l.pp > 1 && device_activations(stages.middle, in_flight(1.0)) > mem.activations) {
     mem.micro_batches_in_flight = in_flight(1.0);
-    stage_layer_slots = d(stages.middle) * mem.micro_batches_in_flight;
+    mem.activations = device_activations(stages.middle, mem.micro_batches_in_flight);
   }
-  mem.activations = mem.activations_per_layer * stage_layer_slots;
   if (l.recompute == Recompute::Full) {
     // The layer being recomputed holds its full activations during its backward pass.
     ParallelLayout working = l;
@@ -301,8 +310,9 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     add_gemm(g);
   }
   for (const auto& g : expert_gemms) add_gemm(g);
-  const double gemm_layer =
-      (gemm_layers_all + (l.recompute == Recompute::Full ? gemm_layers_fwd : 0.0)) / d(arch.layers);
+  // Per layer, and what recomputing a layer adds (its forward again: recompute full).
+  const double gemm_layer = gemm_layers_all / d(arch.layers);
+  const double gemm_recompute = gemm_layers_fwd / d(arch.layers);
 
   // Attention scores and context, per layer per micro-batch on one GPU.
   const double heads_local = d(arch.heads) / l.tp;
@@ -329,9 +339,11 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     score_bytes_fwd = 9.0 * elements;
     score_bytes_bwd = 11.0 * elements;
   }
-  const bool recompute_attention = l.recompute != Recompute::None && !options.flash_attention;
-  double attn_per_layer = attn_layer + (recompute_attention ? attn_layer_fwd : 0.0);
-  if (options.flash_attention && l.recompute == Recompute::Full) attn_per_layer += attn_layer_fwd;
+  // Selective recomputation (without FlashAttention) recomputes every layer's scores; full
+  // recomputation a recomputed layer's whole attention forward.
+  const bool selective_scores = l.recompute == Recompute::Selective && !options.flash_attention;
+  const double attn_per_layer = attn_layer + (selective_scores ? attn_layer_fwd : 0.0);
+  const double attn_recompute = attn_layer_fwd;
 
   // Memory-bound passes per token per layer, forward (bytes): two norms (read + write 2h each),
   // two residual adds with bias/dropout (read 4h, write 2h each), the MLP activation (gated: read
@@ -340,8 +352,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double dff = averageActiveDff(arch);
   const double act = (mlpMatrixCount(arch.mlp) == 3 ? 6.0 : 4.0) * dff / l.tp;
   const double elementwise_fwd_token = (8.0 + 12.0) * h / split + act;
-  const double fwd_passes = l.recompute == Recompute::Full ? 2.0 : 1.0;
-  double layer_bytes = d(tokens_mb) * elementwise_fwd_token * (fwd_passes + 2.0);
+  double layer_bytes = d(tokens_mb) * elementwise_fwd_token * 3.0;
+  double recompute_bytes = d(tokens_mb) * elementwise_fwd_token;
   if (options.unfused_layer_copies) {
     // Megatron-LM 2021 (megatron/model/transformer.py, megatron/mpu/layers.py), bytes per token
     // per layer, 16-bit values; widths per GPU: qkv = (H + 2·KV)·Q / tp, ctx = H·Q / tp.
@@ -358,32 +370,35 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     const double mlp_out = (mlpMatrixCount(arch.mlp) == 3 ? 2.0 : 1.0) * dff / l.tp;
     const double fwd = 4.0 * qkv + 4.0 * ctx + 2.0 * h / split;
     const double bwd = 4.0 * qkv + 4.0 * ctx + 2.0 * qkv + 2.0 * mlp_out;
-    layer_bytes += d(tokens_mb) * (fwd * fwd_passes + bwd);
+    layer_bytes += d(tokens_mb) * (fwd + bwd);
+    recompute_bytes += d(tokens_mb) * fwd;
   }
-  layer_bytes += score_bytes_fwd * (recompute_attention ? 2.0 : 1.0) + score_bytes_bwd;
+  layer_bytes += score_bytes_fwd * (selective_scores ? 2.0 : 1.0) + score_bytes_bwd;
+  recompute_bytes += score_bytes_fwd;
   const double mem_layer = rates.memorySeconds(layer_bytes);
+  const double mem_recompute = rates.memorySeconds(recompute_bytes);
   const double loss_bytes = d(tokens_mb) * options.loss_bytes_per_logit * d(arch.vocab) / l.tp;  // softmax cross-entropy
   const double mem_head = rates.memorySeconds(loss_bytes);
 
   // --- communication per micro-batch -----------------------------------------------------------
   const double act_bytes = d(tokens_mb) * h * 2.0;
-  double tp_layer = 0.0;
+  double tp_layer = 0.0, tp_recompute = 0.0;
   if (l.tp > 1) {
     const Fabric f = system.groupFabric(l.tp, 1);
     const double per = l.sequence_parallel
                            ? collectiveSeconds(f, Collective::AllGather, act_bytes, l.tp) +
                                  collectiveSeconds(f, Collective::ReduceScatter, act_bytes, l.tp)
                            : collectiveSeconds(f, Collective::AllReduce, act_bytes, l.tp);
-    const double count = 4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0);
-    tp_layer = count * per;
+    tp_layer = 4.0 * per;
+    tp_recompute = 2.0 * per;  // the recomputed forward's two
   }
-  double ep_layer = 0.0;  // averaged over all layers
+  double ep_layer = 0.0, ep_recompute = 0.0;  // averaged over all layers
   if (arch.isMoe() && l.ep > 1) {
     const Fabric f = system.groupFabric(l.ep, l.tp * l.cp);
     const double bytes = act_bytes * d(arch.moe.top_k) / split;
-    const double count = 4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0);
     const double moe_share = d(arch.moeLayerCount()) / d(arch.layers);
-    ep_layer = moe_share * count * collectiveSeconds(f, Collective::AllToAll, bytes, l.ep);
+    ep_layer = moe_share * 4.0 * collectiveSeconds(f, Collective::AllToAll, bytes, l.ep);
+    ep_recompute = ep_layer / 2.0;
   }
   double cp_layer = 0.0;
   if (l.cp > 1) {
@@ -414,13 +429,15 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   // The critical device: its layers and, on the last, the output layer and loss.
   struct DeviceTime {
     double gemm, attention, memory, tp, ep, cp;
+    double recomputed_share;  // of the device's layers
     double compute() const { return gemm + attention + memory; }
     double total() const { return compute() + tp + ep + cp; }
   };
   auto device_time = [&](std::int64_t layers, bool output_layer) {
-    const double n = d(layers), head = output_layer ? 1.0 : 0.0;
-    return DeviceTime{n * gemm_layer + head * gemm_head, n * attn_per_layer, n * mem_layer + head * mem_head,
-                      n * tp_layer, n * ep_layer, n * cp_layer};
+    const double n = d(layers), r = d(l.recomputedLayers(layers)), head = output_layer ? 1.0 : 0.0;
+    return DeviceTime{n * gemm_layer + r * gemm_recompute + head * gemm_head, n * attn_per_layer + r * attn_recompute,
+                      n * mem_layer + r * mem_recompute + head * mem_head, n * tp_layer + r * tp_recompute,
+                      n * ep_layer + r * ep_recompute, n * cp_layer, n > 0.0 ? r / n : 0.0};
   };
   DeviceTime critical = device_time(stages.last, true);
   if (l.pp > 1) {
@@ -449,7 +466,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     const Fabric f = system.groupFabric(dp_ranks, l.tp);
     const double grad_bytes = worst_params * options.gradient_reduce_bytes;
     const double weight_bytes = worst_params * 2.0;
-    const double backward_mb = compute_mb * 2.0 / (3.0 + (l.recompute == Recompute::Full ? 1.0 : 0.0));
+    const double backward_mb = compute_mb * 2.0 / (3.0 + critical.recomputed_share);
     const double forward_mb = compute_mb - backward_mb;
     const double slowdown = options.overlap_compute_slowdown;
     if (l.zero_stage >= 3) {
@@ -491,7 +508,13 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double attention_per_token = 12.0 * d(arch.layers) * d(arch.heads) * hd * d(job.seq_len);
   const double model_per_token = mfuModelFlopsPerToken(arch, job.seq_len);
   double recompute_per_token = 0.0;
-  if (l.recompute == Recompute::Full) recompute_per_token = 2.0 * c.active_non_embedding + attention_per_token / 3.0;
+  if (l.recompute == Recompute::Full) {
+    // The share of all layers recomputed (every layer unless recompute_layers says fewer).
+    double recomputed = d(l.recomputedLayers(stages.first));
+    if (l.pp > 1) recomputed += d(l.pp - 2) * d(l.recomputedLayers(stages.middle)) + d(l.recomputedLayers(stages.last));
+    const double share = std::min(1.0, recomputed / d(arch.layers));
+    recompute_per_token = share * (2.0 * c.active_non_embedding + attention_per_token / 3.0);
+  }
   if (l.recompute == Recompute::Selective) recompute_per_token = attention_per_token / 3.0;
   e.model_flops_per_step = model_per_token * job.tokensPerStep();
   e.hardware_flops_per_step = (model_per_token + recompute_per_token) * job.tokensPerStep();

@@ -103,6 +103,7 @@ LayoutSearchOptions paperLayout(const Row& r) {
   o.pp = int(r.pp);
   o.cp = 1;
   o.recompute = Recompute::Full;
+  o.recompute_layers = 0;  // every layer: the paper's eq. (3) counts the recomputed forward of all
   o.sequence_parallel = false;
   o.zero_stage = 0;
   o.top_k = 1;
