@@ -149,6 +149,35 @@ class TestUnevenStages : public QObject {
                    1e-9);
   }
 
+  // Block recomputation (recompute_layers): 2 of a device's 8 layers recomputed costs a quarter of
+  // full recomputation's extra work and holds 2 layers' inputs and 6 layers' full activations.
+  void blockRecomputation() {
+    const TrainingJob j = job(128, 1024, 512);
+    ParallelLayout none = layout(16, 8), full = layout(16, 8), block = layout(16, 8);
+    none.recompute = Recompute::None;
+    block.recompute_layers = 2;
+    const StepEstimate n = estimate(j, none), f = estimate(j, full), b = estimate(j, block);
+    SP_COMPARE_REL(b.time.gemm, n.time.gemm + 0.25 * (f.time.gemm - n.time.gemm), 1e-9);
+    SP_COMPARE_REL(b.time.tp_communication,
+                   n.time.tp_communication + 0.25 * (f.time.tp_communication - n.time.tp_communication), 1e-9);
+    SP_COMPARE_REL(b.hardware_flops_per_step - n.hardware_flops_per_step,
+                   0.25 * (f.hardware_flops_per_step - n.hardware_flops_per_step), 1e-9);
+    const double kept = n.memory.activations / 128.0;  // 16 in flight × 8 layers
+    const double input = f.memory.activations_per_layer;
+    SP_COMPARE_REL(b.memory.activations, 16.0 * (2.0 * input + 6.0 * kept) + kept, 1e-9);
+    QVERIFY(b.step_seconds < f.step_seconds && b.step_seconds > n.step_seconds);
+    QCOMPARE(b.layout.describe(),
+             std::string("TP 8 · PP 16 · DP 8 · mb 1 · SP · recompute full (2 layers per device) · ZeRO 1"));
+    std::string error;
+    block.recompute_layers = 8;
+    QVERIFY(!block.isValid(j, &error));
+    SP_VERIFY_CONTAINS(error, "recompute_layers: 8 is not fewer than the 8 layers of a device (0 = every layer)");
+    block.recompute_layers = 2;
+    block.recompute = Recompute::Selective;
+    QVERIFY(!block.isValid(j, &error));
+    SP_VERIFY_CONTAINS(error, "recompute_layers: 2 needs recompute full, got recompute selective");
+  }
+
   void searchSplitsAnUndividedPipeline() {
     const TrainingJob j = job(126, 16384, 2048);
     const ClusterSystem s = shippedSystem("hgx-h100");
