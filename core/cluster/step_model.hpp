@@ -38,8 +38,10 @@ namespace scaleplan {
 // Megatron-Core (2024-2025) practice; megatron2021() the software of Narayanan et al. 2021.
 struct ExecutionOptions {
   // FlashAttention (Dao 2022/2023): scores never stored, causal half skipped, run at
-  // flash_attention_efficiency of the dense peak. 0.5: FlashAttention-2's forward + backward with
-  // a causal mask on A100 reaches ~50-60% of peak (Dao 2023, Figure 5 and 7); the lower end.
+  // flash_attention_efficiency of the dense peak, with the backward pass at 2.5× the forward's
+  // FLOPs (it recomputes the scores: five products to the forward's two), the convention of
+  // FlashAttention's own benchmarks. 0.5: FlashAttention-2's forward + backward with a causal mask
+  // on A100 reaches ~50-60% of peak (Dao 2023, Figure 5 and 7); the lower end.
   // Off: the scores are two batched GEMMs each over the full square and softmax / dropout are
   // memory-bound passes over the b·a·s² scores (Megatron-LM 2021's fused softmax).
   bool flash_attention = true;
