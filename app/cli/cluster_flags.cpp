@@ -39,8 +39,10 @@ void addClusterJobOptions(ArgParser& p) {
       .option("overlap-slowdown", "F",
               "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
                   formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
-      .option("software", "S", "training software: current (Megatron-Core: FlashAttention, overlapped DP) "
-                               "or megatron-2021 (Narayanan et al. 2021); default current")
+      .option("software", "S",
+              "training software: " + kTrainingSoftwareNames.joinedWithDefault(TrainingSoftware::Current) +
+                  "; current = Megatron-Core (FlashAttention, overlapped DP and TP), megatron-2022 = Korthikanti "
+                  "et al. 2022, megatron-2021 = Narayanan et al. 2021")
       .flag("json", "machine-readable output");
   addInterconnectOption(p);
 }
@@ -112,9 +114,10 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
         static_cast<int>(**v);
   }
   if (auto software = p.get("software")) {
-    if (*software == "megatron-2021") out.execution = ExecutionOptions::megatron2021();
-    else if (*software != "current")
-      return Error{"--software: unknown value '" + *software + "' (expected current, megatron-2021)"};
+    const auto chosen = kTrainingSoftwareNames.fromString(*software);
+    if (!chosen)
+      return Error{"--software: unknown value '" + *software + "' (expected " + kTrainingSoftwareNames.joined() + ")"};
+    out.execution = ExecutionOptions::forSoftware(*chosen);
   }
   // Efficiencies of the execution model (ExecutionOptions::isValid checks their ranges; its field
   // names map to these flags).

@@ -16,11 +16,11 @@ Interval clusterMfuRange(double predicted_mfu, const ClusterMfuAccuracy& accurac
 std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy) {
   const std::string over = formatNumber(1.0 + accuracy.over_prediction, 4);
   const std::string under = formatNumber(1.0 + accuracy.under_prediction, 4);
-  return "the cluster model's validation against Narayanan et al. 2021 (Megatron-LM on Selene, 10 weak-scaling "
-         "runs on A100s): it over-predicted every run's MFU, by at most " +
-         formatNumber(100.0 * accuracy.over_prediction, 3) + "%, and none was under-predicted; the range is MFU / " +
-         over + " to MFU x " + under + " (the mean absolute error, rounded up, " +
-         formatNumber(100.0 * accuracy.under_prediction, 3) + "%, allowing for runs faster than predicted)";
+  return "the cluster model's validation against Narayanan et al. 2021 and Korthikanti et al. 2022 (Megatron-LM on "
+         "Selene's A100s, 18 runs): it over-predicted a run's MFU by at most " +
+         formatNumber(100.0 * accuracy.over_prediction, 3) + "% and under-predicted it by at most " +
+         formatNumber(100.0 * accuracy.under_prediction, 3) + "% (worst rows, rounded up); the range is MFU / " + over +
+         " to MFU x " + under;
 }
 
 std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accelerator_id) {

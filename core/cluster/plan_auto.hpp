@@ -21,18 +21,21 @@
 
 namespace scaleplan {
 
-// How far the cluster model's MFU may be from a real run's: its validation against the weak-scaling
-// table of Narayanan et al. 2021 (Megatron-LM on Selene, A100; 10 runs from 1.7B parameters on 32
-// GPUs to 1T on 3,072; tests/core/cluster/test_megatron_validation.cpp, which also checks that
-// these bounds still cover every row) over-predicts every run, by +0.7% to +8.73% (76B on 1,024
-// GPUs; mean absolute error 4.85%): the over-prediction bound is that worst row rounded up, 8.8%.
-// No run was under-predicted, so the allowance the other way is the mean absolute error (rounded up), not
-// zero: other clusters and software need not err the same way. Fractions of the MFU.
+// How far the cluster model's MFU may be from a real run's, from its two validations on Selene's
+// A100s (each test also checks that these bounds cover every one of its rows):
+//  - Narayanan et al. 2021's weak-scaling table (10 runs from 1.7B parameters on 32 GPUs to 1T on
+//    3,072; tests/core/cluster/test_megatron_validation.cpp): every run over-predicted, by +0.7%
+//    to +8.73% (76B on 1,024 GPUs; mean absolute error 4.85%);
+//  - Korthikanti et al. 2022's iteration times (22B to 1T, selective and full recomputation, 8
+//    runs; test_korthikanti_validation.cpp): from +7.7% (22B) to -10.0% (1T, selective: the run's
+//    MFU 11.07% above the model's; mean absolute error 5.4%).
+// Bounds: the worst row each way, rounded up: over-prediction 8.8%, under-prediction 11.1%.
+// Fractions of the MFU.
 struct ClusterMfuAccuracy {
   double over_prediction;   // the model's MFU is at most (1 + this) x the run's
   double under_prediction;  // the run's MFU is at most (1 + this) x the model's
 };
-inline constexpr ClusterMfuAccuracy kClusterMfuAccuracy{0.088, 0.049};
+inline constexpr ClusterMfuAccuracy kClusterMfuAccuracy{0.088, 0.111};
 
 // The MFU range a predicted MFU (fraction of the dense peak, (0, 1]) stands for:
 // [mfu / (1 + over_prediction), min(1, mfu x (1 + under_prediction))].

@@ -96,6 +96,7 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   o.flash_attention = false;
   o.overlap_grad_reduce = false;
   o.overlap_param_gather = false;
+  o.overlap_tp_backward = false;  // the asynchronous TP all-reduce came in late 2021
   // Megatron-LM's FP16 optimizer of 2021 (megatron/optimizer/optimizer.py,
   // Float16OptimizerWithFloat16Params.step) runs separate passes, bytes per parameter: copy the
   // 16-bit model gradient into the FP32 main gradient (read 2, write 4), unscale and check for
@@ -123,6 +124,28 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   o.dp_bucket_parameters_min = 0.0;  // one all-reduce of the flattened gradients
   o.dp_bucket_parameters_per_rank = 0.0;
   return o;
+}
+
+ExecutionOptions ExecutionOptions::megatron2022() {
+  // Korthikanti et al. 2022's code (megatron/mpu/layers.py of 2022: the column-parallel layers'
+  // asynchronous all-reduce, and with sequence parallelism the asynchronous reduce-scatter, during
+  // the weight-gradient product). Its optimizer, loss, local DDP and unfused layer passes are
+  // still those of 2021; FlashAttention was not in Megatron-LM yet.
+  ExecutionOptions o = megatron2021();
+  o.overlap_tp_backward = true;
+  return o;
+}
+
+ExecutionOptions ExecutionOptions::forSoftware(TrainingSoftware software) {
+  switch (software) {
+    case TrainingSoftware::Megatron2021:
+      return megatron2021();
+    case TrainingSoftware::Megatron2022:
+      return megatron2022();
+    case TrainingSoftware::Current:
+      break;
+  }
+  return ExecutionOptions{};
 }
 
 bool ExecutionOptions::isValid(std::string* error) const {
@@ -296,6 +319,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     }
   }
   double gemm_layers_fwd = 0.0, gemm_layers_all = 0.0, gemm_head = 0.0;  // all layers, one micro-batch
+  double gemm_column_wgrad = 0.0;  // weight gradients of the column-parallel products (QKV, MLP up)
   auto add_gemm = [&](const ModelGemm& g) {
     const double t = g.calls_per_step * rates.seconds(g.m, g.n, g.k);
     if (g.layer == "lm head") {
@@ -304,6 +328,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     }
     gemm_layers_all += t;
     if (g.pass == GemmPass::Forward) gemm_layers_fwd += t;
+    const bool column_parallel = g.layer == "attention qkv" || g.layer.ends_with("gate+up");
+    if (g.pass == GemmPass::BackwardWeight && column_parallel) gemm_column_wgrad += t;
   };
   for (const auto& g : *gemms) {
     if (!expert_gemms.empty() && g.layer.rfind("expert ", 0) == 0) continue;
@@ -389,11 +415,21 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   double tp_layer = 0.0, tp_recompute = 0.0;
   if (l.tp > 1) {
     const Fabric f = system.groupFabric(l.tp, 1);
-    const double per = l.sequence_parallel
-                           ? collectiveSeconds(f, Collective::AllGather, act_bytes, l.tp) +
-                                 collectiveSeconds(f, Collective::ReduceScatter, act_bytes, l.tp)
-                           : collectiveSeconds(f, Collective::AllReduce, act_bytes, l.tp);
+    // Per layer: two collectives forward (after the attention and MLP row-parallel products, or
+    // before their column-parallel ones) and two backward, each an all-reduce, or an all-gather
+    // and a reduce-scatter with sequence parallelism.
+    const double input_grad = l.sequence_parallel ? collectiveSeconds(f, Collective::ReduceScatter, act_bytes, l.tp)
+                                                  : collectiveSeconds(f, Collective::AllReduce, act_bytes, l.tp);
+    const double per = l.sequence_parallel ? collectiveSeconds(f, Collective::AllGather, act_bytes, l.tp) + input_grad
+                                           : input_grad;
     tp_layer = 4.0 * per;
+    if (options.overlap_tp_backward) {
+      // The column-parallel layers' two input-gradient collectives run beside their weight
+      // gradients.
+      const double overlapped = 2.0 * input_grad;
+      tp_layer += overlappedExtra(overlapped, gemm_column_wgrad / d(arch.layers), options.overlap_compute_slowdown) -
+                  overlapped;
+    }
     tp_recompute = 2.0 * per;  // the recomputed forward's two
   }
   double ep_layer = 0.0, ep_recompute = 0.0;  // averaged over all layers

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names.hpp"
 #include "base/result.hpp"
 #include "cluster/cluster_system.hpp"
 #include "cluster/gemm_rates.hpp"
@@ -34,8 +35,21 @@
 
 namespace scaleplan {
 
+// Training software whose costs ExecutionOptions::forSoftware describes (CLI --software, GUI).
+//  - current: Megatron-Core (2024-2025): FlashAttention, fused kernels, overlapped collectives.
+//  - megatron-2022: Megatron-LM of Korthikanti et al. 2022 (sequence parallelism, selective
+//    recomputation): the 2021 code's unfused passes and optimizer, with the tensor-parallel
+//    collective of each column-parallel layer's backward overlapped with its weight gradient.
+//  - megatron-2021: Megatron-LM of Narayanan et al. 2021.
+enum class TrainingSoftware { Current, Megatron2022, Megatron2021 };
+inline constexpr auto kTrainingSoftwareNames = makeEnumNames<TrainingSoftware>({
+    {TrainingSoftware::Current, "current"},
+    {TrainingSoftware::Megatron2022, "megatron-2022"},
+    {TrainingSoftware::Megatron2021, "megatron-2021"}});
+
 // How the training software runs: what it overlaps and fuses. Defaults describe current
-// Megatron-Core (2024-2025) practice; megatron2021() the software of Narayanan et al. 2021.
+// Megatron-Core (2024-2025) practice; megatron2021() the software of Narayanan et al. 2021,
+// megatron2022() that of Korthikanti et al. 2022.
 struct ExecutionOptions {
   // FlashAttention (Dao 2022/2023): scores never stored, causal half skipped, run at
   // flash_attention_efficiency of the dense peak, with the backward pass at 2.5× the forward's
@@ -51,6 +65,14 @@ struct ExecutionOptions {
   // the next forward (--overlap-param-gather). Megatron-LM 2021 reduced after the pipeline flush.
   bool overlap_grad_reduce = true;
   bool overlap_param_gather = true;
+  // Tensor parallelism: the backward collective of each column-parallel layer (QKV, MLP up) on its
+  // input gradient (an all-reduce, or a reduce-scatter with sequence parallelism) runs while the
+  // layer's weight gradient is computed (Megatron-LM from late 2021: --async-tensor-model-parallel-
+  // allreduce, ColumnParallelLinearWithAsyncAllreduce in megatron/mpu/layers.py; Megatron-Core's
+  // LinearWithGradAccumulationAndAsyncCommunication). The re-gather of the input that sequence
+  // parallelism needs for the weight gradient overlaps the input-gradient product and is not
+  // counted. Off: every TP collective is exposed (Narayanan et al. 2021).
+  bool overlap_tp_backward = true;
   // Compute slowed while an overlapped collective runs (data-parallel reduction and gathers,
   // ZeRO 3's gathers, the context-parallel exchange): NCCL's kernels occupy SMs that the GEMMs then
   // lack. 0.18 = 24 thread blocks of an all-gather on an H100's 132 SMs (an H100 report on NVIDIA's
@@ -97,6 +119,8 @@ struct ExecutionOptions {
   GemmEfficiencyModel gemm;
 
   static ExecutionOptions megatron2021();
+  static ExecutionOptions megatron2022();
+  static ExecutionOptions forSoftware(TrainingSoftware software);
   bool isValid(std::string* error) const;
 };
 

@@ -2,6 +2,7 @@
 // trips, spelling and coverage, plus the names hardware.json, the CLI and messages use literally.
 #include "cluster/cluster_system.hpp"
 #include "cluster/nccl_tests.hpp"
+#include "cluster/step_model.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
@@ -14,6 +15,7 @@ class TestClusterEnumNames : public QObject {
     SP_CHECK_ENUM_NAMES(kCollectiveNames);
     SP_CHECK_ENUM_NAMES(kNcclTestsPlacementNames);
     SP_CHECK_ENUM_NAMES(kInterconnectScopeNames);
+    SP_CHECK_ENUM_NAMES(kTrainingSoftwareNames);
     // Evidence names are phrases that complete "identified from the ...".
     SP_CHECK_ENUM_NAMES(kNcclTestEvidenceNames, EnumNameStyle::Phrase);
   }
@@ -27,6 +29,19 @@ class TestClusterEnumNames : public QObject {
     QVERIFY(interconnectScopeFromString("network") == InterconnectScope::Network);
     QCOMPARE(std::string(toString(NcclTestEvidence::SourceName)), std::string("file name"));
     QVERIFY(ncclTestEvidenceFromString("log text") == NcclTestEvidence::LogText);
+    QCOMPARE(kTrainingSoftwareNames.joined(), std::string("current, megatron-2022, megatron-2021"));
+  }
+
+  // Each software name selects its profile: the 2021 one overlaps nothing, the 2022 one only the
+  // tensor-parallel backward, the current one everything.
+  void softwareProfiles() {
+    const auto old = ExecutionOptions::forSoftware(TrainingSoftware::Megatron2021);
+    const auto y2022 = ExecutionOptions::forSoftware(TrainingSoftware::Megatron2022);
+    const auto current = ExecutionOptions::forSoftware(TrainingSoftware::Current);
+    QVERIFY(!old.overlap_tp_backward && !old.overlap_grad_reduce && !old.flash_attention);
+    QVERIFY(y2022.overlap_tp_backward && !y2022.overlap_grad_reduce && !y2022.flash_attention);
+    QCOMPARE(y2022.optimizer_bytes_per_parameter, old.optimizer_bytes_per_parameter);
+    QVERIFY(current.overlap_tp_backward && current.overlap_grad_reduce && current.flash_attention);
   }
 
   // "nvlink:FILE" / "network:FILE" prefixes come from the scope table.
