@@ -28,12 +28,12 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   const bool a100 = accelerator_id.rfind("a100", 0) == 0;
   if (l.zero_stage == 3 && l.tp == 1 && l.pp == 1) {
     return "this layout shards the weights over data parallelism alone (FSDP), outside that validation; on "
-           "published FSDP runs (llm-foundry's MPT tables) the model erred by -13% to +81% on A100 and +14% to "
-           "+169% on H100 (worst at long sequences), so the real MFU may lie well below the range";
+           "published FSDP runs (llm-foundry's MPT tables) the model erred by -13% to +59% on A100 and +13% to "
+           "+143% on H100 (worst at long sequences), so the real MFU may lie well below the range";
   }
   if (!a100) {
     return "the range comes from A100 runs; on " + best.system_id +
-           " (" + accelerator_id + ") the nearest published check, Llama 3 405B's Table 4 on H100, came out +6% to +42% (most at 128K tokens)";
+           " (" + accelerator_id + ") the nearest published check, Llama 3 405B's Table 4 on H100, came out +8% to +36% (most at 128K tokens)";
   }
   return "";
 }
