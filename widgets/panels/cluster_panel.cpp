@@ -129,8 +129,9 @@ void ClusterPanel::buildControls() {
   network_spin_->setToolTip(tr("Inter-node network line rate per GPU (Gb/s, bits: 400 Gb/s = 50 GB/s)"));
   form->addRow(tr("Network per GPU"), network_spin_);
 
-  // Efficiencies: the system's (fabrics, from data/hardware.json) and the execution model's
-  // (GemmEfficiencyModel) defaults, each a sourced input the user may replace.
+  // Efficiencies: the system's (fabrics, from data/hardware.json; left column) and the execution
+  // model's (GemmEfficiencyModel, ExecutionOptions; right column, with the software) defaults,
+  // each a sourced input the user may replace.
   auto fraction_spin = [form_widget](const char* name, const QString& tip) {
     auto* spin = new QDoubleSpinBox(form_widget);
     spin->setObjectName(name);
@@ -153,13 +154,13 @@ void ClusterPanel::buildControls() {
                                            "sustained H200 benchmark; a measured accelerator uses its own rates)")
                                             .arg(gemm_defaults.peak_fraction));
   gemm_efficiency_spin_->setValue(gemm_defaults.peak_fraction);
-  form->addRow(tr("GEMM efficiency"), gemm_efficiency_spin_);
+  job_form->addRow(tr("GEMM efficiency"), gemm_efficiency_spin_);
   memory_efficiency_spin_ = fraction_spin("clusterMemoryEfficiency",
                                           tr("Memory-bound work: fraction of the catalog memory bandwidth "
                                              "(default %1, the H200 copy rate)")
                                               .arg(gemm_defaults.bandwidth_fraction));
   memory_efficiency_spin_->setValue(gemm_defaults.bandwidth_fraction);
-  form->addRow(tr("Memory efficiency"), memory_efficiency_spin_);
+  job_form->addRow(tr("Memory efficiency"), memory_efficiency_spin_);
   const ExecutionOptions execution_defaults;
   overlap_slowdown_spin_ = fraction_spin("clusterOverlapSlowdown",
                                          tr("Compute lost while an overlapped collective runs (data-parallel "
@@ -168,7 +169,28 @@ void ClusterPanel::buildControls() {
                                              .arg(execution_defaults.overlap_compute_slowdown));
   overlap_slowdown_spin_->setRange(0.0, 0.95);
   overlap_slowdown_spin_->setValue(execution_defaults.overlap_compute_slowdown);
-  form->addRow(tr("Overlap slowdown"), overlap_slowdown_spin_);
+  job_form->addRow(tr("Overlap slowdown"), overlap_slowdown_spin_);
+  flash_attention_spin_ = fraction_spin("clusterFlashAttentionEfficiency",
+                                        tr("FlashAttention: fraction of the dense peak, forward + backward (default "
+                                           "%1, FlashAttention-2 on A100; the 2021 and 2022 software have none)")
+                                            .arg(execution_defaults.flash_attention_efficiency));
+  flash_attention_spin_->setValue(execution_defaults.flash_attention_efficiency);
+  job_form->addRow(tr("FlashAttention efficiency"), flash_attention_spin_);
+  // The training software: which of its costs the step model counts (core's TrainingSoftware).
+  software_combo_ = new QComboBox(form_widget);
+  software_combo_->setObjectName("clusterSoftware");
+  const std::pair<TrainingSoftware, QString> software_tips[] = {
+      {TrainingSoftware::Current, tr("Megatron-Core: FlashAttention, fused kernels, data-parallel and tensor-parallel "
+                                     "backward collectives overlapped")},
+      {TrainingSoftware::Megatron2022, tr("Megatron-LM of Korthikanti et al. 2022: no FlashAttention, unfused passes, "
+                                          "the tensor-parallel backward overlapped")},
+      {TrainingSoftware::Megatron2021, tr("Megatron-LM of Narayanan et al. 2021: no FlashAttention, nothing overlapped")}};
+  for (const auto& [software, tip] : software_tips) {
+    software_combo_->addItem(qs(std::string(kTrainingSoftwareNames.toString(software))), static_cast<int>(software));
+    software_combo_->setItemData(software_combo_->count() - 1, tip, Qt::ToolTipRole);
+  }
+  software_combo_->setToolTip(tr("Training software: what it fuses and overlaps (CLI --software)"));
+  job_form->addRow(tr("Software"), software_combo_);
 
   interconnect_list_ = new QListWidget(form_widget);
   interconnect_list_->setObjectName("clusterInterconnectFiles");
@@ -276,12 +298,13 @@ void ClusterPanel::buildControls() {
     applySystemDefaults();
     scheduleSearch();
   });
-  for (QComboBox* c : {accelerator_combo_, model_combo_})
+  for (QComboBox* c : {accelerator_combo_, model_combo_, software_combo_})
     connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::scheduleSearch);
   for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                            gemm_efficiency_spin_, memory_efficiency_spin_, overlap_slowdown_spin_})
+                            gemm_efficiency_spin_, memory_efficiency_spin_, overlap_slowdown_spin_,
+                            flash_attention_spin_})
     connect(s, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   connect(add_log_button_, &QPushButton::clicked, this, [this] {
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add nccl-tests logs"), QString(),
@@ -369,8 +392,10 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   GemmEfficiencyModel efficiency;
   efficiency.peak_fraction = gemm_efficiency_spin_->value();
   efficiency.bandwidth_fraction = memory_efficiency_spin_->value();
+  request.execution = ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()));
   request.execution.gemm = efficiency;
   request.execution.overlap_compute_slowdown = overlap_slowdown_spin_->value();
+  request.execution.flash_attention_efficiency = flash_attention_spin_->value();
   auto rates = guiGemmRates(system->accelerator, request.job.precision, efficiency);
   if (!rates) return rates.error();
   request.system = std::move(system).value();

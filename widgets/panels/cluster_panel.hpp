@@ -69,6 +69,8 @@ class ClusterPanel : public QWidget {
   QDoubleSpinBox* networkEfficiencySpin() const { return network_efficiency_spin_; }
   QDoubleSpinBox* gemmEfficiencySpin() const { return gemm_efficiency_spin_; }
   QDoubleSpinBox* overlapSlowdownSpin() const { return overlap_slowdown_spin_; }
+  QDoubleSpinBox* flashAttentionEfficiencySpin() const { return flash_attention_spin_; }
+  QComboBox* softwareCombo() const { return software_combo_; }
   QDoubleSpinBox* memoryEfficiencySpin() const { return memory_efficiency_spin_; }
   QComboBox* modelCombo() const { return model_combo_; }
   QSpinBox* globalBatchSpin() const { return global_batch_spin_; }
@@ -119,6 +121,8 @@ class ClusterPanel : public QWidget {
   QDoubleSpinBox* network_efficiency_spin_ = nullptr;
   QDoubleSpinBox* gemm_efficiency_spin_ = nullptr;
   QDoubleSpinBox* overlap_slowdown_spin_ = nullptr;
+  QDoubleSpinBox* flash_attention_spin_ = nullptr;
+  QComboBox* software_combo_ = nullptr;
   QDoubleSpinBox* memory_efficiency_spin_ = nullptr;
   QListWidget* interconnect_list_ = nullptr;
   QPushButton* add_log_button_ = nullptr;

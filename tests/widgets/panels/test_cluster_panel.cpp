@@ -92,6 +92,29 @@ class TestClusterPanel : public QObject {
     SP_COMPARE_REL(request->rates.memorySeconds(1e9), 1e9 / (2.039e12 * 0.7), 1e-3);  // A100 80GB: 2.039 TB/s
   }
 
+  // The software box chooses the execution profile; the FlashAttention box sets its efficiency.
+  void softwareReachesTheRequest() {
+    Session session;
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    QCOMPARE(panel.softwareCombo()->count(), static_cast<int>(kTrainingSoftwareNames.entries().size()));
+    QCOMPARE(panel.softwareCombo()->currentText(), QString("current"));
+    QCOMPARE(panel.flashAttentionEfficiencySpin()->value(), ExecutionOptions{}.flash_attention_efficiency);
+    auto current = panel.searchRequest();
+    QVERIFY2(current.isOk(), current.message().c_str());
+    QVERIFY(current->execution.flash_attention && current->execution.overlap_grad_reduce);
+    panel.flashAttentionEfficiencySpin()->setValue(0.35);
+    panel.softwareCombo()->setCurrentIndex(panel.softwareCombo()->findText("megatron-2021"));
+    auto old = panel.searchRequest();
+    QVERIFY2(old.isOk(), old.message().c_str());
+    const ExecutionOptions expected = ExecutionOptions::megatron2021();
+    QCOMPARE(old->execution.flash_attention, expected.flash_attention);
+    QCOMPARE(old->execution.overlap_tp_backward, expected.overlap_tp_backward);
+    QCOMPARE(old->execution.optimizer_bytes_per_parameter, expected.optimizer_bytes_per_parameter);
+    QCOMPARE(old->execution.flash_attention_efficiency, 0.35);
+    QCOMPARE(old->execution.overlap_compute_slowdown, ExecutionOptions{}.overlap_compute_slowdown);  // the box's
+  }
+
   void searchShowsTheCoreResult() {
     Session session;
     ClusterPanel panel(&session);
@@ -105,7 +128,7 @@ class TestClusterPanel : public QObject {
     QVERIFY2(request.isOk(), request.message().c_str());
     QCOMPARE(request->job.gpus, std::int64_t(64));
     QCOMPARE(request->system.network.bytes_per_second_per_gpu, 50e9);  // 400 Gb/s
-    auto direct = searchLayouts(request->job, request->system, request->rates, request->options);
+    auto direct = searchLayouts(request->job, request->system, request->rates, request->options, request->execution);
     QVERIFY(direct.isOk());
     QCOMPARE(panel.model()->rowCount(), static_cast<int>(direct->best.size()));
     const StepEstimate& best = direct->best.front().estimate;
