@@ -1,6 +1,6 @@
 // Side checks of the cluster model against published runs that are not in the tests: Llama 3
-// 405B's Table 4 (Megatron-style TP/CP/PP on H100) and llm-foundry's MPT benchmark tables (PyTorch
-// FSDP on A100 and H100). Prints each row's published and predicted MFU, the error, and per table
+// 405B's Table 4 (Megatron-style TP/CP/PP on H100), Megatron-Bridge's DGX-H100 FP8 rows (today's
+// Megatron-Core) and llm-foundry's MPT benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted MFU, the error, and per table
 // the mean absolute error, the range and the mean; the data and their sources are in
 // tests/data/published-runs/ (SOURCE.md). Default ("current") software; no constant is fitted to
 // these rows. A printer for whoever improves the model, not a pass/fail test.
@@ -98,6 +98,48 @@ void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
   errors.print("Llama 3 405B");
 }
 
+// Megatron-Bridge's DGX-H100 table (today's Megatron-Core with FP8): tokens/s per GPU, which
+// needs no FLOP convention (the table's TFLOP/s count the causal half of attention and leave out
+// the input embedding).
+void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  auto setup = setupFor("hgx-h100", hw, systems);
+  if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+  std::printf("Megatron-Bridge performance summary, DGX-H100, FP8 (tokens/s per GPU; the other fields chosen by the search)\n");
+  Errors errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/megatron_bridge_h100.csv")) {
+    const ModelPreset* preset = models.find(r.at("preset"));
+    if (!preset) return (void)std::fprintf(stderr, "no preset %s\n", r.at("preset").c_str());
+    TrainingJob job;
+    job.arch = preset->architecture;
+    job.gpus = std::stoll(r.at("gpus"));
+    job.seq_len = std::stoll(r.at("seq_len"));
+    job.global_batch = std::stoll(r.at("global_batch"));
+    job.precision = *kPrecisionNames.fromString(r.at("precision"));
+    auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
+    if (!rates) return (void)std::fprintf(stderr, "%s\n", rates.message().c_str());
+    LayoutSearchOptions o;
+    o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.cp = std::stoi(r.at("cp"));
+    o.dp = static_cast<int>(job.gpus / (*o.tp * *o.pp * *o.cp));
+    o.micro_batch = std::stoll(r.at("micro_batch"));
+    if (std::stoi(r.at("vp")) > 0) o.virtual_stages = std::stoi(r.at("vp"));
+    o.zero_stage = std::stoi(r.at("fsdp")) > 0 ? 3 : 2;  // FSDP, else DDP with the distributed optimizer
+    o.top_k = 1;
+    auto found = searchLayouts(job, setup->system, *rates, o);
+    if (!found) {
+      std::printf("  %s: %s\n", r.at("model").c_str(), found.message().c_str());
+      continue;
+    }
+    const StepEstimate& e = found->best.front().estimate;
+    const double published = std::stod(r.at("tokens_per_second_per_gpu"));
+    const double predicted = e.tokens_per_second / static_cast<double>(job.gpus);
+    errors.values.push_back(100.0 * (predicted / published - 1.0));
+    std::printf("  %s %-13s %5lld GPUs  %-78s published %6.0f tokens/s/GPU, predicted %7.0f  %+6.1f%%\n",
+                r.at("container").c_str(), r.at("model").c_str(), (long long)job.gpus, e.layout.describe().c_str(),
+                published, predicted, errors.values.back());
+  }
+  errors.print("Megatron-Bridge H100 FP8");
+}
+
 void mpt(const HardwareCatalog& hw, const SystemCatalog& systems) {
   std::printf("MPT with PyTorch FSDP (llm-foundry benchmark tables; ZeRO 3, TP = PP = 1)\n");
   const std::map<std::string, std::string> system_of = {{"h100_80gb", "hgx-h100"}, {"a100_80gb", "dgx-a100"}};
@@ -145,6 +187,7 @@ int main() {
     return 1;
   }
   llama3(*models, *hw, *systems);
+  megatronBridge(*models, *hw, *systems);
   mpt(*hw, *systems);
   return 0;
 }

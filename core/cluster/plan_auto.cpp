@@ -33,7 +33,8 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   }
   if (!a100) {
     return "the range comes from A100 runs; on " + best.system_id +
-           " (" + accelerator_id + ") the nearest published check, Llama 3 405B's Table 4 on H100, came out +8% to +36% (most at 128K tokens)";
+           " (" + accelerator_id + ") the nearest published checks, Llama 3 405B's Table 4 and Megatron-Bridge's FP8 rows on "
+           "H100, came out +6% to +36% (most at 128K tokens), so the real MFU may lie below the range";
   }
   return "";
 }

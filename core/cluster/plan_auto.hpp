@@ -47,8 +47,8 @@ std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy = kClusterMf
 // that bear on it (bench/cluster/bench_published_runs, README "Side checks"), else "":
 //  - data parallelism alone with sharded weights (ZeRO 3 / FSDP, TP = PP = 1): llm-foundry's MPT
 //    FSDP tables came out -13% to +59% on A100 and +13% to +143% on H100;
-//  - a Megatron-style layout on an accelerator other than the A100: Llama 3 405B's Table 4 on
-//    H100 came out +8% to +36% (most at 128K tokens).
+//  - a Megatron-style layout on an accelerator other than the A100: Llama 3 405B's Table 4 and
+//    Megatron-Bridge's FP8 rows on H100 came out +6% to +36% (most at 128K tokens).
 // `accelerator_id` is the catalog id of the system's accelerator.
 std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accelerator_id);
 

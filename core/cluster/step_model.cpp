@@ -87,6 +87,17 @@ double averageLayerActivationBytes(const TransformerArchitecture& arch, std::int
   return averageOverLayers(arch, [&](std::int64_t i) { return layerActivationBytes(arch, i, seq_len, layout, flash); });
 }
 
+// FlashAttention runs in 16-bit even when the matrix products run in 8-bit (Transformer Engine's
+// FP8 recipes keep dot-product attention in BF16 unless FP8 attention is asked for), so under an
+// 8-bit job it is costed against the accelerator's 16-bit dense peak, FLOP/s.
+double attentionPeakFlopsPerSecond(Precision precision, const ClusterSystem& system, const GemmRates& rates) {
+  if (bytesPerValue(precision) >= 2.0) return rates.peakFlopsPerSecond();
+  for (Precision sixteen_bit : {Precision::Bf16, Precision::Fp16}) {
+    if (auto peak = system.accelerator.peak(sixteen_bit)) return peak->value;
+  }
+  return rates.peakFlopsPerSecond();
+}
+
 }  // namespace
 
 ExecutionOptions ExecutionOptions::megatron2021() {
@@ -348,7 +359,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   double attn_layer = 0.0, attn_layer_fwd = 0.0, score_bytes_fwd = 0.0, score_bytes_bwd = 0.0;
   if (options.flash_attention) {
     const double fwd_flops = 4.0 * b * s_local * s_ctx * heads_local * hd * 0.5;  // causal half
-    const double rate = options.flash_attention_efficiency * rates.peakFlopsPerSecond();
+    const double rate = options.flash_attention_efficiency * attentionPeakFlopsPerSecond(job.precision, system, rates);
     attn_layer_fwd = fwd_flops / rate;
     // The backward kernel recomputes the scores and runs five products to the forward's two: 2.5×
     // the forward FLOPs, the accounting under which FlashAttention's published rates (and so

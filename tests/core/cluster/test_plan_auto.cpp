@@ -107,7 +107,7 @@ class TestPlanAuto : public QObject {
     QCOMPARE(clusterMfuCaveat(e, "a100-80gb-sxm"), std::string());
     const std::string h100 = clusterMfuCaveat(e, "h100-sxm");
     SP_VERIFY_CONTAINS(h100, "range comes from A100 runs");
-    SP_VERIFY_CONTAINS(h100, "Llama 3 405B's Table 4 on H100, came out +8% to +36%");
+    SP_VERIFY_CONTAINS(h100, "Megatron-Bridge's FP8 rows on H100, came out +6% to +36%");
     e.layout.tp = 1, e.layout.pp = 1, e.layout.dp = 1024, e.layout.zero_stage = 3;
     for (const char* gpu : {"a100-80gb-sxm", "h100-sxm"}) {
       const std::string fsdp = clusterMfuCaveat(e, gpu);
