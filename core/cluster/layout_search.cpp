@@ -30,10 +30,10 @@ std::vector<T> fixedOr(const std::optional<T>& fixed, std::vector<T> all) {
   return all;
 }
 
-// Virtual stages and end-stage layer counts to try for `pp` stages.
+// Virtual stages and end-stage layer counts (0 = the even share) to try for `pp` stages.
 struct StageSplit {
   int virtual_stages = 1;
-  std::int64_t first_stage_layers = 0, last_stage_layers = 0;
+  EndStageLayers ends;
 };
 
 std::vector<StageSplit> stageSplits(std::int64_t layers, int pp, const LayoutSearchOptions& o) {
@@ -44,18 +44,18 @@ std::vector<StageSplit> stageSplits(std::int64_t layers, int pp, const LayoutSea
   if (o.first_stage_layers || o.last_stage_layers) {
     // The user's end stages; ParallelLayout::isValid drops the V that do not divide the rest.
     for (int v : fixedOr(o.virtual_stages, all_v))
-      out.push_back({v, o.first_stage_layers.value_or(0), o.last_stage_layers.value_or(0)});
+      out.push_back({v, {o.first_stage_layers.value_or(0), o.last_stage_layers.value_or(0)}});
     return out;
   }
   if (layers % pp == 0) {
     for (int v : fixedOr(o.virtual_stages, pp > 1 ? divisorsOf(layers / pp, max_v) : std::vector<int>{1}))
-      out.push_back({v, 0, 0});
+      out.push_back({v, {}});
     return out;
   }
   // A pp the user fixed that does not divide the layers: the balanced split (balancedEndStages).
   if (!o.pp) return out;
   for (int v : fixedOr(o.virtual_stages, all_v)) {
-    if (auto ends = balancedEndStages(layers, pp, v)) out.push_back({v, ends->first, ends->last});
+    if (auto ends = balancedEndStages(layers, pp, v)) out.push_back({v, *ends});
   }
   return out;
 }
@@ -99,7 +99,7 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
                   for (int zero : fixedOr(o.zero_stage, {0, 1, 2, 3})) {
                     ParallelLayout l;
                     l.tp = tp, l.pp = pp, l.dp = dp, l.cp = cp, l.ep = ep, l.virtual_stages = v;
-                    l.first_stage_layers = split.first_stage_layers, l.last_stage_layers = split.last_stage_layers;
+                    l.first_stage_layers = split.ends.first, l.last_stage_layers = split.ends.last;
                     l.sequence_parallel = sp, l.zero_stage = zero, l.micro_batch = mb, l.recompute = r;
                     for (std::int64_t k : recomputeLayerChoices(l, a.layers, o)) {
                       l.recompute_layers = k;
