@@ -103,7 +103,7 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
     // The model's accuracy as a range (the plan's own "mfu_range" and its *_ci95 intervals).
     const Interval range = planned->request.mfu_range.value_or(Interval{planned->request.mfu, planned->request.mfu});
     automatic["mfu_range"] = bj::array{range.low, range.high};
-    automatic["mfu_range_basis"] = clusterMfuRangeBasis();
+    automatic["mfu_range_basis"] = planned->mfu_range_basis;
     automatic["mfu_caveat"] = planned->mfu_caveat;  // "" inside the validated regime
     automatic["layout"] = step->as_object().at("layout");
     automatic["memory_per_gpu_bytes"] = best.memory.total();
@@ -131,7 +131,7 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
   if (const auto& range = planned->request.mfu_range) {
     std::snprintf(line, sizeof line, "MFU range:               %.1f-%.1f%%, from ", 100.0 * range->low,
                   100.0 * range->high);
-    std::cout << line << clusterMfuRangeBasis() << "\n";
+    std::cout << line << planned->mfu_range_basis << "\n";
   }
   if (!planned->mfu_caveat.empty()) std::cout << "caution:                 " << planned->mfu_caveat << "\n";
   return status;

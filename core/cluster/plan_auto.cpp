@@ -13,38 +13,57 @@ Interval clusterMfuRange(double predicted_mfu, const ClusterMfuAccuracy& accurac
                   std::min(1.0, predicted_mfu * (1.0 + accuracy.under_prediction))};
 }
 
-std::string clusterMfuRangeBasis(const ClusterMfuAccuracy& accuracy) {
-  const std::string over = formatNumber(1.0 + accuracy.over_prediction, 4);
-  const std::string under = formatNumber(1.0 + accuracy.under_prediction, 4);
-  return "the cluster model's validation against Narayanan et al. 2021 and Korthikanti et al. 2022 (Megatron-LM on "
-         "Selene's A100s, 18 runs): it over-predicted a run's MFU by at most " +
-         formatNumber(100.0 * accuracy.over_prediction, 3) + "% and under-predicted it by at most " +
-         formatNumber(100.0 * accuracy.under_prediction, 3) + "% (worst rows, rounded up); the range is MFU / " + over +
-         " to MFU x " + under;
+namespace {
+
+bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool isA100(const std::string& accelerator_id) { return startsWith(accelerator_id, "a100"); }
+
+}  // namespace
+
+ClusterMfuAccuracy clusterMfuAccuracyFor(const std::string& accelerator_id) {
+  return isA100(accelerator_id) ? kClusterMfuAccuracy : kClusterMfuAccuracyOffA100;
+}
+
+std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
+  const ClusterMfuAccuracy accuracy = clusterMfuAccuracyFor(accelerator_id);
+  const std::string range = "the range is MFU / " + formatNumber(1.0 + accuracy.over_prediction, 4) + " to MFU x " +
+                            formatNumber(1.0 + accuracy.under_prediction, 4);
+  const std::string validation =
+      "the cluster model's validation against Narayanan et al. 2021 and Korthikanti et al. 2022 (Megatron-LM on "
+      "Selene's A100s, 18 runs)";
+  if (isA100(accelerator_id)) {
+    return validation + ": it over-predicted a run's MFU by at most " +
+           formatNumber(100.0 * accuracy.over_prediction, 3) + "% and under-predicted it by at most " +
+           formatNumber(100.0 * accuracy.under_prediction, 3) + "% (worst rows, rounded up); " + range;
+  }
+  return validation + ", where it under-predicted by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
+         "%, and side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows), "
+         "where it over-predicted by at most " +
+         formatNumber(100.0 * accuracy.over_prediction, 3) + "% (rounded up); " + range;
 }
 
 std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accelerator_id) {
   const ParallelLayout& l = best.layout;
-  const bool a100 = accelerator_id.rfind("a100", 0) == 0;
   if (l.zero_stage == 3 && l.tp == 1 && l.pp == 1) {
     return "this layout shards the weights over data parallelism alone (FSDP), outside that validation; on "
            "published FSDP runs (llm-foundry's MPT tables) the model erred by -13% to +59% on A100 and +13% to "
            "+143% on H100 (worst at long sequences), so the real MFU may lie well below the range";
   }
-  if (!a100) {
-    return "the range comes from A100 runs; on " + best.system_id +
-           " (" + accelerator_id + ") the nearest published checks, Llama 3 405B's Table 4 and Megatron-Bridge's FP8 rows on "
-           "H100, came out +6% to +36% (most at 128K tokens), so the real MFU may lie below the range";
-  }
-  return "";
+  if (isA100(accelerator_id)) return "";
+  std::string out = "off the A100 the range rests on side checks on H100, not on a validation";
+  if (!startsWith(accelerator_id, "h100") && !startsWith(accelerator_id, "h200"))
+    out += "; nothing has checked the model on " + best.system_id + " (" + accelerator_id + ") itself";
+  if (best.job.seq_len > 8192)
+    out += "; beyond 8K tokens the model was more optimistic (Llama 3 405B at 128K tokens: +36%)";
+  return out + ", so the real MFU may lie below the range";
 }
 
 namespace {
 
 // The plan again with the model's accuracy as its MFU range: the intervals on days, GPU-hours,
 // cost and energy come from the planner's own range path.
-Status withAccuracyRange(AutoMfuPlan& planned) {
-  planned.request.mfu_range = clusterMfuRange(planned.request.mfu);
+Status withAccuracyRange(AutoMfuPlan& planned, const std::string& accelerator_id) {
+  planned.request.mfu_range = clusterMfuRange(planned.request.mfu, clusterMfuAccuracyFor(accelerator_id));
   auto plan = makePlan(planned.request);
   if (!plan) return Error{"mfu auto: " + plan.message()};
   planned.result = *plan;
@@ -98,7 +117,8 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
   }
   // Unsettled after kMaxRounds: the last round's plan, whose MFU differs from the layout's by more
   // than 0.1%.
-  if (Status s = withAccuracyRange(out); !s) return Error{s.message()};
+  if (Status s = withAccuracyRange(out, spec.system.accelerator.id); !s) return Error{s.message()};
+  out.mfu_range_basis = clusterMfuRangeBasis(spec.system.accelerator.id);
   out.mfu_caveat = clusterMfuCaveat(out.best, spec.system.accelerator.id);
   return out;
 }

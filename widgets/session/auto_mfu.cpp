@@ -125,7 +125,7 @@ QString AutoMfuController::details() const {
   if (const auto& range = plan_->request.mfu_range) {
     out += tr("\nMFU range %1–%2%, from %3")
                 .arg(text::number(100.0 * range->low, 3), text::number(100.0 * range->high, 3),
-                     qs(clusterMfuRangeBasis()));
+                     qs(plan_->mfu_range_basis));
   }
   if (!plan_->mfu_caveat.empty()) out += tr("\nCaution: %1").arg(qs(plan_->mfu_caveat));
   return out;
