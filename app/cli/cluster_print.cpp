@@ -43,6 +43,7 @@ void printStepEstimate(std::ostream& out, const StepEstimate& e) {
                        {"gradient accumulation", std::to_string(e.micro_batches) + " micro-batches"},
                        {"system", e.system_id},
                        {"matrix-product rates", e.rate_source},
+                       {"software", std::string(kTrainingSoftwareNames.toString(e.software))},
                        {"memory", std::string(e.fits ? "fits: " : "does NOT fit: ") + e.memoryVerdict()},
                        {"step time", formatSeconds(e.step_seconds)},
                        {"tokens/s", tokens},

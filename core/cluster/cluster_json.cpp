@@ -82,6 +82,7 @@ bj::object stepObject(const StepEstimate& e, const std::string& reason) {
   o["time"] = std::move(time);
   o["system"] = e.system_id;
   o["rate_source"] = e.rate_source;
+  o["software"] = std::string(kTrainingSoftwareNames.toString(e.software));
   o["flop_convention"] = kClusterFlopConvention;
   if (!reason.empty()) o["reason"] = reason;
   return o;

@@ -102,6 +102,7 @@ double attentionPeakFlopsPerSecond(Precision precision, const ClusterSystem& sys
 
 ExecutionOptions ExecutionOptions::megatron2021() {
   ExecutionOptions o;
+  o.software = TrainingSoftware::Megatron2021;
   // Narayanan et al. 2021 predates FlashAttention (2022): scores are materialised, softmax and
   // dropout are fused memory-bound kernels. Gradients were all-reduced after the pipeline flush.
   o.flash_attention = false;
@@ -143,6 +144,7 @@ ExecutionOptions ExecutionOptions::megatron2022() {
   // the weight-gradient product). Its optimizer, loss, local DDP and unfused layer passes are
   // still those of 2021; FlashAttention was not in Megatron-LM yet.
   ExecutionOptions o = megatron2021();
+  o.software = TrainingSoftware::Megatron2022;
   o.overlap_tp_backward = true;
   return o;
 }
@@ -251,6 +253,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   e.layout = l;
   e.system_id = system.id;
   e.rate_source = rates.source();
+  e.software = options.software;
   e.micro_batches = l.microBatches(job);
   e.peak_flops_per_second = peak->value;
   const double m = d(e.micro_batches);

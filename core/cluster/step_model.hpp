@@ -51,6 +51,8 @@ inline constexpr auto kTrainingSoftwareNames = makeEnumNames<TrainingSoftware>({
 // Megatron-Core (2024-2025) practice; megatron2021() the software of Narayanan et al. 2021,
 // megatron2022() that of Korthikanti et al. 2022.
 struct ExecutionOptions {
+  // The profile these options started from (forSoftware sets it; reported with each estimate).
+  TrainingSoftware software = TrainingSoftware::Current;
   // FlashAttention (Dao 2022/2023): scores never stored, causal half skipped, run at
   // flash_attention_efficiency of the dense peak, with the backward pass at 2.5× the forward's
   // FLOPs (it recomputes the scores: five products to the forward's two), the convention of
@@ -159,6 +161,7 @@ struct StepEstimate {
   ParallelLayout layout;
   std::string system_id;
   std::string rate_source;  // GemmRates::source()
+  TrainingSoftware software = TrainingSoftware::Current;  // ExecutionOptions::software
   std::int64_t micro_batches = 0;
   MemoryBreakdown memory;
   double memory_capacity_bytes = 0.0;

@@ -136,6 +136,7 @@ class TestCliCluster : public QObject {
     QVERIFY2(r.exit_code == 0, r.err.constData());
     const QJsonObject o = jsonOf(r);
     QVERIFY2(o["rate_source"].toString().startsWith("measured bf16 medians"), r.out.constData());
+    QCOMPARE(o["software"].toString(), QString("current"));  // the default profile, named
     // The benchmark's own medians summed over the step's GEMMs: 571 ms (its SOURCE.md).
     SP_COMPARE_REL(o["time"].toObject()["gemm"].toDouble(), 0.571, 0.005);
     QCOMPARE(o["system"].toString(), QString("hgx-h200"));
@@ -257,6 +258,34 @@ class TestCliCluster : public QObject {
     Run overlap = cli(QStringList{"step"} + llama8bOnH100({"--overlap-slowdown", "1"}));
     QCOMPARE(overlap.exit_code, 2);
     QVERIFY2(overlap.err.contains("--overlap-slowdown: must be in [0, 1)"), overlap.err.constData());
+  }
+
+  // --software picks the execution profile by name, the JSON and text name it, and an unknown
+  // name lists the known ones. The 2021 software runs attention as materialised products and
+  // leaves the TP collectives exposed: the same layout takes longer.
+  void softwareProfiles() {
+    const QStringList layout = {"--tp", "8", "--pp", "1", "--cp", "1", "--micro-batch", "1", "--sequence-parallel",
+                                "on", "--recompute", "selective", "--zero", "1"};
+    Run current = cli(QStringList{"step"} + llama8bOnH100(layout));
+    Run old = cli(QStringList{"step"} + llama8bOnH100(layout + QStringList{"--software", "megatron-2021"}));
+    Run y2022 = cli(QStringList{"step"} + llama8bOnH100(layout + QStringList{"--software", "megatron-2022"}));
+    QVERIFY2(current.exit_code == 0 && old.exit_code == 0 && y2022.exit_code == 0,
+             (current.err + old.err + y2022.err).constData());
+    const QJsonObject c = jsonOf(current), o = jsonOf(old), y = jsonOf(y2022);
+    QCOMPARE(o["software"].toString(), QString("megatron-2021"));
+    QCOMPARE(y["software"].toString(), QString("megatron-2022"));
+    QVERIFY(o["step_seconds"].toDouble() > c["step_seconds"].toDouble());
+    // 2022 differs from 2021 only by the overlapped TP backward.
+    QVERIFY(y["time"].toObject()["tp_communication"].toDouble() < o["time"].toObject()["tp_communication"].toDouble());
+    SP_COMPARE_REL(y["time"].toObject()["attention"].toDouble(), o["time"].toObject()["attention"].toDouble(), 1e-12);
+    QStringList text_args = llama8bOnH100(layout + QStringList{"--software", "megatron-2022"});
+    text_args.removeAll("--json");
+    Run text = cli(QStringList{"step"} + text_args);
+    QVERIFY2(text.out.contains("software:") && text.out.contains("megatron-2022"), text.out.constData());
+    Run bad = cli(QStringList{"step"} + llama8bOnH100({"--software", "megatron-2020"}));
+    QCOMPARE(bad.exit_code, 2);
+    QVERIFY2(bad.err.contains("--software: unknown value 'megatron-2020' (expected current, megatron-2022, megatron-2021)"),
+             bad.err.constData());
   }
 
   void badInputNamesFieldAndNumbers() {
