@@ -34,8 +34,9 @@ void addClusterJobOptions(ArgParser& p) {
               "memory-bound work: fraction of the catalog bandwidth (default " +
                   formatNumber(GemmEfficiencyModel{}.bandwidth_fraction) + ")")
       .option("flash-attention-efficiency", "F",
-              "FlashAttention: fraction of the dense peak (default " +
-                  formatNumber(ExecutionOptions{}.flash_attention_efficiency) + ")")
+              "FlashAttention: fraction of the 16-bit dense peak, its backward counted as 2.5x the forward's FLOPs "
+              "as FlashAttention's benchmarks count it (default " +
+                  formatNumber(ExecutionOptions{}.flash_attention_efficiency) + ", FlashAttention-2 on A100)")
       .option("overlap-slowdown", "F",
               "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
                   formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
