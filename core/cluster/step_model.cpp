@@ -108,7 +108,7 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   o.flash_attention = false;
   o.overlap_grad_reduce = false;
   o.overlap_param_gather = false;
-  o.overlap_tp_backward = false;  // the asynchronous TP all-reduce came in late 2021
+  o.overlap_tp_backward = false;  // the asynchronous TP all-reduce came after the paper (it is in the 2022 code)
   // Megatron-LM's FP16 optimizer of 2021 (megatron/optimizer/optimizer.py,
   // Float16OptimizerWithFloat16Params.step) runs separate passes, bytes per parameter: copy the
   // 16-bit model gradient into the FP32 main gradient (read 2, write 4), unscale and check for

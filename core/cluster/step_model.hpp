@@ -69,9 +69,9 @@ struct ExecutionOptions {
   bool overlap_param_gather = true;
   // Tensor parallelism: the backward collective of each column-parallel layer (QKV, MLP up) on its
   // input gradient (an all-reduce, or a reduce-scatter with sequence parallelism) runs while the
-  // layer's weight gradient is computed (Megatron-LM from late 2021: --async-tensor-model-parallel-
-  // allreduce, ColumnParallelLinearWithAsyncAllreduce in megatron/mpu/layers.py; Megatron-Core's
-  // LinearWithGradAccumulationAndAsyncCommunication). The re-gather of the input that sequence
+  // layer's weight gradient is computed (Megatron-LM's 2022 code, the version of Korthikanti et al.:
+  // --no-async-tensor-model-parallel-allreduce turns it off, ColumnParallelLinearWithAsyncAllreduce
+  // in megatron/mpu/layers.py; Megatron-Core's LinearWithGradAccumulationAndAsyncCommunication). The re-gather of the input that sequence
   // parallelism needs for the weight gradient overlaps the input-gradient product and is not
   // counted. Off: every TP collective is exposed (Narayanan et al. 2021).
   bool overlap_tp_backward = true;
