@@ -7,6 +7,18 @@
 
 namespace scaleplan::cli {
 
+namespace {
+
+// "--software": the names, the default, and what each profile stands for (core's describe).
+std::string softwareHelp() {
+  std::string out = "training software: " + kTrainingSoftwareNames.joinedWithDefault(TrainingSoftware::Current);
+  for (TrainingSoftware s : kTrainingSoftwareNames.values())
+    out += "; " + std::string(kTrainingSoftwareNames.toString(s)) + " = " + std::string(describe(s));
+  return out;
+}
+
+}  // namespace
+
 void addClusterJobOptions(ArgParser& p) {
   addArchitectureOptions(p);
   p.option("seq", "T", "sequence length in tokens (default " + std::to_string(kDefaultClusterSeqLen) + ")")
@@ -40,10 +52,7 @@ void addClusterJobOptions(ArgParser& p) {
       .option("overlap-slowdown", "F",
               "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
                   formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
-      .option("software", "S",
-              "training software: " + kTrainingSoftwareNames.joinedWithDefault(TrainingSoftware::Current) +
-                  "; current = Megatron-Core (FlashAttention, overlapped DP and TP), megatron-2022 = Korthikanti "
-                  "et al. 2022, megatron-2021 = Narayanan et al. 2021")
+      .option("software", "S", softwareHelp())
       .flag("json", "machine-readable output");
   addInterconnectOption(p);
 }

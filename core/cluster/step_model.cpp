@@ -149,6 +149,20 @@ ExecutionOptions ExecutionOptions::megatron2022() {
   return o;
 }
 
+std::string_view describe(TrainingSoftware software) {
+  switch (software) {
+    case TrainingSoftware::Current:
+      return "Megatron-Core: FlashAttention, fused kernels, data-parallel and tensor-parallel backward collectives "
+             "overlapped";
+    case TrainingSoftware::Megatron2022:
+      return "Megatron-LM of Korthikanti et al. 2022: no FlashAttention, unfused passes, the tensor-parallel "
+             "backward overlapped";
+    case TrainingSoftware::Megatron2021:
+      return "Megatron-LM of Narayanan et al. 2021: no FlashAttention, nothing overlapped";
+  }
+  return "unknown";
+}
+
 ExecutionOptions ExecutionOptions::forSoftware(TrainingSoftware software) {
   switch (software) {
     case TrainingSoftware::Megatron2021:

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/enum_names.hpp"
@@ -46,6 +47,8 @@ inline constexpr auto kTrainingSoftwareNames = makeEnumNames<TrainingSoftware>({
     {TrainingSoftware::Current, "current"},
     {TrainingSoftware::Megatron2022, "megatron-2022"},
     {TrainingSoftware::Megatron2021, "megatron-2021"}});
+// One line on what a profile stands for (CLI help, GUI tooltips): "Megatron-Core: FlashAttention, ...".
+std::string_view describe(TrainingSoftware software);
 
 // How the training software runs: what it overlaps and fuses. Defaults describe current
 // Megatron-Core (2024-2025) practice; megatron2021() the software of Narayanan et al. 2021,

@@ -179,15 +179,9 @@ void ClusterPanel::buildControls() {
   // The training software: which of its costs the step model counts (core's TrainingSoftware).
   software_combo_ = new QComboBox(form_widget);
   software_combo_->setObjectName("clusterSoftware");
-  const std::pair<TrainingSoftware, QString> software_tips[] = {
-      {TrainingSoftware::Current, tr("Megatron-Core: FlashAttention, fused kernels, data-parallel and tensor-parallel "
-                                     "backward collectives overlapped")},
-      {TrainingSoftware::Megatron2022, tr("Megatron-LM of Korthikanti et al. 2022: no FlashAttention, unfused passes, "
-                                          "the tensor-parallel backward overlapped")},
-      {TrainingSoftware::Megatron2021, tr("Megatron-LM of Narayanan et al. 2021: no FlashAttention, nothing overlapped")}};
-  for (const auto& [software, tip] : software_tips) {
+  for (TrainingSoftware software : kTrainingSoftwareNames.values()) {
     software_combo_->addItem(qs(std::string(kTrainingSoftwareNames.toString(software))), static_cast<int>(software));
-    software_combo_->setItemData(software_combo_->count() - 1, tip, Qt::ToolTipRole);
+    software_combo_->setItemData(software_combo_->count() - 1, qs(std::string(describe(software))), Qt::ToolTipRole);
   }
   software_combo_->setToolTip(tr("Training software: what it fuses and overlaps (CLI --software)"));
   job_form->addRow(tr("Software"), software_combo_);

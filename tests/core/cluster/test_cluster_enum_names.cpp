@@ -42,6 +42,9 @@ class TestClusterEnumNames : public QObject {
     QVERIFY(y2022.overlap_tp_backward && !y2022.overlap_grad_reduce && !y2022.flash_attention);
     QCOMPARE(y2022.optimizer_bytes_per_parameter, old.optimizer_bytes_per_parameter);
     QVERIFY(current.overlap_tp_backward && current.overlap_grad_reduce && current.flash_attention);
+    // Each profile says what it stands for (CLI help and GUI tooltips read it).
+    for (TrainingSoftware s : kTrainingSoftwareNames.values()) QVERIFY(describe(s) != "unknown");
+    SP_VERIFY_CONTAINS(std::string(describe(TrainingSoftware::Megatron2022)), "Korthikanti et al. 2022");
   }
 
   // "nvlink:FILE" / "network:FILE" prefixes come from the scope table.
