@@ -148,34 +148,34 @@ void ClusterPanel::buildControls() {
   network_efficiency_spin_ = fraction_spin("clusterNetworkEfficiency",
                                            tr("Network collectives: large-message bus bandwidth / NIC line rate"));
   form->addRow(tr("Network efficiency"), network_efficiency_spin_);
+  // The execution model's boxes start at its defaults, which their tooltips state (%1).
+  auto default_spin = [&](const char* name, const QString& label, const QString& tip, double value) {
+    QDoubleSpinBox* spin = fraction_spin(name, tip.arg(value));
+    spin->setValue(value);
+    job_form->addRow(label, spin);
+    return spin;
+  };
   const GemmEfficiencyModel gemm_defaults;
-  gemm_efficiency_spin_ = fraction_spin("clusterGemmEfficiency",
-                                        tr("Matrix products: fraction of the dense peak (default %1, ScalePlan's "
-                                           "sustained H200 benchmark; a measured accelerator uses its own rates)")
-                                            .arg(gemm_defaults.peak_fraction));
-  gemm_efficiency_spin_->setValue(gemm_defaults.peak_fraction);
-  job_form->addRow(tr("GEMM efficiency"), gemm_efficiency_spin_);
-  memory_efficiency_spin_ = fraction_spin("clusterMemoryEfficiency",
-                                          tr("Memory-bound work: fraction of the catalog memory bandwidth "
-                                             "(default %1, the H200 copy rate)")
-                                              .arg(gemm_defaults.bandwidth_fraction));
-  memory_efficiency_spin_->setValue(gemm_defaults.bandwidth_fraction);
-  job_form->addRow(tr("Memory efficiency"), memory_efficiency_spin_);
+  gemm_efficiency_spin_ = default_spin("clusterGemmEfficiency", tr("GEMM efficiency"),
+                                       tr("Matrix products: fraction of the dense peak (default %1, ScalePlan's "
+                                          "sustained H200 benchmark; a measured accelerator uses its own rates)"),
+                                       gemm_defaults.peak_fraction);
+  memory_efficiency_spin_ = default_spin("clusterMemoryEfficiency", tr("Memory efficiency"),
+                                         tr("Memory-bound work: fraction of the catalog memory bandwidth "
+                                            "(default %1, the H200 copy rate)"),
+                                         gemm_defaults.bandwidth_fraction);
   const ExecutionOptions execution_defaults;
-  overlap_slowdown_spin_ = fraction_spin("clusterOverlapSlowdown",
-                                         tr("Compute lost while an overlapped collective runs (data-parallel "
-                                            "reduction, ZeRO 3 gathers, context-parallel exchange): default %1, "
-                                            "NCCL's 24 blocks of an H100's 132 SMs")
-                                             .arg(execution_defaults.overlap_compute_slowdown));
+  overlap_slowdown_spin_ = default_spin("clusterOverlapSlowdown", tr("Overlap slowdown"),
+                                        tr("Compute lost while an overlapped collective runs (data-parallel "
+                                           "reduction, ZeRO 3 gathers, context-parallel exchange): default %1, "
+                                           "NCCL's 24 blocks of an H100's 132 SMs"),
+                                        execution_defaults.overlap_compute_slowdown);
   overlap_slowdown_spin_->setRange(0.0, 0.95);
-  overlap_slowdown_spin_->setValue(execution_defaults.overlap_compute_slowdown);
-  job_form->addRow(tr("Overlap slowdown"), overlap_slowdown_spin_);
-  flash_attention_spin_ = fraction_spin("clusterFlashAttentionEfficiency",
-                                        tr("FlashAttention: fraction of the dense peak, forward + backward (default "
-                                           "%1, FlashAttention-2 on A100; the 2021 and 2022 software have none)")
-                                            .arg(execution_defaults.flash_attention_efficiency));
-  flash_attention_spin_->setValue(execution_defaults.flash_attention_efficiency);
-  job_form->addRow(tr("FlashAttention efficiency"), flash_attention_spin_);
+  flash_attention_spin_ = default_spin("clusterFlashAttentionEfficiency", tr("FlashAttention efficiency"),
+                                       tr("FlashAttention: fraction of the 16-bit dense peak, forward + backward "
+                                          "(default %1, FlashAttention-2 on A100; the 2021 and 2022 software have "
+                                          "none)"),
+                                       execution_defaults.flash_attention_efficiency);
   // The training software: which of its costs the step model counts (core's TrainingSoftware).
   software_combo_ = new QComboBox(form_widget);
   software_combo_->setObjectName("clusterSoftware");
