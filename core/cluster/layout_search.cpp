@@ -168,6 +168,10 @@ bool LayoutSearchOptions::isValid(std::string* error) const {
   if (max_virtual_stages < 1) return fail("max_virtual_stages: must be >= 1");
   if (recompute_layers && *recompute_layers < 0)
     return fail("recompute_layers: must be >= 0 (0 = every layer), got " + std::to_string(*recompute_layers));
+  // A fixed count with a fixed mode other than full would be dropped by the enumeration, not used.
+  if (recompute_layers && *recompute_layers > 0 && recompute && *recompute != Recompute::Full)
+    return fail("recompute_layers: " + std::to_string(*recompute_layers) + " needs recompute full, got recompute " +
+                std::string(toString(*recompute)));
   if (first_stage_layers && *first_stage_layers < 1)
     return fail("first_stage_layers: must be >= 1, got " + std::to_string(*first_stage_layers));
   if (last_stage_layers && *last_stage_layers < 1)

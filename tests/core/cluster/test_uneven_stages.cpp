@@ -176,6 +176,15 @@ class TestUnevenStages : public QObject {
     block.recompute = Recompute::Selective;
     QVERIFY(!block.isValid(j, &error));
     SP_VERIFY_CONTAINS(error, "recompute_layers: 2 needs recompute full, got recompute selective");
+    // The search says the same rather than dropping the count.
+    const ClusterSystem s = shippedSystem("hgx-h100");
+    auto rates = GemmRates::fromCatalog(s.accelerator, Precision::Bf16);
+    QVERIFY(rates);
+    LayoutSearchOptions o;
+    o.recompute = Recompute::Selective, o.recompute_layers = 2;
+    auto found = searchLayouts(j, s, *rates, o);
+    QVERIFY(!found);
+    SP_VERIFY_CONTAINS(found.message(), "layout search: recompute_layers: 2 needs recompute full, got recompute selective");
   }
 
   void searchSplitsAnUndividedPipeline() {
