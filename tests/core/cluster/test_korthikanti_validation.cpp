@@ -19,14 +19,11 @@
 // fails), and every published MFU inside the accuracy band of 'plan --mfu auto'
 // (kClusterMfuAccuracy, which these rows widen upwards).
 #include <cmath>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
-#include <vector>
 
 #include "cluster/layout_search.hpp"
 #include "cluster/plan_auto.hpp"
+#include "published_runs.hpp"
 #include "shipped_catalogs.hpp"
 #include "test_support.hpp"
 
@@ -34,35 +31,8 @@ using namespace scaleplan;
 
 namespace {
 
-const std::string kCsv =
-    std::string(SCALEPLAN_TEST_DATA_DIR) + "/published-runs/korthikanti2022_selective_recompute.csv";
-
-using Row = std::map<std::string, std::string>;
-
-std::vector<Row> readRows() {
-  std::ifstream in(kCsv);
-  if (!in) qFatal("cannot read %s", kCsv.c_str());
-  auto split = [](const std::string& line) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
-    return cells;
-  };
-  std::string line;
-  std::getline(in, line);
-  const auto header = split(line);
-  std::vector<Row> rows;
-  for (int number = 2; std::getline(in, line); ++number) {
-    const auto cells = split(line);
-    if (cells.size() != header.size()) qFatal("%s:%d: %zu cells, header has %zu", kCsv.c_str(), number, cells.size(), header.size());
-    Row r;
-    for (std::size_t i = 0; i < cells.size(); ++i) r[header[i]] = cells[i];
-    rows.push_back(r);
-  }
-  return rows;
-}
-
-double number(const Row& r, const char* column) { return std::stod(r.at(column)); }
+using test::number;
+using Row = test::PublishedRun;
 
 TrainingJob jobFor(const Row& r) {
   TrainingJob job;
@@ -106,7 +76,7 @@ class TestKorthikantiValidation : public QObject {
   Q_OBJECT
  private slots:
   void iterationTimes() {
-    const auto rows = readRows();
+    const auto rows = test::readPublishedRuns("korthikanti2022_selective_recompute.csv");
     QCOMPARE(rows.size(), std::size_t{4});
     const ClusterSystem system = test::shippedSystem("dgx-a100");
     auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);

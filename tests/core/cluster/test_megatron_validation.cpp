@@ -23,22 +23,18 @@
 // from this table: every published figure must lie within the range around its prediction, so a
 // change of the model that breaks the band fails here.
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "base/file_io.hpp"
 #include "cluster/layout_search.hpp"
 #include "cluster/plan_auto.hpp"
+#include "published_runs.hpp"
+#include "shipped_catalogs.hpp"
 #include "test_support.hpp"
 
 using namespace scaleplan;
 
 namespace {
-
-const std::string kShipped = std::string(SCALEPLAN_SHIPPED_DATA_DIR) + "/hardware.json";
-const std::string kCsv = std::string(SCALEPLAN_TEST_DATA_DIR) + "/published-runs/megatron2021_weak_scaling.csv";
 
 struct Row {
   double params_billion = 0;
@@ -47,36 +43,18 @@ struct Row {
 };
 
 std::vector<Row> readRows() {
-  std::ifstream in(kCsv);
-  if (!in) qFatal("cannot read %s", kCsv.c_str());
-  std::string line;
-  std::getline(in, line);  // header
   std::vector<Row> rows;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::stringstream ss(line);
-    std::string cell;
-    std::vector<double> v;
-    while (std::getline(ss, cell, ',')) v.push_back(std::stod(cell));
-    if (v.size() != 13) qFatal("bad row: %s", line.c_str());
+  for (const test::PublishedRun& c : test::readPublishedRuns("megatron2021_weak_scaling.csv")) {
+    auto integer = [&](const char* column) { return std::int64_t(test::number(c, column)); };
     Row r;
-    r.params_billion = v[0];
-    r.heads = std::int64_t(v[1]), r.hidden = std::int64_t(v[2]), r.layers = std::int64_t(v[3]);
-    r.tp = std::int64_t(v[4]), r.pp = std::int64_t(v[5]), r.gpus = std::int64_t(v[6]);
-    r.global_batch = std::int64_t(v[7]), r.seq = std::int64_t(v[8]), r.vocab = std::int64_t(v[9]);
-    r.tflops = v[10];
+    r.params_billion = test::number(c, "params_billion");
+    r.heads = integer("heads"), r.hidden = integer("hidden"), r.layers = integer("layers");
+    r.tp = integer("tp"), r.pp = integer("pp"), r.gpus = integer("gpus");
+    r.global_batch = integer("global_batch"), r.seq = integer("seq_len"), r.vocab = integer("vocab");
+    r.tflops = test::number(c, "tflops_per_gpu");
     rows.push_back(r);
   }
   return rows;
-}
-
-ClusterSystem dgxA100() {
-  auto hw = HardwareCatalog::loadFile(kShipped);
-  if (!hw) qFatal("%s", hw.message().c_str());
-  auto text = readTextFile(kShipped);
-  auto systems = SystemCatalog::parse(*text, "hardware.json", *hw);
-  if (!systems) qFatal("%s", systems.message().c_str());
-  return *systems->find("dgx-a100");
 }
 
 TrainingJob jobFor(const Row& r) {
@@ -118,7 +96,7 @@ class TestMegatronValidation : public QObject {
   void weakScalingTable() {
     const auto rows = readRows();
     QCOMPARE(rows.size(), std::size_t{10});
-    const ClusterSystem system = dgxA100();
+    const ClusterSystem system = test::shippedSystem("dgx-a100");
     auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);
     QVERIFY2(rates, rates.message().c_str());
     const double peak = system.accelerator.peak(Precision::Fp16)->value;  // FLOP/s: TFLOP/s as a fraction of it
@@ -168,7 +146,7 @@ class TestMegatronValidation : public QObject {
     const auto rows = readRows();
     const Row& r = rows.back();
     QCOMPARE(r.gpus, std::int64_t{3072});
-    const ClusterSystem system = dgxA100();
+    const ClusterSystem system = test::shippedSystem("dgx-a100");
     auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);
     const TrainingJob job = jobFor(r);
     const auto exec = ExecutionOptions::megatron2021();
