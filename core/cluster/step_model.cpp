@@ -141,8 +141,22 @@ ExecutionOptions ExecutionOptions::megatron2021() {
 ExecutionOptions ExecutionOptions::megatron2022() {
   // Korthikanti et al. 2022's code (megatron/mpu/layers.py of 2022: the column-parallel layers'
   // asynchronous all-reduce, and with sequence parallelism the asynchronous reduce-scatter, during
-  // the weight-gradient product). Its optimizer, loss, local DDP and unfused layer passes are
-  // still those of 2021; FlashAttention was not in Megatron-LM yet.
+  // the weight-gradient product). Its optimizer, loss and unfused layer passes are still those of
+  // 2021; FlashAttention was not in Megatron-LM yet.
+  // Gradients, for FP16 runs (the papers' runs; Calculon's transcription of them says "datatype":
+  // "float16"): the 2022 code can fuse gradient accumulation into the weight-gradient GEMM
+  // (LinearWithGradAccumulationAndAsyncCommunication, fused_dense wgrad_gemm_accum_fp32, on by
+  // default), but only into FP32 gradients: validate_args turns it off unless gradients
+  // accumulate in FP32 (--accumulate-allreduce-grads-in-fp32, which --bf16 forces). Under FP16
+  // local DDP keeps a contiguous 16-bit gradient buffer (default since 2022,
+  // --no-contiguous-buffers-in-local-ddp): each parameter's hook adds its .grad into the buffer
+  // after every micro-batch, the first included (read 2 + 2, write 2 = 6 bytes), the buffer is
+  // zeroed once per step (write 2) and reduced in place. Per step that is (m - 1)·6 + 6 + 2 bytes
+  // per parameter, the same as the 2021 profile's (m - 1)·6 + 8 (autograd's accumulation, then
+  // the flatten and copy back), so those figures stand. The optimizer still copies the 16-bit
+  // main_grad into FP32 (main_grad.float()), so its 52 bytes stand too. A BF16 run of this code
+  // (fused accumulation into FP32 gradients) would save about 6·(m - 1) bytes per parameter and
+  // hold 4-byte gradients; the profile does not model it.
   ExecutionOptions o = megatron2021();
   o.software = TrainingSoftware::Megatron2022;
   o.overlap_tp_backward = true;

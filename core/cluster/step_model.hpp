@@ -107,8 +107,10 @@ struct ExecutionOptions {
   // Transformer Engine). 6: PyTorch autograd's in-place `grad += new` on 16-bit gradients (read 2
   // + 2, write 2), as in Megatron-LM 2021 (see megatron2021()).
   double gradient_accumulation_bytes_per_parameter = 0.0;
-  // Copies around the data-parallel reduction, bytes per parameter, once per step. 0: gradients
-  // live in one contiguous buffer that is reduced in place (Megatron-Core). 8: Megatron-LM 2021.
+  // Gradient memory passes once per step, bytes per parameter. 0: gradients live in one
+  // contiguous buffer that the GEMMs accumulate into and that is reduced in place (Megatron-Core).
+  // 8: Megatron-LM 2021's flatten and copy back around the all-reduce; for Megatron-LM 2022 under
+  // FP16 the first micro-batch's add into the buffer and its zeroing (see megatron2022()).
   double gradient_reduce_copy_bytes_per_parameter = 0.0;
   // Memory passes of an unfused layer (Megatron-LM 2021, see megatron2021()): the QKV bias added
   // by the GEMM on a broadcast copy, the attention context's permute copy, the split of Q/K/V
