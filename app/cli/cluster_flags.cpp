@@ -19,6 +19,42 @@ std::string softwareHelp() {
 
 }  // namespace
 
+void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix) {
+  const std::string& w = help_prefix;
+  p.option("gpus-per-node", "N", w + "override GPUs per node")
+      .option("nvlink-domain", "N", w + "override the GPUs one NVLink/NVSwitch domain connects")
+      .option("nvlink-gbps", "X", w + "override NVLink bandwidth, GB/s per GPU per direction")
+      .option("network-gbps", "X", w + "override the network, Gb/s per GPU (NIC line rate)")
+      .option("nvlink-efficiency", "F",
+              w + "override the NVLink collectives' efficiency: large-message bus bandwidth / line rate, (0, 1]")
+      .option("network-efficiency", "F", w + "override the network collectives' efficiency, (0, 1]")
+      .option("nvlink-latency-us", "X", w + "override the NVLink latency per collective algorithm step, microseconds")
+      .option("network-latency-us", "X", w + "override the network latency per collective algorithm step, microseconds")
+      .option("gemm-efficiency", "F",
+              w + "matrix products (catalog accelerator; a measured:FILE replaces it): fraction of the dense peak (default " +
+                  formatNumber(GemmEfficiencyModel{}.peak_fraction) + ", an H200 measurement)")
+      .option("memory-efficiency", "F",
+              w + "memory-bound work: fraction of the catalog bandwidth (default " +
+                  formatNumber(GemmEfficiencyModel{}.bandwidth_fraction) + ")")
+      .option("flash-attention-efficiency", "F",
+              w + "FlashAttention: fraction of the 16-bit dense peak, its backward counted as 2.5x the forward's FLOPs "
+              "as FlashAttention's benchmarks count it (default " +
+                  formatNumber(ExecutionOptions{}.flash_attention_efficiency) + ", FlashAttention-2 on A100)")
+      .option("overlap-slowdown", "F",
+              w + "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
+                  formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
+      .option("software", "S", w + softwareHelp());
+}
+
+const std::vector<std::string>& clusterOverrideOptionNames() {
+  static const std::vector<std::string> names = {
+      "gpus-per-node",     "nvlink-domain",      "nvlink-gbps",     "network-gbps",
+      "nvlink-efficiency", "network-efficiency", "nvlink-latency-us", "network-latency-us",
+      "gemm-efficiency",   "memory-efficiency",  "flash-attention-efficiency", "overlap-slowdown",
+      "software"};
+  return names;
+}
+
 void addClusterJobOptions(ArgParser& p) {
   addArchitectureOptions(p);
   p.option("seq", "T", "sequence length in tokens (default " + std::to_string(kDefaultClusterSeqLen) + ")")
@@ -29,31 +65,9 @@ void addClusterJobOptions(ArgParser& p) {
       .option("system", "ID",
               "cluster system from data/hardware.json: dgx-a100, hgx-h100, hgx-h200, dgx-b200, gb200-nvl72, "
               "mi300x-platform (default: the system of --gpu)")
-      .option("precision", "P", "precision of the matrix products and of the peak MFU refers to (default bf16)")
-      .option("gpus-per-node", "N", "override GPUs per node")
-      .option("nvlink-domain", "N", "override the GPUs one NVLink/NVSwitch domain connects")
-      .option("nvlink-gbps", "X", "override NVLink bandwidth, GB/s per GPU per direction")
-      .option("network-gbps", "X", "override the network, Gb/s per GPU (NIC line rate)")
-      .option("nvlink-efficiency", "F",
-              "override the NVLink collectives' efficiency: large-message bus bandwidth / line rate, (0, 1]")
-      .option("network-efficiency", "F", "override the network collectives' efficiency, (0, 1]")
-      .option("nvlink-latency-us", "X", "override the NVLink latency per collective algorithm step, microseconds")
-      .option("network-latency-us", "X", "override the network latency per collective algorithm step, microseconds")
-      .option("gemm-efficiency", "F",
-              "matrix products (catalog accelerator; a measured:FILE replaces it): fraction of the dense peak (default " +
-                  formatNumber(GemmEfficiencyModel{}.peak_fraction) + ", an H200 measurement)")
-      .option("memory-efficiency", "F",
-              "memory-bound work: fraction of the catalog bandwidth (default " +
-                  formatNumber(GemmEfficiencyModel{}.bandwidth_fraction) + ")")
-      .option("flash-attention-efficiency", "F",
-              "FlashAttention: fraction of the 16-bit dense peak, its backward counted as 2.5x the forward's FLOPs "
-              "as FlashAttention's benchmarks count it (default " +
-                  formatNumber(ExecutionOptions{}.flash_attention_efficiency) + ", FlashAttention-2 on A100)")
-      .option("overlap-slowdown", "F",
-              "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
-                  formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
-      .option("software", "S", softwareHelp())
-      .flag("json", "machine-readable output");
+      .option("precision", "P", "precision of the matrix products and of the peak MFU refers to (default bf16)");
+  addClusterOverrideOptions(p);
+  p.flag("json", "machine-readable output");
   addInterconnectOption(p);
 }
 
@@ -89,6 +103,60 @@ Result<std::optional<std::int64_t>> positive(const ArgParser& p, const std::stri
 
 }  // namespace
 
+Status resolveClusterOverrides(const ArgParser& p, ClusterOverrides* overrides) {
+  const std::pair<const char*, std::optional<double>*> fabric_flags[] = {
+      {"nvlink-gbps", &overrides->nvlink_gbps},
+      {"network-gbps", &overrides->network_gbps},
+      {"nvlink-efficiency", &overrides->nvlink_efficiency},
+      {"network-efficiency", &overrides->network_efficiency},
+      {"nvlink-latency-us", &overrides->nvlink_latency_us},
+      {"network-latency-us", &overrides->network_latency_us}};
+  for (const auto& [name, target] : fabric_flags) {
+    auto v = p.getDouble(name);
+    if (!v) return v.error();
+    if (*v) *target = **v;
+  }
+  for (const char* name : {"gpus-per-node", "nvlink-domain"}) {
+    auto v = p.getInt(name);
+    if (!v) return v.error();
+    if (*v) (std::string(name) == "gpus-per-node" ? overrides->gpus_per_node : overrides->nvlink_domain_gpus) =
+        static_cast<int>(**v);
+  }
+  return Status::ok();
+}
+
+Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p) {
+  ExecutionOptions execution;
+  if (auto software = p.get("software")) {
+    const auto chosen = kTrainingSoftwareNames.fromString(*software);
+    if (!chosen)
+      return Error{"--software: unknown value '" + *software + "' (expected " + kTrainingSoftwareNames.joined() + ")"};
+    execution = ExecutionOptions::forSoftware(*chosen);
+  }
+  // Efficiencies of the execution model (ExecutionOptions::isValid checks their ranges; its field
+  // names map to these flags).
+  const std::pair<const char*, double*> execution_flags[] = {
+      {"gemm-efficiency", &execution.gemm.peak_fraction},
+      {"memory-efficiency", &execution.gemm.bandwidth_fraction},
+      {"flash-attention-efficiency", &execution.flash_attention_efficiency},
+      {"overlap-slowdown", &execution.overlap_compute_slowdown}};
+  for (const auto& [name, target] : execution_flags) {
+    auto v = p.getDouble(name);
+    if (!v) return v.error();
+    if (*v) *target = **v;
+  }
+  if (std::string why; !execution.isValid(&why)) {
+    for (const auto& [field, flag] : {std::pair<std::string, std::string>{"peak_fraction", "--gemm-efficiency"},
+                                      {"bandwidth_fraction", "--memory-efficiency"},
+                                      {"flash_attention_efficiency", "--flash-attention-efficiency"},
+                                      {"overlap_compute_slowdown", "--overlap-slowdown"}}) {
+      if (why.rfind(field, 0) == 0) why = flag + why.substr(field.size());
+    }
+    return Error{why};
+  }
+  return execution;
+}
+
 Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
   *status = kExitUsage;
   ClusterJob out;
@@ -105,51 +173,10 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
     if (!prec) return Error{"--precision: unknown precision '" + *text + "' (expected one of " + allPrecisionNames() + ")"};
     spec.precision = *prec;
   }
-  const std::pair<const char*, std::optional<double>*> fabric_flags[] = {
-      {"nvlink-gbps", &spec.overrides.nvlink_gbps},
-      {"network-gbps", &spec.overrides.network_gbps},
-      {"nvlink-efficiency", &spec.overrides.nvlink_efficiency},
-      {"network-efficiency", &spec.overrides.network_efficiency},
-      {"nvlink-latency-us", &spec.overrides.nvlink_latency_us},
-      {"network-latency-us", &spec.overrides.network_latency_us}};
-  for (const auto& [name, target] : fabric_flags) {
-    auto v = p.getDouble(name);
-    if (!v) return v.error();
-    if (*v) *target = **v;
-  }
-  for (const char* name : {"gpus-per-node", "nvlink-domain"}) {
-    auto v = p.getInt(name);
-    if (!v) return v.error();
-    if (*v) (std::string(name) == "gpus-per-node" ? spec.overrides.gpus_per_node : spec.overrides.nvlink_domain_gpus) =
-        static_cast<int>(**v);
-  }
-  if (auto software = p.get("software")) {
-    const auto chosen = kTrainingSoftwareNames.fromString(*software);
-    if (!chosen)
-      return Error{"--software: unknown value '" + *software + "' (expected " + kTrainingSoftwareNames.joined() + ")"};
-    out.execution = ExecutionOptions::forSoftware(*chosen);
-  }
-  // Efficiencies of the execution model (ExecutionOptions::isValid checks their ranges; its field
-  // names map to these flags).
-  const std::pair<const char*, double*> execution_flags[] = {
-      {"gemm-efficiency", &out.execution.gemm.peak_fraction},
-      {"memory-efficiency", &out.execution.gemm.bandwidth_fraction},
-      {"flash-attention-efficiency", &out.execution.flash_attention_efficiency},
-      {"overlap-slowdown", &out.execution.overlap_compute_slowdown}};
-  for (const auto& [name, target] : execution_flags) {
-    auto v = p.getDouble(name);
-    if (!v) return v.error();
-    if (*v) *target = **v;
-  }
-  if (std::string why; !out.execution.isValid(&why)) {
-    for (const auto& [field, flag] : {std::pair<std::string, std::string>{"peak_fraction", "--gemm-efficiency"},
-                                      {"bandwidth_fraction", "--memory-efficiency"},
-                                      {"flash_attention_efficiency", "--flash-attention-efficiency"},
-                                      {"overlap_compute_slowdown", "--overlap-slowdown"}}) {
-      if (why.rfind(field, 0) == 0) why = flag + why.substr(field.size());
-    }
-    return Error{why};
-  }
+  if (Status st = resolveClusterOverrides(p, &spec.overrides); !st) return Error{st.message()};
+  auto execution = resolveExecutionOptions(p);
+  if (!execution) return execution.error();
+  out.execution = *execution;
   spec.gemm = out.execution.gemm;
   auto seq = positive(p, "seq");
   if (!seq) return seq.error();

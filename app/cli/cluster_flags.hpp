@@ -12,6 +12,21 @@
 
 namespace scaleplan::cli {
 
+// The system overrides (--gpus-per-node, --nvlink-*, --network-*) and the execution model's
+// (--gemm-efficiency, --memory-efficiency, --flash-attention-efficiency, --overlap-slowdown,
+// --software); 'step', 'layouts' and 'plan --mfu auto' take them. `help_prefix` starts each help
+// text ("with --mfu auto: " for 'plan').
+void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix = "");
+// Their names, without the dashes (for 'plan' to refuse them without --mfu auto).
+const std::vector<std::string>& clusterOverrideOptionNames();
+// Reads the system overrides into *overrides (a malformed number: an error naming the flag).
+Status resolveClusterOverrides(const ArgParser& p, ClusterOverrides* overrides);
+// The --software profile with the efficiency flags applied; an out-of-range value is an error
+// naming the flag (ExecutionOptions::isValid's message with the field replaced by the flag).
+Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p);
+
+// --seq, --global-batch, --gpus, --gpu, --system, --precision, the overrides above, --json and
+// --interconnect.
 void addClusterJobOptions(ArgParser& p);
 void addLayoutOptions(ArgParser& p);
 // Both groups, and the epilog 'step' and 'layouts' share: the FLOP convention, then `example`

@@ -6,10 +6,11 @@
 #include "base/json_util.hpp"
 #include "cluster/cluster_json.hpp"
 #include "cluster/cluster_setup.hpp"
+#include "cluster/plan_auto.hpp"
 #include "cluster/shape_rule.hpp"
 #include "counting/model_presets.hpp"
+#include "cluster_flags.hpp"
 #include "interconnect_args.hpp"
-#include "cluster/plan_auto.hpp"
 
 namespace scaleplan::cli {
 
@@ -28,13 +29,17 @@ void addPlanAutoOptions(ArgParser& p) {
       .option("arch-config", "FILE", "with --mfu auto: the architecture as JSON (models.json's 'architecture' object)")
       .option("seq", "T", "with --mfu auto: sequence length (default 4096)")
       .option("global-batch", "B", "with --mfu auto: sequences per step (default 4M tokens, rounded for DP)");
+  // As 'step' and 'layouts' take them (used only with --mfu auto).
+  addClusterOverrideOptions(p, "with --mfu auto: ");
   addInterconnectOption(p);
 }
 
 Status checkAutoOnlyOptions(const ArgParser& p) {
   if (mfuIsAuto(p)) return Status::ok();
-  for (const char* name : {"system", "arch-preset", "arch-config", "seq", "global-batch", "interconnect"})
-    if (p.has(name)) return Error{"--" + std::string(name) + ": only used with --mfu auto"};
+  std::vector<std::string> names = {"system", "arch-preset", "arch-config", "seq", "global-batch", "interconnect"};
+  names.insert(names.end(), clusterOverrideOptionNames().begin(), clusterOverrideOptionNames().end());
+  for (const std::string& name : names)
+    if (p.has(name)) return Error{"--" + name + ": only used with --mfu auto"};
   return Status::ok();
 }
 
@@ -48,6 +53,10 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
   setup_spec.gpu_id = p.get("gpu").value_or(request.accelerator.id);
   setup_spec.system_id = p.get("system").value_or("");
   setup_spec.precision = request.precision;
+  if (Status st = resolveClusterOverrides(p, &setup_spec.overrides); !st) return fail(kCommand, st.message(), kExitUsage);
+  auto execution = resolveExecutionOptions(p);
+  if (!execution) return fail(kCommand, execution.message(), kExitUsage);
+  setup_spec.gemm = execution->gemm;
   auto setup = makeClusterSetup(setup_spec, *accelerators, *systems);
   if (!setup) return fail(kCommand, "--mfu auto: " + setup.message());
   if (p.has("interconnect")) {
@@ -61,6 +70,7 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
 
   AutoMfuSpec spec{setup->system, setup->rates, std::nullopt, "", kDefaultClusterSeqLen, std::nullopt, {}, {}};
   spec.seq_len = kDefaultClusterSeqLen;
+  spec.execution = *execution;
   for (const char* name : {"seq", "global-batch"}) {
     auto v = p.getInt(name);
     if (!v) return fail(kCommand, v.message(), kExitUsage);
@@ -109,6 +119,7 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
     automatic["memory_per_gpu_bytes"] = best.memory.total();
     automatic["memory_capacity_bytes"] = best.memory_capacity_bytes;
     automatic["system"] = best.system_id;
+    automatic["software"] = std::string(kTrainingSoftwareNames.toString(best.software));
     automatic["architecture"] = *arch;
     automatic["architecture_source"] = planned->architecture_source;
     automatic["seq_len"] = best.job.seq_len;
@@ -122,11 +133,11 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
   const int status = print_plan(planned->request, planned->result);
   char line[512];
   std::snprintf(line, sizeof line,
-                "MFU auto:                %.1f%% with %s on %s (%s; %lld x %lld tokens per step)\n"
+                "MFU auto:                %.1f%% with %s on %s (%s; %lld x %lld tokens per step; software %s)\n"
                 "memory per GPU:          %.1f GB of %.1f GB\n",
                 100.0 * planned->request.mfu, best.layout.describe().c_str(), best.system_id.c_str(),
                 planned->architecture_source.c_str(), (long long)best.job.global_batch, (long long)best.job.seq_len,
-                best.memory.total() / 1e9, best.memory_capacity_bytes / 1e9);
+                std::string(kTrainingSoftwareNames.toString(best.software)).c_str(), best.memory.total() / 1e9, best.memory_capacity_bytes / 1e9);
   std::cout << line;
   if (const auto& range = planned->request.mfu_range) {
     std::snprintf(line, sizeof line, "MFU range:               %.1f-%.1f%%, from ", 100.0 * range->low,

@@ -177,6 +177,48 @@ class TestCliCluster : public QObject {
     QVERIFY2(bad.err.contains("--mfu: 'automatic' is not a number"), bad.err.constData());
   }
 
+  // plan --mfu auto takes step's software and override flags: the MFU it plans with is the one
+  // 'step' gives for the same layout under the same flags, and differs from the defaults'.
+  void planMfuAutoTakesStepFlags() {
+    const QStringList flags = {"--software", "megatron-2021", "--gemm-efficiency", "0.6", "--network-gbps", "200"};
+    Run r = cli(QStringList{"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto",
+                            "--arch-preset", "llama3-70b", "--json"} + flags);
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject a = jsonOf(r)["mfu_auto"].toObject();
+    QCOMPARE(a["software"].toString(), QString("megatron-2021"));
+    QCOMPARE(a["step"].toObject()["software"].toString(), QString("megatron-2021"));
+    const QJsonObject l = a["layout"].toObject();
+    QStringList fixed = {"--tp", QString::number(l["tp"].toInt()), "--pp", QString::number(l["pp"].toInt()),
+                         "--dp", QString::number(l["dp"].toInt()), "--cp", QString::number(l["cp"].toInt()),
+                         "--virtual-stages", QString::number(l["virtual_stages"].toInt()),
+                         "--micro-batch", QString::number(l["micro_batch"].toInt()),
+                         "--sequence-parallel", l["sequence_parallel"].toBool() ? "on" : "off",
+                         "--recompute", l["recompute"].toString(), "--zero", QString::number(l["zero_stage"].toInt())};
+    if (l["recompute_layers"].toInt() > 0) fixed += {"--recompute-layers", QString::number(l["recompute_layers"].toInt())};
+    for (const char* end : {"first_stage_layers", "last_stage_layers"}) {
+      if (l[end].toInt() > 0)
+        fixed += {"--" + QString(end).replace('_', '-'), QString::number(l[end].toInt())};
+    }
+    Run step = cli(QStringList{"step", "--preset", "llama3-70b", "--gpu", "h100-sxm", "--gpus", "1024", "--seq",
+                               QString::number(a["seq_len"].toInt()), "--global-batch",
+                               QString::number(a["global_batch"].toInt()), "--json"} +
+                   flags + fixed);
+    QVERIFY2(step.exit_code == 0, step.err.constData());
+    SP_COMPARE_REL(a["mfu"].toDouble(), jsonOf(step)["mfu"].toDouble(), 1e-9);
+    Run plain = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto",
+                     "--arch-preset", "llama3-70b", "--json"});
+    QVERIFY2(plain.exit_code == 0, plain.err.constData());
+    // 0.6 of the peak instead of 0.71 and the 2021 software: well below the defaults' MFU.
+    QVERIFY(a["mfu"].toDouble() < 0.9 * jsonOf(plain)["mfu_auto"].toObject()["mfu"].toDouble());
+    // Without --mfu auto they would be ignored: a usage error. An out-of-range value names the flag.
+    Run unused = cli({"plan", "--flops", "1e24", "--software", "megatron-2021"});
+    QCOMPARE(unused.exit_code, 2);
+    QVERIFY2(unused.err.contains("--software: only used with --mfu auto"), unused.err.constData());
+    Run bad = cli({"plan", "--flops", "1e24", "--mfu", "auto", "--gemm-efficiency", "1.5"});
+    QCOMPARE(bad.exit_code, 2);
+    QVERIFY2(bad.err.contains("--gemm-efficiency: must be in (0, 1]"), bad.err.constData());
+  }
+
   // plan --mfu auto carries the model's accuracy as an MFU range into days, dollars and energy,
   // as a typed range does; the cost interval is checked against the budget directly.
   void planMfuAutoRange() {

@@ -130,7 +130,7 @@ class TestCliSelfDescription : public QObject {
     QCOMPARE(complete(bash, {"scaleplan-cli", "--v"}), QStringList({"--version"}));
     QCOMPARE(complete(bash, {"scaleplan-cli", "fit", "--boo"}), QStringList({"--bootstrap"}));
     QCOMPARE(complete(bash, {"scaleplan-cli", "plan", "--gpu"}),
-             QStringList({"--gpu", "--gpu-hours", "--gpus"}));
+             QStringList({"--gpu", "--gpu-hours", "--gpus", "--gpus-per-node"}));
     // After an option that takes a value: nothing offered, so readline completes file names.
     QCOMPARE(complete(bash, {"scaleplan-cli", "fit", "--out", ""}), QStringList());
     // A flag takes no value: the next word may be an option again.
