@@ -91,10 +91,12 @@ void StepBarsPlot::rebuild() {
     auto* bars = new QCPBars(p->xAxis, p->yAxis);
     bars->setName(terms_[i].name);
     bars->setWidth(kBarWidth);
-    // More terms than theme colours (the step has ten): the second round lighter, still distinct.
+    // More terms than theme colours (the step has ten): the second round a shade of the first
+    // away from the background, lighter on a light theme and darker on a dark one (the dark
+    // theme's colours are already light; lightened they became near-white and alike).
     const std::size_t colours = theme().series.size();
     QColor color = theme().seriesColor(i);
-    if (colours > 0 && i >= colours) color = color.lighter(165);
+    if (colours > 0 && i >= colours) color = theme().is_dark ? color.darker(175) : color.lighter(165);
     bars->setPen(QPen(color.darker(130), 1));
     bars->setBrush(QBrush(color));
     bars->setData(QVector<double>{kBarKey}, QVector<double>{terms_[i].value}, true);
