@@ -1,9 +1,11 @@
 // Side checks of the cluster model against published runs that are not in the tests: Llama 3
 // 405B's Table 4 (Megatron-style TP/CP/PP on H100), Megatron-Bridge's DGX-H100 FP8 rows (today's
-// Megatron-Core) and llm-foundry's MPT benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted MFU, the error, and per table
-// the mean absolute error, the range and the mean; the data and their sources are in
-// tests/data/published-runs/ (SOURCE.md). Default ("current") software; no constant is fitted to
-// these rows. A printer for whoever improves the model, not a pass/fail test.
+// Megatron-Core), Megatron-Turing NLG 530B (Megatron-DeepSpeed on A100) and llm-foundry's MPT
+// benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted
+// throughput, the error, and per table the mean absolute error, the range and the mean; the data
+// and their sources are in tests/data/published-runs/ (SOURCE.md). Default ("current") software
+// unless a table says otherwise; no constant is fitted to these rows. A printer for whoever
+// improves the model, not a pass/fail test.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -140,6 +142,47 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
   errors.print("Megatron-Bridge H100 FP8");
 }
 
+// Megatron-Turing NLG 530B (Megatron-DeepSpeed, 2021) on Selene: hardware FLOP/s, which the
+// paper counts with recomputation. The closest profile is the 2021 Megatron-LM one; DeepSpeed's
+// pipeline engine has no interleaving, and every layer is recomputed.
+void mtnlg(const HardwareCatalog& hw, const SystemCatalog& systems) {
+  auto setup = setupFor("dgx-a100", hw, systems);
+  if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+  std::printf("Megatron-Turing NLG 530B, Smith et al. 2022 section 2.4 (hardware TFLOP/s; software megatron-2021, V 1, "
+              "full recomputation of every layer; micro-batch and ZeRO chosen by the search)\n");
+  Errors errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/mtnlg_530b_smith2022.csv")) {
+    TrainingJob job;
+    TransformerArchitecture& a = job.arch;
+    a.layers = 105, a.d_model = 20480, a.heads = 128, a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = 51200;
+    a.tied_embeddings = true, a.positions = PositionKind::Learned, a.max_seq_len = 2048;
+    a.norm = NormKind::LayerNorm, a.biases = true;
+    job.seq_len = std::stoll(r.at("seq_len"));
+    job.gpus = std::stoll(r.at("gpus"));
+    job.global_batch = std::stoll(r.at("global_batch"));
+    job.precision = Precision::Fp16;  // the A100's 16-bit peak either way; the 2021 profile's gradients are 16-bit
+    auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
+    if (!rates) return (void)std::fprintf(stderr, "%s\n", rates.message().c_str());
+    LayoutSearchOptions o;
+    o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.dp = std::stoi(r.at("dp")), o.cp = 1, o.ep = 1;
+    o.virtual_stages = 1, o.sequence_parallel = false, o.recompute = Recompute::Full, o.recompute_layers = 0;
+    o.top_k = 1;
+    auto found = searchLayouts(job, setup->system, *rates, o, ExecutionOptions::megatron2021());
+    if (!found) {
+      std::printf("  %s GPUs: %s\n", r.at("gpus").c_str(), found.message().c_str());
+      continue;
+    }
+    const StepEstimate& e = found->best.front().estimate;
+    const double published = std::stod(r.at("tflops_per_gpu"));
+    const double predicted = e.hardware_flops_per_second_per_gpu / 1e12;
+    errors.values.push_back(100.0 * (predicted / published - 1.0));
+    std::printf("  %5lld GPUs  %-60s %5.1f s per step (published %4.1f), published %3.0f TFLOP/s, predicted %5.1f  %+6.1f%%\n",
+                (long long)job.gpus, e.layout.describe().c_str(), e.step_seconds, std::stod(r.at("iteration_seconds")),
+                published, predicted, errors.values.back());
+  }
+  errors.print("MT-NLG 530B");
+}
+
 void mpt(const HardwareCatalog& hw, const SystemCatalog& systems) {
   std::printf("MPT with PyTorch FSDP (llm-foundry benchmark tables; ZeRO 3, TP = PP = 1)\n");
   const std::map<std::string, std::string> system_of = {{"h100_80gb", "hgx-h100"}, {"a100_80gb", "dgx-a100"}};
@@ -188,6 +231,7 @@ int main() {
   }
   llama3(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
+  mtnlg(*hw, *systems);
   mpt(*hw, *systems);
   return 0;
 }
