@@ -189,7 +189,7 @@ int runMemory(const std::vector<std::string>& args) {
       .flag("flash-attention", "attention scores are not stored (drops the 5as/h term)")
       .option("kv-precision", "P", "KV-cache precision (default bf16)")
       .option("gpu", "ID", "accelerator from the hardware catalog (its memory size)")
-      .option("gpu-memory-gb", "G", "memory per GPU in GB, instead of --gpu")
+      .option("gpu-memory-gb", "G", "memory per GPU as vendors state it (binary GB, GiB: 80 for an 80GB card), instead of --gpu")
       .flag("json", "machine-readable output");
   p.epilog(
       "Examples:\n  scaleplan-cli memory --preset llama3-70b --gpu h100-sxm\n"
@@ -257,14 +257,14 @@ int runMemory(const std::vector<std::string>& args) {
       auto acc = catalog->get(*id);
       if (!acc) return fail(kMemory, acc.message());
       gpu_gb = (*acc)->memory_gb;
-      gpu_label = (*acc)->id + ", " + formatNumber(*gpu_gb, 4) + " GB";
+      gpu_label = (*acc)->id + ", " + formatNumber(*gpu_gb, 4) + " GiB";
     }
     auto gb = p.getDouble("gpu-memory-gb");
     if (!gb) return fail(kMemory, gb.message(), kExitUsage);
     if (*gb) {
       if (!(**gb > 0)) return fail(kMemory, "--gpu-memory-gb: must be positive, got " + formatNumber(**gb));
       gpu_gb = **gb;
-      gpu_label = formatNumber(**gb, 4) + " GB";
+      gpu_label = formatNumber(**gb, 4) + " GiB";
     }
 
     const ParameterCount c = countParameters(a);

@@ -36,7 +36,7 @@ std::string priceCell(double usd) {
 }
 
 void printCatalogTable(const HardwareCatalog& catalog) {
-  Table table({"id", "name", "bf16 dense TFLOP/s", "fp8 dense TFLOP/s", "fp32 TFLOP/s", "memory GB", "TB/s",
+  Table table({"id", "name", "bf16 dense TFLOP/s", "fp8 dense TFLOP/s", "fp32 TFLOP/s", "memory GiB", "TB/s",
                "TDP W", "$/GPU-h", "price as of"});
   for (const Accelerator& a : catalog.accelerators()) {
     table.addRow({a.id + (a.measured ? " (measured)" : ""), a.name, teraCell(a, Precision::Bf16),
@@ -60,7 +60,7 @@ void printDetails(const Accelerator& a) {
                                                               (integer ? " TOPS" : " TFLOP/s") +
                                                               (a.measured ? " (measured)" : " dense"));
   }
-  rows.emplace_back("memory", formatNumber(a.memory_gb, 4) + " GB");
+  rows.emplace_back("memory", formatNumber(a.memory_gb, 4) + " GiB (" + formatBytes(a.memoryBytes()) + ")");
   rows.emplace_back("bandwidth", formatNumber(a.bandwidth_tb_per_s, 4) + " TB/s");
   rows.emplace_back("TDP", a.tdp_watts > 0 ? formatNumber(a.tdp_watts, 5) + " W" : "not published");
   if (a.sm_count) rows.emplace_back("SMs", std::to_string(*a.sm_count));

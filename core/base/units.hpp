@@ -17,6 +17,8 @@ inline constexpr double kSecondsPerHour = 3600.0;
 inline constexpr double kFlopsPerFlopsDay = kSecondsPerDay;
 // One petaFLOP/s sustained for a day: 1e15 · 86,400 = 8.64e19 FLOPs (Kaplan et al. 2020's unit).
 inline constexpr double kFlopsPerPetaflopDay = 1e15 * kSecondsPerDay;
+// A binary gigabyte (GiB), the unit in which vendors state device memory (see Accelerator::memoryBytes).
+inline constexpr double kBytesPerGib = 1024.0 * 1024.0 * 1024.0;
 
 struct Seconds {
   double value = 0.0;

@@ -333,7 +333,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double before_fragmentation = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits +
                                       mem.buffers;
   mem.fragmentation = options.fragmentation_allowance * before_fragmentation;
-  e.memory_capacity_bytes = system.accelerator.memory_gb * 1e9;
+  e.memory_capacity_bytes = system.accelerator.memoryBytes();
   e.fits = mem.total() <= e.memory_capacity_bytes;
 
   // --- compute per micro-batch and layer, and of the output layer --------------------------------

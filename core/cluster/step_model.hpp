@@ -181,7 +181,7 @@ struct StepEstimate {
   double peak_flops_per_second = 0.0;  // dense peak of the job's precision (catalog)
   double mfu = 0.0;
   double hfu = 0.0;
-  // "needs 93.1 GB of 80 GB (13.1 GB over; activations 52.0 GB dominate)" or "".
+  // "needs 93.1 GB of 85.9 GB (7.2 GB over; activations 52.0 GB dominate)" or "".
   std::string memoryVerdict() const;
 };
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "base/format.hpp"
+#include "base/units.hpp"
 
 namespace scaleplan {
 
@@ -139,12 +140,12 @@ Result<std::int64_t> gpusToHold(double bytes, double gpu_memory_gb, double usabl
   if (!std::isfinite(bytes) || bytes < 0.0)
     return Error{"bytes must be finite and non-negative, got " + formatNumber(bytes)};
   if (!std::isfinite(gpu_memory_gb) || gpu_memory_gb <= 0.0) {
-    return Error{"GPU memory must be positive, got " + formatNumber(gpu_memory_gb) + " GB"};
+    return Error{"GPU memory must be positive, got " + formatNumber(gpu_memory_gb) + " GiB"};
   }
   if (!std::isfinite(usable_fraction) || usable_fraction <= 0.0 || usable_fraction > 1.0) {
     return Error{"usable fraction must be in (0, 1], got " + formatNumber(usable_fraction)};
   }
-  const double per_gpu = gpu_memory_gb * 1e9 * usable_fraction;
+  const double per_gpu = gpu_memory_gb * kBytesPerGib * usable_fraction;
   return static_cast<std::int64_t>(std::ceil(bytes / per_gpu));
 }
 

@@ -131,9 +131,10 @@ struct InferenceMemory {
 };
 InferenceMemory inferenceMemory(const TransformerArchitecture& arch, const InferenceOptions& options = {});
 
-// Accelerators of `gpu_memory_gb` (decimal GB) needed just to hold `bytes`, when a fraction
+// Accelerators of `gpu_memory_gb` (as vendors state device memory, and the catalog's memory_gb:
+// binary GB, GiB; see Accelerator::memoryBytes) needed just to hold `bytes`, when a fraction
 // `usable_fraction` of each one's memory is available (default 1: the bare lower bound).
-// Errors: "GPU memory must be positive, got 0 GB", "usable fraction must be in (0, 1], got 1.5",
+// Errors: "GPU memory must be positive, got 0 GiB", "usable fraction must be in (0, 1], got 1.5",
 // "bytes must be finite and non-negative".
 Result<std::int64_t> gpusToHold(double bytes, double gpu_memory_gb, double usable_fraction = 1.0);
 

@@ -126,7 +126,7 @@ struct CatalogMatch {
   std::string id;
   std::string name;
   std::string vendor;
-  std::string reason;  // "132 SMs and 79.6 GiB match h100-sxm (132 SMs, 80 GB)"
+  std::string reason;  // "132 SMs and 79.6 GiB match h100-sxm (132 SMs, 80 GiB)"
   std::map<Precision, FlopsPerSecond> dense_peak;
   double memory_gb = 0.0;
   double bandwidth_tb_per_s = 0.0;

@@ -54,7 +54,7 @@ static std::string gibText(std::int64_t bytes) {
 
 static std::string entryText(const Accelerator& a) {
   return a.id + " (" + (a.sm_count ? std::to_string(*a.sm_count) + " SMs, " : std::string("no SM count, ")) +
-         formatNumber(a.memory_gb, 4) + " GB)";
+         formatNumber(a.memory_gb, 4) + " GiB)";
 }
 
 DeviceMatch matchDevice(const DeviceFacts& facts, const std::vector<Accelerator>& catalog) {

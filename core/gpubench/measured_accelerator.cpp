@@ -52,7 +52,7 @@ Result<Accelerator> acceleratorFromBenchmark(const BenchResult& result) {
     a.price_month = match->price_month;
     a.bandwidth_tb_per_s = match->bandwidth_tb_per_s;
   } else {
-    a.memory_gb = static_cast<double>(result.device.memory_bytes) / 1e9;
+    a.memory_gb = static_cast<double>(result.device.memory_bytes) / kBytesPerGib;  // as vendors count it
   }
   for (const BandwidthMeasurement& b : result.bandwidth) {
     if (b.kernel == BandwidthKernel::DeviceCopy && b.bytes_per_second > 0.0)

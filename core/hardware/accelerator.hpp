@@ -21,7 +21,9 @@ struct Accelerator {
   // Dense peak throughput per precision (never the "with sparsity" figures). A precision that is
   // absent is not supported by the chip's fast units.
   std::map<Precision, FlopsPerSecond> dense_peak;
-  double memory_gb = 0.0;           // device memory, GB (1e9 bytes)
+  // Device memory as the vendor states it ("80GB"). Vendors count device memory in binary
+  // gigabytes (GiB), so memoryBytes(), not memory_gb · 1e9, is the capacity a job can fill.
+  double memory_gb = 0.0;
   double bandwidth_tb_per_s = 0.0;  // memory bandwidth, TB/s (1e12 bytes/s)
   double tdp_watts = 0.0;           // board/module power, W
   std::optional<double> usd_per_gpu_hour;  // indicative rental price, USD per GPU-hour
@@ -32,6 +34,12 @@ struct Accelerator {
   bool measured = false;
 
   std::optional<FlopsPerSecond> peak(Precision p) const;
+  // Device memory in bytes: memory_gb GiB. Measured totals (CUDA's total memory) agree within 1%,
+  // the decimal reading is 6-7% short: A100 SXM4 80GB 81,920 MiB = 85.9e9 bytes (nvidia-smi);
+  // H100 80GB HBM3 81,559 MiB = 85.52e9 bytes (torch's total_memory); H200 "141GB" 150.1e9 bytes
+  // (ScalePlan's own H200 benchmark, ../shared/data/h200-gpubench/, device.memory_bytes) against
+  // 151.4e9 for 141 GiB and 141e9 for 141 GB.
+  double memoryBytes() const { return memory_gb * kBytesPerGib; }
   // Lists the supported precisions: "fp64, fp32, tf32, bf16, fp16, fp8, int8".
   std::string supportedPrecisions() const;
 };

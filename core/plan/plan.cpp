@@ -218,7 +218,7 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
   result.cost = *cost;
 
   result.training_memory_bytes = request.training_bytes_per_param * result.params;
-  const double gpu_bytes = request.accelerator.memory_gb * 1e9;
+  const double gpu_bytes = request.accelerator.memoryBytes();
   // In double first: the conversion to int is only defined for values an int holds.
   const double gpus_to_hold = gpu_bytes > 0 ? std::ceil(result.training_memory_bytes / gpu_bytes) : 0.0;
   // The most GPUs a plan may need to hold the training state: the most it may run on.
@@ -267,7 +267,7 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
     warn(PlanWarningKind::DoesNotFitOnOneGpu,
          "training state (weights, gradients, optimizer: " + formatBytes(result.training_memory_bytes) +
              ") does not fit on one " + request.accelerator.id + " (" + formatNumber(request.accelerator.memory_gb, 3) +
-             " GB): it needs at least " + std::to_string(result.gpus_to_hold_training_state) +
+             " GiB): it needs at least " + std::to_string(result.gpus_to_hold_training_state) +
              " GPUs with sharding, before activations");
   }
   const DataRange& range = request.law.dataRange();

@@ -79,7 +79,7 @@ class TestCliCount : public QObject {
     // Selective recomputation: 34·s·b·h per layer, 80 layers.
     SP_COMPARE_REL(t["activations"].toDouble(), 80 * 34 * 4096.0 * 2 * 8192, 1e-12);
     const double total = 16 * n + 80 * 34 * 4096.0 * 2 * 8192;
-    QCOMPARE(t["gpus_to_hold"].toInt(), int(std::ceil(total / 80e9)));
+    QCOMPARE(t["gpus_to_hold"].toInt(), int(std::ceil(total / (80.0 * 1024 * 1024 * 1024))));  // 80 GiB each
     const QJsonObject inf = o["inference"].toObject();
     QCOMPARE(inf["kv_cache_bytes_per_token"].toDouble(), 2.0 * 80 * 8 * 128 * 2);
     QCOMPARE(inf["kv_cache"].toDouble(), 2.0 * 80 * 8 * 128 * 2 * 2 * 4096);
@@ -95,7 +95,7 @@ class TestCliCount : public QObject {
   }
 
   void memoryWithCatalogGpu() {
-    // The H100 SXM has 80 GB: Llama 3 70B's bf16 weights (141 GB) need 2.
+    // The H100 SXM has 80 GiB (85.9e9 bytes): Llama 3 70B's bf16 weights (141 GB) need 2.
     Run r = cli({"memory", "--preset", "llama3-70b", "--gpu", "h100-sxm", "--json"});
     QCOMPARE(r.exit_code, 0);
     QCOMPARE(jsonOf(r)["gpu_memory_gb"].toDouble(), 80.0);

@@ -334,7 +334,7 @@ void BudgetExplorer::populateAccelerators() {
     QString text = q(a.name.empty() ? a.id : a.name);
     if (a.measured) text += tr(" — measured");
     accelerator_->addItem(text, q(a.id));
-    QString tip = tr("%1 (%2): %3 GB, %4 TB/s, %5 W")
+    QString tip = tr("%1 (%2): %3 GiB, %4 TB/s, %5 W")
                       .arg(q(a.name), q(a.id), text::number(a.memory_gb, 3), text::number(a.bandwidth_tb_per_s, 3),
                            text::number(a.tdp_watts, 4));
     if (!a.source.empty()) tip += "\n" + q(a.source);

@@ -485,7 +485,9 @@ void ClusterPanel::showSelected() {
   time_plot_->setTerms(label, timeTerms(e->time), tr("%1 s").arg(text::number(e->step_seconds, 3)));
   memory_plot_->setTerms(label, memoryTerms(e->memory), text::bytes(e->memory.total()),
                          e->memory_capacity_bytes / kBytesPerGb,
-                         tr("one GPU: %1").arg(text::bytes(e->memory_capacity_bytes)));
+                         tr("one GPU: %1 (%2 GiB)")
+                             .arg(text::bytes(e->memory_capacity_bytes))
+                             .arg(e->memory_capacity_bytes / kBytesPerGib, 0, 'g', 4));
 }
 
 bool ClusterPanel::addInterconnectFile(const QString& path, QString* error) {

@@ -429,7 +429,7 @@ void ModelMemoryPanel::recompute() {
   auto fitText = [&](double bytes, const QString& what) {
     QString s = tr("<b>%1</b> %2").arg(text::bytes(bytes), what);
     if (!(gpu.memory_gb > 0.0)) return s + tr(" (the chosen accelerator has no memory size)");
-    const QString gpu_name = tr("%1 (%2 GB)").arg(qs(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4);
+    const QString gpu_name = tr("%1 (%2 GiB)").arg(qs(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4);
     auto n = gpusToHold(bytes, gpu.memory_gb);
     if (!n) return s + " — " + qs(n.message());
     if (*n <= 1) return s + tr(" — <span style='color:%1'>fits on one %2</span>").arg(good, gpu_name);

@@ -172,7 +172,7 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
                                : tr("no price per GPU-hour"));
   values_["energy"]->setText(energy(p.cost.energy_kwh) + tr(" (PUE %1)").arg(text::number(request.pue, 3)) +
                              ci95(iv.energy_kwh, [](double v) { return energy(v); }));
-  values_["memory"]->setText(tr("%1 — at least %2 × %3 (%4 GB) to hold it")
+  values_["memory"]->setText(tr("%1 — at least %2 × %3 (%4 GiB) to hold it")
                                  .arg(text::bytes(p.training_memory_bytes))
                                  .arg(p.gpus_to_hold_training_state)
                                  .arg(QString::fromStdString(request.accelerator.id),

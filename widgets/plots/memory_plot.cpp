@@ -11,7 +11,7 @@ namespace scaleplan {
 
 namespace {
 
-constexpr double kBytesPerGb = 1e9;  // decimal GB, as the catalog's memory_gb
+constexpr double kBytesPerGb = 1e9;  // decimal GB (the catalog's memory_gb is in GiB: Accelerator::memoryBytes)
 constexpr double kBarWidth = 0.55;
 
 }  // namespace
@@ -125,11 +125,13 @@ void MemoryPlot::rebuild() {
   // the line ran over the bars in a narrow plot).
   const Accelerator& gpu = session()->currentRequest().accelerator;
   if (gpu.memory_gb > 0.0) {
-    top = std::max(top, gpu.memory_gb);
-    QCPGraph* line =
-        addGraph(tr("one %1: %2 GB").arg(QString::fromStdString(gpu.name)).arg(gpu.memory_gb, 0, 'g', 4),
-                 theme().plan, Qt::DashLine, 1.6);
-    line->setData(QVector<double>{-10.0, 10.0}, QVector<double>{gpu.memory_gb, gpu.memory_gb}, true);
+    const double capacity = gpu.memoryBytes() / kBytesPerGb;  // the axis's decimal GB
+    top = std::max(top, capacity);
+    QCPGraph* line = addGraph(tr("one %1: %2 (%3 GiB)")
+                                  .arg(QString::fromStdString(gpu.name), text::bytes(gpu.memoryBytes()))
+                                  .arg(gpu.memory_gb, 0, 'g', 4),
+                              theme().plan, Qt::DashLine, 1.6);
+    line->setData(QVector<double>{-10.0, 10.0}, QVector<double>{capacity, capacity}, true);
     line->setSelectable(QCP::stNone);
   }
   p->yAxis->setRange(0.0, top > 0 ? top * 1.15 : 1.0);
@@ -137,7 +139,7 @@ void MemoryPlot::rebuild() {
 
 void MemoryPlot::resizeEvent(QResizeEvent* event) {
   PlotView::resizeEvent(event);
-  // Two columns of ~230 px ("one NVIDIA H100 SXM5 80GB: 80 GB") need about 480 px.
+  // Two columns of ~250 px ("one NVIDIA H100 SXM5 80GB: 85.9 GB (80 GiB)") need about 500 px.
   const int columns = width() >= 30 * fontMetrics().averageCharWidth() * 2 ? 2 : 1;
   if (plot()->legend->wrap() != columns) {
     plot()->legend->setWrap(columns);

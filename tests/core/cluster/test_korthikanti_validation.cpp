@@ -9,15 +9,14 @@
 // interleaving depth, which the paper does not give, chosen by the layout search as for the
 // Narayanan table. MFU counts Megatron's FLOPs, 72·B·s·l·h²·(1 + s/(6h) + V/(12·l·h)) per step.
 //
-// Nothing in the model was fitted to these rows. Measured: mean absolute error 5.4%, from -10.0%
-// (1T, selective: V = 1 is all that fits, so 63 of 575 pipeline slots are bubble) to +7.7% (22B,
-// selective); the small models come out fast and the large ones slow, as in the Narayanan table,
-// where the error also falls with size: the matrix products run at one efficiency (0.71 of peak,
-// an H200 measurement) whatever their size. Tolerances: no row beyond 12% (issue 10's bound),
-// mean absolute error at most 6% (issue 10 asks 5% of the Narayanan table; this table is not
-// met at 5%, and the test holds the model to what it does so that a change that makes it worse
-// fails), and every published MFU inside the accuracy band of 'plan --mfu auto'
-// (kClusterMfuAccuracy, which these rows widen upwards).
+// Nothing in the model was fitted to these rows. Measured: mean absolute error 4.8%, from -6.5%
+// (530B, full recomputation) to +7.7% (22B, selective); the small models come out fast and the
+// large ones slow, as in the Narayanan table, where the error also falls with size: the matrix
+// products run at one efficiency (0.71 of peak, an H200 measurement) whatever their size. For 1T
+// with selective recomputation V = 2 fits in the A100's 80 GiB (V = 1 while the capacity was read
+// as 80e9 bytes, and the row came out -10.0%). Tolerances, issue 10's for the Narayanan table: no
+// row beyond 12% and a mean absolute error of at most 5%; and every published MFU inside the
+// accuracy band of 'plan --mfu auto' (kClusterMfuAccuracy, whose upward allowance these rows set).
 #include <cmath>
 #include <string>
 
@@ -120,7 +119,7 @@ class TestKorthikantiValidation : public QObject {
     const double mae = sum_abs / count;
     qInfo("mean absolute error %.1f%%, worst %.1f%%", 100.0 * mae, 100.0 * worst);
     QVERIFY2(worst <= 0.12, "a row is beyond 12%");
-    QVERIFY2(mae <= 0.06, "mean absolute error above 6%");
+    QVERIFY2(mae <= 0.05, "mean absolute error above 5%");
   }
 };
 

@@ -165,19 +165,23 @@ class TestMemory : public QObject {
   }
 
   void gpusToHoldIt() {
-    // A 70B model's 1.12 TB of training state needs 14 GPUs of 80 GB; its bf16 weights (140 GB) 2.
+    // GPU memory as vendors state it, in GiB: an "80 GB" GPU holds 80 · 2^30 = 85.9e9 bytes.
+    // A 70B model's 1.12 TB of training state needs 14 of them (13.04); its bf16 weights (140 GB) 2.
     auto training = gpusToHold(trainingStateBytes(70e9), 80);
     QVERIFY2(training, training.message().c_str());
     QCOMPARE(*training, std::int64_t{14});
     QCOMPARE(*gpusToHold(inferenceWeightBytes(70e9, Precision::Bf16), 80), std::int64_t{2});
     QCOMPARE(*gpusToHold(inferenceWeightBytes(70e9, Precision::Int4), 80), std::int64_t{1});
-    QCOMPARE(*gpusToHold(160e9, 80), std::int64_t{2});  // exactly full
-    QCOMPARE(*gpusToHold(160e9 + 1, 80), std::int64_t{3});
-    QCOMPARE(*gpusToHold(140e9, 80, 0.9), std::int64_t{2});  // 72 GB usable each
+    const double two_gpus = 2.0 * 80.0 * 1024 * 1024 * 1024;  // 171,798,691,840 bytes
+    QCOMPARE(*gpusToHold(two_gpus, 80), std::int64_t{2});  // exactly full
+    QCOMPARE(*gpusToHold(two_gpus + 1, 80), std::int64_t{3});
+    QCOMPARE(*gpusToHold(160e9 + 1, 80), std::int64_t{2});  // 160 decimal GB fit on two
+    QCOMPARE(*gpusToHold(140e9, 80, 0.9), std::int64_t{2});  // 72 GiB (77.3e9 bytes) usable each
+    QCOMPARE(*gpusToHold(155e9, 80, 0.9), std::int64_t{3});
     QCOMPARE(*gpusToHold(0.0, 80), std::int64_t{0});
     auto bad = gpusToHold(1e9, 0);
     QVERIFY(!bad);
-    QCOMPARE(QString::fromStdString(bad.message()), QString("GPU memory must be positive, got 0 GB"));
+    QCOMPARE(QString::fromStdString(bad.message()), QString("GPU memory must be positive, got 0 GiB"));
     bad = gpusToHold(1e9, 80, 1.5);
     QVERIFY(!bad);
     QCOMPARE(QString::fromStdString(bad.message()), QString("usable fraction must be in (0, 1], got 1.5"));

@@ -236,7 +236,8 @@ class TestGpubenchJson : public QObject {
     auto a = acceleratorFromBenchmark(r);
     QVERIFY(a);
     QCOMPARE(a->id, std::string("measured-nvidia-h100-80gb-hbm3"));
-    SP_COMPARE_REL(a->memory_gb, 85.520809984, 1e-12);
+    // The device's 85,520,809,984 bytes (81,559 MiB) in GiB, as vendors and the catalog count memory.
+    SP_COMPARE_REL(a->memory_gb, 85520809984.0 / (1024.0 * 1024.0 * 1024.0), 1e-12);
     QVERIFY(!a->usd_per_gpu_hour);
     QCOMPARE(a->tdp_watts, 0.0);
     r.gemm[0].ok = false;
