@@ -31,8 +31,9 @@ void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix) {
       .option("nvlink-latency-us", "X", w + "override the NVLink latency per collective algorithm step, microseconds")
       .option("network-latency-us", "X", w + "override the network latency per collective algorithm step, microseconds")
       .option("gemm-efficiency", "F",
-              w + "matrix products (catalog accelerator; a measured:FILE replaces it): fraction of the dense peak (default " +
-                  formatNumber(GemmEfficiencyModel{}.peak_fraction) + ", an H200 measurement)")
+              w + "matrix products (catalog accelerator; a measured:FILE replaces it): fraction of the dense peak of "
+                  "--precision (default " + formatNumber(GemmEfficiencyModel{}.peak_fraction) + ", FP8 " +
+                  formatNumber(GemmEfficiencyModel{}.fp8_peak_fraction) + ": H200 measurements)")
       .option("memory-efficiency", "F",
               w + "memory-bound work: fraction of the catalog bandwidth (default " +
                   formatNumber(GemmEfficiencyModel{}.bandwidth_fraction) + ")")
@@ -137,6 +138,7 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p) {
   // names map to these flags).
   const std::pair<const char*, double*> execution_flags[] = {
       {"gemm-efficiency", &execution.gemm.peak_fraction},
+      {"gemm-efficiency", &execution.gemm.fp8_peak_fraction},  // the user's figure is for --precision, whichever
       {"memory-efficiency", &execution.gemm.bandwidth_fraction},
       {"flash-attention-efficiency", &execution.flash_attention_efficiency},
       {"overlap-slowdown", &execution.overlap_compute_slowdown}};

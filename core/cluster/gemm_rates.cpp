@@ -12,6 +12,8 @@ bool GemmEfficiencyModel::isValid(std::string* error) const {
   };
   if (!(peak_fraction > 0.0 && peak_fraction <= 1.0))
     return fail("peak_fraction: must be in (0, 1], got " + std::to_string(peak_fraction));
+  if (!(fp8_peak_fraction > 0.0 && fp8_peak_fraction <= 1.0))
+    return fail("fp8_peak_fraction: must be in (0, 1], got " + std::to_string(fp8_peak_fraction));
   if (!(call_overhead_seconds >= 0.0)) return fail("call_overhead_seconds: must be >= 0");
   if (!(bandwidth_fraction > 0.0 && bandwidth_fraction <= 1.0))
     return fail("bandwidth_fraction: must be in (0, 1], got " + std::to_string(bandwidth_fraction));
@@ -29,6 +31,7 @@ Result<GemmRates> GemmRates::fromCatalog(const Accelerator& accelerator, Precisi
   if (!(accelerator.bandwidth_tb_per_s > 0.0)) return Error{accelerator.id + ": no memory bandwidth in the catalog"};
   GemmRates r;
   r.peak_ = peak->value;
+  r.peak_fraction_ = model.peakFraction(precision);
   r.model_ = model;
   r.memory_bytes_per_second_ = accelerator.bandwidth_tb_per_s * 1e12 * model.bandwidth_fraction;
   r.bytes_per_value_ = bytesPerValue(precision);
@@ -64,7 +67,7 @@ double GemmRates::seconds(std::int64_t m, std::int64_t n, std::int64_t k) const 
   const double flops = 2.0 * double(m) * double(n) * double(k);
   if (points_.empty()) {
     const double bytes = (double(m) * double(k) + double(k) * double(n) + double(m) * double(n)) * bytes_per_value_;
-    return std::max(flops / (model_.peak_fraction * peak_), bytes / memory_bytes_per_second_) +
+    return std::max(flops / (peak_fraction_ * peak_), bytes / memory_bytes_per_second_) +
            model_.call_overhead_seconds;
   }
   const double lm = std::log(double(m)), ln = std::log(double(n)), lk = std::log(double(k));

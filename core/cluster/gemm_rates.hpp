@@ -8,9 +8,13 @@
 // the measurements they come from (ScalePlan's own benchmark of an H200 SXM, 2026-12-04,
 // ../shared/data/h200-gpubench/, see its SOURCE.md):
 //  - peak_fraction 0.71: the median BF16 rate over the 72 shapes with every dimension >= 2048 of
-//    the sustained 'bench --thorough' run (thorough.json; range 0.62-0.78). A training step is
-//    sustained work, and clocks settle below their burst value: the short 'bench --quick' runs
-//    reached 0.80 on 8192³ (quick.json, quick2.json), the thorough run 0.71 on the same shape.
+//    the sustained 'bench --thorough' run (thorough.json; range 0.62-0.78; FP16 0.71, TF32 0.71).
+//    A training step is sustained work, and clocks settle below their burst value: the short
+//    'bench --quick' runs reached 0.80 on 8192³ (quick.json, quick2.json), the thorough run 0.71
+//    on the same shape.
+//  - fp8_peak_fraction 0.65: the same median for FP8 (0.654 of the 1978.9 TFLOP/s FP8 peak; range
+//    0.48-0.72): FP8 products reach a smaller share of their peak than 16-bit ones (quick runs:
+//    1442 TFLOP/s = 0.73 against BF16's 0.81).
 //  - call_overhead 3.0 µs: BF16 1024³ took 6.07 µs in the same run, of which 3.06 µs is its FLOPs
 //    at 71% of peak; the rest is launch and ramp time that a small product cannot hide.
 //  - bandwidth_fraction 0.89: the device-to-device copy reached 4.28 of 4.8 TB/s.
@@ -37,9 +41,14 @@
 namespace scaleplan {
 
 struct GemmEfficiencyModel {
-  double peak_fraction = 0.71;           // of the catalog dense peak, large products, sustained
+  double peak_fraction = 0.71;           // of the catalog dense peak, large products, sustained; not FP8
+  double fp8_peak_fraction = 0.65;       // the same for FP8 products
   double call_overhead_seconds = 3.0e-6;  // per product call
   double bandwidth_fraction = 0.89;      // of the catalog memory bandwidth, streaming kernels
+  // The fraction that applies to products in `precision`.
+  double peakFraction(Precision precision) const {
+    return precision == Precision::Fp8 ? fp8_peak_fraction : peak_fraction;
+  }
   bool isValid(std::string* error) const;
 };
 
@@ -73,6 +82,7 @@ class GemmRates {
     double seconds;
   };
   double peak_ = 0.0;
+  double peak_fraction_ = 1.0;  // the efficiency model's for the precision (catalog rates)
   double memory_bytes_per_second_ = 0.0;
   GemmEfficiencyModel model_;
   double bytes_per_value_ = 2.0;

@@ -28,7 +28,7 @@ QString degrees(const ParallelLayout& l) {
 }  // namespace
 
 Result<GemmRates> guiGemmRates(const Accelerator& accelerator, Precision precision, GemmEfficiencyModel model) {
-  if (accelerator.measured) model.peak_fraction = 1.0;
+  if (accelerator.measured) model.peak_fraction = model.fp8_peak_fraction = 1.0;
   return GemmRates::fromCatalog(accelerator, precision, model);
 }
 

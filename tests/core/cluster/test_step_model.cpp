@@ -285,6 +285,31 @@ class TestStepModel : public QObject {
     SP_COMPARE_REL(attention[1], attention[0], 1e-12);
     QVERIFY(gemm[1] < 0.6 * gemm[0]);  // the products themselves at the FP8 peak
   }
+
+  // The efficiency model's share of the peak is per precision (H200 'bench --thorough' medians):
+  // by hand, one 8192³ product on an H100 takes 2·8192³ FLOPs at 0.71 of 989.4 TFLOP/s in BF16
+  // and at 0.65 of 1978.9 TFLOP/s in FP8, plus the 3 µs call overhead (the memory roofline, 201 MB
+  // at 0.89 of 3.35 TB/s = 67 µs, does not bind). A user's --gemm-efficiency is for the job's
+  // precision, whichever it is.
+  void productsRunAtTheirPrecisionsMeasuredShare() {
+    const auto sys = systems();
+    const Accelerator& h100 = sys.find("hgx-h100")->accelerator;
+    const double flops = 2.0 * 8192.0 * 8192.0 * 8192.0;
+    auto bf16 = GemmRates::fromCatalog(h100, Precision::Bf16);
+    auto fp8 = GemmRates::fromCatalog(h100, Precision::Fp8);
+    QVERIFY(bf16 && fp8);
+    SP_COMPARE_REL(bf16->seconds(8192, 8192, 8192), flops / (0.71 * 989.4e12) + 3e-6, 1e-9);
+    SP_COMPARE_REL(fp8->seconds(8192, 8192, 8192), flops / (0.65 * 1978.9e12) + 3e-6, 1e-9);
+    GemmEfficiencyModel mine;
+    mine.fp8_peak_fraction = 0.5;
+    auto custom = GemmRates::fromCatalog(h100, Precision::Fp8, mine);
+    QVERIFY(custom);
+    SP_COMPARE_REL(custom->seconds(8192, 8192, 8192), flops / (0.5 * 1978.9e12) + 3e-6, 1e-9);
+    mine.fp8_peak_fraction = 1.5;
+    auto bad = GemmRates::fromCatalog(h100, Precision::Fp8, mine);
+    QVERIFY(!bad);
+    SP_VERIFY_CONTAINS(bad.message(), "fp8_peak_fraction: must be in (0, 1]");
+  }
 };
 
 QTEST_APPLESS_MAIN(TestStepModel)
