@@ -48,11 +48,14 @@ void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix) {
 }
 
 const std::vector<std::string>& clusterOverrideOptionNames() {
-  static const std::vector<std::string> names = {
-      "gpus-per-node",     "nvlink-domain",      "nvlink-gbps",     "network-gbps",
-      "nvlink-efficiency", "network-efficiency", "nvlink-latency-us", "network-latency-us",
-      "gemm-efficiency",   "memory-efficiency",  "flash-attention-efficiency", "overlap-slowdown",
-      "software"};
+  // Read back from the declarations above, so the two cannot drift apart.
+  static const std::vector<std::string> names = [] {
+    ArgParser declared("", "");
+    addClusterOverrideOptions(declared);
+    std::vector<std::string> out;
+    for (const ArgParser::OptionInfo& o : declared.describe().options) out.push_back(o.name);
+    return out;
+  }();
   return names;
 }
 

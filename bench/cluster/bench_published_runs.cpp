@@ -145,7 +145,9 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
 // Megatron-Turing NLG 530B (Megatron-DeepSpeed, 2021) on Selene: hardware FLOP/s, which the
 // paper counts with recomputation. The closest profile is the 2021 Megatron-LM one; DeepSpeed's
 // pipeline engine has no interleaving, and every layer is recomputed.
-void mtnlg(const HardwareCatalog& hw, const SystemCatalog& systems) {
+void mtnlg(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  const ModelPreset* preset = models.find("mt-nlg-530b");
+  if (!preset) return (void)std::fprintf(stderr, "no preset mt-nlg-530b\n");
   auto setup = setupFor("dgx-a100", hw, systems);
   if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
   std::printf("Megatron-Turing NLG 530B, Smith et al. 2022 section 2.4 (hardware TFLOP/s; software megatron-2021, V 1, "
@@ -153,10 +155,8 @@ void mtnlg(const HardwareCatalog& hw, const SystemCatalog& systems) {
   Errors errors;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/mtnlg_530b_smith2022.csv")) {
     TrainingJob job;
-    TransformerArchitecture& a = job.arch;
-    a.layers = 105, a.d_model = 20480, a.heads = 128, a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = 51200;
-    a.tied_embeddings = true, a.positions = PositionKind::Learned, a.max_seq_len = 2048;
-    a.norm = NormKind::LayerNorm, a.biases = true;
+    job.arch = preset->architecture;
+    job.arch.vocab = 51200;  // GPT-2's 50,257 padded by Megatron to a multiple of 128 x TP (SOURCE.md)
     job.seq_len = std::stoll(r.at("seq_len"));
     job.gpus = std::stoll(r.at("gpus"));
     job.global_batch = std::stoll(r.at("global_batch"));
@@ -231,7 +231,7 @@ int main() {
   }
   llama3(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
-  mtnlg(*hw, *systems);
+  mtnlg(*models, *hw, *systems);
   mpt(*hw, *systems);
   return 0;
 }
