@@ -33,7 +33,8 @@ void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix) {
       .option("gemm-efficiency", "F",
               w + "matrix products (catalog accelerator; a measured:FILE replaces it): fraction of the dense peak of "
                   "--precision (default " + formatNumber(GemmEfficiencyModel{}.peak_fraction) + ", FP8 " +
-                  formatNumber(GemmEfficiencyModel{}.fp8_peak_fraction) + ": H200 measurements)")
+                  formatNumber(GemmEfficiencyModel{}.fp8_peak_fraction) +
+                  ": H200 measurements; an FP8 job's 16-bit output layer keeps the 16-bit default)")
       .option("memory-efficiency", "F",
               w + "memory-bound work: fraction of the catalog bandwidth (default " +
                   formatNumber(GemmEfficiencyModel{}.bandwidth_fraction) + ")")
@@ -129,7 +130,7 @@ Status resolveClusterOverrides(const ArgParser& p, ClusterOverrides* overrides) 
   return Status::ok();
 }
 
-Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p) {
+Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p, Precision precision) {
   ExecutionOptions execution;
   if (auto software = p.get("software")) {
     const auto chosen = kTrainingSoftwareNames.fromString(*software);
@@ -140,8 +141,8 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p) {
   // Efficiencies of the execution model (ExecutionOptions::isValid checks their ranges; its field
   // names map to these flags).
   const std::pair<const char*, double*> execution_flags[] = {
-      {"gemm-efficiency", &execution.gemm.peak_fraction},
-      {"gemm-efficiency", &execution.gemm.fp8_peak_fraction},  // the user's figure is for --precision, whichever
+      {"gemm-efficiency",
+       precision == Precision::Fp8 ? &execution.gemm.fp8_peak_fraction : &execution.gemm.peak_fraction},
       {"memory-efficiency", &execution.gemm.bandwidth_fraction},
       {"flash-attention-efficiency", &execution.flash_attention_efficiency},
       {"overlap-slowdown", &execution.overlap_compute_slowdown}};
@@ -152,6 +153,7 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p) {
   }
   if (std::string why; !execution.isValid(&why)) {
     for (const auto& [field, flag] : {std::pair<std::string, std::string>{"peak_fraction", "--gemm-efficiency"},
+                                      {"fp8_peak_fraction", "--gemm-efficiency"},
                                       {"bandwidth_fraction", "--memory-efficiency"},
                                       {"flash_attention_efficiency", "--flash-attention-efficiency"},
                                       {"overlap_compute_slowdown", "--overlap-slowdown"}}) {
@@ -179,7 +181,7 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
     spec.precision = *prec;
   }
   if (Status st = resolveClusterOverrides(p, &spec.overrides); !st) return Error{st.message()};
-  auto execution = resolveExecutionOptions(p);
+  auto execution = resolveExecutionOptions(p, spec.precision);
   if (!execution) return execution.error();
   out.execution = *execution;
   spec.gemm = out.execution.gemm;

@@ -23,7 +23,9 @@ const std::vector<std::string>& clusterOverrideOptionNames();
 Status resolveClusterOverrides(const ArgParser& p, ClusterOverrides* overrides);
 // The --software profile with the efficiency flags applied; an out-of-range value is an error
 // naming the flag (ExecutionOptions::isValid's message with the field replaced by the flag).
-Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p);
+// --gemm-efficiency sets the share of the job's `precision` only (an FP8 job's 16-bit output
+// layer keeps the 16-bit default).
+Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p, Precision precision);
 
 // --seq, --global-batch, --gpus, --gpu, --system, --precision, the overrides above, --json and
 // --interconnect.

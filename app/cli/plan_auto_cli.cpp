@@ -54,7 +54,7 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
   setup_spec.system_id = p.get("system").value_or("");
   setup_spec.precision = request.precision;
   if (Status st = resolveClusterOverrides(p, &setup_spec.overrides); !st) return fail(kCommand, st.message(), kExitUsage);
-  auto execution = resolveExecutionOptions(p);
+  auto execution = resolveExecutionOptions(p, request.precision);
   if (!execution) return fail(kCommand, execution.message(), kExitUsage);
   setup_spec.gemm = execution->gemm;
   auto setup = makeClusterSetup(setup_spec, *accelerators, *systems);

@@ -36,6 +36,14 @@ Result<GemmRates> GemmRates::fromCatalog(const Accelerator& accelerator, Precisi
   r.memory_bytes_per_second_ = accelerator.bandwidth_tb_per_s * 1e12 * model.bandwidth_fraction;
   r.bytes_per_value_ = bytesPerValue(precision);
   r.source_ = "efficiency model of " + accelerator.id + " " + std::string(toString(precision)) + " dense peak";
+  if (bytesPerValue(precision) < 2.0) {
+    for (Precision sixteen_bit : {Precision::Bf16, Precision::Fp16}) {
+      if (auto companion = fromCatalog(accelerator, sixteen_bit, model)) {
+        r.sixteen_bit_ = std::make_shared<const GemmRates>(std::move(*companion));
+        break;
+      }
+    }
+  }
   return r;
 }
 
@@ -55,6 +63,14 @@ Result<GemmRates> GemmRates::fromBenchmark(const BenchResult& result, Precision 
   r.bytes_per_value_ = bytesPerValue(precision);
   r.source_ = "measured " + std::string(toString(precision)) + " medians of " + source + " (" +
               std::to_string(r.points_.size()) + " shapes)";
+  if (bytesPerValue(precision) < 2.0) {
+    for (Precision sixteen_bit : {Precision::Bf16, Precision::Fp16}) {
+      if (auto companion = fromBenchmark(result, sixteen_bit, accelerator, source)) {
+        r.sixteen_bit_ = std::make_shared<const GemmRates>(std::move(*companion));
+        break;
+      }
+    }
+  }
   return r;
 }
 

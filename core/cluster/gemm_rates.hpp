@@ -30,6 +30,7 @@
 // 'bench --model', are costed exactly and others from their neighbours. Hand-written: no library
 // in the dependencies offers scattered-data interpolation in three dimensions.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,11 @@ class GemmRates {
   double peakFlopsPerSecond() const { return peak_; }
   bool measured() const { return !points_.empty(); }
   const std::string& source() const { return source_; }
+  // The rates of the same device's 16-bit products, for the layers an 8-bit job keeps in 16 bits
+  // (Megatron-Core's output layer, see ExecutionOptions::fp8_output_layer). For an FP8 job: the
+  // catalog's BF16 (else FP16) peak under the same efficiency model, or a measured file's BF16
+  // (else FP16) medians; *this for 16-bit jobs, and where no 16-bit rate is known.
+  const GemmRates& sixteenBit() const { return sixteen_bit_ ? *sixteen_bit_ : *this; }
 
  private:
   struct Point {
@@ -88,6 +94,7 @@ class GemmRates {
   double bytes_per_value_ = 2.0;
   std::vector<Point> points_;
   std::string source_;
+  std::shared_ptr<const GemmRates> sixteen_bit_;  // set for 8-bit jobs only
 };
 
 }  // namespace scaleplan

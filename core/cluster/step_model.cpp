@@ -207,6 +207,7 @@ bool ExecutionOptions::isValid(std::string* error) const {
     return fail("gradient_accumulation_bytes_per_parameter: must be >= 0");
   if (!(gradient_reduce_copy_bytes_per_parameter >= 0.0))
     return fail("gradient_reduce_copy_bytes_per_parameter: must be >= 0");
+  if (!(fp8_quantization_bytes_per_element >= 0.0)) return fail("fp8_quantization_bytes_per_element: must be >= 0");
   if (!(framework_reserved_bytes >= 0.0)) return fail("framework_reserved_bytes: must be >= 0");
   if (!(fragmentation_allowance >= 0.0 && fragmentation_allowance < 1.0))
     return fail("fragmentation_allowance: must be in [0, 1)");
@@ -362,8 +363,21 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   double gemm_layers_fwd = 0.0, gemm_layers_all = 0.0, gemm_head = 0.0;  // all layers, one micro-batch
   double gemm_column_wgrad = 0.0;  // weight gradients of the column-parallel products (QKV, MLP up)
+  // 8-bit jobs: elements quantized to FP8 per micro-batch, all layers (see ExecutionOptions).
+  const bool fp8 = job.precision == Precision::Fp8;
+  double fp8_inputs = 0.0, fp8_output_grads = 0.0;
   auto add_gemm = [&](const ModelGemm& g) {
-    const double t = g.calls_per_step * rates.seconds(g.m, g.n, g.k);
+    const bool sixteen_bit_layer = g.layer == "lm head" || g.layer == "router";
+    const GemmRates& r = fp8 && sixteen_bit_layer && !options.fp8_output_layer ? rates.sixteenBit() : rates;
+    const double t = g.calls_per_step * r.seconds(g.m, g.n, g.k);
+    if (fp8 && g.pass == GemmPass::Forward && !sixteen_bit_layer) {
+      // Forward: M = tokens, K = input width, N = output width (counting/model_gemms.hpp).
+      const double sp = l.sequence_parallel ? d(l.tp) : 1.0;
+      const bool h_wide_input = g.layer == "attention qkv" || g.layer == "mlp gate+up";
+      const bool h_wide_output = g.layer == "attention out" || g.layer == "mlp down";
+      fp8_inputs += g.calls_per_step * d(g.m) * d(g.k) / (h_wide_input ? sp : 1.0);
+      fp8_output_grads += g.calls_per_step * d(g.m) * d(g.n) / (h_wide_output ? sp : 1.0);
+    }
     if (g.layer == "lm head") {
       gemm_head += t;
       return;
@@ -447,6 +461,11 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   layer_bytes += score_bytes_fwd * (selective_scores ? 2.0 : 1.0) + score_bytes_bwd;
   recompute_bytes += score_bytes_fwd;
+  if (fp8) {
+    const double quantize = options.fp8_quantization_bytes_per_element / d(arch.layers);
+    layer_bytes += quantize * (fp8_inputs + fp8_output_grads);
+    recompute_bytes += quantize * fp8_inputs;
+  }
   const double mem_layer = rates.memorySeconds(layer_bytes);
   const double mem_recompute = rates.memorySeconds(recompute_bytes);
   const double loss_bytes = d(tokens_mb) * options.loss_bytes_per_logit * d(arch.vocab) / l.tp;  // softmax cross-entropy

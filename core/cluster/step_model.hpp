@@ -117,6 +117,23 @@ struct ExecutionOptions {
   // gradients and the linear-bias gradient sums. Off: fused into GEMM epilogues (current
   // Megatron-Core / Transformer Engine).
   bool unfused_layer_copies = false;
+  // 8-bit jobs (--precision fp8), Transformer Engine's per-tensor FP8 recipes as Megatron-Core runs
+  // them. Only Transformer Engine modules run in FP8: Megatron-Core's output layer is its own
+  // tensor_parallel.ColumnParallelLinear (megatron/core/models/gpt/gpt_model.py) and the MoE
+  // router a plain linear, so both stay 16-bit and are costed at the 16-bit rate
+  // (GemmRates::sixteenBit). fp8_output_layer = true costs them in FP8 instead.
+  bool fp8_output_layer = false;
+  // Memory traffic of quantizing one element of a linear layer's input (forward, again when the
+  // layer is recomputed) and of its output gradient (backward) to FP8, bytes: current scaling
+  // reads the 16-bit tensor twice, once for its amax and once to cast ("FP8 Current Scaling
+  // requires two tensor reads per quantization", Transformer Engine's FP8 delayed-scaling guide),
+  // 4; Hopper's FP8 GEMMs take only the TN layout, so the weight-gradient product needs a second,
+  // transposed FP8 copy of both tensors (Transformer Engine's "Performance considerations:
+  // handling transposes"), writes 1 + 1: 6. Blackwell reads either layout (5); delayed scaling
+  // skips the amax read (4 on Hopper). Assumed unfused with the norm before the QKV and MLP
+  // products (Transformer Engine can fuse the cast into LayerNormLinear). With sequence
+  // parallelism the h-wide tensors are quantized on each rank's 1/tp share and gathered in FP8.
+  double fp8_quantization_bytes_per_element = 6.0;
   // CUDA context, NCCL communicators and buffers, cuBLAS workspaces: 3 GB. Assumption (the CUDA
   // context alone takes ~0.5-1 GB; NCCL ~0.5 GB per communicator set at scale).
   double framework_reserved_bytes = 3e9;

@@ -280,7 +280,8 @@ class TestCliCluster : public QObject {
     const double gemm_ratio = b["gemm"].toDouble() / a["gemm"].toDouble();
     QVERIFY2(gemm_ratio > 1.9 && gemm_ratio <= 2.0, QByteArray::number(gemm_ratio).constData());
     // FP8: the default share is FP8's own (0.65), and --gemm-efficiency sets it: half of it takes
-    // nearly twice as long.
+    // nearly twice as long for every product but the output layer's, which stays in BF16 at the
+    // 16-bit default (about an eighth of the product time here, so the ratio is about 1.87).
     const QStringList fp8 = layout + QStringList{"--precision", "fp8"};
     Run fp8_default = cli(QStringList{"step"} + llama8bOnH100(fp8));
     Run fp8_same = cli(QStringList{"step"} + llama8bOnH100(fp8 + QStringList{"--gemm-efficiency", "0.65"}));
@@ -290,7 +291,7 @@ class TestCliCluster : public QObject {
     const double fp8_gemm = jsonOf(fp8_default)["time"].toObject()["gemm"].toDouble();
     SP_COMPARE_REL(jsonOf(fp8_same)["time"].toObject()["gemm"].toDouble(), fp8_gemm, 1e-12);
     const double fp8_ratio = jsonOf(fp8_half)["time"].toObject()["gemm"].toDouble() / fp8_gemm;
-    QVERIFY2(fp8_ratio > 1.9 && fp8_ratio <= 2.0, QByteArray::number(fp8_ratio).constData());
+    QVERIFY2(fp8_ratio > 1.8 && fp8_ratio < 1.95, QByteArray::number(fp8_ratio).constData());
     Run gemm = cli(QStringList{"step"} + llama8bOnH100({"--gemm-efficiency", "1.5"}));
     QCOMPARE(gemm.exit_code, 2);
     QVERIFY2(gemm.err.contains("--gemm-efficiency: must be in (0, 1]"), gemm.err.constData());
