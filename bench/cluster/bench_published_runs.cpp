@@ -1,7 +1,7 @@
 // Side checks of the cluster model against published runs that are not in the tests: Llama 3
-// 405B's Table 4 (Megatron-style TP/CP/PP on H100), Megatron-Bridge's DGX-H100 FP8 rows (today's
-// Megatron-Core), Megatron-Turing NLG 530B (Megatron-DeepSpeed on A100) and llm-foundry's MPT
-// benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted
+// 405B's Table 4 (Megatron-style TP/CP/PP on H100), Megatron-Bridge's FP8 rows on DGX-H100,
+// DGX-B200 and DGX-GB200 (today's Megatron-Core), Megatron-Turing NLG 530B (Megatron-DeepSpeed
+// on A100) and llm-foundry's MPT benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted
 // throughput, the error, and per table the mean absolute error, the range and the mean; the data
 // and their sources are in tests/data/published-runs/ (SOURCE.md). Default ("current") software
 // unless a table says otherwise; no constant is fitted to these rows. A printer for whoever
@@ -100,17 +100,18 @@ void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
   errors.print("Llama 3 405B");
 }
 
-// Megatron-Bridge's DGX-H100 table (today's Megatron-Core with FP8): tokens/s per GPU, which
-// needs no FLOP convention (the table's TFLOP/s count the causal half of attention and leave out
-// the input embedding).
+// Megatron-Bridge's FP8 tables (today's Megatron-Core) on DGX-H100, DGX-B200 and DGX-GB200:
+// tokens/s per GPU, which needs no FLOP convention (the tables' TFLOP/s count the causal half of
+// attention and leave out the input embedding). One error summary per system.
 void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
-  auto setup = setupFor("hgx-h100", hw, systems);
-  if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
-  std::printf("Megatron-Bridge performance summary, DGX-H100, FP8 (tokens/s per GPU; the other fields chosen by the search)\n");
-  Errors errors;
-  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/megatron_bridge_h100.csv")) {
+  std::printf("Megatron-Bridge performance summary, FP8 (tokens/s per GPU; the other fields chosen by the search)\n");
+  std::map<std::string, Errors> errors;  // by the table's system name
+  std::vector<std::string> order;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/megatron_bridge_fp8.csv")) {
     const ModelPreset* preset = models.find(r.at("preset"));
     if (!preset) return (void)std::fprintf(stderr, "no preset %s\n", r.at("preset").c_str());
+    auto setup = setupFor(r.at("system"), hw, systems);
+    if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
     TrainingJob job;
     job.arch = preset->architecture;
     job.gpus = std::stoll(r.at("gpus"));
@@ -134,12 +135,14 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
     const StepEstimate& e = found->best.front().estimate;
     const double published = std::stod(r.at("tokens_per_second_per_gpu"));
     const double predicted = e.tokens_per_second / static_cast<double>(job.gpus);
-    errors.values.push_back(100.0 * (predicted / published - 1.0));
-    std::printf("  %s %-13s %5lld GPUs  %-78s published %6.0f tokens/s/GPU, predicted %7.0f  %+6.1f%%\n",
-                r.at("container").c_str(), r.at("model").c_str(), (long long)job.gpus, e.layout.describe().c_str(),
-                published, predicted, errors.values.back());
+    const std::string& system = r.at("published_system");
+    if (!errors.count(system)) order.push_back(system);
+    errors[system].values.push_back(100.0 * (predicted / published - 1.0));
+    std::printf("  %s %-9s %-13s %5lld GPUs  %-78s published %6.0f tokens/s/GPU, predicted %7.0f  %+6.1f%%\n",
+                r.at("container").c_str(), system.c_str(), r.at("model").c_str(), (long long)job.gpus,
+                e.layout.describe().c_str(), published, predicted, errors[system].values.back());
   }
-  errors.print("Megatron-Bridge H100 FP8");
+  for (const std::string& system : order) errors[system].print(("Megatron-Bridge " + system + " FP8").c_str());
 }
 
 // Megatron-Turing NLG 530B (Megatron-DeepSpeed, 2021) on Selene: hardware FLOP/s, which the
