@@ -17,11 +17,17 @@ namespace {
 
 bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 bool isA100(const std::string& accelerator_id) { return startsWith(accelerator_id, "a100"); }
+bool isHopper(const std::string& accelerator_id) {
+  return startsWith(accelerator_id, "h100") || startsWith(accelerator_id, "h200");
+}
+// The Blackwell parts the Megatron-Bridge side checks ran on (catalog ids).
+bool isCheckedBlackwell(const std::string& accelerator_id) { return accelerator_id == "b200" || accelerator_id == "gb200"; }
 
 }  // namespace
 
 ClusterMfuAccuracy clusterMfuAccuracyFor(const std::string& accelerator_id) {
-  return isA100(accelerator_id) ? kClusterMfuAccuracy : kClusterMfuAccuracyOffA100;
+  if (isA100(accelerator_id)) return kClusterMfuAccuracy;
+  return isHopper(accelerator_id) ? kClusterMfuAccuracyHopper : kClusterMfuAccuracyOther;
 }
 
 std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
@@ -36,9 +42,12 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
            formatNumber(100.0 * accuracy.over_prediction, 3) + "% and under-predicted it by at most " +
            formatNumber(100.0 * accuracy.under_prediction, 3) + "% (worst rows, rounded up); " + range;
   }
+  const std::string side_checks =
+      isHopper(accelerator_id)
+          ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows)"
+          : "side checks on B200 and GB200 at 8K tokens (Megatron-Bridge's FP8 rows), the widest of the side checks";
   return validation + ", where it under-predicted by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
-         "%, and side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows), "
-         "where it over-predicted by at most " +
+         "%, and " + side_checks + ", where it over-predicted by at most " +
          formatNumber(100.0 * accuracy.over_prediction, 3) + "% (rounded up); " + range;
 }
 
@@ -50,8 +59,11 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
            "+143% on H100 (worst at long sequences), so the real MFU may lie well below the range";
   }
   if (isA100(accelerator_id)) return "";
-  std::string out = "off the A100 the range rests on side checks on H100, not on a validation";
-  if (!startsWith(accelerator_id, "h100") && !startsWith(accelerator_id, "h200"))
+  std::string out = isHopper(accelerator_id)
+                        ? "off the A100 the range rests on side checks on H100, not on a validation"
+                        : "off the A100 the range rests on side checks on B200 and GB200 (Megatron-Bridge's FP8 rows, "
+                          "-0% to +26%; small models the most over-predicted), not on a validation";
+  if (!isHopper(accelerator_id) && !isCheckedBlackwell(accelerator_id))
     out += "; nothing has checked the model on " + best.system_id + " (" + accelerator_id + ") itself";
   if (best.job.seq_len > 8192)
     out += "; beyond 8K tokens the model was more optimistic (Llama 3 405B at 128K tokens: +36%)";
