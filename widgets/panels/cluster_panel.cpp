@@ -68,7 +68,10 @@ ClusterPanel::ClusterPanel(Session* session, QWidget* parent)
   connect(debounce_, &QTimer::timeout, this, &ClusterPanel::startSearch);
   connect(worker_, &ClusterWorker::finished, this, &ClusterPanel::onSearchFinished);
   buildControls();
-  connect(session_, &Session::acceleratorsChanged, this, &ClusterPanel::fillAccelerators);
+  connect(session_, &Session::acceleratorsChanged, this, [this] {
+    fillAccelerators();
+    fillPrecisions();
+  });
 }
 
 ClusterPanel::~ClusterPanel() = default;
@@ -157,8 +160,10 @@ void ClusterPanel::buildControls() {
   };
   const GemmEfficiencyModel gemm_defaults;
   gemm_efficiency_spin_ = default_spin("clusterGemmEfficiency", tr("GEMM efficiency"),
-                                       tr("Matrix products: fraction of the dense peak (default %1, ScalePlan's "
-                                          "sustained H200 benchmark; a measured accelerator uses its own rates)"),
+                                       tr("Matrix products: fraction of the dense peak of the chosen precision "
+                                          "(default %1, FP8 %2: ScalePlan's sustained H200 benchmark; a measured "
+                                          "accelerator uses its own rates)")
+                                           .arg("%1", QString::number(gemm_defaults.fp8_peak_fraction)),
                                        gemm_defaults.peak_fraction);
   memory_efficiency_spin_ = default_spin("clusterMemoryEfficiency", tr("Memory efficiency"),
                                          tr("Memory-bound work: fraction of the catalog memory bandwidth "
@@ -230,6 +235,14 @@ void ClusterPanel::buildControls() {
   seq_len_spin_->setSuffix(tr(" tokens"));
   job_form->insertRow(2, tr("Sequence length"), seq_len_spin_);
 
+  precision_combo_ = new QComboBox(form_widget);
+  precision_combo_->setObjectName("clusterPrecision");
+  precision_combo_->setToolTip(tr("Precision of the matrix products; MFU is against its dense peak (CLI "
+                                  "--precision). FP8 as Transformer Engine runs it under Megatron-Core: attention "
+                                  "and the output layer stay in BF16, each FP8 layer's input and output gradient "
+                                  "is quantized"));
+  job_form->insertRow(3, tr("Precision"), precision_combo_);
+
   status_label_ = new QLabel(tr("The layouts are searched when this tab is shown and after every change."), this);
   status_label_->setObjectName("clusterStatus");
   status_label_->setWordWrap(true);
@@ -288,6 +301,14 @@ void ClusterPanel::buildControls() {
     c->setMinimumContentsLength(12);
   }
   applySystemDefaults();
+  fillPrecisions();
+  connect(accelerator_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::fillPrecisions);
+  connect(precision_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    // The GEMM box holds the share of the chosen precision's peak: its default follows the choice.
+    const GemmEfficiencyModel defaults;
+    gemm_efficiency_spin_->setValue(defaults.peakFraction(selectedPrecision()));
+    scheduleSearch();
+  });
   connect(system_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     applySystemDefaults();
     scheduleSearch();
@@ -324,6 +345,26 @@ void ClusterPanel::fillAccelerators() {
   if (keep >= 0) accelerator_combo_->setCurrentIndex(keep);
 }
 
+void ClusterPanel::fillPrecisions() {
+  const Accelerator* accelerator = session_->findAccelerator(accelerator_combo_->currentData().toString().toStdString());
+  const Precision current = selectedPrecision();
+  const QSignalBlocker block(precision_combo_);
+  precision_combo_->clear();
+  for (Precision p : {Precision::Bf16, Precision::Fp16, Precision::Fp8}) {
+    if (accelerator && !accelerator->peak(p)) continue;
+    precision_combo_->addItem(qs(std::string(toString(p))), static_cast<int>(p));
+  }
+  const int keep = precision_combo_->findData(static_cast<int>(current));
+  const int chosen = keep >= 0 ? keep : std::max(0, precision_combo_->findData(static_cast<int>(Precision::Bf16)));
+  precision_combo_->setCurrentIndex(chosen);
+  if (chosen != keep) gemm_efficiency_spin_->setValue(GemmEfficiencyModel{}.peakFraction(selectedPrecision()));
+}
+
+Precision ClusterPanel::selectedPrecision() const {
+  const QVariant chosen = precision_combo_->currentData();
+  return chosen.isValid() ? static_cast<Precision>(chosen.toInt()) : Precision::Bf16;
+}
+
 void ClusterPanel::applySystemDefaults() {
   const ClusterSystem* system = systems_.find(system_combo_->currentData().toString().toStdString());
   if (!system) return;
@@ -331,6 +372,7 @@ void ClusterPanel::applySystemDefaults() {
       b5(nvlink_efficiency_spin_), b6(network_efficiency_spin_);
   if (const int i = accelerator_combo_->findData(qs(system->accelerator.id)); i >= 0)
     accelerator_combo_->setCurrentIndex(i);
+  if (precision_combo_) fillPrecisions();  // the accelerator's signal is blocked here
   gpus_per_node_spin_->setValue(system->gpus_per_node);
   nvlink_spin_->setValue(system->nvlink.bytes_per_second_per_gpu / kBytesPerGb);
   network_spin_->setValue(system->network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb);
@@ -382,9 +424,10 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   request.job.seq_len = seq_len_spin_->value();
   request.job.global_batch = global_batch_spin_->value();
   request.job.gpus = gpus_spin_->value();
-  request.job.precision = Precision::Bf16;
+  request.job.precision = selectedPrecision();
   GemmEfficiencyModel efficiency;
-  efficiency.peak_fraction = gemm_efficiency_spin_->value();
+  (request.job.precision == Precision::Fp8 ? efficiency.fp8_peak_fraction : efficiency.peak_fraction) =
+      gemm_efficiency_spin_->value();
   efficiency.bandwidth_fraction = memory_efficiency_spin_->value();
   request.execution = ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()));
   request.execution.gemm = efficiency;

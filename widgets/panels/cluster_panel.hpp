@@ -75,6 +75,7 @@ class ClusterPanel : public QWidget {
   QComboBox* modelCombo() const { return model_combo_; }
   QSpinBox* globalBatchSpin() const { return global_batch_spin_; }
   QSpinBox* seqLenSpin() const { return seq_len_spin_; }
+  QComboBox* precisionCombo() const { return precision_combo_; }
   QLabel* statusLabel() const { return status_label_; }
   QLabel* interconnectLabel() const { return interconnect_label_; }
   QTableView* table() const { return table_; }
@@ -94,6 +95,10 @@ class ClusterPanel : public QWidget {
   void buildControls();
   void fillAccelerators();
   void applySystemDefaults();  // the selected system's values into the controls
+  // The 16- and 8-bit precisions the selected accelerator has a dense peak for (the choice kept
+  // when it still applies, else BF16).
+  void fillPrecisions();
+  Precision selectedPrecision() const;
   void scheduleSearch();
   void onSearchFinished(const ClusterSearchOutcome& outcome);
   void showSelected();
@@ -131,6 +136,7 @@ class ClusterPanel : public QWidget {
   QComboBox* model_combo_ = nullptr;
   QSpinBox* global_batch_spin_ = nullptr;
   QSpinBox* seq_len_spin_ = nullptr;
+  QComboBox* precision_combo_ = nullptr;
   QLabel* status_label_ = nullptr;
   QTableView* table_ = nullptr;
   LayoutModel* model_ = nullptr;

@@ -92,6 +92,36 @@ class TestClusterPanel : public QObject {
     SP_COMPARE_REL(request->rates.memorySeconds(1e9), 1e9 / (2.039e12 * 0.7), 1e-3);  // A100 80GB: 2.039 TB/s
   }
 
+  // The precision box offers the accelerator's 16- and 8-bit peaks; FP8 reaches the request with
+  // the GEMM box reset to FP8's own default share (and a value typed there applying to FP8's peak
+  // only); an accelerator without FP8 (the A100) falls back to BF16.
+  void precisionReachesTheRequest() {
+    Session session;
+    ClusterPanel panel(&session);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("hgx-h100")));
+    smallJob(panel);
+    QCOMPARE(panel.precisionCombo()->currentText(), QString("bf16"));
+    QVERIFY(panel.precisionCombo()->findText("fp8") >= 0);
+    panel.precisionCombo()->setCurrentIndex(panel.precisionCombo()->findText("fp8"));
+    QCOMPARE(panel.gemmEfficiencySpin()->value(), GemmEfficiencyModel{}.fp8_peak_fraction);
+    panel.gemmEfficiencySpin()->setValue(0.6);
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QVERIFY(request->job.precision == Precision::Fp8);
+    QCOMPARE(request->execution.gemm.fp8_peak_fraction, 0.6);
+    QCOMPARE(request->execution.gemm.peak_fraction, GemmEfficiencyModel{}.peak_fraction);
+    // One 8192³ product at 0.6 of the H100's 1978.9 TFLOP/s FP8 peak, plus the 3 µs call overhead.
+    SP_COMPARE_REL(request->rates.seconds(8192, 8192, 8192), 2.0 * 8192.0 * 8192.0 * 8192.0 / (0.6 * 1978.9e12) + 3e-6,
+                   1e-9);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("dgx-a100")));
+    QCOMPARE(panel.precisionCombo()->findText("fp8"), -1);
+    QCOMPARE(panel.precisionCombo()->currentText(), QString("bf16"));
+    QCOMPARE(panel.gemmEfficiencySpin()->value(), GemmEfficiencyModel{}.peak_fraction);
+    auto a100 = panel.searchRequest();
+    QVERIFY2(a100.isOk(), a100.message().c_str());
+    QVERIFY(a100->job.precision == Precision::Bf16);
+  }
+
   // The software box chooses the execution profile; the FlashAttention box sets its efficiency.
   void softwareReachesTheRequest() {
     Session session;
