@@ -51,6 +51,7 @@ struct GemmEfficiencyModel {
     return precision == Precision::Fp8 ? fp8_peak_fraction : peak_fraction;
   }
   bool isValid(std::string* error) const;
+  bool operator==(const GemmEfficiencyModel&) const = default;
 };
 
 class GemmRates {

@@ -146,6 +146,7 @@ struct ExecutionOptions {
   static ExecutionOptions megatron2022();
   static ExecutionOptions forSoftware(TrainingSoftware software);
   bool isValid(std::string* error) const;
+  bool operator==(const ExecutionOptions&) const = default;
 };
 
 struct MemoryBreakdown {

@@ -425,15 +425,8 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   request.job.global_batch = global_batch_spin_->value();
   request.job.gpus = gpus_spin_->value();
   request.job.precision = selectedPrecision();
-  GemmEfficiencyModel efficiency;
-  (request.job.precision == Precision::Fp8 ? efficiency.fp8_peak_fraction : efficiency.peak_fraction) =
-      gemm_efficiency_spin_->value();
-  efficiency.bandwidth_fraction = memory_efficiency_spin_->value();
-  request.execution = ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()));
-  request.execution.gemm = efficiency;
-  request.execution.overlap_compute_slowdown = overlap_slowdown_spin_->value();
-  request.execution.flash_attention_efficiency = flash_attention_spin_->value();
-  auto rates = guiGemmRates(system->accelerator, request.job.precision, efficiency);
+  request.execution = executionFromControls();
+  auto rates = guiGemmRates(system->accelerator, request.job.precision, request.execution.gemm);
   if (!rates) return rates.error();
   request.system = std::move(system).value();
   request.rates = std::move(rates).value();
@@ -441,7 +434,21 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   return request;
 }
 
+ExecutionOptions ClusterPanel::executionFromControls() const {
+  ExecutionOptions execution =
+      ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()));
+  (selectedPrecision() == Precision::Fp8 ? execution.gemm.fp8_peak_fraction : execution.gemm.peak_fraction) =
+      gemm_efficiency_spin_->value();
+  execution.gemm.bandwidth_fraction = memory_efficiency_spin_->value();
+  execution.overlap_compute_slowdown = overlap_slowdown_spin_->value();
+  execution.flash_attention_efficiency = flash_attention_spin_->value();
+  return execution;
+}
+
 void ClusterPanel::scheduleSearch() {
+  // Every change of an input lands here: the execution boxes also drive the budget explorer's
+  // "MFU: auto" (the session ignores an unchanged value).
+  if (software_combo_) session_->setClusterExecution(executionFromControls());
   // Hidden (another tab is current): search when shown, so startup and other tabs pay nothing.
   if (!isVisible()) {
     search_stale_ = true;

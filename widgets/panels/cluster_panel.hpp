@@ -105,6 +105,9 @@ class ClusterPanel : public QWidget {
   // The system the controls describe before the bandwidth/node overrides.
   Result<ClusterSystem> baseSystem() const;
   ClusterOverrides overridesFromControls() const;
+  // The software profile with the efficiency boxes applied (the GEMM box to the chosen
+  // precision's share); also handed to the session for "MFU: auto".
+  ExecutionOptions executionFromControls() const;
 
   Session* session_;
   SystemCatalog systems_;

@@ -37,6 +37,10 @@ AutoMfuController::AutoMfuController(Session* session, QObject* parent) : QObjec
   else systems_error_ = qs(systems.message());
   connect(&watcher_, &QFutureWatcher<AutoMfuOutcome>::finished, this, &AutoMfuController::onFinished);
   connect(session_, &Session::inputsChanged, this, &AutoMfuController::onInputsChanged);
+  connect(session_, &Session::clusterExecutionChanged, this, [this] {
+    searched_.reset();  // the same plan inputs, costed differently
+    onInputsChanged();
+  });
 }
 
 AutoMfuController::~AutoMfuController() {
@@ -44,12 +48,14 @@ AutoMfuController::~AutoMfuController() {
   watcher_.waitForFinished();
 }
 
-Result<AutoMfuSpec> AutoMfuController::specFor(const PlanRequest& request, const SystemCatalog& systems) {
+Result<AutoMfuSpec> AutoMfuController::specFor(const PlanRequest& request, const SystemCatalog& systems,
+                                                const ExecutionOptions& execution) {
   AutoMfuSpec spec;
   const ClusterSystem* standard = systems.findByAccelerator(request.accelerator.id);
   spec.system = standard ? *standard : genericSystemFor(request.accelerator, systems.find("hgx-h100"));
   spec.system.accelerator = request.accelerator;
-  auto rates = guiGemmRates(request.accelerator, request.precision);
+  spec.execution = execution;
+  auto rates = guiGemmRates(request.accelerator, request.precision, execution.gemm);
   if (!rates) return rates.error();
   spec.rates = std::move(rates).value();
   return spec;
@@ -78,7 +84,7 @@ void AutoMfuController::onInputsChanged() {
 void AutoMfuController::launch(const PlanRequest& request) {
   running_ = true;
   emit changed();
-  auto spec = specFor(request, systems_);
+  auto spec = specFor(request, systems_, session_->clusterExecution());
   watcher_.setFuture(QtConcurrent::run([request, spec = std::move(spec)]() {
     AutoMfuOutcome out{request, std::nullopt, {}};
     if (!spec) {
@@ -127,6 +133,13 @@ QString AutoMfuController::details() const {
                 .arg(text::number(100.0 * range->low, 3), text::number(100.0 * range->high, 3),
                      qs(plan_->mfu_range_basis));
   }
+  out += tr("\nSoftware %1 with the Cluster tab's efficiencies (GEMM %2 of the peak, FP8 %3; memory %4; "
+            "FlashAttention %5)")
+             .arg(qs(std::string(kTrainingSoftwareNames.toString(session_->clusterExecution().software))))
+             .arg(session_->clusterExecution().gemm.peak_fraction)
+             .arg(session_->clusterExecution().gemm.fp8_peak_fraction)
+             .arg(session_->clusterExecution().gemm.bandwidth_fraction)
+             .arg(session_->clusterExecution().flash_attention_efficiency);
   if (!plan_->mfu_caveat.empty()) out += tr("\nCaution: %1").arg(qs(plan_->mfu_caveat));
   return out;
 }

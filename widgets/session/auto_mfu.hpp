@@ -6,7 +6,8 @@
 //
 // The cluster is the accelerator's standard system (data/hardware.json), or a generic 8-GPU node
 // with HGX H100 fabrics for an accelerator without one (a measured device); the architecture is
-// the core's Llama shape rule for the planned N. The search runs on a pool thread; the latest
+// the core's Llama shape rule for the planned N; the software and efficiencies are the Cluster
+// tab's (Session::clusterExecution), and a change of them searches again. The search runs on a pool thread; the latest
 // inputs win (a search started while one runs waits and replaces any waiting one). When it ends
 // the controller sets the session's MFU and its range (the model's accuracy, clusterMfuRange),
 // which change nothing else, so it does not search again.
@@ -57,8 +58,11 @@ class AutoMfuController : public QObject {
   // Blocks until no search runs or waits (tests).
   void waitForIdle();
 
-  // The cluster `request`'s accelerator runs on (see above); errors: no rate for the precision.
-  static Result<AutoMfuSpec> specFor(const PlanRequest& request, const SystemCatalog& systems);
+  // The cluster `request`'s accelerator runs on (see above), costed with `execution` (the
+  // session's clusterExecution(): the Cluster tab's software and efficiencies); errors: no rate
+  // for the precision.
+  static Result<AutoMfuSpec> specFor(const PlanRequest& request, const SystemCatalog& systems,
+                                     const ExecutionOptions& execution = {});
 
  signals:
   // text(), plan() or error() changed.

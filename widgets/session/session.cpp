@@ -314,6 +314,12 @@ const Accelerator* Session::findAccelerator(std::string_view id) const {
   return catalog_.find(id);
 }
 
+void Session::setClusterExecution(const ExecutionOptions& execution) {
+  if (cluster_execution_ == execution) return;
+  cluster_execution_ = execution;
+  emit clusterExecutionChanged();
+}
+
 void Session::addMeasuredAccelerator(Accelerator accelerator) {
   bool replaced = false;
   for (auto& m : measured_) {

@@ -25,6 +25,7 @@
 
 #include "base/precision.hpp"
 #include "base/result.hpp"
+#include "cluster/step_model.hpp"
 #include "counting/model_presets.hpp"
 #include "hardware/accelerator.hpp"
 #include "hardware/cost.hpp"
@@ -118,6 +119,12 @@ class Session : public QObject {
   // Published models (data/models.json), for the frontier plot and the model panel.
   const ModelCatalog& models() const { return models_; }
 
+  // ---- Cluster execution model. The training software and efficiencies the Cluster tab's boxes
+  // describe, which "MFU: auto" costs its layouts with too (defaults: ExecutionOptions{}). Not
+  // part of the plan file. Emits clusterExecutionChanged() when the value changes.
+  void setClusterExecution(const ExecutionOptions& execution);
+  const ExecutionOptions& clusterExecution() const { return cluster_execution_; }
+
   // ---- Files.
   const QString& filePath() const { return file_path_; }  // "" for a new plan
   bool isModified() const { return modified_; }
@@ -140,6 +147,7 @@ class Session : public QObject {
   void lawsChanged();
   void compareLawsChanged();
   void acceleratorsChanged();
+  void clusterExecutionChanged();
   void modifiedChanged(bool modified);
   void filePathChanged(const QString& path);
   // An operation failed (unknown id, ...): the message is meant for the user.
@@ -167,6 +175,7 @@ class Session : public QObject {
   std::vector<std::string> preset_ids_;
   std::vector<std::string> compare_law_ids_;
   double tokens_per_param_ = 20.0;
+  ExecutionOptions cluster_execution_;
   PlanRequest request_;
   std::optional<PlanResult> result_;
   QString plan_error_;

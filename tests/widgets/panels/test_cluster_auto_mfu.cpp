@@ -1,14 +1,18 @@
 // The budget explorer's "MFU: auto": checking it sets the plan's MFU to the core's
 // makePlanWithAutoMfu for the session's inputs (as 'plan --mfu auto'), says "auto: 43% with
 // TP 8 · PP 16 · DP 64" for the layout it comes from, and follows changes of GPU count, accelerator
-// and budget (the planned model); unchecking gives the slider back. The model's accuracy is the
+// and budget (the planned model) and the Cluster tab's software and efficiency boxes; unchecking
+// gives the slider back. The model's accuracy is the
 // plan's MFU range while "auto" is on (shown read-only); a range the user typed comes back after.
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QSlider>
 
+#include <QComboBox>
+
 #include "panels/budget_explorer.hpp"
+#include "panels/cluster_panel.hpp"
 #include "session/auto_mfu.hpp"
 #include "session/session.hpp"
 #include "widgets/gui_test_support.hpp"
@@ -22,7 +26,7 @@ namespace {
 AutoMfuPlan coreAnswer(const Session& session) {
   auto systems = SystemCatalog::loadDefault();
   if (!systems) qFatal("%s", systems.message().c_str());
-  auto spec = AutoMfuController::specFor(session.currentRequest(), *systems);
+  auto spec = AutoMfuController::specFor(session.currentRequest(), *systems, session.clusterExecution());
   if (!spec) qFatal("%s", spec.message().c_str());
   auto planned = makePlanWithAutoMfu(session.currentRequest(), *spec);
   if (!planned) qFatal("%s", planned.message().c_str());
@@ -110,6 +114,38 @@ class TestClusterAutoMfu : public QObject {
     // The model's range went with it (the user had none); the range box is the user's again.
     QVERIFY(!session.currentRequest().mfu_range.has_value());
     QVERIFY(explorer.mfuRange()->isEnabled() && !explorer.mfuRange()->isChecked());
+  }
+
+  // The Cluster tab's software and efficiency boxes cost the auto search's layouts too: halving
+  // the GEMM efficiency there searches again and lowers the MFU to the core's answer with those
+  // options; the tooltip names the software.
+  void autoFollowsTheClusterTabsExecution() {
+    Session session;
+    session.setBudget(Budget{BudgetUnit::Flops, 1e23});
+    session.setGpuCount(256);
+    BudgetExplorer explorer(&session);
+    ClusterPanel panel(&session);
+    AutoMfuController* controller = explorer.autoMfu();
+    explorer.mfuAuto()->setChecked(true);
+    controller->waitForIdle();
+    QVERIFY2(controller->plan().has_value(), qPrintable(controller->error()));
+    QVERIFY(session.clusterExecution() == ExecutionOptions{});
+    const double default_mfu = session.currentRequest().mfu;
+    SP_COMPARE_REL(default_mfu, coreAnswer(session).request.mfu, 1e-12);
+
+    panel.gemmEfficiencySpin()->setValue(0.35);
+    QCOMPARE(session.clusterExecution().gemm.peak_fraction, 0.35);
+    controller->waitForIdle();
+    const AutoMfuPlan slower = coreAnswer(session);
+    QCOMPARE(session.currentRequest().mfu, slower.request.mfu);
+    QVERIFY2(session.currentRequest().mfu < 0.8 * default_mfu,
+             qPrintable(QString::number(session.currentRequest().mfu) + " vs " + QString::number(default_mfu)));
+
+    panel.softwareCombo()->setCurrentIndex(panel.softwareCombo()->findText("megatron-2021"));
+    QVERIFY(session.clusterExecution().software == TrainingSoftware::Megatron2021);
+    controller->waitForIdle();
+    QCOMPARE(session.currentRequest().mfu, coreAnswer(session).request.mfu);
+    SP_VERIFY_CONTAINS(explorer.mfuAutoLabel()->toolTip().toStdString(), "Software megatron-2021");
   }
 
   // A range the user typed gives way to the model's while "auto" is on and comes back after.
