@@ -125,6 +125,7 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
     o.dp = static_cast<int>(job.gpus / (*o.tp * *o.pp * *o.cp));
     o.micro_batch = std::stoll(r.at("micro_batch"));
     if (std::stoi(r.at("vp")) > 0) o.virtual_stages = std::stoi(r.at("vp"));
+    o.ep = std::stoi(r.at("ep"));
     o.zero_stage = std::stoi(r.at("fsdp")) > 0 ? 3 : 2;  // FSDP, else DDP with the distributed optimizer
     o.top_k = 1;
     auto found = searchLayouts(job, setup->system, *rates, o);
@@ -135,7 +136,8 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
     const StepEstimate& e = found->best.front().estimate;
     const double published = std::stod(r.at("tokens_per_second_per_gpu"));
     const double predicted = e.tokens_per_second / static_cast<double>(job.gpus);
-    const std::string& system = r.at("published_system");
+    // Mixture-of-experts rows are summarised apart (the dense rows are what the MFU range rests on).
+    const std::string system = r.at("published_system") + (job.arch.isMoe() ? " MoE" : "");
     if (!errors.count(system)) order.push_back(system);
     errors[system].values.push_back(100.0 * (predicted / published - 1.0));
     std::printf("  %s %-9s %-13s %5lld GPUs  %-78s published %6.0f tokens/s/GPU, predicted %7.0f  %+6.1f%%\n",

@@ -159,6 +159,14 @@ class TestPlanAuto : public QObject {
     }
     e.layout.zero_stage = 2;  // unsharded weights: Megatron-style data parallelism
     QCOMPARE(clusterMfuCaveat(e, "a100-80gb-sxm"), std::string());
+    // A mixture-of-experts model, on any accelerator: the MoE side checks.
+    e.job.arch.moe.experts = 128, e.job.arch.moe.top_k = 8;
+    QVERIFY(e.job.arch.isMoe());
+    for (const char* gpu : {"a100-80gb-sxm", "h100-sxm"}) {
+      const std::string moe = clusterMfuCaveat(e, gpu);
+      SP_VERIFY_CONTAINS(moe, "mixture-of-experts");
+      SP_VERIFY_CONTAINS(moe, "+178%, +195%");
+    }
   }
 
   // 'plan --mfu auto' carries that range: the plan's mfu_range is the formula around its MFU (a

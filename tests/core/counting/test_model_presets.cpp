@@ -38,7 +38,7 @@ class TestModelPresets : public QObject {
     QVERIFY2(catalog, catalog.message().c_str());
     for (const char* id : {"gpt3-175b", "gopher-280b", "chinchilla-70b", "lamda-137b", "mt-nlg-530b",
                            "jurassic-178b", "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b",
-                           "llama3-70b", "llama3-405b", "mixtral-8x7b"}) {
+                           "llama3-70b", "llama3-405b", "mixtral-8x7b", "qwen3-30b-a3b"}) {
       QVERIFY2(catalog->find(id) != nullptr, id);
       QVERIFY2(!catalog->find(id)->source.empty(), id);
     }
@@ -65,6 +65,7 @@ class TestModelPresets : public QObject {
     QTest::newRow("llama3-70b") << "llama3-70b" << 70.6e9;
     QTest::newRow("llama3-405b") << "llama3-405b" << 405e9;     // Llama Team 2024, Table 3
     QTest::newRow("mixtral-8x7b") << "mixtral-8x7b" << 46.7e9;  // Mistral AI, total
+    QTest::newRow("qwen3-30b-a3b") << "qwen3-30b-a3b" << 30.5e9;  // Qwen3 Technical Report, Table 2, total
   }
   void countsReproducePublishedSizes() {
     QFETCH(QString, id);
@@ -97,6 +98,24 @@ class TestModelPresets : public QObject {
       // The name rounds up: 68.98B is 1.5% short of 70B.
       SP_COMPARE_REL(count("llama2-70b").total, 68.98e9, 1e-3);
     }
+  }
+
+  // A fine-grained MoE, written out from the released config: per layer attention (Q and O 2048 x
+  // 4096, K and V 2048 x 512), 128 SwiGLU experts of 3 x 2048 x 768, the router 2048 x 128 and
+  // two norms; untied embedding and output layer of 151936 x 2048 and the final norm. Active: 8
+  // experts of the 128. The report's 3.3B is rounded (3.35B counted).
+  void qwen3MoeCounts() {
+    auto catalog = ModelCatalog::loadFile(kShipped);
+    QVERIFY2(catalog, catalog.message().c_str());
+    const ModelPreset* m = catalog->find("qwen3-30b-a3b");
+    QVERIFY(m);
+    const double d = 2048, q = 4096, kv = 512, e = 768, v = 151936;
+    const double attention = 2 * d * q + 2 * d * kv, expert = 3 * d * e, router = d * 128;
+    const ParameterCount c = countParameters(m->architecture);
+    QCOMPARE(c.total, 48 * (attention + 128 * expert + router + 2 * d) + 2 * v * d + d);  // 30,532,110,336
+    QCOMPARE(c.active, 48 * (attention + 8 * expert + router + 2 * d) + 2 * v * d + d);   // 3,353,020,416
+    SP_COMPARE_REL(c.active, *m->published_active_params, 0.02);
+    QCOMPARE(*m->training_tokens, 36e12);
   }
 
   void mixtralActiveParameters() {
