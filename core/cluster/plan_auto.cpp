@@ -55,10 +55,10 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   const ParallelLayout& l = best.layout;
   if (best.job.arch.isMoe()) {
     return "this is a mixture-of-experts model, outside that validation; on Megatron-Bridge's fine-grained "
-           "MoE runs (Qwen3-30B-A3B, 128 experts, on 16 H100s, dropless) the model came out about three times "
-           "too fast (+178%, +195%): it does not cost the token dispatcher's host-device synchronisation, the "
-           "permutation of tokens or the small grouped expert products, so the real MFU may lie far below the "
-           "range";
+           "MoE runs (Qwen3-30B-A3B, 128 experts, on 16 H100s, dropless) the model came out about two and a "
+           "half times too fast (+150%, +165%): it does not cost the token dispatcher's host-device "
+           "synchronisation or the small grouped expert products' lower efficiency, so the real MFU may lie far "
+           "below the range";
   }
   if (l.zero_stage == 3 && l.tp == 1 && l.pp == 1) {
     return "this layout shards the weights over data parallelism alone (FSDP), outside that validation; on "

@@ -461,6 +461,17 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   layer_bytes += score_bytes_fwd * (selective_scores ? 2.0 : 1.0) + score_bytes_bwd;
   recompute_bytes += score_bytes_fwd;
+  if (arch.isMoe() && options.moe_token_permutation) {
+    // Per token of an MoE layer (see ExecutionOptions::moe_token_permutation), 16-bit values:
+    // forward (7·k + 1)·h with expert parallelism over several local experts, (3·k + 1)·h else;
+    // backward the same. Averaged over all layers like the other per-layer terms.
+    const double k = d(arch.moe.top_k);
+    const bool chunk_sorts = l.ep > 1 && arch.moe.experts / l.ep > 1;
+    const double fwd_elements = ((chunk_sorts ? 7.0 : 3.0) * k + 1.0) * h / split;
+    const double moe_share = d(arch.moeLayerCount()) / d(arch.layers);
+    layer_bytes += moe_share * d(tokens_mb) * 2.0 * fwd_elements * 2.0;
+    recompute_bytes += moe_share * d(tokens_mb) * 2.0 * fwd_elements;
+  }
   if (fp8) {
     const double quantize = options.fp8_quantization_bytes_per_element / d(arch.layers);
     layer_bytes += quantize * (fp8_inputs + fp8_output_grads);

@@ -134,6 +134,14 @@ struct ExecutionOptions {
   // products (Transformer Engine can fuse the cast into LayerNormLinear). With sequence
   // parallelism the h-wide tensors are quantized on each rank's 1/tp share and gathered in FP8.
   double fp8_quantization_bytes_per_element = 6.0;
+  // Mixture of experts: the token dispatcher's copies (Megatron-Core's MoEAlltoAllTokenDispatcher
+  // and moe_utils.py, with --moe-permute-fusion), per token of an MoE layer and per hidden value,
+  // for top-k routing: permute (an index_select of each token's k copies into expert order: read
+  // k, write k), with expert parallelism over several local experts the two sort_chunks_by_idxs
+  // around the expert products (read k, write k each), and unpermute (read k weighted copies,
+  // write 1): (7·k + 1)·h values forward, (3·k + 1)·h without the chunk sorts; the backward pass
+  // moves the gradients through the same copies. Off: not counted.
+  bool moe_token_permutation = true;
   // CUDA context, NCCL communicators and buffers, cuBLAS workspaces: 3 GB. Assumption (the CUDA
   // context alone takes ~0.5-1 GB; NCCL ~0.5 GB per communicator set at scale).
   double framework_reserved_bytes = 3e9;

@@ -241,7 +241,7 @@ void ClusterPanel::buildControls() {
                                   "--precision). FP8 as Transformer Engine runs it under Megatron-Core: attention "
                                   "and the output layer stay in BF16, each FP8 layer's input and output gradient "
                                   "is quantized"));
-  job_form->insertRow(3, tr("Precision"), precision_combo_);
+  form->insertRow(2, tr("Precision"), precision_combo_);  // under the accelerator, whose peaks it picks
 
   status_label_ = new QLabel(tr("The layouts are searched when this tab is shown and after every change."), this);
   status_label_->setObjectName("clusterStatus");

@@ -185,6 +185,34 @@ class TestStepModel : public QObject {
     QVERIFY(found->best.front().estimate.fits);
   }
 
+  // The MoE dispatcher's token copies, by hand for Mixtral 8x7B (top 2, h 4096) on one HGX H100
+  // node, TP 1, one micro-batch of 4096 tokens, all 32 layers MoE: with EP 8 (one local expert,
+  // no chunk sorts) (3·2 + 1)·4096 = 28,672 values forward per token and layer; with EP 4 (two
+  // local experts) (7·2 + 1)·4096 = 61,440; 2 bytes each, forward and backward, at 0.89 of
+  // 3.35 TB/s.
+  void moeTokenPermutation() {
+    TrainingJob job;
+    job.arch = preset("mixtral-8x7b").architecture;
+    job.seq_len = 4096;
+    job.gpus = 8;
+    const auto sys = systems();
+    const ClusterSystem& h100 = *sys.find("hgx-h100");
+    auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
+    QVERIFY(rates);
+    ExecutionOptions without;
+    without.moe_token_permutation = false;
+    for (const auto& [ep, values] : {std::pair{8, 28672.0}, std::pair{4, 61440.0}}) {
+      ParallelLayout l;
+      l.dp = 8, l.ep = ep, l.zero_stage = 1;
+      job.global_batch = 8;
+      auto with = estimateStep(job, l, h100, *rates);
+      auto off = estimateStep(job, l, h100, *rates, without);
+      QVERIFY2(with && off, (with.message() + off.message()).c_str());
+      SP_COMPARE_REL(with->time.memory_bound - off->time.memory_bound,
+                     values * 2.0 * 2.0 * 4096.0 * 32.0 / (0.89 * 3.35e12), 1e-9);
+    }
+  }
+
   // The 2021 software's extra memory passes (ExecutionOptions::megatron2021, sources in
   // step_model.cpp), hand-counted for GPT-3 175B, TP 8, 8 micro-batches of 1 x 2048 tokens, full
   // recomputation, no SP: per token per layer qkv = 3·12288/8 = 4608, ctx = 1536; forward copies
