@@ -27,9 +27,21 @@ double overlappedExtra(double comm, double compute, double slowdown) {
 }
 
 // Parameters one GPU holds on the first, a middle and the last pipeline device.
+// Parameters on one GPU of a pipeline stage: all of them, and the routed experts' among them
+// (which have their own data-parallel group: see estimateStep).
+struct StageShare {
+  double all = 0.0, experts = 0.0;
+  double dense() const { return all - experts; }
+};
 struct StageParameters {
-  double first = 0.0, middle = 0.0, last = 0.0;
-  double worst() const { return std::max({first, middle, last}); }
+  StageShare first, middle, last;
+  const StageShare& worst() const {
+    const StageShare* w = &first;
+    for (const StageShare* s : {&middle, &last}) {
+      if (s->all > w->all) w = s;
+    }
+    return *w;
+  }
 };
 
 StageParameters stageParameters(const TransformerArchitecture& arch, const ParallelLayout& l) {
@@ -41,19 +53,23 @@ StageParameters stageParameters(const TransformerArchitecture& arch, const Paral
                    : 0.0;
   const double in_layers = c.total - c.token_embedding - c.output_embedding - c.position_embedding;
   // One layer's share on one GPU (MoE layers and dense ones averaged over the model).
-  const double per_layer = ((in_layers - routed_experts) / l.tp + routed_experts / (d(l.tp) * l.ep)) / d(arch.layers);
+  const double experts_per_layer = routed_experts / (d(l.tp) * l.ep) / d(arch.layers);
+  const double per_layer = (in_layers - routed_experts) / l.tp / d(arch.layers) + experts_per_layer;
   const StageLayers stages = l.stageLayers(arch.layers);
   const double input_embedding = (c.token_embedding + c.position_embedding) / l.tp;
   // A tied output layer still needs the matrix on the last stage (Megatron keeps a copy there).
   const double output_embedding = (arch.tied_embeddings ? c.token_embedding : c.output_embedding) / l.tp;
+  auto share = [&](std::int64_t layers, double extra) {
+    return StageShare{per_layer * d(layers) + extra, experts_per_layer * d(layers)};
+  };
   StageParameters s;
   if (l.pp == 1) {
     s.first = s.middle = s.last =
-        per_layer * d(arch.layers) + input_embedding + (arch.tied_embeddings ? 0.0 : output_embedding);
+        share(arch.layers, input_embedding + (arch.tied_embeddings ? 0.0 : output_embedding));
   } else {
-    s.first = per_layer * d(stages.first) + input_embedding;
-    s.middle = per_layer * d(stages.middle);
-    s.last = per_layer * d(stages.last) + output_embedding;
+    s.first = share(stages.first, input_embedding);
+    s.middle = share(stages.middle, 0.0);
+    s.last = share(stages.last, output_embedding);
   }
   return s;
 }
@@ -293,13 +309,21 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
 
   // --- memory ----------------------------------------------------------------------------------
   const StageParameters params = stageParameters(arch, l);
+  // ZeRO shards a parameter over the ranks that hold the same copy of it: dp·cp for the dense
+  // parameters; for the routed experts the expert-data-parallel group, dp·cp / ep (each EP rank
+  // holds other experts; Megatron-Core's expert_data_parallel group).
   const double shard = d(l.dp) * l.cp;
-  const double worst_params = params.worst();
+  const double expert_shard = shard / l.ep;
+  const StageShare worst = params.worst();
+  const double worst_params = worst.all;
+  auto sharded = [&](int from_stage) {
+    return l.zero_stage >= from_stage ? worst.dense() / shard + worst.experts / expert_shard : worst_params;
+  };
   MemoryBreakdown& mem = e.memory;
   mem.parameters_per_gpu = worst_params;
-  mem.weights = 2.0 * worst_params / (l.zero_stage >= 3 ? shard : 1.0);
-  mem.gradients = 2.0 * worst_params / (l.zero_stage >= 2 ? shard : 1.0);
-  mem.optimizer = 12.0 * worst_params / (l.zero_stage >= 1 ? shard : 1.0);
+  mem.weights = 2.0 * sharded(3);
+  mem.gradients = 2.0 * sharded(2);
+  mem.optimizer = 12.0 * sharded(1);
   mem.activations_per_layer = averageLayerActivationBytes(arch, job.seq_len, l, options.flash_attention);
   // Micro-batches whose activations pipeline device `stage` holds at its peak: min(p - stage, m)
   // under 1F1B (one warm-up micro-batch fewer per stage down the pipeline), p + (p-1)/v - stage
@@ -572,34 +596,47 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   t.pp_communication = m * pp_mb;
   t.bubble = (p - 1.0) / v * t_mb;
 
-  // Data parallelism over dp·cp ranks spanning tp·cp·dp consecutive GPUs.
+  // Data parallelism over dp·cp ranks spanning tp·cp·dp consecutive GPUs; the routed experts'
+  // gradients over their expert-data-parallel group, dp·cp / ep ranks tp·ep GPUs apart.
   const int dp_ranks = l.dp * l.cp;
-  if (dp_ranks > 1) {
-    const Fabric f = system.groupFabric(dp_ranks, l.tp);
-    const double grad_bytes = worst_params * options.gradient_reduce_bytes;
-    const double weight_bytes = worst_params * 2.0;
-    const double backward_mb = compute_mb * 2.0 / (3.0 + critical.recomputed_share);
-    const double forward_mb = compute_mb - backward_mb;
-    const double slowdown = options.overlap_compute_slowdown;
+  struct ReplicaGroup {
+    double params;
+    int ranks, stride;
+  };
+  const ReplicaGroup groups[] = {{worst.dense(), dp_ranks, l.tp}, {worst.experts, dp_ranks / l.ep, l.tp * l.ep}};
+  const double backward_mb = compute_mb * 2.0 / (3.0 + critical.recomputed_share);
+  const double forward_mb = compute_mb - backward_mb;
+  const double slowdown = options.overlap_compute_slowdown;
+  double fsdp_per_mb = 0.0, reduce = 0.0, gather = 0.0;  // seconds, both groups (one NCCL stream)
+  for (const ReplicaGroup& g : groups) {
+    if (g.ranks <= 1 || !(g.params > 0.0)) continue;
+    const Fabric f = system.groupFabric(g.ranks, g.stride);
+    const double grad_bytes = g.params * options.gradient_reduce_bytes;
+    const double weight_bytes = g.params * 2.0;
     if (l.zero_stage >= 3) {
       // FSDP: each layer's weights gathered for forward and for backward and its gradients
       // reduce-scattered, for every micro-batch, overlapped with that micro-batch's compute.
       const double n = d(stages.most());
-      const double per_mb = n * (2.0 * collectiveSeconds(f, Collective::AllGather, weight_bytes / n, dp_ranks) +
-                                 collectiveSeconds(f, Collective::ReduceScatter, grad_bytes / n, dp_ranks));
-      t.dp_communication = m * overlappedExtra(per_mb, compute_mb, slowdown);
+      fsdp_per_mb += n * (2.0 * collectiveSeconds(f, Collective::AllGather, weight_bytes / n, g.ranks) +
+                          collectiveSeconds(f, Collective::ReduceScatter, grad_bytes / n, g.ranks));
     } else {
       // One collective per gradient bucket (see ExecutionOptions).
       const double bucket = std::max(options.dp_bucket_parameters_min,
-                                     options.dp_bucket_parameters_per_rank * d(dp_ranks));
-      const double buckets = bucket > 0.0 ? std::max(1.0, std::ceil(worst_params / bucket)) : 1.0;
-      auto bucketed = [&](Collective c, double bytes) { return buckets * collectiveSeconds(f, c, bytes / buckets, dp_ranks); };
-      const double reduce = l.zero_stage == 0 ? bucketed(Collective::AllReduce, grad_bytes)
-                                              : bucketed(Collective::ReduceScatter, grad_bytes);
-      const double gather = l.zero_stage == 0 ? 0.0 : bucketed(Collective::AllGather, weight_bytes);
-      t.dp_communication = (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
-                           (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
+                                     options.dp_bucket_parameters_per_rank * d(g.ranks));
+      const double buckets = bucket > 0.0 ? std::max(1.0, std::ceil(g.params / bucket)) : 1.0;
+      auto bucketed = [&](Collective c, double bytes) {
+        return buckets * collectiveSeconds(f, c, bytes / buckets, g.ranks);
+      };
+      reduce += l.zero_stage == 0 ? bucketed(Collective::AllReduce, grad_bytes)
+                                  : bucketed(Collective::ReduceScatter, grad_bytes);
+      gather += l.zero_stage == 0 ? 0.0 : bucketed(Collective::AllGather, weight_bytes);
     }
+  }
+  if (l.zero_stage >= 3) {
+    t.dp_communication = m * overlappedExtra(fsdp_per_mb, compute_mb, slowdown);
+  } else {
+    t.dp_communication = (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
+                         (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
   }
   if (arch.tied_embeddings && l.pp > 1) {
     // The first and last stages each hold the tied word embedding and all-reduce its gradient
@@ -610,7 +647,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), 1 << 30)));
     t.dp_communication += collectiveSeconds(f, Collective::AllReduce, bytes, 2);
   }
-  const double updated = worst_params / (l.zero_stage >= 1 ? d(dp_ranks) : 1.0);
+  const double updated = sharded(1);
   t.optimizer = rates.memorySeconds(updated * options.optimizer_bytes_per_parameter);
 
   // --- totals -----------------------------------------------------------------------------------

@@ -13,7 +13,9 @@
 // micro-batches in flight, the last the output layer and logits):
 //  - weights / gradients / optimizer: mixed-precision Adam, 2 + 2 + 12 bytes per parameter
 //    (16-bit weights and gradients; FP32 master, m and v: Rajbhandari et al. 2020, K = 12), the
-//    optimizer sharded over dp·cp from ZeRO 1, gradients from ZeRO 2, weights from ZeRO 3;
+//    optimizer sharded over dp·cp from ZeRO 1, gradients from ZeRO 2, weights from ZeRO 3 (the
+//    routed experts' over their expert-data-parallel group, dp·cp / ep, which also reduces their
+//    gradients);
 //    parameters per GPU = a stage's layers / tp (experts also / ep) plus the embedding / tp.
 //  - activations: Korthikanti et al. 2022 per layer (layerActivationBytes), × the layers on a
 //    device × the micro-batches in flight on the first stage: min(p, m) under 1F1B, and

@@ -150,8 +150,9 @@ class TestStepModel : public QObject {
     SP_VERIFY_CONTAINS(none.message(), "no layout fits in memory");
   }
 
-  // Mixtral 8x7B with expert parallelism: the routed experts' weights are split over EP, the
-  // all-to-all appears, and a model without experts cannot take EP.
+  // Mixtral 8x7B with expert parallelism: the routed experts' weights are split over EP, their
+  // optimizer state sharded over the expert-data-parallel group only, the all-to-all appears, and
+  // a model without experts cannot take EP.
   void expertParallelism() {
     TrainingJob job;
     job.arch = preset("mixtral-8x7b").architecture;
@@ -174,6 +175,17 @@ class TestStepModel : public QObject {
     // Routed experts: 32 layers × 8 experts × 3 × 4096 × 14336 parameters, / tp, then / ep.
     const double routed = 32.0 * 8 * 3 * 4096 * 14336;
     SP_COMPARE_REL(a->memory.parameters_per_gpu - b->memory.parameters_per_gpu, routed / 2 * (1 - 1.0 / 8), 1e-9);
+    // ZeRO shards each parameter over the ranks holding the same copy: the dense ones over DP 32,
+    // the routed experts over the expert-data-parallel group, 32 / EP 8 = 4 ranks.
+    ParallelLayout sharded = eight;
+    sharded.zero_stage = 2;
+    auto z = estimateStep(job, sharded, h100, *rates);
+    QVERIFY2(z, z.message().c_str());
+    const double total = countParameters(job.arch).total;
+    const double dense_per_gpu = (total - routed) / 2, experts_per_gpu = routed / 2 / 8;
+    SP_COMPARE_REL(z->memory.optimizer, 12.0 * (dense_per_gpu / 32 + experts_per_gpu / 4), 1e-9);
+    SP_COMPARE_REL(z->memory.gradients, 2.0 * (dense_per_gpu / 32 + experts_per_gpu / 4), 1e-9);
+    SP_COMPARE_REL(z->memory.weights, 2.0 * (dense_per_gpu + experts_per_gpu), 1e-9);
     TrainingJob dense = job;
     dense.arch = gpt175();
     std::string error;
