@@ -82,6 +82,10 @@ void addLayoutOptions(ArgParser& p) {
       .option("dp", "D", "data-parallel degree (default: GPUs / (tp x pp x cp))")
       .option("cp", "C", "context-parallel degree")
       .option("ep", "E", "expert-parallel degree (MoE)")
+      .option("expert-tp", "T",
+              "tensor-parallel degree of the experts (MoE parallel folding, Megatron-Core's "
+              "--expert-tensor-parallel-size): below --tp, EP may span the TP ranks; left out, --tp when the "
+              "rest of the layout is given, else chosen by the search")
       .option("virtual-stages", "V", "model chunks per pipeline device (interleaved schedule when > 1)")
       .option("first-stage-layers", "N",
               "layers on the first pipeline device (default: the even share; a --pp that does not divide the "
@@ -221,9 +225,9 @@ Result<ClusterJob> resolveClusterJob(const ArgParser& p, int* status) {
 
 Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const TrainingJob& job, bool* complete) {
   LayoutSearchOptions o;
-  std::optional<int>* ints[] = {&o.tp, &o.pp, &o.dp, &o.cp, &o.ep, &o.virtual_stages};
-  const char* names[] = {"tp", "pp", "dp", "cp", "ep", "virtual-stages"};
-  for (int i = 0; i < 6; ++i) {
+  std::optional<int>* ints[] = {&o.tp, &o.pp, &o.dp, &o.cp, &o.ep, &o.virtual_stages, &o.expert_tp};
+  const char* names[] = {"tp", "pp", "dp", "cp", "ep", "virtual-stages", "expert-tp"};
+  for (int i = 0; i < 7; ++i) {
     auto v = positive(p, names[i]);
     if (!v) return v.error();
     if (*v) *ints[i] = static_cast<int>(**v);

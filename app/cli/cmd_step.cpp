@@ -34,6 +34,7 @@ int runStep(const std::vector<std::string>& args) {
       l.virtual_stages = *options.virtual_stages, l.micro_batch = *options.micro_batch;
       l.sequence_parallel = *options.sequence_parallel, l.recompute = *options.recompute;
       l.zero_stage = *options.zero_stage;
+      l.expert_tp = options.expert_tp && *options.expert_tp != l.tp ? *options.expert_tp : 0;
       l.first_stage_layers = options.first_stage_layers.value_or(0);
       l.last_stage_layers = options.last_stage_layers.value_or(0);
       l.recompute_layers = options.recompute_layers.value_or(0);

@@ -20,6 +20,7 @@ bj::object layoutObject(const ParallelLayout& l) {
   o["dp"] = l.dp;
   o["cp"] = l.cp;
   o["ep"] = l.ep;
+  o["expert_tp"] = l.expertTp();  // the experts' tensor parallelism (= tp unless folded)
   o["virtual_stages"] = l.virtual_stages;
   o["first_stage_layers"] = l.first_stage_layers;  // 0: the even share
   o["last_stage_layers"] = l.last_stage_layers;

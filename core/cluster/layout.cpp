@@ -71,6 +71,7 @@ std::string ParallelLayout::describe() const {
   s += " · DP " + str(dp);
   if (cp > 1) s += " · CP " + str(cp);
   if (ep > 1) s += " · EP " + str(ep);
+  if (expertTp() != tp) s += " (expert TP " + str(expertTp()) + ")";
   s += " · mb " + str(micro_batch);
   if (sequence_parallel) s += " · SP";
   s += " · recompute " + std::string(toString(recompute));
@@ -140,12 +141,23 @@ bool ParallelLayout::isValid(const TrainingJob& job, std::string* error) const {
   if (job.seq_len % (2 * cp) != 0 && cp > 1)
     return setError(error, "cp: seq_len " + str(job.seq_len) + " is not divisible by 2 × cp = " + str(2 * cp) +
                                " (causal load balancing splits each sequence into 2·cp chunks)");
+  if (expert_tp < 0) return setError(error, "expert_tp: must be >= 1 (0 = tp), got " + str(expert_tp));
+  if (expert_tp > 0 && !a.isMoe())
+    return setError(error, "expert_tp: " + str(expert_tp) + " needs a mixture-of-experts model (experts 0)");
   if (ep > 1) {
     if (!a.isMoe()) return setError(error, "ep: " + str(ep) + " needs a mixture-of-experts model (experts 0)");
     if (a.moe.experts % ep != 0)
       return setError(error, "ep: experts " + str(a.moe.experts) + " are not divisible by ep " + str(ep));
-    if ((static_cast<std::int64_t>(dp) * cp) % ep != 0)
-      return setError(error, "ep: dp × cp = " + str(dp) + " × " + str(cp) + " is not divisible by ep " + str(ep));
+  }
+  if (a.isMoe()) {
+    const std::int64_t stage = static_cast<std::int64_t>(tp) * cp * dp;
+    const std::int64_t expert_grid = static_cast<std::int64_t>(expertTp()) * ep;
+    if (expertTp() == tp && (static_cast<std::int64_t>(dp) * cp) % ep != 0)
+      return setError(error, "ep: dp × cp = " + str(dp) + " × " + str(cp) + " is not divisible by ep " + str(ep) +
+                                 " (expert_tp lets EP span the TP ranks too)");
+    if (stage % expert_grid != 0)
+      return setError(error, "ep: tp × cp × dp = " + str(tp) + " × " + str(cp) + " × " + str(dp) + " = " + str(stage) +
+                                 " is not divisible by expert_tp × ep = " + str(expertTp()) + " × " + str(ep));
   }
   if (job.global_batch % (micro_batch * dp) != 0)
     return setError(error, "global_batch: " + str(job.global_batch) + " sequences are not divisible by micro_batch × dp = " +

@@ -7,6 +7,11 @@
 // Rank order (Megatron-Core's "tp-cp-ep-dp-pp"): TP ranks are adjacent, then CP, then DP (EP
 // subdivides DP), PP outermost. So a TP group spans tp GPUs, a DP group tp·cp·dp consecutive GPUs,
 // and the pipeline the whole job; which fabric a group uses follows from that span.
+// Mixtures of experts may fold their own grid over the same tp·cp·dp GPUs of a stage (Megatron-Core's
+// "MoE parallel folding", --expert-tensor-parallel-size): expert TP (adjacent), then EP, then the
+// expert-data-parallel replicas, so EP can span the TP ranks too (Qwen3-235B's TP 2 with EP 32 and
+// expert TP 1 on 32 GPUs per stage). Without expert_tp the experts are split like the rest, over
+// TP, and EP subdivides DP × CP.
 
 #include <cstdint>
 #include <optional>
@@ -54,7 +59,8 @@ struct ParallelLayout {
   int pp = 1;              // pipeline stages
   int dp = 1;              // data parallel replicas
   int cp = 1;              // context parallel (sequence split for attention, ring exchange of K/V)
-  int ep = 1;              // expert parallel (MoE; divides dp)
+  int ep = 1;              // expert parallel (MoE)
+  int expert_tp = 0;       // tensor parallel of the experts (MoE parallel folding); 0 = tp
   int virtual_stages = 1;  // V model chunks per pipeline device; > 1 is the interleaved schedule
   bool sequence_parallel = false;  // Korthikanti et al.: norms/dropout split along the sequence over TP
   int zero_stage = 0;              // 0 none, 1 optimizer state, 2 + gradients, 3 + weights (FSDP)
@@ -75,6 +81,12 @@ struct ParallelLayout {
   std::int64_t recompute_layers = 0;
 
   std::int64_t gpus() const { return static_cast<std::int64_t>(tp) * pp * dp * cp; }
+  int expertTp() const { return expert_tp > 0 ? expert_tp : tp; }
+  // The ranks that hold the same experts (their ZeRO sharding and gradient reduction): tp·cp·dp /
+  // (expert TP · ep), which is dp·cp / ep without folding.
+  int expertDataParallel() const {
+    return static_cast<int>(static_cast<std::int64_t>(tp) * cp * dp / (static_cast<std::int64_t>(expertTp()) * ep));
+  }
   bool unevenStages() const { return first_stage_layers > 0 || last_stage_layers > 0; }
   // Layers recomputed on a device holding `device_layers` (all of them, some or none).
   std::int64_t recomputedLayers(std::int64_t device_layers) const {

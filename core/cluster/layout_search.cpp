@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <thread>
+#include <utility>
 
 namespace scaleplan {
 
@@ -92,13 +93,20 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
         for (const StageSplit& split : stageSplits(a.layers, pp, o)) {
           const int v = split.virtual_stages;
           std::vector<int> eps = a.isMoe() ? divisorsOf(a.moe.experts, a.moe.experts) : std::vector<int>{1};
+          // Expert TP: the tp (0) and, for a MoE model split over TP, 1 (EP across the TP ranks).
+          const std::vector<int> expert_tps = a.isMoe() && tp > 1 ? std::vector<int>{0, 1} : std::vector<int>{0};
+          std::vector<std::pair<int, int>> expert_grids;  // (ep, expert TP)
           for (int ep : fixedOr(o.ep, eps)) {
+            for (int etp : fixedOr(o.expert_tp, expert_tps)) expert_grids.emplace_back(ep, etp);
+          }
+          for (const auto& [ep, etp] : expert_grids) {
             for (std::int64_t mb : fixedOr(o.micro_batch, o.micro_batches)) {
               for (Recompute r : fixedOr(o.recompute, {Recompute::None, Recompute::Selective, Recompute::Full})) {
                 for (bool sp : fixedOr(o.sequence_parallel, {tp > 1})) {
                   for (int zero : fixedOr(o.zero_stage, {0, 1, 2, 3})) {
                     ParallelLayout l;
                     l.tp = tp, l.pp = pp, l.dp = dp, l.cp = cp, l.ep = ep, l.virtual_stages = v;
+                    l.expert_tp = etp == tp ? 0 : etp;
                     l.first_stage_layers = split.ends.first, l.last_stage_layers = split.ends.last;
                     l.sequence_parallel = sp, l.zero_stage = zero, l.micro_batch = mb, l.recompute = r;
                     for (std::int64_t k : recomputeLayerChoices(l, a.layers, o)) {

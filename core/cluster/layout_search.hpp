@@ -29,6 +29,9 @@ struct LayoutSearchOptions {
   int top_k = 10;  // layouts returned, >= 1
   // Fields fixed by the user (any left empty is searched).
   std::optional<int> tp, pp, dp, cp, ep, virtual_stages, zero_stage;
+  // Expert TP (MoE parallel folding; 0 = tp). Searched when empty: the tp, and 1 (EP may then
+  // span the TP ranks).
+  std::optional<int> expert_tp;
   std::optional<std::int64_t> micro_batch;
   std::optional<Recompute> recompute;
   std::optional<bool> sequence_parallel;

@@ -55,8 +55,8 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   const ParallelLayout& l = best.layout;
   if (best.job.arch.isMoe()) {
     return "this is a mixture-of-experts model, outside that validation; on Megatron-Bridge's fine-grained "
-           "MoE runs (Qwen3-30B-A3B, 128 experts, on 16 H100s, dropless) the model came out about two and a "
-           "half times too fast (+150%, +165%): it does not cost the token dispatcher's host-device "
+           "MoE runs on H100 (Qwen3-30B-A3B and Qwen3-235B-A22B, 128 experts, dropless) the model came out "
+           "+55% to +164% too fast: it does not cost the token dispatcher's host-device "
            "synchronisation or the small grouped expert products' lower efficiency, so the real MFU may lie far "
            "below the range";
   }

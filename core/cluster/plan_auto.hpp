@@ -59,8 +59,8 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id);
 
 // Where `best` lies outside what that range was derived from, one sentence with the side checks
 // that bear on it (bench/cluster/bench_published_runs, README "Side checks"), else "":
-//  - a mixture-of-experts model: Megatron-Bridge's Qwen3-30B-A3B rows on H100 came out +150% and
-//    +165%;
+//  - a mixture-of-experts model: Megatron-Bridge's Qwen3 MoE rows on H100 came out +55% to
+//    +164%;
 //  - data parallelism alone with sharded weights (ZeRO 3 / FSDP, TP = PP = 1): llm-foundry's MPT
 //    FSDP tables came out -13% to +59% on A100 and +13% to +143% on H100;
 //  - off the A100: that the range rests on side checks (H100; B200 and GB200), that nothing

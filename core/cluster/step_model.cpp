@@ -53,7 +53,7 @@ StageParameters stageParameters(const TransformerArchitecture& arch, const Paral
                    : 0.0;
   const double in_layers = c.total - c.token_embedding - c.output_embedding - c.position_embedding;
   // One layer's share on one GPU (MoE layers and dense ones averaged over the model).
-  const double experts_per_layer = routed_experts / (d(l.tp) * l.ep) / d(arch.layers);
+  const double experts_per_layer = routed_experts / (d(l.expertTp()) * l.ep) / d(arch.layers);
   const double per_layer = (in_layers - routed_experts) / l.tp / d(arch.layers) + experts_per_layer;
   const StageLayers stages = l.stageLayers(arch.layers);
   const double input_embedding = (c.token_embedding + c.position_embedding) / l.tp;
@@ -310,10 +310,11 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   // --- memory ----------------------------------------------------------------------------------
   const StageParameters params = stageParameters(arch, l);
   // ZeRO shards a parameter over the ranks that hold the same copy of it: dp·cp for the dense
-  // parameters; for the routed experts the expert-data-parallel group, dp·cp / ep (each EP rank
-  // holds other experts; Megatron-Core's expert_data_parallel group).
+  // parameters; for the routed experts the expert-data-parallel group, tp·cp·dp / (expert TP ·
+  // ep), dp·cp / ep without folding (each EP rank holds other experts; Megatron-Core's
+  // expert_data_parallel group).
   const double shard = d(l.dp) * l.cp;
-  const double expert_shard = shard / l.ep;
+  const double expert_shard = d(l.expertDataParallel());
   const StageShare worst = params.worst();
   const double worst_params = worst.all;
   auto sharded = [&](int from_stage) {
@@ -371,11 +372,13 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   auto gemms = modelGemms(arch, gemm_options);
   if (!gemms) return gemms.error();
   std::vector<ModelGemm> expert_gemms;
-  if (arch.isMoe() && l.ep > 1) {
-    // Each GPU holds experts/ep experts and receives tokens from ep ranks: ep× the tokens per
-    // expert, 1/ep of the calls.
+  if (arch.isMoe() && (l.ep > 1 || l.expertTp() != l.tp)) {
+    // Each GPU holds experts/ep experts, split over expert TP, and receives tokens from ep ranks:
+    // ep× the tokens per expert, 1/ep of the calls. With folding (expert TP below TP) the tokens
+    // an EP group gathers are each TP rank's share, so ep · expert TP / tp × the tokens.
     ModelGemmOptions ep_options = gemm_options;
-    ep_options.tokens = tokens_mb * l.ep;
+    ep_options.tensor_parallel = l.expertTp();
+    ep_options.tokens = std::max<std::int64_t>(1, tokens_mb * l.ep * l.expertTp() / l.tp);
     auto ep_gemms = modelGemms(arch, ep_options);
     if (!ep_gemms) return ep_gemms.error();
     for (auto g : *ep_gemms) {
@@ -530,7 +533,9 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   double ep_layer = 0.0, ep_recompute = 0.0;  // averaged over all layers
   if (arch.isMoe() && l.ep > 1) {
-    const Fabric f = system.groupFabric(l.ep, l.tp * l.cp);
+    // The EP group's GPUs: every tp·cp-th without folding (EP subdivides DP), every expert-TP-th
+    // with it (EP next to expert TP in the folded grid).
+    const Fabric f = system.groupFabric(l.ep, l.expertTp() == l.tp ? l.tp * l.cp : l.expertTp());
     const double bytes = act_bytes * d(arch.moe.top_k) / split;
     const double moe_share = d(arch.moeLayerCount()) / d(arch.layers);
     ep_layer = moe_share * 4.0 * collectiveSeconds(f, Collective::AllToAll, bytes, l.ep);
@@ -603,7 +608,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     double params;
     int ranks, stride;
   };
-  const ReplicaGroup groups[] = {{worst.dense(), dp_ranks, l.tp}, {worst.experts, dp_ranks / l.ep, l.tp * l.ep}};
+  const ReplicaGroup groups[] = {{worst.dense(), dp_ranks, l.tp},
+                                 {worst.experts, l.expertDataParallel(), l.expertTp() * l.ep}};
   const double backward_mb = compute_mb * 2.0 / (3.0 + critical.recomputed_share);
   const double forward_mb = compute_mb - backward_mb;
   const double slowdown = options.overlap_compute_slowdown;

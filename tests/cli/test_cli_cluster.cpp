@@ -367,6 +367,27 @@ class TestCliCluster : public QObject {
     QCOMPARE(file.exit_code, 1);
     QVERIFY2(file.err.contains("/nonexistent/bench.json"), file.err.constData());
   }
+
+  // MoE parallel folding from the command line: --expert-tp 1 lets EP 16 span TP 2 · DP 8; the
+  // JSON layout says expert_tp; without it the complete layout is refused with the reason.
+  void expertTensorParallel() {
+    const QStringList base = {"step", "--preset", "qwen3-30b-a3b", "--gpu", "h100-sxm", "--gpus", "16",
+                              "--seq", "4096", "--global-batch", "64", "--tp", "2", "--pp", "1", "--cp", "1",
+                              "--ep", "16", "--micro-batch", "1", "--sequence-parallel", "on", "--recompute",
+                              "none", "--zero", "1"};
+    Run folded = cli(base + QStringList{"--expert-tp", "1", "--json"});
+    QVERIFY2(folded.exit_code == 0, folded.err.constData());
+    const QJsonObject layout = jsonOf(folded)["layout"].toObject();
+    QCOMPARE(layout["expert_tp"].toInt(), 1);
+    QCOMPARE(layout["ep"].toInt(), 16);
+    QVERIFY(layout["description"].toString().contains("EP 16 (expert TP 1)"));
+    Run refused = cli(base);
+    QCOMPARE(refused.exit_code, 1);
+    QVERIFY2(refused.err.contains("ep: dp × cp = 8 × 1 is not divisible by ep 16"), refused.err.constData());
+    Run bad = cli(base + QStringList{"--expert-tp", "0"});
+    QCOMPARE(bad.exit_code, 2);
+    QVERIFY2(bad.err.contains("--expert-tp"), bad.err.constData());
+  }
 };
 
 QTEST_APPLESS_MAIN(TestCliCluster)

@@ -197,6 +197,46 @@ class TestStepModel : public QObject {
     QVERIFY(found->best.front().estimate.fits);
   }
 
+  // MoE parallel folding: Qwen3-30B-A3B on 16 GPUs with TP 2 · DP 8 cannot take EP 16 unless
+  // the experts leave TP (expert TP 1), when EP spans the TP ranks. Then each GPU holds 128 / 16
+  // whole experts (48 layers of 3 · 2048 · 768 each) beside half of the rest, and the experts'
+  // optimizer state is not sharded (expert data parallelism 2 · 8 / (1 · 16) = 1).
+  void moeParallelFolding() {
+    TrainingJob job;
+    job.arch = preset("qwen3-30b-a3b").architecture;
+    job.seq_len = 4096, job.global_batch = 64, job.gpus = 16;
+    ParallelLayout l;
+    l.tp = 2, l.dp = 8, l.ep = 16, l.sequence_parallel = true, l.zero_stage = 1;
+    std::string error;
+    QVERIFY(!l.isValid(job, &error));
+    SP_VERIFY_CONTAINS(error, "ep: dp × cp = 8 × 1 is not divisible by ep 16 (expert_tp lets EP span the TP ranks too)");
+    l.expert_tp = 1;
+    QVERIFY2(l.isValid(job, &error), error.c_str());
+    QCOMPARE(l.expertDataParallel(), 1);
+    SP_VERIFY_CONTAINS(l.describe(), "EP 16 (expert TP 1)");
+    ParallelLayout too_wide = l;
+    too_wide.ep = 32;
+    QVERIFY(!too_wide.isValid(job, &error));
+    SP_VERIFY_CONTAINS(error, "ep: tp × cp × dp = 2 × 1 × 8 = 16 is not divisible by expert_tp × ep = 1 × 32");
+    const auto sys = systems();
+    const ClusterSystem& h100 = *sys.find("hgx-h100");
+    auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
+    QVERIFY(rates);
+    auto e = estimateStep(job, l, h100, *rates);
+    QVERIFY2(e, e.message().c_str());
+    const double routed = 48.0 * 128 * 3 * 2048 * 768;
+    const double dense = countParameters(job.arch).total - routed;
+    SP_COMPARE_REL(e->memory.parameters_per_gpu, dense / 2 + routed / 16, 1e-9);
+    SP_COMPARE_REL(e->memory.optimizer, 12.0 * (dense / 2 / 8 + routed / 16), 1e-9);
+    QVERIFY(e->time.ep_communication > 0.0);
+    // The search finds the folded layout when EP 16 is asked for with TP 2.
+    LayoutSearchOptions o;
+    o.tp = 2, o.ep = 16;
+    auto found = searchLayouts(job, h100, *rates, o);
+    QVERIFY2(found, found.message().c_str());
+    QCOMPARE(found->best.front().estimate.layout.expertTp(), 1);
+  }
+
   // The MoE dispatcher's token copies, by hand for Mixtral 8x7B (top 2, h 4096) on one HGX H100
   // node, TP 1, one micro-batch of 4096 tokens, all 32 layers MoE: with EP 8 (one local expert,
   // no chunk sorts) (3·2 + 1)·4096 = 28,672 values forward per token and layer; with EP 4 (two

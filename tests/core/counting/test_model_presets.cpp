@@ -38,7 +38,7 @@ class TestModelPresets : public QObject {
     QVERIFY2(catalog, catalog.message().c_str());
     for (const char* id : {"gpt3-175b", "gopher-280b", "chinchilla-70b", "lamda-137b", "mt-nlg-530b",
                            "jurassic-178b", "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b",
-                           "llama3-70b", "llama3-405b", "mixtral-8x7b", "qwen3-30b-a3b"}) {
+                           "llama3-70b", "llama3-405b", "mixtral-8x7b", "qwen3-30b-a3b", "qwen3-235b-a22b"}) {
       QVERIFY2(catalog->find(id) != nullptr, id);
       QVERIFY2(!catalog->find(id)->source.empty(), id);
     }
@@ -66,6 +66,7 @@ class TestModelPresets : public QObject {
     QTest::newRow("llama3-405b") << "llama3-405b" << 405e9;     // Llama Team 2024, Table 3
     QTest::newRow("mixtral-8x7b") << "mixtral-8x7b" << 46.7e9;  // Mistral AI, total
     QTest::newRow("qwen3-30b-a3b") << "qwen3-30b-a3b" << 30.5e9;  // Qwen3 Technical Report, Table 2, total
+    QTest::newRow("qwen3-235b-a22b") << "qwen3-235b-a22b" << 235e9;
   }
   void countsReproducePublishedSizes() {
     QFETCH(QString, id);
@@ -116,6 +117,15 @@ class TestModelPresets : public QObject {
     QCOMPARE(c.active, 48 * (attention + 8 * expert + router + 2 * d) + 2 * v * d + d);   // 3,353,020,416
     SP_COMPARE_REL(c.active, *m->published_active_params, 0.02);
     QCOMPARE(*m->training_tokens, 36e12);
+    // Qwen3-235B-A22B the same way: h 4096, 64 query heads of 128, 4 KV heads, experts of 1536.
+    const ModelPreset* big = catalog->find("qwen3-235b-a22b");
+    QVERIFY(big);
+    const double D = 4096, Q = 8192, KV = 512, E = 1536;
+    const double big_attention = 2 * D * Q + 2 * D * KV, big_expert = 3 * D * E, big_router = D * 128;
+    const ParameterCount b = countParameters(big->architecture);
+    QCOMPARE(b.total, 94 * (big_attention + 128 * big_expert + big_router + 2 * D) + 2 * v * D + D);
+    QCOMPARE(b.active, 94 * (big_attention + 8 * big_expert + big_router + 2 * D) + 2 * v * D + D);
+    SP_COMPARE_REL(b.active, *big->published_active_params, 0.02);  // 22.19B against "22B"
   }
 
   void mixtralActiveParameters() {
