@@ -26,9 +26,8 @@ double overlappedExtra(double comm, double compute, double slowdown) {
   return std::max(comm, compute + slowdown * comm) - compute;
 }
 
-// Parameters one GPU holds on the first, a middle and the last pipeline device.
-// Parameters on one GPU of a pipeline stage: all of them, and the routed experts' among them
-// (which have their own data-parallel group: see estimateStep).
+// Parameters on one GPU of a pipeline stage (first, a middle, last): all of them, and the routed
+// experts' among them (which have their own data-parallel group: see estimateStep).
 struct StageShare {
   double all = 0.0, experts = 0.0;
   double dense() const { return all - experts; }
