@@ -232,6 +232,8 @@ Result<LayoutSearchOptions> resolveLayoutOptions(const ArgParser& p, const Train
     if (!v) return v.error();
     if (*v) *ints[i] = static_cast<int>(**v);
   }
+  if (o.expert_tp && !job.arch.isMoe())
+    return Error{"--expert-tp: needs a mixture-of-experts model (this one has no experts)"};
   auto mb = positive(p, "micro-batch");
   if (!mb) return mb.error();
   if (*mb) o.micro_batch = **mb;

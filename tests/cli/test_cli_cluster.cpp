@@ -387,6 +387,9 @@ class TestCliCluster : public QObject {
     Run bad = cli(base + QStringList{"--expert-tp", "0"});
     QCOMPARE(bad.exit_code, 2);
     QVERIFY2(bad.err.contains("--expert-tp"), bad.err.constData());
+    Run dense = cli({"layouts", "--preset", "llama3-8b", "--gpus", "16", "--expert-tp", "1"});
+    QCOMPARE(dense.exit_code, 2);
+    QVERIFY2(dense.err.contains("--expert-tp: needs a mixture-of-experts model"), dense.err.constData());
   }
 };
 
