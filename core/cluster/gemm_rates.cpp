@@ -5,6 +5,21 @@
 
 namespace scaleplan {
 
+namespace {
+
+// For an 8-bit job, the BF16 (else FP16) rates `make` gives; none for a 16-bit job or when neither
+// is known (GemmRates::sixteenBit() then answers with the job's own rates).
+template <class Make>
+std::shared_ptr<const GemmRates> sixteenBitCompanion(Precision precision, Make make) {
+  if (bytesPerValue(precision) >= 2.0) return nullptr;
+  for (Precision sixteen_bit : {Precision::Bf16, Precision::Fp16}) {
+    if (auto companion = make(sixteen_bit)) return std::make_shared<const GemmRates>(std::move(*companion));
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 bool GemmEfficiencyModel::isValid(std::string* error) const {
   auto fail = [&](const std::string& m) {
     if (error) *error = m;
@@ -36,14 +51,7 @@ Result<GemmRates> GemmRates::fromCatalog(const Accelerator& accelerator, Precisi
   r.memory_bytes_per_second_ = accelerator.bandwidth_tb_per_s * 1e12 * model.bandwidth_fraction;
   r.bytes_per_value_ = bytesPerValue(precision);
   r.source_ = "efficiency model of " + accelerator.id + " " + std::string(toString(precision)) + " dense peak";
-  if (bytesPerValue(precision) < 2.0) {
-    for (Precision sixteen_bit : {Precision::Bf16, Precision::Fp16}) {
-      if (auto companion = fromCatalog(accelerator, sixteen_bit, model)) {
-        r.sixteen_bit_ = std::make_shared<const GemmRates>(std::move(*companion));
-        break;
-      }
-    }
-  }
+  r.sixteen_bit_ = sixteenBitCompanion(precision, [&](Precision p) { return fromCatalog(accelerator, p, model); });
   return r;
 }
 
@@ -63,14 +71,8 @@ Result<GemmRates> GemmRates::fromBenchmark(const BenchResult& result, Precision 
   r.bytes_per_value_ = bytesPerValue(precision);
   r.source_ = "measured " + std::string(toString(precision)) + " medians of " + source + " (" +
               std::to_string(r.points_.size()) + " shapes)";
-  if (bytesPerValue(precision) < 2.0) {
-    for (Precision sixteen_bit : {Precision::Bf16, Precision::Fp16}) {
-      if (auto companion = fromBenchmark(result, sixteen_bit, accelerator, source)) {
-        r.sixteen_bit_ = std::make_shared<const GemmRates>(std::move(*companion));
-        break;
-      }
-    }
-  }
+  r.sixteen_bit_ =
+      sixteenBitCompanion(precision, [&](Precision p) { return fromBenchmark(result, p, accelerator, source); });
   return r;
 }
 

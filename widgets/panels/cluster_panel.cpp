@@ -301,7 +301,7 @@ void ClusterPanel::buildControls() {
     c->setMinimumContentsLength(12);
   }
   applySystemDefaults();
-  fillPrecisions();
+  fillPrecisions();  // applySystemDefaults fills them too, but returns early without a system
   connect(accelerator_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::fillPrecisions);
   connect(precision_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     // The GEMM box holds the share of the chosen precision's peak: its default follows the choice.
@@ -372,7 +372,7 @@ void ClusterPanel::applySystemDefaults() {
       b5(nvlink_efficiency_spin_), b6(network_efficiency_spin_);
   if (const int i = accelerator_combo_->findData(qs(system->accelerator.id)); i >= 0)
     accelerator_combo_->setCurrentIndex(i);
-  if (precision_combo_) fillPrecisions();  // the accelerator's signal is blocked here
+  fillPrecisions();  // the accelerator's signal is blocked here
   gpus_per_node_spin_->setValue(system->gpus_per_node);
   nvlink_spin_->setValue(system->nvlink.bytes_per_second_per_gpu / kBytesPerGb);
   network_spin_->setValue(system->network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb);
@@ -448,7 +448,7 @@ ExecutionOptions ClusterPanel::executionFromControls() const {
 void ClusterPanel::scheduleSearch() {
   // Every change of an input lands here: the execution boxes also drive the budget explorer's
   // "MFU: auto" (the session ignores an unchanged value).
-  if (software_combo_) session_->setClusterExecution(executionFromControls());
+  session_->setClusterExecution(executionFromControls());
   // Hidden (another tab is current): search when shown, so startup and other tabs pay nothing.
   if (!isVisible()) {
     search_stale_ = true;
