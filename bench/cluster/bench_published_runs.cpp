@@ -1,7 +1,7 @@
 // Side checks of the cluster model against published runs that are not in the tests: Llama 3
 // 405B's Table 4 (Megatron-style TP/CP/PP on H100), Megatron-Bridge's FP8 rows on DGX-H100,
 // DGX-B200 and DGX-GB200 (today's Megatron-Core), Megatron-Turing NLG 530B (Megatron-DeepSpeed
-// on A100) and llm-foundry's MPT benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted
+// on A100), Narayanan et al.'s ZeRO-3 rows (DeepSpeed on A100) and llm-foundry's MPT benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted
 // throughput, the error, and per table the mean absolute error, the range and the mean; the data
 // and their sources are in tests/data/published-runs/ (SOURCE.md). Default ("current") software
 // unless a table says otherwise; no constant is fitted to these rows. A printer for whoever
@@ -188,6 +188,56 @@ void mtnlg(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCa
   errors.print("MT-NLG 530B");
 }
 
+// Narayanan et al. 2021 Table 2: DeepSpeed's ZeRO-3 without model parallelism beside Megatron-LM's
+// PTD-P, the same models and global batches on 384-2,240 A100s. The PTD-P rows are a test
+// (test_megatron_validation); printed here again beside the ZeRO-3 ones, which are predicted with
+// the 2021 software profile, ZeRO 3 over all GPUs, TP = PP = 1, the published micro-batch and full
+// recomputation (eq. (3)'s FLOPs count the recomputed forward).
+void megatronTable2(const HardwareCatalog& hw, const SystemCatalog& systems) {
+  auto setup = setupFor("dgx-a100", hw, systems);
+  if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+  std::printf("Narayanan et al. 2021 Table 2, PTD-P vs ZeRO-3 (eq. (3) TFLOP/s per GPU; software megatron-2021; "
+              "the published micro-batch, V chosen by the search)\n");
+  auto rates = GemmRates::fromCatalog(setup->system.accelerator, Precision::Fp16);
+  if (!rates) return (void)std::fprintf(stderr, "%s\n", rates.message().c_str());
+  std::map<std::string, Errors> errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/megatron2021_ptdp_vs_zero3.csv")) {
+    TrainingJob job;
+    TransformerArchitecture& a = job.arch;
+    a.layers = std::stoll(r.at("layers")), a.d_model = std::stoll(r.at("hidden")), a.heads = std::stoll(r.at("heads"));
+    a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = std::stoll(r.at("vocab")), a.tied_embeddings = true;
+    a.positions = PositionKind::Learned, a.max_seq_len = std::stoll(r.at("seq_len"));
+    a.norm = NormKind::LayerNorm, a.biases = true;
+    job.seq_len = a.max_seq_len;
+    job.gpus = std::stoll(r.at("gpus"));
+    job.global_batch = std::stoll(r.at("global_batch"));
+    job.precision = Precision::Fp16;
+    const bool zero3 = r.at("scheme") == "zero-3";
+    LayoutSearchOptions o;
+    o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.cp = 1, o.ep = 1;
+    o.micro_batch = std::stoll(r.at("micro_batch"));
+    o.sequence_parallel = false, o.recompute = Recompute::Full, o.recompute_layers = 0;
+    o.zero_stage = zero3 ? 3 : 0;
+    o.top_k = 1;
+    auto found = searchLayouts(job, setup->system, *rates, o, ExecutionOptions::megatron2021());
+    if (!found) {
+      std::printf("  %s %s GPUs: %s\n", r.at("scheme").c_str(), r.at("gpus").c_str(), found.message().c_str());
+      continue;
+    }
+    const StepEstimate& e = found->best.front().estimate;
+    const double B = double(job.global_batch), s_len = double(job.seq_len), l = double(a.layers), h = double(a.d_model);
+    const double eq3 = 96.0 * B * s_len * l * h * h * (1.0 + s_len / (6.0 * h) + double(a.vocab) / (16.0 * l * h));
+    const double predicted = eq3 / (e.step_seconds * double(job.gpus)) / 1e12;
+    const double published = std::stod(r.at("tflops_per_gpu"));
+    errors[r.at("scheme")].values.push_back(100.0 * (predicted / published - 1.0));
+    std::printf("  %-6s %6sB %5lld GPUs  %-44s %6.1f s per step (dp %5.1f s), published %3.0f TFLOP/s, predicted %5.1f  %+6.1f%%%s\n",
+                r.at("scheme").c_str(), r.at("params_billion").c_str(), (long long)job.gpus,
+                e.layout.describe().c_str(), e.step_seconds, e.time.dp_communication, published, predicted,
+                errors[r.at("scheme")].values.back(), e.fits ? "" : "  (does not fit under the model)");
+  }
+  for (const auto& [scheme, err] : errors) err.print(scheme.c_str());
+}
+
 void mpt(const HardwareCatalog& hw, const SystemCatalog& systems) {
   std::printf("MPT with PyTorch FSDP (llm-foundry benchmark tables; ZeRO 3, TP = PP = 1)\n");
   const std::map<std::string, std::string> system_of = {{"h100_80gb", "hgx-h100"}, {"a100_80gb", "dgx-a100"}};
@@ -237,6 +287,7 @@ int main() {
   llama3(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
   mtnlg(*models, *hw, *systems);
+  megatronTable2(*hw, *systems);
   mpt(*hw, *systems);
   return 0;
 }
