@@ -64,6 +64,11 @@ void printDetails(const Accelerator& a) {
   rows.emplace_back("bandwidth", formatNumber(a.bandwidth_tb_per_s, 4) + " TB/s");
   rows.emplace_back("TDP", a.tdp_watts > 0 ? formatNumber(a.tdp_watts, 5) + " W" : "not published");
   if (a.sm_count) rows.emplace_back("SMs", std::to_string(*a.sm_count));
+  if (a.peak(Precision::Fp8)) {
+    rows.emplace_back("fp8 layouts", a.fp8_gemm_any_layout
+                                         ? "any operand layout (no transposed FP8 copies)"
+                                         : "TN only (FP8 training keeps transposed copies)");
+  }
   rows.emplace_back("price", a.usd_per_gpu_hour
                                  ? "$" + priceCell(*a.usd_per_gpu_hour) + "/GPU-hour (" + a.price_month + ")"
                                  : "none in the catalog");

@@ -24,6 +24,10 @@ Result<ClusterSetup> makeClusterSetup(const ClusterSetupSpec& spec, const Hardwa
     auto a = acceleratorFromBenchmark(*loaded);
     if (!a) return Error{"--gpu: " + bench_path + ": " + a.message()};
     accelerator = *a;
+    // What a benchmark does not measure comes from the catalog entry it matched.
+    if (loaded->catalog_match) {
+      if (auto entry = accelerators.get(loaded->catalog_match->id)) accelerator->fp8_gemm_any_layout = (*entry)->fp8_gemm_any_layout;
+    }
     bench = *loaded;
     if (!chosen && loaded->catalog_match) chosen = systems.findByAccelerator(loaded->catalog_match->id);
   } else if (!spec.gpu_id.empty()) {

@@ -69,7 +69,7 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   std::string out = isHopper(accelerator_id)
                         ? "off the A100 the range rests on side checks on H100, not on a validation"
                         : "off the A100 the range rests on side checks on B200 and GB200 (Megatron-Bridge's FP8 rows, "
-                          "-0% to +26%; small models the most over-predicted), not on a validation";
+                          "+1% to +27%; small models the most over-predicted), not on a validation";
   if (!isHopper(accelerator_id) && !isCheckedBlackwell(accelerator_id))
     out += "; nothing has checked the model on " + best.system_id + " (" + accelerator_id + ") itself";
   if (best.job.seq_len > 8192)

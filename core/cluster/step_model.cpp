@@ -223,6 +223,8 @@ bool ExecutionOptions::isValid(std::string* error) const {
   if (!(gradient_reduce_copy_bytes_per_parameter >= 0.0))
     return fail("gradient_reduce_copy_bytes_per_parameter: must be >= 0");
   if (!(fp8_quantization_bytes_per_element >= 0.0)) return fail("fp8_quantization_bytes_per_element: must be >= 0");
+  if (!(fp8_transpose_copy_bytes_per_element >= 0.0))
+    return fail("fp8_transpose_copy_bytes_per_element: must be >= 0");
   if (!(framework_reserved_bytes >= 0.0)) return fail("framework_reserved_bytes: must be >= 0");
   if (!(fragmentation_allowance >= 0.0 && fragmentation_allowance < 1.0))
     return fail("fragmentation_allowance: must be in [0, 1)");
@@ -499,7 +501,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     recompute_bytes += moe_share * d(tokens_mb) * 2.0 * fwd_elements;
   }
   if (fp8) {
-    const double quantize = options.fp8_quantization_bytes_per_element / d(arch.layers);
+    const double transpose = system.accelerator.fp8_gemm_any_layout ? 0.0 : options.fp8_transpose_copy_bytes_per_element;
+    const double quantize = (options.fp8_quantization_bytes_per_element + transpose) / d(arch.layers);
     layer_bytes += quantize * (fp8_inputs + fp8_output_grads);
     recompute_bytes += quantize * fp8_inputs;
   }

@@ -129,13 +129,16 @@ struct ExecutionOptions {
   // layer is recomputed) and of its output gradient (backward) to FP8, bytes: current scaling
   // reads the 16-bit tensor twice, once for its amax and once to cast ("FP8 Current Scaling
   // requires two tensor reads per quantization", Transformer Engine's FP8 delayed-scaling guide),
-  // 4; Hopper's FP8 GEMMs take only the TN layout, so the weight-gradient product needs a second,
-  // transposed FP8 copy of both tensors (Transformer Engine's "Performance considerations:
-  // handling transposes"), writes 1 + 1: 6. Blackwell reads either layout (5); delayed scaling
-  // skips the amax read (4 on Hopper). Assumed unfused with the norm before the QKV and MLP
-  // products (Transformer Engine can fuse the cast into LayerNormLinear). With sequence
-  // parallelism the h-wide tensors are quantized on each rank's 1/tp share and gathered in FP8.
-  double fp8_quantization_bytes_per_element = 6.0;
+  // 4, and writes the FP8 copy, 1: 5. Delayed scaling skips the amax read (3). Assumed unfused
+  // with the norm before the QKV and MLP products (Transformer Engine can fuse the cast into
+  // LayerNormLinear). With sequence parallelism the h-wide tensors are quantized on each rank's
+  // 1/tp share and gathered in FP8.
+  double fp8_quantization_bytes_per_element = 5.0;
+  // On an accelerator whose FP8 products take only the TN layout (Hopper, Ada: see
+  // Accelerator::fp8_gemm_any_layout), the weight-gradient product needs a second, transposed FP8
+  // copy of both tensors (Transformer Engine's "Performance considerations: handling
+  // transposes"): one more byte written per element, 6 in all on Hopper, 5 on Blackwell.
+  double fp8_transpose_copy_bytes_per_element = 1.0;
   // Mixture of experts: the token dispatcher's copies (Megatron-Core's MoEAlltoAllTokenDispatcher
   // and moe_utils.py, with --moe-permute-fusion), per token of an MoE layer and per hidden value,
   // for top-k routing: permute (an index_select of each token's k copies into expert order: read

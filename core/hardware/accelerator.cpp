@@ -25,7 +25,8 @@ constexpr double kFlopsPerTera = 1e12;
 // Every field an entry may have; anything else is a typo worth reporting ("memroy_gb").
 constexpr std::string_view kKnownFields[] = {
     "id",        "name",     "vendor",           "dense_peak_tflops", "memory_gb", "bandwidth_tb_per_s",
-    "tdp_watts", "sm_count", "usd_per_gpu_hour", "price_month",       "source",    "measured"};
+    "tdp_watts", "sm_count", "usd_per_gpu_hour", "price_month",       "source",    "measured",
+    "fp8_gemm_any_layout"};
 
 std::string knownFieldList() {
   std::string out;
@@ -180,6 +181,9 @@ Result<Accelerator> parseEntry(const bj::value& value, const std::string& entry_
   auto measured = json::getOptionalBool(o, "measured", path);
   if (!measured) return measured.error();
   a.measured = measured->value_or(false);
+  auto any_layout = json::getOptionalBool(o, "fp8_gemm_any_layout", path);
+  if (!any_layout) return any_layout.error();
+  a.fp8_gemm_any_layout = any_layout->value_or(false);
   return a;
 }
 
@@ -199,6 +203,7 @@ bj::object entryToJson(const Accelerator& a) {
   if (!a.price_month.empty()) o["price_month"] = a.price_month;
   if (!a.source.empty()) o["source"] = a.source;
   if (a.measured) o["measured"] = true;
+  if (a.fp8_gemm_any_layout) o["fp8_gemm_any_layout"] = true;
   return o;
 }
 

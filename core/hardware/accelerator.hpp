@@ -32,6 +32,12 @@ struct Accelerator {
   std::optional<int> sm_count;             // NVIDIA streaming multiprocessors (device matching)
   // True for entries made from a benchmark result: dense_peak then holds *measured* rates.
   bool measured = false;
+  // FP8 matrix products take their operands in any layout (Blackwell). False: only the TN layout
+  // (Hopper, Ada), so FP8 training keeps a transposed FP8 copy of each tensor that a backward
+  // product reads the other way (Transformer Engine, common/gemm/cublaslt_gemm.cu: "Hopper only
+  // supports TN GEMMs for FP8"; "Blackwell supports any GEMM layout for FP8";
+  // nvte_is_non_tn_fp8_gemm_supported). Catalog field "fp8_gemm_any_layout", default false.
+  bool fp8_gemm_any_layout = false;
 
   std::optional<FlopsPerSecond> peak(Precision p) const;
   // Device memory in bytes: memory_gb GiB. Measured totals (CUDA's total memory) agree within 1%,

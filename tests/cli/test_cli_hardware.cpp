@@ -66,6 +66,11 @@ class TestCliHardware : public QObject {
     QCOMPARE(r.exit_code, 0);
     QVERIFY2(r.out.contains("bf16 peak: 191.5 TFLOP/s dense"), r.out.constData());
     QVERIFY2(r.out.contains("64 GiB (68.7 GB)"), r.out.constData());
+    QVERIFY2(!r.out.contains("fp8 layouts"), r.out.constData());  // no FP8 on an MI250X
+    Run b200 = cli({"hardware", "b200", "h100-sxm"});
+    QCOMPARE(b200.exit_code, 0);
+    QVERIFY2(b200.out.contains("any operand layout (no transposed FP8 copies)"), b200.out.constData());
+    QVERIFY2(b200.out.contains("TN only (FP8 training keeps transposed copies)"), b200.out.constData());
   }
 
   void costGpt3BookExample() {

@@ -421,8 +421,8 @@ class TestStepModel : public QObject {
   }
 
   // An FP8 job's linear layers quantize their inputs (forward) and output gradients (backward):
-  // 6 bytes per element by default (current scaling reads the 16-bit tensor twice; Hopper writes a
-  // row-wise and a transposed FP8 copy). By hand for Llama 3 8B (h 4096, 32 heads and 8 KV heads
+  // 6 bytes per element on Hopper (current scaling reads the 16-bit tensor twice; Hopper writes a
+  // row-wise and a transposed FP8 copy), 5 on Blackwell (no transposed copy). By hand for Llama 3 8B (h 4096, 32 heads and 8 KV heads
   // of 128, d_ff 14336), per token and layer, inputs: QKV 4096, attention out 4096, gate+up 4096,
   // down 14336; output gradients: QKV 6144, out 4096, gate+up 28672, down 4096; 69,632 elements.
   // With TP 2 every width halves (sequence parallelism quantizes the h-wide tensors on each
@@ -438,6 +438,7 @@ class TestStepModel : public QObject {
     QVERIFY(fp8);
     ExecutionOptions none;
     none.fp8_quantization_bytes_per_element = 0.0;
+    none.fp8_transpose_copy_bytes_per_element = 0.0;
     const double bandwidth = 0.89 * 3.35e12;
     struct Case {
       int tp;
@@ -453,6 +454,21 @@ class TestStepModel : public QObject {
       QVERIFY2(with && without, (with.message() + without.message()).c_str());
       SP_COMPARE_REL(with->time.memory_bound - without->time.memory_bound,
                      6.0 * c.elements * 8192.0 * 32.0 / bandwidth, 1e-9);
+    }
+    // Blackwell (DGX B200, 0.89 of 8 TB/s): 5 bytes per element, TP 1.
+    {
+      const ClusterSystem& b200 = *sys.find("dgx-b200");
+      QVERIFY(b200.accelerator.fp8_gemm_any_layout);
+      auto rates = GemmRates::fromCatalog(b200.accelerator, Precision::Fp8);
+      QVERIFY(rates);
+      ParallelLayout l;
+      l.dp = 8, l.zero_stage = 1;
+      job.global_batch = 8;
+      auto with = estimateStep(job, l, b200, *rates);
+      auto without = estimateStep(job, l, b200, *rates, none);
+      QVERIFY2(with && without, (with.message() + without.message()).c_str());
+      SP_COMPARE_REL(with->time.memory_bound - without->time.memory_bound, 5.0 * 69632.0 * 8192.0 * 32.0 / (0.89 * 8e12),
+                     1e-9);
     }
     // A 16-bit job quantizes nothing.
     job.precision = Precision::Bf16;

@@ -147,6 +147,15 @@ class TestHardwareCatalog : public QObject {
     QVERIFY(!c.find("mi300x")->sm_count.has_value());
   }
 
+  // Blackwell's FP8 products take any operand layout; Hopper's and Ada's only TN (Transformer
+  // Engine's cublaslt_gemm.cu); an entry that does not say is TN-only.
+  void fp8OperandLayouts() {
+    HardwareCatalog c = shipped();
+    QVERIFY(c.find("b200")->fp8_gemm_any_layout);
+    QVERIFY(c.find("gb200")->fp8_gemm_any_layout);
+    for (const char* id : {"h100-sxm", "h200", "l40s", "mi300x"}) QVERIFY2(!c.find(id)->fp8_gemm_any_layout, id);
+  }
+
   void supportedPrecisionsListInEnumOrder() {
     HardwareCatalog c = shipped();
     QCOMPARE(c.find("h100-sxm")->supportedPrecisions(),
@@ -190,6 +199,7 @@ class TestHardwareCatalog : public QObject {
       QCOMPARE(b.price_month, a.price_month);
       QCOMPARE(b.source, a.source);
       QCOMPARE(b.measured, a.measured);
+      QCOMPARE(b.fp8_gemm_any_layout, a.fp8_gemm_any_layout);
     }
     // Writing what was read back gives the same text: the format is stable.
     QCOMPARE(acceleratorsToJson(back->accelerators()), text);
@@ -288,7 +298,10 @@ class TestHardwareCatalog : public QObject {
         e + ".price_month: '2026-13' is not a month in the form \"YYYY-MM\"");
     row("unknown field", docWith("\"memroy_gb\": 80"),
         e + ": unknown field 'memroy_gb' (known fields: id, name, vendor, dense_peak_tflops, memory_gb, "
-            "bandwidth_tb_per_s, tdp_watts, sm_count, usd_per_gpu_hour, price_month, source, measured)");
+            "bandwidth_tb_per_s, tdp_watts, sm_count, usd_per_gpu_hour, price_month, source, measured, "
+            "fp8_gemm_any_layout)");
+    row("fp8 layout not a boolean", docWith("\"fp8_gemm_any_layout\": \"yes\""),
+        e + ".fp8_gemm_any_layout: expected a boolean, got a string");
     row("empty name", docWith("\"name\": \"\"", "name"), e + ".name: must not be empty");
     row("duplicate id",
         R"({"schema_version": 1, "accelerators": [)"
