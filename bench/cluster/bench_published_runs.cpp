@@ -1,7 +1,8 @@
 // Side checks of the cluster model against published runs that are not in the tests: Llama 3
 // 405B's Table 4 (Megatron-style TP/CP/PP on H100), Megatron-Bridge's FP8 rows on DGX-H100,
 // DGX-B200 and DGX-GB200 (today's Megatron-Core), Megatron-Turing NLG 530B (Megatron-DeepSpeed
-// on A100), Narayanan et al.'s ZeRO-3 rows (DeepSpeed on A100) and llm-foundry's MPT benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted
+// on A100), Narayanan et al.'s ZeRO-3 rows (DeepSpeed on A100), Megatron-LM's README strong
+// scaling of GPT-3 175B on H100 and llm-foundry's MPT benchmark tables (PyTorch FSDP on A100 and H100). Prints each row's published and predicted
 // throughput, the error, and per table the mean absolute error, the range and the mean; the data
 // and their sources are in tests/data/published-runs/ (SOURCE.md). Default ("current") software
 // unless a table says otherwise; no constant is fitted to these rows. A printer for whoever
@@ -188,6 +189,49 @@ void mtnlg(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCa
   errors.print("MT-NLG 530B");
 }
 
+// A GPT with Megatron-LM's defaults (GELU MLP of 4h, learned positions, LayerNorm, biases, output
+// layer tied to the embedding) from a row's layers, hidden, heads, vocab, seq_len, gpus and
+// global_batch.
+TrainingJob megatronGptJob(const Row& r) {
+  TrainingJob job;
+  TransformerArchitecture& a = job.arch;
+  a.layers = std::stoll(r.at("layers")), a.d_model = std::stoll(r.at("hidden")), a.heads = std::stoll(r.at("heads"));
+  a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = std::stoll(r.at("vocab")), a.tied_embeddings = true;
+  a.positions = PositionKind::Learned, a.max_seq_len = std::stoll(r.at("seq_len"));
+  a.norm = NormKind::LayerNorm, a.biases = true;
+  job.seq_len = a.max_seq_len;
+  job.gpus = std::stoll(r.at("gpus"));
+  job.global_batch = std::stoll(r.at("global_batch"));
+  return job;
+}
+
+// Megatron-LM's README (H100): GPT-3 175B strong-scaled from 96 to 4,608 H100s at 1,152 sequences
+// of 4,096 tokens, MFU 47% -> 42%. The layouts are only in an image, so the published MFU is set
+// against the MFU of the layout the search finds fastest: what 'plan --mfu auto' would report.
+void megatronReadmeH100(const HardwareCatalog& hw, const SystemCatalog& systems) {
+  auto setup = setupFor("hgx-h100", hw, systems);
+  if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+  std::printf("Megatron-LM README, GPT-3 175B (vocabulary 131,072) strong scaling on H100, BF16 (MFU; layout: the "
+              "search's fastest, as plan --mfu auto)\n");
+  Errors errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/megatron_lm_readme_h100.csv")) {
+    const TrainingJob job = megatronGptJob(r);
+    LayoutSearchOptions o;
+    o.top_k = 1;
+    auto found = searchLayouts(job, setup->system, setup->rates, o);
+    if (!found) {
+      std::printf("  %s GPUs: %s\n", r.at("gpus").c_str(), found.message().c_str());
+      continue;
+    }
+    const StepEstimate& e = found->best.front().estimate;
+    const double published = std::stod(r.at("mfu_pct"));
+    errors.values.push_back(100.0 * (100.0 * e.mfu / published - 1.0));
+    std::printf("  %5lld GPUs  %-72s published MFU %4.1f%%, predicted %5.1f%%  %+6.1f%%\n", (long long)job.gpus,
+                e.layout.describe().c_str(), published, 100.0 * e.mfu, errors.values.back());
+  }
+  errors.print("Megatron-LM README, H100");
+}
+
 // Narayanan et al. 2021 Table 2: DeepSpeed's ZeRO-3 without model parallelism beside Megatron-LM's
 // PTD-P, the same models and global batches on 384-2,240 A100s. The PTD-P rows are a test
 // (test_megatron_validation); printed here again beside the ZeRO-3 ones, which are predicted with
@@ -202,15 +246,8 @@ void megatronTable2(const HardwareCatalog& hw, const SystemCatalog& systems) {
   if (!rates) return (void)std::fprintf(stderr, "%s\n", rates.message().c_str());
   std::map<std::string, Errors> errors;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/megatron2021_ptdp_vs_zero3.csv")) {
-    TrainingJob job;
-    TransformerArchitecture& a = job.arch;
-    a.layers = std::stoll(r.at("layers")), a.d_model = std::stoll(r.at("hidden")), a.heads = std::stoll(r.at("heads"));
-    a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = std::stoll(r.at("vocab")), a.tied_embeddings = true;
-    a.positions = PositionKind::Learned, a.max_seq_len = std::stoll(r.at("seq_len"));
-    a.norm = NormKind::LayerNorm, a.biases = true;
-    job.seq_len = a.max_seq_len;
-    job.gpus = std::stoll(r.at("gpus"));
-    job.global_batch = std::stoll(r.at("global_batch"));
+    TrainingJob job = megatronGptJob(r);
+    const TransformerArchitecture& a = job.arch;
     job.precision = Precision::Fp16;
     const bool zero3 = r.at("scheme") == "zero-3";
     LayoutSearchOptions o;
@@ -288,6 +325,7 @@ int main() {
   megatronBridge(*models, *hw, *systems);
   mtnlg(*models, *hw, *systems);
   megatronTable2(*hw, *systems);
+  megatronReadmeH100(*hw, *systems);
   mpt(*hw, *systems);
   return 0;
 }

@@ -44,8 +44,11 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
   }
   const std::string side_checks =
       isHopper(accelerator_id)
-          ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows)"
-          : "side checks on B200 and GB200 at 8K tokens (Megatron-Bridge's FP8 rows), the widest of the side checks";
+          ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, and "
+            "Megatron-LM's GPT-3 175B strong scaling against the search's fastest layout, the widest)"
+          : "side checks on B200 and GB200 at 8K tokens (Megatron-Bridge's FP8 rows, up to +27.2%) and, the "
+            "widest of the side checks, on H100 (Megatron-LM's GPT-3 175B strong scaling against the search's "
+            "fastest layout)";
   return validation + ", where it under-predicted by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
          "%, and " + side_checks + ", where it over-predicted by at most " +
          formatNumber(100.0 * accuracy.over_prediction, 3) + "% (rounded up); " + range;

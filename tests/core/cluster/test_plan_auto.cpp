@@ -137,34 +137,37 @@ class TestPlanAuto : public QObject {
     SP_VERIFY_CONTAINS(a100, "MFU / 1.088 to MFU x 1.071");
   }
 
-  // Off the A100 the downward allowance is a side check's worst over-prediction, rounded up: on
-  // Hopper the H100 checks' (12.03%, Llama 3 405B on 8,192 GPUs), elsewhere the widest, B200 and
-  // GB200's (27.12%, Megatron-Bridge's Llama 3 8B on GB200); the upward one stays the validations'.
+  // Off the A100 the downward allowance is the widest side check's over-prediction, rounded up:
+  // Megatron-LM's GPT-3 175B on 96 H100s against the search's fastest layout (31.28%), on Hopper
+  // and elsewhere alike (B200 and GB200's own worst, 27.12%, is narrower); the upward one stays
+  // the validations'.
   void accuracyOffTheA100() {
     const ClusterMfuAccuracy a100 = clusterMfuAccuracyFor("a100-40gb-sxm");
     QCOMPARE(a100.over_prediction, kClusterMfuAccuracy.over_prediction);
     for (const char* gpu : {"h100-sxm", "h100-pcie", "h200"}) {
       const ClusterMfuAccuracy hopper = clusterMfuAccuracyFor(gpu);
-      QCOMPARE(hopper.over_prediction, 0.121);
+      QCOMPARE(hopper.over_prediction, 0.313);
       QCOMPARE(hopper.under_prediction, 0.071);
     }
     for (const char* gpu : {"b200", "gb200", "mi300x", "l40s"}) {
       const ClusterMfuAccuracy other = clusterMfuAccuracyFor(gpu);
-      QCOMPARE(other.over_prediction, 0.272);
+      QCOMPARE(other.over_prediction, 0.313);
       QCOMPARE(other.under_prediction, 0.071);
     }
-    // A predicted 40% on an H100 stands for 35.68% to 42.84%.
+    // A predicted 40% on an H100 stands for 30.46% to 42.84%.
     const Interval forty = clusterMfuRange(0.40, clusterMfuAccuracyFor("h100-sxm"));
-    SP_COMPARE_REL(forty.low, 0.40 / 1.121, 1e-12);
+    SP_COMPARE_REL(forty.low, 0.40 / 1.313, 1e-12);
     SP_COMPARE_REL(forty.high, 0.4284, 1e-12);
     const std::string h100 = clusterMfuRangeBasis("h100-sxm");
     SP_VERIFY_CONTAINS(h100, "side checks on H100");
-    SP_VERIFY_CONTAINS(h100, "12.1%");
-    SP_VERIFY_CONTAINS(h100, "MFU / 1.121 to MFU x 1.071");
+    SP_VERIFY_CONTAINS(h100, "31.3%");
+    SP_VERIFY_CONTAINS(h100, "Megatron-LM's GPT-3 175B strong scaling");
+    SP_VERIFY_CONTAINS(h100, "MFU / 1.313 to MFU x 1.071");
     const std::string b200 = clusterMfuRangeBasis("b200");
     SP_VERIFY_CONTAINS(b200, "side checks on B200 and GB200");
-    SP_VERIFY_CONTAINS(b200, "27.2%");
-    SP_VERIFY_CONTAINS(b200, "MFU / 1.272 to MFU x 1.071");
+    SP_VERIFY_CONTAINS(b200, "up to +27.2%");
+    SP_VERIFY_CONTAINS(b200, "31.3%");
+    SP_VERIFY_CONTAINS(b200, "MFU / 1.313 to MFU x 1.071");
   }
 
   // Layouts outside the validated regime say so, with the side checks that bear on them.
@@ -217,7 +220,7 @@ class TestPlanAuto : public QObject {
     const double mfu = planned->request.mfu;
     QVERIFY(planned->request.mfu_range.has_value());
     const Interval range = *planned->request.mfu_range;
-    SP_COMPARE_REL(range.low, mfu / 1.121, 1e-12);  // an H100: the Hopper side checks' allowance
+    SP_COMPARE_REL(range.low, mfu / 1.313, 1e-12);  // an H100: the widest side check's allowance
     SP_COMPARE_REL(range.high, std::min(1.0, mfu * 1.071), 1e-12);
     QCOMPARE(planned->mfu_range_basis, clusterMfuRangeBasis("h100-sxm"));
     const PlanIntervals& iv = planned->result.intervals;
