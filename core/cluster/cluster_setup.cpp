@@ -26,7 +26,8 @@ Result<ClusterSetup> makeClusterSetup(const ClusterSetupSpec& spec, const Hardwa
     accelerator = *a;
     // What a benchmark does not measure comes from the catalog entry it matched.
     if (loaded->catalog_match) {
-      if (auto entry = accelerators.get(loaded->catalog_match->id)) accelerator->fp8_gemm_any_layout = (*entry)->fp8_gemm_any_layout;
+      if (auto entry = accelerators.get(loaded->catalog_match->id))
+        accelerator->fp8_gemm_any_layout = (*entry)->fp8_gemm_any_layout;
     }
     bench = *loaded;
     if (!chosen && loaded->catalog_match) chosen = systems.findByAccelerator(loaded->catalog_match->id);

@@ -501,7 +501,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     recompute_bytes += moe_share * d(tokens_mb) * 2.0 * fwd_elements;
   }
   if (fp8) {
-    const double transpose = system.accelerator.fp8_gemm_any_layout ? 0.0 : options.fp8_transpose_copy_bytes_per_element;
+    const double transpose =
+        system.accelerator.fp8_gemm_any_layout ? 0.0 : options.fp8_transpose_copy_bytes_per_element;
     const double quantize = (options.fp8_quantization_bytes_per_element + transpose) / d(arch.layers);
     layer_bytes += quantize * (fp8_inputs + fp8_output_grads);
     recompute_bytes += quantize * fp8_inputs;

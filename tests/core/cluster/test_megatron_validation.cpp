@@ -1,8 +1,9 @@
 // Validation of the cluster execution model against Narayanan et al. 2021 (Megatron-LM on
 // Selene, A100 80GB): Table 1 weak scaling here, and Table 2's PTD-P rows (ptdpRowsOfTable2,
-// megatron2021_ptdp_vs_zero3.csv) the same way. Table 1: tests/data/published-runs/ (a copy of ../shared/data/published-runs/)
-// megatron2021_weak_scaling.csv (see its SOURCE.md). For each row the model predicts TFLOP/s per
-// GPU counted with the paper's eq. (3) (which includes the recomputed forward pass):
+// megatron2021_ptdp_vs_zero3.csv) the same way. Table 1: tests/data/published-runs/
+// megatron2021_weak_scaling.csv (a copy of ../shared/data/published-runs/; see its SOURCE.md).
+// For each row the model predicts TFLOP/s per GPU counted with the paper's eq. (3) (which
+// includes the recomputed forward pass):
 //   F = 96·B·s·l·h²·(1 + s/(6h) + V/(16·l·h)) per step, predicted = F / (step seconds × GPUs).
 // Layout per row: TP and PP from the table, DP = GPUs / (TP·PP), full recomputation, no sequence
 // parallelism and no ZeRO (both came later), the software of 2021 (ExecutionOptions::megatron2021:
@@ -99,8 +100,8 @@ struct TableErrors {
 };
 
 // Predicts each row's eq. (3) TFLOP/s per GPU in its paper layout (megatron2021 software) and
-// checks, as QtTest failures, the invariants every row must meet: the model's hardware FLOPs agree with eq. (3),
-// and the published rate lies within the accuracy band around the prediction.
+// checks, as QtTest failures, the invariants every row must meet: the model's hardware FLOPs
+// agree with eq. (3), and the published rate lies within the accuracy band around the prediction.
 void predictRows(const std::vector<Row>& rows, TableErrors* errors_out) {
   const ClusterSystem system = test::shippedSystem("dgx-a100");
   auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);
