@@ -89,6 +89,17 @@ Status withAccuracyRange(AutoMfuPlan& planned, const std::string& accelerator_id
   auto plan = makePlan(planned.request);
   if (!plan) return Error{"mfu auto: " + plan.message()};
   planned.result = *plan;
+  // The planner's "unusually high" warning reads a typed MFU as a likely sparse peak or missing
+  // FLOP term; here the MFU is the model's prediction, so the warning says that instead, and where
+  // its accuracy range reaches.
+  for (PlanWarning& w : planned.result.warnings) {
+    if (w.kind != PlanWarningKind::MfuHigh) continue;
+    w.message = "MFU " + formatNumber(100.0 * planned.request.mfu, 3) + "% is the cluster model's prediction (" +
+                planned.best.layout.describe() +
+                "), above the 35-50% of the spec sheet's dense peak that large runs typically reach; its "
+                "accuracy range reaches down to " +
+                formatNumber(100.0 * planned.request.mfu_range->low, 3) + "%";
+  }
   return Status::ok();
 }
 

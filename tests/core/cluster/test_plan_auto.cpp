@@ -244,6 +244,25 @@ class TestPlanAuto : public QObject {
             planned->result.cost.wall_clock.days() < iv.wall_clock_days->high);
   }
 
+  // An auto MFU above the planner's "unusually high" mark is the model's prediction, not a typed
+  // sparse peak: the warning says so and names the layout and the range's low end. 1e24 FLOPs on
+  // 1,024 H100s with the shape rule predicts above 60% (61.2% today).
+  void highAutoMfuIsCalledAPrediction() {
+    const Fixture f = load();
+    auto planned = makePlanWithAutoMfu(request(f, {BudgetUnit::Flops, 1e24}, "h100-sxm", 1024), specFor(f, "h100-sxm"));
+    QVERIFY2(planned, planned.message().c_str());
+    QVERIFY2(planned->request.mfu > mfuBand(false).unusually_high, "precondition: the predicted MFU is above the mark");
+    const PlanWarning* high = nullptr;
+    for (const PlanWarning& w : planned->result.warnings) {
+      if (w.kind == PlanWarningKind::MfuHigh) high = &w;
+    }
+    QVERIFY(high);
+    SP_VERIFY_CONTAINS(high->message, "is the cluster model's prediction (" + planned->best.layout.describe() + ")");
+    const std::string low = formatNumber(100.0 * planned->request.mfu_range->low, 3);
+    SP_VERIFY_CONTAINS(high->message, "reaches down to " + low + "%");
+    QVERIFY2(high->message.find("sparse peak") == std::string::npos, high->message.c_str());
+  }
+
   // The shape rule reproduces Llama 3 70B's width class and the default batch divides.
   void shapeRuleAndDefaultBatch() {
     auto a = llamaShapeFor(70e9);
