@@ -94,10 +94,11 @@ Status withAccuracyRange(AutoMfuPlan& planned, const std::string& accelerator_id
   // its accuracy range reaches.
   for (PlanWarning& w : planned.result.warnings) {
     if (w.kind != PlanWarningKind::MfuHigh) continue;
-    w.message = "MFU " + formatNumber(100.0 * planned.request.mfu, 3) + "% is the cluster model's prediction (" +
-                planned.best.layout.describe() +
-                "), above the 35-50% of the spec sheet's dense peak that large runs typically reach; its "
-                "accuracy range reaches down to " +
+    const bool measured = planned.request.accelerator.measured;
+    w.message = "MFU " + formatNumber(100.0 * planned.request.mfu, 3) + "%" + (measured ? " of a measured peak" : "") +
+                " is the cluster model's prediction (" + planned.best.layout.describe() + "), above the " +
+                (measured ? "44-63% of a measured peak" : "35-50% of the spec sheet's dense peak") +
+                " that large runs typically reach; its accuracy range reaches down to " +
                 formatNumber(100.0 * planned.request.mfu_range->low, 3) + "%";
   }
   return Status::ok();
