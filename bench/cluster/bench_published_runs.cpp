@@ -127,7 +127,7 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
     o.micro_batch = std::stoll(r.at("micro_batch"));
     if (std::stoi(r.at("vp")) > 0) o.virtual_stages = std::stoi(r.at("vp"));
     o.ep = std::stoi(r.at("ep"));
-    o.zero_stage = std::stoi(r.at("fsdp")) > 0 ? 3 : 2;  // FSDP, else DDP with the distributed optimizer
+    o.zero_stage = std::stoi(r.at("fsdp")) > 0 ? 3 : 1;  // FSDP, else DDP with the distributed optimizer (ZeRO 1: "[no] distribute model gradients", Megatron-LM docs/source/api-guide/dist_optimizer.md)
     o.top_k = 1;
     auto found = searchLayouts(job, setup->system, *rates, o);
     if (!found) {
@@ -141,7 +141,7 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
     const std::string system = r.at("published_system") + (job.arch.isMoe() ? " MoE" : "");
     if (!errors.count(system)) order.push_back(system);
     errors[system].values.push_back(100.0 * (predicted / published - 1.0));
-    std::printf("  %s %-9s %-13s %5lld GPUs  %-78s published %6.0f tokens/s/GPU, predicted %7.0f  %+6.1f%%\n",
+    std::printf("  %s %-9s %-13s %5lld GPUs  %-78s published %6.0f tokens/s/GPU, predicted %7.0f  %+7.2f%%\n",
                 r.at("container").c_str(), system.c_str(), r.at("model").c_str(), (long long)job.gpus,
                 e.layout.describe().c_str(), published, predicted, errors[system].values.back());
   }
@@ -226,7 +226,7 @@ void megatronReadmeH100(const HardwareCatalog& hw, const SystemCatalog& systems)
     const StepEstimate& e = found->best.front().estimate;
     const double published = std::stod(r.at("mfu_pct"));
     errors.values.push_back(100.0 * (100.0 * e.mfu / published - 1.0));
-    std::printf("  %5lld GPUs  %-72s published MFU %4.1f%%, predicted %5.1f%%  %+6.1f%%\n", (long long)job.gpus,
+    std::printf("  %5lld GPUs  %-72s published MFU %4.1f%%, predicted %5.2f%%  %+7.2f%%\n", (long long)job.gpus,
                 e.layout.describe().c_str(), published, 100.0 * e.mfu, errors.values.back());
   }
   errors.print("Megatron-LM README, H100");

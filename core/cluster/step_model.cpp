@@ -643,6 +643,14 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   if (l.zero_stage >= 3) {
     t.dp_communication = m * overlappedExtra(fsdp_per_mb, compute_mb, slowdown);
+  } else if (l.zero_stage == 2) {
+    // ZeRO 2 keeps only its shard of the gradients, so a micro-batch's gradients cannot wait for
+    // the next one: they are reduce-scattered into the shard after every micro-batch's backward
+    // (DeepSpeed's stage 2 reduces at every micro-step under gradient accumulation; PyTorch FSDP's
+    // SHARD_GRAD_OP likewise, unless no_sync keeps unsharded gradients, the memory of ZeRO 1).
+    // Each reduction overlaps its own micro-batch's backward; the weights are gathered once.
+    t.dp_communication = m * (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
+                         (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
   } else {
     t.dp_communication = (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
                          (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);

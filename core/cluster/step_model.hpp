@@ -183,7 +183,7 @@ struct TimeBreakdown {
   double ep_communication = 0.0;    // exposed expert all-to-all
   double pp_communication = 0.0;    // exposed pipeline send/recv
   double bubble = 0.0;              // (p-1)/v micro-batch slots
-  double dp_communication = 0.0;    // exposed gradient reduction / weight gathers
+  double dp_communication = 0.0;    // exposed gradient reduction (every micro-batch under ZeRO 2 and 3) / weight gathers
   double optimizer = 0.0;           // the Adam update
   double compute() const { return gemm + attention + memory_bound; }
   double communication() const {

@@ -1,7 +1,8 @@
 // Data-parallel communication under the current software, against hand-derived times: ZeRO 3
 // gathers and reduce-scatters one layer at a time, Megatron-Core's gradient buckets (max(40M, 1M ×
-// dp) parameters each, one collective per bucket), and the compute slowed while a collective
-// overlaps it (ExecutionOptions::overlap_compute_slowdown: max(c, C + s·c)).
+// dp) parameters each, one collective per bucket), ZeRO 2 reducing after every micro-batch, and
+// the compute slowed while a collective overlaps it (ExecutionOptions::overlap_compute_slowdown:
+// max(c, C + s·c)).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -86,6 +87,39 @@ class TestDpOverlap : public QObject {
     const double backward = compute * 2.0 / 4.0;  // full recomputation: 2 of 4 passes
     SP_COMPARE_REL(e.time.dp_communication,
                    extra(reduce, backward, 0.18) + extra(gather, compute - backward, 0.18), 1e-9);
+  }
+
+  // ZeRO 2 holds only its shard of the gradients, so each of the 8 micro-batches' gradients is
+  // reduce-scattered after its own backward (DeepSpeed's stage 2 under gradient accumulation); the
+  // weights are gathered once. ZeRO 1, with the whole gradient buffer, reduces once per step.
+  void zero2ReducesEveryMicroBatch() {
+    TrainingJob j = llama70b(1024);
+    j.global_batch = 256 * 8;
+    ParallelLayout l;
+    l.tp = 4, l.dp = 256, l.sequence_parallel = true, l.zero_stage = 2, l.micro_batch = 1;
+    l.recompute = Recompute::Full;
+    const StepEstimate e = estimate(j, l);
+    const double m = static_cast<double>(e.micro_batches);
+    QCOMPARE(m, 8.0);
+    const double params = e.memory.parameters_per_gpu;
+    const double buckets = std::ceil(params / 256e6);
+    const Fabric f = h100System().groupFabric(256, 4);
+    const double reduce = buckets * collectiveSeconds(f, Collective::ReduceScatter, 2.0 * params / buckets, 256);
+    const double gather = buckets * collectiveSeconds(f, Collective::AllGather, 2.0 * params / buckets, 256);
+    const double compute = (e.time.gemm + e.time.attention + e.time.memory_bound) / m;
+    const double backward = compute * 2.0 / 4.0;
+    SP_COMPARE_REL(e.time.dp_communication,
+                   m * extra(reduce, backward, 0.18) + extra(gather, compute - backward, 0.18), 1e-9);
+    l.zero_stage = 1;
+    const StepEstimate once = estimate(j, l);
+    SP_COMPARE_REL(once.time.dp_communication,
+                   extra(reduce, backward, 0.18) + extra(gather, compute - backward, 0.18), 1e-9);
+    QVERIFY(e.time.dp_communication > once.time.dp_communication);
+    // Without overlap (Megatron-LM 2021's profile) all eight reductions are exposed.
+    ExecutionOptions exposed;
+    exposed.overlap_grad_reduce = exposed.overlap_param_gather = false;
+    l.zero_stage = 2;
+    SP_COMPARE_REL(estimate(j, l, exposed).time.dp_communication, m * reduce + gather, 1e-9);
   }
 
   void optionsAreChecked() {
