@@ -42,19 +42,20 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
            formatNumber(100.0 * accuracy.over_prediction, 3) + "% and under-predicted it by at most " +
            formatNumber(100.0 * accuracy.under_prediction, 3) + "% (worst rows, rounded up); " + range;
   }
+  const bool hopper = isHopper(accelerator_id);
   const std::string checked =
-      isHopper(accelerator_id)
-          ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, "
-            "Megatron-LM's GPT-3 175B strong scaling)"
-          : "side checks on B200 and GB200 at 8K tokens (Megatron-Bridge's FP8 rows, up to +27.2%) and, the "
-            "widest each way, on H100 (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, Megatron-LM's GPT-3 "
-            "175B strong scaling)";
+      hopper ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, "
+               "Megatron-LM's GPT-3 175B strong scaling)"
+             : "side checks on B200 and GB200 at 8K tokens (Megatron-Bridge's FP8 rows) and on H100 (Llama 3 "
+               "405B's Table 4, Megatron-Bridge's FP8 rows, Megatron-LM's GPT-3 175B strong scaling), the widest "
+               "each way";
   return "the cluster model's " + checked +
          ", off the A100 where its validation (Narayanan et al. 2021 and Korthikanti et al. 2022, Megatron-LM on "
          "Selene's A100s) does not reach: it over-predicted a run's MFU by at most " +
          formatNumber(100.0 * accuracy.over_prediction, 3) +
-         "% (GPT-3 175B in the layout the search finds fastest) and under-predicted it by at most " +
-         formatNumber(100.0 * accuracy.under_prediction, 3) + "% (Llama 3 70B in FP8) (worst rows, rounded up); " +
+         (hopper ? "% (GPT-3 175B in the layout the search finds fastest)" : "% (Llama 3 8B on GB200)") +
+         " and under-predicted it by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
+         "% (Llama 3 70B in FP8 on H100) (worst rows, rounded up); " +
          range;
 }
 
@@ -76,11 +77,11 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   std::string out = isHopper(accelerator_id)
                         ? "off the A100 the range rests on side checks on H100, not on a validation"
                         : "off the A100 the range rests on side checks on B200 and GB200 (Megatron-Bridge's FP8 rows, "
-                          "+1% to +27%; small models the most over-predicted), not on a validation";
+                          "-0.2% to +27%; small models the most over-predicted), not on a validation";
   if (!isHopper(accelerator_id) && !isCheckedBlackwell(accelerator_id))
     out += "; nothing has checked the model on " + best.system_id + " (" + accelerator_id + ") itself";
   if (best.job.seq_len > 8192)
-    out += "; beyond 8K tokens the model was more optimistic (Llama 3 405B at 128K tokens: +30%)";
+    out += "; beyond 8K tokens the model was more optimistic (Llama 3 405B at 128K tokens: +26%)";
   return out + ", so the real MFU may lie below the range";
 }
 

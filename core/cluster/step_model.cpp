@@ -147,6 +147,7 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   // (buf.copy_: read 2, write 2): 8 bytes per parameter per step.
   o.gradient_accumulation_bytes_per_parameter = 6.0;
   o.gradient_reduce_copy_bytes_per_parameter = 8.0;
+  o.gradient_bytes = 2.0;  // 16-bit gradients: the papers' runs are FP16
   o.unfused_layer_copies = true;
   o.dp_bucket_parameters_min = 0.0;  // one all-reduce of the flattened gradients
   o.dp_bucket_parameters_per_rank = 0.0;
@@ -211,7 +212,7 @@ bool ExecutionOptions::isValid(std::string* error) const {
   };
   if (!(flash_attention_efficiency > 0.0 && flash_attention_efficiency <= 1.0))
     return fail("flash_attention_efficiency: must be in (0, 1]");
-  if (!(gradient_reduce_bytes > 0.0)) return fail("gradient_reduce_bytes: must be positive");
+  if (!(gradient_bytes > 0.0)) return fail("gradient_bytes: must be positive");
   if (!(overlap_compute_slowdown >= 0.0 && overlap_compute_slowdown < 1.0))
     return fail("overlap_compute_slowdown: must be in [0, 1)");
   if (!(dp_bucket_parameters_min >= 0.0) || !(dp_bucket_parameters_per_rank >= 0.0))
@@ -324,7 +325,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   MemoryBreakdown& mem = e.memory;
   mem.parameters_per_gpu = worst_params;
   mem.weights = 2.0 * sharded(3);
-  mem.gradients = 2.0 * sharded(2);
+  mem.gradients = options.gradient_bytes * sharded(2);
   mem.optimizer = 12.0 * sharded(1);
   mem.activations_per_layer = averageLayerActivationBytes(arch, job.seq_len, l, options.flash_attention);
   // Micro-batches whose activations pipeline device `stage` holds at its peak: min(p - stage, m)
@@ -620,7 +621,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   for (const ReplicaGroup& g : groups) {
     if (g.ranks <= 1 || !(g.params > 0.0)) continue;
     const Fabric f = system.groupFabric(g.ranks, g.stride);
-    const double grad_bytes = g.params * options.gradient_reduce_bytes;
+    const double grad_bytes = g.params * options.gradient_bytes;
     const double weight_bytes = g.params * 2.0;
     if (l.zero_stage >= 3) {
       // FSDP: each layer's weights gathered for forward and for backward and its gradients
@@ -660,7 +661,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     // after the data-parallel reduction, before the optimizer (Megatron-LM 2021 training.py and
     // Megatron-Core finalize_model_grads: "all-reduce word_embeddings' grad across first and last
     // stages"), exposed. V·h/tp gradient values per rank, 2 ranks gpus·(p-1)/p GPUs apart.
-    const double bytes = d(arch.vocab) * h / l.tp * options.gradient_reduce_bytes;
+    const double bytes = d(arch.vocab) * h / l.tp * options.gradient_bytes;
     const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), 1 << 30)));
     t.dp_communication += collectiveSeconds(f, Collective::AllReduce, bytes, 2);
   }

@@ -11,8 +11,9 @@
 //
 // Memory per GPU (bytes), worst pipeline stage (the first holds the embedding and the most
 // micro-batches in flight, the last the output layer and logits):
-//  - weights / gradients / optimizer: mixed-precision Adam, 2 + 2 + 12 bytes per parameter
-//    (16-bit weights and gradients; FP32 master, m and v: Rajbhandari et al. 2020, K = 12), the
+//  - weights / gradients / optimizer: mixed-precision Adam, 2 + g + 12 bytes per parameter
+//    (16-bit weights; gradients of ExecutionOptions::gradient_bytes g, FP32 under Megatron-Core,
+//    16-bit in the 2021/2022 FP16 profiles; FP32 master, m and v: Rajbhandari et al. 2020, K = 12), the
 //    optimizer sharded over dp·cp from ZeRO 1, gradients from ZeRO 2, weights from ZeRO 3 (the
 //    routed experts' over their expert-data-parallel group, dp·cp / ep, which also reduces their
 //    gradients);
@@ -94,8 +95,13 @@ struct ExecutionOptions {
   // collective for all gradients (Megatron-LM 2021's flattened all-reduce).
   double dp_bucket_parameters_min = 40e6;
   double dp_bucket_parameters_per_rank = 1e6;
-  // Bytes of gradients the data-parallel reduction moves per parameter: 2 (16-bit) or 4 (FP32).
-  double gradient_reduce_bytes = 2.0;
+  // Bytes per parameter of the gradient buffer, which the data-parallel reduction also moves: 4,
+  // FP32, Megatron-Core's default for BF16 and FP8 training ("bfloat16 requires gradient
+  // accumulation and all-reduce to be done in fp32", megatron/training/arguments.py, unless
+  // --grad-reduce-in-bf16; Megatron-Bridge's recipes set grad_reduce_in_fp32=True), the
+  // distributed optimizer's "6 + 12/d" bytes per parameter (docs/source/api-guide/
+  // dist_optimizer.md); 2 for the 16-bit gradients of Megatron-LM 2021/2022's FP16 runs.
+  double gradient_bytes = 4.0;
   // Memory traffic of the Adam update per parameter held: read FP32 master, m, v, gradient
   // (4 each), write master, m, v (4 each) and the 16-bit weight (2) = 30 bytes.
   double optimizer_bytes_per_parameter = 30.0;

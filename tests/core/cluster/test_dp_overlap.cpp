@@ -2,7 +2,8 @@
 // gathers and reduce-scatters one layer at a time, Megatron-Core's gradient buckets (max(40M, 1M ×
 // dp) parameters each, one collective per bucket), ZeRO 2 reducing after every micro-batch, and
 // the compute slowed while a collective overlaps it (ExecutionOptions::overlap_compute_slowdown:
-// max(c, C + s·c)).
+// max(c, C + s·c)). Gradients are FP32 (4 bytes: ExecutionOptions::gradient_bytes, Megatron-Core's
+// default), weights 16-bit (2 bytes).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -57,7 +58,7 @@ class TestDpOverlap : public QObject {
     const double n = 80.0;
     const double params = e.memory.parameters_per_gpu;
     const double comm = n * (2.0 * collectiveSeconds(f, Collective::AllGather, 2.0 * params / n, 1024) +
-                             collectiveSeconds(f, Collective::ReduceScatter, 2.0 * params / n, 1024));
+                             collectiveSeconds(f, Collective::ReduceScatter, 4.0 * params / n, 1024));
     const double compute = (e.time.gemm + e.time.attention + e.time.memory_bound) / m;
     SP_COMPARE_REL(e.time.dp_communication, m * extra(comm, compute, 0.18), 1e-9);
     // The slowdown is what makes it cost anything here: without it the gathers hide entirely.
@@ -81,7 +82,7 @@ class TestDpOverlap : public QObject {
     const double buckets = std::ceil(params / 256e6);
     QVERIFY(buckets > 1.0);
     const Fabric f = h100System().groupFabric(256, 4);
-    const double reduce = buckets * collectiveSeconds(f, Collective::ReduceScatter, 2.0 * params / buckets, 256);
+    const double reduce = buckets * collectiveSeconds(f, Collective::ReduceScatter, 4.0 * params / buckets, 256);
     const double gather = buckets * collectiveSeconds(f, Collective::AllGather, 2.0 * params / buckets, 256);
     const double compute = (e.time.gemm + e.time.attention + e.time.memory_bound) / m;
     const double backward = compute * 2.0 / 4.0;  // full recomputation: 2 of 4 passes
@@ -104,7 +105,7 @@ class TestDpOverlap : public QObject {
     const double params = e.memory.parameters_per_gpu;
     const double buckets = std::ceil(params / 256e6);
     const Fabric f = h100System().groupFabric(256, 4);
-    const double reduce = buckets * collectiveSeconds(f, Collective::ReduceScatter, 2.0 * params / buckets, 256);
+    const double reduce = buckets * collectiveSeconds(f, Collective::ReduceScatter, 4.0 * params / buckets, 256);
     const double gather = buckets * collectiveSeconds(f, Collective::AllGather, 2.0 * params / buckets, 256);
     const double compute = (e.time.gemm + e.time.attention + e.time.memory_bound) / m;
     const double backward = compute * 2.0 / 4.0;
@@ -133,6 +134,8 @@ class TestDpOverlap : public QObject {
     QVERIFY(!o.isValid(&error));
     SP_VERIFY_CONTAINS(error, "dp_bucket_parameters_min");
     QCOMPARE(ExecutionOptions::megatron2021().dp_bucket_parameters_min, 0.0);
+    QCOMPARE(ExecutionOptions{}.gradient_bytes, 4.0);  // FP32 gradient buffer (Megatron-Core)
+    QCOMPARE(ExecutionOptions::megatron2022().gradient_bytes, 2.0);  // the FP16 runs of 2021/2022
   }
 };
 
