@@ -127,7 +127,9 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
     o.micro_batch = std::stoll(r.at("micro_batch"));
     if (std::stoi(r.at("vp")) > 0) o.virtual_stages = std::stoi(r.at("vp"));
     o.ep = std::stoi(r.at("ep"));
-    o.zero_stage = std::stoi(r.at("fsdp")) > 0 ? 3 : 1;  // FSDP, else DDP with the distributed optimizer (ZeRO 1: "[no] distribute model gradients", Megatron-LM docs/source/api-guide/dist_optimizer.md)
+    // FSDP, else DDP with the distributed optimizer: ZeRO 1 ("[no] distribute model gradients",
+    // Megatron-LM's docs/source/api-guide/dist_optimizer.md).
+    o.zero_stage = std::stoi(r.at("fsdp")) > 0 ? 3 : 1;
     o.top_k = 1;
     auto found = searchLayouts(job, setup->system, *rates, o);
     if (!found) {

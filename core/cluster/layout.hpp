@@ -63,7 +63,8 @@ struct ParallelLayout {
   int expert_tp = 0;       // tensor parallel of the experts (MoE parallel folding); 0 = tp
   int virtual_stages = 1;  // V model chunks per pipeline device; > 1 is the interleaved schedule
   bool sequence_parallel = false;  // Korthikanti et al.: norms/dropout split along the sequence over TP
-  int zero_stage = 0;              // 0 none, 1 optimizer state, 2 + gradients (reduced after every micro-batch), 3 + weights (FSDP)
+  // 0 none, 1 optimizer state, 2 + gradients (reduced after every micro-batch), 3 + weights (FSDP)
+  int zero_stage = 0;
   std::int64_t micro_batch = 1;    // sequences per micro-batch
   Recompute recompute = Recompute::None;
   // Layers on the first / last pipeline device; 0 = the even share, layers / pp. Megatron-Core's

@@ -644,17 +644,17 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   if (l.zero_stage >= 3) {
     t.dp_communication = m * overlappedExtra(fsdp_per_mb, compute_mb, slowdown);
-  } else if (l.zero_stage == 2) {
+  } else {
     // ZeRO 2 keeps only its shard of the gradients, so a micro-batch's gradients cannot wait for
     // the next one: they are reduce-scattered into the shard after every micro-batch's backward
     // (DeepSpeed's stage 2 reduces at every micro-step under gradient accumulation; PyTorch FSDP's
     // SHARD_GRAD_OP likewise, unless no_sync keeps unsharded gradients, the memory of ZeRO 1).
-    // Each reduction overlaps its own micro-batch's backward; the weights are gathered once.
-    t.dp_communication = m * (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
-                         (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
-  } else {
-    t.dp_communication = (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
-                         (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
+    // Each reduction overlaps its own micro-batch's backward. ZeRO 0 and 1 hold the whole
+    // gradient buffer and reduce once per step; the weights are gathered once.
+    const double reductions = l.zero_stage == 2 ? m : 1.0;
+    t.dp_communication =
+        reductions * (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
+        (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
   }
   if (arch.tied_embeddings && l.pp > 1) {
     // The first and last stages each hold the tied word embedding and all-reduce its gradient

@@ -12,9 +12,9 @@
 // Memory per GPU (bytes), worst pipeline stage (the first holds the embedding and the most
 // micro-batches in flight, the last the output layer and logits):
 //  - weights / gradients / optimizer: mixed-precision Adam, 2 + g + 12 bytes per parameter
-//    (16-bit weights; gradients of ExecutionOptions::gradient_bytes g, FP32 under Megatron-Core,
-//    16-bit in the 2021/2022 FP16 profiles; FP32 master, m and v: Rajbhandari et al. 2020, K = 12), the
-//    optimizer sharded over dp·cp from ZeRO 1, gradients from ZeRO 2, weights from ZeRO 3 (the
+//    (16-bit weights; gradients of g = ExecutionOptions::gradient_bytes, FP32 under Megatron-Core,
+//    16-bit in the 2021/2022 FP16 profiles; FP32 master, m and v: Rajbhandari et al. 2020,
+//    K = 12), the optimizer sharded over dp·cp from ZeRO 1, gradients from ZeRO 2, weights from ZeRO 3 (the
 //    routed experts' over their expert-data-parallel group, dp·cp / ep, which also reduces their
 //    gradients);
 //    parameters per GPU = a stage's layers / tp (experts also / ep) plus the embedding / tp.
@@ -189,7 +189,7 @@ struct TimeBreakdown {
   double ep_communication = 0.0;    // exposed expert all-to-all
   double pp_communication = 0.0;    // exposed pipeline send/recv
   double bubble = 0.0;              // (p-1)/v micro-batch slots
-  double dp_communication = 0.0;    // exposed gradient reduction (every micro-batch under ZeRO 2 and 3) / weight gathers
+  double dp_communication = 0.0;    // exposed gradient reduction (per micro-batch: ZeRO 2, 3) / weight gathers
   double optimizer = 0.0;           // the Adam update
   double compute() const { return gemm + attention + memory_bound; }
   double communication() const {
