@@ -45,6 +45,11 @@ void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix) {
       .option("overlap-slowdown", "F",
               w + "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
                   formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
+      .option("gradient-bytes", "B",
+              w + "bytes per parameter of the gradient buffer, also what the data-parallel reduction moves (default " +
+                  formatNumber(ExecutionOptions{}.gradient_bytes) +
+                  ": FP32, Megatron-Core's default for BF16 and FP8 training; 2 for --grad-reduce-in-bf16; the "
+                  "megatron-2021/2022 profiles' FP16 runs: 2)")
       .option("software", "S", w + softwareHelp());
 }
 
@@ -149,7 +154,8 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p, Precision p
        precision == Precision::Fp8 ? &execution.gemm.fp8_peak_fraction : &execution.gemm.peak_fraction},
       {"memory-efficiency", &execution.gemm.bandwidth_fraction},
       {"flash-attention-efficiency", &execution.flash_attention_efficiency},
-      {"overlap-slowdown", &execution.overlap_compute_slowdown}};
+      {"overlap-slowdown", &execution.overlap_compute_slowdown},
+      {"gradient-bytes", &execution.gradient_bytes}};
   for (const auto& [name, target] : execution_flags) {
     auto v = p.getDouble(name);
     if (!v) return v.error();
@@ -160,7 +166,8 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p, Precision p
                                       {"fp8_peak_fraction", "--gemm-efficiency"},
                                       {"bandwidth_fraction", "--memory-efficiency"},
                                       {"flash_attention_efficiency", "--flash-attention-efficiency"},
-                                      {"overlap_compute_slowdown", "--overlap-slowdown"}}) {
+                                      {"overlap_compute_slowdown", "--overlap-slowdown"},
+                                      {"gradient_bytes", "--gradient-bytes"}}) {
       if (why.rfind(field, 0) == 0) why = flag + why.substr(field.size());
     }
     return Error{why};

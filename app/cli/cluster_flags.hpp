@@ -14,8 +14,8 @@ namespace scaleplan::cli {
 
 // The system overrides (--gpus-per-node, --nvlink-*, --network-*) and the execution model's
 // (--gemm-efficiency, --memory-efficiency, --flash-attention-efficiency, --overlap-slowdown,
-// --software); 'step', 'layouts' and 'plan --mfu auto' take them. `help_prefix` starts each help
-// text ("with --mfu auto: " for 'plan').
+// --gradient-bytes, --software); 'step', 'layouts' and 'plan --mfu auto' take them.
+// `help_prefix` starts each help text ("with --mfu auto: " for 'plan').
 void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix = "");
 // Their names, without the dashes (for 'plan' to refuse them without --mfu auto).
 const std::vector<std::string>& clusterOverrideOptionNames();

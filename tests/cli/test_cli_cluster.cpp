@@ -292,6 +292,16 @@ class TestCliCluster : public QObject {
     SP_COMPARE_REL(jsonOf(fp8_same)["time"].toObject()["gemm"].toDouble(), fp8_gemm, 1e-12);
     const double fp8_ratio = jsonOf(fp8_half)["time"].toObject()["gemm"].toDouble() / fp8_gemm;
     QVERIFY2(fp8_ratio > 1.8 && fp8_ratio < 1.95, QByteArray::number(fp8_ratio).constData());
+    // --gradient-bytes 2 (16-bit gradients, --grad-reduce-in-bf16) halves the FP32 default's
+    // gradient memory (ZeRO 1: unsharded) and the bytes the data-parallel reduction moves.
+    Run bf16_grads = cli(QStringList{"step"} + llama8bOnH100(layout + QStringList{"--gradient-bytes", "2"}));
+    QVERIFY2(bf16_grads.exit_code == 0, bf16_grads.err.constData());
+    const QJsonObject m4 = jsonOf(base)["memory"].toObject(), m2 = jsonOf(bf16_grads)["memory"].toObject();
+    SP_COMPARE_REL(m2["gradients"].toDouble(), 0.5 * m4["gradients"].toDouble(), 1e-12);
+    SP_COMPARE_REL(m2["weights"].toDouble(), m4["gradients"].toDouble() / 2.0, 1e-12);  // 2 bytes each
+    Run no_grads = cli(QStringList{"step"} + llama8bOnH100({"--gradient-bytes", "0"}));
+    QCOMPARE(no_grads.exit_code, 2);
+    QVERIFY2(no_grads.err.contains("--gradient-bytes: must be positive"), no_grads.err.constData());
     Run gemm = cli(QStringList{"step"} + llama8bOnH100({"--gemm-efficiency", "1.5"}));
     QCOMPARE(gemm.exit_code, 2);
     QVERIFY2(gemm.err.contains("--gemm-efficiency: must be in (0, 1]"), gemm.err.constData());

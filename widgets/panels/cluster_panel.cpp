@@ -190,6 +190,20 @@ void ClusterPanel::buildControls() {
   }
   software_combo_->setToolTip(tr("Training software: what it fuses and overlaps (CLI --software)"));
   job_form->addRow(tr("Software"), software_combo_);
+  // Gradient precision: bytes per parameter held and reduced; its default is the software's
+  // (FP32 under Megatron-Core, 16-bit in the 2021/2022 FP16 runs), so it follows the software box.
+  gradient_bytes_spin_ = new QDoubleSpinBox(form_widget);
+  gradient_bytes_spin_->setObjectName("clusterGradientBytes");
+  gradient_bytes_spin_->setRange(1.0, 8.0);
+  gradient_bytes_spin_->setDecimals(0);
+  gradient_bytes_spin_->setSuffix(tr(" B/param"));
+  gradient_bytes_spin_->setValue(execution_defaults.gradient_bytes);
+  gradient_bytes_spin_->setToolTip(tr("Bytes per parameter of the gradient buffer, also what the data-parallel "
+                                      "reduction moves (CLI --gradient-bytes): the software's default, %1 "
+                                      "(FP32) for current Megatron-Core, 2 for the 2021/2022 FP16 runs or "
+                                      "--grad-reduce-in-bf16")
+                                       .arg(execution_defaults.gradient_bytes));
+  job_form->addRow(tr("Gradient bytes"), gradient_bytes_spin_);
 
   interconnect_list_ = new QListWidget(form_widget);
   interconnect_list_->setObjectName("clusterInterconnectFiles");
@@ -313,13 +327,19 @@ void ClusterPanel::buildControls() {
     applySystemDefaults();
     scheduleSearch();
   });
+  connect(software_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    // The gradient box's default is the software's: it follows the choice (a search follows).
+    gradient_bytes_spin_->setValue(
+        ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()))
+            .gradient_bytes);
+  });
   for (QComboBox* c : {accelerator_combo_, model_combo_, software_combo_})
     connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::scheduleSearch);
   for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
                             gemm_efficiency_spin_, memory_efficiency_spin_, overlap_slowdown_spin_,
-                            flash_attention_spin_})
+                            flash_attention_spin_, gradient_bytes_spin_})
     connect(s, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   connect(add_log_button_, &QPushButton::clicked, this, [this] {
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add nccl-tests logs"), QString(),
@@ -442,6 +462,7 @@ ExecutionOptions ClusterPanel::executionFromControls() const {
   execution.gemm.bandwidth_fraction = memory_efficiency_spin_->value();
   execution.overlap_compute_slowdown = overlap_slowdown_spin_->value();
   execution.flash_attention_efficiency = flash_attention_spin_->value();
+  execution.gradient_bytes = gradient_bytes_spin_->value();
   return execution;
 }
 

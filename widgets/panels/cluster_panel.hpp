@@ -70,6 +70,7 @@ class ClusterPanel : public QWidget {
   QDoubleSpinBox* gemmEfficiencySpin() const { return gemm_efficiency_spin_; }
   QDoubleSpinBox* overlapSlowdownSpin() const { return overlap_slowdown_spin_; }
   QDoubleSpinBox* flashAttentionEfficiencySpin() const { return flash_attention_spin_; }
+  QDoubleSpinBox* gradientBytesSpin() const { return gradient_bytes_spin_; }
   QComboBox* softwareCombo() const { return software_combo_; }
   QDoubleSpinBox* memoryEfficiencySpin() const { return memory_efficiency_spin_; }
   QComboBox* modelCombo() const { return model_combo_; }
@@ -130,6 +131,7 @@ class ClusterPanel : public QWidget {
   QDoubleSpinBox* gemm_efficiency_spin_ = nullptr;
   QDoubleSpinBox* overlap_slowdown_spin_ = nullptr;
   QDoubleSpinBox* flash_attention_spin_ = nullptr;
+  QDoubleSpinBox* gradient_bytes_spin_ = nullptr;
   QComboBox* software_combo_ = nullptr;
   QDoubleSpinBox* memory_efficiency_spin_ = nullptr;
   QListWidget* interconnect_list_ = nullptr;

@@ -145,6 +145,29 @@ class TestClusterPanel : public QObject {
     QCOMPARE(old->execution.overlap_compute_slowdown, ExecutionOptions{}.overlap_compute_slowdown);  // the box's
   }
 
+  // The gradient box starts at the software's gradient precision (FP32 under Megatron-Core, 16-bit
+  // in the 2021 FP16 runs), follows the software box, and what the user types reaches the request.
+  void gradientBytesFollowTheSoftware() {
+    Session session;
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    QCOMPARE(panel.gradientBytesSpin()->value(), 4.0);
+    auto current = panel.searchRequest();
+    QVERIFY2(current.isOk(), current.message().c_str());
+    QCOMPARE(current->execution.gradient_bytes, 4.0);
+    panel.softwareCombo()->setCurrentIndex(panel.softwareCombo()->findText("megatron-2021"));
+    QCOMPARE(panel.gradientBytesSpin()->value(), 2.0);
+    auto old = panel.searchRequest();
+    QVERIFY2(old.isOk(), old.message().c_str());
+    QCOMPARE(old->execution.gradient_bytes, 2.0);
+    panel.softwareCombo()->setCurrentIndex(panel.softwareCombo()->findText("current"));
+    panel.gradientBytesSpin()->setValue(2.0);  // --grad-reduce-in-bf16
+    auto bf16 = panel.searchRequest();
+    QVERIFY2(bf16.isOk(), bf16.message().c_str());
+    QCOMPARE(bf16->execution.gradient_bytes, 2.0);
+    QVERIFY(bf16->execution.flash_attention);  // still the current software
+  }
+
   void searchShowsTheCoreResult() {
     Session session;
     ClusterPanel panel(&session);
