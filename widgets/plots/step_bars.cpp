@@ -8,6 +8,8 @@ namespace {
 constexpr double kBarKey = 1.0;
 constexpr double kBarWidth = 0.5;
 constexpr int kLabelLineChars = 34;  // the bar's plot is about a third of the panel wide
+constexpr int kLegendIconWidth = 18;  // pixels
+constexpr int kLegendIconHeight = 10;
 
 // "TP 4 · PP 2 (V 8) · DP 64 · CP 2 · mb 4 · SP · recompute none" over lines at its separators.
 QString wrapAtSeparators(const QString& text) {
@@ -36,11 +38,22 @@ StepBarsPlot::StepBarsPlot(Session* session, const QString& title, const QString
   p->yAxis->setLabel(axis_label);
   // The legend to the right of the bar: a single bar leaves the width free, and inside the axis
   // rect the legend would cover the bar's top.
+  // It sits at the top of its column, over an empty cell that takes the spare height: its rows keep
+  // their own height (see fitLegendRows).
   if (p->axisRect()->insetLayout()->take(p->legend)) {
-    p->plotLayout()->addElement(0, 1, p->legend);
+    auto* side = new QCPLayoutGrid;
+    p->plotLayout()->addElement(0, 1, side);
     p->plotLayout()->setColumnStretchFactor(1, 0.001);
+    side->addElement(0, 0, p->legend);
+    side->addElement(1, 0, new QCPLayoutElement(p));
+    side->setRowStretchFactor(0, 0.001);
+    side->setRowSpacing(0);
     p->legend->setMargins(QMargins(6, 3, 6, 3));
   }
+  // Compact entries: ten terms at the default 32 x 18 icons and 3-pixel spacing overflowed the
+  // 260-pixel plot and the last terms were cut off.
+  p->legend->setIconSize(QSize(kLegendIconWidth, kLegendIconHeight));
+  p->legend->setRowSpacing(0);
   p->setInteractions(QCP::Interactions());  // a fixed bar chart: no drag or zoom
 }
 
@@ -117,7 +130,43 @@ void StepBarsPlot::rebuild() {
     line->setSelectable(QCP::stNone);
   }
   addLabel(total_text_, kBarKey, label_y, Qt::AlignHCenter | Qt::AlignBottom, theme().foreground, 0);
+  fitLegendRows();
   p->yAxis->setRange(0.0, top > 0 ? top * 1.15 : 1.0);
+}
+
+void StepBarsPlot::fitLegendRows() {
+  // Where the plot is too short for one column of entries (a small window), the legend wraps into
+  // more columns rather than losing its last entries below the plot's edge.
+  QCustomPlot* p = plot();
+  // itemCount() counts the cells of the legend's grid, empty ones included once it has wrapped.
+  // Rows keep their minimum height: sharing out the legend's spare height, the layout rounded each
+  // row up, and sixteen rows overflowed a legend their minimum heights fitted.
+  int entries = 0;
+  for (int i = 0; i < p->legend->itemCount(); ++i)
+    if (QCPAbstractLegendItem* item = p->legend->item(i)) {
+      ++entries;
+      const QMargins m = item->margins();
+      item->setMaximumSize(QWIDGETSIZE_MAX, item->minimumOuterSizeHint().height() - m.top() - m.bottom());
+    }
+  p->legend->setWrap(0);  // one column, to measure it
+  p->legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);  // true: re-place the entries there are
+  p->legend->simplify();                                      // drops the columns a wrap left empty
+  // Before the plot is laid out its height means nothing: one column until the first resize.
+  if (entries == 0 || !p->isVisible()) return;
+  // The height the layout gives one column (its own minimum, margins included), against the plot's.
+  const int column_height = p->legend->minimumOuterSizeHint().height();
+  const int available = p->height() - p->plotLayout()->margins().top() - p->plotLayout()->margins().bottom();
+  if (column_height <= available || available <= 0) return;
+  const int columns = (column_height + available - 1) / available;
+  const int rows = (entries + columns - 1) / columns;
+  p->legend->setWrap(rows);
+  p->legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);
+}
+
+void StepBarsPlot::resizeEvent(QResizeEvent* event) {
+  PlotView::resizeEvent(event);
+  fitLegendRows();
+  plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 
 QString StepBarsPlot::readoutText(double, double) const {

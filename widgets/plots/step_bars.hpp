@@ -44,8 +44,11 @@ class StepBarsPlot : public PlotView {
 
  protected:
   void rebuild() override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
+  void fitLegendRows();  // wraps the legend into columns where one column would overflow the plot
+
   QString stem_;
   QString bar_label_, total_text_, limit_text_, message_;
   std::vector<StackedTerm> terms_;

@@ -53,6 +53,39 @@ class TestClusterPlots : public QObject {
     QVERIFY(plot.bars().empty());
     QVERIFY(plot.readoutText(1.0, 1.0).isEmpty());
   }
+
+  // Twenty terms and a limit line: in a short plot (the plot's minimum, 240 pixels) the legend
+  // takes a second column rather than losing its last entries below the plot's edge; in a tall one
+  // it stays one column.
+  void legendKeepsEveryEntryInsideThePlot() {
+    Session session;
+    StepBarsPlot plot(&session, "Step time", "cluster-time", "time per step (s)");
+    std::vector<StackedTerm> terms;
+    for (int i = 0; i < 20; ++i) terms.push_back({QStringLiteral("term %1").arg(i), 1.0 + i});
+    plot.setTerms("TP 8 · PP 2", terms, "55 s", 80.0, "limit");
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    QCustomPlot* p = plot.plot();
+    for (const int height : {240, 700}) {
+      plot.resize(700, height);
+      plot.refreshNow();
+      p->replot();
+      int entries = 0;
+      for (int i = 0; i < p->legend->itemCount(); ++i) {  // itemCount(): the grid's cells, some empty
+        if (!p->legend->item(i)) continue;
+        ++entries;
+        const QRect r = p->legend->item(i)->outerRect();
+        QVERIFY2(r.bottom() <= p->height() && r.top() >= 0,
+                 qPrintable(QStringLiteral("height %1: legend entry %2 at %3-%4 of %5")
+                                .arg(height).arg(i).arg(r.top()).arg(r.bottom()).arg(p->height())));
+      }
+      QCOMPARE(entries, 21);
+      // The legend's column does not cap the bar's height (it did once: the plot shrank to the legend).
+      QVERIFY2(p->axisRect()->outerRect().height() >= p->height() * 8 / 10,
+               qPrintable(QStringLiteral("axis rect %1 of %2").arg(p->axisRect()->outerRect().height()).arg(p->height())));
+      QCOMPARE(p->legend->columnCount() > 1, height < 300);
+    }
+  }
 };
 
 QTEST_MAIN(TestClusterPlots)
