@@ -53,11 +53,21 @@ std::vector<StageSplit> stageSplits(std::int64_t layers, int pp, const LayoutSea
       out.push_back({v, {}});
     return out;
   }
-  // A pp the user fixed that does not divide the layers: the balanced split (balancedEndStages).
-  if (!o.pp) return out;
+  // A pp that does not divide the layers (fixed by the user, or searched because it divides the
+  // GPUs: 126 layers on 16,384 GPUs leave only PP 1 and 2 otherwise): the balanced split.
   for (int v : fixedOr(o.virtual_stages, all_v)) {
     if (auto ends = balancedEndStages(layers, pp, v)) out.push_back({v, *ends});
   }
+  return out;
+}
+
+// Pipeline stages to try: the divisors of the layer count, and the divisors of the GPUs left after
+// TP and CP up to the layer count (each with the balanced split of stageSplits), in order.
+std::vector<int> pipelineStageChoices(std::int64_t layers, std::int64_t gpus_per_tp_cp) {
+  std::vector<int> out = divisorsOf(layers, layers);
+  for (int pp : divisorsOf(gpus_per_tp_cp, layers))
+    if (layers % pp != 0) out.push_back(pp);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -85,7 +95,7 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
     if (job.gpus % tp != 0) continue;
     for (int cp : fixedOr(o.cp, powersOfTwoUpTo(o.max_cp))) {
       if (job.gpus % (static_cast<std::int64_t>(tp) * cp) != 0) continue;
-      for (int pp : fixedOr(o.pp, divisorsOf(a.layers, a.layers))) {
+      for (int pp : fixedOr(o.pp, pipelineStageChoices(a.layers, job.gpus / (static_cast<std::int64_t>(tp) * cp)))) {
         const std::int64_t model_parallel = static_cast<std::int64_t>(tp) * cp * pp;
         if (job.gpus % model_parallel != 0) continue;
         const int dp = static_cast<int>(job.gpus / model_parallel);

@@ -6,15 +6,15 @@
 // the same time and memory under the model are listed once (the first enumerated).
 //
 // Ranges: TP in powers of two up to the NVLink domain (and the head count), CP in powers of two up
-// to max_cp, PP any divisor of the layer count that divides the GPU count with TP and CP, DP the
-// rest, V any divisor of layers/PP up to max_virtual_stages, EP any divisor of the expert count,
+// to max_cp, PP any divisor of the layer count or of the GPUs left after TP and CP (at most one
+// stage per layer) that divides the GPU count with TP and CP, DP the rest, V any divisor of
+// layers/PP up to max_virtual_stages (up to it, for a PP with the balanced split below), EP any divisor of the expert count,
 // sequence parallelism on whenever TP > 1, ZeRO 0-3, micro-batch from micro_batches,
 // recomputation none / selective / full, full also of a quarter, half or three quarters of a
 // device's layers (block recomputation). Uneven pipeline stages: end-stage layer counts the user
-// gives are kept; a PP the user gives that does not divide the layers gets the balanced split
-// (every other device ceil(layers / PP) rounded up to a multiple of V, the first and last device
-// lighter: Llama 3 405B's 126 layers on 16 stages as 7 + 14 × 8 + 7); a searched PP divides the
-// layers.
+// gives are kept; a PP that does not divide the layers gets the balanced split (every other device
+// ceil(layers / PP) rounded up to a multiple of V, the first and last device lighter: Llama 3
+// 405B's 126 layers on 16 stages as 7 + 14 × 8 + 7).
 
 #include <cstdint>
 #include <optional>

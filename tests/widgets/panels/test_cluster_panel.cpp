@@ -263,7 +263,8 @@ class TestClusterPanel : public QObject {
     Session session;
     ClusterPanel panel(&session);
     smallJob(panel);
-    panel.gpusSpin()->setValue(7);  // 7 GPUs: no TP x PP x DP layout of Llama 2 7B's 32 heads fits 7 with batch 256
+    // 37 GPUs (a prime above Llama 2 7B's 32 layers): TP 1, PP 1, DP 37, and 3 sequences do not divide.
+    panel.gpusSpin()->setValue(37);
     panel.globalBatchSpin()->setValue(3);
     QVERIFY(!searchAndWait(panel));
     QCOMPARE(panel.model()->rowCount(), 0);
