@@ -53,7 +53,9 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
          ", off the A100 where its validation (Narayanan et al. 2021 and Korthikanti et al. 2022, Megatron-LM on "
          "Selene's A100s) does not reach: it over-predicted a run's MFU by at most " +
          formatNumber(100.0 * accuracy.over_prediction, 3) +
-         (hopper ? "% (GPT-3 175B in the layout the search finds fastest)" : "% (Llama 3 8B on GB200)") +
+         (hopper ? "% (Llama 3 405B at 8K tokens in the layout the search finds fastest)"
+                 : "% (Llama 3 405B on H100 at 8K tokens in the layout the search finds fastest; on B200 and "
+                   "GB200 at most 27%, Llama 3 8B on GB200)") +
          " and under-predicted it by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
          "% (Llama 3 70B in FP8 on H100) (worst rows, rounded up); " +
          range;

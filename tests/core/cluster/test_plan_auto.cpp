@@ -138,37 +138,39 @@ class TestPlanAuto : public QObject {
   }
 
   // Off the A100 each allowance is the widest side check's, rounded up. On Hopper: downward
-  // Megatron-LM's GPT-3 175B on 96 H100s against the search's fastest layout (+21.90%), upward
-  // Megatron-Bridge's Llama 3 70B FP8 on 64 H100s (the run 8.94% above the model). Elsewhere the
-  // widest of all: downward Llama 3 8B on GB200 (+26.98%), upward the same H100 row.
+  // Llama 3 405B at 8K tokens against the search's fastest layout (+31.85%; test_hopper_side_checks
+  // derives it), upward Megatron-Bridge's Llama 3 70B FP8 on 64 H100s (the run 8.94% above the
+  // model). Elsewhere the widest of all: the same two (Blackwell's own worst, Llama 3 8B on GB200,
+  // is +26.98%).
   void accuracyOffTheA100() {
     const ClusterMfuAccuracy a100 = clusterMfuAccuracyFor("a100-40gb-sxm");
     QCOMPARE(a100.over_prediction, kClusterMfuAccuracy.over_prediction);
     for (const char* gpu : {"h100-sxm", "h100-pcie", "h200"}) {
       const ClusterMfuAccuracy hopper = clusterMfuAccuracyFor(gpu);
-      QCOMPARE(hopper.over_prediction, 0.219);
+      QCOMPARE(hopper.over_prediction, 0.319);
       QCOMPARE(hopper.under_prediction, 0.090);
     }
     for (const char* gpu : {"b200", "gb200", "mi300x", "l40s"}) {
       const ClusterMfuAccuracy other = clusterMfuAccuracyFor(gpu);
-      QCOMPARE(other.over_prediction, 0.270);
+      QCOMPARE(other.over_prediction, 0.319);
       QCOMPARE(other.under_prediction, 0.090);
     }
-    // A predicted 40% on an H100 stands for 32.81% to 43.6%.
+    // A predicted 40% on an H100 stands for 30.33% to 43.6%.
     const Interval forty = clusterMfuRange(0.40, clusterMfuAccuracyFor("h100-sxm"));
-    SP_COMPARE_REL(forty.low, 0.40 / 1.219, 1e-12);
+    SP_COMPARE_REL(forty.low, 0.40 / 1.319, 1e-12);
     SP_COMPARE_REL(forty.high, 0.436, 1e-12);
     const std::string h100 = clusterMfuRangeBasis("h100-sxm");
     SP_VERIFY_CONTAINS(h100, "side checks on H100");
-    SP_VERIFY_CONTAINS(h100, "over-predicted a run's MFU by at most 21.9% (GPT-3 175B");
+    SP_VERIFY_CONTAINS(h100, "over-predicted a run's MFU by at most 31.9% (Llama 3 405B at 8K tokens");
     SP_VERIFY_CONTAINS(h100, "under-predicted it by at most 9%");
     SP_VERIFY_CONTAINS(h100, "Megatron-LM's GPT-3 175B strong scaling");
-    SP_VERIFY_CONTAINS(h100, "MFU / 1.219 to MFU x 1.09");
+    SP_VERIFY_CONTAINS(h100, "MFU / 1.319 to MFU x 1.09");
     const std::string b200 = clusterMfuRangeBasis("b200");
     SP_VERIFY_CONTAINS(b200, "side checks on B200 and GB200");
-    SP_VERIFY_CONTAINS(b200, "over-predicted a run's MFU by at most 27% (Llama 3 8B on GB200)");
+    SP_VERIFY_CONTAINS(b200, "over-predicted a run's MFU by at most 31.9% (Llama 3 405B on H100");
+    SP_VERIFY_CONTAINS(b200, "on B200 and GB200 at most 27%, Llama 3 8B on GB200");
     SP_VERIFY_CONTAINS(b200, "under-predicted it by at most 9% (Llama 3 70B in FP8 on H100)");
-    SP_VERIFY_CONTAINS(b200, "MFU / 1.27 to MFU x 1.09");
+    SP_VERIFY_CONTAINS(b200, "MFU / 1.319 to MFU x 1.09");
   }
 
   // Layouts outside the validated regime say so, with the side checks that bear on them.
@@ -221,7 +223,7 @@ class TestPlanAuto : public QObject {
     const double mfu = planned->request.mfu;
     QVERIFY(planned->request.mfu_range.has_value());
     const Interval range = *planned->request.mfu_range;
-    SP_COMPARE_REL(range.low, mfu / 1.219, 1e-12);  // an H100: the widest side checks' allowances
+    SP_COMPARE_REL(range.low, mfu / 1.319, 1e-12);  // an H100: the widest side checks' allowances
     SP_COMPARE_REL(range.high, std::min(1.0, mfu * 1.09), 1e-12);
     QCOMPARE(planned->mfu_range_basis, clusterMfuRangeBasis("h100-sxm"));
     const PlanIntervals& iv = planned->result.intervals;
