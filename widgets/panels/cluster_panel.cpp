@@ -207,7 +207,9 @@ void ClusterPanel::buildControls() {
 
   interconnect_list_ = new QListWidget(form_widget);
   interconnect_list_->setObjectName("clusterInterconnectFiles");
-  interconnect_list_->setMaximumHeight(4 * fontMetrics().height() + 8);
+  // Three file names: at four the tab no longer fitted a 1520 x 920 window and the bars' axis
+  // labels fell below the fold.
+  interconnect_list_->setMaximumHeight(3 * fontMetrics().height() + 8);
   interconnect_list_->setToolTip(tr("nccl-tests logs: their measured bus bandwidth replaces the spec of the "
                                     "fabric they measured (one host: NVLink; several hosts: the network)"));
   add_log_button_ = new QPushButton(tr("Add nccl-tests log..."), form_widget);

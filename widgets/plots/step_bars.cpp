@@ -1,5 +1,6 @@
 #include "plots/step_bars.hpp"
 
+#include <QFontMetrics>
 #include <algorithm>
 
 namespace scaleplan {
@@ -7,21 +8,24 @@ namespace scaleplan {
 namespace {
 constexpr double kBarKey = 1.0;
 constexpr double kBarWidth = 0.5;
-constexpr int kLabelLineChars = 34;  // the bar's plot is about a third of the panel wide
-constexpr int kLegendIconWidth = 18;  // pixels
+constexpr int kMinimumLabelWidth = 160;  // pixels: before the first layout the axis rect has none
+constexpr int kLegendIconWidth = 18;     // pixels
 constexpr int kLegendIconHeight = 10;
 
-// "TP 4 · PP 2 (V 8) · DP 64 · CP 2 · mb 4 · SP · recompute none" over lines at its separators.
-QString wrapAtSeparators(const QString& text) {
+// "TP 4 · PP 2 (V 8) · DP 64 · CP 2 · mb 4 · SP · recompute none" over lines at its separators,
+// each at most `width` pixels wide in `metrics` (a part longer than that stays whole).
+QString wrapAtSeparators(const QString& text, const QFontMetrics& metrics, int width) {
   const QString separator = QStringLiteral(" · ");
   QStringList lines;
   QString line;
   for (const QString& part : text.split(separator)) {
-    if (!line.isEmpty() && line.size() + separator.size() + part.size() > kLabelLineChars) {
+    const QString longer = line.isEmpty() ? part : line + separator + part;
+    if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
       lines << line;
-      line.clear();
+      line = part;
+    } else {
+      line = longer;
     }
-    line += (line.isEmpty() ? QString() : separator) + part;
   }
   if (!line.isEmpty()) lines << line;
   return lines.join('\n');
@@ -55,6 +59,15 @@ StepBarsPlot::StepBarsPlot(Session* session, const QString& title, const QString
   p->legend->setIconSize(QSize(kLegendIconWidth, kLegendIconHeight));
   p->legend->setRowSpacing(0);
   p->setInteractions(QCP::Interactions());  // a fixed bar chart: no drag or zoom
+  // The label is wrapped to the axis rect's width, known only once a replot has laid it out; a
+  // changed wrap runs the layout's phases again before this replot draws (QCustomPlot's own
+  // updateLayout, which is protected; the width does not depend on the label's line count).
+  connect(p, &QCustomPlot::afterLayout, this, [this] {
+    if (!fitAxisLabel()) return;
+    QCPLayoutGrid* layout = plot()->plotLayout();
+    for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+      layout->update(phase);
+  });
 }
 
 void StepBarsPlot::setTerms(const QString& bar_label, std::vector<StackedTerm> terms, const QString& total_text,
@@ -97,7 +110,7 @@ void StepBarsPlot::rebuild() {
   }
   // The layout as the axis label: as a tick label a text this long was dropped by the axis.
   p->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
-  p->xAxis->setLabel(wrapAtSeparators(bar_label_));
+  fitAxisLabel();
   p->legend->setVisible(true);
   QCPBars* below = nullptr;
   for (std::size_t i = 0; i < terms_.size(); ++i) {
@@ -161,6 +174,17 @@ void StepBarsPlot::fitLegendRows() {
   const int rows = (entries + columns - 1) / columns;
   p->legend->setWrap(rows);
   p->legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);
+}
+
+bool StepBarsPlot::fitAxisLabel() {
+  // As wide as the bar's axis: three short lines pushed the last below a laptop screen's fold.
+  QCustomPlot* p = plot();
+  if (terms_.empty()) return false;
+  const int width = std::max(kMinimumLabelWidth, p->axisRect()->width());
+  const QString label = wrapAtSeparators(bar_label_, QFontMetrics(p->xAxis->labelFont()), width);
+  if (label == p->xAxis->label()) return false;
+  p->xAxis->setLabel(label);
+  return true;
 }
 
 void StepBarsPlot::resizeEvent(QResizeEvent* event) {

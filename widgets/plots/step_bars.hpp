@@ -48,6 +48,7 @@ class StepBarsPlot : public PlotView {
 
  private:
   void fitLegendRows();  // wraps the legend into columns where one column would overflow the plot
+  bool fitAxisLabel();   // the layout as the x axis label, wrapped to the axis rect's width; true if changed
 
   QString stem_;
   QString bar_label_, total_text_, limit_text_, message_;

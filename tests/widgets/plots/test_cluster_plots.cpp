@@ -86,6 +86,34 @@ class TestClusterPlots : public QObject {
       QCOMPARE(p->legend->columnCount() > 1, height < 300);
     }
   }
+
+  // The layout under the bar wraps at its separators to the axis rect's width: fewer lines in a
+  // wide plot, every line within the axis.
+  void axisLabelWrapsToTheAxisWidth() {
+    Session session;
+    StepBarsPlot plot(&session, "Step time", "cluster-time", "time per step (s)");
+    const QString layout = "TP 2 · PP 4 (V 5) · DP 32 · CP 4 · mb 1 · SP · recompute none · ZeRO 1";
+    plot.setTerms(layout, {{"matrix products", 2.5}, {"attention", 0.3}}, "2.8 s");
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    QCustomPlot* p = plot.plot();
+    int lines_at[2] = {0, 0};
+    for (int i = 0; i < 2; ++i) {
+      plot.resize(i == 0 ? 420 : 1100, 400);
+      plot.refreshNow();
+      p->replot();
+      const QStringList lines = p->xAxis->label().split('\n');
+      QCOMPARE(lines.join(" · "), layout);
+      const QFontMetrics metrics(p->xAxis->labelFont());
+      for (const QString& line : lines)
+        QVERIFY2(metrics.horizontalAdvance(line) <= p->axisRect()->width(), qPrintable(line));
+      // Laid out for the lines it has, in the same replot: the bottom margin holds them all.
+      QVERIFY2(p->axisRect()->margins().bottom() >= int(lines.size()) * metrics.height(),
+               qPrintable(QStringLiteral("margin %1 for %2 lines").arg(p->axisRect()->margins().bottom()).arg(lines.size())));
+      lines_at[i] = int(lines.size());
+    }
+    QVERIFY2(lines_at[0] > lines_at[1], qPrintable(QStringLiteral("%1 then %2 lines").arg(lines_at[0]).arg(lines_at[1])));
+  }
 };
 
 QTEST_MAIN(TestClusterPlots)
