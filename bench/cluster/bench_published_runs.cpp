@@ -177,7 +177,7 @@ void mtnlg(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCa
   auto setup = setupFor("dgx-a100", hw, systems);
   if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
   std::printf("Megatron-Turing NLG 530B, Smith et al. 2022 section 2.4 (hardware TFLOP/s; software megatron-2021, V 1, "
-              "full recomputation of every layer; micro-batch and ZeRO chosen by the search)\n");
+              "full recomputation of every layer; micro-batch chosen by the search, no ZeRO: the 2021 software searches none)\n");
   Errors errors;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/mtnlg_530b_smith2022.csv")) {
     TrainingJob job;

@@ -87,13 +87,18 @@ std::vector<std::int64_t> recomputeLayerChoices(const ParallelLayout& l, std::in
 }
 
 std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSystem& system,
-                                      const LayoutSearchOptions& o) {
+                                      const LayoutSearchOptions& o, const ExecutionOptions& software) {
   const auto& a = job.arch;
   const int max_tp = o.max_tp > 0 ? o.max_tp : system.nvlink_domain_gpus;
+  // What the software can run (ExecutionOptions::searches_*); a field the user fixed is kept.
+  std::vector<Recompute> recomputeChoices = {Recompute::None, Recompute::Full};
+  if (software.searches_selective_recompute) recomputeChoices.insert(recomputeChoices.begin() + 1, Recompute::Selective);
+  std::vector<int> zeroStages;
+  for (int zero = 0; zero <= software.max_searched_zero_stage; ++zero) zeroStages.push_back(zero);
   std::vector<ParallelLayout> out;
   for (int tp : fixedOr(o.tp, powersOfTwoUpTo(std::min<std::int64_t>(max_tp, a.heads)))) {
     if (job.gpus % tp != 0) continue;
-    for (int cp : fixedOr(o.cp, powersOfTwoUpTo(o.max_cp))) {
+    for (int cp : fixedOr(o.cp, powersOfTwoUpTo(software.searches_context_parallel ? o.max_cp : 1))) {
       if (job.gpus % (static_cast<std::int64_t>(tp) * cp) != 0) continue;
       for (int pp : fixedOr(o.pp, pipelineStageChoices(a.layers, job.gpus / (static_cast<std::int64_t>(tp) * cp)))) {
         const std::int64_t model_parallel = static_cast<std::int64_t>(tp) * cp * pp;
@@ -102,7 +107,9 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
         if (o.dp && *o.dp != dp) continue;
         for (const StageSplit& split : stageSplits(a.layers, pp, o)) {
           const int v = split.virtual_stages;
-          std::vector<int> eps = a.isMoe() ? divisorsOf(a.moe.experts, a.moe.experts) : std::vector<int>{1};
+          std::vector<int> eps = a.isMoe() && software.searches_expert_parallel
+                                     ? divisorsOf(a.moe.experts, a.moe.experts)
+                                     : std::vector<int>{1};
           // Expert TP: the tp (0) and, for a MoE model split over TP, 1 (EP across the TP ranks).
           const std::vector<int> expert_tps = a.isMoe() && tp > 1 ? std::vector<int>{0, 1} : std::vector<int>{0};
           std::vector<std::pair<int, int>> expert_grids;  // (ep, expert TP)
@@ -111,9 +118,9 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
           }
           for (const auto& [ep, etp] : expert_grids) {
             for (std::int64_t mb : fixedOr(o.micro_batch, o.micro_batches)) {
-              for (Recompute r : fixedOr(o.recompute, {Recompute::None, Recompute::Selective, Recompute::Full})) {
-                for (bool sp : fixedOr(o.sequence_parallel, {tp > 1})) {
-                  for (int zero : fixedOr(o.zero_stage, {0, 1, 2, 3})) {
+              for (Recompute r : fixedOr(o.recompute, recomputeChoices)) {
+                for (bool sp : fixedOr(o.sequence_parallel, {tp > 1 && software.searches_sequence_parallel})) {
+                  for (int zero : fixedOr(o.zero_stage, zeroStages)) {
                     ParallelLayout l;
                     l.tp = tp, l.pp = pp, l.dp = dp, l.cp = cp, l.ep = ep, l.virtual_stages = v;
                     l.expert_tp = etp == tp ? 0 : etp;
@@ -210,7 +217,7 @@ Result<LayoutSearchResult> searchLayouts(const TrainingJob& job, const ClusterSy
   if (!options.isValid(&error)) return Error{"layout search: " + error};
   if (!execution.isValid(&error)) return Error{"execution options: " + error};
 
-  const std::vector<ParallelLayout> candidates = enumerate(job, system, options);
+  const std::vector<ParallelLayout> candidates = enumerate(job, system, options, execution);
   std::vector<std::optional<StepEstimate>> estimates(candidates.size());
   std::vector<std::string> first_errors;
   unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::thread::hardware_concurrency();

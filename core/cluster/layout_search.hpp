@@ -14,7 +14,10 @@
 // device's layers (block recomputation). Uneven pipeline stages: end-stage layer counts the user
 // gives are kept; a PP that does not divide the layers gets the balanced split (every other device
 // ceil(layers / PP) rounded up to a multiple of V, the first and last device lighter: Llama 3
-// 405B's 126 layers on 16 stages as 7 + 14 × 8 + 7).
+// 405B's 126 layers on 16 stages as 7 + 14 × 8 + 7). The software narrows the ranges to what it
+// can run (ExecutionOptions::searches_*: the 2021 profile searches no sequence parallelism,
+// selective recomputation, CP, EP or ZeRO; the 2022 profile adds the first two); a field the user
+// fixes is taken as given.
 
 #include <cstdint>
 #include <optional>

@@ -151,6 +151,15 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   o.unfused_layer_copies = true;
   o.dp_bucket_parameters_min = 0.0;  // one all-reduce of the flattened gradients
   o.dp_bucket_parameters_per_rank = 0.0;
+  // PTD-P as the paper runs it: TP, PP (1F1B or interleaved), DP, full recomputation or none; no
+  // sequence parallelism or selective recomputation (Korthikanti et al. 2022), no context or
+  // expert parallelism, and no sharding over DP (the paper compares against DeepSpeed's ZeRO-3 as
+  // another system).
+  o.searches_sequence_parallel = false;
+  o.searches_selective_recompute = false;
+  o.searches_context_parallel = false;
+  o.searches_expert_parallel = false;
+  o.max_searched_zero_stage = 0;
   return o;
 }
 
@@ -171,11 +180,14 @@ ExecutionOptions ExecutionOptions::megatron2022() {
   // per parameter, the same as the 2021 profile's (m - 1)·6 + 8 (autograd's accumulation, then
   // the flatten and copy back), so those figures stand. The optimizer still copies the 16-bit
   // main_grad into FP32 (main_grad.float()), so its 52 bytes stand too. A BF16 run of this code
-  // (fused accumulation into FP32 gradients) would save about 6·(m - 1) bytes per parameter and
-  // hold 4-byte gradients; the profile does not model it.
+  // (fused accumulation into FP32 gradients) holds 4-byte gradients (gradient_bytes 4,
+  // --gradient-bytes 4) and would save about 6·(m - 1) bytes per parameter of memory traffic,
+  // which the profile does not model.
   ExecutionOptions o = megatron2021();
   o.software = TrainingSoftware::Megatron2022;
   o.overlap_tp_backward = true;
+  o.searches_sequence_parallel = true;  // the paper's two techniques
+  o.searches_selective_recompute = true;
   return o;
 }
 
@@ -213,6 +225,8 @@ bool ExecutionOptions::isValid(std::string* error) const {
   if (!(flash_attention_efficiency > 0.0 && flash_attention_efficiency <= 1.0))
     return fail("flash_attention_efficiency: must be in (0, 1]");
   if (!(gradient_bytes > 0.0)) return fail("gradient_bytes: must be positive");
+  if (max_searched_zero_stage < 0 || max_searched_zero_stage > 3)
+    return fail("max_searched_zero_stage: must be 0..3, got " + std::to_string(max_searched_zero_stage));
   if (!(overlap_compute_slowdown >= 0.0 && overlap_compute_slowdown < 1.0))
     return fail("overlap_compute_slowdown: must be in [0, 1)");
   if (!(dp_bucket_parameters_min >= 0.0) || !(dp_bucket_parameters_per_rank >= 0.0))

@@ -160,6 +160,14 @@ struct ExecutionOptions {
   // leaves 3-10% reserved but unallocated in large-model training).
   double fragmentation_allowance = 0.05;
   GemmEfficiencyModel gemm;
+  // What the layout search may choose under this software. A field the user fixes is taken as
+  // given (BLOOM ran the 2021 kernels in Megatron-DeepSpeed with ZeRO 1); these only keep the
+  // search from proposing a layout the software could not run.
+  bool searches_sequence_parallel = true;    // Korthikanti et al. 2022 introduced it
+  bool searches_selective_recompute = true;  // Korthikanti et al. 2022 introduced it
+  bool searches_context_parallel = true;     // Megatron-Core's, after both papers
+  bool searches_expert_parallel = true;      // Megatron-Core's MoE, after both papers
+  int max_searched_zero_stage = 3;           // 0..3; Megatron-LM's papers shard nothing over DP
 
   static ExecutionOptions megatron2021();
   static ExecutionOptions megatron2022();

@@ -24,6 +24,7 @@
 // The model's published accuracy (kClusterMfuAccuracy, the MFU range of 'plan --mfu auto') comes
 // from this table: every published figure must lie within the range around its prediction, so a
 // change of the model that breaks the band fails here.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -195,6 +196,47 @@ class TestMegatronValidation : public QObject {
     QVERIFY2(b.layout.isValid(job, &error), error.c_str());
     QVERIFY(b.step_seconds <= p.step_seconds);
     QVERIFY(!best->best.front().reason.empty());
+  }
+
+  // The search proposes only what the software can run: the 2021 code had no sequence
+  // parallelism, selective recomputation, CP or sharding over DP; the 2022 code adds the first
+  // two. A field the user fixes is taken as given (BLOOM: 2021 kernels with ZeRO 1).
+  void searchStaysWithinTheSoftware() {
+    const Row r = readRows()[4];  // 39.1B on 512 GPUs
+    QCOMPARE(r.gpus, std::int64_t{512});
+    const ClusterSystem system = test::shippedSystem("dgx-a100");
+    auto rates = GemmRates::fromCatalog(system.accelerator, Precision::Fp16);
+    const TrainingJob job = jobFor(r);
+    LayoutSearchOptions all;
+    all.top_k = 500;
+    auto old = searchLayouts(job, system, *rates, all, ExecutionOptions::megatron2021());
+    QVERIFY2(old, old.message().c_str());
+    QVERIFY(old->best.size() >= 50);  // many layouts, none the 2021 code could not run
+    for (const RankedLayout& l : old->best) {
+      const ParallelLayout& p = l.estimate.layout;
+      QVERIFY2(!p.sequence_parallel && p.recompute != Recompute::Selective && p.cp == 1 && p.zero_stage == 0,
+               p.describe().c_str());
+    }
+    auto newer = searchLayouts(job, system, *rates, all, ExecutionOptions::megatron2022());
+    QVERIFY2(newer, newer.message().c_str());
+    bool sp = false, selective = false;
+    for (const RankedLayout& l : newer->best) {
+      const ParallelLayout& p = l.estimate.layout;
+      QVERIFY2(p.cp == 1 && p.zero_stage == 0, p.describe().c_str());
+      sp = sp || p.sequence_parallel;
+      selective = selective || p.recompute == Recompute::Selective;
+    }
+    QVERIFY(sp && selective);
+    // Today's software searches them all: the fastest layouts shard over DP.
+    auto current = searchLayouts(job, system, *rates, all, ExecutionOptions{});
+    QVERIFY2(current, current.message().c_str());
+    QVERIFY(std::any_of(current->best.begin(), current->best.end(),
+                        [](const RankedLayout& l) { return l.estimate.layout.zero_stage > 0; }));
+    LayoutSearchOptions zero1 = all;
+    zero1.zero_stage = 1;
+    auto fixed = searchLayouts(job, system, *rates, zero1, ExecutionOptions::megatron2021());
+    QVERIFY2(fixed, fixed.message().c_str());
+    QCOMPARE(fixed->best.front().estimate.layout.zero_stage, 1);
   }
 };
 
