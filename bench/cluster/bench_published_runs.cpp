@@ -119,6 +119,43 @@ void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
   fastest_errors.print("Llama 3 405B, the search's fastest layout");
 }
 
+// LLaMA 65B on 2,048 A100 80GB (Touvron et al. 2023, section 2.4): tokens/s per GPU, layout not
+// published, so the search's fastest under the current profile (FlashAttention-like attention,
+// overlapped communication, as the paper describes) and the 2022 one (sequence parallelism and
+// selective recomputation, nothing of Megatron-Core's).
+void llama1(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  auto setup = setupFor("dgx-a100", hw, systems);
+  if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+  const ModelPreset* preset = models.find("llama1-65b");
+  if (!preset) return (void)std::fprintf(stderr, "no preset llama1-65b\n");
+  std::printf("LLaMA 65B, Touvron et al. 2023 section 2.4 (tokens/s per GPU; layout not published: the search's fastest)\n");
+  Errors errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/llama1_65b_touvron2023.csv")) {
+    TrainingJob job;
+    job.arch = preset->architecture;
+    job.gpus = std::stoll(r.at("gpus"));
+    job.seq_len = std::stoll(r.at("seq_len"));
+    job.global_batch = std::stoll(r.at("global_batch"));
+    const double published = std::stod(r.at("tokens_per_second_per_gpu"));
+    for (TrainingSoftware software : {TrainingSoftware::Current, TrainingSoftware::Megatron2022}) {
+      LayoutSearchOptions o;
+      o.top_k = 1;
+      auto found = searchLayouts(job, setup->system, setup->rates, o, ExecutionOptions::forSoftware(software));
+      if (!found) {
+        std::printf("  %s GPUs: %s\n", r.at("gpus").c_str(), found.message().c_str());
+        continue;
+      }
+      const StepEstimate& e = found->best.front().estimate;
+      const double predicted = e.tokens_per_second / static_cast<double>(job.gpus);
+      errors.values.push_back(100.0 * (predicted / published - 1.0));
+      std::printf("  %5lld GPUs  %-13s %-60s published %4.0f tokens/s/GPU, predicted %5.0f (MFU %.1f%%)  %+6.1f%%\n",
+                  (long long)job.gpus, std::string(kTrainingSoftwareNames.toString(software)).c_str(), e.layout.describe().c_str(), published,
+                  predicted, 100.0 * e.mfu, errors.values.back());
+    }
+  }
+  errors.print("LLaMA 65B");
+}
+
 // Megatron-Bridge's FP8 tables (today's Megatron-Core) on DGX-H100, DGX-B200 and DGX-GB200:
 // tokens/s per GPU, which needs no FLOP convention (the tables' TFLOP/s count the causal half of
 // attention and leave out the input embedding). One error summary per system.
@@ -340,6 +377,7 @@ int main() {
     return 1;
   }
   llama3(*models, *hw, *systems);
+  llama1(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
   mtnlg(*models, *hw, *systems);
   megatronTable2(*hw, *systems);

@@ -58,6 +58,7 @@ class TestModelPresets : public QObject {
     QTest::newRow("lamda-137b") << "lamda-137b" << 137e9;         // Thoppilan et al. 2022 (non-embedding)
     QTest::newRow("mt-nlg-530b") << "mt-nlg-530b" << 530e9;       // Smith et al. 2022
     QTest::newRow("jurassic-178b") << "jurassic-178b" << 178e9;   // Lieber et al. 2021
+    QTest::newRow("llama1-65b") << "llama1-65b" << 65.2e9;        // Touvron et al. 2023, Table 2
     QTest::newRow("llama2-7b") << "llama2-7b" << 6.74e9;          // released weights
     QTest::newRow("llama2-13b") << "llama2-13b" << 13.0e9;
     QTest::newRow("llama2-70b") << "llama2-70b" << 69.0e9;
