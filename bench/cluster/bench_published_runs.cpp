@@ -80,7 +80,8 @@ Result<LayoutSearchResult> searchFastest(const TrainingJob& job, const ClusterSe
 void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
   auto setup = setupFor("hgx-h100", hw, systems);
   if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
-  std::printf("Llama 3 405B, Dubey et al. 2024 Table 4 (the layout's other fields chosen by the search; then every field)\n");
+  std::printf("Llama 3 405B, Dubey et al. 2024 Table 4 (the layout's other fields chosen by the search; "
+              "then every field)\n");
   Errors errors, fastest_errors;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/llama3_405b_table4.csv")) {
     TrainingJob job;
@@ -112,8 +113,8 @@ void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
     const StepEstimate& f = fastest->best.front().estimate;
     const double fastest_rate = f.model_flops_per_second_per_gpu / 1e12;
     fastest_errors.values.push_back(100.0 * (fastest_rate / published - 1.0));
-    std::printf("  %6s the search's fastest: %-61s predicted %6.1f (MFU %.1f%%)  %+6.2f%%\n", "", f.layout.describe().c_str(),
-                fastest_rate, 100.0 * f.mfu, fastest_errors.values.back());
+    std::printf("  %6s the search's fastest: %-61s predicted %6.1f (MFU %.1f%%)  %+6.2f%%\n", "",
+                f.layout.describe().c_str(), fastest_rate, 100.0 * f.mfu, fastest_errors.values.back());
   }
   errors.print("Llama 3 405B");
   fastest_errors.print("Llama 3 405B, the search's fastest layout");
@@ -128,7 +129,8 @@ void llama1(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
   if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
   const ModelPreset* preset = models.find("llama1-65b");
   if (!preset) return (void)std::fprintf(stderr, "no preset llama1-65b\n");
-  std::printf("LLaMA 65B, Touvron et al. 2023 section 2.4 (tokens/s per GPU; layout not published: the search's fastest)\n");
+  std::printf("LLaMA 65B, Touvron et al. 2023 section 2.4 (tokens/s per GPU; layout not published: "
+              "the search's fastest)\n");
   Errors errors;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/llama1_65b_touvron2023.csv")) {
     TrainingJob job;
@@ -140,7 +142,8 @@ void llama1(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
     for (TrainingSoftware software : {TrainingSoftware::Current, TrainingSoftware::Megatron2022}) {
       LayoutSearchOptions o;
       o.top_k = 1;
-      auto found = searchLayouts(job, setup->system, setup->rates, o, ExecutionOptions::forSoftware(software));
+      const ExecutionOptions execution = ExecutionOptions::forSoftware(software);
+      auto found = searchLayouts(job, setup->system, setup->rates, o, execution);
       if (!found) {
         std::printf("  %s GPUs: %s\n", r.at("gpus").c_str(), found.message().c_str());
         continue;
@@ -148,9 +151,11 @@ void llama1(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
       const StepEstimate& e = found->best.front().estimate;
       const double predicted = e.tokens_per_second / static_cast<double>(job.gpus);
       errors.values.push_back(100.0 * (predicted / published - 1.0));
-      std::printf("  %5lld GPUs  %-13s %-60s published %4.0f tokens/s/GPU, predicted %5.0f (MFU %.1f%%)  %+6.1f%%\n",
-                  (long long)job.gpus, std::string(kTrainingSoftwareNames.toString(software)).c_str(), e.layout.describe().c_str(), published,
-                  predicted, 100.0 * e.mfu, errors.values.back());
+      const std::string name(kTrainingSoftwareNames.toString(software));
+      std::printf("  %5lld GPUs  %-13s %-60s published %4.0f tokens/s/GPU, predicted %5.0f (MFU %.1f%%)  "
+                  "%+6.1f%%\n",
+                  (long long)job.gpus, name.c_str(), e.layout.describe().c_str(), published, predicted,
+                  100.0 * e.mfu, errors.values.back());
     }
   }
   errors.print("LLaMA 65B");
@@ -214,7 +219,8 @@ void mtnlg(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCa
   auto setup = setupFor("dgx-a100", hw, systems);
   if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
   std::printf("Megatron-Turing NLG 530B, Smith et al. 2022 section 2.4 (hardware TFLOP/s; software megatron-2021, V 1, "
-              "full recomputation of every layer; micro-batch chosen by the search, no ZeRO: the 2021 software searches none)\n");
+              "full recomputation of every layer; micro-batch chosen by the search, no ZeRO: the 2021 "
+              "software searches none)\n");
   Errors errors;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/mtnlg_530b_smith2022.csv")) {
     TrainingJob job;

@@ -91,16 +91,18 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
   const auto& a = job.arch;
   const int max_tp = o.max_tp > 0 ? o.max_tp : system.nvlink_domain_gpus;
   // What the software can run (ExecutionOptions::searches_*); a field the user fixed is kept.
-  std::vector<Recompute> recomputeChoices = {Recompute::None, Recompute::Full};
-  if (software.searches_selective_recompute) recomputeChoices.insert(recomputeChoices.begin() + 1, Recompute::Selective);
-  std::vector<int> zeroStages;
-  for (int zero = 0; zero <= software.max_searched_zero_stage; ++zero) zeroStages.push_back(zero);
+  std::vector<Recompute> recompute_choices = {Recompute::None, Recompute::Full};
+  if (software.searches_selective_recompute)
+    recompute_choices.insert(recompute_choices.begin() + 1, Recompute::Selective);
+  std::vector<int> zero_stages;
+  for (int zero = 0; zero <= software.max_searched_zero_stage; ++zero) zero_stages.push_back(zero);
   std::vector<ParallelLayout> out;
   for (int tp : fixedOr(o.tp, powersOfTwoUpTo(std::min<std::int64_t>(max_tp, a.heads)))) {
     if (job.gpus % tp != 0) continue;
     for (int cp : fixedOr(o.cp, powersOfTwoUpTo(software.searches_context_parallel ? o.max_cp : 1))) {
       if (job.gpus % (static_cast<std::int64_t>(tp) * cp) != 0) continue;
-      for (int pp : fixedOr(o.pp, pipelineStageChoices(a.layers, job.gpus / (static_cast<std::int64_t>(tp) * cp)))) {
+      const std::int64_t gpus_per_tp_cp = job.gpus / (static_cast<std::int64_t>(tp) * cp);
+      for (int pp : fixedOr(o.pp, pipelineStageChoices(a.layers, gpus_per_tp_cp))) {
         const std::int64_t model_parallel = static_cast<std::int64_t>(tp) * cp * pp;
         if (job.gpus % model_parallel != 0) continue;
         const int dp = static_cast<int>(job.gpus / model_parallel);
@@ -118,9 +120,10 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
           }
           for (const auto& [ep, etp] : expert_grids) {
             for (std::int64_t mb : fixedOr(o.micro_batch, o.micro_batches)) {
-              for (Recompute r : fixedOr(o.recompute, recomputeChoices)) {
-                for (bool sp : fixedOr(o.sequence_parallel, {tp > 1 && software.searches_sequence_parallel})) {
-                  for (int zero : fixedOr(o.zero_stage, zeroStages)) {
+              for (Recompute r : fixedOr(o.recompute, recompute_choices)) {
+                const bool sp_choice = tp > 1 && software.searches_sequence_parallel;
+                for (bool sp : fixedOr(o.sequence_parallel, {sp_choice})) {
+                  for (int zero : fixedOr(o.zero_stage, zero_stages)) {
                     ParallelLayout l;
                     l.tp = tp, l.pp = pp, l.dp = dp, l.cp = cp, l.ep = ep, l.virtual_stages = v;
                     l.expert_tp = etp == tp ? 0 : etp;

@@ -7,9 +7,9 @@
 //
 // Ranges: TP in powers of two up to the NVLink domain (and the head count), CP in powers of two up
 // to max_cp, PP any divisor of the layer count or of the GPUs left after TP and CP (at most one
-// stage per layer) that divides the GPU count with TP and CP, DP the rest, V any divisor of
-// layers/PP up to max_virtual_stages (up to it, for a PP with the balanced split below), EP any divisor of the expert count,
-// sequence parallelism on whenever TP > 1, ZeRO 0-3, micro-batch from micro_batches,
+// stage per layer), DP the rest, V any divisor of layers/PP up to max_virtual_stages (any V up
+// to it for a PP with the balanced split below), EP any divisor of the expert count, sequence
+// parallelism on whenever TP > 1, ZeRO 0-3, micro-batch from micro_batches,
 // recomputation none / selective / full, full also of a quarter, half or three quarters of a
 // device's layers (block recomputation). Uneven pipeline stages: end-stage layer counts the user
 // gives are kept; a PP that does not divide the layers gets the balanced split (every other device

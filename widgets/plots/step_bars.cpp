@@ -65,8 +65,9 @@ StepBarsPlot::StepBarsPlot(Session* session, const QString& title, const QString
   connect(p, &QCustomPlot::afterLayout, this, [this] {
     if (!fitAxisLabel()) return;
     QCPLayoutGrid* layout = plot()->plotLayout();
-    for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
-      layout->update(phase);
+    layout->update(QCPLayoutElement::upPreparation);
+    layout->update(QCPLayoutElement::upMargins);
+    layout->update(QCPLayoutElement::upLayout);
   });
 }
 

@@ -47,7 +47,9 @@ class TestHopperSideChecks : public QObject {
       const double meta_rate = in_meta_layout->best.front().estimate.model_flops_per_second_per_gpu;
       QVERIFY2(std::abs(meta_rate / published - 1.0) < 0.05,
                qPrintable(QStringLiteral("%1 GPUs: %2 TFLOP/s against %3")
-                              .arg(job.gpus).arg(meta_rate / 1e12).arg(published / 1e12)));
+                              .arg(job.gpus)
+                              .arg(meta_rate / 1e12)
+                              .arg(published / 1e12)));
 
       LayoutSearchOptions free_layout;
       free_layout.top_k = 1;
@@ -60,7 +62,9 @@ class TestHopperSideChecks : public QObject {
     QCOMPARE(rows, 2);
     // The allowance covers the worst row and is no wider than it rounded up to 0.1%.
     QVERIFY2(worst_over <= hopper.over_prediction && hopper.over_prediction < worst_over + 0.001,
-             qPrintable(QStringLiteral("worst over-prediction %1, allowance %2").arg(worst_over).arg(hopper.over_prediction)));
+             qPrintable(QStringLiteral("worst over-prediction %1, allowance %2")
+                            .arg(worst_over)
+                            .arg(hopper.over_prediction)));
     // Off Hopper the allowance is the widest side check's, this one.
     QCOMPARE(clusterMfuAccuracyFor("b200").over_prediction, hopper.over_prediction);
   }

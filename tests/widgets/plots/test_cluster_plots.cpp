@@ -82,7 +82,9 @@ class TestClusterPlots : public QObject {
       QCOMPARE(entries, 21);
       // The legend's column does not cap the bar's height (it did once: the plot shrank to the legend).
       QVERIFY2(p->axisRect()->outerRect().height() >= p->height() * 8 / 10,
-               qPrintable(QStringLiteral("axis rect %1 of %2").arg(p->axisRect()->outerRect().height()).arg(p->height())));
+               qPrintable(QStringLiteral("axis rect %1 of %2")
+                              .arg(p->axisRect()->outerRect().height())
+                              .arg(p->height())));
       QCOMPARE(p->legend->columnCount() > 1, height < 300);
     }
   }
@@ -109,10 +111,13 @@ class TestClusterPlots : public QObject {
         QVERIFY2(metrics.horizontalAdvance(line) <= p->axisRect()->width(), qPrintable(line));
       // Laid out for the lines it has, in the same replot: the bottom margin holds them all.
       QVERIFY2(p->axisRect()->margins().bottom() >= int(lines.size()) * metrics.height(),
-               qPrintable(QStringLiteral("margin %1 for %2 lines").arg(p->axisRect()->margins().bottom()).arg(lines.size())));
+               qPrintable(QStringLiteral("margin %1 for %2 lines")
+                              .arg(p->axisRect()->margins().bottom())
+                              .arg(lines.size())));
       lines_at[i] = int(lines.size());
     }
-    QVERIFY2(lines_at[0] > lines_at[1], qPrintable(QStringLiteral("%1 then %2 lines").arg(lines_at[0]).arg(lines_at[1])));
+    QVERIFY2(lines_at[0] > lines_at[1],
+             qPrintable(QStringLiteral("%1 then %2 lines").arg(lines_at[0]).arg(lines_at[1])));
   }
 };
 
