@@ -14,7 +14,9 @@ std::string softwareHelp() {
   std::string out = "training software: " + kTrainingSoftwareNames.joinedWithDefault(TrainingSoftware::Current);
   for (TrainingSoftware s : kTrainingSoftwareNames.values())
     out += "; " + std::string(kTrainingSoftwareNames.toString(s)) + " = " + std::string(describe(s));
-  return out;
+  return out + ". The layout search proposes only what the software can run (megatron-2021: no sequence "
+               "parallelism, selective recomputation, CP, EP or ZeRO; megatron-2022 adds the first two); "
+               "a layout flag given is taken as given";
 }
 
 }  // namespace
