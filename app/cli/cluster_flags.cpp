@@ -2,6 +2,7 @@
 
 #include "base/format.hpp"
 #include "cluster/cluster_json.hpp"  // kClusterFlopConvention
+#include "cluster/layout_search.hpp"
 #include "cluster/shape_rule.hpp"
 #include "interconnect_args.hpp"
 
@@ -12,11 +13,16 @@ namespace {
 // "--software": the names, the default, and what each profile stands for (core's describe).
 std::string softwareHelp() {
   std::string out = "training software: " + kTrainingSoftwareNames.joinedWithDefault(TrainingSoftware::Current);
-  for (TrainingSoftware s : kTrainingSoftwareNames.values())
+  std::string limits;  // what the search leaves out per profile (core's ExecutionOptions::searches_*)
+  for (TrainingSoftware s : kTrainingSoftwareNames.values()) {
     out += "; " + std::string(kTrainingSoftwareNames.toString(s)) + " = " + std::string(describe(s));
-  return out + ". The layout search proposes only what the software can run (megatron-2021: no sequence "
-               "parallelism, selective recomputation, CP, EP or ZeRO; megatron-2022 adds the first two); "
-               "a layout flag given is taken as given";
+    const std::string omitted = searchOmissions(ExecutionOptions::forSoftware(s));
+    if (!omitted.empty())
+      limits += (limits.empty() ? "" : "; ") + std::string(kTrainingSoftwareNames.toString(s)) + ": " + omitted;
+  }
+  if (limits.empty()) return out;
+  return out + ". The layout search proposes only what the software can run (" + limits +
+         "); a layout flag given is taken as given";
 }
 
 }  // namespace

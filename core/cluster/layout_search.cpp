@@ -99,6 +99,7 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
   std::vector<ParallelLayout> out;
   for (int tp : fixedOr(o.tp, powersOfTwoUpTo(std::min<std::int64_t>(max_tp, a.heads)))) {
     if (job.gpus % tp != 0) continue;
+    const bool sp_choice = tp > 1 && software.searches_sequence_parallel;
     for (int cp : fixedOr(o.cp, powersOfTwoUpTo(software.searches_context_parallel ? o.max_cp : 1))) {
       if (job.gpus % (static_cast<std::int64_t>(tp) * cp) != 0) continue;
       const std::int64_t gpus_per_tp_cp = job.gpus / (static_cast<std::int64_t>(tp) * cp);
@@ -121,7 +122,6 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
           for (const auto& [ep, etp] : expert_grids) {
             for (std::int64_t mb : fixedOr(o.micro_batch, o.micro_batches)) {
               for (Recompute r : fixedOr(o.recompute, recompute_choices)) {
-                const bool sp_choice = tp > 1 && software.searches_sequence_parallel;
                 for (bool sp : fixedOr(o.sequence_parallel, {sp_choice})) {
                   for (int zero : fixedOr(o.zero_stage, zero_stages)) {
                     ParallelLayout l;
@@ -210,6 +210,22 @@ bool LayoutSearchOptions::isValid(std::string* error) const {
   }
   if (threads < 0) return fail("threads: must be >= 0, got " + std::to_string(threads));
   return true;
+}
+
+std::string searchOmissions(const ExecutionOptions& software) {
+  std::vector<std::string> left_out;
+  if (!software.searches_sequence_parallel) left_out.push_back("sequence parallelism");
+  if (!software.searches_selective_recompute) left_out.push_back("selective recomputation");
+  if (!software.searches_context_parallel) left_out.push_back("CP");
+  if (!software.searches_expert_parallel) left_out.push_back("EP");
+  if (software.max_searched_zero_stage == 0) left_out.push_back("ZeRO");
+  else if (software.max_searched_zero_stage < 3)
+    left_out.push_back("ZeRO above stage " + std::to_string(software.max_searched_zero_stage));
+  if (left_out.empty()) return "";
+  std::string out = "no " + left_out.front();
+  for (std::size_t i = 1; i < left_out.size(); ++i)
+    out += (i + 1 == left_out.size() ? " or " : ", ") + left_out[i];
+  return out;
 }
 
 Result<LayoutSearchResult> searchLayouts(const TrainingJob& job, const ClusterSystem& system, const GemmRates& rates,

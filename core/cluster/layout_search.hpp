@@ -64,6 +64,10 @@ struct LayoutSearchResult {
   double search_seconds = 0.0;
 };
 
+// What the search leaves out under `software` (ExecutionOptions::searches_*), for help texts:
+// "no sequence parallelism, selective recomputation, CP, EP or ZeRO"; "" where it searches all.
+std::string searchOmissions(const ExecutionOptions& software);
+
 // Errors: an invalid job or options; no valid layout ("no layout divides: ..." with the first
 // reason); no layout fits (the one needing least memory, with its verdict).
 Result<LayoutSearchResult> searchLayouts(const TrainingJob& job, const ClusterSystem& system, const GemmRates& rates,

@@ -109,9 +109,9 @@ void StepBarsPlot::rebuild() {
     p->xAxis->setLabel(QString());
     return;
   }
-  // The layout as the axis label: as a tick label a text this long was dropped by the axis.
+  // The layout as the axis label (as a tick label a text this long was dropped by the axis), set
+  // and wrapped once the replot has laid the axis out (the afterLayout connection).
   p->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
-  fitAxisLabel();
   p->legend->setVisible(true);
   QCPBars* below = nullptr;
   for (std::size_t i = 0; i < terms_.size(); ++i) {

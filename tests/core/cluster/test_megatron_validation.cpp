@@ -237,6 +237,11 @@ class TestMegatronValidation : public QObject {
     auto fixed = searchLayouts(job, system, *rates, zero1, ExecutionOptions::megatron2021());
     QVERIFY2(fixed, fixed.message().c_str());
     QCOMPARE(fixed->best.front().estimate.layout.zero_stage, 1);
+    // What help texts say of it, from the same flags.
+    QCOMPARE(searchOmissions(ExecutionOptions::megatron2021()),
+             std::string("no sequence parallelism, selective recomputation, CP, EP or ZeRO"));
+    QCOMPARE(searchOmissions(ExecutionOptions::megatron2022()), std::string("no CP, EP or ZeRO"));
+    QCOMPARE(searchOmissions(ExecutionOptions{}), std::string());
   }
 };
 
