@@ -145,6 +145,30 @@ std::vector<ParallelLayout> enumerate(const TrainingJob& job, const ClusterSyste
   return out;
 }
 
+// Why the fixed fields leave nothing to enumerate (every candidate is skipped before isValid):
+// the fixed degrees do not divide the GPUs, else the first reason ParallelLayout::isValid gives
+// for the fixed fields with the others at 1 (DP derived).
+std::string noCandidateReason(const TrainingJob& job, const LayoutSearchOptions& o) {
+  ParallelLayout l;
+  l.tp = o.tp.value_or(1), l.pp = o.pp.value_or(1), l.cp = o.cp.value_or(1), l.ep = o.ep.value_or(1);
+  l.virtual_stages = o.virtual_stages.value_or(1), l.expert_tp = o.expert_tp.value_or(0);
+  l.micro_batch = o.micro_batch.value_or(1), l.zero_stage = o.zero_stage.value_or(0);
+  l.recompute = o.recompute.value_or(Recompute::None), l.sequence_parallel = o.sequence_parallel.value_or(false);
+  l.first_stage_layers = o.first_stage_layers.value_or(0), l.last_stage_layers = o.last_stage_layers.value_or(0);
+  const std::int64_t model_parallel = static_cast<std::int64_t>(l.tp) * l.pp * l.cp;
+  const std::int64_t fixed = model_parallel * o.dp.value_or(1);
+  if (job.gpus % fixed != 0 || (o.dp && fixed != job.gpus)) {
+    std::string product = "tp × pp × cp" + std::string(o.dp ? " × dp" : "") + " = " + std::to_string(l.tp) + " × " +
+                          std::to_string(l.pp) + " × " + std::to_string(l.cp) +
+                          (o.dp ? " × " + std::to_string(*o.dp) : "") + " = " + std::to_string(fixed);
+    return product + (o.dp ? " is not the " : " does not divide the ") + std::to_string(job.gpus) + " GPUs";
+  }
+  l.dp = static_cast<int>(job.gpus / model_parallel);
+  std::string why;
+  if (!l.isValid(job, &why)) return why;
+  return "";
+}
+
 std::string seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, s < 1.0 ? "%.3f s" : "%.2f s", s);
@@ -271,7 +295,7 @@ Result<LayoutSearchResult> searchLayouts(const TrainingJob& job, const ClusterSy
   }
   result.fitting = static_cast<std::int64_t>(fitting.size());
   if (result.valid == 0) {
-    std::string why;
+    std::string why = candidates.empty() ? noCandidateReason(job, options) : "";
     for (const auto& t : thread_errors) {
       if (!t.empty()) {
         why = t;

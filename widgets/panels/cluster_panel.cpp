@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "cluster/nccl_tests.hpp"
+#include "controls/layout_fields_box.hpp"
 #include "controls/text_format.hpp"
 #include "models/layout_model.hpp"
 #include "plots/step_bars.hpp"
@@ -151,6 +152,11 @@ void ClusterPanel::buildControls() {
   network_efficiency_spin_ = fraction_spin("clusterNetworkEfficiency",
                                            tr("Network collectives: large-message bus bandwidth / NIC line rate"));
   form->addRow(tr("Network efficiency"), network_efficiency_spin_);
+  // The layout fields a user fixes (the rest searched), under the cluster they run on.
+  layout_fields_ = new LayoutFieldsBox(form_widget);
+  layout_fields_->setToolTip(tr("Fix what you know of the layout; every field left at auto is searched. "
+                                "The budget explorer's MFU: auto searches every field, as plan --mfu auto"));
+  form->addRow(layout_fields_);  // spans both columns: it has its own caption
   // The execution model's boxes start at its defaults, which their tooltips state (%1).
   auto default_spin = [&](const char* name, const QString& label, const QString& tip, double value) {
     QDoubleSpinBox* spin = fraction_spin(name, tip.arg(value));
@@ -337,6 +343,13 @@ void ClusterPanel::buildControls() {
   });
   for (QComboBox* c : {accelerator_combo_, model_combo_, software_combo_})
     connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::scheduleSearch);
+  auto follow_model = [this] {  // EP is a box for mixtures of experts only
+    const ModelPreset* preset = session_->models().find(model_combo_->currentData().toString().toStdString());
+    layout_fields_->setExpertParallelAvailable(preset && preset->architecture.isMoe());
+  };
+  follow_model();
+  connect(model_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, follow_model);
+  connect(layout_fields_, &LayoutFieldsBox::changed, this, &ClusterPanel::scheduleSearch);
   for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
@@ -453,6 +466,7 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   request.system = std::move(system).value();
   request.rates = std::move(rates).value();
   request.options.top_k = kLayoutsShown;
+  layout_fields_->applyTo(&request.options);
   return request;
 }
 
@@ -511,7 +525,9 @@ void ClusterPanel::onSearchFinished(const ClusterSearchOutcome& outcome) {
     model_->clear();
     last_result_.reset();
     showSelected();
-    status_label_->setText(tr("No layout: %1").arg(outcome.error));
+    const QString fixed = layout_fields_->describeFixed();
+    status_label_->setText(fixed.isEmpty() ? tr("No layout: %1").arg(outcome.error)
+                                           : tr("No layout with %1: %2").arg(fixed, outcome.error));
     emit searchFinished(false);
     return;
   }
@@ -519,10 +535,12 @@ void ClusterPanel::onSearchFinished(const ClusterSearchOutcome& outcome) {
   const LayoutSearchResult& r = *outcome.result;
   model_->setLayouts(r.best);
   table_->sortByColumn(LayoutModel::RankColumn, Qt::AscendingOrder);
-  QString status = tr("%1 layouts enumerated, %2 valid, %3 fit in memory; searched in %4 s.")
-                       .arg(text::thousands(static_cast<double>(r.candidates)),
-                            text::thousands(static_cast<double>(r.valid)),
-                            text::thousands(static_cast<double>(r.fitting)), text::number(r.search_seconds, 2));
+  const QString fixed = layout_fields_->describeFixed();
+  QString status = fixed.isEmpty() ? QString() : tr("Fixed %1, the rest searched: ").arg(fixed);
+  status += tr("%1 layouts enumerated, %2 valid, %3 fit in memory; searched in %4 s.")
+                .arg(text::thousands(static_cast<double>(r.candidates)),
+                     text::thousands(static_cast<double>(r.valid)),
+                     text::thousands(static_cast<double>(r.fitting)), text::number(r.search_seconds, 2));
   if (!r.best.empty()) {
     const StepEstimate& best = r.best.front().estimate;
     status += QLatin1Char(' ') + tr("Best: %1, %2 s per step, MFU %3%.")

@@ -6,7 +6,8 @@
 // measured one from the GPU benchmark), the GPU count, GPUs per node, the NVLink and network
 // bandwidths (the system's values until edited), nccl-tests logs whose measured bus bandwidth
 // replaces the spec of the fabric they measured, a model preset, the global batch (sequences) and
-// the sequence length. Every change restarts the layout search off the GUI thread (ClusterWorker,
+// the sequence length, and the layout fields the user fixes (LayoutFieldsBox: each "auto" until
+// set, as `scaleplan-cli layouts --tp 8 ...`). Every change restarts the layout search off the GUI thread (ClusterWorker,
 // debounced). Outputs: the ranked layouts (best first, sortable by any column), and for the
 // selected layout a stacked bar of its step time terms and one of its memory per GPU against the
 // device's memory. Every number is the core's.
@@ -30,6 +31,7 @@ class QTimer;
 
 namespace scaleplan {
 
+class LayoutFieldsBox;
 class LayoutModel;
 class Session;
 class StepBarsPlot;
@@ -77,6 +79,7 @@ class ClusterPanel : public QWidget {
   QSpinBox* globalBatchSpin() const { return global_batch_spin_; }
   QSpinBox* seqLenSpin() const { return seq_len_spin_; }
   QComboBox* precisionCombo() const { return precision_combo_; }
+  LayoutFieldsBox* layoutFields() const { return layout_fields_; }
   QLabel* statusLabel() const { return status_label_; }
   QLabel* interconnectLabel() const { return interconnect_label_; }
   QTableView* table() const { return table_; }
@@ -142,6 +145,7 @@ class ClusterPanel : public QWidget {
   QSpinBox* global_batch_spin_ = nullptr;
   QSpinBox* seq_len_spin_ = nullptr;
   QComboBox* precision_combo_ = nullptr;
+  LayoutFieldsBox* layout_fields_ = nullptr;
   QLabel* status_label_ = nullptr;
   QTableView* table_ = nullptr;
   LayoutModel* model_ = nullptr;

@@ -3,10 +3,12 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
+#include <QSpinBox>
 #include <QEventLoop>
 #include <QTimer>
 #include <functional>
 
+#include "controls/layout_fields_box.hpp"
 #include "controls/text_format.hpp"  // qs
 #include "panels/bench_panel.hpp"
 #include "panels/budget_explorer.hpp"
@@ -106,14 +108,16 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
   written << window->renderTabScreenshots(bench, dir, "b", "cpu quick run");
 
   if (ClusterPanel* cluster = panels.cluster) {
-    const bool searched = startAndWait(
-        cluster, &ClusterPanel::searchFinished, [](bool ok) { return ok; },
-        [&] {
-          cluster->startSearch();
-          return true;
-        },
-        timeout_ms);
-    if (!searched) return fail(QObject::tr("the cluster layout search failed: %1").arg(cluster->statusLabel()->text()));
+    auto search = [&] {
+      return startAndWait(
+          cluster, &ClusterPanel::searchFinished, [](bool ok) { return ok; },
+          [&] {
+            cluster->startSearch();
+            return true;
+          },
+          timeout_ms);
+    };
+    if (!search()) return fail(QObject::tr("the cluster layout search failed: %1").arg(cluster->statusLabel()->text()));
     written << window->renderTabScreenshots(cluster, dir, "b", "searched");
     // The budget explorer's MFU on "auto", in the same shot's left column.
     if (auto* explorer = window->findChild<BudgetExplorer*>()) {
@@ -121,6 +125,12 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
       explorer->autoMfu()->waitForIdle();
       written << window->renderTabScreenshots(cluster, dir, "c", "mfu auto");
     }
+    // A layout fixed in part (TP 8 with full recomputation), the rest searched.
+    cluster->layoutFields()->tpSpin()->setValue(8);
+    QComboBox* recompute = cluster->layoutFields()->recomputeCombo();
+    recompute->setCurrentIndex(recompute->findText("full"));
+    if (!search()) return fail(QObject::tr("the fixed-layout search failed: %1").arg(cluster->statusLabel()->text()));
+    written << window->renderTabScreenshots(cluster, dir, "d", "fixed layout");
   }
   return written;
 }

@@ -127,6 +127,34 @@ class TestStepModel : public QObject {
     SP_VERIFY_CONTAINS(error, "tp: heads 24 are not divisible by tp 16");
   }
 
+  // A search whose fixed fields leave nothing to enumerate says which field and numbers.
+  void searchWithImpossibleFixedFieldsSaysWhy() {
+    TrainingJob job;
+    job.arch = gpt175();
+    job.global_batch = 1536;
+    job.gpus = 1024;
+    const auto sys = systems();
+    const ClusterSystem& a100 = *sys.find("dgx-a100");
+    auto rates = GemmRates::fromCatalog(a100.accelerator, Precision::Fp16);
+    QVERIFY(rates);
+    LayoutSearchOptions o;
+    o.tp = 8, o.pp = 3;  // 24 does not divide 1024
+    auto r = searchLayouts(job, a100, *rates, o);
+    QVERIFY(!r);
+    SP_VERIFY_CONTAINS(r.message(), "no valid layout for 1024 GPUs: tp × pp × cp = 8 × 3 × 1 = 24 does not divide "
+                                    "the 1024 GPUs");
+    o.pp = 4, o.cp = 1, o.dp = 16;  // 8 × 4 × 1 × 16 = 512
+    r = searchLayouts(job, a100, *rates, o);
+    QVERIFY(!r);
+    SP_VERIFY_CONTAINS(r.message(), "tp × pp × cp × dp = 8 × 4 × 1 × 16 = 512 is not the 1024 GPUs");
+    o.dp.reset(), o.cp.reset();
+    o.tp = 64;  // within the GPUs, but 96 heads do not split 64 ways
+    o.pp = 1;
+    r = searchLayouts(job, a100, *rates, o);
+    QVERIFY(!r);
+    SP_VERIFY_CONTAINS(r.message(), "tp: heads 96 are not divisible by tp 64");
+  }
+
   // GPT-3 175B on 8 A100s cannot fit: the verdict says by how much and which term dominates.
   void notFittingSaysByHowMuch() {
     TrainingJob job;

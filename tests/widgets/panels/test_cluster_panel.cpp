@@ -11,6 +11,7 @@
 #include <QTableView>
 
 #include "cluster/layout_search.hpp"
+#include "controls/layout_fields_box.hpp"
 #include "models/layout_model.hpp"
 #include "panels/cluster_panel.hpp"
 #include "plots/step_bars.hpp"
@@ -257,6 +258,67 @@ class TestClusterPanel : public QObject {
     auto catalog = panel.searchRequest();
     QVERIFY(catalog.isOk());
     SP_COMPARE_REL(catalog->rates.seconds(8192, 8192, 8192), flops / (0.71 * 989e12) + 3.0e-6, 1e-3);
+  }
+
+  // Fixed layout fields constrain the search exactly as the core's LayoutSearchOptions do (the
+  // CLI's `layouts --tp 4 --pp 2 --recompute full`); the status says what was fixed; "All auto"
+  // searches every field again.
+  void fixedFieldsConstrainTheSearch() {
+    Session session;
+    ClusterPanel panel(&session);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("hgx-h100")));
+    smallJob(panel);
+    QVERIFY(searchAndWait(panel));
+    const StepEstimate free_best = *panel.model()->estimateAt(0);
+    LayoutFieldsBox* fields = panel.layoutFields();
+    QVERIFY(!fields->epSpin()->isEnabled());  // Llama 2 7B has no experts
+    fields->tpSpin()->setValue(4);
+    fields->ppSpin()->setValue(2);
+    fields->recomputeCombo()->setCurrentIndex(fields->recomputeCombo()->findText("full"));
+    QVERIFY(searchAndWait(panel));
+    QVERIFY(panel.model()->rowCount() > 0);
+    for (int row = 0; row < panel.model()->rowCount(); ++row) {
+      const ParallelLayout& l = panel.model()->estimateAt(row)->layout;
+      QCOMPARE(l.tp, 4);
+      QCOMPARE(l.pp, 2);
+      QCOMPARE(l.dp * l.cp, 8);  // 64 GPUs / (TP 4 · PP 2)
+      QVERIFY(l.recompute == Recompute::Full);
+    }
+    // The same search through the core, with the fields set by hand.
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QCOMPARE(request->options.tp, std::optional<int>(4));
+    QCOMPARE(request->options.pp, std::optional<int>(2));
+    QVERIFY(!request->options.cp && !request->options.micro_batch && !request->options.zero_stage);
+    LayoutSearchOptions by_hand;
+    by_hand.top_k = request->options.top_k;
+    by_hand.tp = 4, by_hand.pp = 2, by_hand.recompute = Recompute::Full;
+    auto direct = searchLayouts(request->job, request->system, request->rates, by_hand, request->execution);
+    QVERIFY(direct.isOk());
+    QCOMPARE(panel.model()->rowCount(), static_cast<int>(direct->best.size()));
+    QCOMPARE(panel.model()->estimateAt(0)->step_seconds, direct->best.front().estimate.step_seconds);
+    // Fixing fields can only slow the best layout down.
+    QVERIFY(panel.model()->estimateAt(0)->step_seconds >= free_best.step_seconds);
+    QVERIFY2(panel.statusLabel()->text().startsWith("Fixed --tp 4 --pp 2 --recompute full, the rest searched: "),
+             qPrintable(panel.statusLabel()->text()));
+
+    // A TP that does not divide the GPUs: no layout, said with the fixed field.
+    fields->tpSpin()->setValue(3);
+    QVERIFY(!searchAndWait(panel));
+    QCOMPARE(panel.model()->rowCount(), 0);
+    QVERIFY2(panel.statusLabel()->text().startsWith("No layout with --tp 3 --pp 2 --recompute full: "),
+             qPrintable(panel.statusLabel()->text()));
+
+    // All auto: the free search's best again.
+    fields->resetButton()->click();
+    QVERIFY(fields->describeFixed().isEmpty());
+    QVERIFY(searchAndWait(panel));
+    QCOMPARE(panel.model()->estimateAt(0)->layout.describe(), free_best.layout.describe());
+    QVERIFY(!panel.searchRequest()->options.tp);
+
+    // A mixture of experts enables EP.
+    panel.modelCombo()->setCurrentIndex(panel.modelCombo()->findData(QStringLiteral("qwen3-30b-a3b")));
+    QVERIFY(fields->epSpin()->isEnabled());
   }
 
   void badInputIsSaid() {

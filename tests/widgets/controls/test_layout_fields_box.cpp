@@ -1,0 +1,91 @@
+// LayoutFieldsBox: every box starts at "auto" and leaves its field to the search; a value fixes
+// exactly that field of LayoutSearchOptions and shows as the CLI flag; EP is a box for mixtures
+// of experts only; "All auto" clears every box with one change signal.
+#include <QComboBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QtTest/QtTest>
+
+#include "controls/layout_fields_box.hpp"
+
+using namespace scaleplan;
+
+class TestLayoutFieldsBox : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void startsWithEveryFieldSearched() {
+    LayoutFieldsBox box;
+    QCOMPARE(box.tpSpin()->text(), QString("auto"));
+    QCOMPARE(box.recomputeCombo()->currentText(), QString("auto"));
+    LayoutSearchOptions options;
+    options.micro_batches = {1, 2};
+    box.applyTo(&options);
+    QVERIFY(!options.tp && !options.pp && !options.virtual_stages && !options.cp && !options.ep);
+    QVERIFY(!options.micro_batch && !options.zero_stage && !options.sequence_parallel && !options.recompute);
+    QCOMPARE(options.micro_batches, (std::vector<std::int64_t>{1, 2}));  // untouched
+    QVERIFY(!box.anyFixed());
+  }
+
+  void valuesFixTheirFields() {
+    LayoutFieldsBox box;
+    box.setExpertParallelAvailable(true);
+    QSignalSpy changed(&box, &LayoutFieldsBox::changed);
+    box.tpSpin()->setValue(8);
+    box.ppSpin()->setValue(16);
+    box.virtualStagesSpin()->setValue(4);
+    box.cpSpin()->setValue(2);
+    box.epSpin()->setValue(8);
+    box.microBatchSpin()->setValue(1);
+    box.zeroCombo()->setCurrentIndex(box.zeroCombo()->findText("1"));
+    box.sequenceParallelCombo()->setCurrentIndex(box.sequenceParallelCombo()->findText("off"));
+    box.recomputeCombo()->setCurrentIndex(box.recomputeCombo()->findText("selective"));
+    QCOMPARE(changed.count(), 9);
+    LayoutSearchOptions options;
+    box.applyTo(&options);
+    QCOMPARE(options.tp, std::optional<int>(8));
+    QCOMPARE(options.pp, std::optional<int>(16));
+    QCOMPARE(options.virtual_stages, std::optional<int>(4));
+    QCOMPARE(options.cp, std::optional<int>(2));
+    QCOMPARE(options.ep, std::optional<int>(8));
+    QCOMPARE(options.micro_batch, std::optional<std::int64_t>(1));
+    QCOMPARE(options.zero_stage, std::optional<int>(1));
+    QCOMPARE(options.sequence_parallel, std::optional<bool>(false));
+    QVERIFY(options.recompute == Recompute::Selective);
+    QCOMPARE(box.describeFixed(), QString("--tp 8 --pp 16 --virtual-stages 4 --cp 2 --ep 8 --micro-batch 1 --zero 1 "
+                                          "--sequence-parallel off --recompute selective"));
+    // ZeRO 0 is a value, not "auto".
+    box.zeroCombo()->setCurrentIndex(box.zeroCombo()->findText("0"));
+    box.applyTo(&options);
+    QCOMPARE(options.zero_stage, std::optional<int>(0));
+
+    changed.clear();
+    box.resetButton()->click();
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(!box.anyFixed());
+    LayoutSearchOptions cleared;
+    box.applyTo(&cleared);
+    QVERIFY(!cleared.tp && !cleared.zero_stage && !cleared.recompute && !cleared.ep);
+    box.resetButton()->click();  // nothing to clear: no change
+    QCOMPARE(changed.count(), 1);
+  }
+
+  void expertParallelOnlyForExperts() {
+    LayoutFieldsBox box;
+    box.setExpertParallelAvailable(true);
+    box.epSpin()->setValue(4);
+    QSignalSpy changed(&box, &LayoutFieldsBox::changed);
+    box.setExpertParallelAvailable(false);  // a dense model: the fixed EP no longer applies
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(!box.epSpin()->isEnabled());
+    QCOMPARE(box.epSpin()->text(), QString("auto"));
+    LayoutSearchOptions options;
+    box.applyTo(&options);
+    QVERIFY(!options.ep);
+    QVERIFY(box.describeFixed().isEmpty());
+  }
+};
+
+QTEST_MAIN(TestLayoutFieldsBox)
+#include "test_layout_fields_box.moc"

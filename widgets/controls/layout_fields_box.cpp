@@ -1,0 +1,167 @@
+#include "controls/layout_fields_box.hpp"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include "controls/text_format.hpp"
+#include "counting/flops.hpp"
+
+namespace scaleplan {
+
+namespace {
+
+constexpr int kAuto = -1;  // a combo's "auto" item (searched)
+// The largest value a box takes: beyond any degree or micro-batch of a real run (the core's
+// checks say what does not divide), and short enough to keep the boxes narrow.
+constexpr int kMaxDegree = 9999;
+
+// A box whose lowest value, 0, reads "auto" (the field is searched).
+QSpinBox* autoSpin(QWidget* parent, const char* name, int maximum, const QString& tip) {
+  auto* spin = new QSpinBox(parent);
+  spin->setObjectName(name);
+  spin->setRange(0, maximum);
+  spin->setSpecialValueText(QObject::tr("auto"));
+  spin->setToolTip(tip);
+  return spin;
+}
+
+QComboBox* autoCombo(QWidget* parent, const char* name, const QString& tip) {
+  auto* combo = new QComboBox(parent);
+  combo->setObjectName(name);
+  combo->addItem(QObject::tr("auto"), kAuto);
+  combo->setToolTip(tip);
+  return combo;
+}
+
+std::optional<int> fixedValue(const QSpinBox* spin) {
+  if (!spin->isEnabled() || spin->value() == 0) return std::nullopt;
+  return spin->value();
+}
+
+std::optional<int> fixedValue(const QComboBox* combo) {
+  const int v = combo->currentData().toInt();
+  if (v == kAuto) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
+  setObjectName("layoutFields");
+  const QString searched = tr("auto: searched");
+  tp_ = autoSpin(this, "layoutTp", kMaxDegree, tr("Tensor-parallel degree (CLI --tp); %1").arg(searched));
+  pp_ = autoSpin(this, "layoutPp", kMaxDegree,
+                 tr("Pipeline stages (CLI --pp); one that does not divide the layers makes the first and last "
+                    "stages lighter (126 layers on 16: 7 + 14 x 8 + 7); %1")
+                     .arg(searched));
+  virtual_stages_ = autoSpin(this, "layoutVirtualStages", kMaxDegree,
+                             tr("Model chunks per pipeline device, interleaved schedule when > 1 (CLI "
+                                "--virtual-stages); %1")
+                                 .arg(searched));
+  cp_ = autoSpin(this, "layoutCp", kMaxDegree, tr("Context-parallel degree (CLI --cp); %1").arg(searched));
+  ep_ = autoSpin(this, "layoutEp", kMaxDegree,
+                 tr("Expert-parallel degree, mixtures of experts only (CLI --ep); %1").arg(searched));
+  micro_batch_ = autoSpin(this, "layoutMicroBatch", kMaxDegree,
+                          tr("Micro-batch: sequences per micro-batch (CLI --micro-batch); %1").arg(searched));
+  zero_ = autoCombo(this, "layoutZero", tr("ZeRO stage, 3 = FSDP (CLI --zero); %1").arg(searched));
+  for (int stage = 0; stage <= 3; ++stage) zero_->addItem(QString::number(stage), stage);
+  sequence_parallel_ = autoCombo(this, "layoutSequenceParallel",
+                                 tr("Sequence parallelism, needs TP > 1 (CLI --sequence-parallel); %1").arg(searched));
+  sequence_parallel_->addItem(tr("on"), 1);
+  sequence_parallel_->addItem(tr("off"), 0);
+  recompute_ = autoCombo(this, "layoutRecompute",
+                         tr("Activation recomputation (CLI --recompute); with full, the search still chooses how "
+                            "many layers per device (Megatron's block method); %1")
+                             .arg(searched));
+  for (Recompute r : kRecomputeNames.values())
+    recompute_->addItem(qs(std::string(kRecomputeNames.toString(r))), static_cast<int>(r));
+  reset_ = new QPushButton(tr("All auto"), this);
+  reset_->setObjectName("layoutReset");
+  reset_->setToolTip(tr("Search every field again"));
+
+  // A caption and the reset button over three rows of three label-box pairs: the box spans a
+  // form's two columns, narrow enough for the Cluster tab's left column.
+  auto* grid = new QGridLayout(this);
+  grid->setContentsMargins(0, 0, 0, 0);
+  grid->setHorizontalSpacing(6);
+  grid->setVerticalSpacing(2);  // four rows beside the nccl-tests list without growing the tab
+  auto* caption = new QLabel(tr("Fixed layout fields (auto: searched)"), this);
+  grid->addWidget(caption, 0, 0, 1, 5);
+  grid->addWidget(reset_, 0, 5);
+  const std::pair<QString, QWidget*> rows[3][3] = {
+      {{tr("TP"), tp_}, {tr("PP"), pp_}, {tr("V"), virtual_stages_}},
+      {{tr("CP"), cp_}, {tr("EP"), ep_}, {tr("mb"), micro_batch_}},
+      {{tr("ZeRO"), zero_}, {tr("SP"), sequence_parallel_}, {tr("Recompute"), recompute_}}};
+  for (int row = 0; row < 3; ++row) {
+    for (int col = 0; col < 3; ++col) {
+      const auto& [label, box] = rows[row][col];
+      auto* l = new QLabel(label, this);
+      l->setBuddy(box);
+      grid->addWidget(l, row + 1, 2 * col, Qt::AlignRight);
+      grid->addWidget(box, row + 1, 2 * col + 1);
+    }
+  }
+  for (int col = 0; col < 3; ++col) grid->setColumnStretch(2 * col + 1, 1);
+
+  for (QSpinBox* s : {tp_, pp_, virtual_stages_, cp_, ep_, micro_batch_})
+    connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &LayoutFieldsBox::changed);
+  for (QComboBox* c : {zero_, sequence_parallel_, recompute_})
+    connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &LayoutFieldsBox::changed);
+  connect(reset_, &QPushButton::clicked, this, &LayoutFieldsBox::reset);
+}
+
+void LayoutFieldsBox::applyTo(LayoutSearchOptions* options) const {
+  const std::pair<QSpinBox*, std::optional<int>*> ints[] = {{tp_, &options->tp},
+                                                            {pp_, &options->pp},
+                                                            {virtual_stages_, &options->virtual_stages},
+                                                            {cp_, &options->cp},
+                                                            {ep_, &options->ep}};
+  for (const auto& [spin, field] : ints)
+    if (auto v = fixedValue(spin)) *field = *v;
+  if (auto mb = fixedValue(micro_batch_)) options->micro_batch = *mb;
+  if (auto zero = fixedValue(zero_)) options->zero_stage = *zero;
+  if (auto sp = fixedValue(sequence_parallel_)) options->sequence_parallel = *sp == 1;
+  if (auto r = fixedValue(recompute_)) options->recompute = static_cast<Recompute>(*r);
+}
+
+QString LayoutFieldsBox::describeFixed() const {
+  QStringList flags;
+  const std::pair<const char*, QSpinBox*> spins[] = {{"tp", tp_}, {"pp", pp_}, {"virtual-stages", virtual_stages_},
+                                                     {"cp", cp_}, {"ep", ep_}, {"micro-batch", micro_batch_}};
+  for (const auto& [flag, spin] : spins)
+    if (auto v = fixedValue(spin)) flags << QStringLiteral("--%1 %2").arg(flag).arg(*v);
+  for (const auto& [flag, combo] : {std::pair{"zero", zero_}, std::pair{"sequence-parallel", sequence_parallel_},
+                                    std::pair{"recompute", recompute_}})
+    if (fixedValue(combo)) flags << QStringLiteral("--%1 %2").arg(flag, combo->currentText());
+  return flags.join(QLatin1Char(' '));
+}
+
+void LayoutFieldsBox::setExpertParallelAvailable(bool available) {
+  if (ep_->isEnabled() == available) return;
+  ep_->setEnabled(available);
+  if (!available) {
+    const QSignalBlocker block(ep_);
+    ep_->setValue(0);
+  }
+  emit changed();
+}
+
+void LayoutFieldsBox::reset() {
+  bool any = false;
+  for (QSpinBox* s : {tp_, pp_, virtual_stages_, cp_, ep_, micro_batch_}) {
+    const QSignalBlocker block(s);
+    any = any || s->value() != 0;
+    s->setValue(0);
+  }
+  for (QComboBox* c : {zero_, sequence_parallel_, recompute_}) {
+    const QSignalBlocker block(c);
+    any = any || c->currentIndex() != 0;
+    c->setCurrentIndex(0);
+  }
+  if (any) emit changed();
+}
+
+}  // namespace scaleplan

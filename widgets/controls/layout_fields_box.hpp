@@ -1,0 +1,62 @@
+#pragma once
+// The layout fields a user may fix for the Cluster tab's search, as `scaleplan-cli layouts` and
+// `step` take them (--tp, --pp, --virtual-stages, --cp, --ep, --micro-batch, --zero,
+// --sequence-parallel, --recompute): each box starts at "auto" (searched) and a value fixes the
+// field (LayoutSearchOptions' optionals). DP is not a box: it follows from the GPU count and the
+// fields fixed (GPUs / (TP · PP · CP)). Whether a fixed value divides the model and the GPUs is
+// the core search's to say ("no layout divides: ..."), not this box's.
+#include <QWidget>
+
+#include "cluster/layout_search.hpp"
+
+class QComboBox;
+class QPushButton;
+class QSpinBox;
+
+namespace scaleplan {
+
+class LayoutFieldsBox : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit LayoutFieldsBox(QWidget* parent = nullptr);
+
+  // Writes the fixed fields into *options and leaves the others as they are (unset: searched).
+  void applyTo(LayoutSearchOptions* options) const;
+  // The fixed fields as the CLI's flags ("--tp 8 --pp 4"), "" when every field is searched.
+  QString describeFixed() const;
+  bool anyFixed() const { return !describeFixed().isEmpty(); }
+  // EP applies to mixtures of experts only: its box is disabled (and reads "auto") otherwise.
+  void setExpertParallelAvailable(bool available);
+  // Every box back to "auto".
+  void reset();
+
+  // Boxes (tests).
+  QSpinBox* tpSpin() const { return tp_; }
+  QSpinBox* ppSpin() const { return pp_; }
+  QSpinBox* virtualStagesSpin() const { return virtual_stages_; }
+  QSpinBox* cpSpin() const { return cp_; }
+  QSpinBox* epSpin() const { return ep_; }
+  QSpinBox* microBatchSpin() const { return micro_batch_; }
+  QComboBox* zeroCombo() const { return zero_; }
+  QComboBox* sequenceParallelCombo() const { return sequence_parallel_; }
+  QComboBox* recomputeCombo() const { return recompute_; }
+  QPushButton* resetButton() const { return reset_; }
+
+ signals:
+  void changed();
+
+ private:
+  QSpinBox* tp_ = nullptr;
+  QSpinBox* pp_ = nullptr;
+  QSpinBox* virtual_stages_ = nullptr;
+  QSpinBox* cp_ = nullptr;
+  QSpinBox* ep_ = nullptr;
+  QSpinBox* micro_batch_ = nullptr;
+  QComboBox* zero_ = nullptr;
+  QComboBox* sequence_parallel_ = nullptr;
+  QComboBox* recompute_ = nullptr;
+  QPushButton* reset_ = nullptr;
+};
+
+}  // namespace scaleplan
