@@ -162,13 +162,15 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p, Precision p
        precision == Precision::Fp8 ? &execution.gemm.fp8_peak_fraction : &execution.gemm.peak_fraction},
       {"memory-efficiency", &execution.gemm.bandwidth_fraction},
       {"flash-attention-efficiency", &execution.flash_attention_efficiency},
-      {"overlap-slowdown", &execution.overlap_compute_slowdown},
-      {"gradient-bytes", &execution.gradient_bytes}};
+      {"overlap-slowdown", &execution.overlap_compute_slowdown}};
   for (const auto& [name, target] : execution_flags) {
     auto v = p.getDouble(name);
     if (!v) return v.error();
     if (*v) *target = **v;
   }
+  auto gradient_bytes = p.getDouble("gradient-bytes");
+  if (!gradient_bytes) return gradient_bytes.error();
+  if (*gradient_bytes) execution.setGradientBytes(**gradient_bytes);  // with what follows in the software
   if (std::string why; !execution.isValid(&why)) {
     for (const auto& [field, flag] : {std::pair<std::string, std::string>{"peak_fraction", "--gemm-efficiency"},
                                       {"fp8_peak_fraction", "--gemm-efficiency"},

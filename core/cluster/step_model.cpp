@@ -180,15 +180,34 @@ ExecutionOptions ExecutionOptions::megatron2022() {
   // per parameter, the same as the 2021 profile's (m - 1)·6 + 8 (autograd's accumulation, then
   // the flatten and copy back), so those figures stand. The optimizer still copies the 16-bit
   // main_grad into FP32 (main_grad.float()), so its 52 bytes stand too. A BF16 run of this code
-  // (fused accumulation into FP32 gradients) holds 4-byte gradients (gradient_bytes 4,
-  // --gradient-bytes 4) and would save about 6·(m - 1) bytes per parameter of memory traffic,
-  // which the profile does not model.
+  // holds 4-byte gradients (setGradientBytes(4), --gradient-bytes 4): see setGradientBytes.
   ExecutionOptions o = megatron2021();
   o.software = TrainingSoftware::Megatron2022;
   o.overlap_tp_backward = true;
   o.searches_sequence_parallel = true;  // the paper's two techniques
   o.searches_selective_recompute = true;
   return o;
+}
+
+void ExecutionOptions::setGradientBytes(double bytes) {
+  gradient_bytes = bytes;
+  if (software != TrainingSoftware::Megatron2022) return;
+  const ExecutionOptions fp16 = megatron2022();
+  if (bytes < 4.0) {
+    gradient_accumulation_bytes_per_parameter = fp16.gradient_accumulation_bytes_per_parameter;
+    gradient_reduce_copy_bytes_per_parameter = fp16.gradient_reduce_copy_bytes_per_parameter;
+    optimizer_bytes_per_parameter = fp16.optimizer_bytes_per_parameter;
+    return;
+  }
+  // FP32 gradients (--accumulate-allreduce-grads-in-fp32, which --bf16 forces): the 2022 code's
+  // fused weight-gradient accumulation is on (validate_args keeps it only with FP32 gradients),
+  // so the products add into main_grad themselves, the first micro-batch's included: no
+  // accumulation pass; the buffer is zeroed once per step (write 4 bytes per parameter). The
+  // optimizer's main_grad.float() is then the FP32 tensor itself, not a copy: 52 - 6 (read 2,
+  // write 4) = 46 bytes.
+  gradient_accumulation_bytes_per_parameter = 0.0;
+  gradient_reduce_copy_bytes_per_parameter = 4.0;
+  optimizer_bytes_per_parameter = fp16.optimizer_bytes_per_parameter - 6.0;
 }
 
 std::string_view describe(TrainingSoftware software) {

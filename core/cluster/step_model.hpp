@@ -101,6 +101,7 @@ struct ExecutionOptions {
   // --grad-reduce-in-bf16; Megatron-Bridge's recipes set grad_reduce_in_fp32=True), the
   // distributed optimizer's "6 + 12/d" bytes per parameter (docs/source/api-guide/
   // dist_optimizer.md); 2 for the 16-bit gradients of Megatron-LM 2021/2022's FP16 runs.
+  // setGradientBytes also sets what follows from it in the software (the CLI and GUI use it).
   double gradient_bytes = 4.0;
   // Memory traffic of the Adam update per parameter held: read FP32 master, m, v, gradient
   // (4 each), write master, m, v (4 each) and the 16-bit weight (2) = 30 bytes.
@@ -172,6 +173,11 @@ struct ExecutionOptions {
   static ExecutionOptions megatron2021();
   static ExecutionOptions megatron2022();
   static ExecutionOptions forSoftware(TrainingSoftware software);
+  // Sets gradient_bytes and what follows from it in the software: under Megatron-LM 2022, 4-byte
+  // (FP32) gradients are a BF16 run, whose weight-gradient products accumulate into the FP32
+  // buffer (no separate accumulation pass) and whose optimizer reads it without a copy (see
+  // megatron2022()); 2 bytes restore the FP16 passes. Other profiles: gradient_bytes only.
+  void setGradientBytes(double bytes);
   bool isValid(std::string* error) const;
   bool operator==(const ExecutionOptions&) const = default;
 };

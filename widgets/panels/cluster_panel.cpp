@@ -478,7 +478,7 @@ ExecutionOptions ClusterPanel::executionFromControls() const {
   execution.gemm.bandwidth_fraction = memory_efficiency_spin_->value();
   execution.overlap_compute_slowdown = overlap_slowdown_spin_->value();
   execution.flash_attention_efficiency = flash_attention_spin_->value();
-  execution.gradient_bytes = gradient_bytes_spin_->value();
+  execution.setGradientBytes(gradient_bytes_spin_->value());
   return execution;
 }
 

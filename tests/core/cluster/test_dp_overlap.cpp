@@ -137,6 +137,40 @@ class TestDpOverlap : public QObject {
     QCOMPARE(ExecutionOptions{}.gradient_bytes, 4.0);  // FP32 gradient buffer (Megatron-Core)
     QCOMPARE(ExecutionOptions::megatron2022().gradient_bytes, 2.0);  // the FP16 runs of 2021/2022
   }
+
+  // A BF16 run of the 2022 code: FP32 gradients, accumulated by the weight-gradient products
+  // themselves; per parameter per step, 6 bytes for each micro-batch after the first and 8 - 4
+  // bytes of buffer passes fewer than the FP16 run's, and 6 fewer in the optimizer (no FP16 ->
+  // FP32 gradient copy). 2 bytes restore the FP16 passes; other profiles only change the bytes.
+  void fp32GradientsUnderThe2022Code() {
+    const TrainingJob j = llama70b(64);
+    ParallelLayout l;
+    l.tp = 8, l.dp = 8, l.micro_batch = 1, l.recompute = Recompute::Full, l.sequence_parallel = true;
+    ExecutionOptions fp16 = ExecutionOptions::megatron2022();
+    ExecutionOptions bf16 = fp16;
+    bf16.setGradientBytes(4.0);
+    QCOMPARE(bf16.gradient_bytes, 4.0);
+    QCOMPARE(bf16.gradient_accumulation_bytes_per_parameter, 0.0);
+    QCOMPARE(bf16.gradient_reduce_copy_bytes_per_parameter, 4.0);
+    QCOMPARE(bf16.optimizer_bytes_per_parameter, 46.0);
+    const StepEstimate a = estimate(j, l, fp16), b = estimate(j, l, bf16);
+    const double m = static_cast<double>(a.micro_batches);
+    QCOMPARE(m, 16.0);  // 128 sequences / (DP 8 · mb 1)
+    const double params = a.memory.parameters_per_gpu;
+    auto rates = GemmRates::fromCatalog(h100System().accelerator, Precision::Bf16);
+    QVERIFY(rates);
+    SP_COMPARE_REL(a.time.memory_bound - b.time.memory_bound,
+                   rates->memorySeconds(params * ((m - 1.0) * 6.0 + 8.0 - 4.0)), 1e-9);
+    SP_COMPARE_REL(a.time.optimizer - b.time.optimizer, rates->memorySeconds(params * 6.0), 1e-9);
+    SP_COMPARE_REL(b.memory.gradients, 2.0 * a.memory.gradients, 1e-12);
+    bf16.setGradientBytes(2.0);
+    QVERIFY(bf16 == fp16);
+    ExecutionOptions current;
+    current.setGradientBytes(2.0);
+    ExecutionOptions expected;
+    expected.gradient_bytes = 2.0;
+    QVERIFY(current == expected);
+  }
 };
 
 QTEST_GUILESS_MAIN(TestDpOverlap)
