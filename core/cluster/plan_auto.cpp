@@ -38,8 +38,10 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
       "the cluster model's validation against Narayanan et al. 2021 and Korthikanti et al. 2022 (Megatron-LM on "
       "Selene's A100s, 18 runs)";
   if (isA100(accelerator_id)) {
-    return validation + ": it over-predicted a run's MFU by at most " +
-           formatNumber(100.0 * accuracy.over_prediction, 3) + "% and under-predicted it by at most " +
+    return validation + " and a side check of the layout the search finds fastest (LLaMA 65B on 2,048 A100s, "
+           "Touvron et al. 2023): it over-predicted a run's MFU by at most " +
+           formatNumber(100.0 * accuracy.over_prediction, 3) +
+           "% (LLaMA 65B; in the validations' own layouts at most 8.8%) and under-predicted it by at most " +
            formatNumber(100.0 * accuracy.under_prediction, 3) + "% (worst rows, rounded up); " + range;
   }
   const bool hopper = isHopper(accelerator_id);

@@ -21,21 +21,28 @@
 
 namespace scaleplan {
 
-// How far the cluster model's MFU may be from a real run's, from its two validations on Selene's
-// A100s (each test also checks that these bounds cover every one of its rows):
+// How far the cluster model's MFU may be from a real run's on the A100: its two validations on
+// Selene's A100s, in the papers' own layouts and software (each test also checks that these
+// bounds cover every one of its rows), and one side check of the layout a plan would use:
 //  - Narayanan et al. 2021's weak-scaling table (10 runs from 1.7B parameters on 32 GPUs to 1T on
 //    3,072; tests/core/cluster/test_megatron_validation.cpp): every run over-predicted, by +0.7%
 //    to +8.73% (76B on 1,024 GPUs; mean absolute error 4.85%);
 //  - Korthikanti et al. 2022's iteration times (22B to 1T, selective and full recomputation, 8
 //    runs; test_korthikanti_validation.cpp): from +7.7% (22B) to -6.5% (530B, full recomputation:
-//    the run's MFU 7.01% above the model's; mean absolute error 4.8%).
-// Bounds: the worst row each way, rounded up: over-prediction 8.8%, under-prediction 7.1%.
-// Fractions of the MFU.
+//    the run's MFU 7.01% above the model's; mean absolute error 4.8%);
+//  - LLaMA 65B on 2,048 A100 80GB (Touvron et al. 2023, 380 tokens/s per GPU, layout not
+//    published) in the layout the search finds fastest under the current software, as plan --mfu
+//    auto plans it (TP 2 · PP 4 · V 5 · DP 256 · ZeRO 1, no recomputation): +20.63%
+//    (test_a100_side_checks.cpp; under the 2022 profile +1.7%). As on Hopper, the search prefers
+//    layouts the model rates higher than the published runs ran, and nothing shows them to run
+//    that fast, so the plan's range allows for it.
+// Bounds: the worst row each way, rounded up: over-prediction 20.7% (LLaMA 65B),
+// under-prediction 7.1% (Korthikanti). Fractions of the MFU.
 struct ClusterMfuAccuracy {
   double over_prediction;   // the model's MFU is at most (1 + this) x the run's
   double under_prediction;  // the run's MFU is at most (1 + this) x the model's
 };
-inline constexpr ClusterMfuAccuracy kClusterMfuAccuracy{0.088, 0.071};
+inline constexpr ClusterMfuAccuracy kClusterMfuAccuracy{0.207, 0.071};
 // Off the A100 no table validates the model; both allowances come from side checks of today's
 // Megatron-Core-style runs at up to 8K tokens (bench/cluster/bench_published_runs), most rows
 // over-predicted.
