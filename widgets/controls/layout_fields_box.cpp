@@ -139,6 +139,40 @@ QString LayoutFieldsBox::describeFixed() const {
   return flags.join(QLatin1Char(' '));
 }
 
+bool LayoutFieldsBox::setFixed(const QString& flags) {
+  const QSignalBlocker block(this);  // one change at the end, not one per box
+  reset();
+  const QStringList words = flags.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+  const std::pair<const char*, QSpinBox*> spins[] = {{"tp", tp_}, {"pp", pp_}, {"virtual-stages", virtual_stages_},
+                                                     {"cp", cp_}, {"ep", ep_}, {"micro-batch", micro_batch_}};
+  const std::pair<const char*, QComboBox*> combos[] = {
+      {"zero", zero_}, {"sequence-parallel", sequence_parallel_}, {"recompute", recompute_}};
+  bool ok = words.size() % 2 == 0;
+  for (qsizetype i = 0; ok && i + 1 < words.size(); i += 2) {
+    const QString flag = words[i].startsWith(QLatin1String("--")) ? words[i].mid(2) : QString();
+    const QString& value = words[i + 1];
+    bool known = false;
+    for (const auto& [name, spin] : spins) {
+      if (flag != QLatin1String(name)) continue;
+      bool number = false;
+      const int v = value.toInt(&number);
+      ok = number && v >= 1 && v <= spin->maximum() && spin->isEnabled();
+      if (ok) spin->setValue(v);
+      known = true;
+    }
+    for (const auto& [name, combo] : combos) {
+      if (flag != QLatin1String(name)) continue;
+      const int index = combo->findText(value);
+      ok = index > 0;  // 0 is "auto"
+      if (ok) combo->setCurrentIndex(index);
+      known = true;
+    }
+    ok = ok && known;
+  }
+  if (!ok) reset();
+  return ok;
+}
+
 void LayoutFieldsBox::setExpertParallelAvailable(bool available) {
   if (ep_->isEnabled() == available) return;
   ep_->setEnabled(available);

@@ -26,6 +26,9 @@ class LayoutFieldsBox : public QWidget {
   // The fixed fields as the CLI's flags ("--tp 8 --pp 4"), "" when every field is searched.
   QString describeFixed() const;
   bool anyFixed() const { return !describeFixed().isEmpty(); }
+  // The boxes from describeFixed()'s text, every field it leaves out at "auto" (a remembered
+  // state). False, with every box at "auto", when a flag or value is not one the boxes take.
+  bool setFixed(const QString& flags);
   // EP applies to mixtures of experts only: its box is disabled (and reads "auto") otherwise.
   void setExpertParallelAvailable(bool available);
   // Every box back to "auto".

@@ -24,6 +24,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
+class QSettings;
 class QSortFilterProxyModel;
 class QSpinBox;
 class QTableView;
@@ -52,6 +53,12 @@ class ClusterPanel : public QWidget {
   // read or used (the log stays out of the list).
   bool addInterconnectFile(const QString& path, QString* error = nullptr);
   void clearInterconnectFiles();
+  // Every input under the "cluster/" keys of `settings` (the window saves them on close), and
+  // back: a remembered input replaces the default (and the plan's accelerator and GPU count);
+  // one that no longer applies (an accelerator or model no longer in the catalogs, a log no
+  // longer readable) keeps the default, and the line under the logs says which logs were dropped.
+  void saveInputs(QSettings& settings) const;
+  void restoreInputs(const QSettings& settings);
   const QStringList& interconnectFiles() const { return interconnect_files_; }
   // Selects a row of the layout table (source row of the model, 0 = the best).
   void selectLayout(int source_row);
@@ -99,6 +106,7 @@ class ClusterPanel : public QWidget {
   void buildControls();
   void fillAccelerators();
   void applySystemDefaults();  // the selected system's values into the controls
+  void followModel();          // EP is a box for mixtures of experts only
   // The 16- and 8-bit precisions the selected accelerator has a dense peak for (the choice kept
   // when it still applies, else BF16).
   void fillPrecisions();

@@ -294,6 +294,11 @@ void MainWindow::writeSettings() const {
     s.setValue("budget/unit", QString::fromStdString(std::string(toString(b->unit))));
     s.setValue("budget/amount", b->amount);
   }
+  for (const auto& write : settings_writers_) write(s);
+}
+
+void MainWindow::addSettingsWriter(std::function<void(QSettings&)> write) {
+  settings_writers_.push_back(std::move(write));
 }
 
 void MainWindow::updateTitle() {

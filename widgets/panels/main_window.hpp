@@ -11,6 +11,7 @@
 
 #include <QMainWindow>
 #include <QStringList>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -20,6 +21,7 @@ class QDragEnterEvent;
 class QDropEvent;
 class QLabel;
 class QMenu;
+class QSettings;
 class QSplitter;
 class QTabWidget;
 
@@ -54,6 +56,12 @@ class MainWindow : public QMainWindow {
   QTabWidget* viewTabs() const { return tabs_; }
   // The View menu, for panels that want to add toggles.
   QMenu* viewMenu() const { return view_menu_; }
+
+  // The settings file (window geometry, recent files, the budget; panels add their inputs).
+  QString settingsPath() const;
+  // `write` is called with the settings whenever the window saves them (on close), after the
+  // window's own keys: a panel keeps its inputs across sessions this way.
+  void addSettingsWriter(std::function<void(QSettings&)> write);
 
   BudgetExplorer* budgetExplorer() const { return explorer_; }
   ResultPanel* resultPanel() const { return result_panel_; }
@@ -129,7 +137,6 @@ class MainWindow : public QMainWindow {
   // Shows or hides the result panel for the current tab's kind and syncs the View action.
   void applyResultPanelVisibility();
   void renderTab(int index, const QString& dir, const QString& variant, const QString& note, QStringList* written);
-  QString settingsPath() const;
 
   Session* session_;
   QSplitter* splitter_ = nullptr;
@@ -149,6 +156,7 @@ class MainWindow : public QMainWindow {
   QLabel* status_plan_ = nullptr;
   QStringList recent_files_;
   bool dark_ = false;
+  std::vector<std::function<void(QSettings&)>> settings_writers_;
 };
 
 }  // namespace scaleplan

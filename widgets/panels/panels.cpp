@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
+#include <QSettings>
 #include <QSpinBox>
 #include <QEventLoop>
 #include <QTimer>
@@ -33,6 +34,9 @@ AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session) {
   window->addPanel(panels.bench, QObject::tr("GPU bench"), QObject::tr("GPU benchmark"));
   panels.cluster = new ClusterPanel(session);
   window->addPanel(panels.cluster, QObject::tr("Cluster"), QObject::tr("Cluster: parallel layouts, step time, memory per GPU"));
+  // The cluster, job and layout inputs are remembered from the last session.
+  panels.cluster->restoreInputs(QSettings(window->settingsPath(), QSettings::IniFormat));
+  window->addSettingsWriter([cluster = panels.cluster](QSettings& s) { cluster->saveInputs(s); });
   return panels;
 }
 

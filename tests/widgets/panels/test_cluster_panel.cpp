@@ -3,9 +3,12 @@
 // the selected layout's terms (summing to its step time and memory per GPU); a measured
 // nccl-tests log is filed on the fabric it measured and changes the search; bad input is said.
 #include <QComboBox>
+#include <QFile>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QTableView>
@@ -319,6 +322,70 @@ class TestClusterPanel : public QObject {
     // A mixture of experts enables EP.
     panel.modelCombo()->setCurrentIndex(panel.modelCombo()->findData(QStringLiteral("qwen3-30b-a3b")));
     QVERIFY(fields->epSpin()->isEnabled());
+  }
+
+  // Every input comes back in a new session exactly as the user left it (the request the
+  // controls describe is the same); a log that is no longer readable is dropped and said.
+  void inputsSurviveARestart() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString ini = dir.filePath("settings.ini");
+    const QString log = dir.filePath("network.log");
+    QVERIFY(QFile::copy(dataFile("h100-2nodes-all_reduce.log"), log));
+    Result<ClusterSearchRequest> before = Error{"not set"};
+    {
+      Session session;
+      ClusterPanel panel(&session);
+      panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("dgx-a100")));
+      smallJob(panel);
+      panel.precisionCombo()->setCurrentIndex(panel.precisionCombo()->findData(int(Precision::Fp16)));
+      panel.networkSpin()->setValue(100.0);
+      panel.networkEfficiencySpin()->setValue(0.7);
+      panel.gemmEfficiencySpin()->setValue(0.6);
+      panel.overlapSlowdownSpin()->setValue(0.05);
+      panel.softwareCombo()->setCurrentIndex(panel.softwareCombo()->findText("megatron-2022"));
+      panel.gradientBytesSpin()->setValue(4.0);
+      panel.layoutFields()->tpSpin()->setValue(4);
+      panel.layoutFields()->zeroCombo()->setCurrentIndex(panel.layoutFields()->zeroCombo()->findText("1"));
+      QString error;
+      QVERIFY2(panel.addInterconnectFile(log, &error), qPrintable(error));
+      before = panel.searchRequest();
+      QVERIFY2(before.isOk(), before.message().c_str());
+      QSettings settings(ini, QSettings::IniFormat);
+      panel.saveInputs(settings);
+    }
+    Session session;
+    ClusterPanel panel(&session);
+    panel.restoreInputs(QSettings(ini, QSettings::IniFormat));
+    auto after = panel.searchRequest();
+    QVERIFY2(after.isOk(), after.message().c_str());
+    QCOMPARE(after->job.arch.layers, before->job.arch.layers);
+    QCOMPARE(after->job.gpus, before->job.gpus);
+    QCOMPARE(after->job.global_batch, before->job.global_batch);
+    QCOMPARE(after->job.seq_len, before->job.seq_len);
+    QVERIFY(after->job.precision == Precision::Fp16);
+    QCOMPARE(after->system.accelerator.id, std::string("a100-80gb-sxm"));
+    QCOMPARE(after->system.network.bytes_per_second_per_gpu, before->system.network.bytes_per_second_per_gpu);
+    QCOMPARE(after->system.network.collective_efficiency, 0.7);
+    QCOMPARE(after->system.network.measured.size(), std::size_t(1));
+    QVERIFY(after->execution == before->execution);
+    QCOMPARE(after->execution.gradient_bytes, 4.0);
+    QCOMPARE(after->execution.gemm.peak_fraction, 0.6);  // the FP16 job's share
+    QCOMPARE(after->options.tp, std::optional<int>(4));
+    QCOMPARE(after->options.zero_stage, std::optional<int>(1));
+    QVERIFY(!after->options.pp);
+    QCOMPARE(panel.interconnectFiles(), QStringList{log});
+
+    // The log gone: the rest comes back, the log is dropped and said.
+    QVERIFY(QFile::remove(log));
+    Session later;
+    ClusterPanel again(&later);
+    again.restoreInputs(QSettings(ini, QSettings::IniFormat));
+    QVERIFY(again.interconnectFiles().isEmpty());
+    QVERIFY2(again.interconnectLabel()->text().startsWith("A remembered nccl-tests log was dropped: "),
+             qPrintable(again.interconnectLabel()->text()));
+    QVERIFY2(again.interconnectLabel()->text().contains("network.log"), qPrintable(again.interconnectLabel()->text()));
+    QCOMPARE(again.layoutFields()->describeFixed(), QString("--tp 4 --zero 1"));
   }
 
   void badInputIsSaid() {

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTabBar>
@@ -19,7 +20,10 @@
 #include <QUrl>
 
 #include "base/file_io.hpp"
+#include "controls/layout_fields_box.hpp"
 #include "panels/budget_explorer.hpp"
+#include "panels/cluster_panel.hpp"
+#include "panels/panels.hpp"
 #include "widgets/gui_test_support.hpp"
 #include "panels/main_window.hpp"
 #include "plots/plot_view.hpp"
@@ -265,6 +269,28 @@ class TestMainWindow : public QObject {
     QVERIFY(w2.recentFiles().contains(QFileInfo(path).absoluteFilePath()));
     SP_COMPARE_REL(s2.currentRequest().budget->amount, 7.5e23, 1e-12);
     QVERIFY(!s2.isModified());
+  }
+
+  // The Cluster tab's inputs are written with the window's settings and read by the next
+  // window's tab (the wiring of addAnalysisPanels; the panel's own test checks every input).
+  void clusterInputsAreRemembered() {
+    ClusterPanel* cluster = addAnalysisPanels(window_, session_).cluster;
+    QVERIFY(cluster);
+    const int gpus = cluster->gpusSpin()->value();
+    cluster->gpusSpin()->setValue(gpus == 256 ? 512 : 256);
+    cluster->layoutFields()->tpSpin()->setValue(2);
+    QVERIFY(window_->close());
+    {
+      Session s2;
+      MainWindow w2(&s2);
+      ClusterPanel* remembered = addAnalysisPanels(&w2, &s2).cluster;
+      QCOMPARE(remembered->gpusSpin()->value(), gpus == 256 ? 512 : 256);
+      QCOMPARE(remembered->layoutFields()->describeFixed(), QString("--tp 2"));
+      // Back as they were, for the other tests' windows.
+      remembered->gpusSpin()->setValue(gpus);
+      remembered->layoutFields()->reset();
+      QVERIFY(w2.close());
+    }
   }
 
   void aboutCitesThePapers() {
