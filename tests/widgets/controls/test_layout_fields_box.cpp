@@ -71,6 +71,31 @@ class TestLayoutFieldsBox : public QObject {
     QCOMPARE(changed.count(), 1);
   }
 
+  // describeFixed's text reads back into the same boxes (the remembered state); text the boxes
+  // cannot take leaves every field searched.
+  void fixedTextRoundTrips() {
+    LayoutFieldsBox box;
+    box.setExpertParallelAvailable(true);
+    QSignalSpy changed(&box, &LayoutFieldsBox::changed);
+    const QString text = "--tp 8 --pp 16 --virtual-stages 4 --ep 2 --zero 0 --sequence-parallel on --recompute full";
+    QVERIFY(box.setFixed(text));
+    QCOMPARE(box.describeFixed(), text);
+    QCOMPARE(changed.count(), 0);  // the caller starts one search
+    LayoutSearchOptions options;
+    box.applyTo(&options);
+    QCOMPARE(options.pp, std::optional<int>(16));
+    QCOMPARE(options.zero_stage, std::optional<int>(0));
+    QCOMPARE(options.sequence_parallel, std::optional<bool>(true));
+    QVERIFY(box.setFixed(""));
+    QVERIFY(!box.anyFixed());
+    for (const char* bad : {"--tp", "--tp x", "--tp 0", "--zero 4", "--recompute most", "--dp 8", "tp 8"}) {
+      QVERIFY2(!box.setFixed(QString("--pp 2 ") + bad), bad);
+      QVERIFY(!box.anyFixed());
+    }
+    box.setExpertParallelAvailable(false);
+    QVERIFY(!box.setFixed("--ep 4"));  // a dense model takes no EP
+  }
+
   void expertParallelOnlyForExperts() {
     LayoutFieldsBox box;
     box.setExpertParallelAvailable(true);
