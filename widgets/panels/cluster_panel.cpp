@@ -509,7 +509,15 @@ ClusterOverrides ClusterPanel::overridesFromControls() const {
   return o;
 }
 
-Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
+QString ClusterPanel::systemKey() const {
+  QStringList parts = {system_combo_->currentData().toString(), accelerator_combo_->currentData().toString()};
+  for (const QSpinBox* b : {gpus_per_node_spin_}) parts << QString::number(b->value());
+  for (const QDoubleSpinBox* b : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_})
+    parts << QString::number(b->value(), 'g', 17);
+  return (parts + interconnect_files_).join(QLatin1Char('\n'));
+}
+
+Result<ClusterSystem> ClusterPanel::systemFromControls() const {
   auto base = baseSystem();
   if (!base) return base.error();
   ClusterOverrides overrides = overridesFromControls();
@@ -522,7 +530,11 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   std::vector<InterconnectSpec> specs;
   for (const QString& f : interconnect_files_) specs.push_back({std::filesystem::path(f.toStdString()), std::nullopt});
   if (Status st = addInterconnectLogs(overrides, specs, *base); !st) return Error{"nccl-tests log " + st.message()};
-  auto system = applyOverrides(*base, overrides);
+  return applyOverrides(*base, overrides);
+}
+
+Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
+  auto system = systemFromControls();
   if (!system) return system.error();
 
   const ModelPreset* preset = session_->models().find(model_combo_->currentData().toString().toStdString());
@@ -559,6 +571,12 @@ void ClusterPanel::scheduleSearch() {
   // Every change of an input lands here: the execution boxes also drive the budget explorer's
   // "MFU: auto" (the session ignores an unchanged value).
   session_->setClusterExecution(executionFromControls());
+  // ... and the system (fabrics, node size, measured curves), when its inputs changed.
+  if (const QString key = systemKey(); key != system_key_) {
+    system_key_ = key;
+    auto system = systemFromControls();
+    session_->setClusterSystem(system ? std::optional<ClusterSystem>(std::move(system).value()) : std::nullopt, key);
+  }
   // Hidden (another tab is current): search when shown, so startup and other tabs pay nothing.
   if (!isVisible()) {
     search_stale_ = true;

@@ -116,6 +116,10 @@ class ClusterPanel : public QWidget {
   void showSelected();
   // The system the controls describe before the bandwidth/node overrides.
   Result<ClusterSystem> baseSystem() const;
+  // ... and with them and the nccl-tests logs (the searched system; also the budget explorer's
+  // "MFU: auto" system, handed to the session with systemKey(), the inputs it comes from).
+  Result<ClusterSystem> systemFromControls() const;
+  QString systemKey() const;
   ClusterOverrides overridesFromControls() const;
   // The software profile with the efficiency boxes applied (the GEMM box to the chosen
   // precision's share); also handed to the session for "MFU: auto".
@@ -127,6 +131,7 @@ class ClusterPanel : public QWidget {
   QStringList interconnect_files_;
   QStringList interconnect_notes_;  // one line per log, and the reader's warnings
   bool search_stale_ = false;
+  QString system_key_;  // the inputs of the system last handed to the session
   ClusterWorker* worker_;
   QTimer* debounce_;
   std::optional<LayoutSearchResult> last_result_;

@@ -48,11 +48,17 @@ AutoMfuController::~AutoMfuController() {
   watcher_.waitForFinished();
 }
 
+bool AutoMfuController::usesClusterTab(const PlanRequest& request, const std::optional<ClusterSystem>& cluster_tab) {
+  return cluster_tab && cluster_tab->accelerator.id == request.accelerator.id;
+}
+
 Result<AutoMfuSpec> AutoMfuController::specFor(const PlanRequest& request, const SystemCatalog& systems,
-                                                const ExecutionOptions& execution) {
+                                                const ExecutionOptions& execution,
+                                                const std::optional<ClusterSystem>& cluster_tab) {
   AutoMfuSpec spec;
   const ClusterSystem* standard = systems.findByAccelerator(request.accelerator.id);
-  spec.system = standard ? *standard : genericSystemFor(request.accelerator, systems.find("hgx-h100"));
+  if (usesClusterTab(request, cluster_tab)) spec.system = *cluster_tab;
+  else spec.system = standard ? *standard : genericSystemFor(request.accelerator, systems.find("hgx-h100"));
   spec.system.accelerator = request.accelerator;
   spec.execution = execution;
   auto rates = guiGemmRates(request.accelerator, request.precision, execution.gemm);
@@ -84,7 +90,8 @@ void AutoMfuController::onInputsChanged() {
 void AutoMfuController::launch(const PlanRequest& request) {
   running_ = true;
   emit changed();
-  auto spec = specFor(request, systems_, session_->clusterExecution());
+  auto spec = specFor(request, systems_, session_->clusterExecution(), session_->clusterSystem());
+  launched_on_cluster_tab_ = usesClusterTab(request, session_->clusterSystem());
   watcher_.setFuture(QtConcurrent::run([request, spec = std::move(spec)]() {
     AutoMfuOutcome out{request, std::nullopt, {}};
     if (!spec) {
@@ -108,6 +115,7 @@ void AutoMfuController::onFinished() {
   }
   const AutoMfuOutcome outcome = watcher_.result();
   plan_ = outcome.plan;
+  plan_on_cluster_tab_ = launched_on_cluster_tab_;
   error_ = outcome.error;
   if (enabled_ && plan_) session_->setMfuAndRange(plan_->request.mfu, plan_->request.mfu_range);
   emit changed();
@@ -123,8 +131,10 @@ QString AutoMfuController::text() const {
 QString AutoMfuController::details() const {
   if (!plan_) return {};
   const StepEstimate& best = plan_->best;
+  const QString system = plan_on_cluster_tab_ ? tr("%1 as the Cluster tab sets it").arg(qs(best.system_id))
+                                              : tr("%1 (standard)").arg(qs(best.system_id));
   QString out = tr("%1 on %2 (%3); %4 per GPU of %5; %6 x %7 tokens per step")
-                     .arg(qs(best.layout.describe()), qs(best.system_id), qs(plan_->architecture_source),
+                     .arg(qs(best.layout.describe()), system, qs(plan_->architecture_source),
                           text::bytes(best.memory.total()), text::bytes(best.memory_capacity_bytes),
                           text::thousands(static_cast<double>(best.job.global_batch)),
                           text::thousands(static_cast<double>(best.job.seq_len)));

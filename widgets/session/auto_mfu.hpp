@@ -4,8 +4,11 @@
 // as 'scaleplan-cli plan --mfu auto'), and follows every change of the plan's inputs (budget,
 // law, accelerator, precision, GPU count, ...).
 //
-// The cluster is the accelerator's standard system (data/hardware.json), or a generic 8-GPU node
-// with HGX H100 fabrics for an accelerator without one (a measured device); the architecture is
+// The cluster is the Cluster tab's system when its accelerator is the plan's (Session::
+// clusterSystem: the tab's GPUs per node, NVLink and network bandwidths and efficiencies and its
+// nccl-tests curves, as 'plan --mfu auto --system ... --network-gbps ... --interconnect ...'),
+// else the accelerator's standard system (data/hardware.json), or a generic 8-GPU node with HGX
+// H100 fabrics for an accelerator without one (a measured device); the architecture is
 // the core's Llama shape rule for the planned N; the software and efficiencies are the Cluster
 // tab's (Session::clusterExecution), and a change of them searches again. The search runs on a pool thread; the latest
 // inputs win (a search started while one runs waits and replaces any waiting one). When it ends
@@ -58,11 +61,15 @@ class AutoMfuController : public QObject {
   // Blocks until no search runs or waits (tests).
   void waitForIdle();
 
-  // The cluster `request`'s accelerator runs on (see above), costed with `execution` (the
-  // session's clusterExecution(): the Cluster tab's software and efficiencies); errors: no rate
-  // for the precision.
+  // The cluster `request`'s accelerator runs on (see above): `cluster_tab` when its accelerator
+  // is the request's, else the standard system; costed with `execution` (the session's
+  // clusterExecution(): the Cluster tab's software and efficiencies); errors: no rate for the
+  // precision.
   static Result<AutoMfuSpec> specFor(const PlanRequest& request, const SystemCatalog& systems,
-                                     const ExecutionOptions& execution = {});
+                                     const ExecutionOptions& execution = {},
+                                     const std::optional<ClusterSystem>& cluster_tab = std::nullopt);
+  // Whether `cluster_tab` is the system specFor uses for `request`.
+  static bool usesClusterTab(const PlanRequest& request, const std::optional<ClusterSystem>& cluster_tab);
 
  signals:
   // text(), plan() or error() changed.
@@ -81,6 +88,8 @@ class AutoMfuController : public QObject {
   std::optional<PlanRequest> searched_;  // inputs of the running or last search, MFU ignored
   std::optional<PlanRequest> pending_;
   std::optional<AutoMfuPlan> plan_;
+  bool plan_on_cluster_tab_ = false;  // plan_ searched the Cluster tab's system
+  bool launched_on_cluster_tab_ = false;
   QString error_;
   QFutureWatcher<AutoMfuOutcome> watcher_;
 };

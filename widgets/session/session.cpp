@@ -320,6 +320,13 @@ void Session::setClusterExecution(const ExecutionOptions& execution) {
   emit clusterExecutionChanged();
 }
 
+void Session::setClusterSystem(const std::optional<ClusterSystem>& system, const QString& key) {
+  if (key == cluster_system_key_ && system.has_value() == cluster_system_.has_value()) return;
+  cluster_system_ = system;
+  cluster_system_key_ = key;
+  emit clusterExecutionChanged();
+}
+
 void Session::addMeasuredAccelerator(Accelerator accelerator) {
   bool replaced = false;
   for (auto& m : measured_) {

@@ -25,6 +25,7 @@
 
 #include "base/precision.hpp"
 #include "base/result.hpp"
+#include "cluster/cluster_system.hpp"
 #include "cluster/step_model.hpp"
 #include "counting/model_presets.hpp"
 #include "hardware/accelerator.hpp"
@@ -124,6 +125,12 @@ class Session : public QObject {
   // part of the plan file. Emits clusterExecutionChanged() when the value changes.
   void setClusterExecution(const ExecutionOptions& execution);
   const ExecutionOptions& clusterExecution() const { return cluster_execution_; }
+  // The cluster the Cluster tab describes (its system with the fabric overrides and measured
+  // nccl-tests curves), which "MFU: auto" plans on when its accelerator is the plan's; nullopt
+  // when the tab's inputs do not make one. `key` names the inputs it came from: an unchanged key
+  // changes nothing; another emits clusterExecutionChanged(). Not part of the plan file.
+  void setClusterSystem(const std::optional<ClusterSystem>& system, const QString& key);
+  const std::optional<ClusterSystem>& clusterSystem() const { return cluster_system_; }
 
   // ---- Files.
   const QString& filePath() const { return file_path_; }  // "" for a new plan
@@ -176,6 +183,8 @@ class Session : public QObject {
   std::vector<std::string> compare_law_ids_;
   double tokens_per_param_ = 20.0;
   ExecutionOptions cluster_execution_;
+  std::optional<ClusterSystem> cluster_system_;
+  QString cluster_system_key_;
   PlanRequest request_;
   std::optional<PlanResult> result_;
   QString plan_error_;

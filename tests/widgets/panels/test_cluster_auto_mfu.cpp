@@ -26,7 +26,8 @@ namespace {
 AutoMfuPlan coreAnswer(const Session& session) {
   auto systems = SystemCatalog::loadDefault();
   if (!systems) qFatal("%s", systems.message().c_str());
-  auto spec = AutoMfuController::specFor(session.currentRequest(), *systems, session.clusterExecution());
+  auto spec = AutoMfuController::specFor(session.currentRequest(), *systems, session.clusterExecution(),
+                                         session.clusterSystem());
   if (!spec) qFatal("%s", spec.message().c_str());
   auto planned = makePlanWithAutoMfu(session.currentRequest(), *spec);
   if (!planned) qFatal("%s", planned.message().c_str());
@@ -39,6 +40,19 @@ QString degrees(const ParallelLayout& l) {
   if (l.ep > 1) s += QString(" · EP %1").arg(l.ep);
   return s;
 }
+
+// 1e23 FLOPs on 256 GPUs with "MFU: auto" on, beside a Cluster tab, after the first search.
+struct AutoWithClusterTab {
+  Session session;
+  BudgetExplorer explorer{&session};
+  ClusterPanel panel{&session};
+  AutoWithClusterTab() {
+    session.setBudget(Budget{BudgetUnit::Flops, 1e23});
+    session.setGpuCount(256);
+    explorer.mfuAuto()->setChecked(true);
+    explorer.autoMfu()->waitForIdle();
+  }
+};
 
 }  // namespace
 
@@ -120,14 +134,9 @@ class TestClusterAutoMfu : public QObject {
   // the GEMM efficiency there searches again and lowers the MFU to the core's answer with those
   // options; the tooltip names the software.
   void autoFollowsTheClusterTabsExecution() {
-    Session session;
-    session.setBudget(Budget{BudgetUnit::Flops, 1e23});
-    session.setGpuCount(256);
-    BudgetExplorer explorer(&session);
-    ClusterPanel panel(&session);
+    AutoWithClusterTab t;
+    auto& [session, explorer, panel] = t;
     AutoMfuController* controller = explorer.autoMfu();
-    explorer.mfuAuto()->setChecked(true);
-    controller->waitForIdle();
     QVERIFY2(controller->plan().has_value(), qPrintable(controller->error()));
     QVERIFY(session.clusterExecution() == ExecutionOptions{});
     const double default_mfu = session.currentRequest().mfu;
@@ -146,6 +155,44 @@ class TestClusterAutoMfu : public QObject {
     controller->waitForIdle();
     QCOMPARE(session.currentRequest().mfu, coreAnswer(session).request.mfu);
     SP_VERIFY_CONTAINS(explorer.mfuAutoLabel()->toolTip().toStdString(), "Software megatron-2021");
+  }
+
+  // The Cluster tab's system is the auto search's when its accelerator is the plan's: a slower
+  // network there lowers the MFU to the core's answer on that system (as plan --mfu auto
+  // --network-gbps); another accelerator in the tab leaves the plan on its standard system.
+  void autoFollowsTheClusterTabsSystem() {
+    AutoWithClusterTab t;
+    auto& [session, explorer, panel] = t;
+    AutoMfuController* controller = explorer.autoMfu();
+    QVERIFY2(controller->plan().has_value(), qPrintable(controller->error()));
+    QVERIFY(session.clusterSystem().has_value());
+    QCOMPARE(session.clusterSystem()->accelerator.id, session.currentRequest().accelerator.id);
+    const double standard_mfu = session.currentRequest().mfu;
+    {
+      auto systems = SystemCatalog::loadDefault();
+      QVERIFY(systems);
+      auto standard = AutoMfuController::specFor(session.currentRequest(), *systems, session.clusterExecution());
+      QVERIFY(standard);
+      auto planned = makePlanWithAutoMfu(session.currentRequest(), *standard);
+      QVERIFY(planned);
+      SP_COMPARE_REL(standard_mfu, planned->request.mfu, 1e-9);  // the tab's defaults are the standard system
+    }
+    SP_VERIFY_CONTAINS(explorer.mfuAutoLabel()->toolTip().toStdString(), "as the Cluster tab sets it");
+
+    panel.networkSpin()->setValue(10.0);  // 10 Gb/s per GPU: data parallelism pays
+    QCOMPARE(session.clusterSystem()->network.bytes_per_second_per_gpu, 10e9 / 8.0);
+    controller->waitForIdle();
+    const double slow_network = session.currentRequest().mfu;
+    SP_COMPARE_REL(slow_network, coreAnswer(session).request.mfu, 1e-12);
+    QVERIFY2(slow_network < standard_mfu,
+             qPrintable(QString::number(slow_network) + " vs " + QString::number(standard_mfu)));
+
+    // Another accelerator in the tab: the plan's own standard system again.
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("dgx-a100")));
+    QCOMPARE(session.clusterSystem()->accelerator.id, std::string("a100-80gb-sxm"));
+    controller->waitForIdle();
+    SP_COMPARE_REL(session.currentRequest().mfu, standard_mfu, 1e-12);
+    SP_VERIFY_CONTAINS(explorer.mfuAutoLabel()->toolTip().toStdString(), "(standard)");
   }
 
   // A range the user typed gives way to the model's while "auto" is on and comes back after.
