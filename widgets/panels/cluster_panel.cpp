@@ -1,10 +1,12 @@
 #include "panels/cluster_panel.hpp"
 
+#include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -19,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "cluster/nccl_tests.hpp"
+#include "cluster/step_command.hpp"
 #include "controls/layout_fields_box.hpp"
 #include "controls/text_format.hpp"
 #include "models/layout_model.hpp"
@@ -308,9 +311,18 @@ void ClusterPanel::buildControls() {
   outputs->setChildrenCollapsible(false);
   table_->setMinimumHeight(8 * fontMetrics().height());
 
+  copy_command_button_ = new QPushButton(tr("Copy step command"), this);
+  copy_command_button_->setObjectName("clusterCopyCommand");
+  copy_command_button_->setEnabled(false);
+  connect(copy_command_button_, &QPushButton::clicked, this,
+          [this] { QGuiApplication::clipboard()->setText(stepCommandLine()); });
+  auto* status_row = new QHBoxLayout;
+  status_row->addWidget(status_label_, 1);
+  status_row->addWidget(copy_command_button_, 0, Qt::AlignTop);
+
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(form_widget);
-  layout->addWidget(status_label_);
+  layout->addLayout(status_row);
   layout->addWidget(outputs, 1);
 
   // The initial cluster: the plan's accelerator (its standard system) and GPU count.
@@ -656,7 +668,34 @@ const StepEstimate* ClusterPanel::selectedEstimate() const {
   return model_->estimateAt(proxy_->mapToSource(current).row());
 }
 
+QString ClusterPanel::stepCommandLine() const {
+  const StepEstimate* e = selectedEstimate();
+  const ClusterSystem* named = systems_.find(system_combo_->currentData().toString().toStdString());
+  const Accelerator* accelerator = session_->findAccelerator(accelerator_combo_->currentData().toString().toStdString());
+  if (!e || !named || !accelerator || accelerator->measured) return {};
+  auto base = baseSystem();
+  auto system = systemFromControls();
+  if (!base || !system) return {};
+  StepCommand c;
+  c.preset_id = model_combo_->currentData().toString().toStdString();
+  c.system_id = named->id;
+  c.system_accelerator_id = named->accelerator.id;
+  c.accelerator_id = accelerator->id;
+  c.base_system = *base;
+  c.job = e->job;
+  c.system = *system;
+  c.execution = executionFromControls();
+  for (const QString& f : interconnect_files_) c.interconnect_files.push_back(f.toStdString());
+  c.layout = e->layout;
+  return qs(scaleplan::stepCommandLine(c));
+}
+
 void ClusterPanel::showSelected() {
+  const QString command = stepCommandLine();
+  copy_command_button_->setEnabled(!command.isEmpty());
+  copy_command_button_->setToolTip(
+      command.isEmpty() ? tr("Select a layout (a measured accelerator: run the CLI with --gpu measured:FILE)")
+                        : tr("Copies the command that costs this layout on the command line:\n%1").arg(command));
   const StepEstimate* e = selectedEstimate();
   if (!e) {
     time_plot_->clearTerms(tr("No layout selected"));

@@ -64,6 +64,11 @@ class ClusterPanel : public QWidget {
   void selectLayout(int source_row);
   // The estimate drawn in the plots, nullptr when none.
   const StepEstimate* selectedEstimate() const;
+  // The `scaleplan-cli step` command that costs the selected layout again (every input that
+  // differs from the system's or the software's default, the logs, the whole layout); "" when no
+  // layout is selected or the accelerator is a measured one (the CLI takes it as
+  // --gpu measured:FILE of its benchmark result). "Copy step command" puts it on the clipboard.
+  QString stepCommandLine() const;
   const std::optional<LayoutSearchResult>& lastResult() const { return last_result_; }
   ClusterWorker* worker() const { return worker_; }
 
@@ -88,6 +93,7 @@ class ClusterPanel : public QWidget {
   QComboBox* precisionCombo() const { return precision_combo_; }
   LayoutFieldsBox* layoutFields() const { return layout_fields_; }
   QLabel* statusLabel() const { return status_label_; }
+  QPushButton* copyCommandButton() const { return copy_command_button_; }
   QLabel* interconnectLabel() const { return interconnect_label_; }
   QTableView* table() const { return table_; }
   LayoutModel* model() const { return model_; }
@@ -160,6 +166,7 @@ class ClusterPanel : public QWidget {
   QComboBox* precision_combo_ = nullptr;
   LayoutFieldsBox* layout_fields_ = nullptr;
   QLabel* status_label_ = nullptr;
+  QPushButton* copy_command_button_ = nullptr;
   QTableView* table_ = nullptr;
   LayoutModel* model_ = nullptr;
   QSortFilterProxyModel* proxy_ = nullptr;

@@ -2,8 +2,11 @@
 // shows exactly the core's ranked layouts for the request the controls describe; the plots stack
 // the selected layout's terms (summing to its step time and memory per GPU); a measured
 // nccl-tests log is filed on the fabric it measured and changes the search; bad input is said.
+#include <QClipboard>
 #include <QComboBox>
 #include <QFile>
+#include <QGuiApplication>
+#include <QPushButton>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QSettings>
@@ -386,6 +389,30 @@ class TestClusterPanel : public QObject {
              qPrintable(again.interconnectLabel()->text()));
     QVERIFY2(again.interconnectLabel()->text().contains("network.log"), qPrintable(again.interconnectLabel()->text()));
     QCOMPARE(again.layoutFields()->describeFixed(), QString("--tp 4 --zero 1"));
+  }
+
+  // "Copy step command": the CLI command for the selected layout, with what the user changed
+  // (test_cli_step_command checks that the CLI costs the same step from such arguments).
+  void copiesTheStepCommand() {
+    Session session;
+    ClusterPanel panel(&session);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("hgx-h100")));
+    smallJob(panel);
+    QVERIFY(!panel.copyCommandButton()->isEnabled());  // nothing selected yet
+    panel.networkEfficiencySpin()->setValue(0.6);
+    QVERIFY(searchAndWait(panel));
+    const QString command = panel.stepCommandLine();
+    QVERIFY2(command.startsWith("scaleplan-cli step --preset llama2-7b --system hgx-h100 --precision bf16 --gpus 64 "
+                                "--global-batch 256 --seq 4096 --network-efficiency 0.6 "),
+             qPrintable(command));
+    const ParallelLayout& l = panel.selectedEstimate()->layout;
+    QVERIFY2(command.contains(QString("--tp %1 --pp %2 --dp %3 --cp %4 ").arg(l.tp).arg(l.pp).arg(l.dp).arg(l.cp)),
+             qPrintable(command));
+    QVERIFY(!command.contains("--nvlink-gbps") && !command.contains("--software"));  // defaults left out
+    QVERIFY(panel.copyCommandButton()->isEnabled());
+    QVERIFY(panel.copyCommandButton()->toolTip().contains(command));
+    panel.copyCommandButton()->click();
+    QCOMPARE(QGuiApplication::clipboard()->text(), command);
   }
 
   void badInputIsSaid() {
