@@ -35,8 +35,22 @@ namespace {
 
 constexpr double kBytesPerGb = 1e9;       // GB/s and GB as the catalog states them (decimal)
 constexpr double kBitsPerByte = 8.0;      // network rates are line rates in Gb/s
+constexpr double kMicrosecondsPerSecond = 1e6;  // latencies are shown in µs
 constexpr int kSearchDelayMs = 250;       // typing "1024" restarts the search once, not four times
 constexpr int kLayoutsShown = 20;         // top K of the search
+
+// Two boxes in one form row ("0.80  latency  5.00 µs"), so related inputs share a line.
+QWidget* pairRow(QWidget* first, const QString& second_label, QWidget* second) {
+  auto* row = new QWidget(first->parentWidget());
+  auto* h = new QHBoxLayout(row);
+  h->setContentsMargins(0, 0, 0, 0);
+  h->addWidget(first, 1);
+  auto* label = new QLabel(second_label, row);
+  label->setBuddy(second);
+  h->addWidget(label);
+  h->addWidget(second, 1);
+  return row;
+}
 
 std::vector<StackedTerm> timeTerms(const TimeBreakdown& t) {
   return {{QObject::tr("matrix products"), t.gemm},
@@ -119,7 +133,13 @@ void ClusterPanel::buildControls() {
   gpus_per_node_spin_ = new QSpinBox(form_widget);
   gpus_per_node_spin_->setObjectName("clusterGpusPerNode");
   gpus_per_node_spin_->setRange(1, 1024);
-  form->addRow(tr("GPUs per node"), gpus_per_node_spin_);
+  // The NVLink domain beside the node size it is a multiple of (8 on HGX/DGX, 72 on GB200 NVL72).
+  nvlink_domain_spin_ = new QSpinBox(form_widget);
+  nvlink_domain_spin_->setObjectName("clusterNvlinkDomain");
+  nvlink_domain_spin_->setRange(1, 1 << 20);
+  nvlink_domain_spin_->setToolTip(tr("GPUs one NVLink/NVSwitch domain connects, a multiple of the GPUs per node "
+                                     "(CLI --nvlink-domain); tensor and context parallelism within it stay on NVLink"));
+  form->addRow(tr("GPUs per node"), pairRow(gpus_per_node_spin_, tr("NVLink domain"), nvlink_domain_spin_));
 
   nvlink_spin_ = new QDoubleSpinBox(form_widget);
   nvlink_spin_->setObjectName("clusterNvlink");
@@ -152,10 +172,26 @@ void ClusterPanel::buildControls() {
   nvlink_efficiency_spin_ = fraction_spin("clusterNvlinkEfficiency",
                                           tr("NVLink collectives: large-message bus bandwidth / line rate "
                                              "(the system's value and its source are in data/hardware.json)"));
-  form->addRow(tr("NVLink efficiency"), nvlink_efficiency_spin_);
+  auto latency_spin = [form_widget](const char* name, const QString& tip) {
+    auto* spin = new QDoubleSpinBox(form_widget);
+    spin->setObjectName(name);
+    spin->setRange(0.0, 10000.0);
+    spin->setDecimals(2);
+    spin->setSuffix(QObject::tr(" µs"));
+    spin->setToolTip(tip);
+    return spin;
+  };
+  nvlink_latency_spin_ = latency_spin("clusterNvlinkLatency",
+                                      tr("NVLink latency per collective algorithm step, microseconds (CLI "
+                                         "--nvlink-latency-us; the system's value and its source are in "
+                                         "data/hardware.json)"));
+  network_latency_spin_ = latency_spin("clusterNetworkLatency",
+                                       tr("Network latency per collective algorithm step between nodes, microseconds "
+                                          "(CLI --network-latency-us)"));
+  form->addRow(tr("NVLink efficiency"), pairRow(nvlink_efficiency_spin_, tr("latency"), nvlink_latency_spin_));
   network_efficiency_spin_ = fraction_spin("clusterNetworkEfficiency",
                                            tr("Network collectives: large-message bus bandwidth / NIC line rate"));
-  form->addRow(tr("Network efficiency"), network_efficiency_spin_);
+  form->addRow(tr("Network efficiency"), pairRow(network_efficiency_spin_, tr("latency"), network_latency_spin_));
   // The layout fields a user fixes (the rest searched), under the cluster they run on.
   layout_fields_ = new LayoutFieldsBox(form_widget);
   layout_fields_->setToolTip(tr("Fix what you know of the layout; every field left at auto is searched. "
@@ -359,11 +395,20 @@ void ClusterPanel::buildControls() {
   followModel();
   connect(model_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::followModel);
   connect(layout_fields_, &LayoutFieldsBox::changed, this, &ClusterPanel::scheduleSearch);
-  for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_})
+  for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, nvlink_domain_spin_, global_batch_spin_, seq_len_spin_})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
+  // A domain of one node follows the node size; one spanning whole nodes (NVL72) stays while it
+  // still holds whole nodes.
+  nodes_gpus_ = gpus_per_node_spin_->value();
+  connect(gpus_per_node_spin_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int node) {
+    const int domain = nvlink_domain_spin_->value();
+    if (domain == nodes_gpus_ || domain < node || domain % node != 0) nvlink_domain_spin_->setValue(node);
+    nodes_gpus_ = node;
+  });
   for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                            gemm_efficiency_spin_, memory_efficiency_spin_, overlap_slowdown_spin_,
-                            flash_attention_spin_, gradient_bytes_spin_})
+                            nvlink_latency_spin_, network_latency_spin_, gemm_efficiency_spin_,
+                            memory_efficiency_spin_, overlap_slowdown_spin_, flash_attention_spin_,
+                            gradient_bytes_spin_})
     connect(s, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   connect(add_log_button_, &QPushButton::clicked, this, [this] {
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add nccl-tests logs"), QString(),
@@ -419,10 +464,12 @@ bool restoreChoice(const QSettings& s, QComboBox* combo) {
 void ClusterPanel::saveInputs(QSettings& s) const {
   for (const QComboBox* c : {system_combo_, accelerator_combo_, precision_combo_, software_combo_, model_combo_})
     saveChoice(s, c);
-  for (const QSpinBox* b : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_}) saveValue(s, b);
+  for (const QSpinBox* b : {gpus_spin_, gpus_per_node_spin_, nvlink_domain_spin_, global_batch_spin_, seq_len_spin_})
+    saveValue(s, b);
   for (const QDoubleSpinBox* b : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                                  gemm_efficiency_spin_, memory_efficiency_spin_, overlap_slowdown_spin_,
-                                  flash_attention_spin_, gradient_bytes_spin_})
+                                  nvlink_latency_spin_, network_latency_spin_, gemm_efficiency_spin_,
+                                  memory_efficiency_spin_, overlap_slowdown_spin_, flash_attention_spin_,
+                                  gradient_bytes_spin_})
     saveValue(s, b);
   s.setValue(kFixedKey, layout_fields_->describeFixed());
   s.setValue(kLogsKey, interconnect_files_);
@@ -436,10 +483,13 @@ void ClusterPanel::restoreInputs(const QSettings& s) {
   restoreChoice(s, precision_combo_);
   restoreChoice(s, software_combo_);
   if (restoreChoice(s, model_combo_)) followModel();
-  for (QSpinBox* b : {gpus_spin_, gpus_per_node_spin_, global_batch_spin_, seq_len_spin_}) restoreValue(s, b);
+  for (QSpinBox* b : {gpus_spin_, gpus_per_node_spin_, nvlink_domain_spin_, global_batch_spin_, seq_len_spin_})
+    restoreValue(s, b);
+  nodes_gpus_ = gpus_per_node_spin_->value();
   for (QDoubleSpinBox* b : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                            gemm_efficiency_spin_, memory_efficiency_spin_, overlap_slowdown_spin_,
-                            flash_attention_spin_, gradient_bytes_spin_})
+                            nvlink_latency_spin_, network_latency_spin_, gemm_efficiency_spin_,
+                            memory_efficiency_spin_, overlap_slowdown_spin_, flash_attention_spin_,
+                            gradient_bytes_spin_})
     restoreValue(s, b);
   layout_fields_->setFixed(s.value(kFixedKey).toString());
   clearInterconnectFiles();
@@ -498,6 +548,11 @@ void ClusterPanel::applySystemDefaults() {
   network_spin_->setValue(system->network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb);
   nvlink_efficiency_spin_->setValue(system->nvlink.collective_efficiency);
   network_efficiency_spin_->setValue(system->network.collective_efficiency);
+  const QSignalBlocker b7(nvlink_domain_spin_), b8(nvlink_latency_spin_), b9(network_latency_spin_);
+  nvlink_domain_spin_->setValue(system->nvlink_domain_gpus);
+  nodes_gpus_ = system->gpus_per_node;
+  nvlink_latency_spin_->setValue(system->nvlink.latency_seconds * kMicrosecondsPerSecond);
+  network_latency_spin_->setValue(system->network.latency_seconds * kMicrosecondsPerSecond);
 }
 
 Result<ClusterSystem> ClusterPanel::baseSystem() const {
@@ -518,13 +573,17 @@ ClusterOverrides ClusterPanel::overridesFromControls() const {
   o.network_gbps = network_spin_->value();
   o.nvlink_efficiency = nvlink_efficiency_spin_->value();
   o.network_efficiency = network_efficiency_spin_->value();
+  o.nvlink_domain_gpus = nvlink_domain_spin_->value();
+  o.nvlink_latency_us = nvlink_latency_spin_->value();
+  o.network_latency_us = network_latency_spin_->value();
   return o;
 }
 
 QString ClusterPanel::systemKey() const {
   QStringList parts = {system_combo_->currentData().toString(), accelerator_combo_->currentData().toString()};
-  for (const QSpinBox* b : {gpus_per_node_spin_}) parts << QString::number(b->value());
-  for (const QDoubleSpinBox* b : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_})
+  for (const QSpinBox* b : {gpus_per_node_spin_, nvlink_domain_spin_}) parts << QString::number(b->value());
+  for (const QDoubleSpinBox* b : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
+                                  nvlink_latency_spin_, network_latency_spin_})
     parts << QString::number(b->value(), 'g', 17);
   return (parts + interconnect_files_).join(QLatin1Char('\n'));
 }
@@ -533,12 +592,6 @@ Result<ClusterSystem> ClusterPanel::systemFromControls() const {
   auto base = baseSystem();
   if (!base) return base.error();
   ClusterOverrides overrides = overridesFromControls();
-  // The NVLink domain follows the node size, unless the system's domain spans nodes (GB200 NVL72)
-  // and still holds whole nodes.
-  const int node = *overrides.gpus_per_node;
-  const bool spans_nodes = base->nvlink_domain_gpus > base->gpus_per_node;
-  if (!spans_nodes || base->nvlink_domain_gpus % node != 0 || base->nvlink_domain_gpus < node)
-    overrides.nvlink_domain_gpus = node;
   std::vector<InterconnectSpec> specs;
   for (const QString& f : interconnect_files_) specs.push_back({std::filesystem::path(f.toStdString()), std::nullopt});
   if (Status st = addInterconnectLogs(overrides, specs, *base); !st) return Error{"nccl-tests log " + st.message()};

@@ -4,7 +4,8 @@
 //
 // Inputs: a standard system (data/hardware.json "systems"), the accelerator (the catalog's or a
 // measured one from the GPU benchmark), the GPU count, GPUs per node, the NVLink and network
-// bandwidths (the system's values until edited), nccl-tests logs whose measured bus bandwidth
+// bandwidths, efficiencies and latencies and the NVLink domain (the system's values until edited),
+// nccl-tests logs whose measured bus bandwidth
 // replaces the spec of the fabric they measured, a model preset, the global batch (sequences) and
 // the sequence length, and the layout fields the user fixes (LayoutFieldsBox: each "auto" until
 // set, as `scaleplan-cli layouts --tp 8 ...`). Every change restarts the layout search off the GUI thread (ClusterWorker,
@@ -77,6 +78,9 @@ class ClusterPanel : public QWidget {
   QComboBox* acceleratorCombo() const { return accelerator_combo_; }
   QSpinBox* gpusSpin() const { return gpus_spin_; }
   QSpinBox* gpusPerNodeSpin() const { return gpus_per_node_spin_; }
+  QSpinBox* nvlinkDomainSpin() const { return nvlink_domain_spin_; }
+  QDoubleSpinBox* nvlinkLatencySpin() const { return nvlink_latency_spin_; }
+  QDoubleSpinBox* networkLatencySpin() const { return network_latency_spin_; }
   QDoubleSpinBox* nvlinkSpin() const { return nvlink_spin_; }
   QDoubleSpinBox* networkSpin() const { return network_spin_; }
   QDoubleSpinBox* nvlinkEfficiencySpin() const { return nvlink_efficiency_spin_; }
@@ -146,6 +150,10 @@ class ClusterPanel : public QWidget {
   QComboBox* accelerator_combo_ = nullptr;
   QSpinBox* gpus_spin_ = nullptr;
   QSpinBox* gpus_per_node_spin_ = nullptr;
+  QSpinBox* nvlink_domain_spin_ = nullptr;
+  int nodes_gpus_ = 8;  // the GPUs per node the domain box last followed
+  QDoubleSpinBox* nvlink_latency_spin_ = nullptr;
+  QDoubleSpinBox* network_latency_spin_ = nullptr;
   QDoubleSpinBox* nvlink_spin_ = nullptr;
   QDoubleSpinBox* network_spin_ = nullptr;
   QDoubleSpinBox* nvlink_efficiency_spin_ = nullptr;

@@ -102,6 +102,43 @@ class TestClusterPanel : public QObject {
   // The precision box offers the accelerator's 16- and 8-bit peaks; FP8 reaches the request with
   // the GEMM box reset to FP8's own default share (and a value typed there applying to FP8's peak
   // only); an accelerator without FP8 (the A100) falls back to BF16.
+  // The collectives' latencies and the NVLink domain are inputs too: the system's values fill
+  // them, edits reach the request; a domain of one node follows the node size, NVL72's spans
+  // whole nodes and stays while it still holds whole nodes.
+  void latenciesAndDomainReachTheRequest() {
+    Session session;
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("dgx-a100")));
+    QCOMPARE(panel.nvlinkLatencySpin()->value(), 5.0);    // hardware.json, dgx-a100, µs
+    QCOMPARE(panel.networkLatencySpin()->value(), 10.0);
+    QCOMPARE(panel.nvlinkDomainSpin()->value(), 8);
+    panel.nvlinkLatencySpin()->setValue(2.5);
+    panel.networkLatencySpin()->setValue(20.0);
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    SP_COMPARE_REL(request->system.nvlink.latency_seconds, 2.5e-6, 1e-12);
+    SP_COMPARE_REL(request->system.network.latency_seconds, 20e-6, 1e-12);
+    panel.gpusPerNodeSpin()->setValue(4);  // a domain of one node follows
+    QCOMPARE(panel.nvlinkDomainSpin()->value(), 4);
+    QCOMPARE(panel.searchRequest()->system.nvlink_domain_gpus, 4);
+
+    panel.systemCombo()->setCurrentIndex(panel.systemCombo()->findData(QStringLiteral("gb200-nvl72")));
+    QCOMPARE(panel.gpusPerNodeSpin()->value(), 4);
+    QCOMPARE(panel.nvlinkDomainSpin()->value(), 72);
+    panel.gpusPerNodeSpin()->setValue(8);  // 72 still holds whole nodes of 8
+    QCOMPARE(panel.nvlinkDomainSpin()->value(), 72);
+    panel.gpusPerNodeSpin()->setValue(5);  // it does not hold nodes of 5
+    QCOMPARE(panel.nvlinkDomainSpin()->value(), 5);
+    panel.gpusPerNodeSpin()->setValue(4);
+    panel.nvlinkDomainSpin()->setValue(36);
+    QCOMPARE(panel.searchRequest()->system.nvlink_domain_gpus, 36);
+    panel.nvlinkDomainSpin()->setValue(6);  // not a multiple of the node: the core's error, named
+    auto bad = panel.searchRequest();
+    QVERIFY(!bad.isOk());
+    QVERIFY2(bad.message().find("nvlink") != std::string::npos, bad.message().c_str());
+  }
+
   void precisionReachesTheRequest() {
     Session session;
     ClusterPanel panel(&session);
