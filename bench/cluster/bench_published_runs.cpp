@@ -252,6 +252,52 @@ void mtnlg(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCa
   errors.print("MT-NLG 530B");
 }
 
+// BLOOM 176B on Jean Zay (BigScience's figure and script, SOURCE.md): hardware TFLOP/s per GPU in
+// the published layout, under the 2021 software (the closest profile to its Megatron-DeepSpeed)
+// and the current one, on the DGX A100 system's spec network and on Jean Zay's own (50 Gb/s per
+// GPU).
+void bloom(const HardwareCatalog& hw, const SystemCatalog& systems) {
+  std::printf("BLOOM 176B, BigScience 2022 (hardware TFLOP/s; TP 4 · PP 12 · DP 8, mb 2, full recomputation, "
+              "ZeRO 1, as its script ran)\n");
+  Errors errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/bloom_176b_scao2022.csv")) {
+    TrainingJob job;
+    TransformerArchitecture& a = job.arch;
+    a.layers = 70, a.d_model = 14336, a.heads = 112, a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu;
+    a.vocab = 250880, a.tied_embeddings = true, a.positions = PositionKind::Alibi, a.norm = NormKind::LayerNorm;
+    a.biases = true;
+    job.seq_len = std::stoll(r.at("seq_len"));
+    job.gpus = std::stoll(r.at("gpus"));
+    job.global_batch = std::stoll(r.at("global_batch"));
+    ParallelLayout l;
+    l.tp = std::stoi(r.at("tp")), l.pp = std::stoi(r.at("pp")), l.dp = std::stoi(r.at("dp"));
+    l.micro_batch = std::stoll(r.at("micro_batch")), l.zero_stage = 1, l.recompute = Recompute::Full;
+    l.first_stage_layers = std::stoll(r.at("first_stage_layers"));
+    l.last_stage_layers = std::stoll(r.at("last_stage_layers"));
+    const double published = std::stod(r.at("hardware_tflops_per_gpu"));
+    for (const bool jean_zay : {false, true}) {
+      ClusterSetupSpec spec;
+      spec.system_id = "dgx-a100";
+      if (jean_zay) spec.overrides.network_gbps = std::stod(r.at("network_gbps_per_gpu"));
+      auto setup = makeClusterSetup(spec, hw, systems);
+      if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+      for (TrainingSoftware software : {TrainingSoftware::Megatron2021, TrainingSoftware::Current}) {
+        auto e = estimateStep(job, l, setup->system, setup->rates, ExecutionOptions::forSoftware(software));
+        if (!e) return (void)std::printf("  %s\n", e.message().c_str());
+        const double predicted = e->hardware_flops_per_second_per_gpu / 1e12;
+        errors.values.push_back(100.0 * (predicted / published - 1.0));
+        const std::string name(kTrainingSoftwareNames.toString(software));
+        std::printf("  %4lld GPUs  network %3.0f Gb/s per GPU (%s)  %-13s %5.1f s per step, published %3.0f TFLOP/s, "
+                    "predicted %5.1f  %+6.1f%%\n",
+                    (long long)job.gpus, setup->system.network.bytes_per_second_per_gpu * 8.0 / 1e9,
+                    jean_zay ? "Jean Zay" : "DGX A100 spec", name.c_str(), e->step_seconds, published, predicted,
+                    errors.values.back());
+      }
+    }
+  }
+  errors.print("BLOOM 176B");
+}
+
 // A GPT with Megatron-LM's defaults (GELU MLP of 4h, learned positions, LayerNorm, biases, output
 // layer tied to the embedding) from a row's layers, hidden, heads, vocab, seq_len, gpus and
 // global_batch.
@@ -386,6 +432,7 @@ int main() {
   llama1(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
   mtnlg(*models, *hw, *systems);
+  bloom(*hw, *systems);
   megatronTable2(*hw, *systems);
   megatronReadmeH100(*hw, *systems);
   mpt(*hw, *systems);
