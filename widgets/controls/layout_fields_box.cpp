@@ -128,14 +128,21 @@ void LayoutFieldsBox::applyTo(LayoutSearchOptions* options) const {
 }
 
 QString LayoutFieldsBox::describeFixed() const {
+  LayoutSearchOptions options;
+  applyTo(&options);
+  return describe(options);
+}
+
+QString LayoutFieldsBox::describe(const LayoutSearchOptions& o) {
   QStringList flags;
-  const std::pair<const char*, QSpinBox*> spins[] = {{"tp", tp_}, {"pp", pp_}, {"virtual-stages", virtual_stages_},
-                                                     {"cp", cp_}, {"ep", ep_}, {"micro-batch", micro_batch_}};
-  for (const auto& [flag, spin] : spins)
-    if (auto v = fixedValue(spin)) flags << QStringLiteral("--%1 %2").arg(flag).arg(*v);
-  for (const auto& [flag, combo] : {std::pair{"zero", zero_}, std::pair{"sequence-parallel", sequence_parallel_},
-                                    std::pair{"recompute", recompute_}})
-    if (fixedValue(combo)) flags << QStringLiteral("--%1 %2").arg(flag, combo->currentText());
+  const std::pair<const char*, const std::optional<int>*> ints[] = {
+      {"tp", &o.tp}, {"pp", &o.pp}, {"virtual-stages", &o.virtual_stages}, {"cp", &o.cp}, {"ep", &o.ep}};
+  for (const auto& [flag, field] : ints)
+    if (*field) flags << QStringLiteral("--%1 %2").arg(flag).arg(**field);
+  if (o.micro_batch) flags << QStringLiteral("--micro-batch %1").arg(*o.micro_batch);
+  if (o.zero_stage) flags << QStringLiteral("--zero %1").arg(*o.zero_stage);
+  if (o.sequence_parallel) flags << QStringLiteral("--sequence-parallel %1").arg(*o.sequence_parallel ? "on" : "off");
+  if (o.recompute) flags << QStringLiteral("--recompute %1").arg(qs(toString(*o.recompute)));
   return flags.join(QLatin1Char(' '));
 }
 

@@ -25,6 +25,8 @@ class LayoutFieldsBox : public QWidget {
   void applyTo(LayoutSearchOptions* options) const;
   // The fixed fields as the CLI's flags ("--tp 8 --pp 4"), "" when every field is searched.
   QString describeFixed() const;
+  // The same for any options: the fields these boxes set, in the boxes' order.
+  static QString describe(const LayoutSearchOptions& options);
   bool anyFixed() const { return !describeFixed().isEmpty(); }
   // The boxes from describeFixed()'s text, every field it leaves out at "auto" (a remembered
   // state). False, with every box at "auto", when a flag or value is not one the boxes take.

@@ -598,12 +598,17 @@ void ClusterPanel::startSearch() {
   worker_->start(std::move(request).value());
 }
 
+QString ClusterPanel::searchedFixedFields(const ClusterSearchOutcome& outcome) const {
+  // The fields of the search that ended, not the boxes' now (a change since restarts the search).
+  return outcome.request ? LayoutFieldsBox::describe(outcome.request->options) : layout_fields_->describeFixed();
+}
+
 void ClusterPanel::onSearchFinished(const ClusterSearchOutcome& outcome) {
   if (!outcome.result) {
     model_->clear();
     last_result_.reset();
     showSelected();
-    const QString fixed = layout_fields_->describeFixed();
+    const QString fixed = searchedFixedFields(outcome);
     status_label_->setText(fixed.isEmpty() ? tr("No layout: %1").arg(outcome.error)
                                            : tr("No layout with %1: %2").arg(fixed, outcome.error));
     emit searchFinished(false);
@@ -613,7 +618,7 @@ void ClusterPanel::onSearchFinished(const ClusterSearchOutcome& outcome) {
   const LayoutSearchResult& r = *outcome.result;
   model_->setLayouts(r.best);
   table_->sortByColumn(LayoutModel::RankColumn, Qt::AscendingOrder);
-  const QString fixed = layout_fields_->describeFixed();
+  const QString fixed = searchedFixedFields(outcome);
   QString status = fixed.isEmpty() ? QString() : tr("Fixed %1, the rest searched: ").arg(fixed);
   status += tr("%1 layouts enumerated, %2 valid, %3 fit in memory; searched in %4 s.")
                 .arg(text::thousands(static_cast<double>(r.candidates)),

@@ -123,6 +123,7 @@ class ClusterPanel : public QWidget {
   Precision selectedPrecision() const;
   void scheduleSearch();
   void onSearchFinished(const ClusterSearchOutcome& outcome);
+  QString searchedFixedFields(const ClusterSearchOutcome& outcome) const;  // "--tp 8 ..." of that search
   void showSelected();
   // The system the controls describe before the bandwidth/node overrides.
   Result<ClusterSystem> baseSystem() const;

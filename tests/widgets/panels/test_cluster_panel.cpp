@@ -364,6 +364,23 @@ class TestClusterPanel : public QObject {
     QVERIFY(fields->epSpin()->isEnabled());
   }
 
+  // The status line describes the search that ended, not the boxes as they are now: a field
+  // changed while a search runs (which restarts the search when the tab is shown) does not
+  // relabel the finished search's layouts.
+  void statusDescribesTheFinishedSearch() {
+    Session session;
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    panel.layoutFields()->tpSpin()->setValue(4);
+    QSignalSpy spy(&panel, &ClusterPanel::searchFinished);
+    panel.startSearch();
+    panel.layoutFields()->tpSpin()->setValue(2);  // the hidden tab only marks its search stale
+    QVERIFY(spy.wait(60000));
+    QVERIFY2(panel.statusLabel()->text().startsWith("Fixed --tp 4, the rest searched: "),
+             qPrintable(panel.statusLabel()->text()));
+    QCOMPARE(panel.model()->estimateAt(0)->layout.tp, 4);
+  }
+
   // Every input comes back in a new session exactly as the user left it (the request the
   // controls describe is the same); a log that is no longer readable is dropped and said.
   void inputsSurviveARestart() {
