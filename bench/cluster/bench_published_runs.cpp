@@ -71,10 +71,11 @@ Result<ClusterSetup> setupFor(const std::string& system_id, const HardwareCatalo
 }
 
 // The job with every layout field searched: the layout plan --mfu auto would plan it with.
-Result<LayoutSearchResult> searchFastest(const TrainingJob& job, const ClusterSetup& setup) {
+Result<LayoutSearchResult> searchFastest(const TrainingJob& job, const ClusterSetup& setup,
+                                         const ExecutionOptions& execution = {}) {
   LayoutSearchOptions o;
   o.top_k = 1;
-  return searchLayouts(job, setup.system, setup.rates, o);
+  return searchLayouts(job, setup.system, setup.rates, o, execution);
 }
 
 void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
@@ -140,10 +141,7 @@ void llama1(const ModelCatalog& models, const HardwareCatalog& hw, const SystemC
     job.global_batch = std::stoll(r.at("global_batch"));
     const double published = std::stod(r.at("tokens_per_second_per_gpu"));
     for (TrainingSoftware software : {TrainingSoftware::Current, TrainingSoftware::Megatron2022}) {
-      LayoutSearchOptions o;
-      o.top_k = 1;
-      const ExecutionOptions execution = ExecutionOptions::forSoftware(software);
-      auto found = searchLayouts(job, setup->system, setup->rates, o, execution);
+      auto found = searchFastest(job, *setup, ExecutionOptions::forSoftware(software));
       if (!found) {
         std::printf("  %s GPUs: %s\n", r.at("gpus").c_str(), found.message().c_str());
         continue;
@@ -252,6 +250,22 @@ void mtnlg(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCa
   errors.print("MT-NLG 530B");
 }
 
+// A GPT with Megatron-LM's defaults (GELU MLP of 4h, learned positions, LayerNorm, biases, output
+// layer tied to the embedding) from a row's layers, hidden, heads, vocab, seq_len, gpus and
+// global_batch.
+TrainingJob megatronGptJob(const Row& r) {
+  TrainingJob job;
+  TransformerArchitecture& a = job.arch;
+  a.layers = std::stoll(r.at("layers")), a.d_model = std::stoll(r.at("hidden")), a.heads = std::stoll(r.at("heads"));
+  a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = std::stoll(r.at("vocab")), a.tied_embeddings = true;
+  a.positions = PositionKind::Learned, a.max_seq_len = std::stoll(r.at("seq_len"));
+  a.norm = NormKind::LayerNorm, a.biases = true;
+  job.seq_len = a.max_seq_len;
+  job.gpus = std::stoll(r.at("gpus"));
+  job.global_batch = std::stoll(r.at("global_batch"));
+  return job;
+}
+
 // BLOOM 176B on Jean Zay (BigScience's figure and script, SOURCE.md): hardware TFLOP/s per GPU in
 // the published layout, under the 2021 software (the closest profile to its Megatron-DeepSpeed)
 // and the current one, on the DGX A100 system's spec network and on Jean Zay's own (50 Gb/s per
@@ -261,14 +275,8 @@ void bloom(const HardwareCatalog& hw, const SystemCatalog& systems) {
               "ZeRO 1, as its script ran)\n");
   Errors errors;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/bloom_176b_scao2022.csv")) {
-    TrainingJob job;
-    TransformerArchitecture& a = job.arch;
-    a.layers = 70, a.d_model = 14336, a.heads = 112, a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu;
-    a.vocab = 250880, a.tied_embeddings = true, a.positions = PositionKind::Alibi, a.norm = NormKind::LayerNorm;
-    a.biases = true;
-    job.seq_len = std::stoll(r.at("seq_len"));
-    job.gpus = std::stoll(r.at("gpus"));
-    job.global_batch = std::stoll(r.at("global_batch"));
+    TrainingJob job = megatronGptJob(r);
+    job.arch.positions = PositionKind::Alibi;  // no position table
     ParallelLayout l;
     l.tp = std::stoi(r.at("tp")), l.pp = std::stoi(r.at("pp")), l.dp = std::stoi(r.at("dp"));
     l.micro_batch = std::stoll(r.at("micro_batch")), l.zero_stage = 1, l.recompute = Recompute::Full;
@@ -296,22 +304,6 @@ void bloom(const HardwareCatalog& hw, const SystemCatalog& systems) {
     }
   }
   errors.print("BLOOM 176B");
-}
-
-// A GPT with Megatron-LM's defaults (GELU MLP of 4h, learned positions, LayerNorm, biases, output
-// layer tied to the embedding) from a row's layers, hidden, heads, vocab, seq_len, gpus and
-// global_batch.
-TrainingJob megatronGptJob(const Row& r) {
-  TrainingJob job;
-  TransformerArchitecture& a = job.arch;
-  a.layers = std::stoll(r.at("layers")), a.d_model = std::stoll(r.at("hidden")), a.heads = std::stoll(r.at("heads"));
-  a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = std::stoll(r.at("vocab")), a.tied_embeddings = true;
-  a.positions = PositionKind::Learned, a.max_seq_len = std::stoll(r.at("seq_len"));
-  a.norm = NormKind::LayerNorm, a.biases = true;
-  job.seq_len = a.max_seq_len;
-  job.gpus = std::stoll(r.at("gpus"));
-  job.global_batch = std::stoll(r.at("global_batch"));
-  return job;
 }
 
 // Megatron-LM's README (H100): GPT-3 175B strong-scaled from 96 to 4,608 H100s at 1,152 sequences

@@ -106,11 +106,20 @@ LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
   }
   for (int col = 0; col < 3; ++col) grid->setColumnStretch(2 * col + 1, 1);
 
-  for (QSpinBox* s : {tp_, pp_, virtual_stages_, cp_, ep_, micro_batch_})
-    connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &LayoutFieldsBox::changed);
-  for (QComboBox* c : {zero_, sequence_parallel_, recompute_})
-    connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &LayoutFieldsBox::changed);
+  for (const auto& [flag, spin] : spinFlags())
+    connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &LayoutFieldsBox::changed);
+  for (const auto& [flag, combo] : comboFlags())
+    connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, &LayoutFieldsBox::changed);
   connect(reset_, &QPushButton::clicked, this, &LayoutFieldsBox::reset);
+}
+
+std::array<std::pair<const char*, QSpinBox*>, 6> LayoutFieldsBox::spinFlags() const {
+  return {{{"tp", tp_}, {"pp", pp_}, {"virtual-stages", virtual_stages_}, {"cp", cp_}, {"ep", ep_},
+           {"micro-batch", micro_batch_}}};
+}
+
+std::array<std::pair<const char*, QComboBox*>, 3> LayoutFieldsBox::comboFlags() const {
+  return {{{"zero", zero_}, {"sequence-parallel", sequence_parallel_}, {"recompute", recompute_}}};
 }
 
 void LayoutFieldsBox::applyTo(LayoutSearchOptions* options) const {
@@ -150,16 +159,12 @@ bool LayoutFieldsBox::setFixed(const QString& flags) {
   const QSignalBlocker block(this);  // one change at the end, not one per box
   reset();
   const QStringList words = flags.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-  const std::pair<const char*, QSpinBox*> spins[] = {{"tp", tp_}, {"pp", pp_}, {"virtual-stages", virtual_stages_},
-                                                     {"cp", cp_}, {"ep", ep_}, {"micro-batch", micro_batch_}};
-  const std::pair<const char*, QComboBox*> combos[] = {
-      {"zero", zero_}, {"sequence-parallel", sequence_parallel_}, {"recompute", recompute_}};
   bool ok = words.size() % 2 == 0;
   for (qsizetype i = 0; ok && i + 1 < words.size(); i += 2) {
     const QString flag = words[i].startsWith(QLatin1String("--")) ? words[i].mid(2) : QString();
     const QString& value = words[i + 1];
     bool known = false;
-    for (const auto& [name, spin] : spins) {
+    for (const auto& [name, spin] : spinFlags()) {
       if (flag != QLatin1String(name)) continue;
       bool number = false;
       const int v = value.toInt(&number);
@@ -167,7 +172,7 @@ bool LayoutFieldsBox::setFixed(const QString& flags) {
       if (ok) spin->setValue(v);
       known = true;
     }
-    for (const auto& [name, combo] : combos) {
+    for (const auto& [name, combo] : comboFlags()) {
       if (flag != QLatin1String(name)) continue;
       const int index = combo->findText(value);
       ok = index > 0;  // 0 is "auto"
@@ -192,15 +197,15 @@ void LayoutFieldsBox::setExpertParallelAvailable(bool available) {
 
 void LayoutFieldsBox::reset() {
   bool any = false;
-  for (QSpinBox* s : {tp_, pp_, virtual_stages_, cp_, ep_, micro_batch_}) {
-    const QSignalBlocker block(s);
-    any = any || s->value() != 0;
-    s->setValue(0);
+  for (const auto& [flag, spin] : spinFlags()) {
+    const QSignalBlocker block(spin);
+    any = any || spin->value() != 0;
+    spin->setValue(0);
   }
-  for (QComboBox* c : {zero_, sequence_parallel_, recompute_}) {
-    const QSignalBlocker block(c);
-    any = any || c->currentIndex() != 0;
-    c->setCurrentIndex(0);
+  for (const auto& [flag, combo] : comboFlags()) {
+    const QSignalBlocker block(combo);
+    any = any || combo->currentIndex() != 0;
+    combo->setCurrentIndex(0);
   }
   if (any) emit changed();
 }

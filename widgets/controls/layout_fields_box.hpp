@@ -6,6 +6,8 @@
 // fields fixed (GPUs / (TP · PP · CP)). Whether a fixed value divides the model and the GPUs is
 // the core search's to say ("no layout divides: ..."), not this box's.
 #include <QWidget>
+#include <array>
+#include <utility>
 
 #include "cluster/layout_search.hpp"
 
@@ -52,6 +54,11 @@ class LayoutFieldsBox : public QWidget {
   void changed();
 
  private:
+  // Each box with its CLI flag, in the order describe() writes them (setFixed reads them back,
+  // reset clears them, every change is signalled).
+  std::array<std::pair<const char*, QSpinBox*>, 6> spinFlags() const;
+  std::array<std::pair<const char*, QComboBox*>, 3> comboFlags() const;
+
   QSpinBox* tp_ = nullptr;
   QSpinBox* pp_ = nullptr;
   QSpinBox* virtual_stages_ = nullptr;

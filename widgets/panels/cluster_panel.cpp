@@ -393,8 +393,7 @@ void ClusterPanel::buildControls() {
   followModel();
   connect(model_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::followModel);
   connect(layout_fields_, &LayoutFieldsBox::changed, this, &ClusterPanel::scheduleSearch);
-  for (QSpinBox* s : {gpus_spin_, gpus_per_node_spin_, nvlink_domain_spin_, global_batch_spin_, seq_len_spin_})
-    connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
+  for (QSpinBox* s : countInputs()) connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   // A domain of one node follows the node size; one spanning whole nodes (NVL72) stays while it
   // still holds whole nodes.
   nodes_gpus_ = gpus_per_node_spin_->value();
@@ -403,10 +402,7 @@ void ClusterPanel::buildControls() {
     if (domain == nodes_gpus_ || domain < node || domain % node != 0) nvlink_domain_spin_->setValue(node);
     nodes_gpus_ = node;
   });
-  for (QDoubleSpinBox* s : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                            nvlink_latency_spin_, network_latency_spin_, gemm_efficiency_spin_,
-                            memory_efficiency_spin_, overlap_slowdown_spin_, flash_attention_spin_,
-                            gradient_bytes_spin_})
+  for (QDoubleSpinBox* s : numberInputs())
     connect(s, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ClusterPanel::scheduleSearch);
   connect(add_log_button_, &QPushButton::clicked, this, [this] {
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Add nccl-tests logs"), QString(),
@@ -420,6 +416,16 @@ void ClusterPanel::buildControls() {
   time_plot_->clearTerms(tr("No layout selected"));
   memory_plot_->clearTerms(tr("No layout selected"));
   scheduleSearch();
+}
+
+std::vector<QSpinBox*> ClusterPanel::countInputs() const {
+  return {gpus_spin_, gpus_per_node_spin_, nvlink_domain_spin_, global_batch_spin_, seq_len_spin_};
+}
+
+std::vector<QDoubleSpinBox*> ClusterPanel::numberInputs() const {
+  return {nvlink_spin_,          network_spin_,         nvlink_efficiency_spin_, network_efficiency_spin_,
+          nvlink_latency_spin_,  network_latency_spin_, gemm_efficiency_spin_,   memory_efficiency_spin_,
+          overlap_slowdown_spin_, flash_attention_spin_, gradient_bytes_spin_};
 }
 
 void ClusterPanel::followModel() {

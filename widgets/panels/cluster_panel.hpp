@@ -16,6 +16,7 @@
 #include <QStringList>
 #include <QWidget>
 #include <optional>
+#include <vector>
 
 #include "cluster/cluster_system.hpp"
 #include "session/cluster_worker.hpp"
@@ -117,6 +118,10 @@ class ClusterPanel : public QWidget {
   void fillAccelerators();
   void applySystemDefaults();  // the selected system's values into the controls
   void followModel();          // EP is a box for mixtures of experts only
+  // The whole-number and the decimal input boxes, each a search input and a remembered setting
+  // (restored in this order: the node size before the NVLink domain).
+  std::vector<QSpinBox*> countInputs() const;
+  std::vector<QDoubleSpinBox*> numberInputs() const;
   // The 16- and 8-bit precisions the selected accelerator has a dense peak for (the choice kept
   // when it still applies, else BF16).
   void fillPrecisions();

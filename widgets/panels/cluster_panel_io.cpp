@@ -50,13 +50,8 @@ bool restoreChoice(const QSettings& s, QComboBox* combo) {
 void ClusterPanel::saveInputs(QSettings& s) const {
   for (const QComboBox* c : {system_combo_, accelerator_combo_, precision_combo_, software_combo_, model_combo_})
     saveChoice(s, c);
-  for (const QSpinBox* b : {gpus_spin_, gpus_per_node_spin_, nvlink_domain_spin_, global_batch_spin_, seq_len_spin_})
-    saveValue(s, b);
-  for (const QDoubleSpinBox* b : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                                  nvlink_latency_spin_, network_latency_spin_, gemm_efficiency_spin_,
-                                  memory_efficiency_spin_, overlap_slowdown_spin_, flash_attention_spin_,
-                                  gradient_bytes_spin_})
-    saveValue(s, b);
+  for (const QSpinBox* b : countInputs()) saveValue(s, b);
+  for (const QDoubleSpinBox* b : numberInputs()) saveValue(s, b);
   s.setValue(kFixedKey, layout_fields_->describeFixed());
   s.setValue(kLogsKey, interconnect_files_);
 }
@@ -69,14 +64,9 @@ void ClusterPanel::restoreInputs(const QSettings& s) {
   restoreChoice(s, precision_combo_);
   restoreChoice(s, software_combo_);
   if (restoreChoice(s, model_combo_)) followModel();
-  for (QSpinBox* b : {gpus_spin_, gpus_per_node_spin_, nvlink_domain_spin_, global_batch_spin_, seq_len_spin_})
-    restoreValue(s, b);
+  for (QSpinBox* b : countInputs()) restoreValue(s, b);  // signals blocked: the domain keeps its value
   nodes_gpus_ = gpus_per_node_spin_->value();
-  for (QDoubleSpinBox* b : {nvlink_spin_, network_spin_, nvlink_efficiency_spin_, network_efficiency_spin_,
-                            nvlink_latency_spin_, network_latency_spin_, gemm_efficiency_spin_,
-                            memory_efficiency_spin_, overlap_slowdown_spin_, flash_attention_spin_,
-                            gradient_bytes_spin_})
-    restoreValue(s, b);
+  for (QDoubleSpinBox* b : numberInputs()) restoreValue(s, b);
   layout_fields_->setFixed(s.value(kFixedKey).toString());
   clearInterconnectFiles();
   QStringList dropped;
