@@ -6,6 +6,7 @@
 #include <map>
 
 #include "base/format.hpp"
+#include "base/json_util.hpp"
 #include "cli.hpp"
 #include "json_out.hpp"
 #include "gpubench/measured_accelerator.hpp"
@@ -57,9 +58,18 @@ Result<MfuArgument> parseMfu(const std::string& text) {
   return out;
 }
 
-int printPlan(const PlanRequest& request, const PlanResult& r, bool as_json) {
+// `saved_mfu_auto`: the request's mfu_auto record was read from a plan file (--in).
+int printPlan(const PlanRequest& request, const PlanResult& r, bool as_json, bool saved_mfu_auto) {
   if (as_json) {
-    std::cout << planResultToJson(r);
+    if (!request.mfu_auto) {
+      std::cout << planResultToJson(r);
+      return kExitOk;
+    }
+    auto doc = json::parse(planResultToJson(r), "plan");
+    if (!doc || !doc->is_object()) return fail(kCommand, "internal error: plan JSON");
+    boost::json::value out = *doc;
+    out.as_object()["mfu_auto"] = mfuAutoJson(request, saved_mfu_auto);
+    std::cout << json::toPrettyString(out);
     return kExitOk;
   }
   std::vector<std::pair<std::string, std::string>> rows;
@@ -99,6 +109,7 @@ int printPlan(const PlanRequest& request, const PlanResult& r, bool as_json) {
                                       (request.mfu_range ? " (MFU range " + formatNumber(request.mfu_range->low * 100, 3) +
                                                                "-" + formatNumber(request.mfu_range->high * 100, 3) + "%)"
                                                          : std::string()));
+  for (auto& row : mfuAutoRows(request, saved_mfu_auto)) rows.push_back(std::move(row));
   rows.emplace_back("wall clock", formatDays(r.cost.wall_clock.days()) + ci95(iv.wall_clock_days, [](double v) { return formatDays(v); }));
   rows.emplace_back("GPU-hours", formatThousands(r.cost.gpu_hours) + " (" + formatThousands(r.cost.gpu_days) + " GPU-days)" +
                                      ci95(iv.gpu_hours, [](double v) { return formatThousands(v); }));
@@ -207,9 +218,11 @@ int runPlan(const std::vector<std::string>& args) {
     LawLookupOptions law_options;
     if (numbers["ratio"]) law_options.tokens_per_param = *numbers["ratio"];
     if (numbers["unique-tokens"]) law_options.unique_tokens = *numbers["unique-tokens"];
+    std::optional<PlanRequest> loaded;
     if (auto in = p.get("in")) {
-      auto loaded = loadPlan(*in);
-      if (!loaded) return fail(kCommand, loaded.message());
+      auto read = loadPlan(*in);
+      if (!read) return fail(kCommand, read.message());
+      loaded = *read;
       request = *loaded;
       if (auto law = p.get("law")) {
         auto l = lawById(*law, law_options);
@@ -251,14 +264,26 @@ int runPlan(const std::vector<std::string>& args) {
 
     if (Status st = checkAutoOnlyOptions(p); !st) return fail(kCommand, st.message(), kExitUsage);
     if (mfuIsAuto(p)) {
-      return runPlanAuto(p, request, [](const PlanRequest& r, const PlanResult& res) { return printPlan(r, res, false); });
+      return runPlanAuto(p, request,
+                         [](const PlanRequest& r, const PlanResult& res) { return printPlan(r, res, false, false); });
+    }
+    // A saved plan's MFU from the cluster model names the layout it was predicted for; a typed
+    // --mfu replaces it, and changed inputs (another N, GPU count, accelerator ...) leave the MFU
+    // as a figure the layout no longer backs.
+    if (request.mfu_auto && (mfu || !loaded || request != *loaded)) {
+      if (!mfu) {
+        std::cerr << "plan: note: the saved MFU " << formatNumber(100.0 * request.mfu, 3)
+                  << "% was the cluster model's for the saved inputs (" << request.mfu_auto->layout
+                  << "); with the inputs changed it is kept as a typed MFU (--mfu auto searches again)\n";
+      }
+      request.mfu_auto.reset();
     }
     auto result = makePlan(request);
     if (!result) return fail(kCommand, result.message());
     if (auto out = p.get("out")) {
       if (Status s = savePlan(*out, request, *result); !s) return fail(kCommand, s.message());
     }
-    return printPlan(request, *result, p.has("json"));
+    return printPlan(request, *result, p.has("json"), request.mfu_auto.has_value());
   });
 }
 

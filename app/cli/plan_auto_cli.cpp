@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "base/file_io.hpp"
+#include "base/format.hpp"
 #include "base/json_util.hpp"
 #include "cluster/cluster_json.hpp"
 #include "cluster/cluster_setup.hpp"
@@ -108,44 +109,52 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
     auto arch = json::parse(architectureToJson(planned->architecture), "architecture");
     if (!parsed_doc || !step || !arch || !parsed_doc->is_object()) return fail(kCommand, "internal error: plan JSON");
     bj::value doc = *parsed_doc;
-    bj::object automatic;
-    automatic["mfu"] = planned->request.mfu;
-    // The model's accuracy as a range (the plan's own "mfu_range" and its *_ci95 intervals).
-    const Interval range = planned->request.mfu_range.value_or(Interval{planned->request.mfu, planned->request.mfu});
-    automatic["mfu_range"] = bj::array{range.low, range.high};
-    automatic["mfu_range_basis"] = planned->mfu_range_basis;
-    automatic["mfu_caveat"] = planned->mfu_caveat;  // "" inside the validated regime
+    bj::object automatic = mfuAutoJson(planned->request, false);
     automatic["layout"] = step->as_object().at("layout");
-    automatic["memory_per_gpu_bytes"] = best.memory.total();
-    automatic["memory_capacity_bytes"] = best.memory_capacity_bytes;
-    automatic["system"] = best.system_id;
-    automatic["software"] = std::string(kTrainingSoftwareNames.toString(best.software));
     automatic["architecture"] = *arch;
-    automatic["architecture_source"] = planned->architecture_source;
-    automatic["seq_len"] = best.job.seq_len;
-    automatic["global_batch"] = best.job.global_batch;
     automatic["rounds"] = planned->rounds;
     automatic["step"] = *step;
     doc.as_object()["mfu_auto"] = std::move(automatic);
     std::cout << json::toPrettyString(doc);
     return kExitOk;
   }
-  const int status = print_plan(planned->request, planned->result);
-  char line[512];
-  std::snprintf(line, sizeof line,
-                "MFU auto:                %.1f%% with %s on %s (%s; %lld x %lld tokens per step; software %s)\n"
-                "memory per GPU:          %.1f GB of %.1f GB\n",
-                100.0 * planned->request.mfu, best.layout.describe().c_str(), best.system_id.c_str(),
-                planned->architecture_source.c_str(), (long long)best.job.global_batch, (long long)best.job.seq_len,
-                std::string(kTrainingSoftwareNames.toString(best.software)).c_str(), best.memory.total() / 1e9, best.memory_capacity_bytes / 1e9);
-  std::cout << line;
-  if (const auto& range = planned->request.mfu_range) {
-    std::snprintf(line, sizeof line, "MFU range:               %.1f-%.1f%%, from ", 100.0 * range->low,
-                  100.0 * range->high);
-    std::cout << line << planned->mfu_range_basis << "\n";
+  return print_plan(planned->request, planned->result);
+}
+
+std::vector<std::pair<std::string, std::string>> mfuAutoRows(const PlanRequest& request, bool saved) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (!request.mfu_auto) return rows;
+  const MfuAutoRecord& a = *request.mfu_auto;
+  rows.emplace_back("MFU auto", formatNumber(100.0 * request.mfu, 3) + "% with " + describeMfuAuto(a) +
+                                    (saved ? " (as saved; --mfu auto searches again)" : ""));
+  rows.emplace_back("memory per GPU", formatBytes(a.memory_per_gpu_bytes) + " of " + formatBytes(a.memory_capacity_bytes));
+  if (request.mfu_range && !a.range_basis.empty()) {
+    rows.emplace_back("MFU range", formatNumber(100.0 * request.mfu_range->low, 3) + "-" +
+                                       formatNumber(100.0 * request.mfu_range->high, 3) + "%, from " + a.range_basis);
   }
-  if (!planned->mfu_caveat.empty()) std::cout << "caution:                 " << planned->mfu_caveat << "\n";
-  return status;
+  if (!a.caveat.empty()) rows.emplace_back("caution", a.caveat);
+  return rows;
+}
+
+bj::object mfuAutoJson(const PlanRequest& request, bool saved) {
+  const MfuAutoRecord& a = *request.mfu_auto;
+  bj::object o;
+  o["mfu"] = request.mfu;
+  // The model's accuracy as a range (the plan's own "mfu_range" and its *_ci95 intervals).
+  const Interval range = request.mfu_range.value_or(Interval{request.mfu, request.mfu});
+  o["mfu_range"] = bj::array{range.low, range.high};
+  o["mfu_range_basis"] = a.range_basis;
+  o["mfu_caveat"] = a.caveat;  // "" inside the validated regime
+  o["layout_description"] = a.layout;
+  o["memory_per_gpu_bytes"] = a.memory_per_gpu_bytes;
+  o["memory_capacity_bytes"] = a.memory_capacity_bytes;
+  o["system"] = a.system;
+  o["software"] = a.software;
+  o["architecture_source"] = a.architecture_source;
+  o["seq_len"] = a.seq_len;
+  o["global_batch"] = a.global_batch;
+  o["saved"] = saved;  // read from a plan file, not searched now
+  return o;
 }
 
 }  // namespace scaleplan::cli

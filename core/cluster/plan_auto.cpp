@@ -121,6 +121,7 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
   // The rounds size the run at a point MFU; the caller's range (the MFU it replaces) would only
   // be propagated for nothing, and may not contain the layout's MFU.
   request.mfu_range.reset();
+  request.mfu_auto.reset();
   AutoMfuPlan out;
   for (int round = 1; round <= kMaxRounds; ++round) {
     auto plan = makePlan(request);
@@ -163,6 +164,17 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
   if (Status s = withAccuracyRange(out, spec.system.accelerator.id); !s) return Error{s.message()};
   out.mfu_range_basis = clusterMfuRangeBasis(spec.system.accelerator.id);
   out.mfu_caveat = clusterMfuCaveat(out.best, spec.system.accelerator.id);
+  const StepEstimate& best = out.best;
+  out.request.mfu_auto = MfuAutoRecord{best.layout.describe(),
+                                       best.system_id,
+                                       std::string(kTrainingSoftwareNames.toString(best.software)),
+                                       out.architecture_source,
+                                       best.memory.total(),
+                                       best.memory_capacity_bytes,
+                                       best.job.seq_len,
+                                       best.job.global_batch,
+                                       out.mfu_range_basis,
+                                       out.mfu_caveat};
   return out;
 }
 

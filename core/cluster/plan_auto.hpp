@@ -102,9 +102,10 @@ struct AutoMfuSpec {
 };
 
 struct AutoMfuPlan {
-  // With mfu = the layout's MFU and mfu_range = clusterMfuRange(mfu, clusterMfuAccuracyFor(the
-  // system's accelerator)) (a range the caller's request had is replaced); `result` carries the
-  // intervals that range gives.
+  // With mfu = the layout's MFU, mfu_range = clusterMfuRange(mfu, clusterMfuAccuracyFor(the
+  // system's accelerator)) (a range the caller's request had is replaced) and mfu_auto naming the
+  // layout, system and memory below (what a saved plan keeps); `result` carries the intervals
+  // that range gives.
   PlanRequest request;
   PlanResult result;
   StepEstimate best;    // the layout the MFU comes from

@@ -19,6 +19,31 @@ std::optional<InferenceSizing> inferenceSizingFromString(std::string_view s) { r
 
 static bool positiveFinite(double x) { return std::isfinite(x) && x > 0.0; }
 
+bool MfuAutoRecord::isValid(std::string* error) const {
+  auto fail = [&](const std::string& m) {
+    if (error) *error = m;
+    return false;
+  };
+  for (auto [name, text] : {std::pair{"layout", &layout}, std::pair{"system", &system}, std::pair{"software", &software},
+                            std::pair{"architecture_source", &architecture_source}}) {
+    if (text->empty()) return fail(std::string(name) + ": must not be empty");
+  }
+  for (auto [name, value] : {std::pair{"memory_per_gpu_bytes", memory_per_gpu_bytes},
+                             std::pair{"memory_capacity_bytes", memory_capacity_bytes}}) {
+    if (!positiveFinite(value)) return fail(std::string(name) + ": must be a positive number, got " + formatNumber(value));
+  }
+  for (auto [name, value] : {std::pair{"seq_len", seq_len}, std::pair{"global_batch", global_batch}}) {
+    if (value < 1) return fail(std::string(name) + ": must be positive, got " + std::to_string(value));
+  }
+  return true;
+}
+
+std::string describeMfuAuto(const MfuAutoRecord& r) {
+  return r.layout + " on " + r.system + " (" + r.architecture_source + "; " +
+         formatThousands(static_cast<double>(r.global_batch)) + " x " + formatThousands(static_cast<double>(r.seq_len)) +
+         " tokens per step; software " + r.software + ")";
+}
+
 bool PlanRequest::isValid(std::string* error) const {
   auto fail = [&](const std::string& m) {
     if (error) *error = m;
@@ -72,6 +97,7 @@ bool PlanRequest::isValid(std::string* error) const {
   }
   if (law.id().empty()) return fail("law: no scaling law given");
   if (accelerator.id.empty()) return fail("gpu: no accelerator given");
+  if (std::string why; mfu_auto && !mfu_auto->isValid(&why)) return fail("mfu_auto." + why);
   return true;
 }
 

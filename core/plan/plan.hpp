@@ -80,6 +80,31 @@ inline constexpr auto kInferenceSizingNames = makeEnumNames<InferenceSizing>({
 std::string_view toString(InferenceSizing s);  // "same-loss-least-compute", "best-loss-within-budget"
 std::optional<InferenceSizing> inferenceSizingFromString(std::string_view s);
 
+// Where a plan's MFU came from when the cluster model predicted it ('plan --mfu auto', the GUI's
+// "MFU: auto"): the layout and cluster it was predicted for, so that a saved plan still names
+// them. The planner uses only the request's `mfu` and `mfu_range`; this record travels with them
+// (plan files' "mfu_auto") and is dropped when the MFU is typed or the inputs it was predicted
+// for change.
+struct MfuAutoRecord {
+  std::string layout;               // ParallelLayout::describe(): "TP 8 · PP 16 (V 4) · DP 64 · mb 1 · ..."
+  std::string system;               // cluster system id: "hgx-h100"
+  std::string software;             // training software profile: "current"
+  std::string architecture_source;  // "Llama shape rule for N = 7e+10", "preset llama3-70b"
+  double memory_per_gpu_bytes = 0.0;   // the layout's memory per GPU (worst pipeline stage)
+  double memory_capacity_bytes = 0.0;  // the device's
+  std::int64_t seq_len = 0;            // tokens per sequence
+  std::int64_t global_batch = 0;       // sequences per optimizer step
+  std::string range_basis;  // where the request's mfu_range comes from (clusterMfuRangeBasis)
+  std::string caveat;       // clusterMfuCaveat: "" inside the validated regime
+
+  // Names the first empty or non-positive field.
+  bool isValid(std::string* error) const;
+  bool operator==(const MfuAutoRecord&) const = default;
+};
+// "TP 8 · PP 16 · DP 64 · mb 1 · SP · recompute none · ZeRO 1 on hgx-h100 (Llama shape rule for
+// N = 7e+10; 1,024 x 4,096 tokens per step; software current)": what the MFU was predicted for.
+std::string describeMfuAuto(const MfuAutoRecord& record);
+
 struct PlanRequest {
   // The budget. Optional only when target_loss is set (then the plan is sized by the loss).
   std::optional<Budget> budget;
@@ -108,6 +133,8 @@ struct PlanRequest {
   std::optional<double> unique_tokens;
   // Training memory: bytes of optimizer state per parameter (mixed-precision AdamW: 16).
   double training_bytes_per_param = 16.0;
+  // Set when `mfu` is the cluster model's prediction (see MfuAutoRecord).
+  std::optional<MfuAutoRecord> mfu_auto;
 
   bool isValid(std::string* error) const;
 };

@@ -42,7 +42,49 @@ static bj::object requestToObject(const PlanRequest& r) {
   o["target_loss"] = optionalNumber(r.target_loss);
   o["unique_tokens"] = optionalNumber(r.unique_tokens);
   o["training_bytes_per_param"] = r.training_bytes_per_param;
+  if (const auto& a = r.mfu_auto) {
+    o["mfu_auto"] = bj::object{{"layout", a->layout},
+                               {"system", a->system},
+                               {"software", a->software},
+                               {"architecture_source", a->architecture_source},
+                               {"memory_per_gpu_bytes", a->memory_per_gpu_bytes},
+                               {"memory_capacity_bytes", a->memory_capacity_bytes},
+                               {"seq_len", a->seq_len},
+                               {"global_batch", a->global_batch},
+                               {"mfu_range_basis", a->range_basis},
+                               {"mfu_caveat", a->caveat}};
+  }
   return o;
+}
+
+// request.mfu_auto (optional: plans saved before it, or with a typed MFU, have none).
+static Result<std::optional<MfuAutoRecord>> mfuAutoFromObject(const bj::object& request, const std::string& rpath) {
+  const bj::value* v = request.if_contains("mfu_auto");
+  if (!v || v->is_null()) return std::optional<MfuAutoRecord>{};
+  const std::string path = json::member(rpath, "mfu_auto");
+  auto o = json::asObject(*v, path);
+  if (!o) return o.error();
+  MfuAutoRecord r;
+  for (auto [key, field] : {std::pair{"layout", &r.layout}, std::pair{"system", &r.system},
+                            std::pair{"software", &r.software}, std::pair{"architecture_source", &r.architecture_source},
+                            std::pair{"mfu_range_basis", &r.range_basis}, std::pair{"mfu_caveat", &r.caveat}}) {
+    auto text = json::getString(**o, key, path);
+    if (!text) return text.error();
+    *field = *text;
+  }
+  for (auto [key, field] : {std::pair{"memory_per_gpu_bytes", &r.memory_per_gpu_bytes},
+                            std::pair{"memory_capacity_bytes", &r.memory_capacity_bytes}}) {
+    auto number = json::getDouble(**o, key, path);
+    if (!number) return number.error();
+    *field = *number;
+  }
+  for (auto [key, field] : {std::pair{"seq_len", &r.seq_len}, std::pair{"global_batch", &r.global_batch}}) {
+    auto number = json::getInt(**o, key, path);
+    if (!number) return number.error();
+    *field = *number;
+  }
+  if (std::string why; !r.isValid(&why)) return Error{path + "." + why};
+  return std::optional<MfuAutoRecord>{r};
 }
 
 static bj::object resultToObject(const PlanResult& p) {
@@ -235,6 +277,9 @@ Result<PlanRequest> planRequestFromJson(std::string_view text, const std::string
   auto bpp = json::getOptionalDouble(o, "training_bytes_per_param", rpath);
   if (!bpp) return bpp.error();
   if (*bpp) r.training_bytes_per_param = **bpp;
+  auto automatic = mfuAutoFromObject(o, rpath);
+  if (!automatic) return automatic.error();
+  r.mfu_auto = *automatic;
 
   std::string why;
   if (!r.isValid(&why)) return Error{rpath + ": " + why};

@@ -1,6 +1,7 @@
 // scaleplan-cli step / layouts as a user runs them: the --json fields, their consistency, the
 // search filling in what the user left out, and clear errors for bad input.
 #include <QJsonArray>
+#include <QTemporaryDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -175,6 +176,47 @@ class TestCliCluster : public QObject {
     Run bad = cli({"plan", "--flops", "1e24", "--mfu", "automatic"});
     QCOMPARE(bad.exit_code, 2);
     QVERIFY2(bad.err.contains("--mfu: 'automatic' is not a number"), bad.err.constData());
+  }
+
+  // A plan saved with --mfu auto keeps the layout its MFU was predicted for: --in shows it as
+  // saved (text and JSON); changed inputs keep the MFU but drop the layout, with a note; a typed
+  // --mfu drops it silently.
+  void savedAutoPlanNamesItsLayout() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("auto.json");
+    Run saved = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto",
+                     "--arch-preset", "llama3-70b", "--json", "--out", path});
+    QVERIFY2(saved.exit_code == 0, saved.err.constData());
+    const QJsonObject live = jsonOf(saved)["mfu_auto"].toObject();
+    QCOMPARE(live["saved"].toBool(), false);
+    Run again = cli({"plan", "--in", path, "--json"});
+    QVERIFY2(again.exit_code == 0, again.err.constData());
+    const QJsonObject back = jsonOf(again)["mfu_auto"].toObject();
+    QCOMPARE(back["saved"].toBool(), true);
+    for (const char* key : {"mfu", "memory_per_gpu_bytes", "memory_capacity_bytes", "seq_len", "global_batch"})
+      QCOMPARE(back[key].toDouble(), live[key].toDouble());
+    for (const char* key : {"layout_description", "system", "software", "architecture_source", "mfu_range_basis",
+                            "mfu_caveat"})
+      QCOMPARE(back[key].toString(), live[key].toString());
+    QCOMPARE(back["mfu_range"].toArray(), live["mfu_range"].toArray());
+    QVERIFY(live["layout_description"].toString().startsWith("TP "));
+    Run text = cli({"plan", "--in", path});
+    QVERIFY2(text.exit_code == 0, text.err.constData());
+    QVERIFY2(text.out.contains("MFU auto:") && text.out.contains(live["layout_description"].toString().toUtf8()) &&
+                 text.out.contains("(as saved; --mfu auto searches again)") && text.out.contains("memory per GPU:"),
+             text.out.constData());
+    Run more = cli({"plan", "--in", path, "--gpus", "2048", "--json"});
+    QVERIFY2(more.exit_code == 0, more.err.constData());
+    QVERIFY2(!jsonOf(more).contains("mfu_auto"), more.out.constData());
+    QVERIFY2(more.err.contains("was the cluster model's for the saved inputs") &&
+                 more.err.contains(live["layout_description"].toString().toUtf8()),
+             more.err.constData());
+    Run typed = cli({"plan", "--in", path, "--mfu", "0.4", "--json"});
+    QVERIFY2(typed.exit_code == 0, typed.err.constData());
+    QVERIFY(!jsonOf(typed).contains("mfu_auto"));
+    QVERIFY2(typed.err.isEmpty(), typed.err.constData());
+    SP_COMPARE_REL(jsonOf(typed)["cluster_flops_per_second"].toDouble(), 1024 * 0.4 * 989.4e12, 1e-3);
   }
 
   // plan --mfu auto takes step's software and override flags: the MFU it plans with is the one

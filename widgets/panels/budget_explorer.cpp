@@ -287,6 +287,23 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
     connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this, spin] { onMfuRangeEdited(spin); });
   }
   connect(auto_mfu_, &AutoMfuController::changed, this, &BudgetExplorer::updateAutoMfu);
+  // A plan opened: "auto" as it was saved (a plan file's mfu_auto), so a typed MFU is not
+  // replaced by a search and an automatic one keeps following the inputs. Its range is the user's
+  // own unless automatic. Blocked: turning auto off here must not apply the range typed before.
+  connect(session_, &Session::requestReplaced, this, [this] {
+    const PlanRequest& r = session_->currentRequest();
+    const bool automatic = r.mfu_auto.has_value();
+    if (!automatic) {
+      typed_range_on_ = r.mfu_range.has_value();
+      if (r.mfu_range) typed_range_ = *r.mfu_range;
+    }
+    {
+      QSignalBlocker b(mfu_auto_);
+      mfu_auto_->setChecked(automatic);
+    }
+    auto_mfu_->setEnabled(automatic);
+    syncFromSession();
+  });
   connect(price_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double usd) {
     session_->setUsdPerGpuHour(usd > 0.0 ? std::optional<double>(usd) : std::nullopt);
   });

@@ -159,6 +159,13 @@ void ResultPanel::showPlan(const PlanRequest& request, const PlanResult& p) {
                                                   .arg(percent(request.mfu), percent(request.mfu_range->low),
                                                        percent(request.mfu_range->high))
                                             : percent(request.mfu));
+  // An MFU from the cluster model says what it was predicted for (also after a plan is opened).
+  values_["mfu"]->setToolTip(request.mfu_auto
+                                 ? tr("The cluster model's MFU (auto) with %1; %2 of %3 per GPU")
+                                       .arg(QString::fromStdString(describeMfuAuto(*request.mfu_auto)),
+                                            text::bytes(request.mfu_auto->memory_per_gpu_bytes),
+                                            text::bytes(request.mfu_auto->memory_capacity_bytes))
+                                 : QString());
   values_["throughput"]->setText(tr("%1 (%2 %3 × %4% × %5 GPUs)")
                                      .arg(text::flopsRate(p.cost.cluster_rate.value), text::flopsRate(p.peak_per_gpu.value),
                                           QString::fromStdString(std::string(toString(p.precision))),

@@ -14,6 +14,7 @@ namespace {
 bool sameInputs(PlanRequest a, PlanRequest b) {
   a.mfu = b.mfu = 0.0;
   a.mfu_range = b.mfu_range = std::nullopt;
+  a.mfu_auto = b.mfu_auto = std::nullopt;
   return a == b;
 }
 
@@ -117,7 +118,7 @@ void AutoMfuController::onFinished() {
   plan_ = outcome.plan;
   plan_on_cluster_tab_ = launched_on_cluster_tab_;
   error_ = outcome.error;
-  if (enabled_ && plan_) session_->setMfuAndRange(plan_->request.mfu, plan_->request.mfu_range);
+  if (enabled_ && plan_) session_->setMfuAndRange(plan_->request.mfu, plan_->request.mfu_range, plan_->request.mfu_auto);
   emit changed();
 }
 

@@ -174,13 +174,17 @@ void Session::setGpuCount(int gpu_count) {
 }
 
 void Session::setMfu(double mfu) {
-  assign(request_.mfu, mfu);
+  if (request_.mfu == mfu && !request_.mfu_auto) return;
+  request_.mfu = mfu;
+  request_.mfu_auto.reset();
+  changed();
 }
 
-void Session::setMfuAndRange(double mfu, std::optional<Interval> range) {
-  if (request_.mfu == mfu && request_.mfu_range == range) return;
+void Session::setMfuAndRange(double mfu, std::optional<Interval> range, std::optional<MfuAutoRecord> automatic) {
+  if (request_.mfu == mfu && request_.mfu_range == range && request_.mfu_auto == automatic) return;
   request_.mfu = mfu;
   request_.mfu_range = range;
+  request_.mfu_auto = std::move(automatic);
   changed();
 }
 
@@ -220,6 +224,7 @@ void Session::setRequest(const PlanRequest& request) {
   }
   request_ = request;
   changed();
+  emit requestReplaced();
 }
 
 std::optional<BudgetEquivalents> Session::budgetEquivalents() const {
@@ -399,7 +404,17 @@ QString Session::reportMarkdown() const {
   if (auto p = r.accelerator.peak(r.precision)) md << ", " << formatFlopsRate(p->value) << " dense peak";
   md << " |\n";
   md << "| GPUs | " << r.gpu_count << " |\n";
-  md << "| MFU | " << formatNumber(r.mfu * 100.0, 3) << "% |\n";
+  md << "| MFU | " << formatNumber(r.mfu * 100.0, 3) << "%";
+  if (r.mfu_range) {
+    md << " (range " << formatNumber(r.mfu_range->low * 100.0, 3) << "-" << formatNumber(r.mfu_range->high * 100.0, 3)
+       << "%)";
+  }
+  if (const auto& a = r.mfu_auto) {
+    md << "; the cluster model's, with " << describeMfuAuto(*a) << ", " << formatBytes(a->memory_per_gpu_bytes)
+       << " of " << formatBytes(a->memory_capacity_bytes) << " per GPU";
+    if (!a->caveat.empty()) md << "; caution: " << a->caveat;
+  }
+  md << " |\n";
   if (r.usd_per_gpu_hour) {
     md << "| Price | " << formatUsd(*r.usd_per_gpu_hour) << " per GPU-hour |\n";
   } else if (r.accelerator.usd_per_gpu_hour) {

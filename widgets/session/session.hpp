@@ -66,10 +66,13 @@ class Session : public QObject {
   void setAccelerator(const std::string& accelerator_id);
   void setPrecision(Precision precision);
   void setGpuCount(int gpu_count);
-  void setMfu(double mfu);                                  // fraction, (0, 1]; the range stays
+  // Fraction, (0, 1]; the range stays; a typed MFU is no longer the cluster model's (mfu_auto
+  // goes).
+  void setMfu(double mfu);
   // The point MFU and its range at once (a range must contain the point: set apart, the request
-  // in between could be invalid); nullopt: a point MFU only.
-  void setMfuAndRange(double mfu, std::optional<Interval> range);
+  // in between could be invalid); nullopt: a point MFU only. `automatic`: the cluster model's
+  // record of what the MFU was predicted for ("MFU: auto"), nullopt for a typed MFU.
+  void setMfuAndRange(double mfu, std::optional<Interval> range, std::optional<MfuAutoRecord> automatic = std::nullopt);
   void setUsdPerGpuHour(std::optional<double> usd);          // nullopt = the catalog's price
   void setInferenceTokens(std::optional<double> tokens);     // lifetime tokens served
   void setInferenceSizing(InferenceSizing sizing);           // which inference-aware question
@@ -149,6 +152,9 @@ class Session : public QObject {
  signals:
   // Some input changed (controls resynchronise from currentRequest()).
   void inputsChanged();
+  // Every input was replaced at once (setRequest: a plan opened), after inputsChanged(): controls
+  // that keep their own state (the MFU's auto and range boxes) take it from the request.
+  void requestReplaced();
   void planChanged(const scaleplan::PlanRequest& request, const scaleplan::PlanResult& result);
   void planFailed(const QString& message);
   void lawsChanged();

@@ -101,6 +101,19 @@ class TestPlanAuto : public QObject {
     const double seconds = 1e24 / (1024 * planned->request.mfu * 989.4e12);
     SP_COMPARE_REL(planned->result.cost.wall_clock.value, seconds, 1e-9);
     QCOMPARE(planned->architecture_source, std::string("preset llama3-70b"));
+    // The request names what its MFU was predicted for (what a saved plan keeps).
+    QVERIFY(planned->request.mfu_auto.has_value());
+    const MfuAutoRecord& record = *planned->request.mfu_auto;
+    QCOMPARE(record.layout, planned->best.layout.describe());
+    QCOMPARE(record.system, std::string("hgx-h100"));
+    QCOMPARE(record.software, std::string("current"));
+    QCOMPARE(record.architecture_source, std::string("preset llama3-70b"));
+    QCOMPARE(record.memory_per_gpu_bytes, planned->best.memory.total());
+    QCOMPARE(record.memory_capacity_bytes, planned->best.memory_capacity_bytes);
+    QCOMPARE(record.seq_len, planned->best.job.seq_len);
+    QCOMPARE(record.global_batch, planned->best.job.global_batch);
+    QCOMPARE(record.range_basis, planned->mfu_range_basis);
+    QCOMPARE(record.caveat, planned->mfu_caveat);
   }
 
   // A dollar budget: N depends on the MFU; the rounds settle and the shape rule sizes the model

@@ -267,6 +267,78 @@ class TestPlan : public QObject {
     QCOMPARE(planToJson(*back, *again), planToJson(req, *result));
   }
 
+  // A plan whose MFU the cluster model predicted keeps what it was predicted for.
+  static MfuAutoRecord autoRecord() {
+    return MfuAutoRecord{"TP 8 · PP 4 · DP 32 · mb 1 · SP · recompute selective · ZeRO 1",
+                         "hgx-h100",
+                         "current",
+                         "Llama shape rule for N = 7e+10",
+                         61.25e9,
+                         85899345920.0,
+                         4096,
+                         1024,
+                         "the side checks",
+                         ""};
+  }
+
+  void mfuAutoRecordRoundTrips() {
+    PlanRequest req = request(baseSpec());
+    req.mfu = 0.5125;
+    req.mfu_range = Interval{0.4, 0.55};
+    req.mfu_auto = autoRecord();
+    auto result = makePlan(req);
+    QVERIFY2(result, result.message().c_str());
+    auto path = tempDir() / "auto.json";
+    QVERIFY(savePlan(path, req, *result));
+    auto back = loadPlan(path);
+    QVERIFY2(back, back.message().c_str());
+    QVERIFY(back->mfu_auto.has_value());
+    QVERIFY(*back->mfu_auto == *req.mfu_auto);
+    QVERIFY(*back == req);
+    // Plans without the record (typed MFU, or saved before it existed) open with none.
+    req.mfu_auto.reset();
+    QVERIFY(savePlan(path, req, *result));
+    auto typed = loadPlan(path);
+    QVERIFY2(typed, typed.message().c_str());
+    QVERIFY(!typed->mfu_auto);
+    QCOMPARE(describeMfuAuto(autoRecord()),
+             std::string("TP 8 · PP 4 · DP 32 · mb 1 · SP · recompute selective · ZeRO 1 on hgx-h100 (Llama shape "
+                         "rule for N = 7e+10; 1,024 x 4,096 tokens per step; software current)"));
+  }
+
+  void malformedMfuAutoRecords_data() {
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("to");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("empty layout") << "\"layout\": \"TP 8" << "\"layout\": \"\", \"x\": \"TP 8"
+                                  << "request.mfu_auto.layout: must not be empty";
+    QTest::newRow("negative memory") << "\"memory_per_gpu_bytes\": " << "\"memory_per_gpu_bytes\": -1, \"was\": "
+                                     << "request.mfu_auto.memory_per_gpu_bytes: must be a positive number, got -1";
+    QTest::newRow("missing system") << "\"system\": \"hgx-h100\"," << ""
+                                    << "request.mfu_auto: missing field 'system'";
+    QTest::newRow("batch as text") << "\"global_batch\": 1024" << "\"global_batch\": \"1024\""
+                                   << "request.mfu_auto.global_batch: expected an integer, got a string";
+  }
+  void malformedMfuAutoRecords() {
+    QFETCH(QString, from);
+    QFETCH(QString, to);
+    QFETCH(QString, message);
+    PlanRequest req = request(baseSpec());
+    req.mfu_auto = autoRecord();
+    auto result = makePlan(req);
+    QVERIFY(result);
+    std::string text = planToJson(req, *result);
+    const auto pos = text.find(from.toStdString());
+    QVERIFY2(pos != std::string::npos, (from.toStdString() + " in " + text).c_str());
+    text.replace(pos, from.toStdString().size(), to.toStdString());
+    auto path = tempDir() / "bad-auto.json";
+    { std::ofstream(path) << text; }
+    auto back = loadPlan(path);
+    QVERIFY(!back);
+    SP_VERIFY_CONTAINS(back.message(), message.toStdString());
+    SP_VERIFY_CONTAINS(back.message(), path.string());
+  }
+
   void badRequests_data() {
     QTest::addColumn<QString>("field");
     QTest::addColumn<double>("value");

@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QSlider>
+#include <QTemporaryDir>
 
 #include <QComboBox>
 
@@ -220,6 +221,50 @@ class TestClusterAutoMfu : public QObject {
     QCOMPARE(session.currentRequest().mfu, 0.40);
     QCOMPARE(explorer.mfuRangeLow()->value(), 30.0);
     QVERIFY(!explorer.mfuRangeLow()->isReadOnly());
+  }
+
+  // A plan saved with "auto" opens with "auto" on and the layout its MFU came from (the plan file's
+  // mfu_auto), unmodified; a plan saved with a typed MFU opens with it even where "auto" was on
+  // (before, the search replaced the opened MFU).
+  void openedPlansKeepHowTheirMfuWasChosen() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString automatic = dir.filePath("auto.json"), typed = dir.filePath("typed.json");
+    AutoMfuPlan expected;
+    {
+      AutoWithClusterTab saved;
+      expected = coreAnswer(saved.session);
+      QVERIFY(saved.session.currentRequest().mfu_auto.has_value());
+      QVERIFY(*saved.session.currentRequest().mfu_auto == *expected.request.mfu_auto);
+      QVERIFY(saved.session.savePlan(automatic).isOk());
+      SP_VERIFY_CONTAINS(saved.session.reportMarkdown().toStdString(), expected.best.layout.describe());
+      saved.explorer.mfuAuto()->setChecked(false);  // a typed MFU is no longer the model's
+      QVERIFY(!saved.session.currentRequest().mfu_auto);
+      saved.session.setMfu(0.33);
+      QVERIFY(saved.session.savePlan(typed).isOk());
+    }
+    Session session;
+    BudgetExplorer explorer(&session);
+    QVERIFY(!explorer.mfuAuto()->isChecked());
+    QVERIFY(session.openPlan(automatic).isOk());
+    QVERIFY(explorer.mfuAuto()->isChecked());
+    QVERIFY(!explorer.mfuSpin()->isEnabled());
+    explorer.autoMfu()->waitForIdle();
+    QCOMPARE(session.currentRequest().mfu, expected.request.mfu);
+    QVERIFY(session.currentRequest().mfu_auto.has_value());
+    QCOMPARE(session.currentRequest().mfu_auto->layout, expected.best.layout.describe());
+    QVERIFY(!session.isModified());
+    SP_VERIFY_CONTAINS(explorer.mfuAutoLabel()->text().toStdString(), "auto: ");
+
+    QVERIFY(session.openPlan(typed).isOk());
+    QVERIFY(!explorer.mfuAuto()->isChecked());
+    explorer.autoMfu()->waitForIdle();
+    QCOMPARE(session.currentRequest().mfu, 0.33);
+    QVERIFY(!session.currentRequest().mfu_range);
+    QVERIFY(!session.currentRequest().mfu_auto);
+    QVERIFY(explorer.mfuSpin()->isEnabled());
+    QCOMPARE(explorer.mfuSpin()->value(), 33.0);
+    QVERIFY(!session.isModified());
   }
 };
 
