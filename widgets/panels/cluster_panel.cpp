@@ -564,6 +564,7 @@ void ClusterPanel::scheduleSearch() {
   // Every change of an input lands here: the execution boxes also drive the budget explorer's
   // "MFU: auto" (the session ignores an unchanged value).
   session_->setClusterExecution(executionFromControls());
+  session_->setClusterSeqLen(seq_len_spin_->value());
   // ... and the system (fabrics, node size, measured curves), when its inputs changed.
   if (const QString key = systemKey(); key != system_key_) {
     system_key_ = key;

@@ -55,8 +55,10 @@ bool AutoMfuController::usesClusterTab(const PlanRequest& request, const std::op
 
 Result<AutoMfuSpec> AutoMfuController::specFor(const PlanRequest& request, const SystemCatalog& systems,
                                                 const ExecutionOptions& execution,
-                                                const std::optional<ClusterSystem>& cluster_tab) {
+                                                const std::optional<ClusterSystem>& cluster_tab,
+                                                std::int64_t seq_len) {
   AutoMfuSpec spec;
+  spec.seq_len = seq_len;
   const ClusterSystem* standard = systems.findByAccelerator(request.accelerator.id);
   if (usesClusterTab(request, cluster_tab)) spec.system = *cluster_tab;
   else spec.system = standard ? *standard : genericSystemFor(request.accelerator, systems.find("hgx-h100"));
@@ -91,7 +93,8 @@ void AutoMfuController::onInputsChanged() {
 void AutoMfuController::launch(const PlanRequest& request) {
   running_ = true;
   emit changed();
-  auto spec = specFor(request, systems_, session_->clusterExecution(), session_->clusterSystem());
+  auto spec =
+      specFor(request, systems_, session_->clusterExecution(), session_->clusterSystem(), session_->clusterSeqLen());
   launched_on_cluster_tab_ = usesClusterTab(request, session_->clusterSystem());
   watcher_.setFuture(QtConcurrent::run([request, spec = std::move(spec)]() {
     AutoMfuOutcome out{request, std::nullopt, {}};
@@ -145,7 +148,7 @@ QString AutoMfuController::details() const {
                      qs(plan_->mfu_range_basis));
   }
   out += tr("\nSoftware %1 with the Cluster tab's efficiencies (GEMM %2 of the peak, FP8 %3; memory %4; "
-            "FlashAttention %5)")
+            "FlashAttention %5) and sequence length")
              .arg(qs(std::string(kTrainingSoftwareNames.toString(session_->clusterExecution().software))))
              .arg(session_->clusterExecution().gemm.peak_fraction)
              .arg(session_->clusterExecution().gemm.fp8_peak_fraction)

@@ -9,8 +9,9 @@
 // nccl-tests curves, as 'plan --mfu auto --system ... --network-gbps ... --interconnect ...'),
 // else the accelerator's standard system (data/hardware.json), or a generic 8-GPU node with HGX
 // H100 fabrics for an accelerator without one (a measured device); the architecture is
-// the core's Llama shape rule for the planned N; the software and efficiencies are the Cluster
-// tab's (Session::clusterExecution), and a change of them searches again. The search runs on a pool thread; the latest
+// the core's Llama shape rule for the planned N; the software, efficiencies and sequence length
+// are the Cluster tab's (Session::clusterExecution, clusterSeqLen), and a change of them searches
+// again. The search runs on a pool thread; the latest
 // inputs win (a search started while one runs waits and replaces any waiting one). When it ends
 // the controller sets the session's MFU and its range (the model's accuracy, clusterMfuRange),
 // which change nothing else, so it does not search again.
@@ -22,6 +23,7 @@
 
 #include "cluster/cluster_system.hpp"
 #include "cluster/plan_auto.hpp"
+#include "cluster/shape_rule.hpp"
 
 namespace scaleplan {
 
@@ -63,11 +65,12 @@ class AutoMfuController : public QObject {
 
   // The cluster `request`'s accelerator runs on (see above): `cluster_tab` when its accelerator
   // is the request's, else the standard system; costed with `execution` (the session's
-  // clusterExecution(): the Cluster tab's software and efficiencies); errors: no rate for the
-  // precision.
+  // clusterExecution(): the Cluster tab's software and efficiencies) on sequences of `seq_len`
+  // tokens (the session's clusterSeqLen()); errors: no rate for the precision.
   static Result<AutoMfuSpec> specFor(const PlanRequest& request, const SystemCatalog& systems,
                                      const ExecutionOptions& execution = {},
-                                     const std::optional<ClusterSystem>& cluster_tab = std::nullopt);
+                                     const std::optional<ClusterSystem>& cluster_tab = std::nullopt,
+                                     std::int64_t seq_len = kDefaultClusterSeqLen);
   // Whether `cluster_tab` is the system specFor uses for `request`.
   static bool usesClusterTab(const PlanRequest& request, const std::optional<ClusterSystem>& cluster_tab);
 

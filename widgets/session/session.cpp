@@ -332,6 +332,12 @@ void Session::setClusterSystem(const std::optional<ClusterSystem>& system, const
   emit clusterExecutionChanged();
 }
 
+void Session::setClusterSeqLen(std::int64_t seq_len) {
+  if (seq_len < 1 || seq_len == cluster_seq_len_) return;
+  cluster_seq_len_ = seq_len;
+  emit clusterExecutionChanged();
+}
+
 void Session::addMeasuredAccelerator(Accelerator accelerator) {
   bool replaced = false;
   for (auto& m : measured_) {

@@ -26,6 +26,7 @@
 #include "base/precision.hpp"
 #include "base/result.hpp"
 #include "cluster/cluster_system.hpp"
+#include "cluster/shape_rule.hpp"
 #include "cluster/step_model.hpp"
 #include "counting/model_presets.hpp"
 #include "hardware/accelerator.hpp"
@@ -134,6 +135,11 @@ class Session : public QObject {
   // changes nothing; another emits clusterExecutionChanged(). Not part of the plan file.
   void setClusterSystem(const std::optional<ClusterSystem>& system, const QString& key);
   const std::optional<ClusterSystem>& clusterSystem() const { return cluster_system_; }
+  // The sequence length the Cluster tab's job trains on (tokens, >= 1), which "MFU: auto" plans
+  // with too (default kDefaultClusterSeqLen, as 'plan --mfu auto' without --seq). Emits
+  // clusterExecutionChanged() when the value changes. Not part of the plan file.
+  void setClusterSeqLen(std::int64_t seq_len);
+  std::int64_t clusterSeqLen() const { return cluster_seq_len_; }
 
   // ---- Files.
   const QString& filePath() const { return file_path_; }  // "" for a new plan
@@ -191,6 +197,7 @@ class Session : public QObject {
   ExecutionOptions cluster_execution_;
   std::optional<ClusterSystem> cluster_system_;
   QString cluster_system_key_;
+  std::int64_t cluster_seq_len_ = kDefaultClusterSeqLen;
   PlanRequest request_;
   std::optional<PlanResult> result_;
   QString plan_error_;

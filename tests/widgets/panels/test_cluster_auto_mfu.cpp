@@ -28,7 +28,7 @@ AutoMfuPlan coreAnswer(const Session& session) {
   auto systems = SystemCatalog::loadDefault();
   if (!systems) qFatal("%s", systems.message().c_str());
   auto spec = AutoMfuController::specFor(session.currentRequest(), *systems, session.clusterExecution(),
-                                         session.clusterSystem());
+                                         session.clusterSystem(), session.clusterSeqLen());
   if (!spec) qFatal("%s", spec.message().c_str());
   auto planned = makePlanWithAutoMfu(session.currentRequest(), *spec);
   if (!planned) qFatal("%s", planned.message().c_str());
@@ -194,6 +194,25 @@ class TestClusterAutoMfu : public QObject {
     controller->waitForIdle();
     SP_COMPARE_REL(session.currentRequest().mfu, standard_mfu, 1e-12);
     SP_VERIFY_CONTAINS(explorer.mfuAutoLabel()->toolTip().toStdString(), "(standard)");
+  }
+
+  // The Cluster tab's sequence length is the one "auto" plans with (as plan --mfu auto --seq),
+  // whatever its accelerator; 4,096 tokens by default.
+  void autoFollowsTheClusterTabsSequenceLength() {
+    AutoWithClusterTab t;
+    QCOMPARE(t.session.clusterSeqLen(), std::int64_t{4096});
+    QCOMPARE(t.explorer.autoMfu()->plan()->best.job.seq_len, std::int64_t{4096});
+    const double short_mfu = t.session.currentRequest().mfu;
+    t.panel.seqLenSpin()->setValue(16384);
+    QCOMPARE(t.session.clusterSeqLen(), std::int64_t{16384});
+    t.explorer.autoMfu()->waitForIdle();
+    const AutoMfuPlan expected = coreAnswer(t.session);
+    QCOMPARE(expected.best.job.seq_len, std::int64_t{16384});
+    QCOMPARE(t.explorer.autoMfu()->plan()->best.job.seq_len, std::int64_t{16384});
+    QCOMPARE(t.session.currentRequest().mfu, expected.request.mfu);
+    QCOMPARE(t.session.currentRequest().mfu_auto->seq_len, std::int64_t{16384});
+    QVERIFY(t.session.currentRequest().mfu != short_mfu);  // attention grows with the sequence
+    SP_VERIFY_CONTAINS(t.explorer.mfuAutoLabel()->toolTip().toStdString(), "x 16,384 tokens per step");
   }
 
   // A range the user typed gives way to the model's while "auto" is on and comes back after.
