@@ -28,6 +28,7 @@ class Arguments {
   void addIfDifferent(const std::string& flag, double value, double otherwise) {
     if (value != otherwise) add(flag, number(value));
   }
+  std::vector<std::string>& raw() { return *out_; }  // flags without a value
 
  private:
   std::vector<std::string>* out_;
@@ -83,6 +84,33 @@ void addLayout(Arguments& a, const ParallelLayout& l) {
   a.add("zero", l.zero_stage);
 }
 
+// The architecture as 'count's flags, for a model that is no preset (the plan's model, from the
+// shape rule): every field the CLI reads, so nothing is left to its defaults.
+void addArchitecture(Arguments& a, const TransformerArchitecture& arch) {
+  a.add("layers", arch.layers);
+  a.add("d-model", arch.d_model);
+  a.add("heads", arch.heads);
+  a.add("kv-heads", arch.effectiveKvHeads());
+  if (arch.head_dim > 0) a.add("head-dim", arch.head_dim);
+  a.add("d-ff", arch.d_ff);
+  a.add("mlp", std::string(kMlpKindNames.toString(arch.mlp)));
+  a.add("vocab", arch.vocab);
+  a.add("positions", std::string(kPositionKindNames.toString(arch.positions)));
+  if (arch.max_seq_len > 0) a.add("max-seq-len", arch.max_seq_len);
+  a.add("norm", std::string(kNormKindNames.toString(arch.norm)));
+  std::vector<std::string>& out = a.raw();
+  out.push_back(arch.tied_embeddings ? "--tied" : "--untied");
+  if (arch.biases) out.push_back("--biases");
+  if (arch.isMoe()) {
+    a.add("experts", arch.moe.experts);
+    a.add("top-k", arch.moe.top_k);
+    a.add("shared-experts", arch.moe.shared_experts);
+    a.add("moe-interval", arch.moe.layer_interval);
+    a.add("first-dense-layers", arch.moe.first_dense_layers);
+    if (arch.moe.expert_d_ff > 0) a.add("expert-d-ff", arch.moe.expert_d_ff);
+  }
+}
+
 bool shellSafe(const std::string& s) {
   if (s.empty()) return false;
   for (char ch : s) {
@@ -105,7 +133,8 @@ std::string shellQuoted(const std::string& s) {
 std::vector<std::string> stepCommandArguments(const StepCommand& c) {
   std::vector<std::string> out = {"step"};
   Arguments a(&out);
-  a.add("preset", c.preset_id);
+  if (c.preset_id.empty()) addArchitecture(a, c.job.arch);
+  else a.add("preset", c.preset_id);
   a.add("system", c.system_id);
   if (c.accelerator_id != c.system_accelerator_id) a.add("gpu", c.accelerator_id);
   a.add("precision", std::string(toString(c.job.precision)));

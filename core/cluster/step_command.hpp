@@ -14,14 +14,14 @@
 namespace scaleplan {
 
 struct StepCommand {
-  std::string preset_id;               // data/models.json id (--preset)
+  std::string preset_id;               // data/models.json id (--preset); "": job.arch as flags
   std::string system_id;               // data/hardware.json "systems" id (--system)
   std::string system_accelerator_id;   // that system's own accelerator
   std::string accelerator_id;          // --gpu when not the system's own accelerator
   // The system the CLI builds from --system and --gpu before overrides (genericSystemFor when the
   // accelerator is not the system's): what the override flags are compared with.
   ClusterSystem base_system;
-  TrainingJob job;             // --gpus, --global-batch, --seq, --precision (the architecture is the preset's)
+  TrainingJob job;             // --gpus, --global-batch, --seq, --precision; the architecture's flags without a preset
   ClusterSystem system;        // as costed: its node size, fabrics' bandwidths and efficiencies
   ExecutionOptions execution;  // as costed
   std::vector<std::string> interconnect_files;  // --interconnect, in order

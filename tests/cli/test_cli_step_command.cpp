@@ -5,10 +5,12 @@
 // characters are quoted for the shell.
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <optional>
 
 #include "cli_runner.hpp"
 #include "cluster/gemm_rates.hpp"
 #include "cluster/nccl_tests.hpp"
+#include "cluster/shape_rule.hpp"
 #include "cluster/step_command.hpp"
 #include "core/cluster/shipped_catalogs.hpp"
 #include "test_support.hpp"
@@ -46,6 +48,21 @@ StepCommand exampleCommand() {
   return c;
 }
 
+// The estimate the Cluster tab shows for the command's inputs, costed in-process.
+std::optional<StepEstimate> inProcess(const StepCommand& c) {
+  auto rates = GemmRates::fromCatalog(c.system.accelerator, c.job.precision, c.execution.gemm);
+  if (!rates) qFatal("%s", rates.message().c_str());
+  auto e = estimateStep(c.job, c.layout, c.system, *rates, c.execution);
+  if (!e) qFatal("%s", e.message().c_str());
+  return *e;
+}
+
+QStringList argumentsOf(const StepCommand& c) {
+  QStringList out;
+  for (const std::string& a : stepCommandArguments(c)) out << QString::fromStdString(a);
+  return out;
+}
+
 }  // namespace
 
 class TestCliStepCommand : public QObject {
@@ -53,14 +70,8 @@ class TestCliStepCommand : public QObject {
  private slots:
   void theCliCostsTheSameStep() {
     const StepCommand c = exampleCommand();
-    auto rates = GemmRates::fromCatalog(c.system.accelerator, c.job.precision, c.execution.gemm);
-    QVERIFY(rates);
-    auto expected = estimateStep(c.job, c.layout, c.system, *rates, c.execution);
-    QVERIFY2(expected, expected.message().c_str());
-
-    const std::vector<std::string> args = stepCommandArguments(c);
-    QStringList qargs;
-    for (const std::string& a : args) qargs << QString::fromStdString(a);
+    const std::optional<StepEstimate> expected = inProcess(c);
+    const QStringList qargs = argumentsOf(c);
     // Only what differs from the system and the software's defaults is said.
     for (const char* flag : {"--network-gbps", "--network-efficiency", "--software", "--gradient-bytes",
                              "--gemm-efficiency", "--interconnect", "--recompute-layers"})
@@ -90,17 +101,63 @@ class TestCliStepCommand : public QObject {
     c.system = c.base_system;
     c.execution = ExecutionOptions{};
     c.interconnect_files.clear();
-    auto rates = GemmRates::fromCatalog(c.system.accelerator, c.job.precision, c.execution.gemm);
-    QVERIFY(rates);
-    auto expected = estimateStep(c.job, c.layout, c.system, *rates, c.execution);
-    QVERIFY2(expected, expected.message().c_str());
-    QStringList qargs;
-    for (const std::string& a : stepCommandArguments(c)) qargs << QString::fromStdString(a);
+    const std::optional<StepEstimate> expected = inProcess(c);
+    const QStringList qargs = argumentsOf(c);
     QCOMPARE(qargs.at(qargs.indexOf("--gpu") + 1), QString("h100-sxm"));
     QVERIFY(!qargs.contains("--network-gbps") && !qargs.contains("--software"));
     test::CliRun r = test::cli(qargs + QStringList{"--json"});
     QVERIFY2(r.exit_code == 0, r.err.constData());
     SP_COMPARE_REL(test::jsonOf(r).value("step_seconds").toDouble(), expected->step_seconds, 1e-9);
+  }
+
+  // A model that is no preset (the Cluster tab's "plan's model", the shape rule for a plan's N;
+  // here also a GPT-style one with learned positions, biases and tied embeddings, and a mixture
+  // of experts): its architecture as flags, and the CLI costs the same step.
+  void architectureWithoutAPreset_data() {
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("shape rule") << "shape";
+    QTest::newRow("gpt style") << "gpt";
+    QTest::newRow("mixture of experts") << "moe";
+  }
+  void architectureWithoutAPreset() {
+    QFETCH(QString, kind);
+    StepCommand c = exampleCommand();
+    c.preset_id.clear();
+    c.execution = ExecutionOptions{};
+    c.interconnect_files.clear();
+    c.system = c.base_system;
+    ParallelLayout& l = c.layout;
+    if (kind == "shape") {
+      auto shaped = llamaShapeFor(4.13e10);
+      QVERIFY2(shaped, shaped.message().c_str());
+      c.job.arch = *shaped;
+      l = ParallelLayout{};
+      l.tp = 2, l.dp = 32, l.micro_batch = 1, l.sequence_parallel = true, l.zero_stage = 3;
+    } else if (kind == "gpt") {
+      TransformerArchitecture& a = c.job.arch;
+      a = TransformerArchitecture{};
+      a.layers = 24, a.d_model = 2048, a.heads = 16, a.d_ff = 8192, a.mlp = MlpKind::Gelu, a.vocab = 50257;
+      a.tied_embeddings = true, a.positions = PositionKind::Learned, a.max_seq_len = 4096, a.biases = true;
+      a.norm = NormKind::LayerNorm;
+      l = ParallelLayout{};
+      l.tp = 1, l.dp = 64, l.micro_batch = 2, l.zero_stage = 1;
+    } else {
+      c.job.arch = test::shippedPreset("mixtral-8x7b").architecture;
+      c.job.arch.moe.shared_experts = 1, c.job.arch.moe.first_dense_layers = 1, c.job.arch.moe.expert_d_ff = 7168;
+      l = ParallelLayout{};
+      l.tp = 2, l.pp = 4, l.dp = 8, l.ep = 4, l.micro_batch = 1, l.sequence_parallel = true, l.zero_stage = 1;
+    }
+    const std::optional<StepEstimate> expected = inProcess(c);
+    const QStringList qargs = argumentsOf(c);
+    QVERIFY(!qargs.contains("--preset"));
+    QCOMPARE(qargs.at(qargs.indexOf("--layers") + 1), QString::number(c.job.arch.layers));
+    QCOMPARE(qargs.contains("--tied"), c.job.arch.tied_embeddings);
+    test::CliRun r = test::cli(qargs + QStringList{"--json"});
+    QVERIFY2(r.exit_code == 0, (r.err + qargs.join(' ').toUtf8()).constData());
+    const QJsonObject o = test::jsonOf(r);
+    SP_COMPARE_REL(o.value("step_seconds").toDouble(), expected->step_seconds, 1e-9);
+    SP_COMPARE_REL(o.value("memory_per_gpu_bytes").toDouble(), expected->memory.total(), 1e-9);
+    SP_COMPARE_REL(o.value("mfu").toDouble(), expected->mfu, 1e-9);
   }
 
   void shellLineQuotesOddCharacters() {

@@ -81,6 +81,7 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
       mfu_guidance_(new QLabel(this)),
       mfu_auto_(new QCheckBox(tr("auto"), this)),
       mfu_auto_label_(new QLabel(this)),
+      mfu_auto_show_(new QLabel(this)),
       mfu_range_(new QCheckBox(tr("MFU range"), this)),
       mfu_low_(new QDoubleSpinBox(this)),
       mfu_high_(new QDoubleSpinBox(this)),
@@ -165,6 +166,14 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   mfu_auto_label_->setWordWrap(true);
   mfu_auto_label_->setVisible(false);
   hw_form->addRow(mfu_auto_label_);
+  mfu_auto_show_->setObjectName("mfuAutoShow");
+  mfu_auto_show_->setText(QStringLiteral("<a href=\"cluster\">%1</a>").arg(tr("Show this layout in the Cluster tab")));
+  mfu_auto_show_->setToolTip(tr("The Cluster tab with the plan's model, accelerator, GPUs and batch: its step time and "
+                                "memory per GPU term by term, and the layouts that come next"));
+  mfu_auto_show_->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+  mfu_auto_show_->setVisible(false);
+  hw_form->addRow(mfu_auto_show_);
+  connect(mfu_auto_show_, &QLabel::linkActivated, this, &BudgetExplorer::showAutoLayoutRequested);
   mfu_range_->setToolTip(tr("Plan with MFU spread uniformly over this range (the plan itself uses its midpoint): "
                             "wall-clock, GPU-hours, cost and energy get 95% intervals (as 'scaleplan-cli plan "
                             "--mfu 0.35:0.45'). With auto: the cluster model's accuracy around its MFU."));
@@ -515,6 +524,7 @@ void BudgetExplorer::updateEquivalents() {
 void BudgetExplorer::updateAutoMfu() {
   const bool on = auto_mfu_->isEnabled();
   mfu_auto_label_->setVisible(on);
+  mfu_auto_show_->setVisible(on && auto_mfu_->plan().has_value() && !auto_mfu_->isSearching());
   mfu_auto_label_->setText(auto_mfu_->text());
   mfu_auto_label_->setToolTip(auto_mfu_->details());
   updateMfuControls();

@@ -58,6 +58,8 @@ class BudgetExplorer : public QWidget {
   QDoubleSpinBox* mfuSpin() const { return mfu_spin_; }
   QLabel* mfuGuidanceLabel() const { return mfu_guidance_; }
   QCheckBox* mfuAuto() const { return mfu_auto_; }
+  // "Show this layout in the Cluster tab", under the auto line once a search found a layout.
+  QLabel* mfuAutoShow() const { return mfu_auto_show_; }
   QLabel* mfuAutoLabel() const { return mfu_auto_label_; }
   QCheckBox* mfuRange() const { return mfu_range_; }
   QDoubleSpinBox* mfuRangeLow() const { return mfu_low_; }    // percent
@@ -72,6 +74,11 @@ class BudgetExplorer : public QWidget {
   QComboBox* inferenceSizing() const { return inference_sizing_; }
   OptionalQuantity* uniqueTokens() const { return unique_; }
   OptionalQuantity* targetLoss() const { return target_loss_; }
+
+ signals:
+  // "Show this layout in the Cluster tab" was clicked (autoMfu()->plan() holds the layout): the
+  // window shows it there (addAnalysisPanels: ClusterPanel::showAutoPlan).
+  void showAutoLayoutRequested();
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -104,6 +111,7 @@ class BudgetExplorer : public QWidget {
   QLabel* mfu_guidance_;
   QCheckBox* mfu_auto_;
   QLabel* mfu_auto_label_;
+  QLabel* mfu_auto_show_;
   QCheckBox* mfu_range_;
   QDoubleSpinBox* mfu_low_;
   QDoubleSpinBox* mfu_high_;

@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "cluster/nccl_tests.hpp"
+#include "cluster/shape_rule.hpp"
 #include "controls/layout_fields_box.hpp"
 #include "controls/text_format.hpp"
 #include "models/layout_model.hpp"
@@ -89,6 +90,58 @@ ClusterPanel::ClusterPanel(Session* session, QWidget* parent)
     fillAccelerators();
     fillPrecisions();
   });
+  // The plan's model follows the plan (its N).
+  connect(session_, &Session::inputsChanged, this, &ClusterPanel::followPlannedModel);
+}
+
+QString ClusterPanel::plannedModelText() const {
+  const auto& plan = session_->currentResult();
+  if (!plan) return tr("The plan's model (no plan)");
+  return tr("The plan's model: %1 (Llama shape rule)").arg(text::count(plan->params));
+}
+
+void ClusterPanel::followPlannedModel() {
+  const int index = model_combo_->findData(QString::fromLatin1(kPlannedModel));
+  if (index < 0) return;
+  const QString text = plannedModelText();
+  const bool changed = model_combo_->itemText(index) != text;
+  model_combo_->setItemText(index, text);
+  if (changed && index == model_combo_->currentIndex()) {
+    followModel();
+    scheduleSearch();
+  }
+}
+
+Result<TransformerArchitecture> ClusterPanel::selectedArchitecture() const {
+  const QString id = model_combo_->currentData().toString();
+  if (id == QLatin1String(kPlannedModel)) {
+    const auto& plan = session_->currentResult();
+    if (!plan) return Error{"model: the plan's model needs a plan (" + session_->planError().toStdString() + ")"};
+    auto shaped = llamaShapeFor(plan->params);
+    if (!shaped) return Error{"model: the plan's model: " + shaped.message()};
+    return shaped;
+  }
+  const ModelPreset* preset = session_->models().find(id.toStdString());
+  if (!preset) return Error{"model: none selected"};
+  return preset->architecture;
+}
+
+void ClusterPanel::showAutoPlan(const AutoMfuPlan& plan) {
+  const PlanRequest& r = plan.request;
+  // "MFU: auto" searched this tab's system when its accelerator was the plan's, else the
+  // accelerator's standard system: take that one.
+  if (accelerator_combo_->currentData().toString() != qs(r.accelerator.id)) {
+    if (const ClusterSystem* standard = systems_.findByAccelerator(r.accelerator.id))
+      system_combo_->setCurrentIndex(system_combo_->findData(qs(standard->id)));
+    accelerator_combo_->setCurrentIndex(accelerator_combo_->findData(qs(r.accelerator.id)));
+  }
+  if (const int p = precision_combo_->findData(static_cast<int>(r.precision)); p >= 0) precision_combo_->setCurrentIndex(p);
+  gpus_spin_->setValue(r.gpu_count);
+  global_batch_spin_->setValue(static_cast<int>(plan.best.job.global_batch));
+  seq_len_spin_->setValue(static_cast<int>(plan.best.job.seq_len));
+  model_combo_->setCurrentIndex(model_combo_->findData(QString::fromLatin1(kPlannedModel)));
+  layout_fields_->reset();  // the auto search fixes nothing
+  scheduleSearch();
 }
 
 ClusterPanel::~ClusterPanel() = default;
@@ -274,6 +327,11 @@ void ClusterPanel::buildControls() {
 
   model_combo_ = new QComboBox(form_widget);
   model_combo_->setObjectName("clusterModel");
+  // First the plan's own model (the shape rule for its N, as "MFU: auto" costs it), then the presets.
+  model_combo_->addItem(plannedModelText(), QString::fromLatin1(kPlannedModel));
+  model_combo_->setItemData(0, tr("The budget explorer's planned model: the Llama-family shape rule for the plan's "
+                                  "parameter count, as MFU auto and 'plan --mfu auto' cost it; it follows the plan"),
+                            Qt::ToolTipRole);
   for (const ModelPreset& m : session_->models().models()) model_combo_->addItem(qs(m.name), qs(m.id));
   if (const int llama = model_combo_->findData(QStringLiteral("llama3-70b")); llama >= 0)
     model_combo_->setCurrentIndex(llama);
@@ -429,8 +487,8 @@ std::vector<QDoubleSpinBox*> ClusterPanel::numberInputs() const {
 }
 
 void ClusterPanel::followModel() {
-  const ModelPreset* preset = session_->models().find(model_combo_->currentData().toString().toStdString());
-  layout_fields_->setExpertParallelAvailable(preset && preset->architecture.isMoe());
+  auto arch = selectedArchitecture();
+  layout_fields_->setExpertParallelAvailable(arch && arch->isMoe());
 }
 
 void ClusterPanel::fillAccelerators() {
@@ -530,10 +588,10 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
   auto system = systemFromControls();
   if (!system) return system.error();
 
-  const ModelPreset* preset = session_->models().find(model_combo_->currentData().toString().toStdString());
-  if (!preset) return Error{"model: none selected"};
+  auto arch = selectedArchitecture();
+  if (!arch) return arch.error();
   ClusterSearchRequest request;
-  request.job.arch = preset->architecture;
+  request.job.arch = std::move(arch).value();
   request.job.seq_len = seq_len_spin_->value();
   request.job.global_batch = global_batch_spin_->value();
   request.job.gpus = gpus_spin_->value();

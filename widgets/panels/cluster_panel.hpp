@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cluster/cluster_system.hpp"
+#include "cluster/plan_auto.hpp"
 #include "session/cluster_worker.hpp"
 
 class QComboBox;
@@ -62,6 +63,16 @@ class ClusterPanel : public QWidget {
   void saveInputs(QSettings& settings) const;
   void restoreInputs(const QSettings& settings);
   const QStringList& interconnectFiles() const { return interconnect_files_; }
+  // The model combo's item data for the plan's own model (first item): the Llama shape rule for
+  // the plan's N, as "MFU: auto" costs it; it follows the plan.
+  static constexpr const char* kPlannedModel = "planned";
+  // The selected model's architecture; errors: no plan (for the plan's model), N outside the
+  // shape rule, no model.
+  Result<TransformerArchitecture> selectedArchitecture() const;
+  // Sets the inputs to those an "MFU: auto" plan searched (the plan's model, accelerator and its
+  // system unless this tab has the plan's accelerator, precision, GPUs, global batch, sequence
+  // length, no fixed fields) and searches: the best layout is then the plan's.
+  void showAutoPlan(const AutoMfuPlan& plan);
   // Selects a row of the layout table (source row of the model, 0 = the best).
   void selectLayout(int source_row);
   // The estimate drawn in the plots, nullptr when none.
@@ -118,6 +129,8 @@ class ClusterPanel : public QWidget {
   void fillAccelerators();
   void applySystemDefaults();  // the selected system's values into the controls
   void followModel();          // EP is a box for mixtures of experts only
+  QString plannedModelText() const;
+  void followPlannedModel();   // the plan's model's text and, when selected, a search
   // The whole-number and the decimal input boxes, each a search input and a remembered setting
   // (restored in this order: the node size before the NVLink domain).
   std::vector<QSpinBox*> countInputs() const;

@@ -90,7 +90,8 @@ QString ClusterPanel::stepCommandLine() const {
   auto system = systemFromControls();
   if (!base || !system) return {};
   StepCommand c;
-  c.preset_id = model_combo_->currentData().toString().toStdString();
+  const QString model = model_combo_->currentData().toString();
+  if (model != QLatin1String(kPlannedModel)) c.preset_id = model.toStdString();  // else the architecture's flags
   c.system_id = named->id;
   c.system_accelerator_id = named->accelerator.id;
   c.accelerator_id = accelerator->id;

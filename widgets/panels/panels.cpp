@@ -37,6 +37,15 @@ AnalysisPanels addAnalysisPanels(MainWindow* window, Session* session) {
   // The cluster, job and layout inputs are remembered from the last session.
   panels.cluster->restoreInputs(QSettings(window->settingsPath(), QSettings::IniFormat));
   window->addSettingsWriter([cluster = panels.cluster](QSettings& s) { cluster->saveInputs(s); });
+  // The budget explorer's "MFU: auto" layout, shown term by term in the Cluster tab.
+  BudgetExplorer* explorer = window->budgetExplorer();
+  QObject::connect(explorer, &BudgetExplorer::showAutoLayoutRequested, panels.cluster,
+                   [window, explorer, cluster = panels.cluster] {
+                     if (const auto& plan = explorer->autoMfu()->plan()) {
+                       cluster->showAutoPlan(*plan);
+                       window->showPanel(cluster);
+                     }
+                   });
   return panels;
 }
 
@@ -123,10 +132,13 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
     };
     if (!search()) return fail(QObject::tr("the cluster layout search failed: %1").arg(cluster->statusLabel()->text()));
     written << window->renderTabScreenshots(cluster, dir, "b", "searched");
-    // The budget explorer's MFU on "auto", in the same shot's left column.
+    // The budget explorer's MFU on "auto", in the same shot's left column, its layout shown in the
+    // tab ("Show this layout in the Cluster tab": the plan's model, GPUs and batch).
     if (auto* explorer = window->findChild<BudgetExplorer*>()) {
       explorer->mfuAuto()->setChecked(true);
       explorer->autoMfu()->waitForIdle();
+      emit explorer->mfuAutoShow()->linkActivated(QStringLiteral("cluster"));
+      if (!search()) return fail(QObject::tr("the plan's layout search failed: %1").arg(cluster->statusLabel()->text()));
       written << window->renderTabScreenshots(cluster, dir, "c", "mfu auto");
     }
     // A layout fixed in part (TP 8 with full recomputation), the rest searched.

@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
 
@@ -213,6 +214,39 @@ class TestClusterAutoMfu : public QObject {
     QCOMPARE(t.session.currentRequest().mfu_auto->seq_len, std::int64_t{16384});
     QVERIFY(t.session.currentRequest().mfu != short_mfu);  // attention grows with the sequence
     SP_VERIFY_CONTAINS(t.explorer.mfuAutoLabel()->toolTip().toStdString(), "x 16,384 tokens per step");
+  }
+
+  // "Show this layout in the Cluster tab": the tab takes the plan's model (the shape rule for its
+  // N), accelerator (with its standard system, the one "auto" searched, as the tab had another),
+  // GPUs and batch, and its best layout is the plan's, at the same MFU.
+  void theClusterTabShowsTheAutoLayout() {
+    AutoWithClusterTab t;
+    t.panel.systemCombo()->setCurrentIndex(t.panel.systemCombo()->findData(QStringLiteral("dgx-a100")));
+    t.explorer.autoMfu()->waitForIdle();
+    QVERIFY(t.explorer.mfuAutoShow()->isVisibleTo(&t.explorer));
+    const AutoMfuPlan plan = *t.explorer.autoMfu()->plan();
+    QCOMPARE(plan.best.system_id, std::string("hgx-h100"));  // the plan's H100s: the standard system
+    QSignalSpy shown(&t.explorer, &BudgetExplorer::showAutoLayoutRequested);
+    emit t.explorer.mfuAutoShow()->linkActivated(QStringLiteral("cluster"));
+    QCOMPARE(shown.count(), 1);
+
+    QSignalSpy finished(&t.panel, &ClusterPanel::searchFinished);
+    t.panel.showAutoPlan(plan);
+    QCOMPARE(t.panel.modelCombo()->currentData().toString(), QString(ClusterPanel::kPlannedModel));
+    QCOMPARE(t.panel.systemCombo()->currentData().toString(), QString("hgx-h100"));
+    QCOMPARE(t.panel.acceleratorCombo()->currentData().toString(), QString("h100-sxm"));
+    QCOMPARE(t.panel.gpusSpin()->value(), 256);
+    t.panel.startSearch();
+    QVERIFY(finished.wait(60000) || !finished.isEmpty());
+    QVERIFY(finished.last().at(0).toBool());
+    const StepEstimate& best = t.panel.lastResult()->best.front().estimate;
+    QCOMPARE(best.layout.describe(), plan.best.layout.describe());
+    QCOMPARE(best.mfu, plan.best.mfu);
+    QCOMPARE(best.job.arch.layers, plan.architecture.layers);
+    QCOMPARE(best.job.global_batch, plan.best.job.global_batch);
+    // The tab now has the plan's accelerator: "auto" plans on it, which changes nothing.
+    t.explorer.autoMfu()->waitForIdle();
+    QCOMPARE(t.session.currentRequest().mfu, plan.request.mfu);
   }
 
   // A range the user typed gives way to the model's while "auto" is on and comes back after.

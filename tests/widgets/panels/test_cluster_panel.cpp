@@ -19,6 +19,7 @@
 #include "cluster/layout_search.hpp"
 #include "controls/layout_fields_box.hpp"
 #include "models/layout_model.hpp"
+#include "cluster/shape_rule.hpp"
 #include "panels/cluster_panel.hpp"
 #include "plots/step_bars.hpp"
 #include "session/session.hpp"
@@ -53,6 +54,40 @@ class TestClusterPanel : public QObject {
   Q_OBJECT
 
  private slots:
+  // The first model is the plan's own: the Llama shape rule for the plan's N (as "MFU: auto" and
+  // 'plan --mfu auto' cost it), following the plan; its step command spells the architecture.
+  void plannedModelFollowsThePlan() {
+    Session session;
+    session.setBudget(Budget{BudgetUnit::Flops, 1e23});
+    ClusterPanel panel(&session);
+    QCOMPARE(panel.modelCombo()->itemData(0).toString(), QString(ClusterPanel::kPlannedModel));
+    panel.modelCombo()->setCurrentIndex(0);
+    auto expected = llamaShapeFor(session.currentResult()->params);
+    QVERIFY(expected);
+    auto arch = panel.selectedArchitecture();
+    QVERIFY2(arch, arch.message().c_str());
+    QCOMPARE(arch->layers, expected->layers);
+    QCOMPARE(arch->d_model, expected->d_model);
+    SP_VERIFY_CONTAINS(panel.modelCombo()->currentText().toStdString(), "Llama shape rule");
+    const QString before = panel.modelCombo()->currentText();
+    session.setBudget(Budget{BudgetUnit::Flops, 1e25});
+    QVERIFY(panel.modelCombo()->currentText() != before);
+    auto bigger = panel.selectedArchitecture();
+    QVERIFY(bigger && bigger->d_model > arch->d_model);
+    panel.gpusSpin()->setValue(1024);
+    QVERIFY(searchAndWait(panel));
+    const QString command = panel.stepCommandLine();
+    QVERIFY2(command.contains("--layers " + QString::number(bigger->layers)) && !command.contains("--preset"),
+             qPrintable(command));
+    // No plan, no model: said, not searched.
+    session.setMfu(0.4);
+    session.setBudget(Budget{BudgetUnit::Flops, -1.0});
+    QVERIFY(!session.currentResult());
+    auto none = panel.selectedArchitecture();
+    QVERIFY(!none);
+    SP_VERIFY_CONTAINS(none.message(), "the plan's model needs a plan");
+  }
+
   void systemFillsTheInputs() {
     Session session;
     ClusterPanel panel(&session);

@@ -4,6 +4,8 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QImage>
 #include <QLabel>
 #include <QMessageBox>
@@ -29,6 +31,7 @@
 #include "plots/plot_view.hpp"
 #include "controls/quantity_edit.hpp"
 #include "panels/result_panel.hpp"
+#include "session/auto_mfu.hpp"
 #include "session/session.hpp"
 
 using namespace scaleplan;
@@ -291,6 +294,32 @@ class TestMainWindow : public QObject {
       remembered->layoutFields()->reset();
       QVERIFY(w2.close());
     }
+  }
+
+  // The budget explorer's "Show this layout in the Cluster tab" brings the Cluster tab forward
+  // with the plan's model (the wiring of addAnalysisPanels; test_cluster_auto_mfu checks the
+  // layout found).
+  void autoLayoutShowsInTheClusterTab() {
+    ClusterPanel* cluster = addAnalysisPanels(window_, session_).cluster;
+    QVERIFY(cluster);
+    const QString model = cluster->modelCombo()->currentData().toString();
+    const int gpus = cluster->gpusSpin()->value(), batch = cluster->globalBatchSpin()->value();
+    BudgetExplorer* explorer = window_->budgetExplorer();
+    session_->setBudget(Budget{BudgetUnit::Flops, 1e23});
+    session_->setGpuCount(256);
+    explorer->mfuAuto()->setChecked(true);
+    explorer->autoMfu()->waitForIdle();
+    QVERIFY(explorer->mfuAutoShow()->isVisible());
+    window_->viewTabs()->setCurrentIndex(0);
+    emit explorer->mfuAutoShow()->linkActivated(QStringLiteral("cluster"));
+    QVERIFY(window_->viewTabs()->currentWidget()->isAncestorOf(cluster));
+    QCOMPARE(cluster->modelCombo()->currentData().toString(), QString(ClusterPanel::kPlannedModel));
+    QCOMPARE(cluster->gpusSpin()->value(), 256);
+    explorer->mfuAuto()->setChecked(false);
+    // Back as it was, for the other tests' windows (the inputs are remembered on close).
+    cluster->modelCombo()->setCurrentIndex(cluster->modelCombo()->findData(model));
+    cluster->gpusSpin()->setValue(gpus);
+    cluster->globalBatchSpin()->setValue(batch);
   }
 
   void aboutCitesThePapers() {
