@@ -1,10 +1,14 @@
 #include "controls/layout_fields_box.hpp"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QToolButton>
 
 #include "controls/text_format.hpp"
 #include "counting/flops.hpp"
@@ -36,8 +40,31 @@ QComboBox* autoCombo(QWidget* parent, const char* name, const QString& tip) {
   return combo;
 }
 
+// Recomputed layers per device: "auto" (-1, searched), "all" (0, every layer: Megatron's
+// --recompute-num-layers left at the device's count) or a count.
+class RecomputeLayersSpin : public QSpinBox {
+ public:
+  using QSpinBox::QSpinBox;
+
+ protected:
+  QString textFromValue(int value) const override { return value == 0 ? all() : QSpinBox::textFromValue(value); }
+  int valueFromText(const QString& text) const override {
+    return text.trimmed() == all() ? 0 : QSpinBox::valueFromText(text);
+  }
+  QValidator::State validate(QString& text, int& pos) const override {
+    const QString t = text.trimmed();
+    if (t == all()) return QValidator::Acceptable;
+    if (!t.isEmpty() && all().startsWith(t)) return QValidator::Intermediate;
+    return QSpinBox::validate(text, pos);
+  }
+
+ private:
+  static QString all() { return QObject::tr("all"); }
+};
+
+// A box's lowest value reads "auto": the field is searched.
 std::optional<int> fixedValue(const QSpinBox* spin) {
-  if (!spin->isEnabled() || spin->value() == 0) return std::nullopt;
+  if (!spin->isEnabled() || spin->value() == spin->minimum()) return std::nullopt;
   return spin->value();
 }
 
@@ -78,6 +105,32 @@ LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
                              .arg(searched));
   for (Recompute r : kRecomputeNames.values())
     recompute_->addItem(qs(std::string(kRecomputeNames.toString(r))), static_cast<int>(r));
+  first_stage_layers_ = autoSpin(this, "layoutFirstStageLayers", kMaxDegree,
+                                 tr("Layers on the first pipeline device (CLI --first-stage-layers); the "
+                                    "others share the rest evenly; %1")
+                                     .arg(searched));
+  last_stage_layers_ = autoSpin(this, "layoutLastStageLayers", kMaxDegree,
+                                tr("Layers on the last pipeline device (CLI --last-stage-layers); %1").arg(searched));
+  recompute_layers_ = new RecomputeLayersSpin(this);
+  recompute_layers_->setObjectName("layoutRecomputeLayers");
+  recompute_layers_->setRange(-1, kMaxDegree);
+  recompute_layers_->setSpecialValueText(tr("auto"));
+  recompute_layers_->setValue(-1);
+  recompute_layers_->setToolTip(tr("With full recomputation: layers per device recomputed, the rest keeping their "
+                                   "activations (Megatron's block method; CLI --recompute-layers); all: every layer; "
+                                   "%1")
+                                    .arg(searched));
+  expert_tp_ = autoSpin(this, "layoutExpertTp", kMaxDegree,
+                        tr("Tensor-parallel degree of the experts, mixtures of experts only (MoE parallel folding; "
+                           "CLI --expert-tp); %1")
+                            .arg(searched));
+  more_ = new QToolButton(this);
+  more_->setObjectName("layoutMore");
+  more_->setText(tr("More"));
+  more_->setCheckable(true);
+  more_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  more_->setArrowType(Qt::RightArrow);
+  more_->setToolTip(tr("End-stage layers, recomputed layers and expert TP"));
   reset_ = new QPushButton(tr("All auto"), this);
   reset_->setObjectName("layoutReset");
   reset_->setToolTip(tr("Search every field again"));
@@ -89,21 +142,39 @@ LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
   grid->setHorizontalSpacing(6);
   grid->setVerticalSpacing(2);  // four rows beside the nccl-tests list without growing the tab
   auto* caption = new QLabel(tr("Fixed layout fields (auto: searched)"), this);
-  grid->addWidget(caption, 0, 0, 1, 5);
+  grid->addWidget(caption, 0, 0, 1, 4);
+  grid->addWidget(more_, 0, 4, Qt::AlignRight);
   grid->addWidget(reset_, 0, 5);
-  const std::pair<QString, QWidget*> rows[3][3] = {
+  // The last row holds the "More" fields, hidden until asked for: one row, which the nccl-tests
+  // column beside already leaves room for, so the tab does not grow. The end stages' two boxes
+  // share a cell ("Ends": first, last).
+  auto* ends = new QWidget(this);
+  auto* ends_row = new QHBoxLayout(ends);
+  ends_row->setContentsMargins(0, 0, 0, 0);
+  ends_row->setSpacing(2);
+  ends_row->addWidget(first_stage_layers_);
+  ends_row->addWidget(last_stage_layers_);
+  for (QSpinBox* spin : {first_stage_layers_, last_stage_layers_}) spin->setMinimumWidth(1);
+  const std::pair<QString, QWidget*> rows[4][3] = {
       {{tr("TP"), tp_}, {tr("PP"), pp_}, {tr("V"), virtual_stages_}},
       {{tr("CP"), cp_}, {tr("EP"), ep_}, {tr("mb"), micro_batch_}},
-      {{tr("ZeRO"), zero_}, {tr("SP"), sequence_parallel_}, {tr("Recompute"), recompute_}}};
-  for (int row = 0; row < 3; ++row) {
+      {{tr("ZeRO"), zero_}, {tr("SP"), sequence_parallel_}, {tr("Recompute"), recompute_}},
+      {{tr("Ends"), ends}, {tr("ETP"), expert_tp_}, {tr("Recomputed"), recompute_layers_}}};
+  for (int row = 0; row < 4; ++row) {
     for (int col = 0; col < 3; ++col) {
       const auto& [label, box] = rows[row][col];
       auto* l = new QLabel(label, this);
-      l->setBuddy(box);
+      l->setBuddy(box == ends ? static_cast<QWidget*>(first_stage_layers_) : box);
+      if (box == ends) l->setToolTip(tr("Layers on the first and the last pipeline device"));
       grid->addWidget(l, row + 1, 2 * col, Qt::AlignRight);
       grid->addWidget(box, row + 1, 2 * col + 1);
+      if (row == 3) more_widgets_.insert(more_widgets_.end(), {l, box == ends ? first_stage_layers_ : box});
     }
   }
+  more_widgets_.push_back(last_stage_layers_);
+  more_widgets_.push_back(ends);
+  showMore(false);
+  connect(more_, &QToolButton::toggled, this, &LayoutFieldsBox::showMore);
   for (int col = 0; col < 3; ++col) grid->setColumnStretch(2 * col + 1, 1);
 
   for (const auto& [flag, spin] : spinFlags())
@@ -113,9 +184,27 @@ LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
   connect(reset_, &QPushButton::clicked, this, &LayoutFieldsBox::reset);
 }
 
-std::array<std::pair<const char*, QSpinBox*>, 6> LayoutFieldsBox::spinFlags() const {
-  return {{{"tp", tp_}, {"pp", pp_}, {"virtual-stages", virtual_stages_}, {"cp", cp_}, {"ep", ep_},
-           {"micro-batch", micro_batch_}}};
+std::array<std::pair<const char*, QSpinBox*>, 10> LayoutFieldsBox::spinFlags() const {
+  return {{{"tp", tp_},
+           {"pp", pp_},
+           {"virtual-stages", virtual_stages_},
+           {"first-stage-layers", first_stage_layers_},
+           {"last-stage-layers", last_stage_layers_},
+           {"cp", cp_},
+           {"ep", ep_},
+           {"expert-tp", expert_tp_},
+           {"micro-batch", micro_batch_},
+           {"recompute-layers", recompute_layers_}}};
+}
+
+void LayoutFieldsBox::showMore(bool shown) {
+  shown = shown || moreFieldsFixed();  // a fixed field stays in sight
+  for (QWidget* w : more_widgets_) w->setVisible(shown);
+  more_->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+  if (more_->isChecked() != shown) {
+    const QSignalBlocker block(more_);
+    more_->setChecked(shown);
+  }
 }
 
 std::array<std::pair<const char*, QComboBox*>, 3> LayoutFieldsBox::comboFlags() const {
@@ -127,10 +216,17 @@ void LayoutFieldsBox::applyTo(LayoutSearchOptions* options) const {
                                                             {pp_, &options->pp},
                                                             {virtual_stages_, &options->virtual_stages},
                                                             {cp_, &options->cp},
-                                                            {ep_, &options->ep}};
+                                                            {ep_, &options->ep},
+                                                            {expert_tp_, &options->expert_tp}};
   for (const auto& [spin, field] : ints)
     if (auto v = fixedValue(spin)) *field = *v;
-  if (auto mb = fixedValue(micro_batch_)) options->micro_batch = *mb;
+  const std::pair<QSpinBox*, std::optional<std::int64_t>*> counts[] = {
+      {micro_batch_, &options->micro_batch},
+      {first_stage_layers_, &options->first_stage_layers},
+      {last_stage_layers_, &options->last_stage_layers},
+      {recompute_layers_, &options->recompute_layers}};
+  for (const auto& [spin, field] : counts)
+    if (auto v = fixedValue(spin)) *field = *v;
   if (auto zero = fixedValue(zero_)) options->zero_stage = *zero;
   if (auto sp = fixedValue(sequence_parallel_)) options->sequence_parallel = *sp == 1;
   if (auto r = fixedValue(recompute_)) options->recompute = static_cast<Recompute>(*r);
@@ -144,14 +240,22 @@ QString LayoutFieldsBox::describeFixed() const {
 
 QString LayoutFieldsBox::describe(const LayoutSearchOptions& o) {
   QStringList flags;
-  const std::pair<const char*, const std::optional<int>*> ints[] = {
-      {"tp", &o.tp}, {"pp", &o.pp}, {"virtual-stages", &o.virtual_stages}, {"cp", &o.cp}, {"ep", &o.ep}};
-  for (const auto& [flag, field] : ints)
-    if (*field) flags << QStringLiteral("--%1 %2").arg(flag).arg(**field);
-  if (o.micro_batch) flags << QStringLiteral("--micro-batch %1").arg(*o.micro_batch);
-  if (o.zero_stage) flags << QStringLiteral("--zero %1").arg(*o.zero_stage);
+  auto add = [&flags](const char* flag, const auto& field) {
+    if (field) flags << QStringLiteral("--%1 %2").arg(flag).arg(*field);
+  };
+  add("tp", o.tp);
+  add("pp", o.pp);
+  add("virtual-stages", o.virtual_stages);
+  add("first-stage-layers", o.first_stage_layers);
+  add("last-stage-layers", o.last_stage_layers);
+  add("cp", o.cp);
+  add("ep", o.ep);
+  add("expert-tp", o.expert_tp);
+  add("micro-batch", o.micro_batch);
+  add("zero", o.zero_stage);
   if (o.sequence_parallel) flags << QStringLiteral("--sequence-parallel %1").arg(*o.sequence_parallel ? "on" : "off");
   if (o.recompute) flags << QStringLiteral("--recompute %1").arg(qs(toString(*o.recompute)));
+  add("recompute-layers", o.recompute_layers);
   return flags.join(QLatin1Char(' '));
 }
 
@@ -168,7 +272,8 @@ bool LayoutFieldsBox::setFixed(const QString& flags) {
       if (flag != QLatin1String(name)) continue;
       bool number = false;
       const int v = value.toInt(&number);
-      ok = number && v >= 1 && v <= spin->maximum() && spin->isEnabled();
+      ok = number && v > spin->minimum() && v >= (spin == recompute_layers_ ? 0 : 1) && v <= spin->maximum() &&
+           spin->isEnabled();
       if (ok) spin->setValue(v);
       known = true;
     }
@@ -182,15 +287,25 @@ bool LayoutFieldsBox::setFixed(const QString& flags) {
     ok = ok && known;
   }
   if (!ok) reset();
+  if (moreFieldsFixed()) showMore(true);
   return ok;
+}
+
+bool LayoutFieldsBox::moreFieldsFixed() const {
+  return std::any_of(more_widgets_.begin(), more_widgets_.end(), [](QWidget* w) {
+    auto* spin = qobject_cast<QSpinBox*>(w);
+    return spin && spin->value() != spin->minimum();
+  });
 }
 
 void LayoutFieldsBox::setExpertParallelAvailable(bool available) {
   if (ep_->isEnabled() == available) return;
-  ep_->setEnabled(available);
-  if (!available) {
-    const QSignalBlocker block(ep_);
-    ep_->setValue(0);
+  for (QSpinBox* spin : {ep_, expert_tp_}) {
+    spin->setEnabled(available);
+    if (!available) {
+      const QSignalBlocker block(spin);
+      spin->setValue(spin->minimum());
+    }
   }
   emit changed();
 }
@@ -199,8 +314,8 @@ void LayoutFieldsBox::reset() {
   bool any = false;
   for (const auto& [flag, spin] : spinFlags()) {
     const QSignalBlocker block(spin);
-    any = any || spin->value() != 0;
-    spin->setValue(0);
+    any = any || spin->value() != spin->minimum();
+    spin->setValue(spin->minimum());
   }
   for (const auto& [flag, combo] : comboFlags()) {
     const QSignalBlocker block(combo);

@@ -7,6 +7,7 @@
 #include <QSpinBox>
 #include <QEventLoop>
 #include <QTimer>
+#include <QToolButton>
 #include <functional>
 
 #include "controls/layout_fields_box.hpp"
@@ -141,10 +142,13 @@ QStringList renderScreenshotsWithData(MainWindow* window, const AnalysisPanels& 
       if (!search()) return fail(QObject::tr("the plan's layout search failed: %1").arg(cluster->statusLabel()->text()));
       written << window->renderTabScreenshots(cluster, dir, "c", "mfu auto");
     }
-    // A layout fixed in part (TP 8 with full recomputation), the rest searched.
+    // A layout fixed in part (TP 8 with full recomputation of every layer, from the "More" fields),
+    // the rest searched.
     cluster->layoutFields()->tpSpin()->setValue(8);
     QComboBox* recompute = cluster->layoutFields()->recomputeCombo();
     recompute->setCurrentIndex(recompute->findText("full"));
+    cluster->layoutFields()->moreButton()->setChecked(true);
+    cluster->layoutFields()->recomputeLayersSpin()->setValue(0);
     if (!search()) return fail(QObject::tr("the fixed-layout search failed: %1").arg(cluster->statusLabel()->text()));
     written << window->renderTabScreenshots(cluster, dir, "d", "fixed layout");
   }

@@ -1,10 +1,11 @@
 // LayoutFieldsBox: every box starts at "auto" and leaves its field to the search; a value fixes
 // exactly that field of LayoutSearchOptions and shows as the CLI flag; EP is a box for mixtures
-// of experts only; "All auto" clears every box with one change signal.
+// of experts only; "All auto" clears every box with one change signal; the "More" fields.
 #include <QComboBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QtTest/QtTest>
 
 #include "controls/layout_fields_box.hpp"
@@ -94,6 +95,51 @@ class TestLayoutFieldsBox : public QObject {
     }
     box.setExpertParallelAvailable(false);
     QVERIFY(!box.setFixed("--ep 4"));  // a dense model takes no EP
+  }
+
+  // Behind "More": end-stage layers, recomputed layers ("all" = 0, every layer) and expert TP. A
+  // fixed one keeps them in sight; a remembered text with one opens them.
+  void moreFieldsFixTheirFields() {
+    LayoutFieldsBox box;
+    box.setExpertParallelAvailable(true);
+    QVERIFY(!box.moreButton()->isChecked());
+    QVERIFY(!box.firstStageLayersSpin()->isVisibleTo(&box));
+    QCOMPARE(box.recomputeLayersSpin()->text(), QString("auto"));
+    box.moreButton()->setChecked(true);
+    QVERIFY(box.firstStageLayersSpin()->isVisibleTo(&box) && box.expertTpSpin()->isVisibleTo(&box));
+    QSignalSpy changed(&box, &LayoutFieldsBox::changed);
+    box.firstStageLayersSpin()->setValue(7);
+    box.lastStageLayersSpin()->setValue(6);
+    box.recomputeLayersSpin()->setValue(0);
+    box.expertTpSpin()->setValue(1);
+    QCOMPARE(changed.count(), 4);
+    QCOMPARE(box.recomputeLayersSpin()->text(), QString("all"));
+    LayoutSearchOptions options;
+    box.applyTo(&options);
+    QCOMPARE(options.first_stage_layers, std::optional<std::int64_t>(7));
+    QCOMPARE(options.last_stage_layers, std::optional<std::int64_t>(6));
+    QCOMPARE(options.recompute_layers, std::optional<std::int64_t>(0));
+    QCOMPARE(options.expert_tp, std::optional<int>(1));
+    QVERIFY(!options.tp && !options.pp && !options.recompute);
+    QCOMPARE(box.describeFixed(),
+             QString("--first-stage-layers 7 --last-stage-layers 6 --expert-tp 1 --recompute-layers 0"));
+    box.moreButton()->setChecked(false);  // a fixed field stays in sight
+    QVERIFY(box.firstStageLayersSpin()->isVisibleTo(&box));
+    box.reset();
+    QVERIFY(!box.anyFixed());
+    box.moreButton()->setChecked(false);
+    QVERIFY(!box.firstStageLayersSpin()->isVisibleTo(&box));
+    box.setExpertParallelAvailable(false);
+    QVERIFY(!box.expertTpSpin()->isEnabled());
+
+    LayoutFieldsBox remembered;
+    const QString text = "--pp 16 --first-stage-layers 7 --last-stage-layers 7 --recompute full --recompute-layers 2";
+    QVERIFY(remembered.setFixed(text));
+    QCOMPARE(remembered.describeFixed(), text);
+    QVERIFY(remembered.moreButton()->isChecked() && remembered.recomputeLayersSpin()->isVisibleTo(&remembered));
+    remembered.setExpertParallelAvailable(false);
+    for (const char* bad : {"--recompute-layers -1", "--recompute-layers x", "--first-stage-layers 0", "--expert-tp 2"})
+      QVERIFY2(!remembered.setFixed(bad), bad);  // expert TP: a dense model's box is off
   }
 
   void expertParallelOnlyForExperts() {

@@ -88,6 +88,27 @@ class TestClusterPanel : public QObject {
     SP_VERIFY_CONTAINS(none.message(), "the plan's model needs a plan");
   }
 
+  // The "More" layout fields reach the search: Llama 2 7B's 32 layers on 3 pipeline stages as
+  // 10 + 12 + 10, every layer recomputed.
+  void moreLayoutFieldsReachTheSearch() {
+    Session session;
+    ClusterPanel panel(&session);
+    smallJob(panel);
+    LayoutFieldsBox* fields = panel.layoutFields();
+    QVERIFY(fields->setFixed("--pp 4 --first-stage-layers 5 --last-stage-layers 9 --recompute full --recompute-layers 0"));
+    QVERIFY(searchAndWait(panel));
+    QVERIFY(panel.lastResult() && !panel.lastResult()->best.empty());
+    for (const auto& ranked : panel.lastResult()->best) {
+      const ParallelLayout& l = ranked.estimate.layout;
+      QCOMPARE(l.pp, 4);
+      QCOMPARE(l.first_stage_layers, std::int64_t{5});
+      QCOMPARE(l.last_stage_layers, std::int64_t{9});
+      QVERIFY(l.recompute == Recompute::Full);
+      QCOMPARE(l.recompute_layers, std::int64_t{0});
+    }
+    SP_VERIFY_CONTAINS(panel.statusLabel()->text().toStdString(), "--first-stage-layers 5 --last-stage-layers 9");
+  }
+
   void systemFillsTheInputs() {
     Session session;
     ClusterPanel panel(&session);
