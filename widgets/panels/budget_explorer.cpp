@@ -524,7 +524,7 @@ void BudgetExplorer::updateEquivalents() {
 void BudgetExplorer::updateAutoMfu() {
   const bool on = auto_mfu_->isEnabled();
   mfu_auto_label_->setVisible(on);
-  mfu_auto_show_->setVisible(on && auto_mfu_->plan().has_value() && !auto_mfu_->isSearching());
+  mfu_auto_show_->setVisible(on && auto_mfu_->plan().has_value());  // also while searching: no jumping rows
   mfu_auto_label_->setText(auto_mfu_->text());
   mfu_auto_label_->setToolTip(auto_mfu_->details());
   updateMfuControls();

@@ -103,9 +103,12 @@ QString ClusterPanel::plannedModelText() const {
 void ClusterPanel::followPlannedModel() {
   const int index = model_combo_->findData(QString::fromLatin1(kPlannedModel));
   if (index < 0) return;
-  const QString text = plannedModelText();
-  const bool changed = model_combo_->itemText(index) != text;
-  model_combo_->setItemText(index, text);
+  model_combo_->setItemText(index, plannedModelText());
+  // The N itself, not its rounded text: the shape rule may change within one printed figure.
+  const auto& plan = session_->currentResult();
+  const std::optional<double> params = plan ? std::optional<double>(plan->params) : std::nullopt;
+  const bool changed = params != planned_params_;
+  planned_params_ = params;
   if (changed && index == model_combo_->currentIndex()) {
     followModel();
     scheduleSearch();

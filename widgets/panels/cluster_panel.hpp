@@ -163,6 +163,7 @@ class ClusterPanel : public QWidget {
   QString system_key_;  // the inputs of the system last handed to the session
   ClusterWorker* worker_;
   QTimer* debounce_;
+  std::optional<double> planned_params_;  // the plan's N the plan's model was last shaped for
   std::optional<LayoutSearchResult> last_result_;
 
   QComboBox* system_combo_ = nullptr;
