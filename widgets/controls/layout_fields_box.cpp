@@ -101,7 +101,7 @@ LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
   sequence_parallel_->addItem(tr("off"), 0);
   recompute_ = autoCombo(this, "layoutRecompute",
                          tr("Activation recomputation (CLI --recompute); with full, the search still chooses how "
-                            "many layers per device (Megatron's block method); %1")
+                            "many layers per device (Megatron's block method) unless More's Recomputed fixes it; %1")
                              .arg(searched));
   for (Recompute r : kRecomputeNames.values())
     recompute_->addItem(qs(std::string(kRecomputeNames.toString(r))), static_cast<int>(r));
@@ -135,8 +135,9 @@ LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
   reset_->setObjectName("layoutReset");
   reset_->setToolTip(tr("Search every field again"));
 
-  // A caption and the reset button over three rows of three label-box pairs: the box spans a
-  // form's two columns, narrow enough for the Cluster tab's left column.
+  // A caption with the More and reset buttons over three rows of three label-box pairs (a fourth
+  // behind More): the box spans a form's two columns, narrow enough for the Cluster tab's left
+  // column.
   auto* grid = new QGridLayout(this);
   grid->setContentsMargins(0, 0, 0, 0);
   grid->setHorizontalSpacing(6);
