@@ -9,6 +9,7 @@
 #include "cluster/cluster_setup.hpp"
 #include "cluster/plan_auto.hpp"
 #include "cluster/shape_rule.hpp"
+#include "cluster/step_command.hpp"
 #include "counting/model_presets.hpp"
 #include "cluster_flags.hpp"
 #include "interconnect_args.hpp"
@@ -97,8 +98,12 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
     spec.architecture = *arch;
     spec.architecture_source = "file " + *file;
   }
-  auto planned = makePlanWithAutoMfu(request, spec);
-  if (!planned) return fail(kCommand, planned.message());
+  auto made = makePlanWithAutoMfu(request, spec);
+  if (!made) return fail(kCommand, made.message());
+  std::optional<AutoMfuPlan> planned = std::move(made).value();
+  planned->request.mfu_auto->step_command =
+      autoPlanStepCommand(planned->best, setup->system, *execution, *systems, setup_spec.system_id,
+                          p.get("arch-preset").value_or(""), p.getAll("interconnect"));
   if (auto out = p.get("out")) {
     if (Status s = savePlan(*out, planned->request, planned->result); !s) return fail(kCommand, s.message());
   }
@@ -133,6 +138,7 @@ std::vector<std::pair<std::string, std::string>> mfuAutoRows(const PlanRequest& 
                                        formatNumber(100.0 * request.mfu_range->high, 3) + "%, from " + a.range_basis);
   }
   if (!a.caveat.empty()) rows.emplace_back("caution", a.caveat);
+  if (!a.step_command.empty()) rows.emplace_back("step command", a.step_command);
   return rows;
 }
 
@@ -153,6 +159,7 @@ bj::object mfuAutoJson(const PlanRequest& request, bool saved) {
   o["architecture_source"] = a.architecture_source;
   o["seq_len"] = a.seq_len;
   o["global_batch"] = a.global_batch;
+  o["step_command"] = a.step_command;  // "" when the CLI could not rebuild the cluster
   o["saved"] = saved;  // read from a plan file, not searched now
   return o;
 }

@@ -154,4 +154,28 @@ std::string stepCommandLine(const StepCommand& c) {
   return line;
 }
 
+std::string autoPlanStepCommand(const StepEstimate& best, const ClusterSystem& system, const ExecutionOptions& execution,
+                                const SystemCatalog& systems, const std::string& named_system_id,
+                                const std::string& preset_id, const std::vector<std::string>& interconnect_files) {
+  if (system.accelerator.measured) return "";
+  const ClusterSystem* named = systems.find(named_system_id.empty() ? system.id : named_system_id);
+  if (!named) return "";
+  bool curves = false;
+  for (Collective collective : kCollectiveNames.values())
+    curves = curves || system.nvlink.measuredFor(collective) || system.network.measuredFor(collective);
+  if (curves && interconnect_files.empty()) return "";
+  StepCommand c;
+  c.preset_id = preset_id;
+  c.system_id = named->id;
+  c.system_accelerator_id = named->accelerator.id;
+  c.accelerator_id = system.accelerator.id;
+  c.base_system = named->accelerator.id == system.accelerator.id ? *named : genericSystemFor(system.accelerator, named);
+  c.job = best.job;
+  c.system = system;
+  c.execution = execution;
+  c.interconnect_files = interconnect_files;
+  c.layout = best.layout;
+  return stepCommandLine(c);
+}
+
 }  // namespace scaleplan

@@ -35,4 +35,14 @@ std::vector<std::string> stepCommandArguments(const StepCommand& command);
 // characters a shell treats specially is single-quoted).
 std::string stepCommandLine(const StepCommand& command);
 
+// The command line that costs an automatic-MFU plan's layout again ('plan --mfu auto', the GUI's
+// MFU auto): `best` as searched on `system` (with its overrides and measured curves) under
+// `execution`. `named_system_id`: the data/hardware.json system it was built from ("" = system.id);
+// `preset_id`: the model's preset ("" = the architecture as flags); `interconnect_files`: the
+// --interconnect arguments its curves came from. "" when the CLI could not rebuild the system: a
+// measured accelerator, a system not in `systems`, or measured curves without their files.
+std::string autoPlanStepCommand(const StepEstimate& best, const ClusterSystem& system, const ExecutionOptions& execution,
+                                const SystemCatalog& systems, const std::string& named_system_id,
+                                const std::string& preset_id, const std::vector<std::string>& interconnect_files);
+
 }  // namespace scaleplan

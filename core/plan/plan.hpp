@@ -96,6 +96,9 @@ struct MfuAutoRecord {
   std::int64_t global_batch = 0;       // sequences per optimizer step
   std::string range_basis;  // where the request's mfu_range comes from (clusterMfuRangeBasis)
   std::string caveat;       // clusterMfuCaveat: "" inside the validated regime
+  // The 'scaleplan-cli step' command that costs the layout again (autoPlanStepCommand); "" when
+  // the CLI could not rebuild the cluster (a measured accelerator or measured curves).
+  std::string step_command;
 
   // Names the first empty or non-positive field.
   bool isValid(std::string* error) const;

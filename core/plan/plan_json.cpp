@@ -52,7 +52,8 @@ static bj::object requestToObject(const PlanRequest& r) {
                                {"seq_len", a->seq_len},
                                {"global_batch", a->global_batch},
                                {"mfu_range_basis", a->range_basis},
-                               {"mfu_caveat", a->caveat}};
+                               {"mfu_caveat", a->caveat},
+                               {"step_command", a->step_command}};
   }
   return o;
 }
@@ -83,6 +84,10 @@ static Result<std::optional<MfuAutoRecord>> mfuAutoFromObject(const bj::object& 
     if (!number) return number.error();
     *field = *number;
   }
+  // step_command came later: records without it read as "".
+  auto command = json::getOptionalString(**o, "step_command", path);
+  if (!command) return command.error();
+  r.step_command = command->value_or("");
   if (std::string why; !r.isValid(&why)) return Error{path + "." + why};
   return std::optional<MfuAutoRecord>{r};
 }

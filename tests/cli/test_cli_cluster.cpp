@@ -197,7 +197,7 @@ class TestCliCluster : public QObject {
     for (const char* key : {"mfu", "memory_per_gpu_bytes", "memory_capacity_bytes", "seq_len", "global_batch"})
       QCOMPARE(back[key].toDouble(), live[key].toDouble());
     for (const char* key : {"layout_description", "system", "software", "architecture_source", "mfu_range_basis",
-                            "mfu_caveat"})
+                            "mfu_caveat", "step_command"})
       QCOMPARE(back[key].toString(), live[key].toString());
     QCOMPARE(back["mfu_range"].toArray(), live["mfu_range"].toArray());
     QVERIFY(live["layout_description"].toString().startsWith("TP "));
@@ -217,6 +217,26 @@ class TestCliCluster : public QObject {
     QVERIFY(!jsonOf(typed).contains("mfu_auto"));
     QVERIFY2(typed.err.isEmpty(), typed.err.constData());
     SP_COMPARE_REL(jsonOf(typed)["cluster_flops_per_second"].toDouble(), 1024 * 0.4 * 989.4e12, 1e-3);
+  }
+
+  // An auto plan names the 'step' command that costs its layout again, with the flags it was
+  // planned with (software, network, an nccl-tests log); run, it gives the plan's MFU.
+  void autoPlanStepCommandReproducesTheMfu() {
+    const QString log = QString(SCALEPLAN_TEST_DATA_DIR) + "/cluster/nccl-tests/h100-2nodes-all_reduce.log";
+    Run r = cli({"plan", "--flops", "1e24", "--gpu", "h100-sxm", "--gpus", "1024", "--mfu", "auto", "--network-gbps",
+                 "200", "--software", "megatron-2022", "--interconnect", log, "--json"});
+    QVERIFY2(r.exit_code == 0, r.err.constData());
+    const QJsonObject a = jsonOf(r)["mfu_auto"].toObject();
+    const QString command = a["step_command"].toString();
+    QVERIFY2(command.startsWith("scaleplan-cli step --layers "), qPrintable(command));
+    for (const char* flag : {"--network-gbps 200", "--software megatron-2022", "--interconnect "})
+      QVERIFY2(command.contains(flag), flag);
+    QStringList args = command.split(' ', Qt::SkipEmptyParts);  // no argument here needs quoting
+    args.removeFirst();
+    Run step = cli(args + QStringList{"--json"});
+    QVERIFY2(step.exit_code == 0, step.err.constData());
+    SP_COMPARE_REL(jsonOf(step)["mfu"].toDouble(), a["mfu"].toDouble(), 1e-12);
+    SP_COMPARE_REL(jsonOf(step)["memory_per_gpu_bytes"].toDouble(), a["memory_per_gpu_bytes"].toDouble(), 1e-12);
   }
 
   // plan --mfu auto takes step's software and override flags: the MFU it plans with is the one

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "cluster/step_command.hpp"
 #include "controls/text_format.hpp"
 #include "session/session.hpp"
 
@@ -96,15 +97,23 @@ void AutoMfuController::launch(const PlanRequest& request) {
   auto spec =
       specFor(request, systems_, session_->clusterExecution(), session_->clusterSystem(), session_->clusterSeqLen());
   launched_on_cluster_tab_ = usesClusterTab(request, session_->clusterSystem());
-  watcher_.setFuture(QtConcurrent::run([request, spec = std::move(spec)]() {
+  watcher_.setFuture(QtConcurrent::run([request, spec = std::move(spec), systems = systems_]() {
     AutoMfuOutcome out{request, std::nullopt, {}};
     if (!spec) {
       out.error = qs(spec.message());
       return out;
     }
     auto planned = makePlanWithAutoMfu(request, *spec);
-    if (planned) out.plan = std::move(planned).value();
-    else out.error = qs(planned.message());
+    if (!planned) {
+      out.error = qs(planned.message());
+      return out;
+    }
+    // The shape rule's architecture as flags; no command when the Cluster tab's measured curves
+    // are in the system (the files are the tab's, not known here).
+    AutoMfuPlan plan = std::move(planned).value();
+    plan.request.mfu_auto->step_command =
+        autoPlanStepCommand(plan.best, spec->system, spec->execution, systems, "", "", {});
+    out.plan = std::move(plan);
     return out;
   }));
 }
@@ -155,6 +164,8 @@ QString AutoMfuController::details() const {
              .arg(session_->clusterExecution().gemm.bandwidth_fraction)
              .arg(session_->clusterExecution().flash_attention_efficiency);
   if (!plan_->mfu_caveat.empty()) out += tr("\nCaution: %1").arg(qs(plan_->mfu_caveat));
+  if (const auto& record = plan_->request.mfu_auto; record && !record->step_command.empty())
+    out += tr("\nThe same step on the command line: %1").arg(qs(record->step_command));
   return out;
 }
 

@@ -419,6 +419,7 @@ QString Session::reportMarkdown() const {
     md << "; the cluster model's, with " << describeMfuAuto(*a) << ", " << formatBytes(a->memory_per_gpu_bytes)
        << " of " << formatBytes(a->memory_capacity_bytes) << " per GPU";
     if (!a->caveat.empty()) md << "; caution: " << a->caveat;
+    if (!a->step_command.empty()) md << "; the same step: `" << a->step_command << "`";
   }
   md << " |\n";
   if (r.usd_per_gpu_hour) {

@@ -226,6 +226,11 @@ class TestClusterAutoMfu : public QObject {
     QVERIFY(t.explorer.mfuAutoShow()->isVisibleTo(&t.explorer));
     const AutoMfuPlan plan = *t.explorer.autoMfu()->plan();
     QCOMPARE(plan.best.system_id, std::string("hgx-h100"));  // the plan's H100s: the standard system
+    // The CLI command of the same step, in the tooltip (test_cli_cluster runs such a command).
+    const std::string command = plan.request.mfu_auto->step_command;
+    SP_VERIFY_CONTAINS(command, "scaleplan-cli step --layers " + std::to_string(plan.architecture.layers));
+    SP_VERIFY_CONTAINS(command, "--system hgx-h100");
+    SP_VERIFY_CONTAINS(t.explorer.mfuAutoLabel()->toolTip().toStdString(), command);
     QSignalSpy shown(&t.explorer, &BudgetExplorer::showAutoLayoutRequested);
     emit t.explorer.mfuAutoShow()->linkActivated(QStringLiteral("cluster"));
     QCOMPARE(shown.count(), 1);
@@ -288,7 +293,10 @@ class TestClusterAutoMfu : public QObject {
       AutoWithClusterTab saved;
       expected = coreAnswer(saved.session);
       QVERIFY(saved.session.currentRequest().mfu_auto.has_value());
-      QVERIFY(*saved.session.currentRequest().mfu_auto == *expected.request.mfu_auto);
+      MfuAutoRecord record = *saved.session.currentRequest().mfu_auto;
+      QVERIFY(!record.step_command.empty());  // the GUI adds the CLI command (core's answer has none)
+      record.step_command.clear();
+      QVERIFY(record == *expected.request.mfu_auto);
       QVERIFY(saved.session.savePlan(automatic).isOk());
       SP_VERIFY_CONTAINS(saved.session.reportMarkdown().toStdString(), expected.best.layout.describe());
       saved.explorer.mfuAuto()->setChecked(false);  // a typed MFU is no longer the model's
