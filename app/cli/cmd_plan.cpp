@@ -272,7 +272,7 @@ int runPlan(const std::vector<std::string>& args) {
     // as a figure the layout no longer backs.
     if (request.mfu_auto && (mfu || !loaded || request != *loaded)) {
       if (!mfu) {
-        std::cerr << "plan: note: the saved MFU " << formatNumber(100.0 * request.mfu, 3)
+        std::cerr << "scaleplan-cli plan: note: the saved MFU " << formatNumber(100.0 * request.mfu, 3)
                   << "% was the cluster model's for the saved inputs (" << request.mfu_auto->layout
                   << "); with the inputs changed it is kept as a typed MFU (--mfu auto searches again)\n";
       }

@@ -174,7 +174,8 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
                                        best.job.seq_len,
                                        best.job.global_batch,
                                        out.mfu_range_basis,
-                                       out.mfu_caveat};
+                                       out.mfu_caveat,
+                                       ""};  // step_command: the caller's (it knows how the cluster was named)
   return out;
 }
 

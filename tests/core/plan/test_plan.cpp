@@ -278,7 +278,8 @@ class TestPlan : public QObject {
                          4096,
                          1024,
                          "the side checks",
-                         ""};
+                         "",
+                         "scaleplan-cli step --preset llama3-70b --system hgx-h100 --tp 8"};
   }
 
   void mfuAutoRecordRoundTrips() {
