@@ -100,30 +100,30 @@ int runPlanAuto(const ArgParser& p, const PlanRequest& request,
   }
   auto made = makePlanWithAutoMfu(request, spec);
   if (!made) return fail(kCommand, made.message());
-  std::optional<AutoMfuPlan> planned = std::move(made).value();
-  planned->request.mfu_auto->step_command =
-      autoPlanStepCommand(planned->best, setup->system, *execution, *systems, setup_spec.system_id,
+  AutoMfuPlan planned = std::move(made).value();
+  planned.request.mfu_auto->step_command =
+      autoPlanStepCommand(planned.best, setup->system, *execution, *systems, setup_spec.system_id,
                           p.get("arch-preset").value_or(""), p.getAll("interconnect"));
   if (auto out = p.get("out")) {
-    if (Status s = savePlan(*out, planned->request, planned->result); !s) return fail(kCommand, s.message());
+    if (Status s = savePlan(*out, planned.request, planned.result); !s) return fail(kCommand, s.message());
   }
-  const StepEstimate& best = planned->best;
+  const StepEstimate& best = planned.best;
   if (p.has("json")) {
-    auto parsed_doc = json::parse(planResultToJson(planned->result), "plan");
+    auto parsed_doc = json::parse(planResultToJson(planned.result), "plan");
     auto step = json::parse(stepEstimateToJson(best), "step");
-    auto arch = json::parse(architectureToJson(planned->architecture), "architecture");
+    auto arch = json::parse(architectureToJson(planned.architecture), "architecture");
     if (!parsed_doc || !step || !arch || !parsed_doc->is_object()) return fail(kCommand, "internal error: plan JSON");
     bj::value doc = *parsed_doc;
-    bj::object automatic = mfuAutoJson(planned->request, false);
+    bj::object automatic = mfuAutoJson(planned.request, false);
     automatic["layout"] = step->as_object().at("layout");
     automatic["architecture"] = *arch;
-    automatic["rounds"] = planned->rounds;
+    automatic["rounds"] = planned.rounds;
     automatic["step"] = *step;
     doc.as_object()["mfu_auto"] = std::move(automatic);
     std::cout << json::toPrettyString(doc);
     return kExitOk;
   }
-  return print_plan(planned->request, planned->result);
+  return print_plan(planned.request, planned.result);
 }
 
 std::vector<std::pair<std::string, std::string>> mfuAutoRows(const PlanRequest& request, bool saved) {

@@ -381,15 +381,11 @@ void mpt(const HardwareCatalog& hw, const SystemCatalog& systems) {
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/llm_foundry_mpt_fsdp.csv")) {
     auto setup = setupFor(system_of.at(r.at("gpu")), hw, systems);
     if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
-    TrainingJob job;
-    TransformerArchitecture& a = job.arch;
-    a.layers = std::stoll(r.at("layers")), a.d_model = std::stoll(r.at("d_model")), a.heads = std::stoll(r.at("heads"));
-    a.d_ff = 4 * a.d_model, a.mlp = MlpKind::Gelu, a.vocab = 50368, a.tied_embeddings = true;
-    a.positions = PositionKind::Learned, a.max_seq_len = std::stoll(r.at("seq_len"));
-    a.norm = NormKind::LayerNorm, a.biases = false;
-    job.seq_len = a.max_seq_len;
-    job.gpus = std::stoll(r.at("gpus"));
-    job.global_batch = std::stoll(r.at("global_batch"));
+    // A Megatron-style GPT in llm-foundry's columns, its vocabulary 50,368 and no biases.
+    Row gpt = r;
+    gpt["hidden"] = r.at("d_model"), gpt["vocab"] = "50368";
+    TrainingJob job = megatronGptJob(gpt);
+    job.arch.biases = false;
     ParallelLayout l;
     l.dp = static_cast<int>(job.gpus), l.zero_stage = 3, l.micro_batch = std::stoll(r.at("micro_batch"));
     l.recompute = r.at("activation_checkpointing") == "true" ? Recompute::Full : Recompute::None;

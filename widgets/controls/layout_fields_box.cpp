@@ -169,11 +169,9 @@ LayoutFieldsBox::LayoutFieldsBox(QWidget* parent) : QWidget(parent) {
       if (box == ends) l->setToolTip(tr("Layers on the first and the last pipeline device"));
       grid->addWidget(l, row + 1, 2 * col, Qt::AlignRight);
       grid->addWidget(box, row + 1, 2 * col + 1);
-      if (row == 3) more_widgets_.insert(more_widgets_.end(), {l, box == ends ? first_stage_layers_ : box});
+      if (row == 3) more_widgets_.insert(more_widgets_.end(), {l, box});
     }
   }
-  more_widgets_.push_back(last_stage_layers_);
-  more_widgets_.push_back(ends);
   showMore(false);
   connect(more_, &QToolButton::toggled, this, &LayoutFieldsBox::showMore);
   for (int col = 0; col < 3; ++col) grid->setColumnStretch(2 * col + 1, 1);
@@ -213,21 +211,19 @@ std::array<std::pair<const char*, QComboBox*>, 3> LayoutFieldsBox::comboFlags() 
 }
 
 void LayoutFieldsBox::applyTo(LayoutSearchOptions* options) const {
-  const std::pair<QSpinBox*, std::optional<int>*> ints[] = {{tp_, &options->tp},
-                                                            {pp_, &options->pp},
-                                                            {virtual_stages_, &options->virtual_stages},
-                                                            {cp_, &options->cp},
-                                                            {ep_, &options->ep},
-                                                            {expert_tp_, &options->expert_tp}};
-  for (const auto& [spin, field] : ints)
-    if (auto v = fixedValue(spin)) *field = *v;
-  const std::pair<QSpinBox*, std::optional<std::int64_t>*> counts[] = {
-      {micro_batch_, &options->micro_batch},
-      {first_stage_layers_, &options->first_stage_layers},
-      {last_stage_layers_, &options->last_stage_layers},
-      {recompute_layers_, &options->recompute_layers}};
-  for (const auto& [spin, field] : counts)
-    if (auto v = fixedValue(spin)) *field = *v;
+  auto take = [](const QSpinBox* spin, auto& field) {
+    if (auto v = fixedValue(spin)) field = *v;
+  };
+  take(tp_, options->tp);
+  take(pp_, options->pp);
+  take(virtual_stages_, options->virtual_stages);
+  take(first_stage_layers_, options->first_stage_layers);
+  take(last_stage_layers_, options->last_stage_layers);
+  take(cp_, options->cp);
+  take(ep_, options->ep);
+  take(expert_tp_, options->expert_tp);
+  take(micro_batch_, options->micro_batch);
+  take(recompute_layers_, options->recompute_layers);
   if (auto zero = fixedValue(zero_)) options->zero_stage = *zero;
   if (auto sp = fixedValue(sequence_parallel_)) options->sequence_parallel = *sp == 1;
   if (auto r = fixedValue(recompute_)) options->recompute = static_cast<Recompute>(*r);
@@ -273,8 +269,7 @@ bool LayoutFieldsBox::setFixed(const QString& flags) {
       if (flag != QLatin1String(name)) continue;
       bool number = false;
       const int v = value.toInt(&number);
-      ok = number && v > spin->minimum() && v >= (spin == recompute_layers_ ? 0 : 1) && v <= spin->maximum() &&
-           spin->isEnabled();
+      ok = number && v > spin->minimum() && v <= spin->maximum() && spin->isEnabled();  // the minimum is "auto"
       if (ok) spin->setValue(v);
       known = true;
     }
@@ -293,10 +288,8 @@ bool LayoutFieldsBox::setFixed(const QString& flags) {
 }
 
 bool LayoutFieldsBox::moreFieldsFixed() const {
-  return std::any_of(more_widgets_.begin(), more_widgets_.end(), [](QWidget* w) {
-    auto* spin = qobject_cast<QSpinBox*>(w);
-    return spin && spin->value() != spin->minimum();
-  });
+  const QSpinBox* more[] = {first_stage_layers_, last_stage_layers_, expert_tp_, recompute_layers_};
+  return std::any_of(std::begin(more), std::end(more), [](const QSpinBox* s) { return s->value() != s->minimum(); });
 }
 
 void LayoutFieldsBox::setExpertParallelAvailable(bool available) {

@@ -88,7 +88,7 @@ class LayoutFieldsBox : public QWidget {
   QSpinBox* expert_tp_ = nullptr;
   QPushButton* reset_ = nullptr;
   QToolButton* more_ = nullptr;
-  std::vector<QWidget*> more_widgets_;  // the "More" rows' labels and boxes
+  std::vector<QWidget*> more_widgets_;  // the "More" row's labels and boxes
 };
 
 }  // namespace scaleplan
