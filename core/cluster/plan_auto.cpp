@@ -68,7 +68,7 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   if (best.job.arch.isMoe()) {
     return "this is a mixture-of-experts model, outside that validation; on Megatron-Bridge's fine-grained "
            "MoE runs on H100 (Qwen3-30B-A3B and Qwen3-235B-A22B, 128 experts, dropless) the model came out "
-           "+55% to +164% too fast: it does not cost the token dispatcher's host-device "
+           "+59% to +178% too fast: it does not cost the token dispatcher's host-device "
            "synchronisation or the small grouped expert products' lower efficiency, so the real MFU may lie far "
            "below the range";
   }
@@ -81,7 +81,7 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   std::string out = isHopper(accelerator_id)
                         ? "off the A100 the range rests on side checks on H100, not on a validation"
                         : "off the A100 the range rests on side checks on B200 and GB200 (Megatron-Bridge's FP8 rows, "
-                          "-0.2% to +27%; small models the most over-predicted), not on a validation";
+                          "-1.1% to +27%; small models the most over-predicted), not on a validation";
   if (!isHopper(accelerator_id) && !isCheckedBlackwell(accelerator_id))
     out += "; nothing has checked the model on " + best.system_id + " (" + accelerator_id + ") itself";
   if (best.job.seq_len > 8192)

@@ -124,6 +124,7 @@ ExecutionOptions ExecutionOptions::megatron2021() {
   o.overlap_grad_reduce = false;
   o.overlap_param_gather = false;
   o.overlap_tp_backward = false;  // the asynchronous TP all-reduce came after the paper (it is in the 2022 code)
+  o.overlap_pp_interleaved = false;  // p2p_communication.py synchronised after each batch of sends (2021, 2022)
   // Megatron-LM's FP16 optimizer of 2021 (megatron/optimizer/optimizer.py,
   // Float16OptimizerWithFloat16Params.step) runs separate passes, bytes per parameter: copy the
   // 16-bit model gradient into the FP32 main gradient (read 2, write 4), unscale and check for
@@ -214,7 +215,7 @@ std::string_view describe(TrainingSoftware software) {
   switch (software) {
     case TrainingSoftware::Current:
       return "Megatron-Core: FlashAttention, fused kernels, data-parallel and tensor-parallel backward collectives "
-             "overlapped";
+             "and the interleaved schedule's pipeline transfers overlapped";
     case TrainingSoftware::Megatron2022:
       return "Megatron-LM of Korthikanti et al. 2022: no FlashAttention, unfused passes, the tensor-parallel "
              "backward overlapped";
@@ -589,8 +590,12 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   }
   double pp_mb = 0.0;
   if (l.pp > 1) {
-    // Neighbouring stages are gpus/pp GPUs apart; each rank's send uses its own link.
-    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(2 * l.gpus() / l.pp, 1 << 30)));
+    // Neighbouring stages are gpus/pp GPUs apart; each rank's send uses its own link. Every
+    // micro-batch crosses every stage boundary, so the slowest sets the pace, and once the job
+    // spans more than one NVLink domain some boundary lies between two domains whatever the stage
+    // size (64 GPUs on PP 16: stage 1 on GPUs 4-7 of the first node, stage 2 on GPUs 8-11 of the
+    // second).
+    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), 1 << 30)));
     // Activations between stages, split over TP (sequence parallelism, or Megatron's
     // scatter/gather optimisation without it: each TP rank sends 1/tp over its own NIC and the
     // receiving stage all-gathers over NVLink); one send forward and one backward per chunk.
@@ -626,6 +631,10 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   const double gemm_mb = critical.gemm, attn_mb = critical.attention, mem_mb = critical.memory;
   const double tp_mb = critical.tp, ep_mb = critical.ep, cp_mb = critical.cp;
   const double compute_mb = gemm_mb + attn_mb + mem_mb;
+  // Interleaved and overlapped (see ExecutionOptions::overlap_pp_interleaved): a chunk's transfers
+  // run beside the device's other chunks, slowing them as the other overlapped collectives do.
+  if (l.virtual_stages > 1 && options.overlap_pp_interleaved)
+    pp_mb = overlappedExtra(pp_mb, compute_mb, options.overlap_compute_slowdown);
   const double t_mb = compute_mb + accumulate_mb + tp_mb + ep_mb + cp_mb + pp_mb;
   TimeBreakdown& t = e.time;
   t.gemm = m * gemm_mb;

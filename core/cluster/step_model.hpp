@@ -40,7 +40,8 @@
 namespace scaleplan {
 
 // Training software whose costs ExecutionOptions::forSoftware describes (CLI --software, GUI).
-//  - current: Megatron-Core (2024-2025): FlashAttention, fused kernels, overlapped collectives.
+//  - current: Megatron-Core (2024-2025): FlashAttention, fused kernels, overlapped collectives
+//    (data-parallel, the tensor-parallel backward, the interleaved schedule's pipeline transfers).
 //  - megatron-2022: Megatron-LM of Korthikanti et al. 2022 (sequence parallelism, selective
 //    recomputation): the 2021 code's unfused passes and optimizer, with the tensor-parallel
 //    collective of each column-parallel layer's backward overlapped with its weight gradient.
@@ -81,6 +82,13 @@ struct ExecutionOptions {
   // parallelism needs for the weight gradient overlaps the input-gradient product and is not
   // counted. Off: every TP collective is exposed (Narayanan et al. 2021).
   bool overlap_tp_backward = true;
+  // Pipeline parallelism under the interleaved schedule (virtual stages > 1): each model chunk's
+  // activation send and gradient receive run on their own stream while the device computes its
+  // next chunk (Megatron-Core's overlap_p2p_comm, which Megatron-Bridge's CommOverlapConfig turns
+  // on whenever the virtual pipeline size is above 1; with one chunk per device it batches the
+  // transfers instead, batch_p2p_comm, and they stay exposed). Off: every transfer is waited for
+  // (Megatron-LM 2021 and 2022, whose p2p_communication synchronised after each batch of sends).
+  bool overlap_pp_interleaved = true;
   // Compute slowed while an overlapped collective runs (data-parallel reduction and gathers,
   // ZeRO 3's gathers, the context-parallel exchange): NCCL's kernels occupy SMs that the GEMMs then
   // lack. 0.18 = 24 thread blocks of an all-gather on an H100's 132 SMs (an H100 report on NVIDIA's
