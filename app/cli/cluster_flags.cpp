@@ -47,11 +47,13 @@ void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix) {
               w + "memory-bound work: fraction of the catalog bandwidth (default " +
                   formatNumber(GemmEfficiencyModel{}.bandwidth_fraction) + ")")
       .option("flash-attention-efficiency", "F",
-              w + "FlashAttention: fraction of the 16-bit dense peak, its backward counted as 2.5x the forward's FLOPs "
-              "as FlashAttention's benchmarks count it (default " +
-                  formatNumber(ExecutionOptions{}.flash_attention_efficiency) + ", FlashAttention-2 on A100)")
+              w + "FlashAttention at long sequences: fraction of the 16-bit dense peak, its backward counted as 2.5x "
+              "the forward's FLOPs as FlashAttention's benchmarks count it (default " +
+                  formatNumber(ExecutionOptions{}.flash_attention_efficiency) +
+                  ", FlashAttention-2 on A100); a query tile visiting k keys (k = seq / (2 x cp)) runs at k / (k + " +
+                  formatNumber(ExecutionOptions{}.flash_attention_overhead_keys) + ") of it")
       .option("overlap-slowdown", "F",
-              w + "compute lost while an overlapped collective runs (DP, ZeRO 3, CP), [0, 1) (default " +
+              w + "compute lost while an overlapped collective runs (DP, ZeRO 3, CP, the interleaved schedule's PP sends), [0, 1) (default " +
                   formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
       .option("gradient-bytes", "B",
               w + "bytes per parameter of the gradient buffer, also what the data-parallel reduction moves (default " +

@@ -57,7 +57,7 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id) {
          formatNumber(100.0 * accuracy.over_prediction, 3) +
          (hopper ? "% (Llama 3 405B at 8K tokens in the layout the search finds fastest)"
                  : "% (Llama 3 405B on H100 at 8K tokens in the layout the search finds fastest; on B200 and "
-                   "GB200 at most 27%, Llama 3 8B on GB200)") +
+                   "GB200 at most 25.3%, Llama 3 8B on GB200)") +
          " and under-predicted it by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
          "% (Llama 3 70B in FP8 on H100) (worst rows, rounded up); " +
          range;
@@ -68,20 +68,20 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   if (best.job.arch.isMoe()) {
     return "this is a mixture-of-experts model, outside that validation; on Megatron-Bridge's fine-grained "
            "MoE runs on H100 (Qwen3-30B-A3B and Qwen3-235B-A22B, 128 experts, dropless) the model came out "
-           "+59% to +178% too fast: it does not cost the token dispatcher's host-device "
+           "+57% to +173% too fast: it does not cost the token dispatcher's host-device "
            "synchronisation or the small grouped expert products' lower efficiency, so the real MFU may lie far "
            "below the range";
   }
   if (l.zero_stage == 3 && l.tp == 1 && l.pp == 1) {
     return "this layout shards the weights over data parallelism alone (FSDP), outside that validation; on "
-           "published FSDP runs (llm-foundry's MPT tables) the model erred by -13% to +59% on A100 and +13% to "
-           "+143% on H100 (worst at long sequences), so the real MFU may lie well below the range";
+           "published FSDP runs (llm-foundry's MPT tables) the model erred by -14% to +58% on A100 and +12% to "
+           "+141% on H100 (worst at long sequences), so the real MFU may lie well below the range";
   }
   if (isA100(accelerator_id)) return "";
   std::string out = isHopper(accelerator_id)
                         ? "off the A100 the range rests on side checks on H100, not on a validation"
                         : "off the A100 the range rests on side checks on B200 and GB200 (Megatron-Bridge's FP8 rows, "
-                          "-1.1% to +27%; small models the most over-predicted), not on a validation";
+                          "-1.6% to +25.3%; small models the most over-predicted), not on a validation";
   if (!isHopper(accelerator_id) && !isCheckedBlackwell(accelerator_id))
     out += "; nothing has checked the model on " + best.system_id + " (" + accelerator_id + ") itself";
   if (best.job.seq_len > 8192)

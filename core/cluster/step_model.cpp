@@ -244,6 +244,8 @@ bool ExecutionOptions::isValid(std::string* error) const {
   };
   if (!(flash_attention_efficiency > 0.0 && flash_attention_efficiency <= 1.0))
     return fail("flash_attention_efficiency: must be in (0, 1]");
+  if (!(flash_attention_overhead_keys >= 0.0) || !std::isfinite(flash_attention_overhead_keys))
+    return fail("flash_attention_overhead_keys: must be >= 0");
   if (!(gradient_bytes > 0.0)) return fail("gradient_bytes: must be positive");
   if (max_searched_zero_stage < 0 || max_searched_zero_stage > 3)
     return fail("max_searched_zero_stage: must be 0..3, got " + std::to_string(max_searched_zero_stage));
@@ -467,7 +469,10 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   double attn_layer = 0.0, attn_layer_fwd = 0.0, score_bytes_fwd = 0.0, score_bytes_bwd = 0.0;
   if (options.flash_attention) {
     const double fwd_flops = 4.0 * b * s_local * s_ctx * heads_local * hd * 0.5;  // causal half
-    const double rate = options.flash_attention_efficiency * attentionPeakFlopsPerSecond(job.precision, system, rates);
+    // Keys a query tile visits per kernel (see ExecutionOptions::flash_attention_overhead_keys).
+    const double keys = s_ctx / (2.0 * l.cp);
+    const double rate = options.flash_attention_efficiency * keys / (keys + options.flash_attention_overhead_keys) *
+                        attentionPeakFlopsPerSecond(job.precision, system, rates);
     attn_layer_fwd = fwd_flops / rate;
     // The backward kernel recomputes the scores and runs five products to the forward's two: 2.5×
     // the forward FLOPs, the accounting under which FlashAttention's published rates (and so

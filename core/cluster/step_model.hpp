@@ -69,6 +69,18 @@ struct ExecutionOptions {
   // memory-bound passes over the b·a·s² scores (Megatron-LM 2021's fused softmax).
   bool flash_attention = true;
   double flash_attention_efficiency = 0.5;
+  // FlashAttention at short sequences: each query tile pays a fixed cost (loading Q, the softmax
+  // epilogue, writing O) amortised over the key tiles it visits, so a kernel whose query tiles see
+  // k keys on average runs at flash_attention_efficiency · k / (k + this) (flash_attention_efficiency
+  // is then the long-sequence rate). 230 keys: FlashAttention's forward on H100 at B·S = 16K tokens,
+  // 16 heads of 128 (pytorch/benchmark commit ff65cb67, D60117034: FlashAttention-3 430, 517, 566,
+  // 590, 614, 621 TFLOP/s and Triton's FlashAttention-2 329, 390, 434, 458, 471, 477 at 512, 1K,
+  // 2K, 4K, 8K, 16K keys) runs at 69%, 82-83%, 91%, 95-96%, 99% of its 16K rate, which
+  // k / (k + 230) gives within 1.5% (k = 512: 0.69; 2K: 0.91; 8K: 0.99 of the 16K value). The
+  // backward kernel is taken to follow the forward's curve. Causal attention visits on average half
+  // the keys (k = s/2); context parallelism runs each query chunk against one key/value chunk at a
+  // time, load-balanced halves of s / cp (k = s / (2·cp)).
+  double flash_attention_overhead_keys = 230.0;
   // Data-parallel gradient reduction overlapped with the backward pass of the last micro-batch
   // (Megatron-Core --overlap-grad-reduce) and the distributed optimizer's weight all-gather with
   // the next forward (--overlap-param-gather). Megatron-LM 2021 reduced after the pipeline flush.

@@ -272,14 +272,17 @@ void ClusterPanel::buildControls() {
   const ExecutionOptions execution_defaults;
   overlap_slowdown_spin_ = default_spin("clusterOverlapSlowdown", tr("Overlap slowdown"),
                                         tr("Compute lost while an overlapped collective runs (data-parallel "
-                                           "reduction, ZeRO 3 gathers, context-parallel exchange): default %1, "
+                                           "reduction, ZeRO 3 gathers, context-parallel exchange, the interleaved "
+                                           "schedule's pipeline sends): default %1, "
                                            "NCCL's 24 blocks of an H100's 132 SMs"),
                                         execution_defaults.overlap_compute_slowdown);
   overlap_slowdown_spin_->setRange(0.0, 0.95);
   flash_attention_spin_ = default_spin("clusterFlashAttentionEfficiency", tr("FlashAttention efficiency"),
-                                       tr("FlashAttention: fraction of the 16-bit dense peak, forward + backward "
-                                          "(default %1, FlashAttention-2 on A100; the 2021 and 2022 software have "
-                                          "none)"),
+                                       tr("FlashAttention at long sequences: fraction of the 16-bit dense peak, "
+                                          "forward + backward (default %1, FlashAttention-2 on A100; the 2021 and "
+                                          "2022 software have none); a query tile visiting k keys (k = sequence / "
+                                          "(2 x CP)) runs at k / (k + %2) of it")
+                                           .arg("%1", QString::number(execution_defaults.flash_attention_overhead_keys)),
                                        execution_defaults.flash_attention_efficiency);
   // The training software: which of its costs the step model counts (core's TrainingSoftware).
   software_combo_ = new QComboBox(form_widget);

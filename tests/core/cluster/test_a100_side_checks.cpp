@@ -2,7 +2,7 @@
 // A100 80GB (tests/data/published-runs/llama1_65b_touvron2023.csv, Touvron et al. 2023 section
 // 2.4: 380 tokens/s per GPU, layout not published). Planned as plan --mfu auto plans it (current
 // software, every layout field searched), the fastest layout is predicted well above the
-// published rate (+22.1%), beyond the validations' worst row (+8.73%, Narayanan et al. 2021, in
+// published rate (+21.4%), beyond the validations' worst row (+8.73%, Narayanan et al. 2021, in
 // the papers' own layouts and software); kClusterMfuAccuracy's over-prediction is that row
 // rounded up to 0.1%, so the plan's range reaches the published run. The upward side stays the
 // validations' (Korthikanti et al. 2022, test_korthikanti_validation).

@@ -366,8 +366,9 @@ class TestStepModel : public QObject {
   // FlashAttention runs in BF16 when the matrix products run in FP8, so an FP8 job's attention
   // takes what a BF16 job's does, by hand: per layer and micro-batch (mb 1, seq 2048, 96 heads of
   // 128 over TP 8) the causal half of 4·s²·heads·Q, times 3.5 for forward and backward, at 0.5 of
-  // the H100's 989.4 TFLOP/s BF16 peak (not of its 1978.9 FP8 one); 12 layers per device and 64
-  // micro-batches.
+  // the H100's 989.4 TFLOP/s BF16 peak (not of its 1978.9 FP8 one) times the short-sequence share
+  // 1024 / (1024 + 230) (causal: a query tile visits 1,024 keys on average); 12 layers per device
+  // and 64 micro-batches.
   void fp8JobsRunAttentionAtTheSixteenBitPeak() {
     TrainingJob job;
     job.arch = gpt175();
@@ -388,10 +389,47 @@ class TestStepModel : public QObject {
       attention[i] = e->time.attention, gemm[i] = e->time.gemm;
       ++i;
     }
-    const double per_layer = 3.5 * 0.5 * 4.0 * 2048.0 * 2048.0 * (96.0 / 8.0) * 128.0 / (0.5 * 989.4e12);
+    const double per_layer =
+        3.5 * 0.5 * 4.0 * 2048.0 * 2048.0 * (96.0 / 8.0) * 128.0 / (0.5 * 1024.0 / 1254.0 * 989.4e12);
     SP_COMPARE_REL(attention[0], per_layer * 12 * 64, 1e-9);
     SP_COMPARE_REL(attention[1], attention[0], 1e-12);
     QVERIFY(gemm[1] < 0.6 * gemm[0]);  // the products themselves at the FP8 peak
+  }
+
+  // FlashAttention at short sequences (ExecutionOptions::flash_attention_overhead_keys): Llama 3 8B
+  // at 8K tokens on 8 H100s, without and with context parallelism 4. Per token the attention FLOPs
+  // are the same (each GPU's 2,048 queries against all 8,192 keys, causal half), but under CP 4 a
+  // query tile visits 8,192 / 8 = 1,024 keys per kernel instead of 4,096, so the rate falls from
+  // 4096 / 4326 to 1024 / 1254 of the long-sequence 50%; and without the overhead the two agree.
+  void flashAttentionAtShortSequences() {
+    TrainingJob job;
+    job.arch = test::shippedPreset("llama3-8b").architecture;
+    job.seq_len = 8192, job.gpus = 8, job.global_batch = 16;
+    const ClusterSystem h100 = test::shippedSystem("hgx-h100");
+    auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
+    QVERIFY2(rates, rates.message().c_str());
+    ParallelLayout whole, split;
+    whole.dp = 8, whole.micro_batch = 1, whole.recompute = Recompute::None, whole.zero_stage = 1;
+    split = whole;
+    split.dp = 2, split.cp = 4;
+    auto attention = [&](const ParallelLayout& l, const ExecutionOptions& o) {
+      auto e = estimateStep(job, l, h100, *rates, o);
+      if (!e) qFatal("%s", e.message().c_str());
+      return e->time.attention / double(e->micro_batches);  // per micro-batch of one sequence
+    };
+    // One sequence of 8,192 tokens: 32 layers of 3.5 x the causal half of 4·s²·32 heads·128.
+    const double flops = 32.0 * 3.5 * 0.5 * 4.0 * 8192.0 * 8192.0 * 32.0 * 128.0;
+    SP_COMPARE_REL(attention(whole, {}), flops / (0.5 * 4096.0 / 4326.0 * 989.4e12), 1e-9);
+    // Under CP 4 each GPU holds a quarter of the sequence's queries.
+    SP_COMPARE_REL(attention(split, {}), flops / 4.0 / (0.5 * 1024.0 / 1254.0 * 989.4e12), 1e-9);
+    ExecutionOptions no_overhead;
+    no_overhead.flash_attention_overhead_keys = 0.0;
+    SP_COMPARE_REL(4.0 * attention(split, no_overhead), attention(whole, no_overhead), 1e-12);
+    ExecutionOptions bad;
+    bad.flash_attention_overhead_keys = -1.0;
+    auto rejected = estimateStep(job, whole, h100, *rates, bad);
+    QVERIFY(!rejected);
+    SP_VERIFY_CONTAINS(rejected.message(), "flash_attention_overhead_keys");
   }
 
   // The efficiency model's share of the peak is per precision (H200 'bench --thorough' medians):
