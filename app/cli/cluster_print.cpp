@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <ostream>
 
+#include "base/format.hpp"
 #include "cli.hpp"
+#include "cluster/plan_auto.hpp"
 
 namespace scaleplan::cli {
 
@@ -36,6 +38,17 @@ std::string tflops(double f) {
 
 }  // namespace
 
+std::string mfuRangeText(const StepEstimate& e) {
+  const ClusterMfuAssessment accuracy = assessClusterMfu(e);
+  return formatNumber(100.0 * accuracy.range.low, 3) + "-" + formatNumber(100.0 * accuracy.range.high, 3) +
+         "% (the model's accuracy on " + e.accelerator_id + "; --json: mfu_range_basis)";
+}
+
+void printMfuCaution(std::ostream& out, const StepEstimate& e) {
+  const std::string caveat = assessClusterMfu(e).caveat;
+  if (!caveat.empty()) out << "caution: " << caveat << "\n";
+}
+
 void printStepEstimate(std::ostream& out, const StepEstimate& e) {
   char tokens[48];
   std::snprintf(tokens, sizeof tokens, "%.4g", e.tokens_per_second);
@@ -49,8 +62,10 @@ void printStepEstimate(std::ostream& out, const StepEstimate& e) {
                        {"tokens/s", tokens},
                        {"model FLOP/s per GPU", tflops(e.model_flops_per_second_per_gpu)},
                        {"MFU", pct(e.mfu)},
+                       {"MFU range", mfuRangeText(e)},
                        {"hardware FLOP/s per GPU", tflops(e.hardware_flops_per_second_per_gpu)},
                        {"HFU (with recompute)", pct(e.hfu)}});
+  printMfuCaution(out, e);
   out << "\nMemory per GPU (worst pipeline stage):\n";
   Table mem({"term", "bytes", "share"});
   const double total = e.memory.total();

@@ -1,6 +1,7 @@
 #pragma once
 // Human output of the cluster model shared by 'step' and 'layouts'.
 #include <iosfwd>
+#include <string>
 
 #include "cluster/step_model.hpp"
 
@@ -10,5 +11,10 @@ namespace scaleplan::cli {
 void printStepEstimate(std::ostream& out, const StepEstimate& e);
 // "1.23 s", "45.6 ms".
 std::string formatSeconds(double s);
+// The estimate's MFU range from the model's accuracy: "43.6-61.1% (the model's accuracy on
+// h100-sxm; --json: mfu_range_basis)" (assessClusterMfu).
+std::string mfuRangeText(const StepEstimate& e);
+// "caution: <why the range may not hold>" when the layout lies outside what it rests on.
+void printMfuCaution(std::ostream& out, const StepEstimate& e);
 
 }  // namespace scaleplan::cli

@@ -54,6 +54,11 @@ int runLayouts(const std::vector<std::string>& args) {
                 found->best[i].reason});
     }
     t.print(std::cout);
+    if (!found->best.empty()) {
+      const StepEstimate& best = found->best.front().estimate;
+      std::cout << "\nMFU range of #1: " << mfuRangeText(best) << "\n";
+      printMfuCaution(std::cout, best);
+    }
     return kExitOk;
   });
 }

@@ -1,6 +1,7 @@
 #include "cluster/cluster_json.hpp"
 
 #include "base/json_util.hpp"
+#include "cluster/plan_auto.hpp"
 
 namespace scaleplan {
 
@@ -41,6 +42,11 @@ bj::object stepObject(const StepEstimate& e, const std::string& reason) {
   o["tokens_per_second"] = e.tokens_per_second;
   o["model_flops_per_second_per_gpu"] = e.model_flops_per_second_per_gpu;
   o["mfu"] = e.mfu;
+  // What the MFU stands for: the model's accuracy on this accelerator (assessClusterMfu).
+  const ClusterMfuAssessment accuracy = assessClusterMfu(e);
+  o["mfu_range"] = bj::array{accuracy.range.low, accuracy.range.high};
+  o["mfu_range_basis"] = accuracy.basis;
+  if (!accuracy.caveat.empty()) o["mfu_caveat"] = accuracy.caveat;
   o["hardware_flops_per_second_per_gpu"] = e.hardware_flops_per_second_per_gpu;
   o["hfu"] = e.hfu;
   o["model_flops_per_step"] = e.model_flops_per_step;

@@ -15,7 +15,9 @@ extern const char* const kClusterFlopConvention;
 //  "zero_stage": 1, "micro_batch": 1, "recompute": "selective", "description": "TP 8 · ..."}
 std::string layoutToJson(const ParallelLayout& layout);
 // {"layout": {...}, "gradient_accumulation": m, "step_seconds": ..., "tokens_per_second": ...,
-//  "model_flops_per_second_per_gpu", "mfu", "hardware_flops_per_second_per_gpu", "hfu",
+//  "model_flops_per_second_per_gpu", "mfu", "mfu_range": [low, high], "mfu_range_basis",
+//  "mfu_caveat" (when the layout lies outside what the range rests on; assessClusterMfu),
+//  "hardware_flops_per_second_per_gpu", "hfu",
 //  "memory_per_gpu_bytes", "memory_capacity_bytes", "fits", "memory_verdict",
 //  "memory": {weights, gradients, optimizer, activations, logits, buffers, fragmentation, ...},
 //  "time": {gemm, attention, memory_bound, tp/cp/ep/pp/dp_communication, bubble, optimizer, ...},

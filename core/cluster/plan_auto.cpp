@@ -89,6 +89,12 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   return out + ", so the real MFU may lie below the range";
 }
 
+ClusterMfuAssessment assessClusterMfu(const StepEstimate& estimate) {
+  const std::string& id = estimate.accelerator_id;
+  return ClusterMfuAssessment{clusterMfuRange(estimate.mfu, clusterMfuAccuracyFor(id)), clusterMfuRangeBasis(id),
+                              clusterMfuCaveat(estimate, id)};
+}
+
 namespace {
 
 // The plan again with the model's accuracy as its MFU range: the intervals on days, GPU-hours,

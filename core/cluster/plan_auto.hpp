@@ -82,15 +82,26 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id);
 
 // Where `best` lies outside what that range was derived from, one sentence with the side checks
 // that bear on it (bench/cluster/bench_published_runs, README "Side checks"), else "":
-//  - a mixture-of-experts model: Megatron-Bridge's Qwen3 MoE rows on H100 came out +55% to
-//    +164%;
+//  - a mixture-of-experts model: Megatron-Bridge's Qwen3 MoE rows on H100 came out +57% to
+//    +173%;
 //  - data parallelism alone with sharded weights (ZeRO 3 / FSDP, TP = PP = 1): llm-foundry's MPT
-//    FSDP tables came out -13% to +59% on A100 and +13% to +143% on H100;
+//    FSDP tables came out -14% to +58% on A100 and +12% to +141% on H100;
 //  - off the A100: that the range rests on side checks (H100; B200 and GB200), that nothing
 //    checked an accelerator other than those, and, beyond 8K tokens, that Llama 3 405B at 128K
-//    came out +26%.
+//    came out +24%.
 // `accelerator_id` is the catalog id of the system's accelerator.
 std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accelerator_id);
+
+// What the model's MFU for one estimate stands for, on the estimate's own accelerator: the range
+// (clusterMfuRange with clusterMfuAccuracyFor), its basis and the caution (clusterMfuCaveat).
+// plan --mfu auto reports it for its layout; step, layouts (their JSON's mfu_range,
+// mfu_range_basis, mfu_caveat) and the Cluster tab for theirs.
+struct ClusterMfuAssessment {
+  Interval range;      // fractions of the dense peak
+  std::string basis;   // one sentence: where the range comes from
+  std::string caveat;  // "" inside the regime the range was derived from
+};
+ClusterMfuAssessment assessClusterMfu(const StepEstimate& estimate);
 
 struct AutoMfuSpec {
   ClusterSystem system;

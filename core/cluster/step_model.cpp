@@ -335,6 +335,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   e.job = job;
   e.layout = l;
   e.system_id = system.id;
+  e.accelerator_id = system.accelerator.id;
   e.rate_source = rates.source();
   e.software = options.software;
   e.micro_batches = l.microBatches(job);

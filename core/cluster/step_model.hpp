@@ -236,6 +236,7 @@ struct StepEstimate {
   TrainingJob job;
   ParallelLayout layout;
   std::string system_id;
+  std::string accelerator_id;  // the system's accelerator (catalog id): what the MFU's accuracy range rests on
   std::string rate_source;  // GemmRates::source()
   TrainingSoftware software = TrainingSoftware::Current;  // ExecutionOptions::software
   std::int64_t micro_batches = 0;

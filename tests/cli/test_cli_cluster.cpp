@@ -55,6 +55,21 @@ class TestCliCluster : public QObject {
     QVERIFY(o["fits"].toBool());
     // Llama 3 8B (8.03e9 parameters) over TP 2 and ZeRO 1 on DP 32: 16-bit weights 2 B × N / 2.
     SP_COMPARE_REL(o["memory"].toObject()["weights"].toDouble(), 2.0 * 8.03e9 / 2.0, 0.01);
+    // What the MFU stands for on an H100, as plan --mfu auto reports it: [MFU / 1.324, MFU × 1.058].
+    const QJsonArray range = o["mfu_range"].toArray();
+    QCOMPARE(range.size(), 2);
+    SP_COMPARE_REL(range[0].toDouble(), o["mfu"].toDouble() / 1.324, 1e-12);
+    SP_COMPARE_REL(range[1].toDouble(), o["mfu"].toDouble() * 1.058, 1e-12);
+    QVERIFY(o["mfu_range_basis"].toString().contains("side checks on H100"));
+    QVERIFY(o["mfu_caveat"].toString().contains("off the A100"));
+    // The text says it too.
+    Run text = cli({"step", "--preset", "llama3-8b", "--gpu", "h100-sxm", "--gpus", "64", "--global-batch", "512",
+                    "--seq", "4096", "--tp", "2", "--pp", "1", "--cp", "1", "--micro-batch", "2",
+                    "--sequence-parallel", "on", "--recompute", "selective", "--zero", "1"});
+    QVERIFY2(text.exit_code == 0, text.err.constData());
+    QVERIFY2(text.out.contains("MFU range:"), text.out.constData());
+    QVERIFY(text.out.contains("the model's accuracy on h100-sxm"));
+    QVERIFY(text.out.contains("caution: off the A100"));
   }
 
   void leftOutFieldsAreSearched() {
@@ -122,6 +137,7 @@ class TestCliCluster : public QObject {
       previous = e["step_seconds"].toDouble();
     }
     QVERIFY(!list[0].toObject()["reason"].toString().isEmpty());
+    for (const auto& v : list) QCOMPARE(v.toObject()["mfu_range"].toArray().size(), 2);
     // The statistics are a note on stderr: "N layouts enumerated, V valid, F fit; ...".
     const QRegularExpressionMatch m =
         QRegularExpression(R"((\d+) layouts enumerated, (\d+) valid, (\d+) fit)").match(QString::fromUtf8(r.err));

@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "cluster/nccl_tests.hpp"
+#include "cluster/plan_auto.hpp"
 #include "cluster/shape_rule.hpp"
 #include "controls/layout_fields_box.hpp"
 #include "controls/text_format.hpp"
@@ -695,13 +696,22 @@ void ClusterPanel::onSearchFinished(const ClusterSearchOutcome& outcome) {
                 .arg(text::thousands(static_cast<double>(r.candidates)),
                      text::thousands(static_cast<double>(r.valid)),
                      text::thousands(static_cast<double>(r.fitting)), text::number(r.search_seconds, 2));
+  QString accuracy_tip;
   if (!r.best.empty()) {
     const StepEstimate& best = r.best.front().estimate;
-    status += QLatin1Char(' ') + tr("Best: %1, %2 s per step, MFU %3%.")
+    // What the MFU stands for, as plan --mfu auto and step report it (core's assessClusterMfu).
+    const ClusterMfuAssessment accuracy = assessClusterMfu(best);
+    status += QLatin1Char(' ') + tr("Best: %1, %2 s per step, MFU %3% (range %4-%5%%6).")
                                      .arg(qs(best.layout.describe()), text::number(best.step_seconds, 3))
-                                     .arg(best.mfu * 100.0, 0, 'f', 1);
+                                     .arg(best.mfu * 100.0, 0, 'f', 1)
+                                     .arg(accuracy.range.low * 100.0, 0, 'f', 1)
+                                     .arg(accuracy.range.high * 100.0, 0, 'f', 1)
+                                     .arg(accuracy.caveat.empty() ? QString() : tr(", see the caution"));
+    accuracy_tip = tr("MFU range: %1").arg(qs(accuracy.basis));
+    if (!accuracy.caveat.empty()) accuracy_tip += QStringLiteral("\n\n") + tr("Caution: %1").arg(qs(accuracy.caveat));
   }
   status_label_->setText(status);
+  status_label_->setToolTip(accuracy_tip);
   selectLayout(0);
   emit searchFinished(true);
 }

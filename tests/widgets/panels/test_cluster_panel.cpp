@@ -17,6 +17,7 @@
 #include <QTableView>
 
 #include "cluster/layout_search.hpp"
+#include "cluster/plan_auto.hpp"
 #include "controls/layout_fields_box.hpp"
 #include "models/layout_model.hpp"
 #include "cluster/shape_rule.hpp"
@@ -296,6 +297,18 @@ class TestClusterPanel : public QObject {
     SP_COMPARE_REL(panel.timePlot()->total(), best.step_seconds, 1e-9);
     SP_COMPARE_REL(panel.memoryPlot()->total() * 1e9, best.memory.total(), 1e-9);
     QVERIFY(panel.statusLabel()->text().contains(QString::fromStdString(best.layout.describe())));
+    // The best MFU with the model's accuracy range on an H100, as step and plan --mfu auto give it:
+    // [MFU / 1.324, MFU x 1.058], its basis in the tooltip.
+    const ClusterMfuAssessment accuracy = assessClusterMfu(best);
+    SP_COMPARE_REL(accuracy.range.low, best.mfu / 1.324, 1e-12);
+    SP_COMPARE_REL(accuracy.range.high, best.mfu * 1.058, 1e-12);
+    const QString range = QStringLiteral("MFU %1% (range %2-%3%")
+                              .arg(best.mfu * 100.0, 0, 'f', 1)
+                              .arg(accuracy.range.low * 100.0, 0, 'f', 1)
+                              .arg(accuracy.range.high * 100.0, 0, 'f', 1);
+    QVERIFY2(panel.statusLabel()->text().contains(range), qPrintable(panel.statusLabel()->text()));
+    QVERIFY(panel.statusLabel()->toolTip().contains(QString::fromStdString(accuracy.basis)));
+    QVERIFY(panel.statusLabel()->toolTip().contains("side checks on H100"));
     // Sorting by memory through the header keeps the selection usable.
     panel.table()->sortByColumn(LayoutModel::MemoryColumn, Qt::AscendingOrder);
     panel.table()->setCurrentIndex(panel.proxy()->index(0, 0));
