@@ -5,6 +5,8 @@
 //  - With every field searched, as plan --mfu auto plans the job, the fastest layout is predicted
 //    well above the published rate (+32.3%), and kClusterMfuAccuracyHopper's over-prediction is
 //    that worst row rounded up to 0.1%: the plan's range reaches the published run.
+//  - Megatron-Bridge's tuned FP8 recipes (dense rows, H100, B200, GB200) against the search's
+//    fastest layout for the same jobs: every row within the allowance of its accelerator.
 #include <algorithm>
 
 #include "cluster/cluster_setup.hpp"
@@ -67,6 +69,48 @@ class TestHopperSideChecks : public QObject {
                             .arg(hopper.over_prediction)));
     // Off Hopper the allowance is the widest side check's, this one.
     QCOMPARE(clusterMfuAccuracyFor("b200").over_prediction, hopper.over_prediction);
+  }
+
+  // NVIDIA's tuned Megatron-Bridge recipes (tests/data/published-runs/megatron_bridge_fp8.csv, the
+  // dense rows) against the layout the search finds fastest for the same job: the search rates its
+  // own choice above what the recipe ran (bench_published_runs: +5% to +20% on DGX-H100, +18% to
+  // +26% on DGX-B200 and GB200), and the allowance on each accelerator covers every row; Llama 3
+  // at 8K above sets it.
+  void megatronBridgeRecipesInTheSearchedLayout() {
+    int rows = 0;
+    for (const test::PublishedRun& r : test::readPublishedRuns("megatron_bridge_fp8.csv")) {
+      TrainingJob job;
+      job.arch = test::shippedPreset(r.at("preset")).architecture;
+      if (job.arch.isMoe()) continue;  // outside the range (the MoE caution)
+      ++rows;
+      ClusterSetupSpec spec;
+      spec.system_id = r.at("system");
+      auto setup = makeClusterSetup(spec, test::shippedAccelerators(), test::shippedSystems());
+      QVERIFY2(setup, setup.message().c_str());
+      job.gpus = std::int64_t(test::number(r, "gpus"));
+      job.seq_len = std::int64_t(test::number(r, "seq_len"));
+      job.global_batch = std::int64_t(test::number(r, "global_batch"));
+      const auto precision = kPrecisionNames.fromString(r.at("precision"));
+      QVERIFY(precision);
+      job.precision = *precision;
+      auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
+      QVERIFY2(rates, rates.message().c_str());
+      LayoutSearchOptions free_layout;
+      free_layout.top_k = 1;
+      auto fastest = searchLayouts(job, setup->system, *rates, free_layout);
+      QVERIFY2(fastest, fastest.message().c_str());
+      const double predicted = fastest->best.front().estimate.tokens_per_second / double(job.gpus);
+      const double over = predicted / test::number(r, "tokens_per_second_per_gpu") - 1.0;
+      const ClusterMfuAccuracy allowance = clusterMfuAccuracyFor(setup->system.accelerator.id);
+      QVERIFY2(over <= allowance.over_prediction,
+               qPrintable(QStringLiteral("%1 %2 on %3 GPUs: the search's fastest %4% over, allowance %5%")
+                              .arg(QString::fromStdString(r.at("published_system")),
+                                   QString::fromStdString(r.at("model")))
+                              .arg(job.gpus)
+                              .arg(100.0 * over)
+                              .arg(100.0 * allowance.over_prediction)));
+    }
+    QCOMPARE(rows, 12);
   }
 };
 
