@@ -50,8 +50,13 @@ void addClusterOverrideOptions(ArgParser& p, const std::string& help_prefix) {
               w + "FlashAttention at long sequences: fraction of the 16-bit dense peak, its backward counted as 2.5x "
               "the forward's FLOPs as FlashAttention's benchmarks count it (default " +
                   formatNumber(ExecutionOptions{}.flash_attention_efficiency) +
-                  ", FlashAttention-2 on A100); a query tile visiting k keys (k = seq / (2 x cp)) runs at k / (k + " +
-                  formatNumber(ExecutionOptions{}.flash_attention_overhead_keys) + ") of it")
+                  ", FlashAttention-2 on A100); a query tile visiting k keys (k = seq / (2 x cp)) runs at k / (k + "
+                  "--flash-attention-overhead-keys) of it")
+      .option("flash-attention-overhead-keys", "K",
+              w + "FlashAttention's fixed cost per query tile, in keys (default " +
+                  formatNumber(ExecutionOptions{}.flash_attention_overhead_keys) +
+                  ": FlashAttention-3's and Triton FlashAttention-2's forward rates at 512-16K keys on H100, "
+                  "pytorch/benchmark; 0: the same rate at every sequence length)")
       .option("overlap-slowdown", "F",
               w + "compute lost while an overlapped collective runs (DP, ZeRO 3, CP, the interleaved schedule's PP sends), [0, 1) (default " +
                   formatNumber(ExecutionOptions{}.overlap_compute_slowdown) + ": NCCL's 24 blocks of an H100's 132 SMs)")
@@ -164,6 +169,7 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p, Precision p
        precision == Precision::Fp8 ? &execution.gemm.fp8_peak_fraction : &execution.gemm.peak_fraction},
       {"memory-efficiency", &execution.gemm.bandwidth_fraction},
       {"flash-attention-efficiency", &execution.flash_attention_efficiency},
+      {"flash-attention-overhead-keys", &execution.flash_attention_overhead_keys},
       {"overlap-slowdown", &execution.overlap_compute_slowdown}};
   for (const auto& [name, target] : execution_flags) {
     auto v = p.getDouble(name);
@@ -178,6 +184,7 @@ Result<ExecutionOptions> resolveExecutionOptions(const ArgParser& p, Precision p
                                       {"fp8_peak_fraction", "--gemm-efficiency"},
                                       {"bandwidth_fraction", "--memory-efficiency"},
                                       {"flash_attention_efficiency", "--flash-attention-efficiency"},
+                                      {"flash_attention_overhead_keys", "--flash-attention-overhead-keys"},
                                       {"overlap_compute_slowdown", "--overlap-slowdown"},
                                       {"gradient_bytes", "--gradient-bytes"}}) {
       if (why.rfind(field, 0) == 0) why = flag + why.substr(field.size());

@@ -63,6 +63,8 @@ void addExecution(Arguments& a, const StepCommand& c) {
                    fp8 ? profile.gemm.fp8_peak_fraction : profile.gemm.peak_fraction);
   a.addIfDifferent("memory-efficiency", e.gemm.bandwidth_fraction, profile.gemm.bandwidth_fraction);
   a.addIfDifferent("flash-attention-efficiency", e.flash_attention_efficiency, profile.flash_attention_efficiency);
+  a.addIfDifferent("flash-attention-overhead-keys", e.flash_attention_overhead_keys,
+                   profile.flash_attention_overhead_keys);
   a.addIfDifferent("overlap-slowdown", e.overlap_compute_slowdown, profile.overlap_compute_slowdown);
   a.addIfDifferent("gradient-bytes", e.gradient_bytes, profile.gradient_bytes);
 }

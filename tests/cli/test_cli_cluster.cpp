@@ -398,6 +398,15 @@ class TestCliCluster : public QObject {
     const double hidden = jsonOf(free_overlap)["time"].toObject()["dp_communication"].toDouble();
     const double exposed = jsonOf(contended)["time"].toObject()["dp_communication"].toDouble();
     QVERIFY2(exposed > hidden, QByteArray::number(exposed) + " vs " + QByteArray::number(hidden));
+    // FlashAttention's short-sequence cost: at 4,096 tokens a query tile visits 2,048 keys and runs at
+    // 2048 / (2048 + 230) of the long-sequence rate; with no overhead, at all of it.
+    Run flat = cli(QStringList{"step"} + llama8bOnH100(layout + QStringList{"--flash-attention-overhead-keys", "0"}));
+    QVERIFY2(flat.exit_code == 0, flat.err.constData());
+    SP_COMPARE_REL(jsonOf(flat)["time"].toObject()["attention"].toDouble(),
+                   a["attention"].toDouble() * 2048.0 / 2278.0, 1e-9);
+    Run keys = cli(QStringList{"step"} + llama8bOnH100({"--flash-attention-overhead-keys", "-5"}));
+    QCOMPARE(keys.exit_code, 2);
+    QVERIFY2(keys.err.contains("--flash-attention-overhead-keys: must be >= 0"), keys.err.constData());
     Run overlap = cli(QStringList{"step"} + llama8bOnH100({"--overlap-slowdown", "1"}));
     QCOMPARE(overlap.exit_code, 2);
     QVERIFY2(overlap.err.contains("--overlap-slowdown: must be in [0, 1)"), overlap.err.constData());
