@@ -45,7 +45,7 @@ class TestCliHardware : public QObject {
     QJsonObject o = jsonOf(r);
     QCOMPARE(o["schema_version"].toInt(), 1);
     QJsonArray list = o["accelerators"].toArray();
-    QCOMPARE(list.size(), 21);
+    QCOMPARE(list.size(), 23);
     bool found = false;
     for (const auto& v : list) {
       QJsonObject a = v.toObject();
@@ -190,7 +190,7 @@ class TestCliHardware : public QObject {
     std::filesystem::copy_file(kUserOverride, file);
     Run list = cli({"hardware", "--json"}, dir.path());
     QCOMPARE(list.exit_code, 0);
-    QCOMPARE(jsonOf(list)["accelerators"].toArray().size(), 22);
+    QCOMPARE(jsonOf(list)["accelerators"].toArray().size(), 24);
     Run cost = cli({"cost", "--flops", "1e22", "--gpu", "h100-sxm", "--gpus", "8", "--mfu", "0.5", "--json"},
                    dir.path());
     QCOMPARE(cost.exit_code, 0);

@@ -39,7 +39,7 @@ class TestClusterSystem : public QObject {
 
   void shippedSystemsHaveSpecValues() {
     const auto cat = shippedSystems();
-    QCOMPARE(cat.systems().size(), std::size_t{6});
+    QCOMPARE(cat.systems().size(), std::size_t{8});
     const ClusterSystem* a100 = cat.find("dgx-a100");
     QVERIFY(a100);
     QCOMPARE(a100->accelerator.id, std::string("a100-80gb-sxm"));
@@ -51,6 +51,15 @@ class TestClusterSystem : public QObject {
     QCOMPARE(&nvl72->fabricFor(72), &nvl72->nvlink);
     QCOMPARE(&nvl72->fabricFor(144), &nvl72->network);
     QCOMPARE(cat.findByAccelerator("h200")->id, std::string("hgx-h200"));
+    // Blackwell Ultra: one 800 Gb/s ConnectX-8 per GPU (100 GB/s); GB300 NVL72's domain as GB200's.
+    const ClusterSystem* gb300 = cat.find("gb300-nvl72");
+    QVERIFY(gb300);
+    QCOMPARE(gb300->accelerator.id, std::string("gb300"));
+    QCOMPARE(gb300->nvlink_domain_gpus, 72);
+    QCOMPARE(gb300->gpus_per_node, 4);
+    SP_COMPARE_REL(gb300->network.bytes_per_second_per_gpu, 100e9, 1e-12);
+    QCOMPARE(cat.findByAccelerator("b300")->id, std::string("dgx-b300"));
+    SP_COMPARE_REL(cat.find("dgx-b300")->network.bytes_per_second_per_gpu, 100e9, 1e-12);
     SP_VERIFY_CONTAINS(cat.get("dgx-z").message(), "known: dgx-a100, hgx-h100");
   }
 

@@ -55,9 +55,9 @@ class TestHardwareCatalog : public QObject {
     HardwareCatalog c = shipped();
     const char* required[] = {"v100-sxm2-32gb", "a10",    "a100-40gb-sxm", "a100-80gb-sxm", "a100-40gb-pcie",
                               "a100-80gb-pcie", "l4",     "l40s",          "h100-sxm",      "h100-pcie",
-                              "h100-nvl",       "h200",   "b200",          "gb200",         "mi250x-gcd",
-                              "mi300x",         "tpu-v4", "tpu-v5e",       "tpu-v5p",       "rtx-3090",
-                              "rtx-4090"};
+                              "h100-nvl",       "h200",   "b200",          "gb200",         "b300",
+                              "gb300",          "mi250x-gcd", "mi300x",    "tpu-v4",        "tpu-v5e",
+                              "tpu-v5p",        "rtx-3090", "rtx-4090"};
     for (const char* id : required) QVERIFY2(c.find(id) != nullptr, id);
     QCOMPARE(c.accelerators().size(), std::size(required));
   }
@@ -119,6 +119,13 @@ class TestHardwareCatalog : public QObject {
                    1e-9);  // HGX B200: 36 PF sparse / 8
     SP_COMPARE_REL(tera(*c.find("gb200"), Precision::Bf16), 360000.0 / 72 / 2,
                    1e-9);  // NVL72: 360 PF sparse / 72
+    // Blackwell Ultra: DGX B300 72 PF FP8 sparse / 8; GB300 NVL72 360 PF FP8 dense / 72. The FP8
+    // and BF16 peaks are the B200's and GB200's; FP64 and INT8 were cut (no int8 key).
+    SP_COMPARE_REL(tera(*c.find("b300"), Precision::Fp8), 72000.0 / 8 / 2, 1e-9);
+    SP_COMPARE_REL(tera(*c.find("gb300"), Precision::Fp8), 360000.0 / 72, 1e-9);
+    QCOMPARE(c.find("b300")->peak(Precision::Bf16)->value, c.find("b200")->peak(Precision::Bf16)->value);
+    QCOMPARE(c.find("gb300")->peak(Precision::Bf16)->value, c.find("gb200")->peak(Precision::Bf16)->value);
+    QVERIFY(!c.find("gb300")->peak(Precision::Int8).has_value());
     QCOMPARE(c.find("h200")->peak(Precision::Bf16)->value, h100.peak(Precision::Bf16)->value);
   }
 
@@ -135,6 +142,10 @@ class TestHardwareCatalog : public QObject {
     QCOMPARE(c.find("tpu-v4")->memory_gb, 32.0);
     // GB200 per GPU: 13.4 TB HBM3e over 72 GPUs.
     SP_COMPARE_REL(c.find("gb200")->memory_gb, 13400.0 / 72, 1e-2);
+    // Blackwell Ultra's 288 GB of HBM3e less the share its predecessor reserves: B200 180 of 192,
+    // GB200 186 of 192 (the capacities a B300 and a GB300 offer, 270 and 279 GB).
+    SP_COMPARE_REL(c.find("b300")->memory_gb, 288.0 * 180.0 / 192.0, 1e-12);
+    SP_COMPARE_REL(c.find("gb300")->memory_gb, 288.0 * 186.0 / 192.0, 1e-12);
   }
 
   void smCounts() {
@@ -153,6 +164,8 @@ class TestHardwareCatalog : public QObject {
     HardwareCatalog c = shipped();
     QVERIFY(c.find("b200")->fp8_gemm_any_layout);
     QVERIFY(c.find("gb200")->fp8_gemm_any_layout);
+    QVERIFY(c.find("b300")->fp8_gemm_any_layout);
+    QVERIFY(c.find("gb300")->fp8_gemm_any_layout);
     for (const char* id : {"h100-sxm", "h200", "l40s", "mi300x"}) QVERIFY2(!c.find(id)->fp8_gemm_any_layout, id);
   }
 
@@ -170,7 +183,7 @@ class TestHardwareCatalog : public QObject {
     QVERIFY(!r);
     SP_VERIFY_CONTAINS(r.message(),
                        "unknown GPU 'x100'; known: a10, a100-40gb-pcie, a100-40gb-sxm, a100-80gb-pcie, "
-                       "a100-80gb-sxm, b200, gb200, h100-nvl, h100-pcie, h100-sxm, h200, l4, l40s, ");
+                       "a100-80gb-sxm, b200, b300, gb200, gb300, h100-nvl, h100-pcie, h100-sxm, h200, l4, l40s, ");
     SP_VERIFY_CONTAINS(r.message(), "tpu-v5p, v100-sxm2-32gb");
     auto ok = c.get("h100-sxm");
     QVERIFY(ok);
