@@ -61,7 +61,10 @@ void ClusterPanel::restoreInputs(const QSettings& s) {
   // the accelerator and fabrics, the accelerator the precisions, the precision the GEMM box.
   if (restoreChoice(s, system_combo_)) applySystemDefaults();
   if (restoreChoice(s, accelerator_combo_)) fillPrecisions();
-  restoreChoice(s, precision_combo_);
+  // The GEMM box holds the share of the precision's peak: the restored precision's default unless
+  // a value was saved with it (restored with the numbers below; a file from before the box lacks it).
+  if (restoreChoice(s, precision_combo_))
+    gemm_efficiency_spin_->setValue(GemmEfficiencyModel{}.peakFraction(selectedPrecision()));
   restoreChoice(s, software_combo_);
   if (restoreChoice(s, model_combo_)) followModel();
   for (QSpinBox* b : countInputs()) restoreValue(s, b);  // signals blocked: the domain keeps its value

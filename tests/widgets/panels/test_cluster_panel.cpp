@@ -514,6 +514,30 @@ class TestClusterPanel : public QObject {
     QCOMPARE(again.layoutFields()->describeFixed(), QString("--tp 4 --zero 1"));
   }
 
+  // A settings file with a precision but no GEMM efficiency (written before the box existed, or
+  // by hand) gives the box that precision's default, as choosing the precision does: FP8 on a
+  // GB300 costs its products at 65% of the FP8 peak, not the 16-bit 71%.
+  void restoredPrecisionWithoutAGemmValue() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString ini = dir.filePath("settings.ini");
+    {
+      QSettings settings(ini, QSettings::IniFormat);
+      settings.setValue("cluster/clusterSystem", "gb300-nvl72");
+      settings.setValue("cluster/clusterAccelerator", "gb300");
+      settings.setValue("cluster/clusterPrecision", int(Precision::Fp8));
+    }
+    Session session;
+    ClusterPanel panel(&session);
+    panel.restoreInputs(QSettings(ini, QSettings::IniFormat));
+    auto request = panel.searchRequest();
+    QVERIFY2(request.isOk(), request.message().c_str());
+    QVERIFY(request->job.precision == Precision::Fp8);
+    QCOMPARE(request->system.accelerator.id, std::string("gb300"));
+    QCOMPARE(panel.gemmEfficiencySpin()->value(), GemmEfficiencyModel{}.fp8_peak_fraction);
+    QCOMPARE(request->execution.gemm.fp8_peak_fraction, GemmEfficiencyModel{}.fp8_peak_fraction);
+  }
+
   // "Copy step command": the CLI command for the selected layout, with what the user changed
   // (test_cli_step_command checks that the CLI costs the same step from such arguments).
   void copiesTheStepCommand() {
