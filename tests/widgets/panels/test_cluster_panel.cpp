@@ -516,8 +516,9 @@ class TestClusterPanel : public QObject {
 
   // A settings file with a precision but no GEMM efficiency (written before the box existed, or
   // by hand) gives the box that precision's default, as choosing the precision does: FP8 on a
-  // GB300 costs its products at 65% of the FP8 peak, not the 16-bit 71%.
-  void restoredPrecisionWithoutAGemmValue() {
+  // GB300 costs its products at 65% of the FP8 peak, not the 16-bit 71%. So for the software and
+  // its gradient bytes (the 2022 profile's 2, not the current one's 4).
+  void restoredChoicesWithoutSavedDefaults() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString ini = dir.filePath("settings.ini");
@@ -526,6 +527,7 @@ class TestClusterPanel : public QObject {
       settings.setValue("cluster/clusterSystem", "gb300-nvl72");
       settings.setValue("cluster/clusterAccelerator", "gb300");
       settings.setValue("cluster/clusterPrecision", int(Precision::Fp8));
+      settings.setValue("cluster/clusterSoftware", int(TrainingSoftware::Megatron2022));
     }
     Session session;
     ClusterPanel panel(&session);
@@ -536,6 +538,8 @@ class TestClusterPanel : public QObject {
     QCOMPARE(request->system.accelerator.id, std::string("gb300"));
     QCOMPARE(panel.gemmEfficiencySpin()->value(), GemmEfficiencyModel{}.fp8_peak_fraction);
     QCOMPARE(request->execution.gemm.fp8_peak_fraction, GemmEfficiencyModel{}.fp8_peak_fraction);
+    QCOMPARE(panel.gradientBytesSpin()->value(), 2.0);
+    QCOMPARE(request->execution.gradient_bytes, 2.0);
   }
 
   // "Copy step command": the CLI command for the selected layout, with what the user changed
