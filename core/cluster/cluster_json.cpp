@@ -97,6 +97,35 @@ bj::object stepObject(const StepEstimate& e, const std::string& reason) {
 
 }  // namespace
 
+std::string systemsToJson(const std::vector<ClusterSystem>& systems) {
+  constexpr double kBytesPerGb = 1e9, kBitsPerByte = 8.0, kMicrosecondsPerSecond = 1e6;
+  auto fabric = [&](const Fabric& f, const char* bandwidth_key, double bandwidth) {
+    bj::object o;
+    o[bandwidth_key] = bandwidth;
+    o["collective_efficiency"] = f.collective_efficiency;
+    o["latency_us"] = f.latency_seconds * kMicrosecondsPerSecond;
+    o["source"] = f.source;
+    return o;
+  };
+  bj::array list;
+  for (const ClusterSystem& s : systems) {
+    bj::object o;
+    o["id"] = s.id;
+    o["name"] = s.name;
+    o["accelerator"] = s.accelerator.id;
+    o["gpus_per_node"] = s.gpus_per_node;
+    o["nvlink_domain_gpus"] = s.nvlink_domain_gpus;
+    o["nvlink"] = fabric(s.nvlink, "gb_per_s_per_gpu", s.nvlink.bytes_per_second_per_gpu / kBytesPerGb);
+    o["network"] = fabric(s.network, "gbit_per_s_per_gpu",
+                          s.network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb);
+    o["source"] = s.source;
+    list.push_back(std::move(o));
+  }
+  bj::object root;
+  root["systems"] = std::move(list);
+  return json::toPrettyString(root);
+}
+
 std::string layoutToJson(const ParallelLayout& layout) { return json::toPrettyString(layoutObject(layout)); }
 
 std::string stepEstimateToJson(const StepEstimate& estimate, const std::string& reason) {

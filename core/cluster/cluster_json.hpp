@@ -3,7 +3,9 @@
 // and the GUI. Units: seconds, bytes, FLOP/s; fractions in [0, 1].
 
 #include <string>
+#include <vector>
 
+#include "cluster/cluster_system.hpp"
 #include "cluster/layout_search.hpp"
 
 namespace scaleplan {
@@ -26,5 +28,11 @@ std::string stepEstimateToJson(const StepEstimate& estimate, const std::string& 
 // [step objects], best first, each with its "layout" and the "reason" it beats the next. The search
 // statistics (candidates, valid, fitting, time) are not part of it: `layouts` prints them as a note.
 std::string layoutSearchToJson(const LayoutSearchResult& result);
+// {"systems": [{"id", "name", "accelerator", "gpus_per_node", "nvlink_domain_gpus",
+//   "nvlink": {"gb_per_s_per_gpu", "collective_efficiency", "latency_us", "source"},
+//   "network": {"gbit_per_s_per_gpu", "collective_efficiency", "latency_us", "source"}, "source"}]}:
+// the keys and units of data/hardware.json's "systems" (GB/s = 1e9 bytes/s one direction, Gb/s
+// the NIC line rate, µs per algorithm step); an "assumption" is part of its fabric's source here.
+std::string systemsToJson(const std::vector<ClusterSystem>& systems);
 
 }  // namespace scaleplan
