@@ -49,13 +49,15 @@ void printMfuCaution(std::ostream& out, const StepEstimate& e) {
   if (!caveat.empty()) out << "caution: " << caveat << "\n";
 }
 
-void printStepEstimate(std::ostream& out, const StepEstimate& e) {
+void printStepEstimate(std::ostream& out, const StepEstimate& e, const ClusterSystem* system) {
   char tokens[48];
   std::snprintf(tokens, sizeof tokens, "%.4g", e.tokens_per_second);
-  printKeyValues(out, {{"layout", e.layout.describe()},
-                       {"gradient accumulation", std::to_string(e.micro_batches) + " micro-batches"},
-                       {"system", e.system_id},
-                       {"matrix-product rates", e.rate_source},
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"layout", e.layout.describe()},
+      {"gradient accumulation", std::to_string(e.micro_batches) + " micro-batches"},
+      {"system", e.system_id}};
+  if (system) rows.emplace_back("fabrics", system->describeFabrics());
+  rows.insert(rows.end(), {{"matrix-product rates", e.rate_source},
                        {"software", std::string(kTrainingSoftwareNames.toString(e.software))},
                        {"memory", std::string(e.fits ? "fits: " : "does NOT fit: ") + e.memoryVerdict()},
                        {"step time", formatSeconds(e.step_seconds)},
@@ -65,6 +67,7 @@ void printStepEstimate(std::ostream& out, const StepEstimate& e) {
                        {"MFU range", mfuRangeText(e)},
                        {"hardware FLOP/s per GPU", tflops(e.hardware_flops_per_second_per_gpu)},
                        {"HFU (with recompute)", pct(e.hfu)}});
+  printKeyValues(out, rows);
   printMfuCaution(out, e);
   out << "\nMemory per GPU (worst pipeline stage):\n";
   Table mem({"term", "bytes", "share"});

@@ -7,8 +7,9 @@
 
 namespace scaleplan::cli {
 
-// Layout, memory verdict, throughput and the memory and time breakdowns of one estimate.
-void printStepEstimate(std::ostream& out, const StepEstimate& e);
+// Layout, memory verdict, throughput and the memory and time breakdowns of one estimate; with
+// `system` (the one it was costed on, overrides applied) a "fabrics" line of its values.
+void printStepEstimate(std::ostream& out, const StepEstimate& e, const ClusterSystem* system = nullptr);
 // "1.23 s", "45.6 ms".
 std::string formatSeconds(double s);
 // The estimate's MFU range from the model's accuracy: "43.6-61.1% (the model's accuracy on

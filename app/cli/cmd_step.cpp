@@ -57,7 +57,7 @@ int runStep(const std::vector<std::string>& args) {
     std::cout << cj.model.label << ", " << cj.job.gpus << " GPUs, global batch " << cj.job.global_batch
               << " sequences of " << cj.job.seq_len << " tokens\n\n";
     if (!complete) std::cout << "(fields not given were chosen by the layout search)\n";
-    printStepEstimate(std::cout, estimate);
+    printStepEstimate(std::cout, estimate, &cj.setup.system);
     return kExitOk;
   });
 }

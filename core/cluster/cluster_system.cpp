@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/file_io.hpp"
+#include "base/format.hpp"
 #include "base/json_util.hpp"
 
 namespace scaleplan {
@@ -104,6 +105,20 @@ bool ClusterSystem::isValid(std::string* error) const {
   if (!nvlink.isValid("nvlink", &sub)) return fail(sub);
   if (!network.isValid("network", &sub)) return fail(sub);
   return true;
+}
+
+std::string ClusterSystem::describeFabrics() const {
+  auto measured = [](const Fabric& f) {
+    std::string names;
+    for (const MeasuredCollective& m : f.measured) names += (names.empty() ? "" : ", ") + std::string(toString(m.collective));
+    return names.empty() ? std::string() : " (measured " + names + ")";
+  };
+  auto step = [](const Fabric& f) { return formatNumber(f.latency_seconds * 1e6, 4) + " us per step"; };
+  return std::to_string(gpus_per_node) + " GPUs per node, NVLink domain " + std::to_string(nvlink_domain_gpus) +
+         "; NVLink " + formatNumber(nvlink.bytes_per_second_per_gpu / 1e9, 5) + " GB/s x " +
+         formatNumber(nvlink.collective_efficiency, 3) + ", " + step(nvlink) + measured(nvlink) + "; network " +
+         formatNumber(network.bytes_per_second_per_gpu * 8.0 / 1e9, 5) + " Gb/s x " +
+         formatNumber(network.collective_efficiency, 3) + ", " + step(network) + measured(network) + " (per GPU)";
 }
 
 const Fabric& ClusterSystem::fabricFor(int ranks) const {

@@ -94,6 +94,10 @@ struct ClusterSystem {
   // at most `ranks`), never more than the NVLink bandwidth that feeds them. Concurrent groups on
   // the other GPUs of the node use the other NICs.
   Fabric groupFabric(int ranks, int stride) const;
+  // One line of what the model assumes: "4 GPUs per node, NVLink domain 72; NVLink 900 GB/s x 0.8,
+  // 5 us per step; network 800 Gb/s x 0.9, 10 us per step (per GPU)", with "measured all-reduce"
+  // (and the other collectives) after a fabric that has measured curves.
+  std::string describeFabrics() const;
 };
 
 // Time of one collective of `bytes` (the per-rank buffer size, nccl-tests' "size"; see above) over

@@ -70,6 +70,16 @@ class TestCliCluster : public QObject {
     QVERIFY2(text.out.contains("MFU range:"), text.out.constData());
     QVERIFY(text.out.contains("the model's accuracy on h100-sxm"));
     QVERIFY(text.out.contains("caution: off the A100"));
+    // The system it was costed on, the overrides applied (HGX H100: 8 per node, 450 GB/s NVLink).
+    QVERIFY2(text.out.contains("fabrics:                 8 GPUs per node, NVLink domain 8; NVLink 450 GB/s x 0.8, "
+                               "5 us per step; network 400 Gb/s x 0.9, 10 us per step (per GPU)"),
+             text.out.constData());
+    Run slower = cli({"step", "--preset", "llama3-8b", "--gpu", "h100-sxm", "--gpus", "64", "--global-batch", "512",
+                      "--seq", "4096", "--tp", "2", "--network-gbps", "100", "--nvlink-efficiency", "0.7",
+                      "--network-latency-us", "12.5"});
+    QVERIFY2(slower.exit_code == 0, slower.err.constData());
+    QVERIFY2(slower.out.contains("NVLink 450 GB/s x 0.7, 5 us per step; network 100 Gb/s x 0.9, 12.5 us per step"),
+             slower.out.constData());
   }
 
   void leftOutFieldsAreSearched() {
