@@ -409,6 +409,11 @@ void ClusterPanel::buildControls() {
   outputs->setStretchFactor(1, 1);
   outputs->setChildrenCollapsible(false);
   table_->setMinimumHeight(8 * fontMetrics().height());
+  // The tab sits in a scroll area that sizes it by height-for-width (the status line wraps), which
+  // counts preferred heights: the table's and the plots' would make the tab taller than a 920-pixel
+  // window and scroll it. Ignoring their preferred height leaves their minimum (the table's 8 lines,
+  // the plots' 260 px) and gives them the rest of the window.
+  outputs->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
 
   copy_command_button_ = new QPushButton(tr("Copy step command"), this);
   copy_command_button_->setObjectName("clusterCopyCommand");
