@@ -36,6 +36,7 @@ int runLayouts(const std::vector<std::string>& args) {
     std::ostream& note = json_out ? std::cerr : std::cout;
     note << cj.model.label << ", " << cj.job.gpus << " GPUs (" << cj.setup.system.id << "), global batch "
          << cj.job.global_batch << " sequences of " << cj.job.seq_len << " tokens\n";
+    note << "fabrics: " << cj.setup.system.describeFabrics() << "\n";
     note << found->candidates << " layouts enumerated, " << found->valid << " valid, " << found->fitting
          << " fit; searched in " << formatSeconds(found->search_seconds) << "\n";
     if (json_out) {

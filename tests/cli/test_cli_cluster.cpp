@@ -154,6 +154,8 @@ class TestCliCluster : public QObject {
     QVERIFY2(m.hasMatch(), r.err.constData());
     QVERIFY(m.captured(1).toLongLong() >= m.captured(2).toLongLong());
     QVERIFY(m.captured(2).toLongLong() >= m.captured(3).toLongLong());
+    // And the fabrics the layouts were costed on (HGX H100's).
+    QVERIFY2(r.err.contains("fabrics: 8 GPUs per node, NVLink domain 8; NVLink 450 GB/s x 0.8"), r.err.constData());
   }
 
   void measuredGpuUsesTheFile() {
