@@ -88,9 +88,8 @@ void addClusterJobOptions(ArgParser& p) {
       .option("gpus", "K", "number of GPUs (default: one node of the system)")
       .option("gpu", "ID", "accelerator id (see 'scaleplan-cli hardware') or measured:FILE (a 'bench' result)")
       .option("system", "ID",
-              "cluster system from data/hardware.json: dgx-a100, hgx-h100, hgx-h200, dgx-b200, gb200-nvl72, dgx-b300, "
-              "gb300-nvl72, "
-              "mi300x-platform (default: the system of --gpu)")
+              "cluster system from data/hardware.json ('scaleplan-cli systems'): dgx-a100, hgx-h100, hgx-h200, "
+              "dgx-b200, gb200-nvl72, dgx-b300, gb300-nvl72, mi300x-platform (default: the system of --gpu)")
       .option("precision", "P", "precision of the matrix products and of the peak MFU refers to (default bf16)");
   addClusterOverrideOptions(p);
   p.flag("json", "machine-readable output");

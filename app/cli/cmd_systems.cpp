@@ -12,21 +12,25 @@ namespace scaleplan::cli {
 namespace {
 
 const char* kSystems = "systems";
-constexpr double kBytesPerGb = 1e9, kBitsPerByte = 8.0, kMicrosecondsPerSecond = 1e6;
 
-std::string nvlinkGbps(const ClusterSystem& s) { return formatNumber(s.nvlink.bytes_per_second_per_gpu / kBytesPerGb, 5); }
+std::string nvlinkGbps(const ClusterSystem& s) {
+  return formatNumber(s.nvlink.bytes_per_second_per_gpu / kBytesPerGb, 5);
+}
 std::string networkGbits(const ClusterSystem& s) {
   return formatNumber(s.network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb, 5);
 }
-std::string micros(const Fabric& f) { return formatNumber(f.latency_seconds * kMicrosecondsPerSecond, 4); }
+std::string micros(const Fabric& f) {
+  return formatNumber(f.latency_seconds * kMicrosecondsPerSecond, 4);
+}
 
 void printSystemsTable(const std::vector<ClusterSystem>& systems) {
   // "us", not "µs": the table pads by bytes.
   Table table({"id", "accelerator", "GPUs/node", "NVLink domain", "NVLink GB/s", "eff.", "us", "network Gb/s",
                "eff.", "us"});
   for (const ClusterSystem& s : systems) {
-    table.addRow({s.id, s.accelerator.id, std::to_string(s.gpus_per_node), std::to_string(s.nvlink_domain_gpus),
-                  nvlinkGbps(s), formatNumber(s.nvlink.collective_efficiency, 3), micros(s.nvlink), networkGbits(s),
+    table.addRow({s.id, s.accelerator.id, std::to_string(s.gpus_per_node),
+                  std::to_string(s.nvlink_domain_gpus), nvlinkGbps(s),
+                  formatNumber(s.nvlink.collective_efficiency, 3), micros(s.nvlink), networkGbits(s),
                   formatNumber(s.network.collective_efficiency, 3), micros(s.network)});
   }
   table.print(std::cout);
@@ -44,21 +48,22 @@ void printSystemDetails(const ClusterSystem& s) {
                                   " µs per algorithm step");
   rows.emplace_back("NVLink source", s.nvlink.source.empty() ? "-" : s.nvlink.source);
   rows.emplace_back("network", networkGbits(s) + " Gb/s per GPU (NIC line rate), collective efficiency " +
-                                   formatNumber(s.network.collective_efficiency, 3) + ", " + micros(s.network) +
-                                   " µs per algorithm step");
+                                   formatNumber(s.network.collective_efficiency, 3) + ", " +
+                                   micros(s.network) + " µs per algorithm step");
   rows.emplace_back("network source", s.network.source.empty() ? "-" : s.network.source);
   rows.emplace_back("source", s.source.empty() ? "-" : s.source);
   printKeyValues(std::cout, rows);
 }
 
 int runSystems(const std::vector<std::string>& args) {
-  ArgParser p(kSystems,
-              "Lists the standard cluster systems that 'step', 'layouts' and 'plan --mfu auto' cost layouts on\n"
-              "(--system ID): the accelerator, GPUs per node, the NVLink domain and the two fabrics, each with\n"
-              "its bandwidth per GPU, collective efficiency (achieved nccl-tests bus bandwidth / line rate) and\n"
-              "latency per algorithm step. Give ids to see every field, with the source of each value and\n"
-              "where it is an assumption. The --nvlink-gbps, --network-gbps, ... options of those commands\n"
-              "override any of them.");
+  ArgParser p(
+      kSystems,
+      "Lists the standard cluster systems that 'step', 'layouts' and 'plan --mfu auto' cost layouts on\n"
+      "(--system ID): the accelerator, GPUs per node, the NVLink domain and the two fabrics, each with\n"
+      "its bandwidth per GPU, collective efficiency (achieved nccl-tests bus bandwidth / line rate) and\n"
+      "latency per algorithm step. Give ids to see every field, with the source of each value and\n"
+      "where it is an assumption. The --nvlink-gbps, --network-gbps, ... options of those commands\n"
+      "override any of them.");
   p.positionals("[ID...]", "show these systems in full")
       .flag("json", "print the systems as JSON (the keys and units of the catalog's \"systems\")");
   p.epilog("The systems are in " + (dataDirectory() / "hardware.json").string() +
@@ -85,9 +90,10 @@ int runSystems(const std::vector<std::string>& args) {
       return kExitOk;
     }
     printSystemsTable(shown);
-    std::cout << "\nBandwidths per GPU: NVLink in GB/s per direction, the network as the NIC line rate in Gb/s;\n"
-                 "efficiency = achieved nccl-tests bus bandwidth / line rate at large messages; latency (us) per\n"
-                 "algorithm step. 'scaleplan-cli systems ID' gives the sources.\n";
+    std::cout
+        << "\nBandwidths per GPU: NVLink in GB/s per direction, the network as the NIC line rate in Gb/s;\n"
+           "efficiency = achieved nccl-tests bus bandwidth / line rate at large messages; latency (us) per\n"
+           "algorithm step. 'scaleplan-cli systems ID' gives the sources.\n";
     return kExitOk;
   });
 }

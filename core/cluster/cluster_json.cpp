@@ -98,7 +98,6 @@ bj::object stepObject(const StepEstimate& e, const std::string& reason) {
 }  // namespace
 
 std::string systemsToJson(const std::vector<ClusterSystem>& systems) {
-  constexpr double kBytesPerGb = 1e9, kBitsPerByte = 8.0, kMicrosecondsPerSecond = 1e6;
   auto fabric = [&](const Fabric& f, const char* bandwidth_key, double bandwidth) {
     bj::object o;
     o[bandwidth_key] = bandwidth;

@@ -110,14 +110,17 @@ bool ClusterSystem::isValid(std::string* error) const {
 std::string ClusterSystem::describeFabrics() const {
   auto measured = [](const Fabric& f) {
     std::string names;
-    for (const MeasuredCollective& m : f.measured) names += (names.empty() ? "" : ", ") + std::string(toString(m.collective));
+    for (const MeasuredCollective& m : f.measured)
+      names += (names.empty() ? "" : ", ") + std::string(toString(m.collective));
     return names.empty() ? std::string() : " (measured " + names + ")";
   };
-  auto step = [](const Fabric& f) { return formatNumber(f.latency_seconds * 1e6, 4) + " us per step"; };
+  auto step = [](const Fabric& f) {
+    return formatNumber(f.latency_seconds * kMicrosecondsPerSecond, 4) + " us per step";
+  };
   return std::to_string(gpus_per_node) + " GPUs per node, NVLink domain " + std::to_string(nvlink_domain_gpus) +
-         "; NVLink " + formatNumber(nvlink.bytes_per_second_per_gpu / 1e9, 5) + " GB/s x " +
+         "; NVLink " + formatNumber(nvlink.bytes_per_second_per_gpu / kBytesPerGb, 5) + " GB/s x " +
          formatNumber(nvlink.collective_efficiency, 3) + ", " + step(nvlink) + measured(nvlink) + "; network " +
-         formatNumber(network.bytes_per_second_per_gpu * 8.0 / 1e9, 5) + " Gb/s x " +
+         formatNumber(network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb, 5) + " Gb/s x " +
          formatNumber(network.collective_efficiency, 3) + ", " + step(network) + measured(network) + " (per GPU)";
 }
 
@@ -178,13 +181,13 @@ Result<Fabric> parseFabric(const bj::object& o, const std::string& path, bool ne
   Fabric f;
   auto bw = json::getDouble(o, network ? "gbit_per_s_per_gpu" : "gb_per_s_per_gpu", path);
   if (!bw) return bw.error();
-  f.bytes_per_second_per_gpu = network ? *bw * 1e9 / 8.0 : *bw * 1e9;
+  f.bytes_per_second_per_gpu = network ? *bw * kBytesPerGb / kBitsPerByte : *bw * kBytesPerGb;
   auto eff = json::getDouble(o, "collective_efficiency", path);
   if (!eff) return eff.error();
   f.collective_efficiency = *eff;
   auto lat = json::getDouble(o, "latency_us", path);
   if (!lat) return lat.error();
-  f.latency_seconds = *lat * 1e-6;
+  f.latency_seconds = *lat / kMicrosecondsPerSecond;
   auto src = json::getString(o, "source", path);
   if (!src) return src.error();
   f.source = *src;
@@ -326,8 +329,8 @@ Result<ClusterSystem> applyOverrides(ClusterSystem system, const ClusterOverride
   };
   if (auto e = positive(o.nvlink_gbps, "--nvlink-gbps")) return Error{*e};
   if (auto e = positive(o.network_gbps, "--network-gbps")) return Error{*e};
-  if (o.nvlink_gbps) system.nvlink.bytes_per_second_per_gpu = *o.nvlink_gbps * 1e9;
-  if (o.network_gbps) system.network.bytes_per_second_per_gpu = *o.network_gbps * 1e9 / 8.0;
+  if (o.nvlink_gbps) system.nvlink.bytes_per_second_per_gpu = *o.nvlink_gbps * kBytesPerGb;
+  if (o.network_gbps) system.network.bytes_per_second_per_gpu = *o.network_gbps * kBytesPerGb / kBitsPerByte;
   auto fraction = [](const std::optional<double>& v, const char* flag) -> std::optional<std::string> {
     if (v && !(*v > 0.0 && *v <= 1.0)) return std::string(flag) + ": must be in (0, 1], got " + fmt(*v);
     return std::nullopt;
@@ -342,8 +345,8 @@ Result<ClusterSystem> applyOverrides(ClusterSystem system, const ClusterOverride
   if (auto e = nonNegative(o.network_latency_us, "--network-latency-us")) return Error{*e};
   if (o.nvlink_efficiency) system.nvlink.collective_efficiency = *o.nvlink_efficiency;
   if (o.network_efficiency) system.network.collective_efficiency = *o.network_efficiency;
-  if (o.nvlink_latency_us) system.nvlink.latency_seconds = *o.nvlink_latency_us * 1e-6;
-  if (o.network_latency_us) system.network.latency_seconds = *o.network_latency_us * 1e-6;
+  if (o.nvlink_latency_us) system.nvlink.latency_seconds = *o.nvlink_latency_us / kMicrosecondsPerSecond;
+  if (o.network_latency_us) system.network.latency_seconds = *o.network_latency_us / kMicrosecondsPerSecond;
   if (o.gpus_per_node) {
     if (*o.gpus_per_node < 1) return Error{"--gpus-per-node: must be >= 1, got " + std::to_string(*o.gpus_per_node)};
     system.gpus_per_node = *o.gpus_per_node;

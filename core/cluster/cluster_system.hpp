@@ -25,6 +25,12 @@
 
 namespace scaleplan {
 
+// The units data/hardware.json, the CLI and the GUI state fabrics in: bandwidths and sizes in GB
+// (1e9 bytes; NVLink per direction), the network as the NIC line rate in Gb/s, latencies in µs.
+inline constexpr double kBytesPerGb = 1e9;
+inline constexpr double kBitsPerByte = 8.0;
+inline constexpr double kMicrosecondsPerSecond = 1e6;
+
 enum class Collective { AllReduce, AllGather, ReduceScatter, AllToAll, SendRecv };
 inline constexpr auto kCollectiveNames = makeEnumNames<Collective>({{Collective::AllReduce, "all-reduce"},
                                                                     {Collective::AllGather, "all-gather"},

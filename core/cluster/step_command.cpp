@@ -34,9 +34,8 @@ class Arguments {
   std::vector<std::string>* out_;
 };
 
-constexpr double kBytesPerGb = 1e9;   // GB/s as the CLI takes NVLink bandwidth
-constexpr double kBitsPerByte = 8.0;  // Gb/s as it takes the network's line rate
-constexpr double kMicro = 1e6;        // latencies in microseconds
+// The CLI takes NVLink in GB/s, the network's line rate in Gb/s and latencies in µs: the units of
+// cluster/cluster_system.hpp (kBytesPerGb, kBitsPerByte, kMicrosecondsPerSecond).
 
 void addSystem(Arguments& a, const StepCommand& c) {
   const ClusterSystem& base = c.base_system;
@@ -49,8 +48,10 @@ void addSystem(Arguments& a, const StepCommand& c) {
                    base.network.bytes_per_second_per_gpu * kBitsPerByte / kBytesPerGb);
   a.addIfDifferent("nvlink-efficiency", s.nvlink.collective_efficiency, base.nvlink.collective_efficiency);
   a.addIfDifferent("network-efficiency", s.network.collective_efficiency, base.network.collective_efficiency);
-  a.addIfDifferent("nvlink-latency-us", s.nvlink.latency_seconds * kMicro, base.nvlink.latency_seconds * kMicro);
-  a.addIfDifferent("network-latency-us", s.network.latency_seconds * kMicro, base.network.latency_seconds * kMicro);
+  a.addIfDifferent("nvlink-latency-us", s.nvlink.latency_seconds * kMicrosecondsPerSecond,
+                   base.nvlink.latency_seconds * kMicrosecondsPerSecond);
+  a.addIfDifferent("network-latency-us", s.network.latency_seconds * kMicrosecondsPerSecond,
+                   base.network.latency_seconds * kMicrosecondsPerSecond);
 }
 
 void addExecution(Arguments& a, const StepCommand& c) {

@@ -1,15 +1,14 @@
 // scaleplan-cli systems as a user runs it: the table, one system in full with its sources, the
 // JSON against data/hardware.json read independently, and an unknown id.
 #include <QFile>
-#include <algorithm>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-
-#include "test_support.hpp"
+#include <algorithm>
 
 #include "cli_runner.hpp"
+#include "test_support.hpp"
 
 using Run = scaleplan::test::CliRun;
 using scaleplan::test::cli;
@@ -41,7 +40,8 @@ class TestCliSystems : public QObject {
     }
     // GB300 NVL72: 4 GPUs per tray, a 72-GPU domain, 900 GB/s NVLink, one 800 Gb/s NIC per GPU.
     const QList<QByteArray> lines = r.out.split('\n');
-    const auto row = std::find_if(lines.begin(), lines.end(), [](const QByteArray& l) { return l.startsWith("gb300-nvl72 "); });
+    const auto row = std::find_if(lines.begin(), lines.end(),
+                                  [](const QByteArray& l) { return l.startsWith("gb300-nvl72 "); });
     QVERIFY(row != lines.end());
     QCOMPARE(row->simplified(), QByteArray("gb300-nvl72 gb300 4 72 900 0.8 5 800 0.9 10"));
   }
@@ -49,8 +49,9 @@ class TestCliSystems : public QObject {
   void oneSystemInFullWithItsSources() {
     Run r = cli({"systems", "gb200-nvl72"});
     QCOMPARE(r.exit_code, 0);
-    for (const char* needle : {"NVLink domain:  72 GPUs", "900 GB/s per GPU per direction", "400 Gb/s per GPU",
-                               "NVLink source:", "network source:", "Assumption: 400 Gb/s per GPU"}) {
+    for (const char* needle :
+         {"NVLink domain:  72 GPUs", "900 GB/s per GPU per direction", "400 Gb/s per GPU",
+          "NVLink source:", "network source:", "Assumption: 400 Gb/s per GPU"}) {
       QVERIFY2(r.out.contains(needle), qPrintable(QString::fromUtf8(r.out)));
     }
   }
@@ -71,7 +72,8 @@ class TestCliSystems : public QObject {
         QCOMPARE(o[key], file[key]);
       for (const char* fabric : {"nvlink", "network"}) {
         const QJsonObject mine = o[fabric].toObject(), theirs = file[fabric].toObject();
-        for (const char* key : {"gb_per_s_per_gpu", "gbit_per_s_per_gpu", "collective_efficiency", "latency_us"}) {
+        for (const char* key :
+             {"gb_per_s_per_gpu", "gbit_per_s_per_gpu", "collective_efficiency", "latency_us"}) {
           if (!theirs.contains(key)) continue;
           SP_COMPARE_REL(mine[key].toDouble(), theirs[key].toDouble(), 1e-12);
         }

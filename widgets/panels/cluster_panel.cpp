@@ -33,9 +33,6 @@ namespace scaleplan {
 
 namespace {
 
-constexpr double kBytesPerGb = 1e9;       // GB/s and GB as the catalog states them (decimal)
-constexpr double kBitsPerByte = 8.0;      // network rates are line rates in Gb/s
-constexpr double kMicrosecondsPerSecond = 1e6;  // latencies are shown in µs
 constexpr int kSearchDelayMs = 250;       // typing "1024" restarts the search once, not four times
 constexpr int kLayoutsShown = 20;         // top K of the search
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cluster/cluster_system.hpp"
 #include "session/session.hpp"
 #include "controls/text_format.hpp"
 
@@ -11,7 +12,8 @@ namespace scaleplan {
 
 namespace {
 
-constexpr double kBytesPerGb = 1e9;  // decimal GB (the catalog's memory_gb is in GiB: Accelerator::memoryBytes)
+// Bars in decimal GB (kBytesPerGb, cluster/cluster_system.hpp); the catalog's memory_gb is in GiB
+// (Accelerator::memoryBytes).
 constexpr double kBarWidth = 0.55;
 
 }  // namespace
