@@ -440,21 +440,16 @@ void ClusterPanel::buildControls() {
   fillPrecisions();  // applySystemDefaults fills them too, but returns early without a system
   connect(accelerator_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::fillPrecisions);
   connect(precision_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
-    // The GEMM box holds the share of the chosen precision's peak: its default follows the choice.
-    const GemmEfficiencyModel defaults;
-    gemm_efficiency_spin_->setValue(defaults.peakFraction(selectedPrecision()));
+    applyPrecisionDefault();
     scheduleSearch();
   });
   connect(system_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
     applySystemDefaults();
     scheduleSearch();
   });
-  connect(software_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
-    // The gradient box's default is the software's: it follows the choice (a search follows).
-    gradient_bytes_spin_->setValue(
-        ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()))
-            .gradient_bytes);
-  });
+  // (a search follows from the connections below)
+  connect(software_combo_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &ClusterPanel::applySoftwareDefault);
   for (QComboBox* c : {accelerator_combo_, model_combo_, software_combo_})
     connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &ClusterPanel::scheduleSearch);
   followModel();
@@ -522,7 +517,19 @@ void ClusterPanel::fillPrecisions() {
   const int keep = precision_combo_->findData(static_cast<int>(current));
   const int chosen = keep >= 0 ? keep : std::max(0, precision_combo_->findData(static_cast<int>(Precision::Bf16)));
   precision_combo_->setCurrentIndex(chosen);
-  if (chosen != keep) gemm_efficiency_spin_->setValue(GemmEfficiencyModel{}.peakFraction(selectedPrecision()));
+  if (chosen != keep) applyPrecisionDefault();
+}
+
+void ClusterPanel::applyPrecisionDefault() {
+  gemm_efficiency_spin_->setValue(GemmEfficiencyModel{}.peakFraction(selectedPrecision()));
+}
+
+TrainingSoftware ClusterPanel::selectedSoftware() const {
+  return static_cast<TrainingSoftware>(software_combo_->currentData().toInt());
+}
+
+void ClusterPanel::applySoftwareDefault() {
+  gradient_bytes_spin_->setValue(ExecutionOptions::forSoftware(selectedSoftware()).gradient_bytes);
 }
 
 Precision ClusterPanel::selectedPrecision() const {
@@ -616,8 +623,7 @@ Result<ClusterSearchRequest> ClusterPanel::searchRequest() const {
 }
 
 ExecutionOptions ClusterPanel::executionFromControls() const {
-  ExecutionOptions execution =
-      ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()));
+  ExecutionOptions execution = ExecutionOptions::forSoftware(selectedSoftware());
   (selectedPrecision() == Precision::Fp8 ? execution.gemm.fp8_peak_fraction : execution.gemm.peak_fraction) =
       gemm_efficiency_spin_->value();
   execution.gemm.bandwidth_fraction = memory_efficiency_spin_->value();

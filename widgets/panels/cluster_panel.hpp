@@ -139,6 +139,11 @@ class ClusterPanel : public QWidget {
   // when it still applies, else BF16).
   void fillPrecisions();
   Precision selectedPrecision() const;
+  TrainingSoftware selectedSoftware() const;
+  // The boxes whose default follows a choice: the GEMM efficiency the precision's share of its
+  // peak, the gradient bytes the software's (on a change of the choice and on restoring it).
+  void applyPrecisionDefault();
+  void applySoftwareDefault();
   void scheduleSearch();
   void onSearchFinished(const ClusterSearchOutcome& outcome);
   QString searchedFixedFields(const ClusterSearchOutcome& outcome) const;  // "--tp 8 ..." of that search

@@ -63,13 +63,9 @@ void ClusterPanel::restoreInputs(const QSettings& s) {
   if (restoreChoice(s, accelerator_combo_)) fillPrecisions();
   // The GEMM box holds the share of the precision's peak: the restored precision's default unless
   // a value was saved with it (restored with the numbers below; a file from before the box lacks it).
-  if (restoreChoice(s, precision_combo_))
-    gemm_efficiency_spin_->setValue(GemmEfficiencyModel{}.peakFraction(selectedPrecision()));
+  if (restoreChoice(s, precision_combo_)) applyPrecisionDefault();
   // Likewise the gradient box holds the software's default unless a value was saved.
-  if (restoreChoice(s, software_combo_))
-    gradient_bytes_spin_->setValue(
-        ExecutionOptions::forSoftware(static_cast<TrainingSoftware>(software_combo_->currentData().toInt()))
-            .gradient_bytes);
+  if (restoreChoice(s, software_combo_)) applySoftwareDefault();
   if (restoreChoice(s, model_combo_)) followModel();
   for (QSpinBox* b : countInputs()) restoreValue(s, b);  // signals blocked: the domain keeps its value
   nodes_gpus_ = gpus_per_node_spin_->value();
