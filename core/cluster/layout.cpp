@@ -22,6 +22,7 @@ bool TrainingJob::isValid(std::string* error) const {
   if (seq_len <= 0) return setError(error, "seq_len: must be positive, got " + str(seq_len));
   if (global_batch <= 0) return setError(error, "global_batch: must be positive, got " + str(global_batch));
   if (gpus <= 0) return setError(error, "gpus: must be positive, got " + str(gpus));
+  if (gpus > kMaxJobGpus) return setError(error, "gpus: at most " + str(kMaxJobGpus) + ", got " + str(gpus));
   return true;
 }
 

@@ -20,8 +20,13 @@
 #include "base/precision.hpp"
 #include "counting/architecture.hpp"
 #include "counting/flops.hpp"  // Recompute: none / selective / full (Korthikanti et al. 2022)
+#include "plan/plan.hpp"       // kGpuCountSpec: the GPU counts a plan, and so a job, may name
 
 namespace scaleplan {
+
+// The largest GPU count a job may name: the planner's (kGpuCountSpec), so that every job a plan
+// makes is one the cluster model takes, and far below what the layout's int degrees hold.
+inline constexpr std::int64_t kMaxJobGpus = static_cast<std::int64_t>(kGpuCountSpec.max);
 
 struct TrainingJob {
   TransformerArchitecture arch;

@@ -601,7 +601,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     // spans more than one NVLink domain some boundary lies between two domains whatever the stage
     // size (64 GPUs on PP 16: stage 1 on GPUs 4-7 of the first node, stage 2 on GPUs 8-11 of the
     // second).
-    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), 1 << 30)));
+    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), kMaxJobGpus)));
     // Activations between stages, split over TP (sequence parallelism, or Megatron's
     // scatter/gather optimisation without it: each TP rank sends 1/tp over its own NIC and the
     // receiving stage all-gathers over NVLink); one send forward and one backward per chunk.
@@ -710,7 +710,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     // Megatron-Core finalize_model_grads: "all-reduce word_embeddings' grad across first and last
     // stages"), exposed. V·h/tp gradient values per rank, 2 ranks gpus·(p-1)/p GPUs apart.
     const double bytes = d(arch.vocab) * h / l.tp * options.gradient_bytes;
-    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), 1 << 30)));
+    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), kMaxJobGpus)));
     t.dp_communication += collectiveSeconds(f, Collective::AllReduce, bytes, 2);
   }
   const double updated = sharded(1);

@@ -472,6 +472,11 @@ class TestCliCluster : public QObject {
     Run batch = cli({"layouts", "--preset", "llama3-8b", "--gpus", "64", "--global-batch", "0"});
     QCOMPARE(batch.exit_code, 2);
     QVERIFY2(batch.err.contains("--global-batch: must be positive, got 0"), batch.err.constData());
+    // A count the layout's int degrees cannot hold is refused, not wrapped (it printed "DP
+    // 1316134911" for 9,999,999,999,999 GPUs).
+    Run huge = cli({"layouts", "--preset", "llama3-8b", "--gpus", "9999999999999", "--global-batch", "64"});
+    QCOMPARE(huge.exit_code, 1);
+    QVERIFY2(huge.err.contains("gpus: at most 100000000, got 9999999999999"), huge.err.constData());
     Run file = cli({"step", "--preset", "llama3-8b", "--gpu", "measured:/nonexistent/bench.json"});
     QCOMPARE(file.exit_code, 1);
     QVERIFY2(file.err.contains("/nonexistent/bench.json"), file.err.constData());

@@ -177,7 +177,7 @@ void ClusterPanel::buildControls() {
 
   gpus_spin_ = new QSpinBox(form_widget);
   gpus_spin_->setObjectName("clusterGpus");
-  gpus_spin_->setRange(1, 1000000);
+  gpus_spin_->setRange(1, static_cast<int>(kMaxJobGpus));  // the plan's bound, kGpuCountSpec
   gpus_spin_->setGroupSeparatorShown(true);
   gpus_spin_->setValue(1024);
   form->addRow(tr("GPUs"), gpus_spin_);
