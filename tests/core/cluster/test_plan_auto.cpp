@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <QTemporaryDir>
 
@@ -187,6 +188,47 @@ class TestPlanAuto : public QObject {
     SP_VERIFY_CONTAINS(b200, "on B200, GB200 and GB300 at most 25.3%, Llama 3 8B on GB200");
     SP_VERIFY_CONTAINS(b200, "under-predicted it by at most 13.9% (Llama 3.1 405B in FP8 on 256 GB300s)");
     SP_VERIFY_CONTAINS(b200, "MFU / 1.324 to MFU x 1.139");
+  }
+
+  // A mixture-of-experts model's range reaches down as far as Megatron-Bridge's dropless Qwen3 MoE
+  // rows were over-predicted (+204.8% at worst; test_hopper_side_checks derives it), on every
+  // accelerator; upward the accelerator's allowance stays. An auto plan for an MoE model carries it.
+  void mixtureOfExpertsRange() {
+    QCOMPARE(kClusterMfuMoeOverPrediction, 2.049);
+    const std::pair<const char*, double> upward[] = {{"a100-80gb-sxm", 0.071}, {"h100-sxm", 0.058}, {"gb200", 0.139}};
+    for (const auto& [gpu, under] : upward) {
+      const ClusterMfuAccuracy moe = clusterMfuAccuracyFor(gpu, true);
+      QCOMPARE(moe.over_prediction, 2.049);
+      QCOMPARE(moe.under_prediction, under);
+    }
+    // Worked example: a predicted 30% for an MoE model on an H100 stands for 9.84% to 31.74%.
+    const Interval thirty = clusterMfuRange(0.30, clusterMfuAccuracyFor("h100-sxm", true));
+    SP_COMPARE_REL(thirty.low, 0.0983929157, 1e-9);
+    SP_COMPARE_REL(thirty.high, 0.3174, 1e-12);
+    const std::string basis = clusterMfuRangeBasis("h100-sxm", true);
+    SP_VERIFY_CONTAINS(basis, "for a mixture-of-experts model the downward allowance is instead");
+    SP_VERIFY_CONTAINS(basis, "over-predicted by up to 204.9%");
+    SP_VERIFY_CONTAINS(basis, "MFU / 3.049 to MFU x 1.058");
+    // The dense side checks are stated with their own allowance.
+    SP_VERIFY_CONTAINS(basis, "over-predicted a run's MFU by at most 32.4% (Llama 3 405B at 8K tokens");
+    QVERIFY(clusterMfuRangeBasis("h100-sxm").find("mixture-of-experts") == std::string::npos);
+
+    const Fixture f = load();
+    AutoMfuSpec spec = specFor(f, "h100-sxm");
+    spec.architecture = test::shippedPreset("qwen3-30b-a3b").architecture;
+    auto planned = makePlanWithAutoMfu(request(f, {BudgetUnit::Flops, 1e22}, "h100-sxm", 64), spec);
+    QVERIFY2(planned, planned.message().c_str());
+    const double mfu = planned->request.mfu;
+    QVERIFY(planned->request.mfu_range.has_value());
+    SP_COMPARE_REL(planned->request.mfu_range->low, mfu / 3.049, 1e-12);
+    SP_COMPARE_REL(planned->request.mfu_range->high, std::min(1.0, mfu * 1.058), 1e-12);
+    QCOMPARE(planned->mfu_range_basis, basis);
+    SP_VERIFY_CONTAINS(planned->mfu_caveat, "MFU / 3.049");
+    // The days' interval follows: its high end is the days at (nearly) the range's low MFU, about
+    // three times the point estimate's.
+    const PlanIntervals& iv = planned->result.intervals;
+    QVERIFY(iv.wall_clock_days.has_value());
+    QVERIFY(iv.wall_clock_days->high > 2.5 * planned->result.cost.wall_clock.value / 86400.0);
   }
 
   // Layouts outside the validated regime say so, with the side checks that bear on them.
