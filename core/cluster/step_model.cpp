@@ -718,6 +718,15 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
 
   // --- totals -----------------------------------------------------------------------------------
   e.step_seconds = t.total();
+  // Every input was checked, but a rate table or fabric at the edge of the doubles' range can still
+  // overflow a term: say so rather than rank a NaN or an infinity.
+  if (!std::isfinite(e.step_seconds) || !(e.step_seconds > 0.0)) {
+    char terms[200];
+    std::snprintf(terms, sizeof terms, "compute %g s, communication %g s, bubble %g s, optimizer %g s", t.compute(),
+                  t.communication(), t.bubble, t.optimizer);
+    return Error{"the step time for " + l.describe() + " is not a finite, positive number of seconds (" + terms +
+                 "): check the matrix-product rates and the fabrics' bandwidths"};
+  }
   e.tokens_per_second = job.tokensPerStep() / e.step_seconds;
   const ParameterCount c = countParameters(arch);
   const double attention_per_token = 12.0 * d(arch.layers) * d(arch.heads) * hd * d(job.seq_len);

@@ -2,6 +2,8 @@
 // and named in errors (bench_json.hpp).
 #include "gpubench/bench_json.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "base/file_io.hpp"
@@ -45,25 +47,39 @@ Result<Precision> precisionIn(const bj::object& o, std::string_view key, const s
   return *p;
 }
 
-Result<GemmShape> shapeIn(const bj::object& o, std::string_view key, const std::string& path) {
-  const bj::object* s = nullptr;
-  SP_TRY_ASSIGN(s, json::getObject(o, key, path));
-  const std::string p = member(path, key);
+// A GEMM dimension: a positive count (a zero or negative one made the rates NaN downstream).
+constexpr std::int64_t kMaxGemmDimension = std::int64_t{1} << 40;
+
+Result<GemmShape> shapeOf(const bj::object& s, const std::string& path) {
   GemmShape shape;
-  SP_TRY_ASSIGN(shape.m, json::getInt(*s, "m", p));
-  SP_TRY_ASSIGN(shape.n, json::getInt(*s, "n", p));
-  SP_TRY_ASSIGN(shape.k, json::getInt(*s, "k", p));
+  SP_TRY_ASSIGN(shape.m, (intIn<std::int64_t>(s, "m", path, 1, kMaxGemmDimension)));
+  SP_TRY_ASSIGN(shape.n, (intIn<std::int64_t>(s, "n", path, 1, kMaxGemmDimension)));
+  SP_TRY_ASSIGN(shape.k, (intIn<std::int64_t>(s, "k", path, 1, kMaxGemmDimension)));
   return shape;
 }
 
 Result<GemmShape> shapeFrom(const bj::value& v, const std::string& path) {
   const bj::object* s = nullptr;
   SP_TRY_ASSIGN(s, json::asObject(v, path));
-  GemmShape shape;
-  SP_TRY_ASSIGN(shape.m, json::getInt(*s, "m", path));
-  SP_TRY_ASSIGN(shape.n, json::getInt(*s, "n", path));
-  SP_TRY_ASSIGN(shape.k, json::getInt(*s, "k", path));
-  return shape;
+  return shapeOf(*s, path);
+}
+
+Result<GemmShape> shapeIn(const bj::object& o, std::string_view key, const std::string& path) {
+  const bj::object* s = nullptr;
+  SP_TRY_ASSIGN(s, json::getObject(o, key, path));
+  return shapeOf(*s, member(path, key));
+}
+
+// A measured rate or size that must be a positive, finite number (FLOP/s, bytes/s, FLOPs, bytes).
+Result<double> positiveIn(const bj::object& o, std::string_view key, const std::string& path) {
+  auto v = json::getDouble(o, key, path);
+  if (!v) return v.error();
+  if (!(*v > 0.0) || !std::isfinite(*v)) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", *v);
+    return Error{member(path, key) + ": must be a positive, finite number, got " + got};
+  }
+  return *v;
 }
 
 Result<SampleStats> statsIn(const bj::object& o, std::string_view key, const std::string& path) {
@@ -244,9 +260,13 @@ Result<GemmMeasurement> gemmIn(const bj::value& v, const std::string& path) {
   SP_TRY_ASSIGN(g.seconds_per_call, statsIn(*o, "seconds_per_call", path));
   SP_TRY_ASSIGN(g.calls_per_sample, (intIn<int>(*o, "calls_per_sample", path, 0, 100000000)));
   SP_TRY_ASSIGN(g.buffer_sets, (intIn<int>(*o, "buffer_sets", path, 0, 100000)));
-  SP_TRY_ASSIGN(g.flops_per_call, json::getDouble(*o, "flops_per_call", path));
-  SP_TRY_ASSIGN(g.bytes_per_call, json::getDouble(*o, "bytes_per_call", path));
-  SP_TRY_ASSIGN(g.achieved.value, json::getDouble(*o, "achieved_flops_per_s", path));
+  // A failed shape records zeros; a successful one positive, finite counts and rate.
+  auto measured = [&](std::string_view key) {
+    return g.ok ? positiveIn(*o, key, path) : json::getDouble(*o, key, path);
+  };
+  SP_TRY_ASSIGN(g.flops_per_call, measured("flops_per_call"));
+  SP_TRY_ASSIGN(g.bytes_per_call, measured("bytes_per_call"));
+  SP_TRY_ASSIGN(g.achieved.value, measured("achieved_flops_per_s"));
   SP_TRY_ASSIGN(g.utilisation, json::getOptionalDouble(*o, "utilisation", path));
   SP_TRY_ASSIGN(g.algorithm, json::getString(*o, "algorithm", path));
   SP_TRY_ASSIGN(g.algorithm_rank, (intIn<int>(*o, "algorithm_rank", path, 0, 100000)));
@@ -305,7 +325,7 @@ Result<BandwidthMeasurement> bandwidthIn(const bj::value& v, const std::string& 
   SP_TRY_ASSIGN(b.bytes_per_call, json::getDouble(*o, "bytes_per_call", path));
   SP_TRY_ASSIGN(b.calls_per_sample, (intIn<int>(*o, "calls_per_sample", path, 0, 100000000)));
   SP_TRY_ASSIGN(b.seconds_per_call, statsIn(*o, "seconds_per_call", path));
-  SP_TRY_ASSIGN(b.bytes_per_second, json::getDouble(*o, "bytes_per_second", path));
+  SP_TRY_ASSIGN(b.bytes_per_second, positiveIn(*o, "bytes_per_second", path));
   SP_TRY_ASSIGN(b.fraction_of_catalog, json::getOptionalDouble(*o, "fraction_of_catalog", path));
   return b;
 }
@@ -372,6 +392,24 @@ static Result<BenchResult> documentIn(const bj::object& doc) {
   if (!s) return Error{s.message()};
   s = readArray(*o, "summary", path, r.summary, summaryIn);
   if (!s) return Error{s.message()};
+  // No matrix product runs faster than its precision's dense peak; a rate well above it (more
+  // than kMaxRateOverReferencePeak x) is an edited or corrupt file, or a sparse peak, and would
+  // make every MFU against it meaningless. The benchmark's own rates stay below 1x.
+  constexpr double kMaxRateOverReferencePeak = 1.5;
+  for (std::size_t i = 0; i < r.gemm.size(); ++i) {
+    const GemmMeasurement& g = r.gemm[i];
+    if (!g.ok) continue;
+    for (const PrecisionSummary& summary : r.summary) {
+      if (summary.precision != g.precision || !summary.reference_peak) continue;
+      if (g.achieved.value > kMaxRateOverReferencePeak * summary.reference_peak->value) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%.4g FLOP/s is %.2f x the reference peak of %.4g FLOP/s", g.achieved.value,
+                      g.achieved.value / summary.reference_peak->value, summary.reference_peak->value);
+        return Error{element("gemm", i) + ".achieved_flops_per_s: " + buf +
+                     " (summary's reference_peak_flops_per_s): not a measurement of this device"};
+      }
+    }
+  }
   if (auto it = o->find("fma_peak"); it != o->end() && !it->value().is_null()) {
     SP_TRY_ASSIGN(section, json::asObject(it->value(), "fma_peak"));
     FmaPeakMeasurement f;

@@ -196,6 +196,41 @@ class TestGpubenchJson : public QObject {
     QVERIFY(!syntax);
     SP_VERIFY_CONTAINS(syntax.message(), "s.json:1:");
   }
+  // Values no measurement can have are refused with the field, not read into NaN rates: a zero
+  // or negative GEMM dimension (n = -1 made every step time NaN and plan --mfu auto's MFU 100%),
+  // a successful shape's non-positive rate, a bandwidth of -1 B/s, and a rate 2 x the precision's
+  // dense peak (the file's own reference peak; 1.5 x is the limit). A failed shape keeps its zeros.
+  void implausibleMeasurementsAreRefused() {
+    auto edited = [](auto edit) {
+      BenchResult r = fullResult();
+      edit(r);
+      return benchResultFromJson(benchResultToJson(r), "bench.json");
+    };
+    auto shape = edited([](BenchResult& r) { r.gemm[0].shape.n = -1; });
+    QVERIFY(!shape);
+    SP_VERIFY_CONTAINS(shape.message(), "bench.json: gemm[0].shape.n: -1 is out of range [1, ");
+    auto zero = edited([](BenchResult& r) { r.gemm[1].shape.m = 0; });  // a failed shape too
+    QVERIFY(!zero);
+    SP_VERIFY_CONTAINS(zero.message(), "gemm[1].shape.m: 0 is out of range");
+    auto rate = edited([](BenchResult& r) { r.gemm[0].achieved.value = -5.0; });
+    QVERIFY(!rate);
+    SP_VERIFY_CONTAINS(rate.message(), "gemm[0].achieved_flops_per_s: must be a positive, finite number, got -5");
+    auto bandwidth = edited([](BenchResult& r) { r.bandwidth[0].bytes_per_second = -1.0; });
+    QVERIFY(!bandwidth);
+    SP_VERIFY_CONTAINS(bandwidth.message(), "bandwidth[0].bytes_per_second: must be a positive, finite number");
+    auto fast = edited([](BenchResult& r) {
+      r.gemm[0].achieved.value = 2.0 * r.summary[0].reference_peak->value;
+    });
+    QVERIFY(!fast);
+    SP_VERIFY_CONTAINS(fast.message(), "gemm[0].achieved_flops_per_s: ");
+    SP_VERIFY_CONTAINS(fast.message(), "is 2.00 x the reference peak");
+    auto near = edited([](BenchResult& r) {  // within 1.5 x: read
+      r.gemm[0].achieved.value = 1.4 * r.summary[0].reference_peak->value;
+    });
+    QVERIFY2(near, near.message().c_str());
+    QCOMPARE(fullResult().gemm[1].ok, false);  // the failed shape with zero rates reads back
+    QVERIFY(edited([](BenchResult&) {}));
+  }
   void measuredAcceleratorUsesBestCorrectRates() {
     BenchResult r = fullResult();
     // A second FP8 shape, slower, and a BF16 one; INT8 failed its check and is left out.
