@@ -11,7 +11,8 @@ namespace scaleplan::cli {
 
 std::string formatSeconds(double s) {
   char buf[32];
-  if (s >= 1.0) std::snprintf(buf, sizeof buf, "%.2f s", s);
+  if (s >= 1e6) std::snprintf(buf, sizeof buf, "%.4g s", s);  // past 11 days: "2.677e+30 s", not 31 digits
+  else if (s >= 1.0) std::snprintf(buf, sizeof buf, "%.2f s", s);
   else std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
   return buf;
 }

@@ -73,8 +73,15 @@ std::string formatFlopsRate(double r) {
   return formatNumber(r, 3) + " FLOP/s";
 }
 
+// Beyond these the plain forms would run to dozens of digits (and past printf1's buffer): the
+// scientific form instead.
+constexpr double kLargestGrouped = 1e15;   // "999,999,999,999,999"
+constexpr double kLargestUsdSuffix = 1e15;  // "$999999.99B"
+constexpr double kLargestDays = 1e6;        // "1000000 days (2737.85 years)"
+
 std::string formatThousands(double value) {
   if (!std::isfinite(value)) return formatNumber(value);
+  if (std::fabs(value) >= kLargestGrouped) return formatScientific(value, 4);
   std::string digits = printf1("%.0f", std::fabs(value));
   std::string out;
   int count = 0;
@@ -90,6 +97,7 @@ std::string formatUsd(double usd) {
   if (!std::isfinite(usd)) return formatNumber(usd);
   double a = std::fabs(usd);
   std::string sign = usd < 0 ? "-" : "";
+  if (a >= kLargestUsdSuffix) return sign + "$" + formatScientific(a, 3);
   if (a >= 1e9) return sign + "$" + printf1("%.2fB", a / 1e9);
   if (a >= 1e6) return sign + "$" + printf1("%.2fM", a / 1e6);
   if (a >= 1e4) return sign + "$" + printf1("%.1fK", a / 1e3);
@@ -103,6 +111,7 @@ std::string formatBytes(double bytes) {
     const char* name;
   };
   static const Prefix kPrefixes[] = {{1e15, "PB"}, {1e12, "TB"}, {1e9, "GB"}, {1e6, "MB"}, {1e3, "kB"}};
+  if (std::isfinite(bytes) && std::fabs(bytes) >= 1e18) return formatScientific(bytes, 3) + " bytes";
   for (const auto& p : kPrefixes) {
     if (std::fabs(bytes) >= p.scale) {
       double x = bytes / p.scale;
@@ -114,7 +123,11 @@ std::string formatBytes(double bytes) {
 
 std::string formatDays(double days) {
   if (!std::isfinite(days)) return formatNumber(days);
-  if (days < 1.0) return printf1("%.1f hours", days * 24.0);
+  const double hours = days * 24.0;
+  if (hours < 1.0 / 60.0) return printf1("%.1f s", hours * 3600.0);
+  if (hours < 0.1) return printf1("%.1f minutes", hours * 60.0);
+  if (days < 1.0) return printf1("%.1f hours", hours);
+  if (days >= kLargestDays) return formatScientific(days, 3) + " days (" + formatScientific(days / 365.25, 3) + " years)";
   if (days >= 365.25 * 2) return printf1("%.0f days", days) + " (" + printf1("%.2f years", days / 365.25) + ")";
   return printf1("%.1f days", days);
 }

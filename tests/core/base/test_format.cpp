@@ -43,6 +43,17 @@ class TestFormat : public QObject {
     QCOMPARE(QString::fromStdString(formatDays(236.6)), QString("236.6 days"));
     QCOMPARE(QString::fromStdString(formatDays(0.5)), QString("12.0 hours"));
     QCOMPARE(QString::fromStdString(formatDays(800)), QString("800 days (2.19 years)"));
+    // Short and huge durations: seconds and minutes below 6 minutes (2.5 s was "0.0 hours"), the
+    // scientific form from a million days (a 63-digit figure before).
+    QCOMPARE(QString::fromStdString(formatDays(2.5 / 86400.0)), QString("2.5 s"));
+    QCOMPARE(QString::fromStdString(formatDays(300.0 / 86400.0)), QString("5.0 minutes"));
+    QCOMPARE(QString::fromStdString(formatDays(0.1 / 24.0)), QString("0.1 hours"));
+    QCOMPARE(QString::fromStdString(formatDays(1.14239e60)), QString("1.14e60 days (3.13e57 years)"));
+    QCOMPARE(QString::fromStdString(formatThousands(2.80753767e62)), QString("2.808e62"));
+    QCOMPARE(QString::fromStdString(formatThousands(999999999999999.0)), QString("999,999,999,999,999"));
+    QCOMPARE(QString::fromStdString(formatUsd(8.3945e62)), QString("$8.39e62"));
+    QCOMPARE(QString::fromStdString(formatUsd(2.5e12)), QString("$2500.00B"));
+    QCOMPARE(QString::fromStdString(formatBytes(3.4e20)), QString("3.40e20 bytes"));
   }
 };
 
