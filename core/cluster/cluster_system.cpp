@@ -135,6 +135,14 @@ Fabric ClusterSystem::groupFabric(int ranks, int stride) const {
   const int members = std::max(1, std::min(ranks, gpus_per_node / stride));
   f.bytes_per_second_per_gpu =
       std::min(network.bytes_per_second_per_gpu * members, nvlink.bytes_per_second_per_gpu);
+  for (MeasuredCollective& m : f.measured) {
+    if (m.ranks_per_host <= 0 || m.ranks_per_host == members) continue;
+    const double scale = static_cast<double>(members) / m.ranks_per_host;
+    for (BusBandwidthPoint& p : m.points)
+      p.bus_bytes_per_second = std::min(p.bus_bytes_per_second * scale, nvlink.bytes_per_second_per_gpu);
+    m.source += " x " + std::to_string(members) + "/" + std::to_string(m.ranks_per_host) + " GPUs per node";
+    m.ranks_per_host = members;
+  }
   f.ranks_per_node = members;
   f.intra_node_latency_seconds = nvlink.latency_seconds;
   return f;

@@ -55,6 +55,10 @@ struct MeasuredCollective {
   int ranks = 0;                          // ranks of the measurement (busbw is nearly rank-independent)
   std::vector<BusBandwidthPoint> points;  // sorted by message_bytes on use
   std::string source;                     // "all_reduce_perf.log (16 ranks, out-of-place)"
+  // The measurement's GPUs on each host (ranks / hosts; 0 where the log does not say). A network
+  // curve measured with k GPUs per host moved k NICs' worth; groupFabric rescales it for a group
+  // with another number of members per node, as it does the spec bandwidth.
+  int ranks_per_host = 0;
 };
 
 // A fabric: the NVLink domain or the inter-node network. Spec values plus optional measured
@@ -98,7 +102,9 @@ struct ClusterSystem {
   // is that of the NICs the group owns on each node: NCCL runs one ring/tree channel per NIC, so a
   // group with k members on a node moves k NICs' worth (k = gpus_per_node / stride, at least 1,
   // at most `ranks`), never more than the NVLink bandwidth that feeds them. Concurrent groups on
-  // the other GPUs of the node use the other NICs.
+  // the other GPUs of the node use the other NICs. A measured network curve is rescaled the same
+  // way, by k / its MeasuredCollective::ranks_per_host (a 16-GPU, 2-host all-reduce's 339 GB/s is
+  // 8 NICs' worth: a DP group with one member per node gets an eighth of it).
   Fabric groupFabric(int ranks, int stride) const;
   // One line of what the model assumes: "4 GPUs per node, NVLink domain 72; NVLink 900 GB/s x 0.8,
   // 5 us per step; network 800 Gb/s x 0.9, 10 us per step (per GPU)", with "measured all-reduce"

@@ -3,9 +3,19 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/format.hpp"
 #include "cluster/nccl_tests.hpp"
 
 namespace scaleplan {
+
+namespace {
+// Below this largest message size (bytes) a log is flagged as too short to stand for large
+// collectives. Bus bandwidth keeps rising well past it across nodes (the shipped H100 two-node
+// all-reduce log: 99.7 GB/s at 64 MiB, 152 GB/s at 128 MiB, 299 GB/s at 1 GiB), so even a log that
+// passes understates gradient buckets unless it reaches them; 64 MiB is where a log is plainly cut
+// short (nccl-tests' usual ranges end at 128 MiB to 8 GiB).
+constexpr double kSaturatedMessageBytes = 64.0 * 1024 * 1024;
+}  // namespace
 
 std::string_view toString(NcclTestsPlacement placement) { return kNcclTestsPlacementNames.toString(placement); }
 std::optional<NcclTestsPlacement> ncclTestsPlacementFromString(std::string_view text) {
@@ -67,6 +77,9 @@ Result<MeasuredInterconnect> measuredInterconnect(const NcclTestsLog& log, const
                  "node's NVLink or the network; state the fabric (" + kInterconnectScopeNames.joined(" or ") + ")"};
   }
 
+  // GPUs per host of the measurement, when the device list says (a stated rank count overrides the
+  // list, and then the split is unknown).
+  if (hosts > 0 && !options.ranks && ranks % hosts == 0) out.curve.ranks_per_host = ranks / hosts;
   const double factor = busBandwidthFactor(log.collective, ranks);
   for (const NcclTestsRow& row : log.rows) {
     double time_us = 0;
@@ -135,6 +148,18 @@ Status addInterconnectLogs(ClusterOverrides& overrides, const std::vector<Interc
     notes->push_back(log.source + ": " + std::string(toString(log.collective)) + " (" +
                      std::string(toString(log.test_evidence)) + "), " + measured->scope_reason + ", " +
                      std::to_string(measured->curve.points.size()) + " sizes, peak busbw " + peak + " GB/s");
+    // Beyond its largest size a curve is flat at that size's bus bandwidth (Fabric::busBytesPerSecond).
+    // Bus bandwidth still rises up to tens of MB, and gradient buckets run to hundreds of MB, so a
+    // log that stops short (a truncated file, a small -e) would cost them far too slowly.
+    const auto largest = std::max_element(measured->curve.points.begin(), measured->curve.points.end(),
+                                          [](const auto& a, const auto& b) { return a.message_bytes < b.message_bytes; });
+    if (largest->message_bytes < kSaturatedMessageBytes) {
+      char busbw[32];
+      std::snprintf(busbw, sizeof busbw, "%.3g", largest->bus_bytes_per_second / 1e9);
+      notes->push_back(log.source + ": warning: its largest message is " + formatBytes(largest->message_bytes) +
+                       ", so larger collectives are costed at that size's bus bandwidth, " + busbw +
+                       " GB/s, well below what large messages reach: measure up to 1 GiB or more (nccl-tests -e 1G)");
+    }
     for (const NcclTestsWarning& w : read->warnings) notes->push_back(w.toString(log.source));
   }
   return Status::ok();

@@ -109,6 +109,33 @@ class TestClusterSystem : public QObject {
     SP_COMPARE_REL(f.busBytesPerSecond(Collective::AllGather, 1e6), 240e9, 1e-12);  // not measured: spec
   }
 
+  // A network curve measured with 8 GPUs per host (16 ranks on 2 hosts) moved 8 NICs' worth: a
+  // group with 8 members per node uses it as measured, one with 1 member per node (DP of TP 8)
+  // an eighth of it (the log's 339 GB/s peak on an HGX H100 is 6.8 x one GPU's 50 GB/s NIC), one
+  // with 2 members a quarter; never above the NVLink bandwidth that feeds the NICs.
+  void measuredNetworkCurveFollowsTheMembersPerNode() {
+    auto h100 = shippedSystems().get("hgx-h100");
+    QVERIFY(h100);
+    ClusterSystem s = **h100;
+    MeasuredCollective m{Collective::AllReduce, 16, {{1e6, 40e9}, {1e9, 320e9}}, "log"};
+    m.ranks_per_host = 8;
+    s.network.measured.push_back(m);
+    const Fabric full = s.groupFabric(16, 1);
+    SP_COMPARE_REL(full.busBytesPerSecond(Collective::AllReduce, 1e9), 320e9, 1e-12);
+    const Fabric one = s.groupFabric(2, 8);
+    QCOMPARE(one.ranks_per_node, 1);
+    SP_COMPARE_REL(one.busBytesPerSecond(Collective::AllReduce, 1e9), 40e9, 1e-12);
+    SP_COMPARE_REL(one.busBytesPerSecond(Collective::AllReduce, 1e6), 5e9, 1e-12);
+    SP_VERIFY_CONTAINS(one.measured.front().source, "x 1/8 GPUs per node");
+    SP_COMPARE_REL(s.groupFabric(8, 4).busBytesPerSecond(Collective::AllReduce, 1e9), 80e9, 1e-12);
+    // Measured with 1 GPU per host, used by 8 per node: 8 x, capped at NVLink's 450 GB/s.
+    s.network.measured.front().ranks_per_host = 1;
+    SP_COMPARE_REL(s.groupFabric(16, 1).busBytesPerSecond(Collective::AllReduce, 1e9), 450e9, 1e-12);
+    // Unknown split (0): as measured.
+    s.network.measured.front().ranks_per_host = 0;
+    SP_COMPARE_REL(s.groupFabric(2, 8).busBytesPerSecond(Collective::AllReduce, 1e9), 320e9, 1e-12);
+  }
+
   // A measured curve's times already include the latency (nccl-tests times whole collectives), so
   // the stated latency is added only to the spec path: 8 ranks, 100 MB all-reduce at the measured
   // 230 GB/s is 100e6 x 2 x 7/8 / 230e9 s, while the spec all-gather pays 7 ring steps of 20 us.

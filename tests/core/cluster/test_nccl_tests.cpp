@@ -1,7 +1,10 @@
 // nccl-tests log reader: three real published logs (tests/data/cluster/nccl-tests/SOURCE.md), whose
 // values below were read off the files by eye, and the format variants and bad input the reader
 // must handle (small logs written here, each changing one thing).
+#include <fstream>
 #include <string>
+
+#include <QTemporaryDir>
 
 #include "cluster/nccl_tests.hpp"
 #include "test_support.hpp"
@@ -262,6 +265,7 @@ class TestNcclTests : public QObject {
     SP_VERIFY_CONTAINS(m->scope_reason, "16 ranks on 2 hosts");
     QVERIFY(m->curve.collective == Collective::AllReduce);
     QCOMPARE(m->curve.ranks, 16);
+    QCOMPARE(m->curve.ranks_per_host, 8);  // 16 ranks on 2 hosts
     QCOMPARE(m->curve.points.size(), std::size_t(31));
     SP_VERIFY_CONTAINS(m->curve.source, "all_reduce_perf, 16 ranks on 2 hosts, best)");
     // 1 GiB: the faster is in-place, 6737.4 us -> 1073741824 B / 6737.4 us x 2*15/16 =
@@ -355,6 +359,25 @@ class TestNcclTests : public QObject {
     QVERIFY(overrides.nvlink_measured[0].collective == Collective::SendRecv);
     QCOMPARE(notes.size(), std::size_t(2));
     SP_VERIFY_CONTAINS(notes[0], "all-reduce (log text), 16 ranks on 2 hosts: the inter-node network, 31 sizes, peak busbw 338.8 GB/s");
+
+    // The same log cut after its 64 KiB row (a truncated copy, or a run with a small -e): it still
+    // reads, but the notes warn that larger collectives get that size's bus bandwidth. The full
+    // log reaches 8 GiB: no such warning.
+    for (const std::string& n : notes) QVERIFY2(n.find("warning:") == std::string::npos, n.c_str());
+    QTemporaryDir dir;
+    const std::string cut = dir.filePath("cut.log").toStdString();
+    {
+      std::ifstream in(dataFile("h100-2nodes-all_reduce.log"));
+      std::ofstream out(cut);
+      std::string line;
+      for (int i = 0; i < 45 && std::getline(in, line); ++i) out << line << '\n';
+    }
+    ClusterOverrides short_log;
+    std::vector<std::string> short_notes;
+    QVERIFY(addInterconnectLogs(short_log, {*parseInterconnectSpec(cut)}, system, &short_notes).isOk());
+    QVERIFY(short_notes.size() >= 2);
+    SP_VERIFY_CONTAINS(short_notes[1], "cut.log: warning: its largest message is 65.5 kB");
+    SP_VERIFY_CONTAINS(short_notes[1], "measure up to 1 GiB or more");
 
     // The sendrecv log without a stated fabric: the error names the file.
     ClusterOverrides again;
