@@ -64,7 +64,7 @@ void printStepEstimate(std::ostream& out, const StepEstimate& e, const ClusterSy
                        {"step time", formatSeconds(e.step_seconds)},
                        {"tokens/s", tokens},
                        {"model FLOP/s per GPU", tflops(e.model_flops_per_second_per_gpu)},
-                       {"MFU", pct(e.mfu)},
+                       {"MFU", pct(e.mfu) + " of " + e.peakDescription()},
                        {"MFU range", mfuRangeText(e)},
                        {"hardware FLOP/s per GPU", tflops(e.hardware_flops_per_second_per_gpu)},
                        {"HFU (with recompute)", pct(e.hfu)}});

@@ -57,7 +57,8 @@ int runLayouts(const std::vector<std::string>& args) {
     t.print(std::cout);
     if (!found->best.empty()) {
       const StepEstimate& best = found->best.front().estimate;
-      std::cout << "\nMFU range of #1: " << mfuRangeText(best) << "\n";
+      std::cout << "\nMFU: a fraction of " << best.peakDescription() << "\n";
+      std::cout << "MFU range of #1: " << mfuRangeText(best) << "\n";
       printMfuCaution(std::cout, best);
     }
     return kExitOk;

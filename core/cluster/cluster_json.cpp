@@ -52,6 +52,8 @@ bj::object stepObject(const StepEstimate& e, const std::string& reason) {
   o["model_flops_per_step"] = e.model_flops_per_step;
   o["hardware_flops_per_step"] = e.hardware_flops_per_step;
   o["peak_flops_per_second"] = e.peak_flops_per_second;
+  o["peak_measured"] = e.peak_measured;  // the peak is a measured accelerator's best measured rate
+  o["peak"] = e.peakDescription();
   o["memory_per_gpu_bytes"] = e.memory.total();
   o["memory_capacity_bytes"] = e.memory_capacity_bytes;
   o["fits"] = e.fits;

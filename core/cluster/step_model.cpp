@@ -280,6 +280,15 @@ std::string MemoryBreakdown::dominantTerm() const {
   return best->first;
 }
 
+std::string StepEstimate::peakDescription() const {
+  char rate[48];
+  std::snprintf(rate, sizeof rate, "%.1f TFLOP/s", peak_flops_per_second / 1e12);
+  const std::string precision(toString(job.precision));
+  return std::string(rate) + (peak_measured ? ", " + accelerator_id + "'s best measured " + precision +
+                                                  " rate (not a spec sheet's peak)"
+                                            : ", the spec sheet's dense " + precision + " peak");
+}
+
 std::string StepEstimate::memoryVerdict() const {
   const double total = memory.total();
   std::string dominant = memory.dominantTerm();
@@ -340,6 +349,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   e.software = options.software;
   e.micro_batches = l.microBatches(job);
   e.peak_flops_per_second = peak->value;
+  e.peak_measured = system.accelerator.measured;
   const double m = d(e.micro_batches);
   const double p = l.pp, v = l.virtual_stages;
   const StageLayers stages = l.stageLayers(arch.layers);

@@ -251,6 +251,12 @@ struct StepEstimate {
   double model_flops_per_second_per_gpu = 0.0;
   double hardware_flops_per_second_per_gpu = 0.0;
   double peak_flops_per_second = 0.0;  // dense peak of the job's precision (catalog)
+  // True when that peak is a measured accelerator's best measured rate (--gpu measured:FILE), not
+  // a spec sheet's: MFU and HFU are then fractions of what the benchmark reached.
+  bool peak_measured = false;
+  // "989.4 TFLOP/s, the spec sheet's dense bf16 peak" or "796.4 TFLOP/s, measured-h200's best
+  // measured bf16 rate (not a spec sheet's peak)": what the MFU is a fraction of.
+  std::string peakDescription() const;
   double mfu = 0.0;
   double hfu = 0.0;
   // "needs 93.1 GB of 85.9 GB (7.2 GB over; activations 52.0 GB dominate)" or "".

@@ -169,6 +169,21 @@ class TestCliCluster : public QObject {
     // The benchmark's own medians summed over the step's GEMMs: 571 ms (its SOURCE.md).
     SP_COMPARE_REL(o["time"].toObject()["gemm"].toDouble(), 0.571, 0.005);
     QCOMPARE(o["system"].toString(), QString("hgx-h200"));
+    // The MFU is a fraction of the file's best measured bf16 rate, and the output says so (it
+    // said "dense peak" only in the FLOP convention).
+    QCOMPARE(o["peak_measured"].toBool(), true);
+    const double best = o["peak_flops_per_second"].toDouble();
+    SP_COMPARE_REL(o["mfu"].toDouble(), o["model_flops_per_second_per_gpu"].toDouble() / best, 1e-12);
+    QVERIFY2(o["peak"].toString().contains("measured-h200's best measured bf16 rate (not a spec sheet's peak)"),
+             qPrintable(o["peak"].toString()));
+    Run text = cli({"step", "--preset", "llama3-8b", "--gpu", "measured:" + kH200Model, "--gpus", "8"});
+    QVERIFY2(text.out.contains("measured-h200's best measured bf16 rate"), text.out.constData());
+    Run spec = cli({"step", "--preset", "llama3-8b", "--gpu", "h200", "--gpus", "8", "--json"});
+    QCOMPARE(jsonOf(spec)["peak_measured"].toBool(), false);
+    QVERIFY(jsonOf(spec)["peak"].toString().endsWith("the spec sheet's dense bf16 peak"));
+    Run layouts = cli({"layouts", "--preset", "llama3-8b", "--gpu", "h200", "--gpus", "8", "--top", "1"});
+    QVERIFY2(layouts.out.contains("MFU: a fraction of 989.4 TFLOP/s, the spec sheet's dense bf16 peak"),
+             layouts.out.constData());
   }
 
   void layoutThatDoesNotFitSaysByHowMuch() {

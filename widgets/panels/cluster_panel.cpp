@@ -716,7 +716,8 @@ void ClusterPanel::onSearchFinished(const ClusterSearchOutcome& outcome) {
                                      .arg(accuracy.range.high * 100.0, 0, 'f', 1)
                                      .arg(accuracy.caveat.empty() ? tr(": its basis in the tooltip")
                                                                     : tr(": its basis and a caution in the tooltip"));
-    accuracy_tip = tr("MFU range: %1").arg(qs(accuracy.basis));
+    accuracy_tip = tr("MFU: a fraction of %1.").arg(qs(best.peakDescription())) + QStringLiteral("\n\n") +
+                   tr("MFU range: %1").arg(qs(accuracy.basis));
     if (!accuracy.caveat.empty()) accuracy_tip += QStringLiteral("\n\n") + tr("Caution: %1").arg(qs(accuracy.caveat));
   }
   status_label_->setText(status);

@@ -309,6 +309,8 @@ class TestClusterPanel : public QObject {
     QVERIFY2(panel.statusLabel()->text().contains(range), qPrintable(panel.statusLabel()->text()));
     QVERIFY(panel.statusLabel()->toolTip().contains(QString::fromStdString(accuracy.basis)));
     QVERIFY(panel.statusLabel()->toolTip().contains("side checks on H100"));
+    QVERIFY(panel.statusLabel()->toolTip().startsWith(
+        "MFU: a fraction of 989.4 TFLOP/s, the spec sheet's dense bf16 peak."));
     // Sorting by memory through the header keeps the selection usable.
     panel.table()->sortByColumn(LayoutModel::MemoryColumn, Qt::AscendingOrder);
     panel.table()->setCurrentIndex(panel.proxy()->index(0, 0));
