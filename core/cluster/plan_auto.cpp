@@ -9,6 +9,12 @@
 
 namespace scaleplan {
 
+namespace {
+// How far (a factor either way) a given architecture's active parameters may lie from the planned
+// N before plan --mfu auto warns that its MFU is another model's.
+constexpr double kArchitectureSizeTolerance = 2.0;
+}  // namespace
+
 Interval clusterMfuRange(double predicted_mfu, const ClusterMfuAccuracy& accuracy) {
   return Interval{predicted_mfu / (1.0 + accuracy.over_prediction),
                   std::min(1.0, predicted_mfu * (1.0 + accuracy.under_prediction))};
@@ -186,6 +192,21 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
   // Unsettled after kMaxRounds: the last round's plan, whose MFU differs from the layout's by more
   // than 0.1%.
   if (Status s = withAccuracyRange(out, spec.system.accelerator.id); !s) return Error{s.message()};
+  // A given architecture (preset or file) is costed as it is, whatever N the law plans: far from N
+  // its MFU is another model's. Active parameters, what a law's N counts for an MoE model.
+  if (spec.architecture) {
+    const double costed = countParameters(out.architecture).active, planned = out.result.params;
+    const double ratio = costed > planned ? costed / planned : planned / costed;
+    if (ratio > kArchitectureSizeTolerance) {
+      out.result.warnings.push_back(
+          {PlanWarningKind::ArchitectureSizeDiffers,
+           "the MFU is the cluster model's for " + out.architecture_source + " (" + formatCount(costed) +
+               " active parameters), " + formatNumber(ratio, 3) + "x " + (costed > planned ? "larger" : "smaller") +
+               " than the planned model's " + formatCount(planned) +
+               ": that model would run at another MFU (leave out the architecture to cost the Llama shape rule "
+               "for N, or give one near N)"});
+    }
+  }
   out.mfu_range_basis = clusterMfuRangeBasis(spec.system.accelerator.id, out.best.job.arch.isMoe());
   out.mfu_caveat = clusterMfuCaveat(out.best, spec.system.accelerator.id);
   const StepEstimate& best = out.best;

@@ -320,6 +320,10 @@ Result<PlanResult> makePlan(const PlanRequest& request) {
     warn(PlanWarningKind::NoPrice, "no price per GPU-hour for " + request.accelerator.id +
                                        ": dollar figures are zero (give --usd-per-gpu-hour)");
   }
+  if (!(setup->watts_per_gpu > 0.0)) {
+    warn(PlanWarningKind::NoPower, "no power draw (TDP) for " + request.accelerator.id +
+                                       " in the catalog: the energy figures are zero");
+  }
   if (request.law.uncertainty() && request.law.uncertainty()->propagation() == UncertaintyPropagation::Covariance) {
     warn(PlanWarningKind::IntervalsFromCovariance,
          "the law carries only a covariance: its intervals come from a normal approximation, usually too narrow "

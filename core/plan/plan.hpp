@@ -149,9 +149,11 @@ enum class PlanWarningKind {
   DoesNotFitOnOneGpu,
   Extrapolation,
   NoPrice,
+  NoPower,  // no TDP for the accelerator: energy is zero
   BudgetDiffers,
   MeasuredPeak,  // the peak is a benchmark's measured rate: what MFU then means
   IntervalsFromCovariance,  // the law has only a covariance: its intervals are usually too narrow
+  ArchitectureSizeDiffers,  // MFU auto costed a given architecture far from the planned N
 };
 inline constexpr auto kPlanWarningKindNames = makeEnumNames<PlanWarningKind>({
     {PlanWarningKind::MfuHigh, "mfu-high"},
@@ -160,9 +162,11 @@ inline constexpr auto kPlanWarningKindNames = makeEnumNames<PlanWarningKind>({
     {PlanWarningKind::DoesNotFitOnOneGpu, "does-not-fit-on-one-gpu"},
     {PlanWarningKind::Extrapolation, "extrapolation"},
     {PlanWarningKind::NoPrice, "no-price"},
+    {PlanWarningKind::NoPower, "no-power"},
     {PlanWarningKind::BudgetDiffers, "budget-differs"},
     {PlanWarningKind::MeasuredPeak, "measured-peak"},
-    {PlanWarningKind::IntervalsFromCovariance, "intervals-from-covariance"}});
+    {PlanWarningKind::IntervalsFromCovariance, "intervals-from-covariance"},
+    {PlanWarningKind::ArchitectureSizeDiffers, "architecture-size-differs"}});
 std::string_view toString(PlanWarningKind k);  // "mfu-high", "mfu-low", ...
 inline constexpr PlanWarningKind kAllPlanWarningKinds[] = {PlanWarningKind::MfuHigh,
                                                            PlanWarningKind::MfuLow,
@@ -170,9 +174,11 @@ inline constexpr PlanWarningKind kAllPlanWarningKinds[] = {PlanWarningKind::MfuH
                                                            PlanWarningKind::DoesNotFitOnOneGpu,
                                                            PlanWarningKind::Extrapolation,
                                                            PlanWarningKind::NoPrice,
+                                                           PlanWarningKind::NoPower,
                                                            PlanWarningKind::BudgetDiffers,
                                                            PlanWarningKind::MeasuredPeak,
-                                                           PlanWarningKind::IntervalsFromCovariance};
+                                                           PlanWarningKind::IntervalsFromCovariance,
+                                                           PlanWarningKind::ArchitectureSizeDiffers};
 std::optional<PlanWarningKind> planWarningKindFromString(std::string_view s);
 
 struct PlanWarning {

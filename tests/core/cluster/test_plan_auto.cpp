@@ -190,6 +190,31 @@ class TestPlanAuto : public QObject {
     SP_VERIFY_CONTAINS(b200, "MFU / 1.324 to MFU x 1.139");
   }
 
+  // A given architecture far from the planned N (a factor of 2 either way) gets a warning: its MFU
+  // is another model's. Llama 3 405B for 1e23 FLOPs (Chinchilla plans 14.6B): 27.8x; Llama 3 70B
+  // for 1e24 FLOPs (41.3B planned): 1.7x, no warning; without an architecture (the shape rule for
+  // N), none.
+  void givenArchitectureFarFromN() {
+    const Fixture f = load();
+    auto warned = [&](const char* preset, double flops, int gpus) {
+      AutoMfuSpec spec = specFor(f, "h100-sxm");
+      if (preset) {
+        spec.architecture = test::shippedPreset(preset).architecture;
+        spec.architecture_source = std::string("preset ") + preset;
+      }
+      auto planned = makePlanWithAutoMfu(request(f, {BudgetUnit::Flops, flops}, "h100-sxm", gpus), spec);
+      if (!planned) qFatal("%s", planned.message().c_str());
+      for (const PlanWarning& w : planned->result.warnings)
+        if (w.kind == PlanWarningKind::ArchitectureSizeDiffers) return w.message;
+      return std::string();
+    };
+    const std::string far = warned("llama3-405b", 1e23, 4096);
+    SP_VERIFY_CONTAINS(far, "the MFU is the cluster model's for preset llama3-405b (406B active parameters), 27.8x "
+                            "larger than the planned model's 14.6B");
+    QCOMPARE(warned("llama3-70b", 1e24, 1024), std::string());
+    QCOMPARE(warned(nullptr, 1e23, 1024), std::string());
+  }
+
   // A mixture-of-experts model's range reaches down as far as Megatron-Bridge's dropless Qwen3 MoE
   // rows were over-predicted (+204.8% at worst; test_hopper_side_checks derives it), on every
   // accelerator; upward the accelerator's allowance stays. An auto plan for an MoE model carries it.

@@ -137,6 +137,16 @@ class TestPlan : public QObject {
     QVERIFY(!hasWarning(*near, PlanWarningKind::Extrapolation));
     QVERIFY(hasWarning(*near, PlanWarningKind::MfuLow));
     QVERIFY(!hasWarning(*near, PlanWarningKind::DoesNotFitOnOneGpu));
+    QVERIFY(!hasWarning(*near, PlanWarningKind::NoPower));  // the H100's 700 W
+
+    // An accelerator without a TDP in the catalog (TPU v5e): energy is zero, and the plan says so
+    // as it does for a missing price.
+    PlanSpec tpu = baseSpec();
+    tpu.gpu_id = "tpu-v5e";
+    auto unpowered = makePlan(request(tpu));
+    QVERIFY2(unpowered, unpowered.message().c_str());
+    QCOMPARE(unpowered->cost.energy_kwh, 0.0);
+    QVERIFY(hasWarning(*unpowered, PlanWarningKind::NoPower));
   }
 
   void warningKindsRoundTripThroughTheirNames() {
@@ -147,7 +157,7 @@ class TestPlan : public QObject {
       QVERIFY2(names.insert(name).second, name.c_str());  // distinct
       QCOMPARE(planWarningKindFromString(name), std::optional<PlanWarningKind>(k));
     }
-    QCOMPARE(names.size(), std::size_t{9});
+    QCOMPARE(names.size(), std::size_t{11});
     QCOMPARE(planWarningKindFromString("measured-peak"),
              std::optional<PlanWarningKind>(PlanWarningKind::MeasuredPeak));
     QVERIFY(!planWarningKindFromString("mfu_high"));
