@@ -20,6 +20,11 @@ bool TrainingJob::isValid(std::string* error) const {
   std::string arch_error;
   if (!arch.isValid(&arch_error)) return setError(error, "architecture: " + arch_error);
   if (seq_len <= 0) return setError(error, "seq_len: must be positive, got " + str(seq_len));
+  // A learned position table has max_seq_len rows: a longer sequence has no position to look up.
+  if (arch.positions == PositionKind::Learned && seq_len > arch.max_seq_len) {
+    return setError(error, "seq_len: " + str(seq_len) + " tokens are more than the learned position table's " +
+                               str(arch.max_seq_len) + " rows (max_seq_len)");
+  }
   if (global_batch <= 0) return setError(error, "global_batch: must be positive, got " + str(global_batch));
   if (gpus <= 0) return setError(error, "gpus: must be positive, got " + str(gpus));
   if (gpus > kMaxJobGpus) return setError(error, "gpus: at most " + str(kMaxJobGpus) + ", got " + str(gpus));

@@ -492,6 +492,13 @@ class TestCliCluster : public QObject {
     Run huge = cli({"layouts", "--preset", "llama3-8b", "--gpus", "9999999999999", "--global-batch", "64"});
     QCOMPARE(huge.exit_code, 1);
     QVERIFY2(huge.err.contains("gpus: at most 100000000, got 9999999999999"), huge.err.constData());
+    // A learned position table shorter than the sequence: no silent estimate of a model that cannot
+    // take the sequence.
+    Run positions = cli({"step", "--layers", "4", "--d-model", "512", "--heads", "8", "--d-ff", "2048", "--vocab",
+                         "32000", "--gpus", "8", "--positions", "learned", "--max-seq-len", "10", "--seq", "4096"});
+    QCOMPARE(positions.exit_code, 1);
+    QVERIFY2(positions.err.contains("seq_len: 4096 tokens are more than the learned position table's 10 rows"),
+             positions.err.constData());
     Run file = cli({"step", "--preset", "llama3-8b", "--gpu", "measured:/nonexistent/bench.json"});
     QCOMPARE(file.exit_code, 1);
     QVERIFY2(file.err.contains("/nonexistent/bench.json"), file.err.constData());
