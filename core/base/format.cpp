@@ -19,6 +19,14 @@ std::string formatNumber(double value, int significant) {
   return buf;
 }
 
+std::string formatBeside(double value, double bound, int significant) {
+  std::string shown = formatNumber(value, significant);
+  for (int digits = significant + 1; digits <= 17 && value != bound && shown == formatNumber(bound, digits - 1);
+       ++digits)
+    shown = formatNumber(value, digits);
+  return shown;
+}
+
 std::string formatScientific(double value, int significant) {
   if (!std::isfinite(value)) return formatNumber(value);
   if (value == 0.0) return "0";

@@ -23,5 +23,8 @@ std::string formatBytes(double bytes);
 std::string formatDays(double days);
 // General number with `significant` digits, plain or scientific as fits: 0.3478 -> "0.348".
 std::string formatNumber(double value, int significant = 4);
+// `value` with `significant` digits, or more (up to 17) until it no longer prints as `bound`: for
+// "must be in (0, 1], got 1.0000001", which 6 digits print as "got 1".
+std::string formatBeside(double value, double bound, int significant = 6);
 
 }  // namespace scaleplan

@@ -337,10 +337,18 @@ Result<ClusterSystem> applyOverrides(ClusterSystem system, const ClusterOverride
   };
   if (auto e = positive(o.nvlink_gbps, "--nvlink-gbps")) return Error{*e};
   if (auto e = positive(o.network_gbps, "--network-gbps")) return Error{*e};
+  // Beyond a petabyte per second per GPU a bandwidth is a typo, and at 1e308 its bytes per second
+  // overflow to infinity (reported as the catalog field, not the flag).
+  if (o.nvlink_gbps && *o.nvlink_gbps > kMaxFabricGbPerSecond)
+    return Error{"--nvlink-gbps: at most " + fmt(kMaxFabricGbPerSecond) + " GB/s per GPU, got " + fmt(*o.nvlink_gbps)};
+  if (o.network_gbps && *o.network_gbps / kBitsPerByte > kMaxFabricGbPerSecond)
+    return Error{"--network-gbps: at most " + fmt(kMaxFabricGbPerSecond * kBitsPerByte) + " Gb/s per GPU, got " +
+                 fmt(*o.network_gbps)};
   if (o.nvlink_gbps) system.nvlink.bytes_per_second_per_gpu = *o.nvlink_gbps * kBytesPerGb;
   if (o.network_gbps) system.network.bytes_per_second_per_gpu = *o.network_gbps * kBytesPerGb / kBitsPerByte;
   auto fraction = [](const std::optional<double>& v, const char* flag) -> std::optional<std::string> {
-    if (v && !(*v > 0.0 && *v <= 1.0)) return std::string(flag) + ": must be in (0, 1], got " + fmt(*v);
+    if (v && !(*v > 0.0 && *v <= 1.0))
+      return std::string(flag) + ": must be in (0, 1], got " + formatBeside(*v, *v > 0.5 ? 1.0 : 0.0);
     return std::nullopt;
   };
   auto nonNegative = [](const std::optional<double>& v, const char* flag) -> std::optional<std::string> {

@@ -29,6 +29,8 @@ namespace scaleplan {
 // (1e9 bytes; NVLink per direction), the network as the NIC line rate in Gb/s, latencies in µs.
 inline constexpr double kBytesPerGb = 1e9;
 inline constexpr double kBitsPerByte = 8.0;
+// The largest fabric bandwidth an override may give, GB/s per GPU (a petabyte per second).
+inline constexpr double kMaxFabricGbPerSecond = 1e6;
 inline constexpr double kMicrosecondsPerSecond = 1e6;
 
 enum class Collective { AllReduce, AllGather, ReduceScatter, AllToAll, SendRecv };

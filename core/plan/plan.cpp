@@ -56,7 +56,7 @@ bool PlanRequest::isValid(std::string* error) const {
   if (!kGpuCountSpec.allows(gpu_count)) {
     return fail(std::string(kGpuCountSpec.field) + ": " + kGpuCountSpec.violation(gpu_count) + ", got " + std::to_string(gpu_count));
   }
-  if (!kMfuSpec.allows(mfu)) return fail("mfu: " + kMfuSpec.violation(mfu) + ", got " + formatNumber(mfu));
+  if (!kMfuSpec.allows(mfu)) return fail("mfu: " + kMfuSpec.violation(mfu) + ", got " + kMfuSpec.shown(mfu));
   if (mfu_range) {
     const auto [low, high] = *mfu_range;
     if (!(std::isfinite(low) && std::isfinite(high) && low > 0.0 && high <= 1.0 && low <= high)) {
@@ -70,7 +70,7 @@ bool PlanRequest::isValid(std::string* error) const {
   if (usd_per_gpu_hour && !(std::isfinite(*usd_per_gpu_hour) && *usd_per_gpu_hour >= 0.0)) {
     return fail("usd_per_gpu_hour: must be a non-negative number, got " + formatNumber(*usd_per_gpu_hour));
   }
-  if (!kPueSpec.allows(pue) || !std::isfinite(pue)) return fail("pue: " + kPueSpec.violation(pue) + ", got " + formatNumber(pue));
+  if (!kPueSpec.allows(pue) || !std::isfinite(pue)) return fail("pue: " + kPueSpec.violation(pue) + ", got " + kPueSpec.shown(pue));
   if (inference_tokens && !(std::isfinite(*inference_tokens) && *inference_tokens >= 0.0)) {
     return fail("inference_tokens: must be a non-negative number, got " + formatNumber(*inference_tokens));
   }

@@ -160,6 +160,18 @@ class TestClusterSystem : public QObject {
     auto bad = applyOverrides(*cat.find("hgx-h100"), o);
     QVERIFY(!bad);
     SP_VERIFY_CONTAINS(bad.message(), "--network-gbps: must be positive, got -1");
+    // A bandwidth whose bytes per second overflow names the flag (it named the catalog field, "got
+    // inf"); a fraction just above 1 shows the digits that break the bound.
+    o.network_gbps = 1e308;
+    auto huge = applyOverrides(*cat.find("hgx-h100"), o);
+    QVERIFY(!huge);
+    SP_VERIFY_CONTAINS(huge.message(), "--network-gbps: at most 8e+06 Gb/s per GPU, got 1e+308");
+    o.network_gbps.reset();
+    o.nvlink_efficiency = 1.0000001;
+    auto above = applyOverrides(*cat.find("hgx-h100"), o);
+    QVERIFY(!above);
+    SP_VERIFY_CONTAINS(above.message(), "--nvlink-efficiency: must be in (0, 1], got 1.0000001");
+    o.nvlink_efficiency.reset();
     ClusterOverrides o2;
     o2.nvlink_domain_gpus = 6;
     auto bad2 = applyOverrides(*cat.find("hgx-h100"), o2);
