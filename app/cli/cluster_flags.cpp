@@ -110,7 +110,7 @@ void addLayoutOptions(ArgParser& p) {
       .option("first-stage-layers", "N",
               "layers on the first pipeline device (default: the even share; a --pp that does not divide the "
               "layers makes the first and last devices lighter, e.g. 126 layers on 16 as 7 + 14 x 8 + 7)")
-      .option("last-stage-layers", "N", "layers on the last pipeline device (default: as --first-stage-layers)")
+      .option("last-stage-layers", "N", "layers on the last pipeline device (default: the even share of what the first device leaves, or with neither given the split above)")
       .option("micro-batch", "B", "sequences per micro-batch")
       .option("sequence-parallel", "on|off", "sequence parallelism (needs tp > 1)")
       .option("recompute", "MODE", "activation recomputation: " + allRecomputeNames())

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace scaleplan {
 
@@ -27,6 +28,11 @@ bool TrainingJob::isValid(std::string* error) const {
   }
   if (global_batch <= 0) return setError(error, "global_batch: must be positive, got " + str(global_batch));
   if (gpus <= 0) return setError(error, "gpus: must be positive, got " + str(gpus));
+  if (std::find(std::begin(kTrainingPrecisions), std::end(kTrainingPrecisions), precision) ==
+      std::end(kTrainingPrecisions)) {
+    return setError(error, "precision: the cluster model costs mixed-precision training in bf16, fp16 or fp8, got " +
+                               std::string(toString(precision)));
+  }
   if (gpus > kMaxJobGpus) return setError(error, "gpus: at most " + str(kMaxJobGpus) + ", got " + str(gpus));
   return true;
 }

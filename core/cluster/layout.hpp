@@ -28,6 +28,12 @@ namespace scaleplan {
 // makes is one the cluster model takes, and far below what the layout's int degrees hold.
 inline constexpr std::int64_t kMaxJobGpus = static_cast<std::int64_t>(kGpuCountSpec.max);
 
+// The precisions of the matrix products the cluster model costs: mixed-precision training (16-bit
+// weights and activations, FP32 master weights and Adam state, Micikevicius et al. 2018; FP8 as
+// Transformer Engine runs it). FP32/TF32, FP64 and the integer formats are not training setups it
+// accounts memory for.
+inline constexpr Precision kTrainingPrecisions[] = {Precision::Bf16, Precision::Fp16, Precision::Fp8};
+
 struct TrainingJob {
   TransformerArchitecture arch;
   std::int64_t seq_len = 2048;    // tokens per sequence

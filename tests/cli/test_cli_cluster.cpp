@@ -499,6 +499,13 @@ class TestCliCluster : public QObject {
     QCOMPARE(positions.exit_code, 1);
     QVERIFY2(positions.err.contains("seq_len: 4096 tokens are more than the learned position table's 10 rows"),
              positions.err.constData());
+    // Not a mixed-precision training setup: refused rather than costed with 16-bit memory (fp32
+    // showed bf16's memory and a higher MFU).
+    Run fp32 = cli({"step", "--preset", "llama3-8b", "--gpus", "8", "--precision", "fp32"});
+    QCOMPARE(fp32.exit_code, 1);
+    QVERIFY2(fp32.err.contains("precision: the cluster model costs mixed-precision training in bf16, fp16 or fp8, "
+                               "got fp32"),
+             fp32.err.constData());
     Run file = cli({"step", "--preset", "llama3-8b", "--gpu", "measured:/nonexistent/bench.json"});
     QCOMPARE(file.exit_code, 1);
     QVERIFY2(file.err.contains("/nonexistent/bench.json"), file.err.constData());

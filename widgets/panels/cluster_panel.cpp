@@ -510,7 +510,7 @@ void ClusterPanel::fillPrecisions() {
   const Precision current = selectedPrecision();
   const QSignalBlocker block(precision_combo_);
   precision_combo_->clear();
-  for (Precision p : {Precision::Bf16, Precision::Fp16, Precision::Fp8}) {
+  for (Precision p : kTrainingPrecisions) {
     if (accelerator && !accelerator->peak(p)) continue;
     precision_combo_->addItem(qs(std::string(toString(p))), static_cast<int>(p));
   }
