@@ -108,8 +108,11 @@ bool ParallelLayout::isValid(const TrainingJob& job, std::string* error) const {
   if (a.heads % tp != 0)
     return setError(error, "tp: heads " + str(a.heads) + " are not divisible by tp " + str(tp));
   const std::int64_t kv = a.effectiveKvHeads();
-  if (kv % tp != 0 && tp % kv != 0)
-    return setError(error, "tp: kv_heads " + str(kv) + " and tp " + str(tp) + " do not divide one another");
+  // Megatron-Core splits the key/value heads over TP (num_query_groups_per_partition =
+  // divide(num_query_groups, tp), which asserts): TP cannot exceed them or replicate them.
+  if (kv % tp != 0)
+    return setError(error, "tp: kv_heads " + str(kv) + " are not divisible by tp " + str(tp) +
+                               " (Megatron-Core splits the key/value heads over TP)");
   if (sequence_parallel && tp == 1) return setError(error, "sequence_parallel: needs tp > 1, got tp 1");
   if (first_stage_layers < 0 || last_stage_layers < 0)
     return setError(error, std::string(first_stage_layers < 0 ? "first_stage_layers" : "last_stage_layers") +

@@ -246,6 +246,12 @@ class TestStepModel : public QObject {
     too_wide.ep = 32;
     QVERIFY(!too_wide.isValid(job, &error));
     SP_VERIFY_CONTAINS(error, "ep: tp × cp × dp = 2 × 1 × 8 = 16 is not divisible by expert_tp × ep = 1 × 32");
+    // Its 4 key/value heads take TP 2 or 4, not 8: Megatron-Core divides them over TP (the model
+    // replicated them before).
+    ParallelLayout tp8;
+    tp8.tp = 8, tp8.dp = 2, tp8.ep = 2, tp8.sequence_parallel = true;
+    QVERIFY(!tp8.isValid(job, &error));
+    SP_VERIFY_CONTAINS(error, "tp: kv_heads 4 are not divisible by tp 8");
     const auto sys = systems();
     const ClusterSystem& h100 = *sys.find("hgx-h100");
     auto rates = GemmRates::fromCatalog(h100.accelerator, Precision::Bf16);
