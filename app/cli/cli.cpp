@@ -130,9 +130,14 @@ Result<std::optional<long long>> ArgParser::getInt(const std::string& name) cons
   long long v = 0;
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
   if (ec != std::errc() || ptr != text->data() + text->size()) {
-    // Accept integral values written as doubles ("1e3").
-    auto d = getDouble(name);
-    if (d && *d && std::floor(**d) == **d && std::fabs(**d) < 9e18) return std::optional<long long>{static_cast<long long>(**d)};
+    // Accept whole values written in decimal floating point ("1e3", "8.0"), not strtod's other
+    // forms ("0x10" read as 16, " 8", "inf").
+    const bool decimal = !text->empty() && text->find_first_not_of("0123456789+-.eE") == std::string::npos;
+    auto d = decimal ? getDouble(name) : Result<std::optional<double>>{Error{""}};
+    if (d && *d && std::floor(**d) == **d) {
+      if (std::fabs(**d) < 9e18) return std::optional<long long>{static_cast<long long>(**d)};
+      return Error{"--" + name + ": '" + *text + "' is out of range (at most 9e18)"};
+    }
     return Error{"--" + name + ": '" + *text + "' is not a whole number"};
   }
   return std::optional<long long>{v};

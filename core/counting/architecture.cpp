@@ -96,8 +96,8 @@ bool TransformerArchitecture::isValid(std::string* error) const {
   if (moe.experts < 0)
     return setError(error, "moe.experts: must not be negative, got " + std::to_string(moe.experts));
   if (moe.experts == 0) {
-    if (moe.top_k != 0 || moe.shared_experts != 0) {
-      return setError(error, "moe.experts: top_k or shared_experts given but experts is 0");
+    if (moe.top_k != 0 || moe.shared_experts != 0 || moe.expert_d_ff != 0) {
+      return setError(error, "moe.experts: top_k, shared_experts or expert_d_ff given but experts is 0");
     }
     return true;
   }

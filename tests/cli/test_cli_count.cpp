@@ -163,6 +163,14 @@ class TestCliCount : public QObject {
     QTest::newRow("zero gpu memory") << QStringList{"memory", "--preset", "llama3-8b", "--gpu-memory-gb", "0"}
                                      << 1 << "--gpu-memory-gb: must be positive, got 0";
     QTest::newRow("unknown option") << QStringList{"models", "--all"} << 2 << "unknown option '--all'";
+    // Whole numbers: decimal only ("0x10" was read as 16 through strtod), and one past the range
+    // says so rather than "not a whole number".
+    QTest::newRow("hex layers") << QStringList{"count", "--preset", "llama3-8b", "--layers", "0x10"} << 2
+                                << "--layers: '0x10' is not a whole number";
+    QTest::newRow("spaced layers") << QStringList{"count", "--preset", "llama3-8b", "--layers", " 8"} << 2
+                                   << "--layers: ' 8' is not a whole number";
+    QTest::newRow("huge layers") << QStringList{"count", "--preset", "llama3-8b", "--layers", "1e19"} << 2
+                                 << "--layers: '1e19' is out of range (at most 9e18)";
   }
   void badInputs() {
     QFETCH(QStringList, args);

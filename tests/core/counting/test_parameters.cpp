@@ -235,7 +235,11 @@ class TestParameters : public QObject {
     SP_VERIFY_CONTAINS(validationError(a), "moe.layer_interval: 40 leaves no MoE layer");
     a = llama2_7b();
     a.moe.top_k = 2;
-    SP_VERIFY_CONTAINS(validationError(a), "moe.experts: top_k or shared_experts given but experts is 0");
+    SP_VERIFY_CONTAINS(validationError(a), "moe.experts: top_k, shared_experts or expert_d_ff given but experts is 0");
+    // An expert width without experts was ignored silently.
+    a = llama2_7b();
+    a.moe.expert_d_ff = 100;
+    SP_VERIFY_CONTAINS(validationError(a), "expert_d_ff given but experts is 0");
   }
 
   void architectureJsonRoundTrip() {
