@@ -322,8 +322,10 @@ ClusterSystem genericSystemFor(const Accelerator& accelerator, const ClusterSyst
     s.network = Fabric{50e9, 0.9, 10e-6, {}, "assumed: 400 Gb/s NDR per GPU"};
   }
   s.accelerator = accelerator;
-  s.id = "generic-" + accelerator.id;
-  s.name = accelerator.name + " cluster";
+  // Named for what it is: the named system's fabrics around another accelerator
+  // ("hgx-h100-with-mi300x"), or assumed fabrics ("generic-l40s").
+  s.id = like ? like->id + "-with-" + accelerator.id : "generic-" + accelerator.id;
+  s.name = like ? like->name + " with " + accelerator.name : accelerator.name + " cluster";
   s.source = "Assumption: " + accelerator.id + " in " +
              (like ? "the fabrics of " + like->id : std::string("HGX H100 fabrics")) +
              " (no standard system uses this accelerator)";

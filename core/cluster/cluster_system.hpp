@@ -151,7 +151,8 @@ class SystemCatalog {
 
 // A system for an accelerator no standard system uses (a measured device, a catalog GPU without a
 // platform): 8 GPUs per node and NVLink domain, the NVLink and network figures of `like` (HGX H100
-// when absent). Its source says it is an assumption.
+// when absent). Its source says it is an assumption; its id names both ("hgx-h100-with-mi300x")
+// or, without `like`, "generic-<accelerator>".
 ClusterSystem genericSystemFor(const Accelerator& accelerator, const ClusterSystem* like);
 
 // Command-line / GUI overrides of a system's values; unset fields keep the system's.

@@ -147,6 +147,18 @@ class TestClusterSystem : public QObject {
                    7 * 20e-6 + 100e6 * 7.0 / 8.0 / 240e9, 1e-12);
   }
 
+  // An accelerator in another system's fabrics is named for both (it was "generic-mi300x" when the
+  // user had named hgx-h100); with no system, the assumed fabrics' "generic-".
+  void acceleratorInAnotherSystemIsNamedForBoth() {
+    const auto cat = shippedSystems();
+    const Accelerator& mi300x = cat.find("mi300x-platform")->accelerator;
+    const ClusterSystem mixed = genericSystemFor(mi300x, cat.find("hgx-h100"));
+    QCOMPARE(mixed.id, std::string("hgx-h100-with-mi300x"));
+    SP_VERIFY_CONTAINS(mixed.source, "mi300x in the fabrics of hgx-h100");
+    SP_COMPARE_REL(mixed.nvlink.bytes_per_second_per_gpu, 450e9, 1e-12);
+    QCOMPARE(genericSystemFor(mi300x, nullptr).id, std::string("generic-mi300x"));
+  }
+
   void overridesApplyAndAreChecked() {
     const auto cat = shippedSystems();
     ClusterOverrides o;
