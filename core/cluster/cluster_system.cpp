@@ -327,8 +327,8 @@ ClusterSystem genericSystemFor(const Accelerator& accelerator, const ClusterSyst
   s.id = like ? like->id + "-with-" + accelerator.id : "generic-" + accelerator.id;
   s.name = like ? like->name + " with " + accelerator.name : accelerator.name + " cluster";
   s.source = "Assumption: " + accelerator.id + " in " +
-             (like ? "the fabrics of " + like->id : std::string("HGX H100 fabrics")) +
-             " (no standard system uses this accelerator)";
+             (like ? "the fabrics of " + like->id + " (that system with another accelerator)"
+                   : std::string("HGX H100 fabrics (no standard system uses this accelerator)"));
   return s;
 }
 

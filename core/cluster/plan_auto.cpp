@@ -200,7 +200,9 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
     if (ratio > kArchitectureSizeTolerance) {
       out.result.warnings.push_back(
           {PlanWarningKind::ArchitectureSizeDiffers,
-           "the MFU is the cluster model's for " + out.architecture_source + " (" + formatCount(costed) +
+           "the MFU is the cluster model's for " +
+               (out.architecture_source.empty() ? std::string("the given architecture") : out.architecture_source) +
+               " (" + formatCount(costed) +
                " active parameters), " + formatNumber(ratio, 3) + "x " + (costed > planned ? "larger" : "smaller") +
                " than the planned model's " + formatCount(planned) +
                ": that model would run at another MFU (leave out the architecture to cost the Llama shape rule "
