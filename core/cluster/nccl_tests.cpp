@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "base/file_io.hpp"
+#include "base/format.hpp"
 
 namespace scaleplan {
 
@@ -259,6 +260,17 @@ std::optional<std::optional<std::int64_t>> parseWrong(std::string_view field) {
   return std::nullopt;
 }
 
+// Bytes of an nccl-tests data type as its tables name it (nccl-tests common.cu's test_typenames).
+std::optional<int> ncclTypeBytes(std::string_view type) {
+  static const std::pair<std::string_view, int> kTypes[] = {
+      {"int8", 1},   {"uint8", 1},    {"char", 1},   {"f8e4m3", 1}, {"f8e5m2", 1}, {"half", 2},
+      {"bfloat16", 2}, {"int32", 4},  {"uint32", 4}, {"int", 4},    {"float", 4},  {"int64", 8},
+      {"uint64", 8}, {"double", 8}};
+  for (const auto& [name, bytes] : kTypes)
+    if (name == type) return bytes;
+  return std::nullopt;
+}
+
 std::optional<Error> parseRow(Scan& s, const std::vector<std::string_view>& t, std::int64_t line_no) {
   const Columns& c = *s.columns;
   NcclTestsRow row;
@@ -281,6 +293,18 @@ std::optional<Error> parseRow(Scan& s, const std::vector<std::string_view>& t, s
   if (auto e = nonNegative(c.size, row.size_bytes)) return e;
   if (auto e = nonNegative(c.count, row.count)) return e;
   row.type = std::string(t[static_cast<std::size_t>(c.type)]);
+  // nccl-tests prints size = count x the type's bytes (x the ranks for all-gather, reduce-scatter
+  // and all-to-all, whose count is per rank): a size that is not a whole multiple, or is smaller,
+  // means the columns are not what the header says (size and count swapped, a mangled table).
+  if (const std::optional<int> bytes = ncclTypeBytes(row.type)) {
+    const double unit = row.count * *bytes;
+    if (unit > 0 && (row.size_bytes < unit || std::fmod(row.size_bytes, unit) != 0.0)) {
+      return fail(c.size, "a whole multiple of count x " + std::to_string(*bytes) + " bytes of " + row.type + " (" +
+                              formatNumber(unit, 15) + "; size and count swapped?)");
+    }
+  } else if (s.out.log.rows.empty()) {
+    s.warn(line_no, "data type '" + row.type + "' is not one nccl-tests prints: sizes are not checked against counts");
+  }
   if (c.redop >= 0) row.redop = std::string(t[static_cast<std::size_t>(c.redop)]);
   if (c.root >= 0) {
     const auto r = integer(t[static_cast<std::size_t>(c.root)]);

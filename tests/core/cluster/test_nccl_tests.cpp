@@ -221,6 +221,23 @@ class TestNcclTests : public QObject {
     QVERIFY(!bad_field.isOk());
     SP_VERIFY_CONTAINS(bad_field.message(), "alltoall_perf.log:12: column 8 'busbw' (out-of-place): expected a number >= 0, got '78.6x'");
 
+    // Size and count swapped on a row: size must be a whole multiple of count x the type's bytes
+    // (they were read silently, and the curve shifted).
+    std::string swapped = kAllGatherRows;
+    const std::string row = "1048576        65536", flipped = "  65536      1048576";
+    swapped.replace(swapped.find(row), row.size(), flipped);
+    auto swap = readNcclTestsLog(smallLog(swapped), "swap.log");
+    QVERIFY(!swap.isOk());
+    SP_VERIFY_CONTAINS(swap.message(), "swap.log:11: column 1 'size': expected a whole multiple of count x 4 bytes of "
+                                       "float (4194304; size and count swapped?), got '65536'");
+    // A data type nccl-tests does not print: read, with one warning that sizes go unchecked.
+    std::string odd = kAllGatherRows;
+    for (auto at = odd.find("float"); at != std::string::npos; at = odd.find("float")) odd.replace(at, 5, "quad8");
+    auto typed = readNcclTestsLog(smallLog(odd), "all_gather_perf.log");
+    QVERIFY2(typed.isOk(), typed.message().c_str());
+    QCOMPARE(typed->warnings.size(), std::size_t{1});
+    SP_VERIFY_CONTAINS(typed->warnings.front().message, "data type 'quad8' is not one nccl-tests prints");
+
     auto broadcast = readNcclTestsLog(smallLog(kAllGatherRows, "# Collective test starting: broadcast_perf\n"), "b.log");
     QVERIFY(!broadcast.isOk());
     SP_VERIFY_CONTAINS(broadcast.message(), "b.log:1: the log is from 'broadcast_perf'");
