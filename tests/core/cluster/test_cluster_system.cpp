@@ -114,7 +114,8 @@ class TestClusterSystem : public QObject {
   // an eighth of it (the log's 339 GB/s peak on an HGX H100 is 6.8 x one GPU's 50 GB/s NIC), one
   // with 2 members a quarter; never above the NVLink bandwidth that feeds the NICs.
   void measuredNetworkCurveFollowsTheMembersPerNode() {
-    auto h100 = shippedSystems().get("hgx-h100");
+    const auto catalog = shippedSystems();  // the system below points into it
+    auto h100 = catalog.get("hgx-h100");
     QVERIFY(h100);
     ClusterSystem s = **h100;
     MeasuredCollective m{Collective::AllReduce, 16, {{1e6, 40e9}, {1e9, 320e9}}, "log"};
