@@ -19,7 +19,8 @@ std::string formatNumber(double value, int significant) {
   return buf;
 }
 
-std::string formatBeside(double value, double bound, int significant) {
+std::string formatBeside(double value, double low, double high, int significant) {
+  const double bound = std::fabs(value - low) < std::fabs(value - high) ? low : high;
   std::string shown = formatNumber(value, significant);
   for (int digits = significant + 1; digits <= 17 && value != bound && shown == formatNumber(bound, digits - 1);
        ++digits)

@@ -23,8 +23,9 @@ std::string formatBytes(double bytes);
 std::string formatDays(double days);
 // General number with `significant` digits, plain or scientific as fits: 0.3478 -> "0.348".
 std::string formatNumber(double value, int significant = 4);
-// `value` with `significant` digits, or more (up to 17) until it no longer prints as `bound`: for
-// "must be in (0, 1], got 1.0000001", which 6 digits print as "got 1".
-std::string formatBeside(double value, double bound, int significant = 6);
+// An out-of-range `value` with `significant` digits, or more (up to 17) until it no longer prints
+// as the nearer of `low` and `high`: for "must be in (0, 1], got 1.0000001", which 6 digits print
+// as "got 1".
+std::string formatBeside(double value, double low, double high, int significant = 6);
 
 }  // namespace scaleplan

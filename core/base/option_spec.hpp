@@ -38,9 +38,7 @@ struct NumericOptionSpec {
   }
   std::string defaultText() const { return text(default_value); }
   // An offending value, with the digits that tell it from the nearer bound ("1.0000001", not "1").
-  std::string shown(double v) const {
-    return formatBeside(v, std::fabs(v - min) < std::fabs(v - max) ? min : max);
-  }
+  std::string shown(double v) const { return formatBeside(v, min, max); }
 
  private:
   constexpr bool bounded() const { return max < std::numeric_limits<double>::infinity(); }

@@ -350,7 +350,7 @@ Result<ClusterSystem> applyOverrides(ClusterSystem system, const ClusterOverride
   if (o.network_gbps) system.network.bytes_per_second_per_gpu = *o.network_gbps * kBytesPerGb / kBitsPerByte;
   auto fraction = [](const std::optional<double>& v, const char* flag) -> std::optional<std::string> {
     if (v && !(*v > 0.0 && *v <= 1.0))
-      return std::string(flag) + ": must be in (0, 1], got " + formatBeside(*v, *v > 0.5 ? 1.0 : 0.0);
+      return std::string(flag) + ": must be in (0, 1], got " + formatBeside(*v, 0.0, 1.0);
     return std::nullopt;
   };
   auto nonNegative = [](const std::optional<double>& v, const char* flag) -> std::optional<std::string> {

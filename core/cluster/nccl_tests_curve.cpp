@@ -154,10 +154,9 @@ Status addInterconnectLogs(ClusterOverrides& overrides, const std::vector<Interc
     const auto largest = std::max_element(measured->curve.points.begin(), measured->curve.points.end(),
                                           [](const auto& a, const auto& b) { return a.message_bytes < b.message_bytes; });
     if (largest->message_bytes < kSaturatedMessageBytes) {
-      char busbw[32];
-      std::snprintf(busbw, sizeof busbw, "%.3g", largest->bus_bytes_per_second / 1e9);
       notes->push_back(log.source + ": warning: its largest message is " + formatBytes(largest->message_bytes) +
-                       ", so larger collectives are costed at that size's bus bandwidth, " + busbw +
+                       ", so larger collectives are costed at that size's bus bandwidth, " +
+                       formatNumber(largest->bus_bytes_per_second / kBytesPerGb, 3) +
                        " GB/s, well below what large messages reach: measure up to 1 GiB or more (nccl-tests -e 1G)");
     }
     for (const NcclTestsWarning& w : read->warnings) notes->push_back(w.toString(log.source));

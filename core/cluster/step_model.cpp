@@ -599,7 +599,8 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   if (l.cp > 1) {
     // Ring send/recv: one pair's message crosses one link (one NIC when the ring leaves the node).
     const Fabric& f = system.fabricFor(l.cp * l.tp);
-    const double kv_bytes = 2.0 * d(tokens_mb) * d(arch.effectiveKvHeads()) * hd * 2.0 / std::min<double>(l.tp, d(arch.effectiveKvHeads()));
+    // Each TP rank's share of the key/value heads (TP divides them: ParallelLayout::isValid).
+    const double kv_bytes = 2.0 * d(tokens_mb) * d(arch.effectiveKvHeads()) * hd * 2.0 / l.tp;
     const double ring = (l.cp - 1.0) * collectiveSeconds(f, Collective::SendRecv, kv_bytes, 2);
     const double comm = ring * 3.0;  // forward: K/V; backward: K/V and their gradients
     cp_layer = overlappedExtra(comm, attn_layer, options.overlap_compute_slowdown);  // overlapped with attention
@@ -611,7 +612,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     // spans more than one NVLink domain some boundary lies between two domains whatever the stage
     // size (64 GPUs on PP 16: stage 1 on GPUs 4-7 of the first node, stage 2 on GPUs 8-11 of the
     // second).
-    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), kMaxJobGpus)));
+    const Fabric& f = system.fabricFor(static_cast<int>(l.gpus()));  // at most kMaxJobGpus (TrainingJob::isValid)
     // Activations between stages, split over TP (sequence parallelism, or Megatron's
     // scatter/gather optimisation without it: each TP rank sends 1/tp over its own NIC and the
     // receiving stage all-gathers over NVLink); one send forward and one backward per chunk.
@@ -720,7 +721,7 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     // Megatron-Core finalize_model_grads: "all-reduce word_embeddings' grad across first and last
     // stages"), exposed. V·h/tp gradient values per rank, 2 ranks gpus·(p-1)/p GPUs apart.
     const double bytes = d(arch.vocab) * h / l.tp * options.gradient_bytes;
-    const Fabric& f = system.fabricFor(static_cast<int>(std::min<std::int64_t>(l.gpus(), kMaxJobGpus)));
+    const Fabric& f = system.fabricFor(static_cast<int>(l.gpus()));  // at most kMaxJobGpus (TrainingJob::isValid)
     t.dp_communication += collectiveSeconds(f, Collective::AllReduce, bytes, 2);
   }
   const double updated = sharded(1);

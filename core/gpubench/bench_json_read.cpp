@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "base/file_io.hpp"
+#include "base/format.hpp"
 #include "base/json_util.hpp"
 
 namespace scaleplan {
@@ -75,9 +76,7 @@ Result<double> positiveIn(const bj::object& o, std::string_view key, const std::
   auto v = json::getDouble(o, key, path);
   if (!v) return v.error();
   if (!(*v > 0.0) || !std::isfinite(*v)) {
-    char got[32];
-    std::snprintf(got, sizeof got, "%g", *v);
-    return Error{member(path, key) + ": must be a positive, finite number, got " + got};
+    return Error{member(path, key) + ": must be a positive, finite number, got " + formatNumber(*v, 6)};
   }
   return *v;
 }

@@ -25,7 +25,7 @@ bool ComputeSetup::isValid(std::string* error) const {
   }
   if (gpu_count < 1) return fail("gpu_count: must be at least 1, got " + std::to_string(gpu_count));
   // NaN fails both comparisons' negation below, so it is caught by the same test.
-  if (!(mfu > 0.0 && mfu <= 1.0)) return fail("mfu: must be in (0, 1], got " + formatBeside(mfu, mfu > 0.5 ? 1.0 : 0.0));  // "1.0000001", not "1"
+  if (!(mfu > 0.0 && mfu <= 1.0)) return fail("mfu: must be in (0, 1], got " + formatBeside(mfu, 0.0, 1.0));
   if (!std::isfinite(usd_per_gpu_hour) || usd_per_gpu_hour < 0.0) {
     return fail("usd_per_gpu_hour: must be a finite number >= 0, got " + shown(usd_per_gpu_hour));
   }

@@ -55,10 +55,10 @@ class TestFormat : public QObject {
     QCOMPARE(QString::fromStdString(formatUsd(2.5e12)), QString("$2500.00B"));
     QCOMPARE(QString::fromStdString(formatBytes(3.4e20)), QString("3.40e20 bytes"));
     // A value beside its bound keeps the digits that tell them apart.
-    QCOMPARE(QString::fromStdString(formatBeside(1.0000001, 1.0)), QString("1.0000001"));
-    QCOMPARE(QString::fromStdString(formatBeside(1.5, 1.0)), QString("1.5"));
-    QCOMPARE(QString::fromStdString(formatBeside(-1e-12, 0.0)), QString("-1e-12"));
-    QCOMPARE(QString::fromStdString(formatBeside(0.99999999, 1.0)), QString("0.99999999"));
+    QCOMPARE(QString::fromStdString(formatBeside(1.0000001, 0.0, 1.0)), QString("1.0000001"));
+    QCOMPARE(QString::fromStdString(formatBeside(1.5, 0.0, 1.0)), QString("1.5"));
+    QCOMPARE(QString::fromStdString(formatBeside(-1e-12, 0.0, 1.0)), QString("-1e-12"));
+    QCOMPARE(QString::fromStdString(formatBeside(0.99999999, 0.0, 1.0)), QString("0.99999999"));
   }
 };
 
