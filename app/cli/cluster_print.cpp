@@ -6,6 +6,7 @@
 #include "base/format.hpp"
 #include "cli.hpp"
 #include "cluster/plan_auto.hpp"
+#include "counting/flops.hpp"
 
 namespace scaleplan::cli {
 
@@ -37,6 +38,16 @@ std::string tflops(double f) {
   return buf;
 }
 
+// "4.49e11: 6 x 6.95e10 parameters in matrix products + 3.22e10 attention (Megatron-LM's count:
+// input lookups not counted)": what the MFU counts (mfuModelFlopsPerToken).
+std::string modelFlopsConvention(const StepEstimate& e) {
+  const double per_token = e.model_flops_per_step / e.job.tokensPerStep();
+  const double products = matrixProductParameters(e.job.arch);
+  return formatScientific(per_token, 3) + ": 6 x " + formatScientific(products, 3) +
+         " parameters in matrix products + " + formatScientific(per_token - 6.0 * products, 3) +
+         " attention (12·L·H·Q·T; Megatron-LM's count: input lookups not counted)";
+}
+
 }  // namespace
 
 std::string mfuRangeText(const StepEstimate& e) {
@@ -63,6 +74,7 @@ void printStepEstimate(std::ostream& out, const StepEstimate& e, const ClusterSy
                        {"memory", std::string(e.fits ? "fits: " : "does NOT fit: ") + e.memoryVerdict()},
                        {"step time", formatSeconds(e.step_seconds)},
                        {"tokens/s", tokens},
+                       {"model FLOPs per token", modelFlopsConvention(e)},
                        {"model FLOP/s per GPU", tflops(e.model_flops_per_second_per_gpu)},
                        {"MFU", pct(e.mfu) + " of " + e.peakDescription()},
                        {"MFU range", mfuRangeText(e)},

@@ -130,7 +130,9 @@ std::vector<std::pair<std::string, std::string>> mfuAutoRows(const PlanRequest& 
   std::vector<std::pair<std::string, std::string>> rows;
   if (!request.mfu_auto) return rows;
   const MfuAutoRecord& a = *request.mfu_auto;
-  rows.emplace_back("MFU auto", formatNumber(100.0 * request.mfu, 3) + "% with " + describeMfuAuto(a) +
+  // The request's MFU is in the plan's count (6N per token), the layout's in step's (planMfuOf).
+  rows.emplace_back("MFU auto", formatNumber(100.0 * request.mfu, 3) + "% (of the plan's 6ND FLOPs) with " +
+                                    describeMfuAuto(a) +
                                     (saved ? " (as saved; --mfu auto searches again)" : ""));
   rows.emplace_back("memory per GPU", formatBytes(a.memory_per_gpu_bytes) + " of " + formatBytes(a.memory_capacity_bytes));
   if (request.mfu_range && !a.range_basis.empty()) {
@@ -145,7 +147,9 @@ std::vector<std::pair<std::string, std::string>> mfuAutoRows(const PlanRequest& 
 bj::object mfuAutoJson(const PlanRequest& request, bool saved) {
   const MfuAutoRecord& a = *request.mfu_auto;
   bj::object o;
-  o["mfu"] = request.mfu;
+  o["mfu"] = request.mfu;  // in the plan's count, C = 6ND (planMfuOf)
+  o["layout_mfu"] = a.layout_mfu;  // the layout's, as step counts it; 0 in records saved before it was kept
+  o["tokens_per_second"] = a.tokens_per_second;
   // The model's accuracy as a range (the plan's own "mfu_range" and its *_ci95 intervals).
   const Interval range = request.mfu_range.value_or(Interval{request.mfu, request.mfu});
   o["mfu_range"] = bj::array{range.low, range.high};

@@ -402,6 +402,7 @@ void mpt(const HardwareCatalog& hw, const SystemCatalog& systems) {
     gpt["hidden"] = r.at("d_model"), gpt["vocab"] = "50368";
     TrainingJob job = megatronGptJob(gpt);
     job.arch.biases = false;
+    job.arch.positions = PositionKind::Alibi;  // MPT's attention biases (ALiBi): no position table
     ParallelLayout l;
     l.dp = static_cast<int>(job.gpus), l.zero_stage = 3, l.micro_batch = std::stoll(r.at("micro_batch"));
     l.recompute = r.at("activation_checkpointing") == "true" ? Recompute::Full : Recompute::None;

@@ -49,7 +49,7 @@ bj::object stepObject(const StepEstimate& e, const std::string& reason) {
   if (!accuracy.caveat.empty()) o["mfu_caveat"] = accuracy.caveat;
   o["hardware_flops_per_second_per_gpu"] = e.hardware_flops_per_second_per_gpu;
   o["hfu"] = e.hfu;
-  o["model_flops_per_step"] = e.model_flops_per_step;
+  o["model_flops_per_step"] = e.model_flops_per_step;  // mfuModelFlopsPerToken x tokens: input lookups not counted
   o["hardware_flops_per_step"] = e.hardware_flops_per_step;
   o["peak_flops_per_second"] = e.peak_flops_per_second;
   o["peak_measured"] = e.peak_measured;  // the peak is a measured accelerator's best measured rate

@@ -6,6 +6,7 @@
 
 #include "base/format.hpp"
 #include "cluster/shape_rule.hpp"
+#include "counting/flops.hpp"
 
 namespace scaleplan {
 
@@ -145,6 +146,11 @@ Status withAccuracyRange(AutoMfuPlan& planned, const std::string& accelerator_id
 
 }  // namespace
 
+double planMfuOf(const StepEstimate& estimate) {
+  const TransformerArchitecture& arch = estimate.job.arch;
+  return estimate.mfu * 6.0 * countParameters(arch).active / mfuModelFlopsPerToken(arch, estimate.job.seq_len);
+}
+
 Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& spec) {
   constexpr int kMaxRounds = 8;
   constexpr double kTolerance = 1e-3;  // relative change of MFU between rounds
@@ -179,7 +185,7 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
     auto found = searchLayouts(job, spec.system, spec.rates, search, spec.execution);
     if (!found) return Error{"mfu auto: " + found.message()};
     const StepEstimate& best = found->best.front().estimate;
-    const double mfu = std::min(1.0, best.mfu);
+    const double mfu = std::min(1.0, planMfuOf(best));
     out.request = request;
     out.result = *plan;
     out.best = best;
@@ -220,6 +226,8 @@ Result<AutoMfuPlan> makePlanWithAutoMfu(PlanRequest request, const AutoMfuSpec& 
                                        best.memory_capacity_bytes,
                                        best.job.seq_len,
                                        best.job.global_batch,
+                                       best.mfu,
+                                       best.tokens_per_second,
                                        out.mfu_range_basis,
                                        out.mfu_caveat,
                                        ""};  // step_command: the caller's (it knows how the cluster was named)

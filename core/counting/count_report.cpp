@@ -13,7 +13,8 @@ CountReport makeCountReport(const TransformerArchitecture& arch, const FlopsOpti
   r.forward = forwardFlopsPerToken(arch, options);
   r.training = trainingFlopsPerToken(arch, options);
   r.six_n = 6.0 * r.params.active;
-  r.palm_mfu = mfuModelFlopsPerToken(arch, options.seq_len);
+  r.palm_mfu = palmModelFlopsPerToken(arch, options.seq_len);
+  r.mfu_model = mfuModelFlopsPerToken(arch, options.seq_len);
   r.inference = inferenceFlopsPerToken(r.params.active);
   r.tokens = tokens;
   if (tokens) {
@@ -47,6 +48,7 @@ std::string countReportToJson(const CountReport& r) {
   per_token["detailed_model"] = r.training.model();
   per_token["detailed_hardware"] = r.training.hardware();
   per_token["palm_mfu"] = r.palm_mfu;
+  per_token["mfu_model"] = r.mfu_model;
   per_token["inference"] = r.inference;
   o["training_flops_per_token"] = std::move(per_token);
   const ForwardFlops& f = r.forward;

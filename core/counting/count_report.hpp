@@ -23,7 +23,9 @@ struct CountReport {
   ForwardFlops forward;            // forward FLOPs per token by component
   TrainingFlopsPerToken training;  // detailed count: model (3 × forward) and hardware (+ recomputation)
   double six_n = 0.0;              // 6·N FLOPs per token (N = active parameters; Kaplan et al. 2020)
-  double palm_mfu = 0.0;           // 6·N + 12·L·H·Q·T FLOPs per token (PaLM app. B, for MFU)
+  double palm_mfu = 0.0;           // 6·N + 12·L·H·Q·T FLOPs per token (PaLM app. B, literally)
+  double mfu_model = 0.0;          // the same without input lookups: what ScalePlan's MFU counts
+                                   // (mfuModelFlopsPerToken: Megatron-LM's and torchtitan's count)
   double inference = 0.0;          // 2·N forward FLOPs per generated token
 
   // With a training token count D:
@@ -38,7 +40,7 @@ CountReport makeCountReport(const TransformerArchitecture& arch, const FlopsOpti
                             std::optional<double> tokens = std::nullopt);
 
 // The report as JSON (keys: preset (when counted from one), name, params, seq_len, causal,
-// recompute, training_flops_per_token {six_n, detailed_model, detailed_hardware, palm_mfu,
+// recompute, training_flops_per_token {six_n, detailed_model, detailed_hardware, palm_mfu, mfu_model,
 // inference}, forward_flops_per_token {embedding, ..., total}, tokens (null when not given),
 // training_flops_6nd, training_flops_detailed, training_flops_hardware, architecture).
 std::string countReportToJson(const CountReport& report);

@@ -84,8 +84,19 @@ double mfuModelFlopsPerToken(double params, std::int64_t layers, std::int64_t he
                             static_cast<double>(head_dim) * static_cast<double>(seq_len);
 }
 
-double mfuModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t seq_len) {
+double palmModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t seq_len) {
   return mfuModelFlopsPerToken(countParameters(arch).active, arch.layers, arch.heads, arch.effectiveHeadDim(),
+                               seq_len);
+}
+
+double matrixProductParameters(const TransformerArchitecture& arch) {
+  const ParameterCount c = countParameters(arch);
+  const double input_lookups = (arch.tied_embeddings ? 0.0 : c.token_embedding) + c.position_embedding;
+  return c.active - input_lookups;
+}
+
+double mfuModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t seq_len) {
+  return mfuModelFlopsPerToken(matrixProductParameters(arch), arch.layers, arch.heads, arch.effectiveHeadDim(),
                                seq_len);
 }
 

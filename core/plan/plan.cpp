@@ -35,13 +35,23 @@ bool MfuAutoRecord::isValid(std::string* error) const {
   for (auto [name, value] : {std::pair{"seq_len", seq_len}, std::pair{"global_batch", global_batch}}) {
     if (value < 1) return fail(std::string(name) + ": must be positive, got " + std::to_string(value));
   }
+  // Optional (0: a record saved before they were kept), else positive; an MFU at most 1.
+  if (layout_mfu != 0.0 && !(layout_mfu > 0.0 && layout_mfu <= 1.0))
+    return fail("layout_mfu: must be in (0, 1] (or 0: not recorded), got " + formatNumber(layout_mfu));
+  if (tokens_per_second != 0.0 && !positiveFinite(tokens_per_second))
+    return fail("tokens_per_second: must be a positive number (or 0: not recorded), got " +
+                formatNumber(tokens_per_second));
   return true;
 }
 
 std::string describeMfuAuto(const MfuAutoRecord& r) {
+  std::string rate;
+  if (r.tokens_per_second > 0.0 && r.layout_mfu > 0.0)
+    rate = "; " + formatScientific(r.tokens_per_second, 3) + " tokens/s, the layout's MFU " +
+           formatNumber(100.0 * r.layout_mfu, 3) + "% as step counts it";
   return r.layout + " on " + r.system + " (" + r.architecture_source + "; " +
          formatThousands(static_cast<double>(r.global_batch)) + " x " + formatThousands(static_cast<double>(r.seq_len)) +
-         " tokens per step; software " + r.software + ")";
+         " tokens per step; software " + r.software + rate + ")";
 }
 
 bool PlanRequest::isValid(std::string* error) const {

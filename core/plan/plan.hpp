@@ -94,6 +94,12 @@ struct MfuAutoRecord {
   double memory_capacity_bytes = 0.0;  // the device's
   std::int64_t seq_len = 0;            // tokens per sequence
   std::int64_t global_batch = 0;       // sequences per optimizer step
+  // The layout's own figures: its MFU as the cluster model counts it (mfuModelFlopsPerToken:
+  // attention included, input lookups not; `step` and the Cluster tab show this one) and its
+  // tokens per second. The request's mfu is the same rate in the plan's count (C = 6·N·D, see
+  // planMfuOf in cluster/plan_auto.hpp). 0 in plans saved before 2026-12-07's fifth session.
+  double layout_mfu = 0.0;
+  double tokens_per_second = 0.0;
   std::string range_basis;  // where the request's mfu_range comes from (clusterMfuRangeBasis)
   std::string caveat;       // clusterMfuCaveat: "" inside the validated regime
   // The 'scaleplan-cli step' command that costs the layout again (autoPlanStepCommand); "" when
@@ -105,7 +111,8 @@ struct MfuAutoRecord {
   bool operator==(const MfuAutoRecord&) const = default;
 };
 // "TP 8 · PP 16 · DP 64 · mb 1 · SP · recompute none · ZeRO 1 on hgx-h100 (Llama shape rule for
-// N = 7e+10; 1,024 x 4,096 tokens per step; software current)": what the MFU was predicted for.
+// N = 7e+10; 1,024 x 4,096 tokens per step; software current; 2.1e+05 tokens/s, the layout's MFU
+// 57.2% as step counts it)": what the MFU was predicted for (the rate when the record has it).
 std::string describeMfuAuto(const MfuAutoRecord& record);
 
 struct PlanRequest {

@@ -51,6 +51,8 @@ static bj::object requestToObject(const PlanRequest& r) {
                                {"memory_capacity_bytes", a->memory_capacity_bytes},
                                {"seq_len", a->seq_len},
                                {"global_batch", a->global_batch},
+                               {"layout_mfu", a->layout_mfu},
+                               {"tokens_per_second", a->tokens_per_second},
                                {"mfu_range_basis", a->range_basis},
                                {"mfu_caveat", a->caveat},
                                {"step_command", a->step_command}};
@@ -84,7 +86,12 @@ static Result<std::optional<MfuAutoRecord>> mfuAutoFromObject(const bj::object& 
     if (!number) return number.error();
     *field = *number;
   }
-  // step_command came later: records without it read as "".
+  // Later fields: records without them read as "" and 0 (not recorded).
+  for (auto [key, field] : {std::pair{"layout_mfu", &r.layout_mfu}, std::pair{"tokens_per_second", &r.tokens_per_second}}) {
+    auto number = json::getOptionalDouble(**o, key, path);
+    if (!number) return number.error();
+    *field = number->value_or(0.0);
+  }
   auto command = json::getOptionalString(**o, "step_command", path);
   if (!command) return command.error();
   r.step_command = command->value_or("");

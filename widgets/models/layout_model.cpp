@@ -70,7 +70,9 @@ QVariant LayoutModel::headerData(int section, Qt::Orientation orientation, int r
   if (role == Qt::ToolTipRole) {
     switch (section) {
       case StepTimeColumn: return tr("Seconds per optimizer step (compute, exposed communication, bubble, optimizer)");
-      case MfuColumn: return tr("Model FLOPs utilisation: PaLM's model FLOPs (with attention) over the dense peak");
+      case MfuColumn:
+        return tr("Model FLOPs utilisation: model FLOPs as Megatron-LM counts them (6 x the parameters in matrix "
+                  "products + attention's 12·L·H·Q·T; input lookups not counted) over the dense peak");
       case MemoryColumn: return tr("Memory per GPU on the worst pipeline stage (GB = 1e9 bytes)");
       default: return {};
     }

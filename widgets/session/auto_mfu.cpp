@@ -151,6 +151,10 @@ QString AutoMfuController::details() const {
                           text::bytes(best.memory.total()), text::bytes(best.memory_capacity_bytes),
                           text::thousands(static_cast<double>(best.job.global_batch)),
                           text::thousands(static_cast<double>(best.job.seq_len)));
+  out += tr("\n%1 tokens/s: MFU %2% as the Cluster tab counts it (attention included, input lookups not), "
+            "%3% of the plan's 6ND FLOPs (the plan's MFU)")
+             .arg(text::scientific(best.tokens_per_second, 3), text::number(100.0 * best.mfu, 3),
+                  text::number(100.0 * plan_->request.mfu, 3));
   if (const auto& range = plan_->request.mfu_range) {
     out += tr("\nMFU range %1–%2%, from %3")
                 .arg(text::number(100.0 * range->low, 3), text::number(100.0 * range->high, 3),

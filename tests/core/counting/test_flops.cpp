@@ -188,9 +188,23 @@ class TestFlops : public QObject {
     QCOMPARE(per_token, 6 * 540.35e9 + 12.0 * 118 * 48 * 256 * 2048);
     const double mfu = modelFlopsUtilization(per_token, 238.3e3, 6144.0 * FlopsPerSecond::fromTera(275));
     QVERIFY2(std::fabs(mfu - 0.462) < 0.0005, QByteArray::number(mfu, 'f', 5));
-    // From an architecture: N = active parameters, Q = head dim.
+    // PaLM's count from an architecture: N = active parameters, Q = head dim.
     TransformerArchitecture a = llama3_8b();
-    QCOMPARE(mfuModelFlopsPerToken(a, 8192), 6 * countParameters(a).active + 12.0 * 32 * 32 * 128 * 8192);
+    QCOMPARE(palmModelFlopsPerToken(a, 8192), 6 * countParameters(a).active + 12.0 * 32 * 32 * 128 * 8192);
+    // The MFU's count leaves out the untied token embedding (a lookup; the output layer stays):
+    // Llama 3 8B, 8,030,261,248 parameters less 128,256 x 4,096 = 525,336,576, by hand.
+    QCOMPARE(matrixProductParameters(a), 7504924672.0);
+    QCOMPARE(mfuModelFlopsPerToken(a, 8192), 6 * 7504924672.0 + 12.0 * 32 * 32 * 128 * 8192);
+    // Tied embeddings count once, as the output projection: PaLM's count and the MFU's agree.
+    a.tied_embeddings = true;
+    QCOMPARE(mfuModelFlopsPerToken(a, 8192), palmModelFlopsPerToken(a, 8192));
+    // A learned position table is a lookup too (GPT-3 style: 2,048 x 4,096 more parameters, no
+    // more model FLOPs).
+    TransformerArchitecture learned = a;
+    learned.positions = PositionKind::Learned;
+    learned.max_seq_len = 2048;
+    QCOMPARE(countParameters(learned).active - countParameters(a).active, 2048.0 * 4096);
+    QCOMPARE(mfuModelFlopsPerToken(learned, 8192), mfuModelFlopsPerToken(a, 8192));
   }
 
   void optionsValidation() {

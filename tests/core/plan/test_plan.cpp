@@ -287,6 +287,8 @@ class TestPlan : public QObject {
                          85899345920.0,
                          4096,
                          1024,
+                         0.5438,  // the layout's MFU as step counts it (0.5125 in the plan's 6ND count)
+                         1.25e5,  // tokens per second
                          "the side checks",
                          "",
                          "scaleplan-cli step --preset llama3-70b --system hgx-h100 --tp 8"};
@@ -314,6 +316,24 @@ class TestPlan : public QObject {
     QVERIFY(!typed->mfu_auto);
     QCOMPARE(describeMfuAuto(autoRecord()),
              std::string("TP 8 · PP 4 · DP 32 · mb 1 · SP · recompute selective · ZeRO 1 on hgx-h100 (Llama shape "
+                         "rule for N = 7e+10; 1,024 x 4,096 tokens per step; software current; 1.25e5 tokens/s, "
+                         "the layout's MFU 54.4% as step counts it)"));
+    // A record saved before the layout's rate was kept reads with none, and says nothing of it.
+    req.mfu_auto = autoRecord();
+    std::string text = planToJson(req, *result);
+    for (const char* key : {"\"layout_mfu\": ", "\"tokens_per_second\": "}) {
+      const auto at = text.find(key);
+      QVERIFY(at != std::string::npos);
+      text.erase(at, text.find('\n', at) - at + 1);
+    }
+    QVERIFY(text.find("layout_mfu") == std::string::npos);
+    { std::ofstream(path) << text; }
+    auto old = loadPlan(path);
+    QVERIFY2(old, old.message().c_str());
+    QCOMPARE(old->mfu_auto->layout_mfu, 0.0);
+    QCOMPARE(old->mfu_auto->tokens_per_second, 0.0);
+    QCOMPARE(describeMfuAuto(*old->mfu_auto),
+             std::string("TP 8 · PP 4 · DP 32 · mb 1 · SP · recompute selective · ZeRO 1 on hgx-h100 (Llama shape "
                          "rule for N = 7e+10; 1,024 x 4,096 tokens per step; software current)"));
   }
 
@@ -329,6 +349,11 @@ class TestPlan : public QObject {
                                     << "request.mfu_auto: missing field 'system'";
     QTest::newRow("batch as text") << "\"global_batch\": 1024" << "\"global_batch\": \"1024\""
                                    << "request.mfu_auto.global_batch: expected an integer, got a string";
+    QTest::newRow("layout MFU above one") << "\"layout_mfu\": " << "\"layout_mfu\": 1.5, \"was\": "
+                                          << "request.mfu_auto.layout_mfu: must be in (0, 1] (or 0: not recorded), got 1.5";
+    QTest::newRow("negative rate") << "\"tokens_per_second\": " << "\"tokens_per_second\": -3, \"was\": "
+                                   << "request.mfu_auto.tokens_per_second: must be a positive number (or 0: not "
+                                      "recorded), got -3";
   }
   void malformedMfuAutoRecords() {
     QFETCH(QString, from);

@@ -15,6 +15,7 @@
 
 #include "panels/budget_explorer.hpp"
 #include "panels/cluster_panel.hpp"
+#include "base/format.hpp"
 #include "session/auto_mfu.hpp"
 #include "session/session.hpp"
 #include "widgets/gui_test_support.hpp"
@@ -82,6 +83,14 @@ class TestClusterAutoMfu : public QObject {
                        .arg(expected.request.mfu * 100.0, 0, 'f', 1)
                        .arg(degrees(expected.best.layout)));
     QVERIFY(explorer.mfuAutoLabel()->toolTip().contains(QString::fromStdString(expected.best.layout.describe())));
+    // The plan's MFU is the layout's rate in the plan's 6ND count; the tooltip gives both figures.
+    QCOMPARE(expected.request.mfu, std::min(1.0, planMfuOf(expected.best)));
+    QVERIFY(expected.request.mfu != expected.best.mfu);
+    const QString both = QString("MFU %1% as the Cluster tab counts it (attention included, input lookups not), %2% "
+                                 "of the plan's 6ND FLOPs")
+                             .arg(QString::fromStdString(formatNumber(100.0 * expected.best.mfu, 3)),
+                                  QString::fromStdString(formatNumber(100.0 * expected.request.mfu, 3)));
+    QVERIFY2(explorer.mfuAutoLabel()->toolTip().contains(both), qPrintable(explorer.mfuAutoLabel()->toolTip()));
     // The caution core gives for this layout and accelerator, word for word (H100: outside the A100 validation).
     QVERIFY(!expected.mfu_caveat.empty());
     QVERIFY2(explorer.mfuAutoLabel()->toolTip().contains("Caution: " + QString::fromStdString(expected.mfu_caveat)),
