@@ -138,7 +138,12 @@ QString AutoMfuController::text() const {
   if (!enabled_) return {};
   if (running_) return tr("auto: searching the layouts...");
   if (!plan_) return tr("auto: %1").arg(error_.isEmpty() ? systems_error_ : error_);
-  return tr("auto: %1% with %2").arg(plan_->request.mfu * 100.0, 0, 'f', 1).arg(degrees(plan_->best.layout));
+  // The plan's MFU counts 6N per token; the Cluster tab's row for the same layout counts attention
+  // and no input lookups (planMfuOf), so both are given.
+  return tr("auto: %1% with %2 (the Cluster tab's count: %3%)")
+      .arg(plan_->request.mfu * 100.0, 0, 'f', 1)
+      .arg(degrees(plan_->best.layout))
+      .arg(plan_->best.mfu * 100.0, 0, 'f', 1);
 }
 
 QString AutoMfuController::details() const {

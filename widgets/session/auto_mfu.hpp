@@ -56,7 +56,8 @@ class AutoMfuController : public QObject {
   // The last search's plan (nullopt before one, or when it failed: see error()).
   const std::optional<AutoMfuPlan>& plan() const { return plan_; }
   const QString& error() const { return error_; }
-  // "auto: 43% with TP 8 · PP 16 · DP 64", "auto: searching...", "auto: <error>", "" when off.
+  // "auto: 43.0% with TP 8 · PP 16 · DP 64 (the Cluster tab's count: 45.6%)", "auto: searching...",
+  // "auto: <error>", "" when off.
   QString text() const;
   // The full layout, its memory per GPU and the system, for a tooltip.
   QString details() const;

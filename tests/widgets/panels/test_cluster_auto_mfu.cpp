@@ -79,9 +79,10 @@ class TestClusterAutoMfu : public QObject {
     AutoMfuPlan expected = coreAnswer(session);
     QCOMPARE(session.currentRequest().mfu, expected.request.mfu);
     const QString text = explorer.mfuAutoLabel()->text();
-    QCOMPARE(text, QString("auto: %1% with %2")
+    QCOMPARE(text, QString("auto: %1% with %2 (the Cluster tab's count: %3%)")
                        .arg(expected.request.mfu * 100.0, 0, 'f', 1)
-                       .arg(degrees(expected.best.layout)));
+                       .arg(degrees(expected.best.layout))
+                       .arg(expected.best.mfu * 100.0, 0, 'f', 1));
     QVERIFY(explorer.mfuAutoLabel()->toolTip().contains(QString::fromStdString(expected.best.layout.describe())));
     // The plan's MFU is the layout's rate in the plan's 6ND count; the tooltip gives both figures.
     QCOMPARE(expected.request.mfu, std::min(1.0, planMfuOf(expected.best)));
