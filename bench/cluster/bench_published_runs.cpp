@@ -224,6 +224,60 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
   }
 }
 
+// Nemotron-4 340B on DGX H100 (NVIDIA's DGX Cloud benchmarking recipes, NeMo 24.09; SOURCE.md), as
+// the Megatron-Bridge rows are costed: the published TP, PP, V, DP, CP and micro-batch, ZeRO 1 (the
+// distributed optimizer) and the run's 16-bit gradient buffers, recomputation chosen by the model (the
+// run recomputed nothing; where that does not fit under the model, it recomputes); then with every
+// field searched, under the same software settings.
+void nemotron(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  std::printf("Nemotron-4 340B, NVIDIA dgxc-benchmarking 24.11, DGX H100 (tokens/s; the published layout, "
+              "16-bit gradients, recomputation as the model needs to fit)\n");
+  std::map<std::string, Errors> errors, searched_errors;  // by precision
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/nemotron4_340b_dgxc.csv")) {
+    const ModelPreset* preset = models.find(r.at("preset"));
+    if (!preset) return (void)std::fprintf(stderr, "no preset %s\n", r.at("preset").c_str());
+    auto setup = setupFor(r.at("system"), hw, systems);
+    if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
+    TrainingJob job;
+    job.arch = preset->architecture;
+    job.gpus = std::stoll(r.at("gpus"));
+    job.seq_len = std::stoll(r.at("seq_len"));
+    job.global_batch = std::stoll(r.at("global_batch"));
+    job.precision = *kPrecisionNames.fromString(r.at("precision"));
+    auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
+    if (!rates) return (void)std::fprintf(stderr, "%s\n", rates.message().c_str());
+    ExecutionOptions execution;
+    execution.setGradientBytes(2.0);  // grad_sync_dtype: bf16
+    LayoutSearchOptions o;
+    o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.cp = std::stoi(r.at("cp"));
+    o.dp = static_cast<int>(job.gpus / (*o.tp * *o.pp * *o.cp));
+    o.virtual_stages = std::stoi(r.at("vp"));
+    o.micro_batch = std::stoll(r.at("micro_batch"));
+    o.zero_stage = 1;
+    o.top_k = 1;
+    auto found = searchLayouts(job, setup->system, *rates, o, execution);
+    if (!found) return (void)std::printf("  %s\n", found.message().c_str());
+    const StepEstimate& e = found->best.front().estimate;
+    const std::string precision = r.at("precision");
+    const double published = std::stod(r.at("tokens_per_second"));
+    errors[precision].values.push_back(100.0 * (e.tokens_per_second / published - 1.0));
+    std::printf("  %-4s %5lld GPUs  %-84s published %5.2f s per step, predicted %5.2f s  %+6.1f%%\n",
+                precision.c_str(), (long long)job.gpus, e.layout.describe().c_str(), std::stod(r.at("step_seconds")),
+                e.step_seconds, errors[precision].values.back());
+    LayoutSearchOptions free_layout;  // every field searched, as plan --mfu auto would plan the same job
+    free_layout.top_k = 1;
+    auto fastest = searchLayouts(job, setup->system, *rates, free_layout, execution);
+    if (!fastest) continue;
+    const StepEstimate& f = fastest->best.front().estimate;
+    searched_errors[precision].values.push_back(100.0 * (f.tokens_per_second / published - 1.0));
+    std::printf("  %4s %5s       the search's fastest: %-84s %5.2f s  %+6.1f%%\n", "", "", f.layout.describe().c_str(),
+                f.step_seconds, searched_errors[precision].values.back());
+  }
+  for (const auto& [precision, err] : errors) err.print(("Nemotron-4 340B " + precision).c_str());
+  for (const auto& [precision, err] : searched_errors)
+    err.print(("Nemotron-4 340B " + precision + ", the search's fastest layout").c_str());
+}
+
 // Megatron-Turing NLG 530B (Megatron-DeepSpeed, 2021) on Selene: hardware FLOP/s, which the
 // paper counts with recomputation. The closest profile is the 2021 Megatron-LM one; DeepSpeed's
 // pipeline engine has no interleaving, and every layer is recomputed.
@@ -436,6 +490,7 @@ int main() {
   llama3(*models, *hw, *systems);
   llama1(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
+  nemotron(*models, *hw, *systems);
   mtnlg(*models, *hw, *systems);
   bloom(*hw, *systems);
   megatronTable2(*hw, *systems);

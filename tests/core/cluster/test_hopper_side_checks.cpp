@@ -189,12 +189,73 @@ class TestHopperSideChecks : public QObject {
       if (system.accelerator.id == "h100-sxm") worst_hopper = std::max(worst_hopper, under);
       if (under > worst_all) worst_all = under, worst_all_row = r.at("published_system") + " " + r.at("model");
     }
-    QVERIFY2(clusterMfuAccuracyFor("h100-sxm").under_prediction < worst_hopper + 0.001,
+    // Hopper's upward allowance covers these rows and is set by Nemotron-4 340B (nemotronRows).
+    QVERIFY2(worst_hopper > 0.057 && worst_hopper <= clusterMfuAccuracyFor("h100-sxm").under_prediction,
              qPrintable(QString::number(worst_hopper)));
     QVERIFY2(clusterMfuAccuracyFor("gb300").under_prediction < worst_all + 0.001,
              qPrintable(QString::number(worst_all)));
     QCOMPARE(worst_all_row, std::string("DGX-GB300 LLAMA3.1_405B"));
     QCOMPARE(clusterMfuAccuracyFor("b200").under_prediction, clusterMfuAccuracyFor("gb300").under_prediction);
+  }
+
+  // Nemotron-4 340B on DGX H100 (NVIDIA's dgxc-benchmarking 24.11, BF16 and FP8 on 128 to 2,048
+  // GPUs; tests/data/published-runs/nemotron4_340b_dgxc.csv), an out-of-sample check added after the
+  // model: tokens/s against the model in the published layout (TP 8 · PP 8 · V 12, mb 1, ZeRO 1, the
+  // run's 16-bit gradient buffers; recomputation chosen by the model, which needs 6 recomputed
+  // layers per device to fit the 128-GPU rows the run trained without any) and in the layout the
+  // search finds fastest under the same settings. Every row lies within the Hopper allowances; the
+  // FP8 run on 128 GPUs, 7.45% above the model, sets the upward one (rounded up to 0.1%).
+  void nemotronRows() {
+    ClusterSetupSpec spec;
+    spec.system_id = "hgx-h100";
+    auto setup = makeClusterSetup(spec, test::shippedAccelerators(), test::shippedSystems());
+    QVERIFY2(setup, setup.message().c_str());
+    const ClusterMfuAccuracy hopper = clusterMfuAccuracyFor("h100-sxm");
+    ExecutionOptions execution;
+    execution.setGradientBytes(2.0);  // grad_sync_dtype: bf16
+    double worst_under = 0.0, abs_sum = 0.0;
+    std::string worst_row;
+    int rows = 0;
+    for (const test::PublishedRun& r : test::readPublishedRuns("nemotron4_340b_dgxc.csv")) {
+      ++rows;
+      TrainingJob job;
+      job.arch = test::shippedPreset(r.at("preset")).architecture;
+      job.gpus = std::int64_t(test::number(r, "gpus"));
+      job.seq_len = std::int64_t(test::number(r, "seq_len"));
+      job.global_batch = std::int64_t(test::number(r, "global_batch"));
+      job.precision = *kPrecisionNames.fromString(r.at("precision"));
+      auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
+      QVERIFY2(rates, rates.message().c_str());
+      const double published = test::number(r, "tokens_per_second");
+      const QString name = QString::fromStdString(r.at("precision") + " on " + r.at("gpus") + " GPUs");
+      LayoutSearchOptions layout;
+      layout.tp = int(test::number(r, "tp")), layout.pp = int(test::number(r, "pp"));
+      layout.cp = int(test::number(r, "cp")), layout.virtual_stages = int(test::number(r, "vp"));
+      layout.dp = int(job.gpus / (*layout.tp * *layout.pp * *layout.cp));
+      layout.micro_batch = std::int64_t(test::number(r, "micro_batch"));
+      layout.zero_stage = 1, layout.top_k = 1;
+      auto in_layout = searchLayouts(job, setup->system, *rates, layout, execution);
+      QVERIFY2(in_layout, in_layout.message().c_str());
+      const double model = in_layout->best.front().estimate.tokens_per_second;
+      const double over = model / published - 1.0, under = published / model - 1.0;
+      QVERIFY2(over <= hopper.over_prediction && under <= hopper.under_prediction,
+               qPrintable(name + QStringLiteral(": model %1% of the run").arg(100.0 * model / published)));
+      abs_sum += std::abs(over);
+      if (under > worst_under) worst_under = under, worst_row = r.at("precision") + " " + r.at("gpus");
+      LayoutSearchOptions free_layout;
+      free_layout.top_k = 1;
+      auto fastest = searchLayouts(job, setup->system, *rates, free_layout, execution);
+      QVERIFY2(fastest, fastest.message().c_str());
+      const double searched = fastest->best.front().estimate.tokens_per_second / published - 1.0;
+      QVERIFY2(searched <= hopper.over_prediction && -searched / (1.0 + searched) <= hopper.under_prediction,
+               qPrintable(name + QStringLiteral(": the search's fastest %1%").arg(100.0 * searched)));
+    }
+    QCOMPARE(rows, 10);
+    // Mean absolute error 6.7% over the ten rows (bench_published_runs: BF16 7.5%, FP8 5.8%).
+    QVERIFY2(abs_sum / rows < 0.08, qPrintable(QString::number(abs_sum / rows)));
+    QCOMPARE(worst_row, std::string("fp8 128"));
+    QVERIFY2(worst_under <= hopper.under_prediction && hopper.under_prediction < worst_under + 0.001,
+             qPrintable(QStringLiteral("worst under-prediction %1, allowance %2").arg(worst_under).arg(hopper.under_prediction)));
   }
 
   // The mixture-of-experts allowance from Megatron-Bridge's four dropless Qwen3 MoE rows on
