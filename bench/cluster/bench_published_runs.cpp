@@ -70,6 +70,30 @@ Result<ClusterSetup> setupFor(const std::string& system_id, const HardwareCatalo
   return makeClusterSetup(spec, hw, systems);
 }
 
+// A row naming a preset, system, GPUs, sequence length, global batch and precision: its job on
+// that system with the catalog's rates for the precision.
+struct PresetRowJob {
+  TrainingJob job;
+  ClusterSetup setup;
+  GemmRates rates;
+};
+Result<PresetRowJob> presetRowJob(const Row& r, const ModelCatalog& models, const HardwareCatalog& hw,
+                                  const SystemCatalog& systems) {
+  const ModelPreset* preset = models.find(r.at("preset"));
+  if (!preset) return Error{"no preset " + r.at("preset")};
+  auto setup = setupFor(r.at("system"), hw, systems);
+  if (!setup) return setup.error();
+  TrainingJob job;
+  job.arch = preset->architecture;
+  job.gpus = std::stoll(r.at("gpus"));
+  job.seq_len = std::stoll(r.at("seq_len"));
+  job.global_batch = std::stoll(r.at("global_batch"));
+  job.precision = *kPrecisionNames.fromString(r.at("precision"));
+  auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
+  if (!rates) return rates.error();
+  return PresetRowJob{job, *setup, *rates};
+}
+
 // The job with every layout field searched: the layout plan --mfu auto would plan it with.
 Result<LayoutSearchResult> searchFastest(const TrainingJob& job, const ClusterSetup& setup,
                                          const ExecutionOptions& execution = {}) {
@@ -167,18 +191,11 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
   std::map<std::string, Errors> errors, searched_errors;  // by the table's system name
   std::vector<std::string> order;
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/megatron_bridge_fp8.csv")) {
-    const ModelPreset* preset = models.find(r.at("preset"));
-    if (!preset) return (void)std::fprintf(stderr, "no preset %s\n", r.at("preset").c_str());
-    auto setup = setupFor(r.at("system"), hw, systems);
-    if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
-    TrainingJob job;
-    job.arch = preset->architecture;
-    job.gpus = std::stoll(r.at("gpus"));
-    job.seq_len = std::stoll(r.at("seq_len"));
-    job.global_batch = std::stoll(r.at("global_batch"));
-    job.precision = *kPrecisionNames.fromString(r.at("precision"));
-    auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
-    if (!rates) return (void)std::fprintf(stderr, "%s\n", rates.message().c_str());
+    auto costed = presetRowJob(r, models, hw, systems);
+    if (!costed) return (void)std::fprintf(stderr, "%s\n", costed.message().c_str());
+    const TrainingJob& job = costed->job;
+    const ClusterSetup* setup = &costed->setup;
+    const GemmRates* rates = &costed->rates;
     LayoutSearchOptions o;
     o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.cp = std::stoi(r.at("cp"));
     o.dp = static_cast<int>(job.gpus / (*o.tp * *o.pp * *o.cp));
@@ -234,18 +251,11 @@ void nemotron(const ModelCatalog& models, const HardwareCatalog& hw, const Syste
               "16-bit gradients, recomputation as the model needs to fit)\n");
   std::map<std::string, Errors> errors, searched_errors;  // by precision
   for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/nemotron4_340b_dgxc.csv")) {
-    const ModelPreset* preset = models.find(r.at("preset"));
-    if (!preset) return (void)std::fprintf(stderr, "no preset %s\n", r.at("preset").c_str());
-    auto setup = setupFor(r.at("system"), hw, systems);
-    if (!setup) return (void)std::fprintf(stderr, "%s\n", setup.message().c_str());
-    TrainingJob job;
-    job.arch = preset->architecture;
-    job.gpus = std::stoll(r.at("gpus"));
-    job.seq_len = std::stoll(r.at("seq_len"));
-    job.global_batch = std::stoll(r.at("global_batch"));
-    job.precision = *kPrecisionNames.fromString(r.at("precision"));
-    auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
-    if (!rates) return (void)std::fprintf(stderr, "%s\n", rates.message().c_str());
+    auto costed = presetRowJob(r, models, hw, systems);
+    if (!costed) return (void)std::fprintf(stderr, "%s\n", costed.message().c_str());
+    const TrainingJob& job = costed->job;
+    const ClusterSetup* setup = &costed->setup;
+    const GemmRates* rates = &costed->rates;
     ExecutionOptions execution;
     execution.setGradientBytes(2.0);  // grad_sync_dtype: bf16
     LayoutSearchOptions o;
