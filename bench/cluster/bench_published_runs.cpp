@@ -241,23 +241,23 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
   }
 }
 
-// Nemotron-4 340B on DGX H100 (NVIDIA's DGX Cloud benchmarking recipes, NeMo 24.09; SOURCE.md), as
-// the Megatron-Bridge rows are costed: the published TP, PP, V, DP, CP and micro-batch, ZeRO 1 (the
-// distributed optimizer) and the run's 16-bit gradient buffers, recomputation chosen by the model (the
-// run recomputed nothing; where that does not fit under the model, it recomputes); then with every
+// Nemotron-4 15B and 340B on DGX H100 (NVIDIA's DGX Cloud benchmarking recipes; SOURCE.md), as the
+// Megatron-Bridge rows are costed: the published TP, PP, V, DP, CP and micro-batch, ZeRO 1 (a
+// distributed optimizer) and the run's gradient width, recomputation chosen by the model (the runs
+// recomputed nothing; where that does not fit under the model, it recomputes); then with every
 // field searched, under the same software settings.
 void nemotron(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
-  std::printf("Nemotron-4 340B, NVIDIA dgxc-benchmarking 24.11, DGX H100 (tokens/s; the published layout, "
-              "16-bit gradients, recomputation as the model needs to fit)\n");
-  std::map<std::string, Errors> errors, searched_errors;  // by precision
-  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/nemotron4_340b_dgxc.csv")) {
+  std::printf("Nemotron-4 15B and 340B, NVIDIA dgxc-benchmarking, DGX H100 (tokens/s; the published layout and "
+              "gradient width, recomputation as the model needs to fit)\n");
+  std::map<std::string, Errors> errors, searched_errors;  // by model and precision
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/nemotron4_dgxc.csv")) {
     auto costed = presetRowJob(r, models, hw, systems);
     if (!costed) return (void)std::fprintf(stderr, "%s\n", costed.message().c_str());
     const TrainingJob& job = costed->job;
     const ClusterSetup* setup = &costed->setup;
     const GemmRates* rates = &costed->rates;
     ExecutionOptions execution;
-    execution.setGradientBytes(2.0);  // grad_sync_dtype: bf16
+    execution.setGradientBytes(std::stod(r.at("gradient_bytes")));  // 340B: grad_sync_dtype bf16
     LayoutSearchOptions o;
     o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.cp = std::stoi(r.at("cp"));
     o.dp = static_cast<int>(job.gpus / (*o.tp * *o.pp * *o.cp));
@@ -268,10 +268,10 @@ void nemotron(const ModelCatalog& models, const HardwareCatalog& hw, const Syste
     auto found = searchLayouts(job, setup->system, *rates, o, execution);
     if (!found) return (void)std::printf("  %s\n", found.message().c_str());
     const StepEstimate& e = found->best.front().estimate;
-    const std::string precision = r.at("precision");
+    const std::string precision = r.at("preset") + " " + r.at("precision");
     const double published = std::stod(r.at("tokens_per_second"));
     errors[precision].values.push_back(100.0 * (e.tokens_per_second / published - 1.0));
-    std::printf("  %-4s %5lld GPUs  %-84s published %5.2f s per step, predicted %5.2f s  %+6.1f%%\n",
+    std::printf("  %-19s %5lld GPUs  %-84s published %5.3f s per step, predicted %5.3f s  %+6.1f%%\n",
                 precision.c_str(), (long long)job.gpus, e.layout.describe().c_str(), std::stod(r.at("step_seconds")),
                 e.step_seconds, errors[precision].values.back());
     LayoutSearchOptions free_layout;  // every field searched, as plan --mfu auto would plan the same job
@@ -280,12 +280,12 @@ void nemotron(const ModelCatalog& models, const HardwareCatalog& hw, const Syste
     if (!fastest) continue;
     const StepEstimate& f = fastest->best.front().estimate;
     searched_errors[precision].values.push_back(100.0 * (f.tokens_per_second / published - 1.0));
-    std::printf("  %4s %5s       the search's fastest: %-84s %5.2f s  %+6.1f%%\n", "", "", f.layout.describe().c_str(),
+    std::printf("  %19s %5s       the search's fastest: %-84s %5.3f s  %+6.1f%%\n", "", "", f.layout.describe().c_str(),
                 f.step_seconds, searched_errors[precision].values.back());
   }
-  for (const auto& [precision, err] : errors) err.print(("Nemotron-4 340B " + precision).c_str());
+  for (const auto& [precision, err] : errors) err.print(precision.c_str());
   for (const auto& [precision, err] : searched_errors)
-    err.print(("Nemotron-4 340B " + precision + ", the search's fastest layout").c_str());
+    err.print((precision + ", the search's fastest layout").c_str());
 }
 
 // Megatron-Turing NLG 530B (Megatron-DeepSpeed, 2021) on Selene: hardware FLOP/s, which the

@@ -38,7 +38,7 @@ class TestModelPresets : public QObject {
     QVERIFY2(catalog, catalog.message().c_str());
     for (const char* id : {"gpt3-175b", "gopher-280b", "chinchilla-70b", "lamda-137b", "mt-nlg-530b",
                            "jurassic-178b", "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b",
-                           "llama3-70b", "llama3-405b", "nemotron4-340b", "mixtral-8x7b", "qwen3-30b-a3b",
+                           "llama3-70b", "llama3-405b", "nemotron4-15b", "nemotron4-340b", "mixtral-8x7b", "qwen3-30b-a3b",
                            "qwen3-235b-a22b"}) {
       QVERIFY2(catalog->find(id) != nullptr, id);
       QVERIFY2(!catalog->find(id)->source.empty(), id);
@@ -66,6 +66,7 @@ class TestModelPresets : public QObject {
     QTest::newRow("llama3-8b") << "llama3-8b" << 8.03e9;
     QTest::newRow("llama3-70b") << "llama3-70b" << 70.6e9;
     QTest::newRow("llama3-405b") << "llama3-405b" << 405e9;     // Llama Team 2024, Table 3
+    QTest::newRow("nemotron4-15b") << "nemotron4-15b" << 12.5e9;  // Parmar et al. 2024 (non-embedding)
     QTest::newRow("nemotron4-340b") << "nemotron4-340b" << 340e9;  // Nemotron-4 340B Technical Report
     QTest::newRow("mixtral-8x7b") << "mixtral-8x7b" << 46.7e9;  // Mistral AI, total
     QTest::newRow("qwen3-30b-a3b") << "qwen3-30b-a3b" << 30.5e9;  // Qwen3 Technical Report, Table 2, total
