@@ -241,19 +241,22 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
   }
 }
 
-// Nemotron-4 15B and 340B on DGX H100 (NVIDIA's DGX Cloud benchmarking recipes; SOURCE.md), as the
+// Llama 3.1 8B, 70B and 405B and Nemotron-4 15B and 340B on DGX H100 (NVIDIA's DGX Cloud benchmarking
+// recipes; SOURCE.md), as the
 // Megatron-Bridge rows are costed: the published TP, PP, V, DP, CP and micro-batch, ZeRO 1 (a
 // distributed optimizer) and the run's gradient width, recomputation chosen by the model (the runs
 // recomputed nothing; where that does not fit under the model, it recomputes); then with every
 // field searched, under the same software settings.
-void nemotron(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
-  std::printf("Nemotron-4 15B and 340B, NVIDIA dgxc-benchmarking, DGX H100 (tokens/s; the published layout and "
+void dgxcBenchmarking(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  std::printf("NVIDIA dgxc-benchmarking on DGX H100, Llama 3.1 and Nemotron-4 (tokens/s; the published layout and "
               "gradient width, recomputation as the model needs to fit)\n");
   std::map<std::string, Errors> errors, searched_errors;  // by model and precision
-  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/nemotron4_dgxc.csv")) {
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/dgxc_benchmarking_h100.csv")) {
     auto costed = presetRowJob(r, models, hw, systems);
     if (!costed) return (void)std::fprintf(stderr, "%s\n", costed.message().c_str());
-    const TrainingJob& job = costed->job;
+    TrainingJob job = costed->job;
+    // The benchmark's configuration where it differs from the preset (Llama 3.1 405B: 16 query groups).
+    if (const int kv = std::stoi(r.at("kv_heads")); kv > 0) job.arch.kv_heads = kv;
     const ClusterSetup* setup = &costed->setup;
     const GemmRates* rates = &costed->rates;
     ExecutionOptions execution;
@@ -500,7 +503,7 @@ int main() {
   llama3(*models, *hw, *systems);
   llama1(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
-  nemotron(*models, *hw, *systems);
+  dgxcBenchmarking(*models, *hw, *systems);
   mtnlg(*models, *hw, *systems);
   bloom(*hw, *systems);
   megatronTable2(*hw, *systems);

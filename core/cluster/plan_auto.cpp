@@ -80,7 +80,7 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id, bool mixture
                  : "% (Llama 3 405B on H100 at 8K tokens in the layout the search finds fastest; on B200, "
                    "GB200 and GB300 at most 25.3%, Llama 3 8B on GB200)") +
          " and under-predicted it by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
-         (hopper ? "% (Nemotron-4 340B in FP8 on 128 H100s)" : "% (Llama 3.1 405B in FP8 on 256 GB300s)") +
+         (hopper ? "% (Llama 3.1 405B in FP8 on 576 H100s, NVIDIA's DGX Cloud benchmark)" : "% (Llama 3.1 405B in FP8 on 256 GB300s)") +
          " (worst rows, rounded up); " + range;
 }
 
