@@ -68,10 +68,11 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id, bool mixture
   const bool hopper = isHopper(accelerator_id);
   const std::string checked =
       hopper ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, "
-               "Megatron-LM's GPT-3 175B strong scaling, Nemotron-4's DGX Cloud benchmarks)"
+               "Megatron-LM's GPT-3 175B strong scaling, NVIDIA's DGX Cloud benchmarks of Llama 3.1 and "
+               "Nemotron-4)"
              : "side checks on B200, GB200 and GB300 at 8K tokens (Megatron-Bridge's FP8 rows) and on H100 "
                "(Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, Megatron-LM's GPT-3 175B strong scaling, "
-               "Nemotron-4's DGX Cloud benchmarks), the widest each way";
+               "NVIDIA's DGX Cloud benchmarks of Llama 3.1 and Nemotron-4), the widest each way";
   return "the cluster model's " + checked +
          ", off the A100 where its validation (Narayanan et al. 2021 and Korthikanti et al. 2022, Megatron-LM on "
          "Selene's A100s) does not reach: it over-predicted a run's MFU by at most " +
@@ -80,7 +81,8 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id, bool mixture
                  : "% (Llama 3 405B on H100 at 8K tokens in the layout the search finds fastest; on B200, "
                    "GB200 and GB300 at most 25.3%, Llama 3 8B on GB200)") +
          " and under-predicted it by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
-         (hopper ? "% (Llama 3.1 405B in FP8 on 576 H100s, NVIDIA's DGX Cloud benchmark)" : "% (Llama 3.1 405B in FP8 on 256 GB300s)") +
+         (hopper ? "% (Llama 3.1 405B in FP8 on 576 H100s, NVIDIA's DGX Cloud benchmark)"
+                 : "% (Llama 3.1 405B in FP8 on 256 GB300s)") +
          " (worst rows, rounded up); " + range;
 }
 

@@ -62,10 +62,11 @@ inline constexpr ClusterMfuAccuracy kClusterMfuAccuracy{0.214, 0.071};
 //    FP8 on 576 GPUs, where the model recomputes 3 layers per device to fit what the run trained
 //    without recomputation, the most under-predicted: the run's rate 12.83% above the model's;
 //    Llama 3.1 70B in FP8 the most over-predicted), and in the search's layouts -7.7% to +17.8%.
-//    Worst each way, rounded up: over-prediction 31.7%, under-prediction 12.9%. Part of the allowance is the search choosing layouts the model likes
-//    better than the published runs did (the model is within -0.7% to +3.5% of Llama 3 in Meta's
-//    own layouts, and +12.1% / +3.6% of GPT-3 175B on 96 GPUs in TP 8 · PP 12 / TP 4 · PP 8); that
-//    those layouts run as fast as the model says is unverified, so the plan's range allows for it.
+//    Worst each way, rounded up: over-prediction 31.7%, under-prediction 12.9%. Part of the
+//    allowance is the search choosing layouts the model likes better than the published runs did
+//    (the model is within -0.7% to +3.5% of Llama 3 in Meta's own layouts, and +12.1% / +3.6% of
+//    GPT-3 175B on 96 GPUs in TP 8 · PP 12 / TP 4 · PP 8); that those layouts run as fast as the
+//    model says is unverified, so the plan's range allows for it.
 //    The search's fastest layouts for Megatron-Bridge's tuned recipes stay inside it (+5.1% to
 //    +20.3% on H100, -0.1% to +26.1% on B200, GB200 and GB300; test_hopper_side_checks checks every
 //    row). (31.9% and 9.0% before 2026-12-07's changes to the pipeline sends and short-sequence
@@ -153,8 +154,9 @@ struct AutoMfuSpec {
 // estimate.mfu x 6·N / mfuModelFlopsPerToken. Llama 3 70B at 4K tokens: the MFU's count is 1.061
 // x 6N (attention's 3.2e10 per token added to 6N's 4.23e11, the input embedding's 6.3e9 taken
 // off), so the plan's MFU is the layout's / 1.061; a small model whose embeddings are much of its
-// N gets a plan MFU above the layout's (6N counts the lookup as work). Until 2026-12-07 (fifth session) the plan took the layout's
-// MFU as it was, which left attention's FLOPs out of the plan's time.
+// N gets a plan MFU above the layout's (6N counts the lookup as work). Until 2026-12-07 (fifth
+// session) the plan took the layout's MFU as it was, which left attention's FLOPs out of the
+// plan's time.
 double planMfuOf(const StepEstimate& estimate);
 
 struct AutoMfuPlan {

@@ -166,10 +166,10 @@ class TestHopperSideChecks : public QObject {
       const test::PublishedRun& r = run.row;
       const TrainingJob& job = run.job;
       const ClusterSystem& system = run.setup.system;
-      const QString name = QStringLiteral("%1 %2 on %3 GPUs")
-                               .arg(QString::fromStdString(r.at("published_system")),
-                                    QString::fromStdString(r.at("model")))
-                               .arg(job.gpus);
+      const QString name =
+          QStringLiteral("%1 %2 on %3 GPUs")
+              .arg(QString::fromStdString(r.at("published_system")), QString::fromStdString(r.at("model")))
+              .arg(job.gpus);
       const double published_rate = test::number(r, "tokens_per_second_per_gpu");
       const ClusterMfuAccuracy allowance = clusterMfuAccuracyFor(system.accelerator.id);
 
@@ -177,17 +177,20 @@ class TestHopperSideChecks : public QObject {
       free_layout.top_k = 1;
       auto fastest = searchLayouts(job, system, run.rates, free_layout);
       QVERIFY2(fastest, fastest.message().c_str());
-      const double over = fastest->best.front().estimate.tokens_per_second / double(job.gpus) / published_rate - 1.0;
+      const double over =
+          fastest->best.front().estimate.tokens_per_second / double(job.gpus) / published_rate - 1.0;
       QVERIFY2(over <= allowance.over_prediction,
                qPrintable(name + QStringLiteral(": the search's fastest %1% over").arg(100.0 * over)));
 
       auto found = searchLayouts(job, system, run.rates, publishedLayout(run));
       QVERIFY2(found, found.message().c_str());
-      const double under = published_rate / (found->best.front().estimate.tokens_per_second / double(job.gpus)) - 1.0;
+      const double under =
+          published_rate / (found->best.front().estimate.tokens_per_second / double(job.gpus)) - 1.0;
       QVERIFY2(under <= allowance.under_prediction,
                qPrintable(name + QStringLiteral(": the run %1% above the model").arg(100.0 * under)));
       if (system.accelerator.id == "h100-sxm") worst_hopper = std::max(worst_hopper, under);
-      if (under > worst_all) worst_all = under, worst_all_row = r.at("published_system") + " " + r.at("model");
+      if (under > worst_all)
+        worst_all = under, worst_all_row = r.at("published_system") + " " + r.at("model");
     }
     // Hopper's upward allowance covers these rows and is set by NVIDIA's DGX Cloud benchmarks
     // (dgxcBenchmarkingRows).
@@ -231,7 +234,8 @@ class TestHopperSideChecks : public QObject {
       auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
       QVERIFY2(rates, rates.message().c_str());
       const double published = test::number(r, "tokens_per_second");
-      const QString name = QString::fromStdString(r.at("preset") + " " + r.at("precision") + " on " + r.at("gpus") + " GPUs");
+      const QString name =
+          QString::fromStdString(r.at("preset") + " " + r.at("precision") + " on " + r.at("gpus") + " GPUs");
       LayoutSearchOptions layout;
       layout.tp = int(test::number(r, "tp")), layout.pp = int(test::number(r, "pp"));
       layout.cp = int(test::number(r, "cp")), layout.virtual_stages = int(test::number(r, "vp"));
@@ -245,7 +249,8 @@ class TestHopperSideChecks : public QObject {
       QVERIFY2(over <= hopper.over_prediction && under <= hopper.under_prediction,
                qPrintable(name + QStringLiteral(": model %1% of the run").arg(100.0 * model / published)));
       abs_sum += std::abs(over);
-      if (under > worst_under) worst_under = under, worst_row = r.at("preset") + " " + r.at("precision") + " " + r.at("gpus");
+      if (under > worst_under)
+        worst_under = under, worst_row = r.at("preset") + " " + r.at("precision") + " " + r.at("gpus");
       LayoutSearchOptions free_layout;
       free_layout.top_k = 1;
       auto fastest = searchLayouts(job, setup->system, *rates, free_layout, execution);
@@ -261,13 +266,15 @@ class TestHopperSideChecks : public QObject {
     QVERIFY2(abs_sum / rows < 0.09, qPrintable(QString::number(abs_sum / rows)));
     QCOMPARE(worst_row, std::string("llama3-405b fp8 576"));
     QVERIFY2(worst_under <= hopper.under_prediction && hopper.under_prediction < worst_under + 0.001,
-             qPrintable(QStringLiteral("worst under-prediction %1, allowance %2").arg(worst_under).arg(hopper.under_prediction)));
+             qPrintable(QStringLiteral("worst under-prediction %1, allowance %2")
+                            .arg(worst_under)
+                            .arg(hopper.under_prediction)));
   }
 
   // The mixture-of-experts allowance from Megatron-Bridge's four dropless Qwen3 MoE rows on
   // DGX-H100 (FP8): every row over-predicted, in its published layout (+57% to +173%) and more in
-  // the layout the search finds fastest, which a plan uses (up to +204.8%, Qwen3-30B-A3B in the 26.02 release);
-  // kClusterMfuMoeOverPrediction is that worst row rounded up to 0.1%, on every accelerator. The
+  // the layout the search finds fastest, which a plan uses (up to +204.8%, Qwen3-30B-A3B in the 26.02
+  // release); kClusterMfuMoeOverPrediction is that worst row rounded up to 0.1%, on every accelerator. The
   // dense allowance (31.7% on Hopper) covers none of them: without the MoE allowance an MoE
   // plan's range would not reach the runs.
   void megatronBridgeMoeRows() {
@@ -290,7 +297,8 @@ class TestHopperSideChecks : public QObject {
         auto rate = tokensPerGpu(run, options);
         QVERIFY2(rate, rate.message().c_str());
         const double over = *rate / published_rate - 1.0;
-        QVERIFY2(over <= moe.over_prediction, qPrintable(name + QStringLiteral(": %1% over").arg(100.0 * over)));
+        QVERIFY2(over <= moe.over_prediction,
+                 qPrintable(name + QStringLiteral(": %1% over").arg(100.0 * over)));
         QVERIFY2(over > clusterMfuAccuracyFor("h100-sxm").over_prediction,
                  qPrintable(name + QStringLiteral(": only %1% over").arg(100.0 * over)));
         if (over > worst) worst = over, worst_row = r.at("container") + " " + r.at("model");
