@@ -68,11 +68,11 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id, bool mixture
   const bool hopper = isHopper(accelerator_id);
   const std::string checked =
       hopper ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, "
-               "Megatron-LM's GPT-3 175B strong scaling, NVIDIA's DGX Cloud benchmarks of Llama 3.1 and "
-               "Nemotron-4)"
+               "Megatron-LM's GPT-3 175B strong scaling, NVIDIA's DGX Cloud benchmarks of Llama 3.1, "
+               "Nemotron-4 and GPT-3)"
              : "side checks on B200, GB200 and GB300 at 8K tokens (Megatron-Bridge's FP8 rows) and on H100 "
                "(Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, Megatron-LM's GPT-3 175B strong scaling, "
-               "NVIDIA's DGX Cloud benchmarks of Llama 3.1 and Nemotron-4), the widest each way";
+               "NVIDIA's DGX Cloud benchmarks of Llama 3.1, Nemotron-4 and GPT-3), the widest each way";
   return "the cluster model's " + checked +
          ", off the A100 where its validation (Narayanan et al. 2021 and Korthikanti et al. 2022, Megatron-LM on "
          "Selene's A100s) does not reach: it over-predicted a run's MFU by at most " +
