@@ -142,6 +142,17 @@ Status withAccuracyRange(AutoMfuPlan& planned, const std::string& accelerator_id
                 (measured ? "44-63% of a measured peak" : "35-50% of the spec sheet's dense peak") +
                 " that large runs typically reach; its accuracy range reaches down to " +
                 formatNumber(100.0 * planned.request.mfu_range->low, 3) + "%";
+    // Counted as C = 6ND, an architecture whose parameters are largely input lookups (a small
+    // model with a large vocabulary) gets a plan MFU above the layout's own (planMfuOf): say so.
+    const TransformerArchitecture& arch = planned.best.job.arch;
+    const double active = countParameters(arch).active;
+    const double lookups = active - matrixProductParameters(arch);
+    if (planned.request.mfu > planned.best.mfu && lookups > 0.2 * active) {
+      w.message += "; " + formatNumber(100.0 * lookups / active, 3) +
+                   "% of the architecture's parameters are input lookups, which the plan's 6ND count "
+                   "counts as work: the layout's own MFU (attention included, lookups not) is " +
+                   formatNumber(100.0 * planned.best.mfu, 3) + "%";
+    }
   }
   return Status::ok();
 }

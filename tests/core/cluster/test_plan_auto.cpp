@@ -365,6 +365,28 @@ class TestPlanAuto : public QObject {
     const std::string low = formatNumber(100.0 * planned->request.mfu_range->low, 3);
     SP_VERIFY_CONTAINS(high->message, "reaches down to " + low + "%");
     QVERIFY2(high->message.find("sparse peak") == std::string::npos, high->message.c_str());
+    // A large model's lookups are a small share: nothing about them.
+    QVERIFY2(high->message.find("input lookups") == std::string::npos, high->message.c_str());
+  }
+
+  // A small plan's stand-in is mostly embeddings: 1e19 FLOPs gives N = 2.28e8, which the shape rule
+  // builds as 4 layers of 1,024 with the 128K vocabulary, 323,494,912 parameters of which the input
+  // embedding's 128,256 x 1,024 = 131,334,144 (40.6%) are lookups (by hand). Counted as 6ND the plan's
+  // MFU is above the layout's own, and the high-MFU warning says why, with the layout's figure.
+  void embeddingHeavyStandInIsExplained() {
+    const Fixture f = load();
+    auto planned = makePlanWithAutoMfu(request(f, {BudgetUnit::Flops, 1e19}, "h100-sxm", 8), specFor(f, "h100-sxm"));
+    QVERIFY2(planned, planned.message().c_str());
+    QCOMPARE(countParameters(planned->architecture).active, 323494912.0);
+    QVERIFY(planned->request.mfu > planned->best.mfu);
+    const PlanWarning* high = nullptr;
+    for (const PlanWarning& w : planned->result.warnings) {
+      if (w.kind == PlanWarningKind::MfuHigh) high = &w;
+    }
+    QVERIFY(high);
+    SP_VERIFY_CONTAINS(high->message, "40.6% of the architecture's parameters are input lookups");
+    SP_VERIFY_CONTAINS(high->message, "the layout's own MFU (attention included, lookups not) is " +
+                                          formatNumber(100.0 * planned->best.mfu, 3) + "%");
   }
 
   // The shape rule reproduces Llama 3 70B's width class and the default batch divides.
