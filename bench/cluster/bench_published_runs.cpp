@@ -260,7 +260,7 @@ void dgxcBenchmarking(const ModelCatalog& models, const HardwareCatalog& hw, con
     const ClusterSetup* setup = &costed->setup;
     const GemmRates* rates = &costed->rates;
     ExecutionOptions execution;
-    execution.setGradientBytes(std::stod(r.at("gradient_bytes")));  // 340B: grad_sync_dtype bf16
+    execution.setGradientBytes(std::stod(r.at("gradient_bytes")));  // the configuration's (SOURCE.md)
     LayoutSearchOptions o;
     o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.cp = std::stoi(r.at("cp"));
     o.dp = static_cast<int>(job.gpus / (*o.tp * *o.pp * *o.cp));

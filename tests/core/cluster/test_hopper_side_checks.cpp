@@ -223,7 +223,7 @@ class TestHopperSideChecks : public QObject {
     for (const test::PublishedRun& r : test::readPublishedRuns("dgxc_benchmarking_h100.csv")) {
       ++rows;
       ExecutionOptions execution;
-      execution.setGradientBytes(test::number(r, "gradient_bytes"));  // 340B: grad_sync_dtype bf16
+      execution.setGradientBytes(test::number(r, "gradient_bytes"));  // the configuration's (SOURCE.md)
       TrainingJob job;
       job.arch = test::shippedPreset(r.at("preset")).architecture;
       if (test::number(r, "kv_heads") > 0) job.arch.kv_heads = std::int64_t(test::number(r, "kv_heads"));
