@@ -133,10 +133,12 @@ Result<std::optional<long long>> ArgParser::getInt(const std::string& name) cons
     // Accept whole values written in decimal floating point ("1e3", "8.0"), not strtod's other
     // forms ("0x10" read as 16, " 8", "inf").
     const bool decimal = !text->empty() && text->find_first_not_of("0123456789+-.eE") == std::string::npos;
-    auto d = decimal ? getDouble(name) : Result<std::optional<double>>{Error{""}};
-    if (d && *d && std::floor(**d) == **d) {
-      if (std::fabs(**d) < 9e18) return std::optional<long long>{static_cast<long long>(**d)};
-      return Error{"--" + name + ": '" + *text + "' is out of range (at most 9e18)"};
+    if (decimal) {
+      auto d = getDouble(name);
+      if (d && *d && std::floor(**d) == **d) {
+        if (std::fabs(**d) < 9e18) return std::optional<long long>{static_cast<long long>(**d)};
+        return Error{"--" + name + ": '" + *text + "' is out of range (at most 9e18)"};
+      }
     }
     return Error{"--" + name + ": '" + *text + "' is not a whole number"};
   }

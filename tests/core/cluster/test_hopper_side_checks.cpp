@@ -12,6 +12,7 @@
 //  - Megatron-Bridge's dropless MoE rows (Qwen3 on H100) set the MoE allowance
 //    (kClusterMfuMoeOverPrediction), in their own layouts and the search's.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,8 @@ using namespace scaleplan;
 
 namespace {
 
-// A Megatron-Bridge row with its job on its system and the catalog's rates for its precision.
+// A published row (preset, system, gpus, seq_len, global_batch, precision columns) with its job on
+// its system and the catalog's rates for its precision.
 struct BridgeJob {
   test::PublishedRun row;
   TrainingJob job;
@@ -34,14 +36,15 @@ struct BridgeJob {
   GemmRates rates;
 };
 
-// The dense rows (mixture_of_experts false) or the MoE rows (true), which have an allowance of
-// their own (kClusterMfuMoeOverPrediction).
-std::vector<BridgeJob> bridgeJobs(bool mixture_of_experts, std::string* error) {
+// The rows of `file` whose preset is (mixture_of_experts true) or is not (false) a mixture of
+// experts; both when the filter is empty.
+std::vector<BridgeJob> publishedJobs(const std::string& file, std::optional<bool> mixture_of_experts,
+                                     std::string* error) {
   std::vector<BridgeJob> out;
-  for (const test::PublishedRun& r : test::readPublishedRuns("megatron_bridge_fp8.csv")) {
+  for (const test::PublishedRun& r : test::readPublishedRuns(file)) {
     TrainingJob job;
     job.arch = test::shippedPreset(r.at("preset")).architecture;
-    if (job.arch.isMoe() != mixture_of_experts) continue;
+    if (mixture_of_experts && job.arch.isMoe() != *mixture_of_experts) continue;
     ClusterSetupSpec spec;
     spec.system_id = r.at("system");
     auto setup = makeClusterSetup(spec, test::shippedAccelerators(), test::shippedSystems());
@@ -62,6 +65,12 @@ std::vector<BridgeJob> bridgeJobs(bool mixture_of_experts, std::string* error) {
     out.push_back(BridgeJob{r, job, *setup, *rates});
   }
   return out;
+}
+
+// Megatron-Bridge's dense rows (mixture_of_experts false) or MoE rows (true), which have an
+// allowance of their own (kClusterMfuMoeOverPrediction).
+std::vector<BridgeJob> bridgeJobs(bool mixture_of_experts, std::string* error) {
+  return publishedJobs("megatron_bridge_fp8.csv", mixture_of_experts, error);
 }
 
 // The row's published layout: TP, PP, CP, V, EP, micro-batch as published; FSDP as ZeRO 3, else
@@ -212,27 +221,23 @@ class TestHopperSideChecks : public QObject {
   // allowances; Llama 3.1 405B in FP8 on 576 GPUs, 12.83% above the model, sets the upward one
   // (rounded up to 0.1%).
   void dgxcBenchmarkingRows() {
-    ClusterSetupSpec spec;
-    spec.system_id = "hgx-h100";
-    auto setup = makeClusterSetup(spec, test::shippedAccelerators(), test::shippedSystems());
-    QVERIFY2(setup, setup.message().c_str());
+    std::string error;
+    const std::vector<BridgeJob> runs = publishedJobs("dgxc_benchmarking_h100.csv", std::nullopt, &error);
+    QVERIFY2(error.empty(), error.c_str());
     const ClusterMfuAccuracy hopper = clusterMfuAccuracyFor("h100-sxm");
     double worst_under = 0.0, abs_sum = 0.0;
     std::string worst_row;
     int rows = 0;
-    for (const test::PublishedRun& r : test::readPublishedRuns("dgxc_benchmarking_h100.csv")) {
+    for (const BridgeJob& run : runs) {
       ++rows;
+      const test::PublishedRun& r = run.row;
+      QCOMPARE(run.setup.system.accelerator.id, std::string("h100-sxm"));
       ExecutionOptions execution;
       execution.setGradientBytes(test::number(r, "gradient_bytes"));  // the configuration's (SOURCE.md)
-      TrainingJob job;
-      job.arch = test::shippedPreset(r.at("preset")).architecture;
+      TrainingJob job = run.job;
       if (test::number(r, "kv_heads") > 0) job.arch.kv_heads = std::int64_t(test::number(r, "kv_heads"));
-      job.gpus = std::int64_t(test::number(r, "gpus"));
-      job.seq_len = std::int64_t(test::number(r, "seq_len"));
-      job.global_batch = std::int64_t(test::number(r, "global_batch"));
-      job.precision = *kPrecisionNames.fromString(r.at("precision"));
-      auto rates = GemmRates::fromCatalog(setup->system.accelerator, job.precision);
-      QVERIFY2(rates, rates.message().c_str());
+      const ClusterSystem& system = run.setup.system;
+      const GemmRates& rates = run.rates;
       const double published = test::number(r, "tokens_per_second");
       const QString name =
           QString::fromStdString(r.at("preset") + " " + r.at("precision") + " on " + r.at("gpus") + " GPUs");
@@ -242,7 +247,7 @@ class TestHopperSideChecks : public QObject {
       layout.dp = int(job.gpus / (*layout.tp * *layout.pp * *layout.cp));
       layout.micro_batch = std::int64_t(test::number(r, "micro_batch"));
       layout.zero_stage = 1, layout.top_k = 1;
-      auto in_layout = searchLayouts(job, setup->system, *rates, layout, execution);
+      auto in_layout = searchLayouts(job, system, rates, layout, execution);
       QVERIFY2(in_layout, in_layout.message().c_str());
       const double model = in_layout->best.front().estimate.tokens_per_second;
       const double over = model / published - 1.0, under = published / model - 1.0;
@@ -253,7 +258,7 @@ class TestHopperSideChecks : public QObject {
         worst_under = under, worst_row = r.at("preset") + " " + r.at("precision") + " " + r.at("gpus");
       LayoutSearchOptions free_layout;
       free_layout.top_k = 1;
-      auto fastest = searchLayouts(job, setup->system, *rates, free_layout, execution);
+      auto fastest = searchLayouts(job, system, rates, free_layout, execution);
       QVERIFY2(fastest, fastest.message().c_str());
       const double searched = fastest->best.front().estimate.tokens_per_second / published - 1.0;
       QVERIFY2(searched <= hopper.over_prediction && -searched / (1.0 + searched) <= hopper.under_prediction,
