@@ -30,6 +30,10 @@ double overlappedExtra(double comm, double compute, double slowdown) {
 // experts' among them (which have their own data-parallel group: see estimateStep).
 struct StageShare {
   double all = 0.0, experts = 0.0;
+  // The input embedding's share on this device (a tied one included): its gradient is complete
+  // only when the backward pass ends, so the data-parallel bucket holding it cannot be reduced
+  // under that pass (see the data-parallel term of estimateStep).
+  double input_embedding = 0.0;
   double dense() const { return all - experts; }
 };
 struct StageParameters {
@@ -65,8 +69,10 @@ StageParameters stageParameters(const TransformerArchitecture& arch, const Paral
   if (l.pp == 1) {
     s.first = s.middle = s.last =
         share(arch.layers, input_embedding + (arch.tied_embeddings ? 0.0 : output_embedding));
+    s.first.input_embedding = s.middle.input_embedding = s.last.input_embedding = input_embedding;
   } else {
     s.first = share(stages.first, input_embedding);
+    s.first.input_embedding = input_embedding;
     s.middle = share(stages.middle, 0.0);
     s.last = share(stages.last, output_embedding);
   }
@@ -670,13 +676,16 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
   struct ReplicaGroup {
     double params;
     int ranks, stride;
+    double input_embedding;  // of params: see StageShare::input_embedding
   };
-  const ReplicaGroup groups[] = {{worst.dense(), dp_ranks, l.tp},
-                                 {worst.experts, l.expertDataParallel(), l.expertTp() * l.ep}};
+  const ReplicaGroup groups[] = {{worst.dense(), dp_ranks, l.tp, worst.input_embedding},
+                                 {worst.experts, l.expertDataParallel(), l.expertTp() * l.ep, 0.0}};
   const double backward_mb = compute_mb * 2.0 / (3.0 + critical.recomputed_share);
   const double forward_mb = compute_mb - backward_mb;
   const double slowdown = options.overlap_compute_slowdown;
-  double fsdp_per_mb = 0.0, reduce = 0.0, gather = 0.0;  // seconds, both groups (one NCCL stream)
+  // seconds, both groups (one NCCL stream); reduce_tail and gather_head: the part of reduce and
+  // gather that is the last gradient bucket's (see below)
+  double fsdp_per_mb = 0.0, reduce = 0.0, gather = 0.0, reduce_tail = 0.0, gather_head = 0.0;
   for (const ReplicaGroup& g : groups) {
     if (g.ranks <= 1 || !(g.params > 0.0)) continue;
     const Fabric f = system.groupFabric(g.ranks, g.stride);
@@ -696,9 +705,18 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
       auto bucketed = [&](Collective c, double bytes) {
         return buckets * collectiveSeconds(f, c, bytes / buckets, g.ranks);
       };
-      reduce += l.zero_stage == 0 ? bucketed(Collective::AllReduce, grad_bytes)
-                                  : bucketed(Collective::ReduceScatter, grad_bytes);
-      gather += l.zero_stage == 0 ? 0.0 : bucketed(Collective::AllGather, weight_bytes);
+      const double group_reduce = l.zero_stage == 0 ? bucketed(Collective::AllReduce, grad_bytes)
+                                                    : bucketed(Collective::ReduceScatter, grad_bytes);
+      const double group_gather = l.zero_stage == 0 ? 0.0 : bucketed(Collective::AllGather, weight_bytes);
+      // The last bucket: Megatron-Core fills buckets in reverse parameter order and closes one once
+      // it holds bucket_size parameters, so the last holds what remains of the first layers (half a
+      // bucket on average) and the input embedding, whose gradient is complete only when the
+      // backward pass ends: its reduction cannot overlap that pass, and under
+      // --overlap-param-gather its weights are gathered first, before the next forward can start.
+      // Its share of the group's time, as a share of the parameters.
+      const double tail = bucket > 0.0 ? std::min(1.0, (0.5 * bucket + g.input_embedding) / g.params) : 1.0;
+      reduce += group_reduce, gather += group_gather;
+      reduce_tail += tail * group_reduce, gather_head += tail * group_gather;
     }
   }
   if (l.zero_stage >= 3) {
@@ -710,10 +728,17 @@ Result<StepEstimate> estimateStep(const TrainingJob& job, const ParallelLayout& 
     // SHARD_GRAD_OP likewise, unless no_sync keeps unsharded gradients, the memory of ZeRO 1).
     // Each reduction overlaps its own micro-batch's backward. ZeRO 0 and 1 hold the whole
     // gradient buffer and reduce once per step; the weights are gathered once.
+    // Overlapped, the step's last reduction leaves its last bucket exposed and the first gather
+    // its first; the earlier micro-batches' reductions under ZeRO 2 end under the next forward.
     const double reductions = l.zero_stage == 2 ? m : 1.0;
-    t.dp_communication =
-        reductions * (options.overlap_grad_reduce ? overlappedExtra(reduce, backward_mb, slowdown) : reduce) +
-        (options.overlap_param_gather ? overlappedExtra(gather, forward_mb, slowdown) : gather);
+    const double reduce_exposed =
+        options.overlap_grad_reduce ? (reductions - 1.0) * overlappedExtra(reduce, backward_mb, slowdown) +
+                                          overlappedExtra(reduce - reduce_tail, backward_mb, slowdown) + reduce_tail
+                                    : reductions * reduce;
+    const double gather_exposed = options.overlap_param_gather
+                                      ? overlappedExtra(gather - gather_head, forward_mb, slowdown) + gather_head
+                                      : gather;
+    t.dp_communication = reduce_exposed + gather_exposed;
   }
   if (arch.tied_embeddings && l.pp > 1) {
     // The first and last stages each hold the tied word embedding and all-reduce its gradient
