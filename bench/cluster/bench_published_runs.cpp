@@ -291,6 +291,51 @@ void dgxcBenchmarking(const ModelCatalog& models, const HardwareCatalog& hw, con
     err.print((precision + ", the search's fastest layout").c_str());
 }
 
+// Nemotron-4 15B and 340B pre-training on DGX H100 (their technical reports' Table 2; SOURCE.md): the
+// published TP, PP and DP, the micro-batch, V and recomputation searched, as Llama 3's Table 4 is
+// costed; the 15B report gives no micro-batch, so each of 1, 2 and 4 is printed too; then every
+// field searched.
+void nemotronTechReports(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
+  std::printf("Nemotron-4 15B and 340B technical reports, Table 2 (step time; the published TP, PP and DP, the rest "
+              "searched)\n");
+  Errors errors, searched_errors;
+  for (const Row& r : readCsv(std::string(SCALEPLAN_PUBLISHED_RUNS_DIR) + "/nemotron4_tech_reports.csv")) {
+    auto costed = presetRowJob(r, models, hw, systems);
+    if (!costed) return (void)std::fprintf(stderr, "%s\n", costed.message().c_str());
+    const TrainingJob& job = costed->job;
+    LayoutSearchOptions o;
+    o.tp = std::stoi(r.at("tp")), o.pp = std::stoi(r.at("pp")), o.dp = std::stoi(r.at("dp")), o.cp = 1;
+    o.top_k = 1;
+    const double published = std::stod(r.at("step_seconds"));
+    auto found = searchLayouts(job, costed->setup.system, costed->rates, o);
+    if (!found) return (void)std::printf("  %s\n", found.message().c_str());
+    const StepEstimate& e = found->best.front().estimate;
+    errors.values.push_back(100.0 * (published / e.step_seconds - 1.0));
+    std::printf("  %-15s %5lld GPUs  %-64s published %5.2f s per step, predicted %5.3f s (MFU %.1f%%)  %+6.1f%%\n",
+                r.at("preset").c_str(), (long long)job.gpus, e.layout.describe().c_str(), published, e.step_seconds,
+                100.0 * e.mfu, errors.values.back());
+    if (job.arch.layers <= 32) {
+      for (std::int64_t mb : {1, 2, 4}) {
+        LayoutSearchOptions fixed = o;
+        fixed.micro_batch = mb;
+        auto at = searchLayouts(job, costed->setup.system, costed->rates, fixed);
+        if (!at) continue;
+        const StepEstimate& a = at->best.front().estimate;
+        std::printf("  %15s %5s       with mb %lld: %-52s predicted %5.3f s  %+6.1f%%\n", "", "", (long long)mb,
+                    a.layout.describe().c_str(), a.step_seconds, 100.0 * (published / a.step_seconds - 1.0));
+      }
+    }
+    auto fastest = searchFastest(job, costed->setup);
+    if (!fastest) continue;
+    const StepEstimate& f = fastest->best.front().estimate;
+    searched_errors.values.push_back(100.0 * (published / f.step_seconds - 1.0));
+    std::printf("  %15s %5s       the search's fastest: %-45s predicted %5.3f s  %+6.1f%%\n", "", "",
+                f.layout.describe().c_str(), f.step_seconds, searched_errors.values.back());
+  }
+  errors.print("Nemotron-4 technical reports");
+  searched_errors.print("Nemotron-4 technical reports, the search's fastest layout");
+}
+
 // Megatron-Turing NLG 530B (Megatron-DeepSpeed, 2021) on Selene: hardware FLOP/s, which the
 // paper counts with recomputation. The closest profile is the 2021 Megatron-LM one; DeepSpeed's
 // pipeline engine has no interleaving, and every layer is recomputed.
@@ -504,6 +549,7 @@ int main() {
   llama1(*models, *hw, *systems);
   megatronBridge(*models, *hw, *systems);
   dgxcBenchmarking(*models, *hw, *systems);
+  nemotronTechReports(*models, *hw, *systems);
   mtnlg(*models, *hw, *systems);
   bloom(*hw, *systems);
   megatronTable2(*hw, *systems);

@@ -69,17 +69,19 @@ std::string clusterMfuRangeBasis(const std::string& accelerator_id, bool mixture
   const std::string checked =
       hopper ? "side checks on H100 at up to 8K tokens (Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, "
                "Megatron-LM's GPT-3 175B strong scaling, NVIDIA's DGX Cloud benchmarks of Llama 3.1, "
-               "Nemotron-4 and GPT-3)"
+               "Nemotron-4 and GPT-3, the Nemotron-4 15B and 340B technical reports)"
              : "side checks on B200, GB200 and GB300 at 8K tokens (Megatron-Bridge's FP8 rows) and on H100 "
                "(Llama 3 405B's Table 4, Megatron-Bridge's FP8 rows, Megatron-LM's GPT-3 175B strong scaling, "
-               "NVIDIA's DGX Cloud benchmarks of Llama 3.1, Nemotron-4 and GPT-3), the widest each way";
+               "NVIDIA's DGX Cloud benchmarks of Llama 3.1, Nemotron-4 and GPT-3, the Nemotron-4 15B and 340B "
+               "technical reports), the widest each way";
   return "the cluster model's " + checked +
          ", off the A100 where its validation (Narayanan et al. 2021 and Korthikanti et al. 2022, Megatron-LM on "
          "Selene's A100s) does not reach: it over-predicted a run's MFU by at most " +
          formatNumber(100.0 * accuracy.over_prediction, 3) +
-         (hopper ? "% (Llama 3 405B at 8K tokens in the layout the search finds fastest)"
-                 : "% (Llama 3 405B on H100 at 8K tokens in the layout the search finds fastest; on B200, "
-                   "GB200 and GB300 at most 25.3%, Llama 3 8B on GB200)") +
+         (hopper ? "% (Nemotron-4 15B on 2,304 H100s, its technical report's 30.5% MFU, in the layout the "
+                   "search finds fastest)"
+                 : "% (Nemotron-4 15B on 2,304 H100s, its technical report's 30.5% MFU, in the layout the "
+                   "search finds fastest; on B200, GB200 and GB300 at most 25.2%, Llama 3 8B on GB200)") +
          " and under-predicted it by at most " + formatNumber(100.0 * accuracy.under_prediction, 3) +
          (hopper ? "% (Llama 3.1 405B in FP8 on 576 H100s, NVIDIA's DGX Cloud benchmark)"
                  : "% (Llama 3.1 405B in FP8 on 256 GB300s)") +
@@ -106,7 +108,7 @@ std::string clusterMfuCaveat(const StepEstimate& best, const std::string& accele
   std::string out = isHopper(accelerator_id)
                         ? "off the A100 the range rests on side checks on H100, not on a validation"
                         : "off the A100 the range rests on side checks on B200, GB200 and GB300 (Megatron-Bridge's "
-                          "FP8 rows, -12.2% to +25.3%; small models the most over-predicted), not on a validation";
+                          "FP8 rows, -12.2% to +25.2%; small models the most over-predicted), not on a validation";
   if (!isHopper(accelerator_id) && !isCheckedBlackwell(accelerator_id))
     out += "; nothing has checked the model on " + best.system_id + " (" + accelerator_id + ") itself";
   if (best.job.seq_len > 8192)

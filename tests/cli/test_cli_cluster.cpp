@@ -59,10 +59,10 @@ class TestCliCluster : public QObject {
     QVERIFY(o["fits"].toBool());
     // Llama 3 8B (8.03e9 parameters) over TP 2 and ZeRO 1 on DP 32: 16-bit weights 2 B × N / 2.
     SP_COMPARE_REL(o["memory"].toObject()["weights"].toDouble(), 2.0 * 8.03e9 / 2.0, 0.01);
-    // What the MFU stands for on an H100, as plan --mfu auto reports it: [MFU / 1.317, MFU × 1.129].
+    // What the MFU stands for on an H100, as plan --mfu auto reports it: [MFU / 1.516, MFU × 1.129].
     const QJsonArray range = o["mfu_range"].toArray();
     QCOMPARE(range.size(), 2);
-    SP_COMPARE_REL(range[0].toDouble(), o["mfu"].toDouble() / 1.317, 1e-12);
+    SP_COMPARE_REL(range[0].toDouble(), o["mfu"].toDouble() / 1.516, 1e-12);
     SP_COMPARE_REL(range[1].toDouble(), o["mfu"].toDouble() * 1.129, 1e-12);
     QVERIFY(o["mfu_range_basis"].toString().contains("side checks on H100"));
     QVERIFY(o["mfu_caveat"].toString().contains("off the A100"));
@@ -349,7 +349,7 @@ class TestCliCluster : public QObject {
     QCOMPARE(range.size(), 2);
     const double low = range[0].toDouble(), high = range[1].toDouble();
     QVERIFY(low < mfu && mfu < high);
-    SP_COMPARE_REL(low, mfu / 1.317, 1e-12);  // an H100: the widest side check's over-prediction, rounded up
+    SP_COMPARE_REL(low, mfu / 1.516, 1e-12);  // an H100: the widest side check's over-prediction, rounded up
     SP_COMPARE_REL(high, mfu * 1.129, 1e-12);  // and its widest under-prediction, 12.83%, rounded up
     QCOMPARE(o["mfu_range"].toArray(), range);  // the plan's own
     QVERIFY2(a["mfu_range_basis"].toString().contains("Narayanan et al. 2021"), r.out.constData());

@@ -142,12 +142,66 @@ class TestHopperSideChecks : public QObject {
       worst_over = std::max(worst_over, best.model_flops_per_second_per_gpu / published - 1.0);
     }
     QCOMPARE(rows, 2);
+    // The allowance covers the worst row (+31.7%); since the Nemotron-4 technical reports' rows
+    // it is set by those (nemotronTechReports).
+    QVERIFY2(worst_over > 0.31 && worst_over <= hopper.over_prediction,
+             qPrintable(QStringLiteral("worst over-prediction %1, allowance %2")
+                            .arg(worst_over)
+                            .arg(hopper.over_prediction)));
+  }
+
+  // The Nemotron-4 15B and 340B pre-training runs on DGX H100 (their technical reports' Table 2:
+  // 15B on 768, 1,536 and 2,304 GPUs in TP 8 and DP 96, 192, 288; 340B on 6,144 GPUs in TP 8 ·
+  // PP 12 · DP 64; BF16; tests/data/published-runs/nemotron4_tech_reports.csv), an out-of-sample
+  // check added after the model, step time against the model:
+  //  - in the published TP, PP and DP (micro-batch, V and recomputation, which the reports do not
+  //    give, searched): +16.2% to +29.6% (the 15B's micro-batch is unknown; with 1 the model is
+  //    within -11.8% to -1.3% of it, with 4, the search's choice, +18.4% to +29.6%);
+  //  - in the layout the search finds fastest for the same jobs, as a plan uses: the 15B in TP 2
+  //    over DP 384 to 1,152 (+39.2% to +51.6%), the 340B in TP 4 · PP 12 · CP 4 (+21.4%).
+  // The 15B on 2,304 GPUs in the search's layout is the most over-predicted side-check row of all
+  // (the run's MFU 30.5%), so the Hopper over-prediction allowance is it rounded up to 0.1%, and
+  // off Hopper the allowance is the same (the widest side check's).
+  void nemotronTechReports() {
+    std::string error;
+    const std::vector<BridgeJob> runs = publishedJobs("nemotron4_tech_reports.csv", std::nullopt, &error);
+    QVERIFY2(error.empty(), error.c_str());
+    QCOMPARE(runs.size(), std::size_t{4});
+    const ClusterMfuAccuracy hopper = clusterMfuAccuracyFor("h100-sxm");
+    double worst_over = 0.0, worst_in_layout = 0.0;
+    std::string worst_row;
+    for (const BridgeJob& run : runs) {
+      const test::PublishedRun& r = run.row;
+      QCOMPARE(run.setup.system.accelerator.id, std::string("h100-sxm"));
+      const QString name = QString::fromStdString(r.at("preset") + " on " + r.at("gpus") + " GPUs");
+      const double published = test::number(r, "step_seconds");
+      LayoutSearchOptions layout;
+      layout.tp = int(test::number(r, "tp")), layout.pp = int(test::number(r, "pp"));
+      layout.dp = int(test::number(r, "dp")), layout.cp = 1, layout.top_k = 1;
+      QCOMPARE(std::int64_t(*layout.tp) * *layout.pp * *layout.dp, run.job.gpus);
+      auto in_layout = searchLayouts(run.job, run.setup.system, run.rates, layout);
+      QVERIFY2(in_layout, in_layout.message().c_str());
+      // Throughput ratio model / run = published step time / predicted step time.
+      const double over = published / in_layout->best.front().estimate.step_seconds - 1.0;
+      QVERIFY2(over > 0.0 && over <= hopper.over_prediction,
+               qPrintable(name + QStringLiteral(": model %1% above the run").arg(100.0 * over)));
+      worst_in_layout = std::max(worst_in_layout, over);
+      LayoutSearchOptions free_layout;
+      free_layout.top_k = 1;
+      auto fastest = searchLayouts(run.job, run.setup.system, run.rates, free_layout);
+      QVERIFY2(fastest, fastest.message().c_str());
+      const double searched = published / fastest->best.front().estimate.step_seconds - 1.0;
+      QVERIFY2(searched >= over && searched <= hopper.over_prediction,
+               qPrintable(name + QStringLiteral(": the search's fastest %1% above the run").arg(100.0 * searched)));
+      if (searched > worst_over) worst_over = searched, worst_row = r.at("preset") + " " + r.at("gpus");
+    }
+    QVERIFY2(worst_in_layout > 0.29 && worst_in_layout < 0.30, qPrintable(QString::number(worst_in_layout)));
+    QCOMPARE(worst_row, std::string("nemotron4-15b 2304"));
     // The allowance covers the worst row and is no wider than it rounded up to 0.1%.
     QVERIFY2(worst_over <= hopper.over_prediction && hopper.over_prediction < worst_over + 0.001,
              qPrintable(QStringLiteral("worst over-prediction %1, allowance %2")
                             .arg(worst_over)
                             .arg(hopper.over_prediction)));
-    // Off Hopper the allowance is the widest side check's, this one.
     QCOMPARE(clusterMfuAccuracyFor("b200").over_prediction, hopper.over_prediction);
   }
 
@@ -160,7 +214,7 @@ class TestHopperSideChecks : public QObject {
   //  - in the published layout (TP, PP, CP, V, EP, micro-batch as published; FSDP as ZeRO 3, else
   //    Megatron-Core's distributed optimizer, ZeRO 1; recomputation, which the tables do not give,
   //    chosen by the search): where a run beat the model, by how much sets the upward allowance, on
-  //    Hopper the H100 rows' worst (Llama 3 70B, the run 5.71% above the model, which recomputes 2
+  //    Hopper the H100 rows' worst (Llama 3 70B, the run 5.72% above the model, which recomputes 2
   //    layers per device to fit the published layout), elsewhere the worst of all (Llama 3.1 405B on
   //    256 GB300s in TP 2 · PP 8 · CP 2 · V 4, where the model recomputes 8 layers per device: the
   //    run 13.89% above the model), each rounded up to 0.1%.
