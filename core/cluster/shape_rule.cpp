@@ -3,11 +3,14 @@
 #include <cmath>
 #include <numeric>
 
+#include "base/format.hpp"
+
 namespace scaleplan {
 
 Result<TransformerArchitecture> llamaShapeFor(double params) {
   if (!(params >= 1e8 && params <= 1e14))
-    return Error{"parameters: the Llama shape rule covers 1e8 to 1e14, got " + std::to_string(params)};
+    return Error{"parameters: the Llama shape rule covers N from 1e8 to 1e14 parameters, got " +
+                 formatScientific(params) + ": give the model's architecture (a preset or a config) or type the MFU"};
   TransformerArchitecture a;
   a.vocab = 128256;
   a.kv_heads = 8;

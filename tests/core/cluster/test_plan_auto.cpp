@@ -400,6 +400,11 @@ class TestPlanAuto : public QObject {
     QCOMPARE(a->d_ff, ((a->d_model * 7 / 2 + 255) / 256) * 256);
     SP_COMPARE_REL(countParameters(*a).total, 70e9, 0.05);
     QVERIFY(!llamaShapeFor(1e3));
+    // Below its range (1e17 FLOPs plans N = 2.85e7 under Chinchilla) the error says what to do.
+    const auto small = llamaShapeFor(2.85e7);
+    QVERIFY(!small);
+    SP_VERIFY_CONTAINS(small.message(), "covers N from 1e8 to 1e14 parameters, got 2.85e7");
+    SP_VERIFY_CONTAINS(small.message(), "give the model's architecture (a preset or a config) or type the MFU");
     QCOMPARE(defaultGlobalBatch(1024, 4096), std::int64_t{1024});  // 4M tokens
     QCOMPARE(defaultGlobalBatch(1000, 4096), std::int64_t{1125});  // multiple of 1000 / 8 = 125
   }
