@@ -58,7 +58,7 @@ inline constexpr ClusterMfuAccuracy kClusterMfuAccuracy{0.214, 0.071};
 //    the same job (TP 4 · PP 16 · CP 8, no recomputation): +31.68% and +31.64%; and, out of
 //    sample (added after the rest, 2026-12-07), NVIDIA's DGX Cloud benchmarks (dgxc-benchmarking:
 //    Llama 3.1 8B, 70B and 405B in NeMo 24.09, Nemotron-4 15B and 340B, GPT-3 175B; BF16 and FP8;
-//    64 rows on 8 to 2,304 DGX H100s) in their published layouts, -11.4% to +18.8% (MAE 8.9%; Llama 3.1 405B in
+//    64 rows on 8 to 2,304 DGX H100s) in their published layouts, -11.4% to +18.8% (MAE 8.5%; Llama 3.1 405B in
 //    FP8 on 576 GPUs, where the model recomputes 3 layers per device to fit what the run trained
 //    without recomputation, the most under-predicted: the run's rate 12.83% above the model's;
 //    GPT-3 175B in FP8 the most over-predicted), and in the search's layouts -7.7% to +25.5%;
