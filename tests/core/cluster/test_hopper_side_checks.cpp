@@ -1,10 +1,13 @@
-// The Hopper MFU allowance against the side check that sets it: Llama 3 405B's Table 4 rows at 8K
-// tokens (tests/data/published-runs/llama3_405b_table4.csv, Dubey et al. 2024) on HGX H100s.
-//  - In Meta's own layout (TP, CP, PP, DP fixed; the rest searched) the model is within 5% of the
-//    published TFLOP/s per GPU (bench_published_runs: +3.5% and -0.7%).
-//  - With every field searched, as plan --mfu auto plans the job, the fastest layout is predicted
-//    well above the published rate (+31.7%), and kClusterMfuAccuracyHopper's over-prediction is
-//    that worst row rounded up to 0.1%: the plan's range reaches the published run.
+// The Hopper MFU allowances against the side checks that set them:
+//  - Llama 3 405B's Table 4 rows at 8K tokens (tests/data/published-runs/llama3_405b_table4.csv,
+//    Dubey et al. 2024) on HGX H100s: in Meta's own layout (TP, CP, PP, DP fixed; the rest
+//    searched) the model is within 5% of the published TFLOP/s per GPU (bench_published_runs:
+//    +3.5% and -0.7%); with every field searched, as plan --mfu auto plans the job, the fastest
+//    layout is predicted well above the published rate (+31.7%), inside the allowance.
+//  - The Nemotron-4 15B and 340B technical reports' runs (nemotron4_tech_reports.csv): in the
+//    layout the search finds fastest the 15B on 2,304 H100s is +51.57%, the widest of all, and
+//    kClusterMfuAccuracyHopper's over-prediction is that row rounded up to 0.1%: the plan's range
+//    reaches the published run.
 //  - Megatron-Bridge's tuned FP8 recipes (dense rows, H100, B200, GB200, GB300) against the
 //    search's fastest layout for the same jobs: every row within the allowance of its accelerator;
 //    in their own layouts they set the upward allowances (the run's rate at most (1 +
@@ -335,7 +338,7 @@ class TestHopperSideChecks : public QObject {
   // DGX-H100 (FP8): every row over-predicted, in its published layout (+57% to +173%) and more in
   // the layout the search finds fastest, which a plan uses (up to +204.8%, Qwen3-30B-A3B in the 26.02
   // release); kClusterMfuMoeOverPrediction is that worst row rounded up to 0.1%, on every accelerator. The
-  // dense allowance (31.7% on Hopper) covers none of them: without the MoE allowance an MoE
+  // dense allowance (51.6% on Hopper) covers none of them: without the MoE allowance an MoE
   // plan's range would not reach the runs.
   void megatronBridgeMoeRows() {
     std::string error;
