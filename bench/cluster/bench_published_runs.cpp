@@ -293,7 +293,7 @@ void dgxcBenchmarking(const ModelCatalog& models, const HardwareCatalog& hw, con
 
 // Nemotron-4 15B and 340B pre-training on DGX H100 (their technical reports' Table 2; SOURCE.md): the
 // published TP, PP and DP, the micro-batch, V and recomputation searched, as Llama 3's Table 4 is
-// costed; the 15B report gives no micro-batch, so each of 1, 2 and 4 is printed too; then every
+// costed; the reports give no micro-batch, so each of 1, 2 and 4 is printed too; then every
 // field searched.
 void nemotronTechReports(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
   std::printf("Nemotron-4 15B and 340B technical reports, Table 2 (step time; the published TP, PP and DP, the rest "
@@ -314,7 +314,7 @@ void nemotronTechReports(const ModelCatalog& models, const HardwareCatalog& hw, 
     std::printf("  %-15s %5lld GPUs  %-64s published %5.2f s per step, predicted %5.3f s (MFU %.1f%%)  %+6.1f%%\n",
                 r.at("preset").c_str(), (long long)job.gpus, e.layout.describe().c_str(), published, e.step_seconds,
                 100.0 * e.mfu, errors.values.back());
-    if (job.arch.layers <= 32) {
+    {  // the reports give no micro-batch: each of 1, 2 and 4 where it fits
       for (std::int64_t mb : {1, 2, 4}) {
         LayoutSearchOptions fixed = o;
         fixed.micro_batch = mb;
