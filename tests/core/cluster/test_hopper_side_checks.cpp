@@ -195,7 +195,8 @@ class TestHopperSideChecks : public QObject {
       QVERIFY2(fastest, fastest.message().c_str());
       const double searched = published / fastest->best.front().estimate.step_seconds - 1.0;
       QVERIFY2(searched >= over && searched <= hopper.over_prediction,
-               qPrintable(name + QStringLiteral(": the search's fastest %1% above the run").arg(100.0 * searched)));
+               qPrintable(name + QStringLiteral(": the search's fastest %1% above the run")
+                                     .arg(100.0 * searched)));
       if (searched > worst_over) worst_over = searched, worst_row = r.at("preset") + " " + r.at("gpus");
     }
     QVERIFY2(worst_in_layout > 0.29 && worst_in_layout < 0.30, qPrintable(QString::number(worst_in_layout)));
