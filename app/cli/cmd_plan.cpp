@@ -148,8 +148,12 @@ int runPlan(const std::vector<std::string>& args) {
       .option("gpu", "ID", "accelerator id (default " + std::string(kDefaultGpuId) + "; see 'scaleplan-cli hardware') or measured:FILE")
       .option("gpus", "K", "number of GPUs, " + kGpuCountSpec.rangeText() + " (default " + kGpuCountSpec.defaultText() + ")")
       .option("mfu", "U", "model FLOPs utilisation " + kMfuSpec.rangeText() + " (default " + kMfuSpec.defaultText() +
-                              "), a range LOW:HIGH (e.g. 0.35:0.45) carried into days and dollars, or auto: the best "
-                              "parallel layout's, with the cluster model's validated accuracy as the range")
+                              ") in the plan's count, 6ND FLOPs / (GPUs x dense peak x time) (an MFU read off "
+                              "a Megatron-LM log counts attention and not the input embedding, so it differs: "
+                              "higher for large models, lower for small ones with large vocabularies); a range "
+                              "LOW:HIGH (e.g. 0.35:0.45) carried into "
+                              "days and dollars; or auto: the best parallel layout's, converted to this count, "
+                              "with the cluster model's accuracy as the range")
       .option("usd-per-gpu-hour", "P", "price override (default: the catalog's indicative price)")
       .option("precision", "P", "precision of the peak used: " + allPrecisionNames() + " (default " +
                                     std::string(toString(kDefaultPlanPrecision)) + ")")

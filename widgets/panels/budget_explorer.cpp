@@ -151,11 +151,15 @@ BudgetExplorer::BudgetExplorer(Session* session, QWidget* parent)
   gpus_->setAccelerated(true);
   hw_form->addRow(tr("GPUs"), gpus_);
   mfu_slider_->setRange(1, 100);
-  mfu_slider_->setToolTip(tr("Model FLOPs utilisation: achieved model FLOP/s over the dense peak"));
+  mfu_slider_->setToolTip(tr("Model FLOPs utilisation: achieved model FLOP/s over the dense peak, counted as the "
+                              "plan counts compute (C = 6ND). An MFU read off a Megatron-LM log counts attention and "
+                              "not the input embedding, so it differs: higher for large models, lower for small "
+                              "ones with large vocabularies"));
   mfu_spin_->setRange(0.1, 100.0 * kMfuSpec.max);  // percent; 0.1% is the spin box's step above kMfuSpec's open 0
   mfu_spin_->setDecimals(1);
   mfu_spin_->setSingleStep(0.5);
   mfu_spin_->setSuffix(" %");
+  mfu_spin_->setToolTip(mfu_slider_->toolTip());
   auto* mfu_row = new QHBoxLayout;
   mfu_row->addWidget(mfu_slider_, 1);
   mfu_row->addWidget(mfu_spin_);
