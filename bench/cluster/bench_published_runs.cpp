@@ -95,11 +95,15 @@ Result<PresetRowJob> presetRowJob(const Row& r, const ModelCatalog& models, cons
 }
 
 // The job with every layout field searched: the layout plan --mfu auto would plan it with.
-Result<LayoutSearchResult> searchFastest(const TrainingJob& job, const ClusterSetup& setup,
+Result<LayoutSearchResult> searchFastest(const TrainingJob& job, const ClusterSystem& system, const GemmRates& rates,
                                          const ExecutionOptions& execution = {}) {
   LayoutSearchOptions o;
   o.top_k = 1;
-  return searchLayouts(job, setup.system, setup.rates, o, execution);
+  return searchLayouts(job, system, rates, o, execution);
+}
+Result<LayoutSearchResult> searchFastest(const TrainingJob& job, const ClusterSetup& setup,
+                                         const ExecutionOptions& execution = {}) {
+  return searchFastest(job, setup.system, setup.rates, execution);
 }
 
 void llama3(const ModelCatalog& models, const HardwareCatalog& hw, const SystemCatalog& systems) {
@@ -224,9 +228,7 @@ void megatronBridge(const ModelCatalog& models, const HardwareCatalog& hw, const
     if (job.arch.isMoe()) continue;
     // The same job with every field searched, as plan --mfu auto plans it, against NVIDIA's tuned
     // recipe: how far the layout the search prefers is rated above what the recipe ran.
-    LayoutSearchOptions free_layout;
-    free_layout.top_k = 1;
-    auto fastest = searchLayouts(job, setup->system, *rates, free_layout);
+    auto fastest = searchFastest(job, setup->system, *rates);
     if (!fastest) continue;
     const StepEstimate& f = fastest->best.front().estimate;
     const double searched = f.tokens_per_second / static_cast<double>(job.gpus);
@@ -277,9 +279,7 @@ void dgxcBenchmarking(const ModelCatalog& models, const HardwareCatalog& hw, con
     std::printf("  %-19s %5lld GPUs  %-84s published %5.3f s per step, predicted %5.3f s  %+6.1f%%\n",
                 precision.c_str(), (long long)job.gpus, e.layout.describe().c_str(), std::stod(r.at("step_seconds")),
                 e.step_seconds, errors[precision].values.back());
-    LayoutSearchOptions free_layout;  // every field searched, as plan --mfu auto would plan the same job
-    free_layout.top_k = 1;
-    auto fastest = searchLayouts(job, setup->system, *rates, free_layout, execution);
+    auto fastest = searchFastest(job, setup->system, *rates, execution);  // as plan --mfu auto would
     if (!fastest) continue;
     const StepEstimate& f = fastest->best.front().estimate;
     searched_errors[precision].values.push_back(100.0 * (f.tokens_per_second / published - 1.0));
@@ -314,18 +314,16 @@ void nemotronTechReports(const ModelCatalog& models, const HardwareCatalog& hw, 
     std::printf("  %-15s %5lld GPUs  %-64s published %5.2f s per step, predicted %5.3f s (MFU %.1f%%)  %+6.1f%%\n",
                 r.at("preset").c_str(), (long long)job.gpus, e.layout.describe().c_str(), published, e.step_seconds,
                 100.0 * e.mfu, errors.values.back());
-    {  // the reports give no micro-batch: each of 1, 2 and 4 where it fits
-      for (std::int64_t mb : {1, 2, 4}) {
-        LayoutSearchOptions fixed = o;
-        fixed.micro_batch = mb;
-        auto at = searchLayouts(job, costed->setup.system, costed->rates, fixed);
-        if (!at) continue;
-        const StepEstimate& a = at->best.front().estimate;
-        std::printf("  %15s %5s       with mb %lld: %-52s predicted %5.3f s  %+6.1f%%\n", "", "", (long long)mb,
-                    a.layout.describe().c_str(), a.step_seconds, 100.0 * (published / a.step_seconds - 1.0));
-      }
+    for (std::int64_t mb : {1, 2, 4}) {  // the reports give no micro-batch: each where it fits
+      LayoutSearchOptions fixed = o;
+      fixed.micro_batch = mb;
+      auto at = searchLayouts(job, costed->setup.system, costed->rates, fixed);
+      if (!at) continue;
+      const StepEstimate& a = at->best.front().estimate;
+      std::printf("  %15s %5s       with mb %lld: %-52s predicted %5.3f s  %+6.1f%%\n", "", "", (long long)mb,
+                  a.layout.describe().c_str(), a.step_seconds, 100.0 * (published / a.step_seconds - 1.0));
     }
-    auto fastest = searchFastest(job, costed->setup);
+    auto fastest = searchFastest(job, costed->setup.system, costed->rates);
     if (!fastest) continue;
     const StepEstimate& f = fastest->best.front().estimate;
     searched_errors.values.push_back(100.0 * (published / f.step_seconds - 1.0));
