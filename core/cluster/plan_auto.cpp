@@ -148,7 +148,7 @@ Status withAccuracyRange(AutoMfuPlan& planned, const std::string& accelerator_id
     // model with a large vocabulary) gets a plan MFU above the layout's own (planMfuOf): say so.
     const TransformerArchitecture& arch = planned.best.job.arch;
     const double active = countParameters(arch).active;
-    const double lookups = active - matrixProductParameters(arch);
+    const double lookups = inputLookupParameters(arch);
     if (planned.request.mfu > planned.best.mfu && lookups > 0.2 * active) {
       w.message += "; " + formatNumber(100.0 * lookups / active, 3) +
                    "% of the architecture's parameters are input lookups, which the plan's 6ND count "

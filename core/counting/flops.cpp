@@ -89,10 +89,13 @@ double palmModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t 
                                seq_len);
 }
 
-double matrixProductParameters(const TransformerArchitecture& arch) {
+double inputLookupParameters(const TransformerArchitecture& arch) {
   const ParameterCount c = countParameters(arch);
-  const double input_lookups = (arch.tied_embeddings ? 0.0 : c.token_embedding) + c.position_embedding;
-  return c.active - input_lookups;
+  return (arch.tied_embeddings ? 0.0 : c.token_embedding) + c.position_embedding;
+}
+
+double matrixProductParameters(const TransformerArchitecture& arch) {
+  return countParameters(arch).active - inputLookupParameters(arch);
 }
 
 double mfuModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t seq_len) {

@@ -113,8 +113,10 @@ double palmModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t 
 // learned positions it equals PaLM's. Llama 3 8B at 8K: 6 x (8.03e9 - 0.525e9) + 12·32·32·128·8192,
 // 6.1% below PaLM's literal count; a 300M model with a 128K vocabulary, 40% below.
 double mfuModelFlopsPerToken(const TransformerArchitecture& arch, std::int64_t seq_len);
-// The parameters mfuModelFlopsPerToken multiplies by 6: active parameters less the input lookup
-// tables (an untied token embedding, a learned position table).
+// The input lookup tables' parameters, which multiply nothing: an untied token embedding and a
+// learned position table (a tied embedding is the output projection too, so not a lookup only).
+double inputLookupParameters(const TransformerArchitecture& arch);
+// The parameters mfuModelFlopsPerToken multiplies by 6: active parameters less the input lookups.
 double matrixProductParameters(const TransformerArchitecture& arch);
 // MFU = achieved model FLOP/s / peak: model_flops_per_token · tokens_per_second / peak (the peak of
 // all chips together).
